@@ -1,0 +1,105 @@
+import express from 'express';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+import type { Clock } from './domain/clock.js';
+import { AcdEngine, type TelephonyPort } from './domain/engine.js';
+import { DEFAULT_ROUTING_CONFIG } from './domain/policy.js';
+import type { Db } from './store/db.js';
+import { SqliteEngineStore } from './store/engine-store.js';
+import { SeatRepo, SessionRepo, SettingsRepo, UserRepo } from './store/repos.js';
+import { AuthService } from './transport/auth.js';
+import { createHttpRouter } from './transport/http.js';
+import { attachSocketServer } from './transport/socket.js';
+
+export interface AppDeps {
+  config: ServerConfig;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  telephony: TelephonyPort;
+}
+
+export interface App {
+  httpServer: http.Server;
+  engine: AcdEngine;
+  engineStore: SqliteEngineStore;
+  /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: wires store, engine and transports. It never listens;
+ * main.ts (or a test, on port 0) calls httpServer.listen.
+ */
+export function createApp(deps: AppDeps): App {
+  const { config, db, clock, logger } = deps;
+  const settings = new SettingsRepo(db);
+  const seats = new SeatRepo(db);
+  const engineStore = new SqliteEngineStore(db);
+
+  let routing = settings.getRoutingConfig() ?? DEFAULT_ROUTING_CONFIG;
+  if (config.routingOverride) {
+    routing = config.routingOverride;
+    settings.saveRoutingConfig(routing, clock.now());
+  }
+  const engine = new AcdEngine({ clock, store: engineStore, telephony: deps.telephony, config: routing, seats: seats.list() });
+  engine.restore(engineStore.loadActiveCalls(), engineStore.loadSeatStates());
+  const restored = engine.activeCalls().length;
+  if (restored > 0) logger.info({ calls: restored }, 'restored calls in progress from the store');
+
+  const sessionMs = config.SESSION_HOURS * 3600_000;
+  const auth = new AuthService(new UserRepo(db), new SessionRepo(db), clock, sessionMs);
+  new SessionRepo(db).purgeExpired(clock.now());
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  let ready = false;
+  app.use(
+    '/api',
+    createHttpRouter({
+      db,
+      auth,
+      engine,
+      engineStore,
+      settings,
+      seats,
+      clock,
+      logger,
+      cookieSecure: config.COOKIE_SECURE,
+      sessionMs,
+      isReady: () => ready,
+    }),
+  );
+  const dist = path.resolve(config.CLIENT_DIST);
+  if (fs.existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+  }
+
+  const httpServer = http.createServer(app);
+  const sockets = attachSocketServer(httpServer, {
+    auth,
+    engine,
+    clock,
+    logger,
+    disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
+  });
+  ready = true;
+
+  return {
+    httpServer,
+    engine,
+    engineStore,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.close();
+        engine.dispose();
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections?.();
+      }),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The one typed contract between the routing server and the browser: REST shapes,
+ * Socket.IO event maps and zod schemas for every payload. Both sides import this
+ * file; it must stay free of server-only modules.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['seat', 'supervisor', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = {
+  seat: '坐席律师',
+  supervisor: '班长/质检',
+  manager: '值班负责人',
+  admin: '系统管理员',
+};
+
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'INVALID_TRANSITION'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** Field path → messages, for VALIDATION. */
+  fields?: Record<string, string[]>;
+}
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+// ---------- REST ----------
+export const LoginRequestSchema = z.object({
+  username: z.string({ error: '请输入用户名' }).trim().min(1, '请输入用户名').max(64, '用户名过长'),
+  password: z.string({ error: '请输入密码' }).min(1, '请输入密码').max(256, '密码过长'),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export interface UserView {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  seatId: string | null;
+}
+
+export interface ReferenceData {
+  categories: { id: string; name: string; ivrCodes: string[]; general: boolean }[];
+  centres: { id: string; name: string; level: 'city' | 'county' }[];
+  notReadyReasons: { id: NotReadyReasonId; label: string }[];
+}
+
+// ---------- live views ----------
+export const NOT_READY_REASON_IDS = ['meal', 'training', 'meeting', 'rest', 'missed'] as const;
+export type NotReadyReasonId = (typeof NOT_READY_REASON_IDS)[number];
+
+export type SeatStateView =
+  | { kind: 'offline'; since: number }
+  | { kind: 'ready'; since: number }
+  | { kind: 'ringing'; since: number; callId: string; attempt: number; idleSince: number }
+  | { kind: 'talking'; since: number; callId: string }
+  | { kind: 'wrap-up'; since: number; callId: string; until: number; extensions: number }
+  | { kind: 'not-ready'; since: number; reason: NotReadyReasonId; autoReadyAt: number | null };
+
+export interface SeatView {
+  id: string;
+  name: string;
+  staffNo: string;
+  centreId: string;
+  skills: Record<string, number>;
+  languages: string[];
+  registered: boolean;
+  state: SeatStateView;
+}
+
+export interface CallView {
+  id: string;
+  /** Masked for display, e.g. 138****1234. */
+  callerMasked: string;
+  categoryId: string;
+  homeCentreId: string;
+  flags: string[];
+  priority: number;
+  ticket12345: string | null;
+  enqueuedAt: number;
+  offers: number;
+  state: { kind: string; since: number; seatId?: string };
+}
+
+export interface QueueSnapshot {
+  at: number;
+  seats: SeatView[];
+  calls: CallView[];
+}
+
+// ---------- Socket.IO ----------
+export const SetStatusSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ready') }),
+  z.object({ status: z.literal('offline') }),
+  z.object({
+    status: z.literal('not-ready'),
+    reason: z.enum(NOT_READY_REASON_IDS).exclude(['missed']),
+  }),
+]);
+export type SetStatusRequest = z.infer<typeof SetStatusSchema>;
+
+export const EmptySchema = z.object({}).strict();
+
+export interface ClientToServerEvents {
+  'seat:set-status': (payload: SetStatusRequest, ack: (res: Ack<SeatView>) => void) => void;
+  'seat:extend-wrap-up': (payload: Record<string, never>, ack: (res: Ack<SeatView>) => void) => void;
+  'seat:end-wrap-up': (payload: Record<string, never>, ack: (res: Ack<SeatView>) => void) => void;
+  'seat:get': (payload: Record<string, never>, ack: (res: Ack<SeatView>) => void) => void;
+  'queue:subscribe': (payload: Record<string, never>, ack: (res: Ack<QueueSnapshot>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'seat:status-changed': (seat: SeatView) => void;
+  'call:offered': (call: CallView) => void;
+  'call:updated': (call: CallView) => void;
+  'queue:snapshot': (snapshot: QueueSnapshot) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  user: UserView;
+}
+
+/** 13812341234 → 138****1234; short numbers keep their last 2 digits. */
+export function maskNumber(n: string): string {
+  const digits = n.replace(/\s+/g, '');
+  if (digits.length >= 11) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  if (digits.length >= 5) return `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;
+  return '*'.repeat(digits.length);
+}

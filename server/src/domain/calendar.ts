@@ -1,0 +1,32 @@
+import type { ServiceCalendar } from './policy.js';
+
+export interface OpenPeriod {
+  from: string;
+  to: string;
+  plannedSeats: number;
+  holiday: string | null;
+}
+
+/** Local date parts of `at` for a fixed UTC offset (China has no DST). */
+export function localParts(at: number, utcOffsetMinutes: number): { date: string; isoWeekday: number; hhmm: string } {
+  const d = new Date(at + utcOffsetMinutes * 60_000);
+  const date = d.toISOString().slice(0, 10);
+  const isoWeekday = d.getUTCDay() === 0 ? 7 : d.getUTCDay();
+  const hhmm = d.toISOString().slice(11, 16);
+  return { date, isoWeekday, hhmm };
+}
+
+/**
+ * The service period in force at `at`, or null when the hotline is closed (no
+ * period, or a period with no planned seats). Holidays replace the weekly periods.
+ */
+export function periodAt(cal: ServiceCalendar, at: number, utcOffsetMinutes: number): OpenPeriod | null {
+  const { date, isoWeekday, hhmm } = localParts(at, utcOffsetMinutes);
+  const holiday = cal.holidays.find((h) => h.date === date);
+  const candidates = holiday
+    ? holiday.periods.map((p) => ({ ...p, holiday: holiday.name || date }))
+    : cal.periods.filter((p) => p.days.includes(isoWeekday)).map((p) => ({ ...p, holiday: null }));
+  const p = candidates.find((c) => c.from <= hhmm && hhmm < c.to);
+  if (!p || p.plannedSeats === 0) return null;
+  return { from: p.from, to: p.to, plannedSeats: p.plannedSeats, holiday: p.holiday };
+}

@@ -1,0 +1,121 @@
+import { DomainError } from './errors.js';
+import type { CallerFlag } from './model.js';
+import type { OverflowTarget, OverflowTrigger } from './policy.js';
+
+/**
+ * Call state machine.
+ *
+ *  queued ──offer──► ringing ──answer──► talking ──hang-up──► wrap-up ──► ended
+ *    ▲  │              │ no answer / declined (keeps its place)
+ *    │  │              └───────────────► queued
+ *    │  ├─ caller hangs up ─► abandoned (where: queue | ringing)
+ *    │  ├─ policy ─────────► overflowed (target: 12345 | callback)
+ *    │  └─ telephony timer ► timed-out
+ */
+export type CallState =
+  | { kind: 'queued'; since: number }
+  | { kind: 'ringing'; since: number; seatId: string; attempt: number }
+  | { kind: 'talking'; since: number; seatId: string }
+  | { kind: 'wrap-up'; since: number; seatId: string; hungUpBy: HangupSide }
+  | { kind: 'ended'; since: number; seatId: string }
+  | { kind: 'abandoned'; since: number; where: 'queue' | 'ringing' }
+  | { kind: 'overflowed'; since: number; target: Exclude<OverflowTarget, 'city'>; trigger: OverflowTrigger }
+  | { kind: 'timed-out'; since: number };
+
+export type CallStateKind = CallState['kind'];
+export type HangupSide = 'caller' | 'seat' | 'system';
+
+export const TERMINAL_CALL_STATES: readonly CallStateKind[] = ['ended', 'abandoned', 'overflowed', 'timed-out'];
+
+export const CALL_STATE_LABELS: Record<CallStateKind, string> = {
+  queued: '排队中',
+  ringing: '振铃',
+  talking: '通话中',
+  'wrap-up': '话后整理',
+  ended: '已结束',
+  abandoned: '放弃',
+  overflowed: '溢出',
+  'timed-out': '超时',
+};
+
+const ALLOWED: Record<CallStateKind, readonly CallStateKind[]> = {
+  queued: ['ringing', 'abandoned', 'overflowed', 'timed-out'],
+  ringing: ['talking', 'queued', 'abandoned', 'overflowed', 'timed-out'],
+  talking: ['wrap-up'],
+  'wrap-up': ['ended'],
+  ended: [],
+  abandoned: [],
+  overflowed: [],
+  'timed-out': [],
+};
+
+export function isTerminal(kind: CallStateKind): boolean {
+  return TERMINAL_CALL_STATES.includes(kind);
+}
+
+export function assertCallMove(callId: string, from: CallStateKind, to: CallStateKind): void {
+  if (ALLOWED[from].includes(to)) return;
+  const hint = isTerminal(from)
+    ? 'the call is already over'
+    : `allowed from ${from}: ${ALLOWED[from].join(', ')}`;
+  throw new DomainError('INVALID_TRANSITION', `Call ${callId} cannot go from ${from} to ${to}: ${hint}.`, {
+    callId,
+    from,
+    to,
+  });
+}
+
+/** Why a decision was made: enough for a supervisor to understand it later. */
+export interface RoutingReason {
+  rule: 'sticky' | 'skill' | 'expanded-proficiency' | 'general' | 'city' | 'oldest-eligible-call';
+  /** Expansion step in force for the call: 0 initial, 1 lower proficiency, 2 general, 3 city. */
+  step: number;
+  proficiency: number | null;
+  /** How many ready seats (or waiting calls) were considered. */
+  considered: number;
+  /** The runners-up, best first (at most a few). */
+  alternatives: string[];
+}
+
+/** Every step of a call, with its time. The single source of every KPI. */
+export type CallEvent =
+  | { type: 'enqueued'; at: number; priority: number; categoryId: string; centreId: string }
+  | { type: 'offered'; at: number; seatId: string; attempt: number; why: RoutingReason }
+  | { type: 'ring-timeout'; at: number; seatId: string; attempt: number }
+  | { type: 'declined'; at: number; seatId: string; attempt: number }
+  | { type: 'answered'; at: number; seatId: string }
+  | { type: 'held'; at: number }
+  | { type: 'resumed'; at: number }
+  | { type: 'hung-up'; at: number; by: HangupSide }
+  | { type: 'wrap-up-ended'; at: number; seatId: string }
+  | { type: 'expanded'; at: number; step: number }
+  | { type: 'shared-to-city'; at: number; trigger: OverflowTrigger }
+  | { type: 'abandoned'; at: number; where: 'queue' | 'ringing' }
+  | { type: 'overflowed'; at: number; target: Exclude<OverflowTarget, 'city'>; trigger: OverflowTrigger }
+  | { type: 'timed-out'; at: number }
+  | { type: 'recategorized'; at: number; categoryId: string };
+
+export interface Call {
+  id: string;
+  /** Caller number as received (masked only when shown). */
+  caller: string;
+  dialed: string;
+  trunk: string | null;
+  categoryId: string;
+  homeCentreId: string;
+  flags: CallerFlag[];
+  priority: number;
+  ticket12345: string | null;
+  /** Original enqueue time: the caller's place in line, kept across re-offers. */
+  enqueuedAt: number;
+  /** Offers made so far. */
+  offers: number;
+  /** Most offers this call may get (config cap, lowered by the telephony branch budget). */
+  maxOffers: number;
+  /** County call shared to the city centre by overflow (not only by expansion time). */
+  sharedToCity: boolean;
+  /** Seats that missed or declined this call; not offered it again. */
+  excludedSeats: string[];
+  state: CallState;
+  events: CallEvent[];
+}

@@ -1,0 +1,48 @@
+import pino from 'pino';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { SystemClock } from './domain/clock.js';
+import { seedDemo } from './seed/demo.js';
+import { openDatabase } from './store/db.js';
+import { unconnectedTelephony } from './telephony/unconnected.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.LOG_LEVEL, base: { svc: 'hotline' } });
+  const db = openDatabase(config.DB_PATH);
+  if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now()))) {
+    logger.info({ db: config.DB_PATH }, 'created the demo database (accounts in README)');
+  }
+  const app = createApp({ config, db, clock: SystemClock, logger, telephony: unconnectedTelephony(logger) });
+  app.httpServer.listen(config.PORT, config.HOST, () => {
+    const addr = app.httpServer.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+    logger.info({ url: `http://${config.HOST}:${port}/` }, '12348 hotline routing server listening');
+  });
+  app.httpServer.on('error', (err) => {
+    logger.fatal({ err }, `cannot listen on ${config.HOST}:${config.PORT}`);
+    process.exit(1);
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,124 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+/**
+ * Schema migrations, applied in order inside one transaction each. Append only:
+ * a released migration is never edited.
+ */
+const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE seats (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        staff_no TEXT NOT NULL UNIQUE,
+        centre_id TEXT NOT NULL,
+        skills_json TEXT NOT NULL,
+        languages_json TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE TABLE seat_states (
+        seat_id TEXT PRIMARY KEY REFERENCES seats(id),
+        state_json TEXT NOT NULL,
+        registered INTEGER NOT NULL,
+        missed_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE seat_events (
+        id INTEGER PRIMARY KEY,
+        seat_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT,
+        call_id TEXT
+      );
+      CREATE INDEX seat_events_seat_at ON seat_events(seat_id, at);
+      CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        caller TEXT NOT NULL,
+        dialed TEXT NOT NULL,
+        trunk TEXT,
+        category_id TEXT NOT NULL,
+        home_centre_id TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        state_kind TEXT NOT NULL,
+        seat_id TEXT,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        snapshot_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX calls_active ON calls(state_kind) WHERE state_kind IN ('queued', 'ringing', 'talking', 'wrap-up');
+      CREATE INDEX calls_caller_answered ON calls(caller, answered_at);
+      CREATE INDEX calls_enqueued ON calls(enqueued_at);
+      CREATE TABLE call_events (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL REFERENCES calls(id),
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        data_json TEXT NOT NULL
+      );
+      CREATE INDEX call_events_call ON call_events(call_id, id);
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('seat', 'supervisor', 'manager', 'admin')),
+        display_name TEXT NOT NULL,
+        seat_id TEXT REFERENCES seats(id),
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+/**
+ * Opens the database in WAL mode with synchronous=FULL: every committed
+ * transaction (call records, events, and later summaries and ratings) is on disk
+ * before the commit returns, so a killed server loses nothing it acknowledged.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    })();
+  }
+}

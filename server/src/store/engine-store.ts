@@ -1,0 +1,134 @@
+import type { Call, CallEvent } from '../domain/call.js';
+import type { EngineStore } from '../domain/engine.js';
+import type { Seat, SeatState } from '../domain/seat.js';
+import type { Db } from './db.js';
+
+const ACTIVE = ['queued', 'ringing', 'talking', 'wrap-up'];
+
+export interface StoredSeatState {
+  id: string;
+  state: SeatState;
+  registered: boolean;
+  missedAt: number[];
+}
+
+/** The engine's durable state in SQLite: call snapshots, call events, seat states. */
+export class SqliteEngineStore implements EngineStore {
+  private readonly upsertCall;
+  private readonly insertEvent;
+  private readonly upsertSeat;
+  private readonly insertSeatEvent;
+  private readonly lastSeat;
+  private readonly lastSeatKind = new Map<string, string>();
+
+  constructor(private readonly db: Db) {
+    this.upsertCall = db.prepare(`
+      INSERT INTO calls (id, caller, dialed, trunk, category_id, home_centre_id, priority, enqueued_at, state_kind,
+                         seat_id, answered_at, ended_at, snapshot_json, updated_at)
+      VALUES (@id, @caller, @dialed, @trunk, @categoryId, @homeCentreId, @priority, @enqueuedAt, @stateKind,
+              @seatId, @answeredAt, @endedAt, @snapshot, @updatedAt)
+      ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, priority = excluded.priority,
+        state_kind = excluded.state_kind, seat_id = COALESCE(excluded.seat_id, calls.seat_id),
+        answered_at = COALESCE(excluded.answered_at, calls.answered_at), ended_at = excluded.ended_at,
+        snapshot_json = excluded.snapshot_json, updated_at = excluded.updated_at`);
+    this.insertEvent = db.prepare('INSERT INTO call_events (call_id, at, type, data_json) VALUES (?, ?, ?, ?)');
+    this.upsertSeat = db.prepare(`
+      INSERT INTO seat_states (seat_id, state_json, registered, missed_json, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(seat_id) DO UPDATE SET state_json = excluded.state_json, registered = excluded.registered,
+        missed_json = excluded.missed_json, updated_at = excluded.updated_at`);
+    this.insertSeatEvent = db.prepare('INSERT INTO seat_events (seat_id, at, kind, reason, call_id) VALUES (?, ?, ?, ?, ?)');
+    this.lastSeat = db.prepare(
+      'SELECT seat_id FROM calls WHERE caller = ? AND answered_at >= ? ORDER BY answered_at DESC LIMIT 1',
+    );
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).immediate();
+  }
+
+  saveCall(call: Call, newEvents: readonly CallEvent[]): void {
+    const { events: _events, ...snapshot } = call;
+    const answered = call.events.find((e) => e.type === 'answered');
+    const st = call.state;
+    const terminal = !ACTIVE.includes(st.kind);
+    this.upsertCall.run({
+      id: call.id,
+      caller: call.caller,
+      dialed: call.dialed,
+      trunk: call.trunk,
+      categoryId: call.categoryId,
+      homeCentreId: call.homeCentreId,
+      priority: call.priority,
+      enqueuedAt: call.enqueuedAt,
+      stateKind: st.kind,
+      seatId: answered && answered.type === 'answered' ? answered.seatId : null,
+      answeredAt: answered ? answered.at : null,
+      endedAt: terminal ? st.since : null,
+      snapshot: JSON.stringify(snapshot),
+      updatedAt: st.since,
+    });
+    for (const e of newEvents) {
+      const { type, at, ...data } = e;
+      this.insertEvent.run(call.id, at, type, JSON.stringify(data));
+    }
+  }
+
+  saveSeatState(seat: Seat): void {
+    const st = seat.state;
+    this.upsertSeat.run(seat.profile.id, JSON.stringify(st), seat.registered ? 1 : 0, JSON.stringify(seat.missedAt), st.since);
+    const key = `${st.kind}|${st.since}`;
+    if (this.lastSeatKind.get(seat.profile.id) !== key) {
+      this.lastSeatKind.set(seat.profile.id, key);
+      const reason = st.kind === 'not-ready' ? st.reason : null;
+      const callId = 'callId' in st ? st.callId : null;
+      this.insertSeatEvent.run(seat.profile.id, st.since, st.kind, reason, callId);
+    }
+  }
+
+  lastAnsweringSeat(caller: string, since: number): string | null {
+    const row = this.lastSeat.get(caller, since) as { seat_id: string } | undefined;
+    return row?.seat_id ?? null;
+  }
+
+  /** Calls still in progress, with their full event logs, oldest first. */
+  loadActiveCalls(): Call[] {
+    const rows = this.db
+      .prepare(`SELECT id, snapshot_json FROM calls WHERE state_kind IN (${ACTIVE.map(() => '?').join(',')}) ORDER BY enqueued_at`)
+      .all(...ACTIVE) as { id: string; snapshot_json: string }[];
+    const events = this.db.prepare('SELECT at, type, data_json FROM call_events WHERE call_id = ? ORDER BY id');
+    return rows.map((r) => ({
+      ...(JSON.parse(r.snapshot_json) as Omit<Call, 'events'>),
+      events: (events.all(r.id) as { at: number; type: string; data_json: string }[]).map(
+        (e) => ({ type: e.type, at: e.at, ...JSON.parse(e.data_json) }) as CallEvent,
+      ),
+    }));
+  }
+
+  loadSeatStates(): StoredSeatState[] {
+    const rows = this.db.prepare('SELECT seat_id, state_json, registered, missed_json FROM seat_states').all() as {
+      seat_id: string;
+      state_json: string;
+      registered: number;
+      missed_json: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.seat_id,
+      state: JSON.parse(r.state_json) as SeatState,
+      registered: r.registered === 1,
+      missedAt: JSON.parse(r.missed_json) as number[],
+    }));
+  }
+
+  /** A finished or active call with its events (for supervisors' "why"). */
+  loadCall(id: string): Call | null {
+    const row = this.db.prepare('SELECT snapshot_json FROM calls WHERE id = ?').get(id) as { snapshot_json: string } | undefined;
+    if (!row) return null;
+    const events = (this.db.prepare('SELECT at, type, data_json FROM call_events WHERE call_id = ? ORDER BY id').all(id) as {
+      at: number;
+      type: string;
+      data_json: string;
+    }[]).map((e) => ({ type: e.type, at: e.at, ...JSON.parse(e.data_json) }) as CallEvent);
+    return { ...(JSON.parse(row.snapshot_json) as Omit<Call, 'events'>), events };
+  }
+}

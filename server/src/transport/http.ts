@@ -1,0 +1,170 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import {
+  LoginRequestSchema,
+  NOT_READY_REASON_IDS,
+  maskNumber,
+  type Ack,
+  type ReferenceData,
+  type Role,
+  type UserView,
+} from '../contract/index.js';
+import type { Clock } from '../domain/clock.js';
+import type { AcdEngine } from '../domain/engine.js';
+import { DomainError } from '../domain/errors.js';
+import { NOT_READY_REASON_LABELS, SeatProfileSchema } from '../domain/model.js';
+import { RoutingConfigSchema } from '../domain/policy.js';
+import type { Db } from '../store/db.js';
+import type { SqliteEngineStore } from '../store/engine-store.js';
+import type { SeatRepo, SettingsRepo } from '../store/repos.js';
+import { SESSION_COOKIE, readCookie, type AuthService } from './auth.js';
+import { ValidationError, parseOrThrow, toApiError } from './errors.js';
+import { queueSnapshot, seatView } from './views.js';
+
+export interface HttpDeps {
+  db: Db;
+  auth: AuthService;
+  engine: AcdEngine;
+  engineStore: SqliteEngineStore;
+  settings: SettingsRepo;
+  seats: SeatRepo;
+  clock: Clock;
+  logger: Logger;
+  cookieSecure: boolean;
+  sessionMs: number;
+  isReady: () => boolean;
+}
+
+type AuthedRequest = Request & { user?: UserView };
+
+const ok = <T>(res: Response, data: T, status = 200) => res.status(status).json({ ok: true, data } satisfies Ack<T>);
+
+/** Wraps an async handler so thrown errors reach the one error handler. */
+const route =
+  (fn: (req: AuthedRequest, res: Response) => unknown) =>
+  (req: Request, res: Response, next: NextFunction) => {
+    Promise.resolve()
+      .then(() => fn(req as AuthedRequest, res))
+      .catch(next);
+  };
+
+export function createHttpRouter(deps: HttpDeps): express.Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '256kb' }));
+
+  /** Middleware: the session's user, optionally restricted to some roles. */
+  const requireUser =
+    (...roles: Role[]) =>
+    (req: Request, _res: Response, next: NextFunction) => {
+      const user = deps.auth.userForToken(readCookie(req.headers.cookie, SESSION_COOKIE));
+      if (!user) return next(new DomainError('UNAUTHENTICATED', '请先登录'));
+      if (roles.length > 0 && !roles.includes(user.role)) return next(new DomainError('FORBIDDEN', '当前账号无权执行此操作'));
+      (req as AuthedRequest).user = user;
+      next();
+    };
+  const staff = requireUser('supervisor', 'manager', 'admin');
+
+  r.get('/health', (_req, res) => {
+    if (!deps.isReady()) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
+    res.json({ ok: true });
+  });
+
+  r.post(
+    '/auth/login',
+    route(async (req, res) => {
+      const body = parseOrThrow(LoginRequestSchema, req.body);
+      const { token, user } = await deps.auth.login(body.username, body.password, req.ip ?? 'unknown');
+      res.cookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: deps.cookieSecure,
+        path: '/',
+        maxAge: deps.sessionMs,
+      });
+      ok(res, { user });
+    }),
+  );
+
+  r.post(
+    '/auth/logout',
+    route((req, res) => {
+      deps.auth.logout(readCookie(req.headers.cookie, SESSION_COOKIE));
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      ok(res, null);
+    }),
+  );
+
+  r.get('/auth/me', requireUser(), route((req, res) => ok(res, { user: req.user! })));
+
+  r.get(
+    '/reference',
+    requireUser(),
+    route((_req, res) => {
+      const cfg = deps.engine.config;
+      const data: ReferenceData = {
+        categories: cfg.categories,
+        centres: cfg.centres,
+        notReadyReasons: NOT_READY_REASON_IDS.map((id) => ({ id, label: NOT_READY_REASON_LABELS[id] })),
+      };
+      ok(res, data);
+    }),
+  );
+
+  r.get('/queue', staff, route((_req, res) => ok(res, queueSnapshot(deps.engine, deps.clock.now()))));
+
+  r.get(
+    '/calls/:id',
+    staff,
+    route((req, res) => {
+      const call = deps.engine.getCall(String(req.params.id)) ?? deps.engineStore.loadCall(String(req.params.id));
+      if (!call) throw new DomainError('NOT_FOUND', `没有编号为 ${req.params.id} 的来电`);
+      ok(res, { ...call, caller: maskNumber(call.caller) });
+    }),
+  );
+
+  r.get('/config/routing', staff, route((_req, res) => ok(res, deps.engine.config)));
+
+  r.put(
+    '/config/routing',
+    requireUser('admin'),
+    route((req, res) => {
+      const cfg = parseOrThrow(RoutingConfigSchema, req.body);
+      deps.db.transaction(() => {
+        deps.engine.updateConfig(cfg);
+        deps.settings.saveRoutingConfig(cfg, deps.clock.now());
+      })();
+      ok(res, deps.engine.config);
+    }),
+  );
+
+  r.get('/seats', staff, route((_req, res) => ok(res, deps.engine.listSeats().map(seatView))));
+
+  r.put(
+    '/seats/:id',
+    requireUser('admin'),
+    route((req, res) => {
+      const profile = parseOrThrow(SeatProfileSchema, { ...req.body, id: req.params.id });
+      const cfg = deps.engine.config;
+      const fields: Record<string, string[]> = {};
+      if (!cfg.centres.some((c) => c.id === profile.centreId)) fields.centreId = [`未知的中心 ${profile.centreId}`];
+      for (const cat of Object.keys(profile.skills)) {
+        if (!cfg.categories.some((c) => c.id === cat)) (fields[`skills.${cat}`] ??= []).push(`未知的专业领域 ${cat}`);
+      }
+      if (Object.keys(fields).length) throw new ValidationError(fields);
+      deps.db.transaction(() => {
+        deps.seats.upsert(profile);
+        deps.engine.upsertSeat(profile);
+      })();
+      ok(res, seatView(deps.engine.getSeat(profile.id)));
+    }),
+  );
+
+  r.use((_req, _res, next) => next(new DomainError('NOT_FOUND', '接口不存在')));
+
+  r.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, error, unexpected } = toApiError(err);
+    if (unexpected) deps.logger.error({ err, path: req.path }, 'request failed');
+    res.status(status).json({ ok: false, error } satisfies Ack<never>);
+  });
+  return r;
+}

@@ -1,0 +1,43 @@
+import { maskNumber, type CallView, type QueueSnapshot, type SeatView } from '../contract/index.js';
+import type { Call } from '../domain/call.js';
+import type { AcdEngine } from '../domain/engine.js';
+import type { Seat } from '../domain/seat.js';
+
+export function seatView(seat: Seat): SeatView {
+  const p = seat.profile;
+  return {
+    id: p.id,
+    name: p.name,
+    staffNo: p.staffNo,
+    centreId: p.centreId,
+    skills: p.skills,
+    languages: p.languages,
+    registered: seat.registered,
+    state: seat.state,
+  };
+}
+
+/** What a browser may see of a call: never the full caller number. */
+export function callView(call: Call): CallView {
+  const st = call.state;
+  return {
+    id: call.id,
+    callerMasked: maskNumber(call.caller),
+    categoryId: call.categoryId,
+    homeCentreId: call.homeCentreId,
+    flags: call.flags,
+    priority: call.priority,
+    ticket12345: call.ticket12345,
+    enqueuedAt: call.enqueuedAt,
+    offers: call.offers,
+    state: { kind: st.kind, since: st.since, ...('seatId' in st ? { seatId: st.seatId } : {}) },
+  };
+}
+
+export function queueSnapshot(engine: AcdEngine, now: number): QueueSnapshot {
+  return {
+    at: now,
+    seats: engine.listSeats().map(seatView),
+    calls: engine.activeCalls().map(callView),
+  };
+}
