@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { QueueSnapshot, SeatView } from '../../server/src/contract/index.js';
+import type { CallView, QueueSnapshot, SeatView } from '../../server/src/contract/index.js';
 import { connect, emit, login, next, startTestServer, type ClientSocket, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
@@ -150,5 +150,24 @@ describe('routing configuration over HTTP', () => {
     expect((await offered).state).toMatchObject({ kind: 'ringing', seatId: 's01' });
     const stored = srv.db.prepare("SELECT value FROM settings WHERE key = 'routing_config'").get() as { value: string };
     expect(JSON.parse(stored.value).defaultPolicy.generalAfterS).toBe(0);
+  });
+});
+
+describe('a console reloaded mid-call', () => {
+  it('when a seat reconnects while talking, it should be sent its current call with the answer time', async () => {
+    const cookie = await login(srv.url, 'seat02');
+    const first = await connect(srv.url, cookie);
+    await emit(first, 'seat:set-status', { status: 'ready' });
+    srv.app.engine.offerCall({ id: 'rl-1', caller: '13812345678', dialed: '12348', ivrCode: '2' });
+    srv.app.engine.answered('rl-1', 's02');
+    first.disconnect();
+
+    let pushed: Promise<CallView> | null = null;
+    const second = await connect(srv.url, cookie, (s) => (pushed = next(s, 'call:updated', (c) => c.id === 'rl-1')));
+    sockets.push(second);
+    const call = await pushed!;
+
+    expect(call.state).toMatchObject({ kind: 'talking', seatId: 's02' });
+    expect(call.answeredAt).toEqual(expect.any(Number));
   });
 });

@@ -88,13 +88,15 @@ export async function login(url: string, username: string, password = DEMO_PASSW
   return cookie.split(';')[0]!;
 }
 
-export async function connect(url: string, cookie: string | null): Promise<ClientSocket> {
+/** Connects a Socket.IO client; `before` attaches listeners before the handshake completes. */
+export async function connect(url: string, cookie: string | null, before?: (s: ClientSocket) => void): Promise<ClientSocket> {
   const socket: ClientSocket = ioClient(url, {
     transports: ['websocket'],
     extraHeaders: cookie ? { cookie } : {},
     reconnection: false,
     forceNew: true,
   });
+  before?.(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (err) => reject(err));

@@ -4,6 +4,11 @@
  * file; it must stay free of server-only modules.
  */
 import { z } from 'zod';
+import type { CallStateKind } from '../domain/call.js';
+import { CALLER_FLAGS, NOT_READY_REASONS, type CallerFlag, type NotReadyReason } from '../domain/model.js';
+
+export { CALLER_FLAGS };
+export type { CallerFlag, CallStateKind };
 
 export const ROLES = ['seat', 'supervisor', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -54,8 +59,49 @@ export interface ReferenceData {
 }
 
 // ---------- live views ----------
-export const NOT_READY_REASON_IDS = ['meal', 'training', 'meeting', 'rest', 'missed'] as const;
-export type NotReadyReasonId = (typeof NOT_READY_REASON_IDS)[number];
+export const NOT_READY_REASON_IDS = NOT_READY_REASONS;
+export type NotReadyReasonId = NotReadyReason;
+
+// ---------- zh-CN vocabulary, named once for both sides ----------
+export const SEAT_STATE_LABELS: Record<SeatStateView['kind'], string> = {
+  offline: '离线',
+  ready: '空闲',
+  ringing: '振铃',
+  talking: '通话',
+  'wrap-up': '话后整理',
+  'not-ready': '示忙',
+};
+
+export const CALL_STATE_LABELS: Record<CallStateKind, string> = {
+  queued: '排队中',
+  ringing: '振铃',
+  talking: '通话中',
+  'wrap-up': '话后整理',
+  ended: '已结束',
+  abandoned: '放弃',
+  overflowed: '溢出',
+  'timed-out': '超时',
+};
+
+export const NOT_READY_REASON_LABELS: Record<NotReadyReasonId, string> = {
+  meal: '用餐',
+  training: '培训',
+  meeting: '会议',
+  rest: '小休',
+  missed: '未接来电',
+};
+
+/** Caller flags the trunk passes (X-Caller-Flags); elderly and disabled take the green channel. */
+export const CALLER_FLAG_LABELS: Record<CallerFlag, string> = {
+  elderly: '老年人',
+  disabled: '残疾人',
+  minor: '未成年人',
+  women: '妇女',
+  'migrant-worker': '农民工',
+  military: '军人军属',
+  callback: '预约回电',
+  'foreign-language': '外语',
+};
 
 export type SeatStateView =
   | { kind: 'offline'; since: number }
@@ -87,7 +133,9 @@ export interface CallView {
   ticket12345: string | null;
   enqueuedAt: number;
   offers: number;
-  state: { kind: string; since: number; seatId?: string };
+  /** When a seat answered, or null. */
+  answeredAt: number | null;
+  state: { kind: CallStateKind; since: number; seatId?: string };
 }
 
 export interface QueueSnapshot {

@@ -27,17 +27,6 @@ export type HangupSide = 'caller' | 'seat' | 'system';
 
 export const TERMINAL_CALL_STATES: readonly CallStateKind[] = ['ended', 'abandoned', 'overflowed', 'timed-out'];
 
-export const CALL_STATE_LABELS: Record<CallStateKind, string> = {
-  queued: '排队中',
-  ringing: '振铃',
-  talking: '通话中',
-  'wrap-up': '话后整理',
-  ended: '已结束',
-  abandoned: '放弃',
-  overflowed: '溢出',
-  'timed-out': '超时',
-};
-
 const ALLOWED: Record<CallStateKind, readonly CallStateKind[]> = {
   queued: ['ringing', 'abandoned', 'overflowed', 'timed-out'],
   ringing: ['talking', 'queued', 'abandoned', 'overflowed', 'timed-out'],

@@ -53,13 +53,6 @@ export const DEFAULT_CATEGORIES: Category[] = [
 /** Not-ready reasons (小休/示忙). `missed` is set by the engine after a missed offer. */
 export const NOT_READY_REASONS = ['meal', 'training', 'meeting', 'rest', 'missed'] as const;
 export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
-export const NOT_READY_REASON_LABELS: Record<NotReadyReason, string> = {
-  meal: '用餐',
-  training: '培训',
-  meeting: '会议',
-  rest: '小休',
-  missed: '未接来电',
-};
 
 /** Caller flags that the trunk passes (X-Caller-Flags). */
 export const CALLER_FLAGS = [

@@ -23,15 +23,6 @@ export type SeatState =
 
 export type SeatStateKind = SeatState['kind'];
 
-export const SEAT_STATE_LABELS: Record<SeatStateKind, string> = {
-  offline: '离线',
-  ready: '空闲',
-  ringing: '振铃',
-  talking: '通话',
-  'wrap-up': '话后整理',
-  'not-ready': '示忙',
-};
-
 const ALLOWED: Record<SeatStateKind, readonly SeatStateKind[]> = {
   offline: ['ready', 'not-ready'],
   ready: ['ringing', 'not-ready', 'offline'],

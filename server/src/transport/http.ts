@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   LoginRequestSchema,
   NOT_READY_REASON_IDS,
+  NOT_READY_REASON_LABELS,
   maskNumber,
   type Ack,
   type ReferenceData,
@@ -12,7 +13,7 @@ import {
 import type { Clock } from '../domain/clock.js';
 import type { AcdEngine } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
-import { NOT_READY_REASON_LABELS, SeatProfileSchema } from '../domain/model.js';
+import { SeatProfileSchema } from '../domain/model.js';
 import { RoutingConfigSchema } from '../domain/policy.js';
 import type { Db } from '../store/db.js';
 import type { SqliteEngineStore } from '../store/engine-store.js';

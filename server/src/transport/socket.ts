@@ -106,6 +106,10 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): { 
       const t = graceTimers.get(seatId);
       if (t) clock.clearTimeout(t);
       graceTimers.delete(seatId);
+      // a console that reloads mid-call gets its call back at once
+      const st = engine.getSeat(seatId).state;
+      const current = 'callId' in st ? engine.getCall(st.callId) : undefined;
+      if (current) socket.emit('call:updated', callView(current));
     }
     const mySeat = () => {
       if (!seatId) throw new DomainError('FORBIDDEN', '当前账号没有绑定坐席');

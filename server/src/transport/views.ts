@@ -30,6 +30,7 @@ export function callView(call: Call): CallView {
     ticket12345: call.ticket12345,
     enqueuedAt: call.enqueuedAt,
     offers: call.offers,
+    answeredAt: call.events.find((e) => e.type === 'answered')?.at ?? null,
     state: { kind: st.kind, since: st.since, ...('seatId' in st ? { seatId: st.seatId } : {}) },
   };
 }

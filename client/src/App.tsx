@@ -1,0 +1,46 @@
+import { useEffect } from 'react';
+import { AppHeader } from './components/AppHeader';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { parseHash, routeHash, type Route } from './lib/routes';
+import { LoginPage } from './pages/LoginPage';
+import { MonitorPage } from './pages/MonitorPage';
+import { ReportsPage } from './pages/ReportsPage';
+import { SeatPage } from './pages/SeatPage';
+import { appStore, useAppStore } from './store';
+
+/** Keeps #/route in the address bar in step with the store, both ways. */
+function useHashRoute(route: Route): void {
+  useEffect(() => {
+    const hash = routeHash(route);
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [route]);
+  useEffect(() => {
+    const onHash = () => {
+      const wanted = parseHash(window.location.hash);
+      if (wanted) appStore.getState().navigate(wanted);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+}
+
+export function App() {
+  const authStatus = useAppStore((s) => s.authStatus);
+  const route = useAppStore((s) => s.route);
+  useHashRoute(route);
+
+  if (authStatus === 'checking') return <div className="splash">正在连接 12348 热线系统…</div>;
+  if (authStatus === 'anonymous' || route === 'login') return <LoginPage />;
+
+  return (
+    <div className="shell">
+      <AppHeader />
+      <ConnectionBanner />
+      <main className="content">
+        {route === 'seat' && <SeatPage />}
+        {route === 'monitor' && <MonitorPage />}
+        {route === 'reports' && <ReportsPage />}
+      </main>
+    </div>
+  );
+}

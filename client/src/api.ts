@@ -1,0 +1,87 @@
+import type { Ack, ApiError, ErrorCode, LoginRequest, ReferenceData, UserView } from './contract';
+import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './lib/errors';
+
+export interface ApiDeps {
+  fetch: typeof fetch;
+  /** Told the server's clock from each response's Date header (1 s resolution). */
+  onServerDate?: (serverAt: number, localAt: number) => void;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export interface Api {
+  login: (req: LoginRequest) => Promise<Ack<{ user: UserView }>>;
+  logout: () => Promise<Ack<null>>;
+  me: () => Promise<Ack<{ user: UserView }>>;
+  reference: () => Promise<Ack<ReferenceData>>;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'INVALID_TRANSITION',
+  429: 'RATE_LIMITED',
+};
+
+/** Error for a response whose body is not an Ack (a proxy page, an empty 502 …). */
+export function errorForStatus(status: number): ApiError {
+  const code = STATUS_CODES[status] ?? 'INTERNAL';
+  return { code, message: fallbackMessage(code) };
+}
+
+function isAck(body: unknown): body is Ack<unknown> {
+  if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
+  if (body.ok === true) return 'data' in body;
+  if (body.ok !== false || !('error' in body)) return false;
+  const error = body.error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+/**
+ * A fetch wrapper that always resolves to an Ack: the server's own Ack when it sent one,
+ * otherwise an error built from the status, the timeout or the network failure.
+ * The session cookie travels with every request (same origin).
+ */
+export function createApi(deps: ApiDeps): Api {
+  const now = deps.now ?? Date.now;
+  const timeoutMs = deps.timeoutMs ?? 15_000;
+
+  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Ack<T>> {
+    let res: Response;
+    try {
+      res = await deps.fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
+      return { ok: false, error: timedOut ? TIMEOUT_ERROR : NETWORK_ERROR };
+    }
+    const date = res.headers.get('date');
+    if (date && deps.onServerDate) {
+      const serverAt = Date.parse(date);
+      if (!Number.isNaN(serverAt)) deps.onServerDate(serverAt, now());
+    }
+    let parsed: unknown = null;
+    try {
+      parsed = await res.json();
+    } catch {
+      // Not JSON: fall through to the status.
+    }
+    if (isAck(parsed)) return parsed as Ack<T>;
+    return { ok: false, error: errorForStatus(res.ok ? 500 : res.status) };
+  }
+
+  return {
+    login: (req) => request('POST', '/api/auth/login', req),
+    logout: () => request('POST', '/api/auth/logout'),
+    me: () => request('GET', '/api/auth/me'),
+    reference: () => request('GET', '/api/reference'),
+  };
+}

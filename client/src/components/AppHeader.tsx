@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { session } from '../runtime';
+import { ROLE_LABELS } from '../contract';
+import { centreName } from '../lib/labels';
+import { allowedRoutes, type Route } from '../lib/routes';
+import { seatActionsFor } from '../lib/seatActions';
+import { useAppStore } from '../store';
+
+const TAB_LABELS: Record<Route, string> = {
+  login: '登录',
+  seat: '坐席工作台',
+  monitor: '班长监控',
+  reports: '统计报表',
+};
+
+function Tabs() {
+  const user = useAppStore((s) => s.user);
+  const route = useAppStore((s) => s.route);
+  const navigate = useAppStore((s) => s.navigate);
+  if (!user) return null;
+  const routes = allowedRoutes(user.role);
+  if (routes.length < 2) return <span className="app-title">{TAB_LABELS[route]}</span>;
+  return (
+    <nav className="tabs" aria-label="页面">
+      {routes.map((r) => (
+        <button key={r} className={r === route ? 'tab active' : 'tab'} aria-current={r === route ? 'page' : undefined} onClick={() => navigate(r)}>
+          {TAB_LABELS[r]}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+function UserInfo() {
+  const user = useAppStore((s) => s.user);
+  const seat = useAppStore((s) => s.seat);
+  const reference = useAppStore((s) => s.reference);
+  if (!user) return null;
+  return (
+    <div className="user-info">
+      <span className="user-name">{seat?.name ?? user.displayName}</span>
+      {seat ? (
+        <>
+          <span className="user-meta">工号 {seat.staffNo}</span>
+          <span className="user-meta">{centreName(seat.centreId, reference)}</span>
+        </>
+      ) : (
+        <span className="user-meta">{ROLE_LABELS[user.role]}</span>
+      )}
+    </div>
+  );
+}
+
+function LogoutButton() {
+  const seatState = useAppStore((s) => s.seat?.state ?? null);
+  const isSeat = useAppStore((s) => s.user?.role === 'seat');
+  const [busy, setBusy] = useState(false);
+  const allowed = !isSeat || seatActionsFor(seatState).logout;
+  return (
+    <button
+      className="btn btn-ghost"
+      disabled={busy || !allowed}
+      title={allowed ? undefined : '通话中不能退出,请先结束通话'}
+      onClick={() => {
+        setBusy(true);
+        void session.logout().finally(() => setBusy(false));
+      }}
+    >
+      退出登录
+    </button>
+  );
+}
+
+export function AppHeader() {
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark">12348</span>
+        <span className="brand-text">公共法律服务热线</span>
+      </div>
+      <Tabs />
+      <div className="header-right">
+        <UserInfo />
+        <LogoutButton />
+      </div>
+    </header>
+  );
+}

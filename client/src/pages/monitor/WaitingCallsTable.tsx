@@ -1,0 +1,63 @@
+import type { CallView, ReferenceData } from '../../contract';
+import { FlagBadges } from '../../components/FlagBadges';
+import { callStateLabel, categoryName, centreName, isGreenChannel } from '../../lib/labels';
+import { formatElapsed } from '../../lib/format';
+import { useServerNow } from '../../lib/ticker';
+import { waitingCalls } from '../../store/selectors';
+import { useAppStore } from '../../store';
+
+function CallRow({ call, now, reference }: { call: CallView; now: number; reference: ReferenceData | null }) {
+  const waitedMs = now - call.enqueuedAt;
+  const rowClass = [isGreenChannel(call.flags) ? 'row-green' : '', waitedMs > 15_000 ? 'row-late' : ''].join(' ').trim();
+  return (
+    <tr className={rowClass || undefined}>
+      <td>
+        <div className="mono">{call.callerMasked}</div>
+        {call.flags.length > 0 && <FlagBadges flags={call.flags} />}
+      </td>
+      <td className="fill">
+        <div className="ellipsis">{categoryName(call.categoryId, reference)}</div>
+        <div className="ellipsis muted small">{centreName(call.homeCentreId, reference)}</div>
+      </td>
+      <td className="num">{call.priority}</td>
+      <td className="num mono wait">{formatElapsed(call.enqueuedAt, now)}</td>
+      <td className="num">{call.offers}</td>
+      <td>{callStateLabel(call.state.kind)}</td>
+    </tr>
+  );
+}
+
+/** Callers still waiting, in service order; the wait ticks every second. */
+export function WaitingCallsTable() {
+  const snapshot = useAppStore((s) => s.snapshot);
+  const reference = useAppStore((s) => s.reference);
+  const now = useServerNow();
+  const calls = waitingCalls(snapshot);
+  return (
+    <section className="panel table-panel">
+      <h2 className="panel-title">
+        排队来电 <span className="count-pill">{calls.length}</span>
+      </h2>
+      <div className="table-scroll">
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>来电号码 / 标记</th>
+              <th>专业类别 / 来电中心</th>
+              <th className="num">优先级</th>
+              <th className="num">等待</th>
+              <th className="num">分配</th>
+              <th>状态</th>
+            </tr>
+          </thead>
+          <tbody>
+            {calls.map((c) => (
+              <CallRow key={c.id} call={c} now={now} reference={reference} />
+            ))}
+          </tbody>
+        </table>
+        {calls.length === 0 && <p className="empty">当前无排队来电</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import { createStore, useStore, type StoreApi } from 'zustand';
+import { createSessionSlice } from './session';
+import { createSeatSlice } from './seat';
+import { createQueueSlice } from './queue';
+import type { AppState } from './types';
+
+export type { AppState } from './types';
+export type AppStore = StoreApi<AppState>;
+
+/** One bound store made of the session, seat and queue slices. Tests make their own. */
+export function createAppStore(): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createSessionSlice(...a),
+    ...createSeatSlice(...a),
+    ...createQueueSlice(...a),
+  }));
+}
+
+/** The app's store: React reads it through `useAppStore`, socket handlers call its actions. */
+export const appStore = createAppStore();
+
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(appStore, selector);
+}

@@ -1,0 +1,9 @@
+import type { StateCreator } from 'zustand';
+import type { SessionSlice } from './session';
+import type { SeatSlice } from './seat';
+import type { QueueSlice } from './queue';
+
+export type AppState = SessionSlice & SeatSlice & QueueSlice;
+
+/** A slice sees the whole bound store through set/get but declares only its own part. */
+export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { seatActionsFor } from '../../client/src/lib/seatActions';
+import { T0 } from './fixtures';
+
+describe('seat action availability', () => {
+  it('when talking, should offer no status change and no logout', () => {
+    const a = seatActionsFor({ kind: 'talking', since: T0, callId: 'c1' });
+    expect([a.ready, a.notReady, a.offline, a.wrapUp, a.logout]).toEqual([false, false, false, false, false]);
+    expect(a.hint).toMatch(/话后整理/);
+  });
+
+  it('when in wrap-up, should offer extend/end and not a second way back to ready', () => {
+    const a = seatActionsFor({ kind: 'wrap-up', since: T0, callId: 'c1', until: T0 + 30_000, extensions: 0 });
+    expect(a.wrapUp).toBe(true);
+    expect(a.ready).toBe(false);
+  });
+
+  it('when offline, should offer ready and not-ready but not offline', () => {
+    const a = seatActionsFor({ kind: 'offline', since: T0 });
+    expect([a.ready, a.notReady, a.offline]).toEqual([true, true, false]);
+  });
+
+  it('when not-ready after a missed call, should offer ready', () => {
+    expect(seatActionsFor({ kind: 'not-ready', since: T0, reason: 'missed', autoReadyAt: null }).ready).toBe(true);
+  });
+
+  it('when the seat has not loaded, should offer nothing but logout', () => {
+    const a = seatActionsFor(null);
+    expect([a.ready, a.notReady, a.offline, a.logout]).toEqual([false, false, false, true]);
+  });
+});
