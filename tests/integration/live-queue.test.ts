@@ -45,7 +45,7 @@ describe('seat status over Socket.IO', () => {
     expect(ack.ok).toBe(false);
     if (!ack.ok) {
       expect(ack.error.code).toBe('INVALID_TRANSITION');
-      expect(ack.error.message).toMatch(/not in wrap-up/);
+      expect(ack.error.message).toMatch(/不在话后整理中/);
     }
   });
 

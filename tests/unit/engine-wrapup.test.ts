@@ -72,7 +72,7 @@ describe('wrap-up (话后整理)', () => {
     const err = thrown(() => h.engine.extendWrapUp('s1'));
 
     expect(err.code).toBe('CONFLICT');
-    expect(err.message).toBe('Wrap-up can be extended at most 3 times; finish the summary or go not-ready.');
+    expect(err.message).toBe('话后整理最多延长 3 次,请完成小结或切换为示忙。');
     expect(h.seatState('s1')).toMatchObject({ extensions: 3 });
   });
 

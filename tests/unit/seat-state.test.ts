@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../server/src/domain/errors.js';
-import { assertSeatMove, canMove, type SeatStateKind } from '../../server/src/domain/seat.js';
+import { SEAT_STATE_LABELS, assertSeatMove, canMove, type SeatStateKind } from '../../server/src/domain/seat.js';
 import { createHarness, seat, thrown } from './support/engine-harness.js';
 
 const KINDS: SeatStateKind[] = ['offline', 'ready', 'ringing', 'talking', 'wrap-up', 'not-ready'];
@@ -44,25 +44,25 @@ describe('seat state machine', () => {
   });
 
   it.each([
-    ['talking', 'ready', /wrap-up \(话后整理\) after every call/],
-    ['talking', 'offline', /cannot log out during a call; hang up first/],
-    ['talking', 'not-ready', /wrap-up comes first/],
-    ['offline', 'ringing', /only a ready seat can be offered a call/],
-    ['not-ready', 'ringing', /only a ready seat can be offered a call/],
-    ['wrap-up', 'ringing', /still in wrap-up/],
-    ['ready', 'talking', /must ring at the seat before it can be answered/],
-    ['ready', 'wrap-up', /there is no call to wrap up/],
+    ['talking', 'ready', /每通电话结束后都要先进入话后整理/],
+    ['talking', 'offline', /通话中不能下线,请先挂断/],
+    ['talking', 'not-ready', /通话结束后会先进入话后整理/],
+    ['offline', 'ringing', /只有空闲的坐席才能分配来电/],
+    ['not-ready', 'ringing', /只有空闲的坐席才能分配来电/],
+    ['wrap-up', 'ringing', /仍在话后整理/],
+    ['ready', 'talking', /来电须先在坐席振铃才能接听/],
+    ['ready', 'wrap-up', /当前没有可整理的通话/],
   ] as const)('when a seat tries %s to %s, should explain what it probably meant', (from, to, hint) => {
     const err = thrown(() => assertSeatMove('s7', from, to));
 
-    expect(err.message).toMatch(`Seat s7 cannot go from ${from} to ${to}`);
+    expect(err.message).toMatch(`坐席 s7 不能从「${SEAT_STATE_LABELS[from]}」变为「${SEAT_STATE_LABELS[to]}」`);
     expect(err.message).toMatch(hint);
   });
 
   it('when a move has no specific hint, should list the moves allowed from the current state', () => {
     const err = thrown(() => assertSeatMove('s1', 'offline', 'talking'));
 
-    expect(err.message).toBe('Seat s1 cannot go from offline to talking: allowed from offline: ready, not-ready.');
+    expect(err.message).toBe('坐席 s1 不能从「离线」变为「通话」:「离线」时只能切换为「空闲」、「示忙」。');
   });
 });
 
@@ -81,7 +81,7 @@ describe('engine seat commands', () => {
     const err = thrown(() => h.engine.setSeatReady('s1'));
 
     expect(err.code).toBe('INVALID_TRANSITION');
-    expect(err.message).toMatch(/wrap-up \(话后整理\)/);
+    expect(err.message).toMatch(/话后整理/);
     expect(h.seatState('s1').kind).toBe('talking');
   });
 
@@ -93,7 +93,7 @@ describe('engine seat commands', () => {
 
     const err = thrown(() => h.engine.setSeatOffline('s1'));
 
-    expect(err.message).toMatch(/hang up first/);
+    expect(err.message).toMatch(/请先挂断/);
     expect(h.seatState('s1').kind).toBe('talking');
   });
 
@@ -116,7 +116,7 @@ describe('engine seat commands', () => {
 
     const err = thrown(() => h.engine.setSeatNotReady('s1', 'meal'));
 
-    expect(err.message).toMatch(/answer or decline it first/);
+    expect(err.message).toMatch(/请先接听或拒接/);
     expect(h.ringingAt('c1')).toBe('s1');
   });
 
@@ -127,7 +127,7 @@ describe('engine seat commands', () => {
 
     const err = thrown(() => h.engine.setSeatOffline('s1'));
 
-    expect(err.message).toMatch(/answer or decline it first/);
+    expect(err.message).toMatch(/请先接听或拒接/);
     expect(h.seatState('s1').kind).toBe('ringing');
   });
 
@@ -162,7 +162,7 @@ describe('engine seat commands', () => {
     const err = thrown(() => h.engine.endWrapUp('s1'));
 
     expect(err.code).toBe('INVALID_TRANSITION');
-    expect(err.message).toBe('Seat s1 is not in wrap-up (it is ready).');
+    expect(err.message).toBe('坐席 s1 不在话后整理中(当前:空闲)。');
   });
 
   it('when a seat not in wrap-up asks to extend it, should refuse it', () => {
@@ -170,7 +170,7 @@ describe('engine seat commands', () => {
 
     const err = thrown(() => h.engine.extendWrapUp('s1'));
 
-    expect(err.message).toMatch(/is not in wrap-up \(it is offline\); nothing to extend/);
+    expect(err.message).toBe('坐席 s1 不在话后整理中(当前:离线),无法延长。');
   });
 
   it('when an unknown seat is asked for, should answer NOT_FOUND', () => {

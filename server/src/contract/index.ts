@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { CallStateKind } from '../domain/call.js';
 import { CALLER_FLAGS, NOT_READY_REASONS, type CallerFlag, type NotReadyReason } from '../domain/model.js';
+import { SEAT_STATE_LABELS } from '../domain/seat.js';
 
-export { CALLER_FLAGS };
+export { CALLER_FLAGS, SEAT_STATE_LABELS };
 export type { CallerFlag, CallStateKind };
 
 export const ROLES = ['seat', 'supervisor', 'manager', 'admin'] as const;
@@ -63,15 +64,6 @@ export const NOT_READY_REASON_IDS = NOT_READY_REASONS;
 export type NotReadyReasonId = NotReadyReason;
 
 // ---------- zh-CN vocabulary, named once for both sides ----------
-export const SEAT_STATE_LABELS: Record<SeatStateView['kind'], string> = {
-  offline: '离线',
-  ready: '空闲',
-  ringing: '振铃',
-  talking: '通话',
-  'wrap-up': '话后整理',
-  'not-ready': '示忙',
-};
-
 export const CALL_STATE_LABELS: Record<CallStateKind, string> = {
   queued: '排队中',
   ringing: '振铃',

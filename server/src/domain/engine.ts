@@ -4,7 +4,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import { DomainError, assertNever } from './errors.js';
 import type { CallerFlag, NotReadyReason, SeatProfile } from './model.js';
 import { policyFor, type CategoryPolicy, type OverflowTrigger, type RoutingConfig } from './policy.js';
-import { assertSeatMove, type Seat, type SeatState } from './seat.js';
+import { SEAT_STATE_LABELS, assertSeatMove, type Seat, type SeatState } from './seat.js';
 
 /**
  * The ACD engine: seats, the queue and the routing policy. It knows no transport
@@ -427,7 +427,7 @@ export class AcdEngine {
       if (seat.state.kind === 'ready') return seat;
       if (seat.state.kind === 'wrap-up') return this.finishWrapUp(seat);
       if (seat.state.kind === 'ringing') {
-        throw new DomainError('INVALID_TRANSITION', `Seat ${seatId} has a call ringing: answer or decline it first.`, { seatId });
+        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 有来电正在振铃,请先接听或拒接。`, { seatId });
       }
       this.moveSeat(seat, { kind: 'ready', since: this.clock.now() });
       this.routeSeat(seat);
@@ -441,7 +441,7 @@ export class AcdEngine {
       const now = this.clock.now();
       if (seat.state.kind === 'wrap-up') this.endCallWrapUp(seat, seat.state.callId, now);
       if (seat.state.kind === 'ringing') {
-        throw new DomainError('INVALID_TRANSITION', `Seat ${seatId} has a call ringing: answer or decline it first.`, { seatId });
+        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 有来电正在振铃,请先接听或拒接。`, { seatId });
       }
       this.moveSeat(seat, { kind: 'not-ready', since: now, reason, autoReadyAt: null });
       return seat;
@@ -454,7 +454,7 @@ export class AcdEngine {
       if (seat.state.kind === 'offline') return seat;
       const now = this.clock.now();
       if (seat.state.kind === 'ringing') {
-        throw new DomainError('INVALID_TRANSITION', `Seat ${seatId} has a call ringing: answer or decline it first.`, { seatId });
+        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 有来电正在振铃,请先接听或拒接。`, { seatId });
       }
       if (seat.state.kind === 'wrap-up') this.endCallWrapUp(seat, seat.state.callId, now);
       this.moveSeat(seat, { kind: 'offline', since: now });
@@ -468,12 +468,12 @@ export class AcdEngine {
       const seat = this.getSeat(seatId);
       const st = seat.state;
       if (st.kind !== 'wrap-up') {
-        throw new DomainError('INVALID_TRANSITION', `Seat ${seatId} is not in wrap-up (it is ${st.kind}); nothing to extend.`, { seatId });
+        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 不在话后整理中(当前:${SEAT_STATE_LABELS[st.kind]}),无法延长。`, { seatId });
       }
       if (st.extensions >= this.cfg.wrapUp.maxExtensions) {
         throw new DomainError(
           'CONFLICT',
-          `Wrap-up can be extended at most ${this.cfg.wrapUp.maxExtensions} times; finish the summary or go not-ready.`,
+          `话后整理最多延长 ${this.cfg.wrapUp.maxExtensions} 次,请完成小结或切换为示忙。`,
           { seatId },
         );
       }
@@ -489,7 +489,7 @@ export class AcdEngine {
     return this.command(() => {
       const seat = this.getSeat(seatId);
       if (seat.state.kind !== 'wrap-up') {
-        throw new DomainError('INVALID_TRANSITION', `Seat ${seatId} is not in wrap-up (it is ${seat.state.kind}).`, { seatId });
+        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 不在话后整理中(当前:${SEAT_STATE_LABELS[seat.state.kind]})。`, { seatId });
       }
       return this.finishWrapUp(seat);
     });

@@ -23,6 +23,16 @@ export type SeatState =
 
 export type SeatStateKind = SeatState['kind'];
 
+/** zh-CN names of the seat states (the contract re-exports them for the client). */
+export const SEAT_STATE_LABELS: Record<SeatStateKind, string> = {
+  offline: '离线',
+  ready: '空闲',
+  ringing: '振铃',
+  talking: '通话',
+  'wrap-up': '话后整理',
+  'not-ready': '示忙',
+};
+
 const ALLOWED: Record<SeatStateKind, readonly SeatStateKind[]> = {
   offline: ['ready', 'not-ready'],
   ready: ['ringing', 'not-ready', 'offline'],
@@ -32,15 +42,16 @@ const ALLOWED: Record<SeatStateKind, readonly SeatStateKind[]> = {
   'not-ready': ['ready', 'not-ready', 'offline'],
 };
 
+/** What the seat probably meant, in the words the seat reads (zh-CN). */
 const HINTS: Partial<Record<`${SeatStateKind}->${SeatStateKind}`, string>> = {
-  'talking->ready': 'finish the call first: a seat goes through wrap-up (话后整理) after every call',
-  'talking->offline': 'a seat cannot log out during a call; hang up first',
-  'talking->not-ready': 'a seat cannot go not-ready during a call; the wrap-up comes first',
-  'offline->ringing': 'only a ready seat can be offered a call',
-  'not-ready->ringing': 'only a ready seat can be offered a call',
-  'wrap-up->ringing': 'the seat is still in wrap-up; finish it before taking the next call',
-  'ready->talking': 'a call must ring at the seat before it can be answered',
-  'ready->wrap-up': 'wrap-up follows a call; there is no call to wrap up',
+  'talking->ready': '请先结束通话:每通电话结束后都要先进入话后整理',
+  'talking->offline': '通话中不能下线,请先挂断',
+  'talking->not-ready': '通话中不能示忙,通话结束后会先进入话后整理',
+  'offline->ringing': '只有空闲的坐席才能分配来电',
+  'not-ready->ringing': '只有空闲的坐席才能分配来电',
+  'wrap-up->ringing': '坐席仍在话后整理,完成后才能接下一通电话',
+  'ready->talking': '来电须先在坐席振铃才能接听',
+  'ready->wrap-up': '话后整理在通话之后,当前没有可整理的通话',
 };
 
 export function canMove(from: SeatStateKind, to: SeatStateKind): boolean {
@@ -49,8 +60,9 @@ export function canMove(from: SeatStateKind, to: SeatStateKind): boolean {
 
 export function assertSeatMove(seatId: string, from: SeatStateKind, to: SeatStateKind): void {
   if (canMove(from, to)) return;
-  const hint = HINTS[`${from}->${to}`] ?? `allowed from ${from}: ${ALLOWED[from].join(', ') || 'nothing'}`;
-  throw new DomainError('INVALID_TRANSITION', `Seat ${seatId} cannot go from ${from} to ${to}: ${hint}.`, {
+  const L = SEAT_STATE_LABELS;
+  const hint = HINTS[`${from}->${to}`] ?? `「${L[from]}」时只能切换为${ALLOWED[from].map((k) => `「${L[k]}」`).join('、')}`;
+  throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 不能从「${L[from]}」变为「${L[to]}」:${hint}。`, {
     seatId,
     from,
     to,
