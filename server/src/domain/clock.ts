@@ -35,6 +35,7 @@ export class VirtualClock implements Clock {
   private current: number;
   private seq = 0;
   private heap: VirtualTimer[] = [];
+  private cancelled = 0;
 
   constructor(start = 0) {
     this.current = start;
@@ -57,7 +58,19 @@ export class VirtualClock implements Clock {
   }
 
   clearTimeout(handle: TimerHandle): void {
-    (handle as VirtualTimer).cancelled = true;
+    const t = handle as VirtualTimer;
+    if (t.cancelled) return;
+    t.cancelled = true;
+    this.cancelled++;
+    // Cancelled timers normally leave when they reach the top; compact when they dominate.
+    if (this.cancelled > 1024 && this.cancelled * 2 > this.heap.length) this.compact();
+  }
+
+  private compact(): void {
+    const live = this.heap.filter((t) => !t.cancelled);
+    this.heap = [];
+    this.cancelled = 0;
+    for (const t of live) this.push(t);
   }
 
   /** Time of the next live timer, or undefined when none is pending. */
@@ -96,7 +109,10 @@ export class VirtualClock implements Clock {
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) {
+      this.pop();
+      this.cancelled--;
+    }
   }
 
   private less(a: VirtualTimer, b: VirtualTimer): boolean {
