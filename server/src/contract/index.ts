@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { CallStateKind } from '../domain/call.js';
+import type { SeatState } from '../domain/seat.js';
 import { CALLER_FLAGS, NOT_READY_REASONS, type CallerFlag, type NotReadyReason } from '../domain/model.js';
 import { SEAT_STATE_LABELS } from '../domain/seat.js';
 
@@ -95,13 +96,8 @@ export const CALLER_FLAG_LABELS: Record<CallerFlag, string> = {
   'foreign-language': '外语',
 };
 
-export type SeatStateView =
-  | { kind: 'offline'; since: number }
-  | { kind: 'ready'; since: number }
-  | { kind: 'ringing'; since: number; callId: string; attempt: number; idleSince: number }
-  | { kind: 'talking'; since: number; callId: string }
-  | { kind: 'wrap-up'; since: number; callId: string; until: number; extensions: number }
-  | { kind: 'not-ready'; since: number; reason: NotReadyReasonId; autoReadyAt: number | null };
+/** A seat's live state exactly as the engine holds it (each state carries only its own fields). */
+export type SeatStateView = SeatState;
 
 export interface SeatView {
   id: string;
