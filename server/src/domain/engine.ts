@@ -426,9 +426,7 @@ export class AcdEngine {
       const seat = this.getSeat(seatId);
       if (seat.state.kind === 'ready') return seat;
       if (seat.state.kind === 'wrap-up') return this.finishWrapUp(seat);
-      if (seat.state.kind === 'ringing') {
-        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 有来电正在振铃,请先接听或拒接。`, { seatId });
-      }
+      refuseWhileRinging(seat);
       this.moveSeat(seat, { kind: 'ready', since: this.clock.now() });
       this.routeSeat(seat);
       return seat;
@@ -440,9 +438,7 @@ export class AcdEngine {
       const seat = this.getSeat(seatId);
       const now = this.clock.now();
       if (seat.state.kind === 'wrap-up') this.endCallWrapUp(seat, seat.state.callId, now);
-      if (seat.state.kind === 'ringing') {
-        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 有来电正在振铃,请先接听或拒接。`, { seatId });
-      }
+      refuseWhileRinging(seat);
       this.moveSeat(seat, { kind: 'not-ready', since: now, reason, autoReadyAt: null });
       return seat;
     });
@@ -453,9 +449,7 @@ export class AcdEngine {
       const seat = this.getSeat(seatId);
       if (seat.state.kind === 'offline') return seat;
       const now = this.clock.now();
-      if (seat.state.kind === 'ringing') {
-        throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 有来电正在振铃,请先接听或拒接。`, { seatId });
-      }
+      refuseWhileRinging(seat);
       if (seat.state.kind === 'wrap-up') this.endCallWrapUp(seat, seat.state.callId, now);
       this.moveSeat(seat, { kind: 'offline', since: now });
       this.overflowOrphanedCalls();
@@ -1168,6 +1162,14 @@ export class AcdEngine {
   private removeFromQueue(call: Call): void {
     removeFifo(this.queues, `${call.categoryId}|${call.homeCentreId}`, call);
     if (call.sharedToCity) removeFifo(this.shared, call.categoryId, call);
+  }
+}
+
+/** A seat with a call ringing must answer or decline it before it changes status. */
+function refuseWhileRinging(seat: Seat): void {
+  if (seat.state.kind === 'ringing') {
+    const seatId = seat.profile.id;
+    throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 有来电正在振铃,请先接听或拒接。`, { seatId });
   }
 }
 
