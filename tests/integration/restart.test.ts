@@ -81,3 +81,23 @@ describe('configuration errors stop start-up with a sentence', () => {
     expect(err).toMatch(/Invalid configuration: PORT: .*70000/);
   });
 });
+
+describe('seats after a restart', () => {
+  it('when the server restarts with a seat ready and its console never comes back, the seat should go offline after the grace period', async () => {
+    const env = { SEAT_DISCONNECT_GRACE_S: '0.3' };
+    const first = await startTestServer({ env });
+    const socket = await connect(first.url, await login(first.url, 'seat07'));
+    await emit(socket, 'seat:set-status', { status: 'ready' });
+    socket.disconnect();
+    await first.stop({ keepDb: true });
+
+    const second = await startTestServer({ dbPath: first.dbPath, env });
+    try {
+      expect(second.app.engine.getSeat('s07').state.kind).toBe('ready');
+      await new Promise((r) => setTimeout(r, 700));
+      expect(second.app.engine.getSeat('s07').state.kind).toBe('offline');
+    } finally {
+      await second.stop();
+    }
+  });
+});

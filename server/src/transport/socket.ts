@@ -53,6 +53,29 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): { 
     }, deps.snapshotIntervalMs ?? 200);
   };
 
+  const consoles = (seatId: string) => io.sockets.adapter.rooms.get(seatRoom(seatId))?.size ?? 0;
+
+  /** A seat with no console left goes offline after the grace period (a call in progress finishes first). */
+  function armGrace(seatId: string): void {
+    if (deps.disconnectGraceMs <= 0 || closed || graceTimers.has(seatId)) return;
+    graceTimers.set(
+      seatId,
+      clock.setTimeout(() => {
+        graceTimers.delete(seatId);
+        if (closed || consoles(seatId) > 0) return;
+        const kind = engine.getSeat(seatId).state.kind;
+        if (kind === 'ringing' || kind === 'talking') return armGrace(seatId);
+        if (kind === 'offline') return;
+        try {
+          engine.setSeatOffline(seatId);
+          logger.info({ seatId }, 'seat console gone: seat set offline');
+        } catch (err) {
+          logger.error({ err, seatId }, 'could not set a seat without console offline');
+        }
+      }, deps.disconnectGraceMs),
+    );
+  }
+
   const unsubscribe = engine.subscribe({
     seatChanged: (seat) => {
       io.to(seatRoom(seat.profile.id)).emit('seat:status-changed', seatView(seat));
@@ -136,26 +159,12 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): { 
     });
 
     socket.on('disconnect', () => {
-      if (!seatId || deps.disconnectGraceMs <= 0 || closed) return;
-      const arm = () => {
-        graceTimers.set(
-          seatId,
-          clock.setTimeout(() => {
-            graceTimers.delete(seatId);
-            if (closed) return;
-            if ((io.sockets.adapter.rooms.get(seatRoom(seatId))?.size ?? 0) > 0) return;
-            const kind = engine.getSeat(seatId).state.kind;
-            if (kind === 'ringing' || kind === 'talking') return arm(); // let the call finish first
-            if (kind !== 'offline') {
-              logger.info({ seatId }, 'seat console gone: seat set offline');
-              engine.setSeatOffline(seatId);
-            }
-          }, deps.disconnectGraceMs),
-        );
-      };
-      if ((io.sockets.adapter.rooms.get(seatRoom(seatId))?.size ?? 0) === 0 && !graceTimers.has(seatId)) arm();
+      if (seatId && consoles(seatId) === 0) armGrace(seatId);
     });
   });
+
+  // After a restart no console is connected yet: seats restored as logged in get the same grace.
+  for (const seat of engine.listSeats()) if (seat.state.kind !== 'offline') armGrace(seat.profile.id);
 
   return {
     io,
