@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -9,6 +11,9 @@ import { startTestServer, type TestServer } from '../support/server.js';
  */
 let srv: TestServer;
 let browser: Browser;
+/** README's screenshots: refresh with SCREENSHOT_DIR=docs/screenshots npx vitest run tests/e2e */
+const shots = process.env.SCREENSHOT_DIR ?? '.run/screenshots';
+fs.mkdirSync(shots, { recursive: true });
 
 beforeAll(async () => {
   srv = await startTestServer();
@@ -49,7 +54,7 @@ describe('signing in', () => {
     await page.getByText('婚姻家庭与继承').first().waitFor();
     await page.getByText('老年人').first().waitFor();
     expect(await page.content()).not.toContain('13812345678');
-    await page.screenshot({ path: 'docs/screenshots/seat-ringing.png' });
+    await page.screenshot({ path: path.join(shots, 'seat-ringing.png') });
     await page.close();
   });
 
@@ -60,7 +65,7 @@ describe('signing in', () => {
     await page.getByText('班长监控').first().waitFor();
     await page.getByText('139****1111').waitFor();
     for (const name of ['李秀英', '周婷', '高原']) await page.getByText(name).first().waitFor();
-    await page.screenshot({ path: 'docs/screenshots/monitor.png' });
+    await page.screenshot({ path: path.join(shots, 'monitor.png') });
     await page.close();
   });
 });

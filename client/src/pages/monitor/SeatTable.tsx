@@ -4,6 +4,7 @@ import { formatElapsed } from '../../lib/format';
 import { useServerNow } from '../../lib/ticker';
 import { skillList, sortedSeats } from '../../store/selectors';
 import { useAppStore } from '../../store';
+import { TablePanel } from '../../components/TablePanel';
 
 const SHOWN_SKILLS = 2;
 
@@ -55,29 +56,23 @@ export function SeatTable() {
   const now = useServerNow();
   const seats = sortedSeats(snapshot);
   return (
-    <section className="panel table-panel">
-      <h2 className="panel-title">
-        坐席状态 <span className="count-pill">{seats.length}</span>
-      </h2>
-      <div className="table-scroll">
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>姓名 / 中心</th>
-              <th>工号</th>
-              <th>状态</th>
-              <th className="num">状态时长</th>
-              <th>专业技能</th>
-            </tr>
-          </thead>
-          <tbody>
-            {seats.map((s) => (
-              <SeatRow key={s.id} seat={s} now={now} reference={reference} />
-            ))}
-          </tbody>
-        </table>
-        {seats.length === 0 && <p className="empty">暂无坐席</p>}
-      </div>
-    </section>
+    <TablePanel
+      title="坐席状态"
+      count={seats.length}
+      empty="暂无坐席"
+      head={
+        <tr>
+          <th>姓名 / 中心</th>
+          <th>工号</th>
+          <th>状态</th>
+          <th className="num">状态时长</th>
+          <th>专业技能</th>
+        </tr>
+      }
+    >
+      {seats.map((s) => (
+        <SeatRow key={s.id} seat={s} now={now} reference={reference} />
+      ))}
+    </TablePanel>
   );
 }

@@ -5,6 +5,7 @@ import { formatElapsed } from '../../lib/format';
 import { useServerNow } from '../../lib/ticker';
 import { waitingCalls } from '../../store/selectors';
 import { useAppStore } from '../../store';
+import { TablePanel } from '../../components/TablePanel';
 
 function CallRow({ call, now, reference }: { call: CallView; now: number; reference: ReferenceData | null }) {
   const waitedMs = now - call.enqueuedAt;
@@ -34,30 +35,24 @@ export function WaitingCallsTable() {
   const now = useServerNow();
   const calls = waitingCalls(snapshot);
   return (
-    <section className="panel table-panel">
-      <h2 className="panel-title">
-        排队来电 <span className="count-pill">{calls.length}</span>
-      </h2>
-      <div className="table-scroll">
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>来电号码 / 标记</th>
-              <th>专业类别 / 来电中心</th>
-              <th className="num">优先级</th>
-              <th className="num">等待</th>
-              <th className="num">分配</th>
-              <th>状态</th>
-            </tr>
-          </thead>
-          <tbody>
-            {calls.map((c) => (
-              <CallRow key={c.id} call={c} now={now} reference={reference} />
-            ))}
-          </tbody>
-        </table>
-        {calls.length === 0 && <p className="empty">当前无排队来电</p>}
-      </div>
-    </section>
+    <TablePanel
+      title="排队来电"
+      count={calls.length}
+      empty="当前无排队来电"
+      head={
+        <tr>
+          <th>来电号码 / 标记</th>
+          <th>专业类别 / 来电中心</th>
+          <th className="num">优先级</th>
+          <th className="num">等待</th>
+          <th className="num">分配</th>
+          <th>状态</th>
+        </tr>
+      }
+    >
+      {calls.map((c) => (
+        <CallRow key={c.id} call={c} now={now} reference={reference} />
+      ))}
+    </TablePanel>
   );
 }
