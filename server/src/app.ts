@@ -20,6 +20,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   telephony: TelephonyPort;
+  /** The engine could not store a change: its memory is no longer trusted (see EngineOptions). */
+  onStorageFailure?: (err: unknown) => void;
 }
 
 export interface App {
@@ -45,7 +47,14 @@ export function createApp(deps: AppDeps): App {
     routing = config.routingOverride;
     settings.saveRoutingConfig(routing, clock.now());
   }
-  const engine = new AcdEngine({ clock, store: engineStore, telephony: deps.telephony, config: routing, seats: seats.list() });
+  const engine = new AcdEngine({
+    clock,
+    store: engineStore,
+    telephony: deps.telephony,
+    config: routing,
+    seats: seats.list(),
+    onStorageFailure: deps.onStorageFailure,
+  });
   engine.restore(engineStore.loadActiveCalls(), engineStore.loadSeatStates());
   const restored = engine.activeCalls().length;
   if (restored > 0) logger.info({ calls: restored }, 'restored calls in progress from the store');

@@ -6,6 +6,9 @@ import { seedDemo } from './seed/demo.js';
 import { openDatabase } from './store/db.js';
 import { unconnectedTelephony } from './telephony/unconnected.js';
 
+/** start.sh restarts the server when it exits with this code. */
+const EXIT_STORAGE_FAILURE = 70;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -22,7 +25,19 @@ async function main(): Promise<void> {
   if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now()))) {
     logger.info({ db: config.DB_PATH }, 'created the demo database (accounts in README)');
   }
-  const app = createApp({ config, db, clock: SystemClock, logger, telephony: unconnectedTelephony(logger) });
+  const app = createApp({
+    config,
+    db,
+    clock: SystemClock,
+    logger,
+    telephony: unconnectedTelephony(logger),
+    // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
+    onStorageFailure: (err) => {
+      logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');
+      process.exitCode = EXIT_STORAGE_FAILURE;
+      setImmediate(() => process.exit(EXIT_STORAGE_FAILURE));
+    },
+  });
   app.httpServer.listen(config.PORT, config.HOST, () => {
     const addr = app.httpServer.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

@@ -3,7 +3,8 @@ import type { Call, CallEvent } from '../../server/src/domain/call.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
 import { MemoryEngineStore } from '../../server/src/domain/memory-store.js';
 import type { Seat } from '../../server/src/domain/seat.js';
-import { RecordingTelephony, T0, createHarness, seat } from './support/engine-harness.js';
+import { AcdEngine, type EngineStore } from '../../server/src/domain/engine.js';
+import { RecordingTelephony, T0, createHarness, makeConfig, seat, thrown } from './support/engine-harness.js';
 
 /** A store that writes a journal of its transactions and what it saved, into a shared log. */
 class JournalingStore extends MemoryEngineStore {
@@ -109,5 +110,46 @@ describe('durable first', () => {
     h.engine.declined('c1', 's1');
 
     expect(log.filter((l) => l === 'begin')).toHaveLength(1);
+  });
+});
+
+describe('a storage failure stops the engine (crash-only recovery)', () => {
+  it('when a transaction fails for a non-domain reason, should report it once and refuse every later command', () => {
+    const failures: unknown[] = [];
+    const store = new MemoryEngineStore();
+    let broken = false;
+    const failing: EngineStore = {
+      transaction: (fn) => store.transaction(fn),
+      saveCall: (call, events) => {
+        if (broken) throw new Error('SQLITE_FULL: database or disk is full');
+        store.saveCall(call, events);
+      },
+      saveSeatState: (seat) => store.saveSeatState(seat),
+      lastAnsweringSeat: (caller, since) => store.lastAnsweringSeat(caller, since),
+    };
+    const clock = new VirtualClock(T0);
+    const telephony = new RecordingTelephony(clock);
+    const engine = new AcdEngine({
+      clock,
+      store: failing,
+      telephony,
+      config: makeConfig(),
+      seats: [seat('s1', { labor: 5 })],
+      onStorageFailure: (err) => failures.push(err),
+    });
+    engine.setSeatNotReady('s1', 'meal');
+    engine.offerCall({ id: 'c1', caller: '13800000001', dialed: '12348', categoryId: 'labor' });
+
+    broken = true;
+    expect(() => engine.offerCall({ id: 'c2', caller: '13800000002', dialed: '12348', categoryId: 'labor' })).toThrow(/SQLITE_FULL/);
+    broken = false;
+    const err = thrown(() => engine.setSeatReady('s1'));
+
+    expect(failures).toHaveLength(1);
+    expect(err.code).toBe('UNAVAILABLE');
+    expect(telephony.rings()).toEqual([]);
+    expect(store.calls.has('c2')).toBe(false);
+    clock.advance(3600_000); // no timer of the stopped engine fires against the store
+    expect(store.calls.get('c1')?.state.kind).toBe('queued');
   });
 });

@@ -8,6 +8,7 @@ const FALLBACK: Record<ErrorCode, string> = {
   INVALID_TRANSITION: '当前状态下不能执行该操作',
   CONFLICT: '操作与当前状态冲突',
   RATE_LIMITED: '操作过于频繁,请稍后再试',
+  UNAVAILABLE: '路由服务正在恢复,请稍候',
   INTERNAL: '服务器暂时不可用,请稍后再试',
 };
 

@@ -63,6 +63,13 @@ export interface EngineOptions {
   requireRegistration?: boolean;
   /** Extra ms the engine waits beyond the ring timeout before it declares no answer itself. */
   ringGraceMs?: number;
+  /**
+   * Called once when a command's transaction fails for a reason other than a domain
+   * rule (the disk is full, the database is gone). The engine's memory may then differ
+   * from what is stored, so it refuses every later command: the process should exit
+   * and a new one restore the last committed state (crash-only recovery).
+   */
+  onStorageFailure?: (err: unknown) => void;
 }
 
 type Outbox =
@@ -178,6 +185,8 @@ export class AcdEngine {
   private readonly savedEventCount = new Map<string, number>();
 
   private depth = 0;
+  private storageFailure: unknown = null;
+  private readonly onStorageFailure: ((err: unknown) => void) | undefined;
   private outbox: Outbox[] = [];
   private dirtyCalls = new Set<Call>();
   private dirtySeats = new Set<Seat>();
@@ -188,6 +197,7 @@ export class AcdEngine {
     this.telephony = opts.telephony;
     this.requireRegistration = opts.requireRegistration ?? false;
     this.ringGraceMs = opts.ringGraceMs ?? 0;
+    this.onStorageFailure = opts.onStorageFailure;
     this.cfg = opts.config;
     this.cityCentreId = '';
     this.indexConfig();
@@ -593,6 +603,9 @@ export class AcdEngine {
    */
   private command<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
+    if (this.storageFailure !== null) {
+      throw new DomainError('UNAVAILABLE', '路由服务因存储故障已停止,正在等待重启恢复。', { cause: String(this.storageFailure) });
+    }
     this.depth++;
     let result: T;
     try {
@@ -605,6 +618,11 @@ export class AcdEngine {
       this.outbox = [];
       this.dirtyCalls.clear();
       this.dirtySeats.clear();
+      if (!(err instanceof DomainError)) {
+        this.storageFailure = err;
+        this.dispose();
+        this.onStorageFailure?.(err);
+      }
       throw err;
     } finally {
       this.depth--;

@@ -6,7 +6,8 @@ export type DomainErrorCode =
   | 'VALIDATION'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE';
 
 export class DomainError extends Error {
   constructor(

@@ -10,6 +10,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   CONFLICT: 409,
   INVALID_TRANSITION: 422,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
 
 /** A request that failed its schema: 400 with the messages per field. */
