@@ -12,7 +12,7 @@ import { SqliteEngineStore } from './store/engine-store.js';
 import { SeatRepo, SessionRepo, SettingsRepo, UserRepo } from './store/repos.js';
 import { AuthService } from './transport/auth.js';
 import { createHttpRouter } from './transport/http.js';
-import { attachSocketServer } from './transport/socket.js';
+import { attachSocketServer, type SocketLayer } from './transport/socket.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -67,6 +67,7 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   let ready = false;
+  let sockets: SocketLayer | null = null;
   app.use(
     '/api',
     createHttpRouter({
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): App {
       cookieSecure: config.COOKIE_SECURE,
       sessionMs,
       isReady: () => ready,
+      onLogout: (token) => sockets?.endSession(token),
     }),
   );
   const dist = path.resolve(config.CLIENT_DIST);
@@ -90,7 +92,7 @@ export function createApp(deps: AppDeps): App {
   }
 
   const httpServer = http.createServer(app);
-  const sockets = attachSocketServer(httpServer, {
+  sockets = attachSocketServer(httpServer, {
     auth,
     engine,
     clock,
@@ -105,7 +107,7 @@ export function createApp(deps: AppDeps): App {
     engineStore,
     close: () =>
       new Promise<void>((resolve) => {
-        sockets.close();
+        sockets?.close();
         engine.dispose();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();

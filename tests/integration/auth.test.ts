@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, login, startTestServer, type TestServer } from '../support/server.js';
+import { connect, emit, login, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -67,6 +67,14 @@ describe('health and login', () => {
     expect((await res.json()).error.code).toBe('RATE_LIMITED');
   });
 
+  it('after logout, the session\'s open sockets should be disconnected', async () => {
+    const cookie = await login(srv.url, 'seat08');
+    const socket = await connect(srv.url, cookie);
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    await post('/api/auth/logout', {}, { cookie });
+    expect(await closed).toBe('io server disconnect');
+  });
+
   it('after logout, the old cookie should no longer authenticate', async () => {
     const cookie = await login(srv.url, 'seat04');
     expect((await fetch(`${srv.url}/api/auth/me`, { headers: { cookie } })).status).toBe(200);
@@ -118,5 +126,18 @@ describe('demo data', () => {
     expect(ref.centres.filter((c) => c.level === 'county').length).toBeGreaterThanOrEqual(2);
     for (const centre of ref.centres) expect(seats.some((s) => s.centreId === centre.id)).toBe(true);
     for (const cat of ref.categories) expect(seats.some((s) => (s.skills[cat.id] ?? 0) >= 3)).toBe(true);
+  });
+});
+
+describe('sessions on sockets', () => {
+  it('when the session has expired, a socket command should be refused as UNAUTHENTICATED and the socket closed', async () => {
+    const cookie = await login(srv.url, 'seat09');
+    const socket = await connect(srv.url, cookie);
+    srv.db.prepare('UPDATE sessions SET expires_at = 0').run();
+    const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+    const ack = await emit(socket, 'seat:get', {});
+    expect(ack).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: '登录已失效,请重新登录' } });
+    await closed;
+    expect(srv.app.engine.getSeat('s09').state.kind).toBe('offline');
   });
 });

@@ -34,6 +34,8 @@ export interface HttpDeps {
   cookieSecure: boolean;
   sessionMs: number;
   isReady: () => boolean;
+  /** Called after a logout so live sockets of that session close too. */
+  onLogout?: (token: string) => void;
 }
 
 type AuthedRequest = Request & { user?: UserView };
@@ -89,7 +91,9 @@ export function createHttpRouter(deps: HttpDeps): express.Router {
   r.post(
     '/auth/logout',
     route((req, res) => {
-      deps.auth.logout(readCookie(req.headers.cookie, SESSION_COOKIE));
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+      deps.auth.logout(token);
+      if (token) deps.onLogout?.(token);
       res.clearCookie(SESSION_COOKIE, { path: '/' });
       ok(res, null);
     }),

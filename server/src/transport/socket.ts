@@ -37,7 +37,14 @@ const SUPERVISORS = 'supervisors';
 const STAFF: Role[] = ['supervisor', 'manager', 'admin'];
 const seatRoom = (seatId: string) => `seat:${seatId}`;
 
-export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): { io: HotlineServer; close: () => void } {
+export interface SocketLayer {
+  io: HotlineServer;
+  /** Disconnects every socket opened with this session token (after logout). */
+  endSession(token: string): void;
+  close(): void;
+}
+
+export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): SocketLayer {
   const io: HotlineServer = new Server(httpServer, { serveClient: false });
   const { engine, clock, logger } = deps;
   const graceTimers = new Map<string, TimerHandle>();
@@ -109,6 +116,12 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): { 
   ): void {
     socket.on(event as never, ((payload: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: Ack<unknown>) => void) : () => {};
+      // the session may have expired or been ended since the socket connected
+      if (!deps.auth.userForToken(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE))) {
+        reply({ ok: false, error: { code: 'UNAUTHENTICATED', message: '登录已失效,请重新登录' } });
+        socket.disconnect(true);
+        return;
+      }
       try {
         if (!roles.includes(socket.data.user.role)) throw new DomainError('FORBIDDEN', '当前账号无权执行此操作');
         const data = handler(parseOrThrow(schema, payload ?? {}) as z.infer<S>);
@@ -168,6 +181,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): { 
 
   return {
     io,
+    endSession: (token) => {
+      for (const socket of io.sockets.sockets.values()) {
+        if (readCookie(socket.handshake.headers.cookie, SESSION_COOKIE) === token) socket.disconnect(true);
+      }
+    },
     close: () => {
       closed = true;
       unsubscribe();
