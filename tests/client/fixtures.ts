@@ -45,7 +45,13 @@ export function call(over: Partial<CallView> = {}): CallView {
 }
 
 export function snapshot(over: Partial<QueueSnapshot> = {}): QueueSnapshot {
-  return { at: T0, seats: [], calls: [], ...over };
+  return {
+    at: T0,
+    service: { open: true, plannedSeats: 15, period: { from: '08:30', to: '18:00' }, holiday: null, answerTargetS: 15 },
+    seats: [],
+    calls: [],
+    ...over,
+  };
 }
 
 export const reference: ReferenceData = {

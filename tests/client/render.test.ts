@@ -96,6 +96,24 @@ describe('monitor page', () => {
     const tile = [...host.querySelectorAll('.tile')].find((t) => t.querySelector('.tile-label')?.textContent === '排队');
     expect(tile?.querySelector('.tile-value')?.textContent).toBe('1');
   });
+
+  it('should show the planned seats of the service period and the configured answer target', () => {
+    const s = appStore.getState();
+    s.signedIn(user('supervisor'));
+    s.setReference(reference);
+    s.applySnapshot(snapshot({ service: { open: true, plannedSeats: 12, period: { from: '08:30', to: '18:00' }, holiday: null, answerTargetS: 20 } }), T0);
+    show(MonitorPage);
+    expect(host.textContent).toContain('本时段计划 12 人');
+    expect(host.textContent).toContain('应答目标 20 秒');
+  });
+
+  it('when the calendar says the hotline is out of service, should say so', () => {
+    const s = appStore.getState();
+    s.signedIn(user('supervisor'));
+    s.applySnapshot(snapshot({ service: { open: false, plannedSeats: 0, period: null, holiday: '春节', answerTargetS: 15 } }), T0);
+    show(MonitorPage);
+    expect(host.textContent).toContain('非服务时段');
+  });
 });
 
 describe('login page', () => {

@@ -171,3 +171,16 @@ describe('a console reloaded mid-call', () => {
     expect(call.answeredAt).toEqual(expect.any(Number));
   });
 });
+
+describe('service status in the supervisor snapshot', () => {
+  it('should say whether the hotline is in service now, the planned seats and the answer target from the config', async () => {
+    const cookie = await login(srv.url, 'supervisor');
+    const snap = (await (await fetch(`${srv.url}/api/queue`, { headers: { cookie } })).json()).data as QueueSnapshot;
+    const cfg = srv.app.engine.config;
+    expect(snap.service.answerTargetS).toBe(cfg.kpi.serviceLevelThresholdS);
+    // the demo calendar covers every hour of the week with planned seats
+    expect(snap.service.open).toBe(true);
+    expect(snap.service.plannedSeats).toBeGreaterThan(0);
+    expect(snap.service.period).toEqual({ from: expect.stringMatching(/^\d\d:\d\d$/), to: expect.stringMatching(/^\d\d:\d\d$/) });
+  });
+});

@@ -1,4 +1,6 @@
-import { maskNumber, type CallView, type QueueSnapshot, type SeatView } from '../contract/index.js';
+import { maskNumber, type CallView, type QueueSnapshot, type SeatView, type ServiceStatus } from '../contract/index.js';
+import { periodAt } from '../domain/calendar.js';
+import type { RoutingConfig } from '../domain/policy.js';
 import type { Call } from '../domain/call.js';
 import type { AcdEngine } from '../domain/engine.js';
 import type { Seat } from '../domain/seat.js';
@@ -35,9 +37,21 @@ export function callView(call: Call): CallView {
   };
 }
 
+export function serviceStatus(cfg: RoutingConfig, now: number): ServiceStatus {
+  const p = periodAt(cfg.serviceCalendar, now, cfg.utcOffsetMinutes);
+  return {
+    open: p !== null,
+    plannedSeats: p?.plannedSeats ?? 0,
+    period: p ? { from: p.from, to: p.to } : null,
+    holiday: p?.holiday ?? null,
+    answerTargetS: cfg.kpi.serviceLevelThresholdS,
+  };
+}
+
 export function queueSnapshot(engine: AcdEngine, now: number): QueueSnapshot {
   return {
     at: now,
+    service: serviceStatus(engine.config, now),
     seats: engine.listSeats().map(seatView),
     calls: engine.activeCalls().map(callView),
   };
