@@ -1058,17 +1058,11 @@ export class AcdEngine {
       return hasGeneral && exp.general;
     };
 
-    const queueKeys: { key: string; homeCentre: string }[] = [];
-    for (const key of this.queues.keys()) {
-      const [cat, centre] = key.split('|') as [string, string];
-      const ownCentre = centre === seat.profile.centreId;
-      if (!ownCentre && !isCity) continue;
-      if (skills[cat] === undefined && !hasGeneral) continue;
-      queueKeys.push({ key, homeCentre: centre });
-    }
-    for (const { key, homeCentre } of queueKeys) {
+    for (const [key, byPriority] of this.queues) {
+      const [cat, homeCentre] = key.split('|') as [string, string];
       const own = homeCentre === seat.profile.centreId;
-      const byPriority = this.queues.get(key)!;
+      if (!own && !isCity) continue;
+      if (skills[cat] === undefined && !hasGeneral) continue;
       for (const fifo of byPriority.values()) scan(fifo, (c, exp) => canTake(c, exp, own || exp.city), false);
     }
     if (isCity) {
