@@ -19,6 +19,7 @@ export class SqliteEngineStore implements EngineStore {
   private readonly upsertSeat;
   private readonly insertSeatEvent;
   private readonly lastSeat;
+  private readonly selectEvents;
   private readonly lastSeatKind = new Map<string, string>();
 
   constructor(private readonly db: Db) {
@@ -37,6 +38,7 @@ export class SqliteEngineStore implements EngineStore {
       ON CONFLICT(seat_id) DO UPDATE SET state_json = excluded.state_json, registered = excluded.registered,
         missed_json = excluded.missed_json, updated_at = excluded.updated_at`);
     this.insertSeatEvent = db.prepare('INSERT INTO seat_events (seat_id, at, kind, reason, call_id) VALUES (?, ?, ?, ?, ?)');
+    this.selectEvents = db.prepare('SELECT at, type, data_json FROM call_events WHERE call_id = ? ORDER BY id');
     this.lastSeat = db.prepare(
       'SELECT seat_id FROM calls WHERE caller = ? AND answered_at >= ? ORDER BY answered_at DESC LIMIT 1',
     );
@@ -94,15 +96,9 @@ export class SqliteEngineStore implements EngineStore {
   /** Calls still in progress, with their full event logs, oldest first. */
   loadActiveCalls(): Call[] {
     const rows = this.db
-      .prepare(`SELECT id, snapshot_json FROM calls WHERE state_kind IN (${ACTIVE.map(() => '?').join(',')}) ORDER BY enqueued_at`)
-      .all(...ACTIVE) as { id: string; snapshot_json: string }[];
-    const events = this.db.prepare('SELECT at, type, data_json FROM call_events WHERE call_id = ? ORDER BY id');
-    return rows.map((r) => ({
-      ...(JSON.parse(r.snapshot_json) as Omit<Call, 'events'>),
-      events: (events.all(r.id) as { at: number; type: string; data_json: string }[]).map(
-        (e) => ({ type: e.type, at: e.at, ...JSON.parse(e.data_json) }) as CallEvent,
-      ),
-    }));
+      .prepare(`SELECT snapshot_json FROM calls WHERE state_kind IN (${ACTIVE.map(() => '?').join(',')}) ORDER BY enqueued_at`)
+      .all(...ACTIVE) as { snapshot_json: string }[];
+    return rows.map((r) => this.withEvents(r.snapshot_json));
   }
 
   loadSeatStates(): StoredSeatState[] {
@@ -123,12 +119,13 @@ export class SqliteEngineStore implements EngineStore {
   /** A finished or active call with its events (for supervisors' "why"). */
   loadCall(id: string): Call | null {
     const row = this.db.prepare('SELECT snapshot_json FROM calls WHERE id = ?').get(id) as { snapshot_json: string } | undefined;
-    if (!row) return null;
-    const events = (this.db.prepare('SELECT at, type, data_json FROM call_events WHERE call_id = ? ORDER BY id').all(id) as {
-      at: number;
-      type: string;
-      data_json: string;
-    }[]).map((e) => ({ type: e.type, at: e.at, ...JSON.parse(e.data_json) }) as CallEvent);
-    return { ...(JSON.parse(row.snapshot_json) as Omit<Call, 'events'>), events };
+    return row ? this.withEvents(row.snapshot_json) : null;
+  }
+
+  /** A stored call snapshot joined with its event log, in the order written. */
+  private withEvents(snapshotJson: string): Call {
+    const snapshot = JSON.parse(snapshotJson) as Omit<Call, 'events'>;
+    const rows = this.selectEvents.all(snapshot.id) as { at: number; type: string; data_json: string }[];
+    return { ...snapshot, events: rows.map((e) => ({ type: e.type, at: e.at, ...JSON.parse(e.data_json) }) as CallEvent) };
   }
 }
