@@ -4,13 +4,14 @@
  * file; it must stay free of server-only modules.
  */
 import { z } from 'zod';
-import type { CallStateKind } from '../domain/call.js';
+import type { CallStateKind, HangupSide } from '../domain/call.js';
+import type { CallRecord, CallResult } from '../domain/call-record.js';
 import type { SeatState } from '../domain/seat.js';
 import { CALLER_FLAGS, NOT_READY_REASONS, type CallerFlag, type NotReadyReason } from '../domain/model.js';
 import { SEAT_STATE_LABELS } from '../domain/seat.js';
 
 export { CALLER_FLAGS, SEAT_STATE_LABELS };
-export type { CallerFlag, CallStateKind };
+export type { CallerFlag, CallResult, CallStateKind, HangupSide };
 
 export const ROLES = ['seat', 'supervisor', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -77,6 +78,24 @@ export const CALL_STATE_LABELS: Record<CallStateKind, string> = {
   'timed-out': '超时',
 };
 
+/** What became of a call (CallRecord.result; definitions in server/src/domain/call-record.ts). */
+export const CALL_RESULT_LABELS: Record<CallResult, string> = {
+  answered: '已接通',
+  'abandoned-in-queue': '排队中放弃',
+  'abandoned-while-ringing': '振铃中放弃',
+  'overflowed-12345': '转12345',
+  callback: '转预约回电',
+  'timed-out': '超时',
+  'in-progress': '进行中',
+};
+
+/** Who ended a call (CallRecord.hungUpBy). */
+export const HUNG_UP_BY_LABELS: Record<HangupSide, string> = {
+  caller: '来电人',
+  seat: '坐席',
+  system: '系统',
+};
+
 export const NOT_READY_REASON_LABELS: Record<NotReadyReasonId, string> = {
   meal: '用餐',
   training: '培训',
@@ -125,6 +144,52 @@ export interface CallView {
   /** When a seat answered, or null. */
   answeredAt: number | null;
   state: { kind: CallStateKind; since: number; seatId?: string };
+}
+
+/**
+ * A call record (话单) as a browser may see it: the domain's CallRecord
+ * (server/src/domain/call-record.ts states every definition) with the caller masked.
+ */
+export interface CallRecordView extends CallRecord {
+  /** Masked for display, e.g. 138****1234. */
+  callerMasked: string;
+}
+
+/** GET /api/calls?from=&to=&limit=: records of the calls enqueued in [from, to), newest first. */
+export const CALL_LIST_MAX_LIMIT = 1000;
+/** A whole number from the query string; an empty value is `fallback` (missing when there is none). */
+const queryInt = (name: string, label: string, fallback?: number) =>
+  z
+    .string({ error: (iss) => (iss.input === undefined ? `请提供${label} ${name}` : `${name} 必须是整数`) })
+    .transform((v, ctx): number => {
+      if (v.trim() === '') {
+        if (fallback !== undefined) return fallback;
+        ctx.addIssue({ code: 'custom', message: `请提供${label} ${name}` });
+        return z.NEVER;
+      }
+      const n = /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(n)) {
+        ctx.addIssue({ code: 'custom', message: `${name} 必须是整数` });
+        return z.NEVER;
+      }
+      return n;
+    });
+export const CallListQuerySchema = z
+  .object({
+    from: queryInt('from', '起始时间(毫秒时间戳)').pipe(z.number().min(0, 'from 不能为负数')),
+    to: queryInt('to', '结束时间(毫秒时间戳)').pipe(z.number().min(0, 'to 不能为负数')),
+    limit: queryInt('limit', '条数', 200)
+      .default(200)
+      .pipe(z.number().min(1, 'limit 至少为 1').max(CALL_LIST_MAX_LIMIT, `limit 最多为 ${CALL_LIST_MAX_LIMIT}`)),
+  })
+  .refine((q) => q.to > q.from, { path: ['to'], message: '结束时间 to 必须晚于起始时间 from' });
+export type CallListQuery = z.infer<typeof CallListQuerySchema>;
+
+export interface CallListResponse {
+  from: number;
+  to: number;
+  limit: number;
+  records: CallRecordView[];
 }
 
 /** The service calendar's word on now: open or not, and the seats planned for the period. */

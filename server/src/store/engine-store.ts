@@ -20,6 +20,8 @@ export class SqliteEngineStore implements EngineStore {
   private readonly insertSeatEvent;
   private readonly lastSeat;
   private readonly selectEvents;
+  private readonly selectEnqueued;
+  private readonly selectEventsOf;
   private readonly lastSeatKind = new Map<string, string>();
 
   constructor(private readonly db: Db) {
@@ -39,6 +41,12 @@ export class SqliteEngineStore implements EngineStore {
         missed_json = excluded.missed_json, updated_at = excluded.updated_at`);
     this.insertSeatEvent = db.prepare('INSERT INTO seat_events (seat_id, at, kind, reason, call_id) VALUES (?, ?, ?, ?, ?)');
     this.selectEvents = db.prepare('SELECT at, type, data_json FROM call_events WHERE call_id = ? ORDER BY id');
+    this.selectEnqueued = db.prepare(
+      'SELECT id, snapshot_json FROM calls WHERE enqueued_at >= ? AND enqueued_at < ? ORDER BY enqueued_at DESC, rowid DESC LIMIT ?',
+    );
+    this.selectEventsOf = db.prepare(
+      'SELECT call_id, at, type, data_json FROM call_events WHERE call_id IN (SELECT value FROM json_each(?)) ORDER BY call_id, id',
+    );
     this.lastSeat = db.prepare(
       'SELECT seat_id FROM calls WHERE caller = ? AND answered_at >= ? ORDER BY answered_at DESC LIMIT 1',
     );
@@ -122,10 +130,31 @@ export class SqliteEngineStore implements EngineStore {
     return row ? this.withEvents(row.snapshot_json) : null;
   }
 
+  /**
+   * Calls enqueued in [from, to), newest first (then the latest written first), with
+   * their event logs: two queries whatever the count (calls_enqueued, call_events_call).
+   */
+  listCallsEnqueued(from: number, to: number, limit: number): Call[] {
+    const rows = this.selectEnqueued.all(from, to, limit) as { id: string; snapshot_json: string }[];
+    if (rows.length === 0) return [];
+    const events = new Map<string, CallEvent[]>(rows.map((r) => [r.id, []]));
+    const eventRows = this.selectEventsOf.all(JSON.stringify(rows.map((r) => r.id))) as {
+      call_id: string;
+      at: number;
+      type: string;
+      data_json: string;
+    }[];
+    for (const e of eventRows) events.get(e.call_id)?.push(toEvent(e));
+    return rows.map((r) => ({ ...(JSON.parse(r.snapshot_json) as Omit<Call, 'events'>), events: events.get(r.id)! }));
+  }
+
   /** A stored call snapshot joined with its event log, in the order written. */
   private withEvents(snapshotJson: string): Call {
     const snapshot = JSON.parse(snapshotJson) as Omit<Call, 'events'>;
     const rows = this.selectEvents.all(snapshot.id) as { at: number; type: string; data_json: string }[];
-    return { ...snapshot, events: rows.map((e) => ({ type: e.type, at: e.at, ...JSON.parse(e.data_json) }) as CallEvent) };
+    return { ...snapshot, events: rows.map(toEvent) };
   }
 }
+
+const toEvent = (e: { at: number; type: string; data_json: string }): CallEvent =>
+  ({ type: e.type, at: e.at, ...JSON.parse(e.data_json) }) as CallEvent;

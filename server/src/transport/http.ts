@@ -1,11 +1,13 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import {
+  CallListQuerySchema,
   LoginRequestSchema,
   NOT_READY_REASON_IDS,
   NOT_READY_REASON_LABELS,
   maskNumber,
   type Ack,
+  type CallListResponse,
   type ReferenceData,
   type Role,
   type UserView,
@@ -20,7 +22,7 @@ import type { SqliteEngineStore } from '../store/engine-store.js';
 import type { SeatRepo, SettingsRepo } from '../store/repos.js';
 import { SESSION_COOKIE, readCookie, type AuthService } from './auth.js';
 import { ValidationError, parseOrThrow, toApiError } from './errors.js';
-import { queueSnapshot, seatView } from './views.js';
+import { callRecordView, queueSnapshot, seatView } from './views.js';
 
 export interface HttpDeps {
   db: Db;
@@ -117,13 +119,26 @@ export function createHttpRouter(deps: HttpDeps): express.Router {
 
   r.get('/queue', staff, route((_req, res) => ok(res, queueSnapshot(deps.engine, deps.clock.now()))));
 
+  /** Call records (话单) of the calls enqueued in [from, to), newest first, from the durable event log. */
+  r.get(
+    '/calls',
+    staff,
+    route((req, res) => {
+      const q = parseOrThrow(CallListQuerySchema, req.query);
+      const now = deps.clock.now();
+      const calls = deps.engineStore.listCallsEnqueued(q.from, q.to, q.limit);
+      const data: CallListResponse = { ...q, records: calls.map((c) => callRecordView(c, now)) };
+      ok(res, data);
+    }),
+  );
+
   r.get(
     '/calls/:id',
     staff,
     route((req, res) => {
       const call = deps.engine.getCall(String(req.params.id)) ?? deps.engineStore.loadCall(String(req.params.id));
       if (!call) throw new DomainError('NOT_FOUND', `没有编号为 ${req.params.id} 的来电`);
-      ok(res, { ...call, caller: maskNumber(call.caller) });
+      ok(res, { ...call, caller: maskNumber(call.caller), record: callRecordView(call, deps.clock.now()) });
     }),
   );
 

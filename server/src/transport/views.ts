@@ -1,7 +1,15 @@
-import { maskNumber, type CallView, type QueueSnapshot, type SeatView, type ServiceStatus } from '../contract/index.js';
+import {
+  maskNumber,
+  type CallRecordView,
+  type CallView,
+  type QueueSnapshot,
+  type SeatView,
+  type ServiceStatus,
+} from '../contract/index.js';
 import { periodAt } from '../domain/calendar.js';
 import type { RoutingConfig } from '../domain/policy.js';
 import type { Call } from '../domain/call.js';
+import { callRecord } from '../domain/call-record.js';
 import type { AcdEngine } from '../domain/engine.js';
 import type { Seat } from '../domain/seat.js';
 
@@ -35,6 +43,11 @@ export function callView(call: Call): CallView {
     answeredAt: call.events.find((e) => e.type === 'answered')?.at ?? null,
     state: { kind: st.kind, since: st.since, ...('seatId' in st ? { seatId: st.seatId } : {}) },
   };
+}
+
+/** A call's record (话单) for supervisors: never the full caller number. */
+export function callRecordView(call: Call, now: number): CallRecordView {
+  return { ...callRecord(call, now), callerMasked: maskNumber(call.caller) };
 }
 
 export function serviceStatus(cfg: RoutingConfig, now: number): ServiceStatus {
