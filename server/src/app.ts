@@ -11,6 +11,7 @@ import type { Db } from './store/db.js';
 import { SqliteEngineStore } from './store/engine-store.js';
 import { SeatRepo, SessionRepo, SettingsRepo, UserRepo } from './store/repos.js';
 import { AuthService } from './transport/auth.js';
+import { wsUrlFor } from './telephony/credentials.js';
 import { createHttpRouter } from './transport/http.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket.js';
 
@@ -20,6 +21,10 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   telephony: TelephonyPort;
+  /** The auth_ephemeral secret shared with Kamailio; null when no telephony is configured. */
+  sipSecret?: string | null;
+  /** Offer calls only to seats whose softphone is registered (true when Kamailio is connected). */
+  requireRegistration?: boolean;
   /** The engine could not store a change: its memory is no longer trusted (see EngineOptions). */
   onStorageFailure?: (err: unknown) => void;
 }
@@ -53,6 +58,9 @@ export function createApp(deps: AppDeps): App {
     telephony: deps.telephony,
     config: routing,
     seats: seats.list(),
+    requireRegistration: deps.requireRegistration ?? false,
+    // Kamailio's own ring timer ends a ring first; the engine's is the backstop.
+    ringGraceMs: deps.requireRegistration ? 3000 : undefined,
     onStorageFailure: deps.onStorageFailure,
   });
   engine.restore(engineStore.loadActiveCalls(), engineStore.loadSeatStates());
@@ -82,6 +90,14 @@ export function createApp(deps: AppDeps): App {
       cookieSecure: config.COOKIE_SECURE,
       sessionMs,
       isReady: () => ready,
+      sip: deps.sipSecret
+        ? {
+            secret: deps.sipSecret,
+            domain: config.SIP_DOMAIN,
+            wsUrl: wsUrlFor(config.SIP_WS_ADDR),
+            credentialMs: config.SIP_CREDENTIAL_HOURS * 3600_000,
+          }
+        : null,
       onLogout: (token) => sockets?.endSession(token),
     }),
   );

@@ -7,6 +7,21 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:5060')
+  .refine((v) => Number(v.split(':')[1]) <= 65535, 'port must be at most 65535');
+
+const cidrList = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?(\s*,\s*\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)*$/, 'must be IPv4 addresses or CIDRs, comma separated');
+
+/** Splits host:port. */
+export function splitHostPort(v: string): { host: string; port: number } {
+  const i = v.lastIndexOf(':');
+  return { host: v.slice(0, i), port: Number(v.slice(i + 1)) };
+}
+
 export const EnvSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -23,6 +38,38 @@ export const EnvSchema = z.object({
   SEAT_DISCONNECT_GRACE_S: z.coerce.number().min(0).max(3600).default(30),
   /** Serve the built client from this folder (if it exists). */
   CLIENT_DIST: z.string().default('client/dist'),
+
+  // ---- telephony (Kamailio + rtpengine); scripts/sip-config.ts renders sip-config/ from these same keys
+  /** `kamailio`: calls come from Kamailio over evapi; `none`: no telephony (tests of the console alone). */
+  TELEPHONY: z.enum(['kamailio', 'none']).default('none'),
+  /** Kamailio's evapi control port (loopback only). */
+  EVAPI_ADDR: hostPort.default('127.0.0.1:8448'),
+  /** SIP domain of the seats' softphones (sip:s01@<domain>). */
+  SIP_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name').default('hotline.12348'),
+  /** Trunk UDP listener: calls from the network arrive here. */
+  SIP_TRUNK_ADDR: hostPort.default('127.0.0.1:5060'),
+  /** Source addresses (IPs or CIDRs, comma separated) of trunks allowed to send INVITEs to 12348. */
+  SIP_TRUNK_SOURCES: cidrList.default('127.0.0.1/32'),
+  /** Never banned by the flood guard (trunks are always trusted): e.g. an office behind one NAT. */
+  SIP_TRUSTED_SOURCES: cidrList.default('127.0.0.0/8'),
+  /** WebSocket listener for the browser softphones (loopback: ws; any other address: wss with a self-signed certificate). */
+  SIP_WS_ADDR: hostPort.default('127.0.0.1:8088'),
+  /** Where overflow to the 12345 government hotline is sent. */
+  SIP_12345_URI: z.string().regex(/^sips?:[^\s]+$/, 'must be a sip: URI').default('sip:12345@127.0.0.1:5070'),
+  /** rtpengine's control (ng) port, loopback only. */
+  RTPENGINE_NG_ADDR: hostPort.default('127.0.0.1:2223'),
+  /** rtpengine's media address as seen by the seats and the trunk. */
+  RTP_ADDR: z.ipv4({ message: 'must be an IPv4 address' }).default('127.0.0.1'),
+  RTP_PORT_MIN: z.coerce.number().int().min(1024).max(65000).default(30000),
+  RTP_PORT_MAX: z.coerce.number().int().min(1024).max(65535).default(34999),
+  /** rtpengine reports every RFC 4733 digit here as JSON (UDP, loopback). */
+  DTMF_LOG_ADDR: hostPort.default('127.0.0.1:9348'),
+  /** Secret shared with Kamailio's auth_ephemeral; created with mode 0600 when missing. Never in git. */
+  SIP_SECRET_FILE: z.string().min(1).default('data/sip-secret'),
+  /** Lifetime of a seat's SIP credentials: at most a shift. */
+  SIP_CREDENTIAL_HOURS: z.coerce.number().min(0.05).max(12).default(12),
+  /** Folder for the rendered Kamailio/rtpengine configs, pid files and control sockets. */
+  SIP_RUN_DIR: z.string().min(1).default('.run/sip'),
 });
 
 export type ServerConfig = z.infer<typeof EnvSchema> & { routingOverride: RoutingConfig | null };

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { SystemClock } from './domain/clock.js';
 import { seedDemo } from './seed/demo.js';
 import { openDatabase } from './store/db.js';
-import { unconnectedTelephony } from './telephony/unconnected.js';
+import { loadOrCreateSipSecret } from './telephony/credentials.js';
+import { createTelephony } from './telephony/setup.js';
 
 /** start.sh restarts the server when it exits with this code. */
 const EXIT_STORAGE_FAILURE = 70;
@@ -25,12 +26,15 @@ async function main(): Promise<void> {
   if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now()))) {
     logger.info({ db: config.DB_PATH }, 'created the demo database (accounts in README)');
   }
+  const telephony = createTelephony(config, db, SystemClock, logger);
   const app = createApp({
     config,
     db,
     clock: SystemClock,
     logger,
-    telephony: unconnectedTelephony(logger),
+    telephony: telephony.port,
+    requireRegistration: telephony.kamailio !== null,
+    sipSecret: telephony.kamailio ? loadOrCreateSipSecret(config.SIP_SECRET_FILE) : null,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');
@@ -38,6 +42,12 @@ async function main(): Promise<void> {
       setImmediate(() => process.exit(EXIT_STORAGE_FAILURE));
     },
   });
+  try {
+    await telephony.start(app.engine);
+  } catch (err) {
+    logger.fatal({ err }, `cannot listen for rtpengine's DTMF log on ${config.DTMF_LOG_ADDR}`);
+    process.exit(1);
+  }
   app.httpServer.listen(config.PORT, config.HOST, () => {
     const addr = app.httpServer.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    telephony.stop();
     await app.close();
     db.close();
     process.exit(0);

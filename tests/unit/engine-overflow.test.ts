@@ -248,13 +248,25 @@ describe('overflow when the last eligible seat leaves', () => {
     expect(h.state('c1').kind).toBe('queued');
   });
 
-  it('when registration is required and the last skilled softphone unregisters, should overflow the waiting calls', () => {
+  it('when the last skilled softphone unregisters but its console stays signed in, the waiting calls should keep waiting (a phone blip is not "no seat")', () => {
     const h = createHarness({ seats: [seat('s1', { labor: 5 })], requireRegistration: true });
     h.engine.setRegistered('s1', true);
     h.busy('s1');
     h.call('c1');
 
     h.engine.setRegistered('s1', false);
+
+    expect(h.state('c1').kind).toBe('queued');
+  });
+
+  it('when registration is required and the last skilled seat signs off, should overflow the waiting calls', () => {
+    const h = createHarness({ seats: [seat('s1', { labor: 5 })], requireRegistration: true });
+    h.engine.setRegistered('s1', true);
+    h.busy('s1');
+    h.call('c1');
+
+    h.engine.setRegistered('s1', false);
+    h.engine.setSeatOffline('s1');
 
     expect(h.state('c1')).toMatchObject({ kind: 'overflowed', trigger: 'no-seat' });
   });

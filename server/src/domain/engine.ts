@@ -507,8 +507,9 @@ export class AcdEngine {
       seat.registered = registered;
       this.indexSeat(seat);
       this.dirtySeats.add(seat);
+      // Unregistering only stops offers: the console is still signed in, and the phone
+      // usually comes back (max wait still bounds how long a caller waits).
       if (registered && seat.state.kind === 'ready') this.routeSeat(seat);
-      if (!registered) this.overflowOrphanedCalls();
       return seat;
     });
   }
@@ -1145,11 +1146,15 @@ export class AcdEngine {
       .map(([cat, prof]) => `${cat}|${seat.profile.centreId}|${prof}`);
   }
 
+  /**
+   * `loggedIn` answers "could anyone ever take this call": a signed-in console counts
+   * even while its softphone re-registers (a network blip must not send every waiting
+   * caller to overflow). `ready` is who can be offered a call now: registration required.
+   */
   private indexSeat(seat: Seat): void {
-    if (!this.seatUsable(seat)) return;
     const keys = this.seatKeys(seat);
     if (seat.state.kind !== 'offline') for (const k of keys) this.loggedIn.add(k, seat.profile.id, seat);
-    if (seat.state.kind === 'ready') {
+    if (seat.state.kind === 'ready' && this.seatUsable(seat)) {
       for (const k of keys) this.ready.add(k, seat.profile.id, seat);
     }
   }

@@ -89,6 +89,19 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX sessions_user ON sessions(user_id);
     `,
   },
+  {
+    version: 2,
+    name: 'sip legs: Kamailio transaction ids of calls held in queue',
+    sql: `
+      CREATE TABLE sip_legs (
+        call_id TEXT PRIMARY KEY,
+        tindex INTEGER NOT NULL,
+        tlabel INTEGER NOT NULL,
+        arrived_at INTEGER NOT NULL,
+        enqueue_json TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

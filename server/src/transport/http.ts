@@ -9,6 +9,7 @@ import {
   type Ack,
   type CallListResponse,
   type ReferenceData,
+  type SipCredentials,
   type Role,
   type UserView,
 } from '../contract/index.js';
@@ -20,6 +21,7 @@ import { RoutingConfigSchema } from '../domain/policy.js';
 import type { Db } from '../store/db.js';
 import type { SqliteEngineStore } from '../store/engine-store.js';
 import type { SeatRepo, SettingsRepo } from '../store/repos.js';
+import { issueSipCredentials } from '../telephony/credentials.js';
 import { SESSION_COOKIE, readCookie, type AuthService } from './auth.js';
 import { ValidationError, parseOrThrow, toApiError } from './errors.js';
 import { callRecordView, queueSnapshot, seatView } from './views.js';
@@ -36,6 +38,8 @@ export interface HttpDeps {
   cookieSecure: boolean;
   sessionMs: number;
   isReady: () => boolean;
+  /** SIP settings for seat softphones; null when no telephony is configured. */
+  sip: { secret: string; domain: string; wsUrl: string; credentialMs: number } | null;
   /** Called after a logout so live sockets of that session close too. */
   onLogout?: (token: string) => void;
 }
@@ -112,6 +116,36 @@ export function createHttpRouter(deps: HttpDeps): express.Router {
         categories: cfg.categories,
         centres: cfg.centres,
         notReadyReasons: NOT_READY_REASON_IDS.map((id) => ({ id, label: NOT_READY_REASON_LABELS[id] })),
+      };
+      ok(res, data);
+    }),
+  );
+
+  /**
+   * Time-limited SIP credentials for the seat's softphone (auth_ephemeral). They
+   * live at most a shift and never longer than a session; only a seat user gets
+   * them, and only for its own seat.
+   */
+  r.get(
+    '/sip/credentials',
+    requireUser('seat'),
+    route((req, res) => {
+      const seatId = req.user!.seatId;
+      if (!seatId) throw new DomainError('FORBIDDEN', '当前账号未绑定坐席,无法使用软电话');
+      if (!deps.sip) throw new DomainError('UNAVAILABLE', '电话系统未接入(TELEPHONY=none),软电话不可用');
+      const issued = issueSipCredentials({
+        seatId,
+        nowMs: deps.clock.now(),
+        lifetimeMs: Math.min(deps.sip.credentialMs, deps.sessionMs),
+        secret: deps.sip.secret,
+      });
+      res.set('Cache-Control', 'no-store');
+      const data: SipCredentials = {
+        ...issued,
+        seatId,
+        domain: deps.sip.domain,
+        uri: `sip:${seatId}@${deps.sip.domain}`,
+        wsUrl: deps.sip.wsUrl,
       };
       ok(res, data);
     }),

@@ -1,0 +1,163 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { splitHostPort, type ServerConfig } from '../config.js';
+import { isLoopbackHost, wsUrlFor } from '../telephony/credentials.js';
+
+/**
+ * Renders Kamailio's and rtpengine's configs from the product's own settings
+ * (the same zod-checked environment the routing server reads), so that ports,
+ * addresses and the auth_ephemeral secret are stated once. Templates live in
+ * sip-config/ with {{NAME}} placeholders; the rendered files go to SIP_RUN_DIR.
+ */
+
+export type SipSettings = Pick<
+  ServerConfig,
+  | 'EVAPI_ADDR'
+  | 'SIP_DOMAIN'
+  | 'SIP_TRUNK_ADDR'
+  | 'SIP_TRUNK_SOURCES'
+  | 'SIP_TRUSTED_SOURCES'
+  | 'SIP_WS_ADDR'
+  | 'SIP_12345_URI'
+  | 'RTPENGINE_NG_ADDR'
+  | 'RTP_ADDR'
+  | 'RTP_PORT_MIN'
+  | 'RTP_PORT_MAX'
+  | 'DTMF_LOG_ADDR'
+  | 'SIP_RUN_DIR'
+>;
+
+export interface RenderOptions {
+  /** Folder holding the templates (default: sip-config/ at the repository root). */
+  templateDir?: string;
+  /** Longest time Kamailio itself holds a queued call (a backstop behind the router's own max wait). */
+  queueMaxMs?: number;
+  /** Kamailio worker processes per listener. */
+  children?: number;
+  /** Kamailio log level (1 warn, 2 notice, 3 info/debug). */
+  debugLevel?: number;
+  modulesDir?: string;
+}
+
+export interface RenderedSipConfig {
+  runDir: string;
+  kamailioCfg: string;
+  rtpengineConf: string;
+  /** Whether the WebSocket listener is WSS (a non-loopback address). */
+  tls: boolean;
+  wsUrl: string;
+}
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+
+/** Substitutes every {{NAME}}; a placeholder without a value is an error, not an empty string. */
+export function fillTemplate(text: string, values: Record<string, string | number>, name: string): string {
+  const missing = new Set<string>();
+  const out = text.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_m, key: string) => {
+    if (!(key in values)) {
+      missing.add(key);
+      return '';
+    }
+    return String(values[key]);
+  });
+  if (missing.size > 0) throw new Error(`${name}: no value for ${[...missing].join(', ')}`);
+  return out;
+}
+
+/** The modules folder of the installed Kamailio (Debian's multiarch path). */
+export function kamailioModulesDir(): string {
+  for (const dir of ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules']) {
+    if (fs.existsSync(path.join(dir, 'tm.so'))) return dir;
+  }
+  return '/usr/lib/x86_64-linux-gnu/kamailio/modules';
+}
+
+function ensureSelfSignedCert(runDir: string, host: string): { cert: string; key: string } {
+  const cert = path.join(runDir, 'tls-cert.pem');
+  const key = path.join(runDir, 'tls-key.pem');
+  if (!fs.existsSync(cert) || !fs.existsSync(key)) {
+    const san = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? `IP:${host}` : `DNS:${host}`;
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '825', '-subj', `/CN=${host}`, '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', cert],
+      { stdio: 'pipe' },
+    );
+    fs.chmodSync(key, 0o600);
+  }
+  return { cert, key };
+}
+
+/** Renders both configs with the auth_ephemeral `secret` (see telephony/credentials.ts). */
+export function renderSipConfig(settings: SipSettings, secret: string, opts: RenderOptions = {}): RenderedSipConfig {
+  const templateDir = opts.templateDir ?? path.join(REPO_ROOT, 'sip-config');
+  const runDir = path.resolve(settings.SIP_RUN_DIR);
+  fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  const ws = splitHostPort(settings.SIP_WS_ADDR);
+  const trunk = splitHostPort(settings.SIP_TRUNK_ADDR);
+  const tls = !isLoopbackHost(ws.host);
+  if (settings.RTP_PORT_MIN >= settings.RTP_PORT_MAX) {
+    throw new Error(`RTP_PORT_MIN (${settings.RTP_PORT_MIN}) must be below RTP_PORT_MAX (${settings.RTP_PORT_MAX})`);
+  }
+  let wsListen = `listen=tcp:${ws.host}:${ws.port}`;
+  if (tls) {
+    const { cert, key } = ensureSelfSignedCert(runDir, ws.host);
+    wsListen = `listen=tls:${ws.host}:${ws.port}\nenable_tls=yes`;
+    fs.writeFileSync(
+      path.join(runDir, 'tls.cfg'),
+      `[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = ${key}\ncertificate = ${cert}\n`,
+    );
+  }
+  const queueMaxMs = opts.queueMaxMs ?? 900_000;
+  const kamailioCfg = fillTemplate(
+    fs.readFileSync(path.join(templateDir, 'kamailio.cfg.tmpl'), 'utf8'),
+    {
+      TLS_DEFINE: tls ? '#!define WITH_TLS' : '',
+      DEBUG_LEVEL: opts.debugLevel ?? 2,
+      CHILDREN: opts.children ?? 4,
+      SIP_DOMAIN: settings.SIP_DOMAIN,
+      MODULES_DIR: opts.modulesDir ?? kamailioModulesDir(),
+      TRUNK_LISTEN: `udp:${trunk.host}:${trunk.port}`,
+      WS_LISTEN: wsListen,
+      RUN_DIR: runDir,
+      QUEUE_MAX_MS: queueMaxMs,
+      SEAT_NO_RESPONSE_MS: 5000,
+      SIP_SECRET: secret,
+      RTPENGINE_NG: settings.RTPENGINE_NG_ADDR,
+      EVAPI_BIND: settings.EVAPI_ADDR,
+      TRUNK_SOURCES: settings.SIP_TRUNK_SOURCES.replace(/\s+/g, ''),
+      TRUSTED_SOURCES: settings.SIP_TRUSTED_SOURCES.replace(/\s+/g, ''),
+    },
+    'kamailio.cfg.tmpl',
+  );
+  const rtpengineConf = fillTemplate(
+    fs.readFileSync(path.join(templateDir, 'rtpengine.conf.tmpl'), 'utf8'),
+    {
+      RTP_ADDR: settings.RTP_ADDR,
+      RTPENGINE_NG: settings.RTPENGINE_NG_ADDR,
+      RTP_PORT_MIN: settings.RTP_PORT_MIN,
+      RTP_PORT_MAX: settings.RTP_PORT_MAX,
+      DTMF_LOG: settings.DTMF_LOG_ADDR,
+    },
+    'rtpengine.conf.tmpl',
+  );
+  const kamPath = path.join(runDir, 'kamailio.cfg');
+  const rtpPath = path.join(runDir, 'rtpengine.conf');
+  // The rendered Kamailio config holds the secret: readable by this user only.
+  fs.writeFileSync(kamPath, kamailioCfg, { mode: 0o600 });
+  fs.writeFileSync(rtpPath, rtpengineConf);
+  return { runDir, kamailioCfg: kamPath, rtpengineConf: rtpPath, tls, wsUrl: wsUrlFor(settings.SIP_WS_ADDR) };
+}
+
+/**
+ * `kamailio -c`: returns null when the config is valid, else the lines of Kamailio's
+ * output that say what is wrong (errors first), ready to show to a person.
+ */
+export function checkKamailioConfig(cfgPath: string): string | null {
+  const r = spawnSync('kamailio', ['-c', '-f', cfgPath], { encoding: 'utf8' });
+  if (r.error) return `cannot run kamailio: ${r.error.message}`;
+  if (r.status === 0) return null;
+  const lines = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim());
+  const errors = lines.filter((l) => /ERROR|CRITICAL|error/.test(l));
+  return (errors.length > 0 ? errors : lines).slice(0, 12).join('\n');
+}

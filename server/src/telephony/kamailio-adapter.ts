@@ -1,0 +1,422 @@
+import type { Logger } from 'pino';
+import type { Call } from '../domain/call.js';
+import type { Clock } from '../domain/clock.js';
+import type { AcdEngine, TelephonyPort } from '../domain/engine.js';
+import { DomainError } from '../domain/errors.js';
+import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
+import type { OverflowTrigger } from '../domain/policy.js';
+import type { SipLeg, SipLegRepo } from '../store/sip-legs.js';
+import { EvapiLink } from './evapi-link.js';
+import {
+  EnqueueEvent,
+  KamailioEvent,
+  OFFER_BUDGET,
+  parseHeldState,
+  type Decision,
+  type KamailioCommand,
+} from './kamailio-protocol.js';
+
+export interface KamailioAdapterOptions {
+  evapiHost: string;
+  evapiPort: number;
+  clock: Clock;
+  logger: Logger;
+  legs: SipLegRepo;
+  /** Where overflow to 12345 goes (a SIP URI Kamailio relays the call to). */
+  uri12345: string;
+  keepaliveMs?: number;
+}
+
+/** What the router knows of a call Kamailio holds. */
+interface Leg {
+  callId: string;
+  tindex: number;
+  tlabel: number;
+  /** Kamailio's side: waiting (suspended, a decision can be sent), ringing a seat, or bridged. */
+  kam: 'waiting' | 'ringing' | 'talking';
+  seat: string | null;
+  /** A decision made while Kamailio could not take it (link down, or a ring still outstanding). */
+  pending: Decision | null;
+}
+
+export interface TelephonyStatus {
+  connected: boolean;
+  synced: boolean;
+  heldCalls: number;
+}
+
+const DECLINE_CODES = new Set([486, 600, 603]);
+const UNREACHABLE_CODES = new Set([404, 410, 480]);
+
+/**
+ * The telephony port over Kamailio: Kamailio holds every queued call as a suspended
+ * transaction and reports what happens to it; the engine decides; this adapter
+ * turns one into the other.
+ *
+ * Decisions are sent only when Kamailio can act on them (the transaction is
+ * suspended and the link is up and synchronised); otherwise they wait in the leg
+ * and go out as soon as it can. After every (re)connection the adapter asks
+ * Kamailio for every call it holds and reconciles: calls that vanished leave the
+ * engine, calls the router never heard of are offered, answers it missed are applied.
+ */
+export class KamailioTelephony implements TelephonyPort {
+  private engine: AcdEngine | null = null;
+  private readonly link: EvapiLink;
+  private readonly legs = new Map<string, Leg>();
+  private synced = false;
+  private syncHeld: { callid: string; state: string; info: unknown }[] = [];
+  private readonly logger: Logger;
+
+  constructor(private readonly o: KamailioAdapterOptions) {
+    this.logger = o.logger.child({ part: 'kamailio' });
+    for (const l of o.legs.list()) {
+      this.legs.set(l.callId, { callId: l.callId, tindex: l.tindex, tlabel: l.tlabel, kam: 'waiting', seat: null, pending: null });
+    }
+    this.link = new EvapiLink({
+      host: o.evapiHost,
+      port: o.evapiPort,
+      clock: o.clock,
+      logger: this.logger,
+      keepaliveMs: o.keepaliveMs,
+      onConnected: () => this.onConnected(),
+      onDisconnected: () => {
+        this.synced = false;
+      },
+      onMessage: (text) => this.onMessage(text),
+    });
+  }
+
+  /** Two-phase wiring: the engine needs this port, this port needs the engine. */
+  attach(engine: AcdEngine): void {
+    this.engine = engine;
+  }
+
+  start(): void {
+    this.link.start();
+  }
+
+  stop(): void {
+    this.link.stop();
+  }
+
+  status(): TelephonyStatus {
+    return { connected: this.link.isConnected, synced: this.synced, heldCalls: this.legs.size };
+  }
+
+  /** Offers the engine can still make for a call, given Kamailio's branch budget. */
+  static readonly offerBudget = OFFER_BUDGET;
+
+  // ---------------------------------------------------------------- TelephonyPort
+
+  ring(call: Call, seatId: string, ringMs: number): void {
+    const leg = this.legs.get(call.id);
+    if (!leg) {
+      this.logger.error({ callId: call.id, seatId }, 'engine rang a seat for a call Kamailio does not hold');
+      return;
+    }
+    this.decide(leg, { cmd: 'ring', tindex: leg.tindex, tlabel: leg.tlabel, callid: call.id, seat: seatId, ring_ms: Math.round(ringMs) });
+  }
+
+  overflow(call: Call, target: '12345' | 'callback', trigger: OverflowTrigger): void {
+    const leg = this.legs.get(call.id);
+    if (!leg) return;
+    const base = { tindex: leg.tindex, tlabel: leg.tlabel, callid: call.id };
+    this.decide(
+      leg,
+      target === '12345'
+        ? { cmd: 'overflow', ...base, uri: this.o.uri12345, reason: trigger }
+        : // No media server to take a message: the caller hears that a call-back is booked.
+          { cmd: 'reject', ...base, code: 480, reason: 'Callback Scheduled' },
+    );
+  }
+
+  cancelRing(call: Call, seatId: string): void {
+    const leg = this.legs.get(call.id);
+    // Usually Kamailio ended the ring itself (timeout, decline, caller left). If the engine's
+    // own, later timer fired first, Kamailio's ring timer ends the branch shortly and the
+    // engine's next decision waits in the leg until then.
+    if (leg?.kam === 'ringing' && leg.seat === seatId) {
+      this.logger.warn({ callId: call.id, seatId }, 'engine gave up on a ring Kamailio still has outstanding');
+    }
+  }
+
+  // ---------------------------------------------------------------- decisions
+
+  private decide(leg: Leg, d: Decision): void {
+    if (leg.kam === 'waiting' && this.synced && this.send(d)) {
+      this.sent(leg, d);
+      return;
+    }
+    leg.pending = d;
+  }
+
+  private sent(leg: Leg, d: Decision): void {
+    leg.pending = null;
+    if (d.cmd === 'ring') {
+      leg.kam = 'ringing';
+      leg.seat = d.seat;
+    } else {
+      this.forget(leg.callId); // Kamailio is done with the transaction
+    }
+  }
+
+  private flushPending(leg: Leg): void {
+    if (leg.pending && leg.kam === 'waiting' && this.synced) {
+      const d = leg.pending;
+      if (this.send(d)) this.sent(leg, d);
+    }
+  }
+
+  private send(cmd: KamailioCommand): boolean {
+    return this.link.send(JSON.stringify(cmd));
+  }
+
+  private forget(callId: string): void {
+    if (this.legs.delete(callId)) this.o.legs.delete(callId);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private onConnected(): void {
+    this.synced = false;
+    this.syncHeld = [];
+    this.send({ cmd: 'sync' });
+    // Registrations may have changed while the link was down (Kamailio restarted, seats left).
+    for (const seat of this.engine?.listSeats() ?? []) this.send({ cmd: 'reg-query', seat: seat.profile.id });
+  }
+
+  private onMessage(text: string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.logger.error({ text: text.slice(0, 200) }, 'evapi: message is not JSON');
+      return;
+    }
+    const parsed = KamailioEvent.safeParse(raw);
+    if (!parsed.success) {
+      this.logger.error({ text: text.slice(0, 200), issues: parsed.error.issues }, 'evapi: unknown message from Kamailio');
+      return;
+    }
+    try {
+      this.handle(parsed.data);
+    } catch (err) {
+      if (err instanceof DomainError) {
+        this.logger.warn({ event: parsed.data.event, code: err.code, msg: err.message }, 'Kamailio event refused by the engine');
+      } else {
+        this.logger.error({ err, event: parsed.data.event }, 'Kamailio event failed');
+      }
+    }
+  }
+
+  private get eng(): AcdEngine {
+    if (!this.engine) throw new Error('KamailioTelephony used before attach()');
+    return this.engine;
+  }
+
+  private handle(ev: KamailioEvent): void {
+    switch (ev.event) {
+      case 'enqueue':
+        this.enqueue(ev, JSON.stringify(ev));
+        return;
+      case 'ring-failed':
+        this.ringFailed(ev.callid, ev.tindex, ev.tlabel, ev.seat, ev.code);
+        return;
+      case 'answered': {
+        const leg = this.legs.get(ev.callid);
+        if (leg) {
+          leg.kam = 'talking';
+          leg.seat = ev.seat;
+          leg.pending = null;
+          this.o.legs.delete(ev.callid); // no longer a suspended transaction
+        }
+        this.eng.answered(ev.callid, ev.seat);
+        return;
+      }
+      case 'cancel':
+        this.forget(ev.callid);
+        if (this.eng.getCall(ev.callid)) this.eng.hangup(ev.callid, 'caller');
+        return;
+      case 'bye':
+        this.forget(ev.callid);
+        if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
+        return;
+      case 'hold':
+        if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hold(ev.callid);
+        return;
+      case 'resume':
+        if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.resume(ev.callid);
+        return;
+      case 'queue-timeout':
+        this.forget(ev.callid);
+        if (this.eng.getCall(ev.callid)) this.eng.timedOut(ev.callid);
+        return;
+      case 'continue-failed':
+        // The transaction is gone (the caller left while nobody could tell us).
+        this.logger.warn({ callId: ev.callid, cmd: ev.cmd }, 'Kamailio no longer holds the call');
+        this.forget(ev.callid);
+        this.endVanished(ev.callid);
+        return;
+      case 'overflow-failed':
+        this.logger.error({ callId: ev.callid, code: ev.code }, 'overflow target refused the call');
+        return;
+      case 'reg':
+        if (this.hasSeat(ev.seat)) this.eng.setRegistered(ev.seat, ev.contacts > 0);
+        return;
+      case 'reg-expired': {
+        const seat = /^sip:([^@;]+)/.exec(ev.aor)?.[1] ?? ev.aor.split('@')[0]!;
+        if (this.hasSeat(seat)) this.send({ cmd: 'reg-query', seat });
+        return;
+      }
+      case 'held':
+        this.syncHeld.push({ callid: ev.callid, state: ev.state, info: ev.info });
+        return;
+      case 'sync-done':
+        this.reconcile();
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  private hasSeat(id: string): boolean {
+    return this.eng.listSeats().some((s) => s.profile.id === id);
+  }
+
+  private enqueue(ev: EnqueueEvent, json: string): void {
+    const existing = this.legs.get(ev.callid);
+    const leg: Leg = existing ?? { callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, kam: 'waiting', seat: null, pending: null };
+    leg.tindex = ev.tindex;
+    leg.tlabel = ev.tlabel;
+    leg.kam = 'waiting';
+    this.legs.set(ev.callid, leg);
+    const arrivedAt = ev.at !== undefined ? Math.round(ev.at < 1e11 ? ev.at * 1000 : ev.at) : this.o.clock.now();
+    // Durable before the engine acts on it: a restarted router can continue this transaction.
+    this.o.legs.save({ callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json });
+    if (this.eng.getCall(ev.callid)) return; // already known (a resync after a restart)
+    try {
+      this.eng.offerCall({
+        id: ev.callid,
+        caller: ev.caller,
+        dialed: ev.dialed,
+        trunk: ev.src,
+        ivrCode: ev.ivr || null,
+        flags: parseFlags(ev.flags),
+        ticket12345: ev.ticket || null,
+        offerBudget: OFFER_BUDGET,
+      });
+    } catch (err) {
+      // The call cannot enter the queue (storage stopped, or a Call-ID already used): refuse it clearly.
+      const code = err instanceof DomainError && err.code === 'CONFLICT' ? 482 : 503;
+      this.logger.error({ err, callId: ev.callid }, 'call could not be queued; refusing it');
+      this.decide(leg, { cmd: 'reject', tindex: leg.tindex, tlabel: leg.tlabel, callid: ev.callid, code, reason: 'Service Unavailable' });
+      throw err;
+    }
+  }
+
+  private ringFailed(callId: string, tindex: number, tlabel: number, seat: string, code: number): void {
+    let leg = this.legs.get(callId);
+    if (!leg) {
+      leg = { callId, tindex, tlabel, kam: 'waiting', seat: null, pending: null };
+      this.legs.set(callId, leg);
+    }
+    leg.kam = 'waiting';
+    leg.seat = null;
+    const call = this.eng.getCall(callId);
+    if (!call) {
+      // The router no longer has the call: release Kamailio's transaction.
+      this.decide(leg, { cmd: 'reject', tindex, tlabel, callid: callId, code: 480, reason: 'Temporarily Unavailable' });
+      return;
+    }
+    if (call.state.kind === 'ringing' && call.state.seatId === seat) {
+      if (DECLINE_CODES.has(code)) {
+        this.eng.declined(callId, seat);
+      } else {
+        if (UNREACHABLE_CODES.has(code) && this.hasSeat(seat)) {
+          this.send({ cmd: 'reg-query', seat });
+        }
+        this.eng.ringTimeout(callId, seat);
+      }
+    }
+    // The engine's next decision went out above, or was made earlier and waits in the leg.
+    this.flushPending(leg);
+  }
+
+  /** A call the router holds but Kamailio does not: it ended while nobody could tell. */
+  private endVanished(callId: string): void {
+    const call = this.eng.getCall(callId);
+    if (!call) return;
+    switch (call.state.kind) {
+      case 'queued':
+      case 'ringing':
+        this.eng.timedOut(callId);
+        return;
+      case 'talking':
+        this.eng.hangup(callId, 'system');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private reconcile(): void {
+    const held = new Map(this.syncHeld.map((h) => [h.callid, h]));
+    this.syncHeld = [];
+    this.synced = true;
+    const eng = this.eng;
+    // 1. Calls the router has that Kamailio no longer holds.
+    for (const call of eng.activeCalls()) {
+      if (call.state.kind === 'wrap-up') continue;
+      const h = held.get(call.id);
+      if (!h) {
+        this.logger.warn({ callId: call.id, state: call.state.kind }, 'resync: Kamailio no longer holds this call');
+        this.forget(call.id);
+        this.guard(() => this.endVanished(call.id));
+        continue;
+      }
+      const k = parseHeldState(h.state);
+      const leg = this.legs.get(call.id);
+      if (!k || !leg) continue;
+      leg.kam = k.kind;
+      leg.seat = k.seat;
+      if (k.kind === 'talking' && call.state.kind === 'ringing' && k.seat) {
+        this.guard(() => eng.answered(call.id, k.seat!));
+      } else if (k.kind === 'waiting' && call.state.kind === 'ringing' && !leg.pending) {
+        // The ring ended while the link was down; Kamailio waits for the next decision.
+        this.guard(() => eng.ringTimeout(call.id, (call.state as { seatId: string }).seatId));
+      }
+    }
+    // 2. Calls Kamailio holds that the router never heard of (they arrived while it was down).
+    const unknown = [...held.values()]
+      .filter((h) => !eng.getCall(h.callid) && parseHeldState(h.state)?.kind === 'waiting')
+      .map((h) => EnqueueEvent.safeParse(h.info))
+      .flatMap((r) => (r.success ? [r.data] : []))
+      .sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+    for (const ev of unknown) this.guard(() => this.enqueue(ev, JSON.stringify(ev)));
+    // 3. Legs of calls that ended everywhere (stored, but neither side has them).
+    for (const leg of [...this.legs.values()]) {
+      if (!held.has(leg.callId) && !eng.getCall(leg.callId)) this.forget(leg.callId);
+    }
+    // 4. Every decision that waited for the link.
+    for (const leg of [...this.legs.values()]) this.flushPending(leg);
+    this.logger.info({ held: held.size, offered: unknown.length }, 'resync with Kamailio done');
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.warn({ err: err instanceof Error ? err.message : err }, 'resync step refused');
+    }
+  }
+}
+
+function parseFlags(raw: string): CallerFlag[] {
+  if (!raw || raw === '<null>') return [];
+  return raw
+    .split(/[\s,;]+/)
+    .map((f) => f.trim().toLowerCase())
+    .filter((f): f is CallerFlag => (CALLER_FLAGS as readonly string[]).includes(f));
+}
+
+export type { SipLeg };
