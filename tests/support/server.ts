@@ -51,7 +51,7 @@ export function tempDbPath(): string {
 
 /** A real server on an ephemeral port with the demo data, on a temp SQLite file. */
 export async function startTestServer(
-  opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock } = {},
+  opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock; sipSecret?: string | null } = {},
 ): Promise<TestServer> {
   const dbPath = opts.dbPath ?? tempDbPath();
   const config = loadConfig({ PORT: '0', DB_PATH: dbPath, LOG_LEVEL: 'silent', CLIENT_DIST: 'client/dist', ...opts.env });
@@ -59,7 +59,7 @@ export async function startTestServer(
   const clock = opts.clock ?? SystemClock;
   await seedDemo(db, clock.now(), { hash: sharedDemoHash });
   const telephony = new RecordingTelephony();
-  const app = createApp({ config, db, clock, logger: pino({ level: 'silent' }), telephony });
+  const app = createApp({ config, db, clock, logger: pino({ level: 'silent' }), telephony, sipSecret: opts.sipSecret ?? null });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {

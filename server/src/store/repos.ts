@@ -115,8 +115,11 @@ export class SessionRepo {
     this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, userId, now, expiresAt);
   }
 
-  /** The user of a live session, extending it (sliding expiry). */
-  touch(tokenHash: string, now: number, expiresAt: number): number | null {
+  /**
+   * The user of a live session and when it now expires, extending it (sliding
+   * expiry; written only when it moves by more than a minute).
+   */
+  touch(tokenHash: string, now: number, expiresAt: number): { userId: number; expiresAt: number } | null {
     const row = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash) as
       | { user_id: number; expires_at: number }
       | undefined;
@@ -127,8 +130,9 @@ export class SessionRepo {
     }
     if (expiresAt - row.expires_at > 60_000) {
       this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, tokenHash);
+      return { userId: row.user_id, expiresAt };
     }
-    return row.user_id;
+    return { userId: row.user_id, expiresAt: row.expires_at };
   }
 
   delete(tokenHash: string): void {

@@ -33,6 +33,7 @@ export function loadOrCreateSipSecret(file: string): string {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const secret = crypto.randomBytes(32).toString('hex');
   fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600); // `mode` applies only to a new file; an empty one left behind keeps its own
   return secret;
 }
 

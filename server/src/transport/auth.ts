@@ -47,12 +47,17 @@ export class AuthService {
 
   /** The user behind a session token, or null (expired, unknown, disabled). */
   userForToken(token: string | undefined): UserView | null {
+    return this.sessionForToken(token)?.user ?? null;
+  }
+
+  /** The user behind a session token and when the session (just extended) expires, or null. */
+  sessionForToken(token: string | undefined): { user: UserView; expiresAt: number } | null {
     if (!token) return null;
     const now = this.clock.now();
-    const userId = this.sessions.touch(sha256(token), now, now + this.sessionMs);
-    if (userId === null) return null;
-    const user = this.users.byId(userId);
-    return user && !user.disabled ? toUserView(user) : null;
+    const session = this.sessions.touch(sha256(token), now, now + this.sessionMs);
+    if (session === null) return null;
+    const user = this.users.byId(session.userId);
+    return user && !user.disabled ? { user: toUserView(user), expiresAt: session.expiresAt } : null;
   }
 
   logout(token: string | undefined): void {

@@ -44,7 +44,7 @@ export interface HttpDeps {
   onLogout?: (token: string) => void;
 }
 
-type AuthedRequest = Request & { user?: UserView };
+type AuthedRequest = Request & { user?: UserView; sessionExpiresAt?: number };
 
 const ok = <T>(res: Response, data: T, status = 200) => res.status(status).json({ ok: true, data } satisfies Ack<T>);
 
@@ -65,10 +65,12 @@ export function createHttpRouter(deps: HttpDeps): express.Router {
   const requireUser =
     (...roles: Role[]) =>
     (req: Request, _res: Response, next: NextFunction) => {
-      const user = deps.auth.userForToken(readCookie(req.headers.cookie, SESSION_COOKIE));
-      if (!user) return next(new DomainError('UNAUTHENTICATED', '请先登录'));
+      const session = deps.auth.sessionForToken(readCookie(req.headers.cookie, SESSION_COOKIE));
+      if (!session) return next(new DomainError('UNAUTHENTICATED', '请先登录'));
+      const { user, expiresAt } = session;
       if (roles.length > 0 && !roles.includes(user.role)) return next(new DomainError('FORBIDDEN', '当前账号无权执行此操作'));
       (req as AuthedRequest).user = user;
+      (req as AuthedRequest).sessionExpiresAt = expiresAt;
       next();
     };
   const staff = requireUser('supervisor', 'manager', 'admin');
@@ -122,21 +124,25 @@ export function createHttpRouter(deps: HttpDeps): express.Router {
   );
 
   /**
-   * Time-limited SIP credentials for the seat's softphone (auth_ephemeral). They
-   * live at most a shift and never longer than a session; only a seat user gets
-   * them, and only for its own seat.
+   * Time-limited SIP credentials for the seat's softphone (auth_ephemeral). Only a
+   * seat user gets them, only for its own seat, and they live at most
+   * SIP_CREDENTIAL_HOURS and never past the session's end: they cannot be revoked,
+   * so a console whose session is over cannot keep registering.
    */
   r.get(
     '/sip/credentials',
-    requireUser('seat'),
+    requireUser(),
     route((req, res) => {
-      const seatId = req.user!.seatId;
-      if (!seatId) throw new DomainError('FORBIDDEN', '当前账号未绑定坐席,无法使用软电话');
-      if (!deps.sip) throw new DomainError('UNAVAILABLE', '电话系统未接入(TELEPHONY=none),软电话不可用');
+      const user = req.user!;
+      const seatId = user.role === 'seat' ? user.seatId : null;
+      if (!seatId) throw new DomainError('FORBIDDEN', '只有绑定了坐席的坐席账号可以使用软电话');
+      if (!deps.sip) throw new DomainError('UNAVAILABLE', '电话系统未接入(TELEPHONY=none),软电话暂不可用');
+      const now = deps.clock.now();
+      const sessionLeftMs = (req.sessionExpiresAt ?? now + deps.sessionMs) - now;
       const issued = issueSipCredentials({
         seatId,
-        nowMs: deps.clock.now(),
-        lifetimeMs: Math.min(deps.sip.credentialMs, deps.sessionMs),
+        nowMs: now,
+        lifetimeMs: Math.min(deps.sip.credentialMs, sessionLeftMs),
         secret: deps.sip.secret,
       });
       res.set('Cache-Control', 'no-store');
