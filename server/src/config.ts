@@ -68,6 +68,11 @@ export const EnvSchema = z.object({
   SIP_SECRET_FILE: z.string().min(1).default('data/sip-secret'),
   /** Lifetime of a seat's SIP credentials: at most a shift. */
   SIP_CREDENTIAL_HOURS: z.coerce.number().min(0.05).max(12).default(12),
+  /**
+   * Kamailio's max_branches (at most 30 in Kamailio 5.6): bounds how many times one
+   * queued call can be offered (see telephony/kamailio-protocol.ts). Lower it only to test.
+   */
+  SIP_MAX_BRANCHES: z.coerce.number().int().min(4).max(30).default(30),
   /** Folder for the rendered Kamailio/rtpengine configs, pid files and control sockets. */
   SIP_RUN_DIR: z.string().min(1).default('.run/sip'),
 });

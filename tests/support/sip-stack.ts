@@ -203,7 +203,7 @@ export interface SipStack {
   startKamailio(): Promise<void>;
   stopKamailio(): Promise<void>;
   /** Logs in the seat's account, sets it ready, starts a SIPp phone and registers it. */
-  seat(seatId: string, opts?: { behaviour?: 'answer' | 'decline' | 'noanswer'; ringMs?: number; ready?: boolean }): Promise<SeatPhone>;
+  seat(seatId: string, opts?: { behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold'; ringMs?: number; ready?: boolean }): Promise<SeatPhone>;
   /** Runs a SIPp caller on the trunk; resolves when SIPp exits. */
   call(opts?: CallOptions): Promise<SipResult>;
   /** Starts a SIPp caller and returns at once. */

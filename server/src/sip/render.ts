@@ -24,6 +24,7 @@ export type SipSettings = Pick<
   | 'RTP_ADDR'
   | 'RTP_PORT_MIN'
   | 'RTP_PORT_MAX'
+  | 'SIP_MAX_BRANCHES'
   | 'DTMF_LOG_ADDR'
   | 'SIP_RUN_DIR'
 >;
@@ -122,6 +123,7 @@ export function renderSipConfig(settings: SipSettings, secret: string, opts: Ren
       RUN_DIR: runDir,
       QUEUE_MAX_MS: queueMaxMs,
       SEAT_NO_RESPONSE_MS: 5000,
+      MAX_BRANCHES: settings.SIP_MAX_BRANCHES,
       SIP_SECRET: secret,
       RTPENGINE_NG: settings.RTPENGINE_NG_ADDR,
       EVAPI_BIND: settings.EVAPI_ADDR,

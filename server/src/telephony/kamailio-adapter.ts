@@ -10,7 +10,6 @@ import { EvapiLink } from './evapi-link.js';
 import {
   EnqueueEvent,
   KamailioEvent,
-  OFFER_BUDGET,
   parseHeldState,
   type Decision,
   type KamailioCommand,
@@ -24,6 +23,8 @@ export interface KamailioAdapterOptions {
   legs: SipLegRepo;
   /** Where overflow to 12345 goes (a SIP URI Kamailio relays the call to). */
   uri12345: string;
+  /** Offers one call can get within Kamailio's branch limit (offerBudgetFor). */
+  offerBudget: number;
   keepaliveMs?: number;
 }
 
@@ -102,9 +103,6 @@ export class KamailioTelephony implements TelephonyPort {
   status(): TelephonyStatus {
     return { connected: this.link.isConnected, synced: this.synced, heldCalls: this.legs.size };
   }
-
-  /** Offers the engine can still make for a call, given Kamailio's branch budget. */
-  static readonly offerBudget = OFFER_BUDGET;
 
   // ---------------------------------------------------------------- TelephonyPort
 
@@ -303,7 +301,7 @@ export class KamailioTelephony implements TelephonyPort {
         ivrCode: ev.ivr || null,
         flags: parseFlags(ev.flags),
         ticket12345: ev.ticket || null,
-        offerBudget: OFFER_BUDGET,
+        offerBudget: this.o.offerBudget,
       });
     } catch (err) {
       // The call cannot enter the queue (storage stopped, or a Call-ID already used): refuse it clearly.

@@ -6,14 +6,16 @@ import { z } from 'zod';
  */
 
 /**
- * Kamailio allows at most 30 branches per transaction (max_branches). A queued call
- * uses one for its first suspension, then two per offer (the ring, then the
- * suspension after it fails) and one for its final relay (overflow to 12345). So
- * a call can be offered at most (30 - 2) / 2 = 14 times: the engine is told, and
- * overflows the call cleanly before the budget runs out.
+ * Kamailio allows at most `max_branches` branches per transaction (30 at most in
+ * 5.6). A queued call uses one for its first suspension, then two per offer (the
+ * ring, then the suspension after it fails) and one for its final relay (overflow
+ * to 12345). So a call can be offered at most (max_branches - 2) / 2 times, 14 by
+ * default: the engine is told, and overflows the call cleanly before the budget
+ * runs out.
  */
-export const KAMAILIO_MAX_BRANCHES = 30;
-export const OFFER_BUDGET = Math.floor((KAMAILIO_MAX_BRANCHES - 2) / 2);
+export function offerBudgetFor(maxBranches: number): number {
+  return Math.floor((maxBranches - 2) / 2);
+}
 
 const int = z.coerce.number().int();
 

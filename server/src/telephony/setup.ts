@@ -6,6 +6,7 @@ import type { Db } from '../store/db.js';
 import { SipLegRepo } from '../store/sip-legs.js';
 import { DtmfLog } from './dtmf-log.js';
 import { KamailioTelephony } from './kamailio-adapter.js';
+import { offerBudgetFor } from './kamailio-protocol.js';
 import { unconnectedTelephony } from './unconnected.js';
 
 export interface Telephony {
@@ -20,7 +21,7 @@ export interface Telephony {
 
 /** Chooses the telephony port from the configuration (one place for main.ts and the tests). */
 export function createTelephony(
-  config: Pick<ServerConfig, 'TELEPHONY' | 'EVAPI_ADDR' | 'SIP_12345_URI' | 'DTMF_LOG_ADDR'>,
+  config: Pick<ServerConfig, 'TELEPHONY' | 'EVAPI_ADDR' | 'SIP_12345_URI' | 'DTMF_LOG_ADDR' | 'SIP_MAX_BRANCHES'>,
   db: Db,
   clock: Clock,
   logger: Logger,
@@ -36,6 +37,7 @@ export function createTelephony(
     logger,
     legs: new SipLegRepo(db),
     uri12345: config.SIP_12345_URI,
+    offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
   });
   const dtmf = new DtmfLog(logger);
   return {
