@@ -1,0 +1,254 @@
+/**
+ * The Kamailio adapter against a fake evapi peer (a local TCP server speaking
+ * netstrings): fast checks of the protocol logic. The real thing is proven in
+ * tests/telephony with Kamailio itself.
+ */
+import net from 'node:net';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SystemClock } from '../../server/src/domain/clock.js';
+import { AcdEngine } from '../../server/src/domain/engine.js';
+import { MemoryEngineStore } from '../../server/src/domain/memory-store.js';
+import { openDatabase } from '../../server/src/store/db.js';
+import { SipLegRepo } from '../../server/src/store/sip-legs.js';
+import { KamailioTelephony } from '../../server/src/telephony/kamailio-adapter.js';
+import { NetstringDecoder, encodeNetstring } from '../../server/src/telephony/netstring.js';
+import { makeConfig, seat } from './support/engine-harness.js';
+
+interface FakeKamailio {
+  port: number;
+  received: Record<string, unknown>[];
+  send(ev: Record<string, unknown>): void;
+  /** Replies to the adapter's sync with these held calls. */
+  held: Record<string, unknown>[];
+  dropClients(): void;
+  close(): Promise<void>;
+}
+
+async function fakeKamailio(): Promise<FakeKamailio> {
+  const clients = new Set<net.Socket>();
+  const fake: FakeKamailio = {
+    port: 0,
+    received: [],
+    held: [],
+    send(ev) {
+      for (const c of clients) c.write(encodeNetstring(JSON.stringify(ev)));
+    },
+    dropClients() {
+      for (const c of clients) c.destroy();
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+  const server = net.createServer((sock) => {
+    clients.add(sock);
+    sock.on('close', () => clients.delete(sock));
+    const dec = new NetstringDecoder();
+    sock.on('data', (d: Buffer) => {
+      for (const f of dec.push(d)) {
+        const msg = JSON.parse(f) as Record<string, unknown>;
+        if (msg.cmd === 'ping') continue;
+        fake.received.push(msg);
+        if (msg.cmd === 'sync') {
+          for (const h of fake.held) sock.write(encodeNetstring(JSON.stringify({ event: 'held', ...h })));
+          sock.write(encodeNetstring(JSON.stringify({ event: 'sync-done' })));
+        }
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  fake.port = (server.address() as net.AddressInfo).port;
+  return fake;
+}
+
+const until = async (fn: () => boolean, what: string) => {
+  const end = Date.now() + 3000;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(opts: { legs?: SipLegRepo } = {}) {
+  const fake = await fakeKamailio();
+  const db = openDatabase(':memory:');
+  const legs = opts.legs ?? new SipLegRepo(db);
+  const adapter = new KamailioTelephony({
+    evapiHost: '127.0.0.1',
+    evapiPort: fake.port,
+    clock: SystemClock,
+    logger: pino({ level: 'silent' }),
+    legs,
+    uri12345: 'sip:12345@gw',
+    offerBudget: 14,
+    keepaliveMs: 60_000,
+  });
+  const engine = new AcdEngine({
+    clock: SystemClock,
+    store: new MemoryEngineStore(),
+    telephony: adapter,
+    config: makeConfig(),
+    seats: [seat('s1', { labor: 5 }), seat('s2', { labor: 5 })],
+    requireRegistration: true,
+  });
+  adapter.attach(engine);
+  // Both seats are signed in but busy, so calls wait in the queue until a test readies one.
+  engine.setSeatNotReady('s1', 'meal');
+  engine.setSeatNotReady('s2', 'meal');
+  cleanups.push(() => fake.close(), () => adapter.stop(), () => engine.dispose());
+  return { fake, adapter, engine, legs };
+}
+
+const enqueue = (callid: string, extra: Record<string, unknown> = {}) => ({
+  event: 'enqueue',
+  callid,
+  tindex: 11,
+  tlabel: 22,
+  caller: '13800000001',
+  dialed: '123482',
+  ivr: '2',
+  flags: 'elderly, unknown-flag',
+  ticket: '',
+  src: '127.0.0.1',
+  at: 1795465000.25,
+  ...extra,
+});
+
+describe('KamailioTelephony', () => {
+  it('asks Kamailio for every held call and the seats\' registrations as soon as it connects', async () => {
+    const { fake, adapter } = await setup();
+    adapter.start();
+    await until(() => fake.received.some((m) => m.cmd === 'sync'), 'sync');
+    await until(() => fake.received.filter((m) => m.cmd === 'reg-query').length === 2, 'reg queries');
+    expect(fake.received.filter((m) => m.cmd === 'reg-query').map((m) => m.seat)).toEqual(['s1', 's2']);
+  });
+
+  it('turns an enqueue into a queued call with its IVR category and known flags, and stores the transaction ids first', async () => {
+    const { fake, adapter, engine, legs } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    await until(() => engine.getCall('c1') !== undefined, 'call offered');
+    const call = engine.getCall('c1')!;
+    expect(call).toMatchObject({ categoryId: 'labor', flags: ['elderly'], trunk: '127.0.0.1', maxOffers: 8 });
+    expect(legs.list()).toMatchObject([{ callId: 'c1', tindex: 11, tlabel: 22, arrivedAt: 1795465000250 }]);
+  });
+
+  it('sends a ring decision with the transaction ids once a registered seat is ready', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    await until(() => engine.getCall('c1') !== undefined, 'call offered');
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    await until(() => engine.getSeat('s1').registered, 'registered');
+    engine.setSeatReady('s1');
+    await until(() => fake.received.some((m) => m.cmd === 'ring'), 'ring');
+    expect(fake.received.find((m) => m.cmd === 'ring')).toEqual({ cmd: 'ring', tindex: 11, tlabel: 22, callid: 'c1', seat: 's1', ring_ms: 20_000 });
+  });
+
+  it('a decision made while the link is down waits, and goes out after the next sync', async () => {
+    const { fake, adapter, engine } = await setup();
+    fake.send(enqueue('c1')); // nobody connected yet: nothing happens
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    await until(() => engine.getSeat('s1').registered, 'registered');
+    fake.dropClients();
+    await until(() => !adapter.status().connected, 'disconnected');
+    fake.held = [{ callid: 'c1', state: 'waiting' }];
+    engine.setSeatReady('s1'); // the engine rings s1 while Kamailio is unreachable
+    expect(fake.received.some((m) => m.cmd === 'ring')).toBe(false);
+    await until(() => fake.received.some((m) => m.cmd === 'ring'), 'ring after reconnect');
+  });
+
+  it('on resync, a call Kamailio no longer holds leaves the engine, and a call it holds that the router never heard of is offered', async () => {
+    const { fake, adapter, engine } = await setup();
+    fake.held = [{ callid: 'c2', state: 'waiting', info: enqueue('c2', { tindex: 5, tlabel: 6 }) }];
+    adapter.start();
+    await until(() => engine.getCall('c2') !== undefined, 'unknown held call offered');
+    fake.send(enqueue('c1'));
+    await until(() => engine.getCall('c1') !== undefined, 'c1');
+    fake.held = [{ callid: 'c2', state: 'waiting', info: enqueue('c2', { tindex: 5, tlabel: 6 }) }];
+    fake.dropClients(); // c1 vanished while the link was down
+    await until(() => engine.getCall('c1') === undefined, 'c1 ended');
+    expect(engine.getCall('c2')?.state.kind).toBe('queued');
+  });
+
+  it('when Kamailio reports an answer the router missed, the ringing call becomes a conversation', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    await until(() => engine.getSeat('s1').registered && engine.getCall('c1') !== undefined, 'ready to ring');
+    engine.setSeatReady('s1');
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    fake.held = [{ callid: 'c1', state: 'talking:s1' }];
+    fake.dropClients();
+    await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking after resync');
+  });
+
+  it('a seat that declines (486) sends the call back to the queue; a ring that times out (408) sets the seat not-ready', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    fake.send({ event: 'reg', seat: 's2', contacts: 1 });
+    await until(() => engine.getSeat('s2').registered, 'registered');
+    engine.setSeatReady('s1');
+    engine.setSeatReady('s2');
+    fake.send(enqueue('c1'));
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    const first = (engine.getCall('c1')!.state as { seatId: string }).seatId;
+    fake.send({ event: 'ring-failed', callid: 'c1', tindex: 11, tlabel: 22, seat: first, code: 486 });
+    await until(() => fake.received.filter((m) => m.cmd === 'ring').length === 2, 'second ring');
+    expect(engine.getSeat(first).state.kind).toBe('ready');
+    const second = (engine.getCall('c1')!.state as { seatId: string }).seatId;
+    expect(second).not.toBe(first);
+    fake.send({ event: 'ring-failed', callid: 'c1', tindex: 11, tlabel: 22, seat: second, code: 408 });
+    await until(() => engine.getSeat(second).state.kind === 'not-ready', 'missed');
+  });
+
+  it('a caller who hangs up while queued ends the call as abandoned, and its stored transaction is forgotten', async () => {
+    const { fake, adapter, engine, legs } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    await until(() => engine.getCall('c1') !== undefined, 'queued');
+    fake.send({ event: 'cancel', callid: 'c1' });
+    await until(() => engine.getCall('c1') === undefined, 'ended');
+    expect(legs.list()).toEqual([]);
+  });
+
+  it('a message it cannot understand is logged and ignored; the link stays up', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send({ event: 'no-such-event' });
+    fake.send({ event: 'enqueue', callid: 'c9' }); // missing fields
+    fake.send(enqueue('c1'));
+    await until(() => engine.getCall('c1') !== undefined, 'later message still handled');
+    expect(engine.getCall('c9')).toBeUndefined();
+    expect(adapter.status().connected).toBe(true);
+  });
+});
+
+describe('NetstringDecoder', () => {
+  it('reassembles frames split across chunks and splits frames joined in one chunk', () => {
+    const d = new NetstringDecoder();
+    const all = Buffer.concat([encodeNetstring('{"a":"一"}'), encodeNetstring('{}')]);
+    const out = [...d.push(all.subarray(0, 5)), ...d.push(all.subarray(5, 13)), ...d.push(all.subarray(13))];
+    expect(out).toEqual(['{"a":"一"}', '{}']);
+  });
+
+  it('refuses a stream that is not netstrings', () => {
+    expect(() => new NetstringDecoder().push(Buffer.from('hello world, this is not a netstring'))).toThrow(/netstring/);
+    expect(() => new NetstringDecoder().push(Buffer.from('3:abc;'))).toThrow(/comma/);
+  });
+});
