@@ -171,7 +171,10 @@ export interface CallOptions {
   /** 12348 or 12348 + IVR digits. */
   dialed?: string;
   caller?: string;
+  /** X-Caller-Flags, e.g. "elderly". */
   flags?: string;
+  /** X-12345-Ticket of a call transferred in from 12345. */
+  ticket?: string;
   /** Talk time before the caller hangs up (after the answer). */
   talkMs?: number;
   /** Scenario file in tests/sipp (default caller.xml). */
@@ -384,6 +387,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         '-s', o.dialed ?? '12348',
         '-key', 'caller', o.caller ?? '13812345678',
         '-key', 'flags', o.flags ?? '',
+        '-key', 'ticket', o.ticket ?? '',
         '-i', o.fromIp ?? '127.0.0.1',
         '-p', '0',
         '-mi', o.fromIp ?? '127.0.0.1',

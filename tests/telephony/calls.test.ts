@@ -120,6 +120,26 @@ describe('a call to 12348 through Kamailio and rtpengine', () => {
   });
 });
 
+describe('trunk conventions', () => {
+  it('a caller flagged elderly (X-Caller-Flags) is served before an earlier caller; a 12345 ticket is kept with the call', async () => {
+    // The labour seat is busy while two callers queue: first an ordinary one, then an elderly one.
+    const s02 = await seat('s02', { ready: false });
+    expect((await emit(s02.socket, 'seat:set-status', { status: 'not-ready', reason: 'meeting' })).ok).toBe(true);
+    const first = stack.startCall({ dialed: '123482', caller: '13700000001', talkMs: 300 });
+    await waitFor(() => stack.calls().some((c) => c.caller === '13700000001'), 'first queued');
+    const second = stack.startCall({ dialed: '123482', caller: '13700000002', flags: 'elderly', ticket: 'GZ12345-2026-0042', talkMs: 300 });
+    await waitFor(() => stack.calls().some((c) => c.caller === '13700000002'), 'second queued');
+    expect((await emit(s02.socket, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
+    for (const r of [await first.done, await second.done]) expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    const byCaller = (n: string) => stack.calls().find((c) => c.caller === n)!;
+    expect(byCaller('13700000002').answered_at!).toBeLessThan(byCaller('13700000001').answered_at!);
+    const snap = JSON.parse(byCaller('13700000002').snapshot) as { flags: string[]; ticket12345: string | null };
+    expect(snap).toMatchObject({ flags: ['elderly'], ticket12345: 'GZ12345-2026-0042' });
+    expect((JSON.parse(byCaller('13700000001').snapshot) as { ticket12345: string | null }).ticket12345).toBeNull();
+    await s02.stop();
+  });
+});
+
 describe('refusals', () => {
   it('an INVITE from an address that is not a configured trunk is refused with 403 and never queued', async () => {
     const before = stack.calls().length;
