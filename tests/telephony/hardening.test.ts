@@ -2,6 +2,7 @@
  * Kamailio's guard: floods are banned (but never a trusted office NAT or a trunk),
  * scanners are dropped, and REGISTER answers the same whether a seat exists or not.
  */
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIPP_DIR, sippCounts, startSipStack, type SipStack } from '../support/sip-stack.js';
@@ -74,5 +75,33 @@ describe('REGISTER gives nothing away', () => {
     const madeUp = await reg('nobody99');
     expect(real).toEqual(['401 Unauthorized', stack.config.SIP_DOMAIN]);
     expect(madeUp).toEqual(real);
+  });
+});
+
+describe('the WebSocket port for browser softphones', () => {
+  const upgrade = (pathAndHeaders: string) =>
+    new Promise<string>((resolve, reject) => {
+      const [host, port] = stack.env.SIP_WS_ADDR!.split(':') as [string, string];
+      const sock = net.createConnection({ host, port: Number(port) }, () => sock.write(pathAndHeaders));
+      let got = '';
+      sock.on('data', (d) => {
+        got += String(d);
+        if (got.includes('\r\n\r\n')) {
+          sock.destroy();
+          resolve(got.split('\r\n')[0]!);
+        }
+      });
+      sock.on('error', reject);
+    });
+
+  it('accepts a WebSocket upgrade with the sip subprotocol (RFC 7118)', async () => {
+    const status = await upgrade(
+      'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n',
+    );
+    expect(status).toBe('HTTP/1.1 101 Switching Protocols');
+  });
+
+  it('answers any other HTTP request with 404', async () => {
+    expect(await upgrade('GET /admin HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('HTTP/1.1 404 Not Found');
   });
 });
