@@ -225,6 +225,8 @@ export interface SipStackOptions {
   /** Seat address for SIPp phones (a different loopback address than the trunk's). */
   seatIp?: string;
   kamailioChildren?: number;
+  /** Kamailio's own queue backstop (default 15 min). */
+  queueMaxMs?: number;
 }
 
 export async function sipCredentials(url: string, cookie: string): Promise<SipCredentials> {
@@ -271,6 +273,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
   const { loadOrCreateSipSecret } = await import('../../server/src/telephony/credentials.js');
   const rendered = renderSipConfig(config, loadOrCreateSipSecret(config.SIP_SECRET_FILE), {
     children: opts.kamailioChildren ?? 2,
+    queueMaxMs: opts.queueMaxMs,
     debugLevel: 2,
   });
   const problem = checkKamailioConfig(rendered.kamailioCfg);

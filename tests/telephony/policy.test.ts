@@ -24,7 +24,10 @@ beforeAll(async () => {
         maxWaitS: 3,
         overflow: { ...cfg.defaultPolicy.overflow, 'max-wait': ['12345'], 'offers-exhausted': ['12345'] },
       },
+      // criminal calls may wait long in the router's policy: Kamailio's backstop (6 s here) ends them first
+      categoryPolicies: { criminal: { maxWaitS: 600 } },
     }),
+    queueMaxMs: 6000,
     // A small branch limit, so a handful of seats can use the whole budget: 3 offers.
     env: { SIP_MAX_BRANCHES: '8' },
   });
@@ -54,6 +57,19 @@ describe('overflow', () => {
     expect(call.state_kind).toBe('overflowed');
     expect(stack.events(call.id).find((e) => e.type === 'overflowed')?.data).toEqual({ target: '12345', trigger: 'max-wait' });
     await s02.stop();
+  });
+});
+
+describe("Kamailio's queue backstop", () => {
+  it('when a call outlives Kamailio\'s own queue timer, the caller hears 480 and the call is recorded as timed out', async () => {
+    const s06 = await stack.seat('s06', { ready: false });
+    phones.push(s06);
+    expect((await emit(s06.socket, 'seat:set-status', { status: 'not-ready', reason: 'meeting' })).ok).toBe(true);
+    const r = await stack.call({ dialed: '123488', expectCode: 480 });
+    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    const call = stack.calls().at(-1)!;
+    await waitFor(() => stack.calls().find((c) => c.id === call.id)?.state_kind === 'timed-out', 'timed out');
+    await s06.stop();
   });
 });
 
