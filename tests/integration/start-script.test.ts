@@ -1,0 +1,167 @@
+/**
+ * `npm start` as a user runs it: scripts/sip-config.ts renders and checks the SIP config
+ * with readable errors. Real processes, each in its own temp folder.
+ */
+import { spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dirs: string[] = [];
+
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-start-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A port free for both TCP and UDP on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const u = dgram.createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+}
+
+/** Settings for one start on free ports, everything under `dir`. */
+async function startEnv(dir: string): Promise<Record<string, string>> {
+  const rtpBase = 61000 + Math.floor(Math.random() * 39) * 100;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(TELEPHONY|SIP_|EVAPI_|RTP|DTMF_|PORT$|HOST$|DB_PATH$|ROUTING_CONFIG_FILE$)/.test(k)) env[k] = v;
+  return {
+    ...env,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DB_PATH: path.join(dir, 'hotline.db'),
+    SIP_TRUNK_ADDR: `127.0.0.1:${await freePort()}`,
+    SIP_WS_ADDR: `127.0.0.1:${await freePort()}`,
+    EVAPI_ADDR: `127.0.0.1:${await freePort()}`,
+    RTPENGINE_NG_ADDR: `127.0.0.1:${await freePort()}`,
+    DTMF_LOG_ADDR: `127.0.0.1:${await freePort()}`,
+    RTP_PORT_MIN: String(rtpBase),
+    RTP_PORT_MAX: String(rtpBase + 99),
+    SIP_RUN_DIR: path.join(dir, 'run'),
+    SIP_SECRET_FILE: path.join(dir, 'sip-secret'),
+  };
+}
+
+function sipConfig(env: Record<string, string>, args: string[] = []) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/sip-config.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+}
+
+/** Processes whose command line mentions `text` (the run folder names each of ours). */
+function processesWith(text: string): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (cmd.includes(text) && state !== 'Z') out.push({ pid: Number(entry), cmd });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
+afterEach(() => {
+  // Whatever a failed test left behind.
+  for (const d of dirs.splice(0)) {
+    for (const p of processesWith(d)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+describe('scripts/sip-config.ts', () => {
+  it('renders both configs, checks them and prints shell assignments', async () => {
+    const dir = tempDir();
+    const env = await startEnv(dir);
+    const r = sipConfig(env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(vars.KAMAILIO_CFG).toBe(`'${path.join(dir, 'run', 'kamailio.cfg')}'`);
+    expect(vars.RTPENGINE_CONF).toBe(`'${path.join(dir, 'run', 'rtpengine.conf')}'`);
+    expect(vars.SIP_WS_URL).toBe(`'ws://${env.SIP_WS_ADDR}'`);
+    expect(fs.readFileSync(path.join(dir, 'run', 'rtpengine.conf'), 'utf8')).toContain(`listen-ng = ${env.RTPENGINE_NG_ADDR}`);
+    // the secret was created private, is in Kamailio's config, and is not printed
+    const secret = fs.readFileSync(env.SIP_SECRET_FILE!, 'utf8').trim();
+    expect(fs.statSync(env.SIP_SECRET_FILE!).mode & 0o077).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'run', 'kamailio.cfg'), 'utf8')).toContain(secret);
+    expect(r.stdout).not.toContain(secret);
+  });
+
+  it('a bad setting: exit 78 with a sentence naming the key', async () => {
+    const env = { ...(await startEnv(tempDir())), SIP_TRUNK_ADDR: 'nonsense' };
+    const r = sipConfig(env);
+    expect(r.status).toBe(78);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/SIP_TRUNK_ADDR: must be host:port/);
+    expect(r.stderr).toContain('"nonsense"');
+  });
+
+  it('a syntax error in the template: Kamailio\'s error lines and the template line, not a setting', async () => {
+    const dir = tempDir();
+    const env = await startEnv(dir);
+    const tpl = path.join(dir, 'tpl');
+    fs.cpSync(path.join(ROOT, 'sip-config'), tpl, { recursive: true });
+    const file = path.join(tpl, 'kamailio.cfg.tmpl');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const at = lines.indexOf('request_route {') + 1;
+    lines.splice(at, 0, '\tforward_to_nowhere(;');
+    fs.writeFileSync(file, lines.join('\n'));
+    const r = sipConfig(env, ['--template-dir', tpl]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('kamailio -c rejected the rendered config');
+    expect(r.stderr).toMatch(/parse error in config file .*kamailio\.cfg, line \d+/);
+    expect(r.stderr).toContain(`kamailio.cfg.tmpl line ${at + 1}: forward_to_nowhere(;`);
+    expect(r.stderr).toContain('the mistake is in the template itself');
+  });
+
+  it('an error on a line a setting fills: the hint names the setting', async () => {
+    const dir = tempDir();
+    const env = await startEnv(dir);
+    const tpl = path.join(dir, 'tpl');
+    fs.cpSync(path.join(ROOT, 'sip-config'), tpl, { recursive: true });
+    const file = path.join(tpl, 'kamailio.cfg.tmpl');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")');
+    fs.writeFileSync(file, text.replace('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")', 'modparam("evapi", "bind_addr", {{EVAPI_BIND}})'));
+    const r = sipConfig(env, ['--template-dir', tpl]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('kamailio -c rejected the rendered config');
+    expect(r.stderr).toContain(`hint: {{EVAPI_BIND}} is filled from EVAPI_ADDR (now "${env.EVAPI_ADDR}")`);
+  });
+
+  it('a missing template folder: a sentence, exit 1', async () => {
+    const env = await startEnv(tempDir());
+    const r = sipConfig(env, ['--template-dir', '/nonexistent/sip-config']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot render the SIP configuration from \/nonexistent\/sip-config/);
+  });
+});
