@@ -280,6 +280,11 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
   if (problem) throw new Error(`kamailio -c: ${problem}`);
   const logs = { router: path.join(dir, 'router.log'), kamailio: path.join(dir, 'kamailio.log'), rtpengine: path.join(dir, 'rtpengine.log') };
   const children = new Set<ChildProcess>();
+  // If the test process ends without stop() (a hook timed out), take the servers down with it.
+  const killAll = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   const spawnLogged = (cmd: string, args: string[], log: string, extraEnv?: Record<string, string>) => {
     const out = fs.openSync(log, 'a');
     const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, ...extraEnv } });
@@ -448,6 +453,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       for (const c of [...children]) if (c !== stack.kamailio && c !== stack.rtpengine) await stopProcess(c, 'SIGKILL');
       await stopProcess(stack.kamailio);
       await stopProcess(stack.rtpengine);
+      process.off('exit', killAll);
       if (!process.env.KEEP_SIP_STACK) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
