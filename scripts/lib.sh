@@ -34,6 +34,29 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+TELEPHONY_PACKAGES=(kamailio kamailio-websocket-modules kamailio-extra-modules kamailio-json-modules
+  kamailio-autheph-modules kamailio-tls-modules kamailio-utils-modules rtpengine-daemon openssl)
+
+# Installs Kamailio and rtpengine where missing. Debian's kamailio and rtpengine-daemon
+# packages start their own services with the stock configs, on the ports this product uses
+# by default (5060, 2223); when this call is what installed them, it stops and disables
+# those services (npm start runs its own instances). A service that was there before is
+# left alone: start.sh's port check names it if it is in the way.
+apt_install_telephony() {
+  local fresh=() svc
+  for svc in kamailio rtpengine-daemon; do
+    dpkg-query -W -f='${Status}' "$svc" 2>/dev/null | grep -q 'install ok installed' || fresh+=("$svc")
+  done
+  apt_install "${TELEPHONY_PACKAGES[@]}"
+  [ ${#fresh[@]} -gt 0 ] && [ -d /run/systemd/system ] || return 0
+  for svc in "${fresh[@]}"; do
+    if systemctl is-active --quiet "$svc" || systemctl is-enabled --quiet "$svc" 2>/dev/null; then
+      log "stopping and disabling the $svc service that Debian's package started (npm start runs its own, with this product's config)"
+      $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || log "could not stop it: run sudo systemctl disable --now $svc"
+    fi
+  done
+}
+
 # Installs npm packages when node_modules is missing or older than the lock file.
 npm_install() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

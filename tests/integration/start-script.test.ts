@@ -1,8 +1,10 @@
 /**
  * `npm start` as a user runs it: scripts/sip-config.ts renders and checks the SIP config
- * with readable errors. Real processes, each in its own temp folder.
+ * with readable errors; scripts/start.sh brings up rtpengine, Kamailio and the routing
+ * server on free ports, stops all three on Ctrl-C, and stops the product when rtpengine
+ * or Kamailio dies. Real processes, each in its own temp folder.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -12,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
+const started: ChildProcess[] = [];
 
 function tempDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-start-'));
@@ -82,8 +85,65 @@ function processesWith(text: string): { pid: number; cmd: string }[] {
   return out;
 }
 
+async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs: number): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface Start {
+  proc: ChildProcess;
+  env: Record<string, string>;
+  runDir: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+function runStart(env: Record<string, string>): Start {
+  const proc = spawn('bash', ['scripts/start.sh'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(proc);
+  let out = '';
+  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  return { proc, env, runDir: env.SIP_RUN_DIR!, output: () => out, exited };
+}
+
+async function health(env: Record<string, string>): Promise<boolean> {
+  const r = await fetch(`http://127.0.0.1:${env.PORT}/api/health`, { signal: AbortSignal.timeout(1000) }).catch(() => null);
+  return r?.status === 200;
+}
+
+/** Up: the server answers, rtpengine and Kamailio run with this start's configs. */
+async function waitUp(s: Start): Promise<void> {
+  let exit: string | null = null;
+  void s.exited.then((e) => (exit = `start.sh exited (${e.code ?? e.signal})`));
+  await waitFor(
+    async () => {
+      if (exit) throw new Error(`${exit} before it was up:\n${s.output()}`);
+      return health(s.env);
+    },
+    'GET /api/health',
+    20_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- start.sh output ---\n${s.output()}`);
+  });
+  // the router has its evapi link to Kamailio
+  await waitFor(() => fs.readFileSync(path.join(s.runDir, 'kamailio.log'), 'utf8').includes('routing server connected to evapi'), 'the evapi link', 5000);
+  const procs = processesWith(s.runDir);
+  expect(procs.some((p) => p.cmd.startsWith('rtpengine '))).toBe(true);
+  expect(procs.some((p) => p.cmd.startsWith('kamailio '))).toBe(true);
+}
+
 afterEach(() => {
-  // Whatever a failed test left behind.
+  // Whatever a failed test left behind: start.sh first (it stops the rest), then any stragglers.
+  for (const p of started.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   for (const d of dirs.splice(0)) {
     for (const p of processesWith(d)) {
       try {
@@ -163,5 +223,67 @@ describe('scripts/sip-config.ts', () => {
     const r = sipConfig(env, ['--template-dir', '/nonexistent/sip-config']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/cannot render the SIP configuration from \/nonexistent\/sip-config/);
+  });
+});
+
+describe('scripts/start.sh', () => {
+  it('a port in use: says which setting, and which process holds it', async () => {
+    const env = await startEnv(tempDir());
+    const holder = net.createServer();
+    const [host, port] = env.EVAPI_ADDR!.split(':');
+    await new Promise<void>((resolve) => holder.listen(Number(port), host, resolve));
+    try {
+      const s = runStart(env);
+      const e = await s.exited;
+      expect(e.code).toBe(1);
+      expect(s.output()).toContain(`EVAPI_ADDR=${env.EVAPI_ADDR}: Kamailio's evapi port for the routing server (TCP) is already in use`);
+      expect(s.output()).toMatch(new RegExp(`by node \\(pid ${process.pid}\\)`));
+      expect(processesWith(s.runDir)).toEqual([]);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('starts rtpengine, Kamailio and the server; Ctrl-C stops all three', async () => {
+    const s = runStart(await startEnv(tempDir()));
+    await waitUp(s);
+    expect(s.output()).toContain(`logs: ${s.runDir}/kamailio.log, ${s.runDir}/rtpengine.log`);
+    const sent = Date.now();
+    s.proc.kill('SIGINT');
+    const e = await s.exited;
+    expect(e.code).toBe(130);
+    expect(e.at - sent).toBeLessThan(5000);
+    expect(processesWith(s.runDir)).toEqual([]);
+    expect(await health(s.env)).toBe(false);
+    // the order: server, then Kamailio, then rtpengine (Kamailio saw the router go first)
+    expect(fs.readFileSync(path.join(s.runDir, 'kamailio.log'), 'utf8')).toContain('routing server disconnected from evapi');
+  });
+
+  it('rtpengine dies: start.sh says so with its log, stops the rest and exits 1', async () => {
+    const s = runStart(await startEnv(tempDir()));
+    await waitUp(s);
+    const pid = Number(fs.readFileSync(path.join(s.runDir, 'rtpengine.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    const killed = Date.now();
+    const e = await s.exited;
+    expect(e.code).toBe(1);
+    expect(e.at - killed).toBeLessThan(5000);
+    expect(s.output()).toContain(`rtpengine (pid ${pid}) stopped while the hotline was running: killed by SIGKILL`);
+    expect(s.output()).toContain(`Last lines of ${s.runDir}/rtpengine.log`);
+    expect(processesWith(s.runDir)).toEqual([]);
+    expect(await health(s.env)).toBe(false);
+  });
+
+  it('Kamailio dies: its workers go too, and start.sh exits 1 with the end of its log', async () => {
+    const s = runStart(await startEnv(tempDir()));
+    await waitUp(s);
+    const pid = Number(fs.readFileSync(path.join(s.runDir, 'kamailio.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    const e = await s.exited;
+    expect(e.code).toBe(1);
+    expect(s.output()).toContain(`Kamailio (pid ${pid}) stopped while the hotline was running: killed by SIGKILL`);
+    expect(s.output()).toMatch(/Listening on/); // a line of Kamailio's own log
+    expect(processesWith(s.runDir)).toEqual([]);
+    expect(await health(s.env)).toBe(false);
   });
 });
