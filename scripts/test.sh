@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # One command runs every test: typecheck, unit, integration and end-to-end tests,
-# installing what they need first (npm packages, Chromium for the browser tests).
+# installing what they need first (npm packages, Chromium for the browser tests,
+# Kamailio, rtpengine and SIPp for the telephony tests).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_node
-apt_install chromium fonts-noto-cjk
+apt_install chromium fonts-noto-cjk sip-tester openssl
+apt_install_telephony
 npm_install
 log "typecheck"
 npx tsc -p .

@@ -274,7 +274,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
   const rendered = renderSipConfig(config, loadOrCreateSipSecret(config.SIP_SECRET_FILE), {
     children: opts.kamailioChildren ?? 2,
     queueMaxMs: opts.queueMaxMs,
-    debugLevel: 2,
+    debugLevel: 1,
   });
   const problem = checkKamailioConfig(rendered.kamailioCfg);
   if (problem) throw new Error(`kamailio -c: ${problem}`);

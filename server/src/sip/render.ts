@@ -36,7 +36,7 @@ export interface RenderOptions {
   queueMaxMs?: number;
   /** Kamailio worker processes per listener. */
   children?: number;
-  /** Kamailio log level (1 warn, 2 notice, 3 info/debug). */
+  /** Kamailio log level (0 warnings, 1 notices, 2 info, 3 debug). */
   debugLevel?: number;
   modulesDir?: string;
 }
@@ -114,7 +114,8 @@ export function renderSipConfig(settings: SipSettings, secret: string, opts: Ren
     fs.readFileSync(path.join(templateDir, 'kamailio.cfg.tmpl'), 'utf8'),
     {
       TLS_DEFINE: tls ? '#!define WITH_TLS' : '',
-      DEBUG_LEVEL: opts.debugLevel ?? 2,
+      // 1 = notice and above: at info, auth_ephemeral would log the secret
+      DEBUG_LEVEL: opts.debugLevel ?? 1,
       CHILDREN: opts.children ?? 4,
       SIP_DOMAIN: settings.SIP_DOMAIN,
       MODULES_DIR: opts.modulesDir ?? kamailioModulesDir(),
