@@ -104,6 +104,8 @@ describe('hold', () => {
     const r = await stack.call({ scenario: 'caller-held.xml', dialed: '123483', talkMs: 500 });
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
     const call = stack.calls().at(-1)!;
+    // The BYE reaches the router over evapi a moment after SIPp has its 200.
+    await waitFor(() => stack.events(call.id).some((e) => e.type === 'hung-up'), 'hang-up recorded');
     const ev = stack.events(call.id).map((e) => e.type);
     expect(ev).toEqual(expect.arrayContaining(['answered', 'held', 'resumed', 'hung-up']));
     expect(ev.indexOf('held')).toBeLessThan(ev.indexOf('resumed'));
