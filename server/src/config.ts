@@ -44,8 +44,14 @@ export const EnvSchema = z.object({
   TELEPHONY: z.enum(['kamailio', 'none']).default('none'),
   /** Kamailio's evapi control port (loopback only). */
   EVAPI_ADDR: hostPort.default('127.0.0.1:8448'),
-  /** SIP domain of the seats' softphones (sip:s01@<domain>). */
-  SIP_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name').default('hotline.12348'),
+  /**
+   * SIP domain of the seats' softphones (sip:s01@<domain>). Its last label must start with
+   * a letter (RFC 3261 toplabel), or SIP stacks such as JsSIP refuse the URI.
+   */
+  SIP_DOMAIN: z
+    .string()
+    .regex(/^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$/, 'must be a host name whose last label starts with a letter, e.g. 12348.local')
+    .default('12348.local'),
   /** Trunk UDP listener: calls from the network arrive here. */
   SIP_TRUNK_ADDR: hostPort.default('127.0.0.1:5060'),
   /** Source addresses (IPs or CIDRs, comma separated) of trunks allowed to send INVITEs to 12348. */

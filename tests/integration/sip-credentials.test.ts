@@ -57,8 +57,8 @@ describe('GET /api/sip/credentials', () => {
     expect(c.expiresAt).toBeGreaterThan(before + 11.9 * 3600_000); // default: 12 h, the session's length
     expect(c.password).toBe(crypto.createHmac('sha1', SECRET).update(c.username).digest('base64'));
     expect(c).toMatchObject({
-      uri: 'sip:s03@hotline.12348',
-      domain: 'hotline.12348',
+      uri: 'sip:s03@12348.local',
+      domain: '12348.local',
       wsUrl: 'ws://127.0.0.1:8088',
     });
   });
