@@ -16,6 +16,9 @@ const cidrList = z
   .string()
   .regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?(\s*,\s*\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)*$/, 'must be IPv4 addresses or CIDRs, comma separated');
 
+/** A control port: loopback only, never reachable from the network. */
+const loopbackHostPort = hostPort.refine((v) => /^(127\.\d+\.\d+\.\d+|localhost):/.test(v), 'control ports listen on loopback only (127.x.x.x)');
+
 /** Splits host:port. */
 export function splitHostPort(v: string): { host: string; port: number } {
   const i = v.lastIndexOf(':');
@@ -43,7 +46,7 @@ export const EnvSchema = z.object({
   /** `kamailio`: calls come from Kamailio over evapi; `none`: no telephony (tests of the console alone). */
   TELEPHONY: z.enum(['kamailio', 'none']).default('none'),
   /** Kamailio's evapi control port (loopback only). */
-  EVAPI_ADDR: hostPort.default('127.0.0.1:8448'),
+  EVAPI_ADDR: loopbackHostPort.default('127.0.0.1:8448'),
   /**
    * SIP domain of the seats' softphones (sip:s01@<domain>). Its last label must start with
    * a letter (RFC 3261 toplabel), or SIP stacks such as JsSIP refuse the URI.
@@ -63,13 +66,13 @@ export const EnvSchema = z.object({
   /** Where overflow to the 12345 government hotline is sent. */
   SIP_12345_URI: z.string().regex(/^sips?:[^\s]+$/, 'must be a sip: URI').default('sip:12345@127.0.0.1:5070'),
   /** rtpengine's control (ng) port, loopback only. */
-  RTPENGINE_NG_ADDR: hostPort.default('127.0.0.1:2223'),
+  RTPENGINE_NG_ADDR: loopbackHostPort.default('127.0.0.1:2223'),
   /** rtpengine's media address as seen by the seats and the trunk. */
   RTP_ADDR: z.ipv4({ message: 'must be an IPv4 address' }).default('127.0.0.1'),
   RTP_PORT_MIN: z.coerce.number().int().min(1024).max(65000).default(30000),
   RTP_PORT_MAX: z.coerce.number().int().min(1024).max(65535).default(34999),
   /** rtpengine reports every RFC 4733 digit here as JSON (UDP, loopback). */
-  DTMF_LOG_ADDR: hostPort.default('127.0.0.1:9348'),
+  DTMF_LOG_ADDR: loopbackHostPort.default('127.0.0.1:9348'),
   /** Secret shared with Kamailio's auth_ephemeral; created with mode 0600 when missing. Never in git. */
   SIP_SECRET_FILE: z.string().min(1).default('data/sip-secret'),
   /** Lifetime of a seat's SIP credentials: at most a shift. */
