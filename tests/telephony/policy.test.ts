@@ -38,18 +38,22 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** The 12345 government hotline: a SIPp phone at SIP_12345_URI that answers one call. */
+async function hotline12345() {
+  const [host, port] = stack.config.SIP_12345_URI.replace(/^sip:[^@]+@/, '').split(':') as [string, string];
+  return stack.sipp(
+    ['-sf', path.join(SIPP_DIR, 'seat-answer.xml'), '-i', host, '-p', port, '-mi', host, '-mp', String(await freeMediaPort(host)), '-d', '100', '-m', '1'],
+    { timeoutMs: 30_000 },
+  );
+}
+
 describe('overflow', () => {
   it('when the queue maximum is reached, the call is sent on to the 12345 hotline and answered there', async () => {
     // s02 (labour) is signed in but busy, so the labour call waits until its maximum (3 s).
     const s02 = await stack.seat('s02', { ready: false });
     phones.push(s02);
     expect((await emit(s02.socket, 'seat:set-status', { status: 'not-ready', reason: 'meeting' })).ok).toBe(true);
-    // The 12345 hotline: a SIPp phone that answers.
-    const [host, port] = stack.config.SIP_12345_URI.replace(/^sip:[^@]+@/, '').split(':') as [string, string];
-    const gw = stack.sipp(
-      ['-sf', path.join(SIPP_DIR, 'seat-answer.xml'), '-i', host, '-p', port, '-mi', host, '-mp', String(await freeMediaPort(host)), '-d', '100', '-m', '1'],
-      { timeoutMs: 30_000 },
-    );
+    const gw = await hotline12345();
     const r = await stack.call({ dialed: '123482', talkMs: 500 });
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
     expect(sippCounts(await gw)).toEqual({ ok: 1, failed: 0 });
@@ -80,11 +84,7 @@ describe("Kamailio's branch budget", () => {
     const decliners: SeatPhone[] = [];
     for (const id of ids) decliners.push(await stack.seat(id, { behaviour: 'decline' }));
     phones.push(...decliners);
-    const [host, port] = stack.config.SIP_12345_URI.replace(/^sip:[^@]+@/, '').split(':') as [string, string];
-    const gw = stack.sipp(
-      ['-sf', path.join(SIPP_DIR, 'seat-answer.xml'), '-i', host, '-p', port, '-mi', host, '-mp', String(await freeMediaPort(host)), '-d', '100', '-m', '1'],
-      { timeoutMs: 30_000 },
-    );
+    const gw = await hotline12345();
     const r = await stack.call({ dialed: '12348', talkMs: 300 });
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
     expect(sippCounts(await gw)).toEqual({ ok: 1, failed: 0 });
