@@ -38,13 +38,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The 12345 government hotline: a SIPp phone at SIP_12345_URI that answers one call. */
+/** The 12345 government hotline: a SIPp phone at SIP_12345_URI that answers one call (`done` when it has). */
 async function hotline12345() {
   const [host, port] = stack.config.SIP_12345_URI.replace(/^sip:[^@]+@/, '').split(':') as [string, string];
-  return stack.sipp(
+  const done = stack.sipp(
     ['-sf', path.join(SIPP_DIR, 'seat-answer.xml'), '-i', host, '-p', port, '-mi', host, '-mp', String(await freeMediaPort(host)), '-d', '100', '-m', '1'],
     { timeoutMs: 30_000 },
   );
+  return { done };
 }
 
 describe('overflow', () => {
@@ -56,7 +57,7 @@ describe('overflow', () => {
     const gw = await hotline12345();
     const r = await stack.call({ dialed: '123482', talkMs: 500 });
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
-    expect(sippCounts(await gw)).toEqual({ ok: 1, failed: 0 });
+    expect(sippCounts(await gw.done)).toEqual({ ok: 1, failed: 0 });
     const call = stack.calls().at(-1)!;
     expect(call.state_kind).toBe('overflowed');
     expect(stack.events(call.id).find((e) => e.type === 'overflowed')?.data).toEqual({ target: '12345', trigger: 'max-wait' });
@@ -87,7 +88,7 @@ describe("Kamailio's branch budget", () => {
     const gw = await hotline12345();
     const r = await stack.call({ dialed: '12348', talkMs: 300 });
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
-    expect(sippCounts(await gw)).toEqual({ ok: 1, failed: 0 });
+    expect(sippCounts(await gw.done)).toEqual({ ok: 1, failed: 0 });
     const call = stack.calls().at(-1)!;
     const ev = stack.events(call.id);
     expect(ev.filter((e) => e.type === 'declined')).toHaveLength(budget);
