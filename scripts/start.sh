@@ -142,7 +142,9 @@ if [ "$TELEPHONY" != none ]; then
   fi
 
   log "starting Kamailio (trunk udp $SIP_TRUNK_ADDR, softphones $SIP_WS_URL, evapi $EVAPI_ADDR)"
-  setsid kamailio -f "$KAMAILIO_CFG" -DD -E -P "$SIP_RUN_DIR/kamailio.pid" </dev/null >>"$KAM_LOG" 2>&1 &
+  # 256 MB shared memory: every queued call is a suspended transaction held there; at 200 new
+  # calls per second Kamailio uses about 65 MB (docs/benchmarks.md), beyond its 64 MB default.
+  setsid kamailio -f "$KAMAILIO_CFG" -DD -E -m 256 -M 16 -P "$SIP_RUN_DIR/kamailio.pid" </dev/null >>"$KAM_LOG" 2>&1 &
   kam_pid=$!
   if ! node --import tsx scripts/probe.ts kamailio "$kam_pid"; then
     pid=$kam_pid rc=0
