@@ -1,0 +1,666 @@
+/**
+ * The telephony stack for the SIP benchmarks: rtpengine, Kamailio and the routing
+ * server on loopback, started the way scripts/start.sh starts them (configs rendered
+ * from sip-config/ by server/src/sip/render.ts, the router as `node --import tsx
+ * server/src/main.ts`), with what tests/support/sip-stack.ts cannot do yet:
+ *
+ *   - a bench-only direct route appended to the rendered Kamailio config
+ *     (INVITE to a bench number → the registered seat, no evapi, no router);
+ *   - seats, seat accounts and their sessions written to the database before the
+ *     router starts (hundreds of seats without hundreds of scrypt logins);
+ *   - a digest REGISTER client, so hundreds of seat AORs register to one SIPp UAS;
+ *   - Node flags for the router (--cpu-prof) and per-process CPU accounting.
+ *
+ * Nothing here is a test helper: the benches own their timing and their reports.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { loadConfig, type ServerConfig } from '../../server/src/config.js';
+import type { ClientToServerEvents, SeatView, ServerToClientEvents, SipCredentials } from '../../server/src/contract/index.js';
+import { DEFAULT_ROUTING_CONFIG, type RoutingConfig } from '../../server/src/domain/policy.js';
+import type { SeatProfile } from '../../server/src/domain/model.js';
+import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo.js';
+import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
+import { openDatabase } from '../../server/src/store/db.js';
+import { SeatRepo, SessionRepo, UserRepo } from '../../server/src/store/repos.js';
+import { loadOrCreateSipSecret } from '../../server/src/telephony/credentials.js';
+import { hashPassword } from '../../server/src/transport/passwords.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const SCENARIOS = path.resolve(import.meta.dirname, 'scenarios');
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+// ------------------------------------------------------------------ small helpers
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function udpFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+/** A port free for both UDP and TCP on `host`. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const p = await freeTcpPort(host);
+    if (await udpFree(host, p)) return p;
+  }
+}
+
+/** `count` consecutive UDP ports free on `host`, between 10000 and 30000 (SIPp media). */
+export async function freePortBlock(host: string, count: number): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const p = 10000 + 2 * Math.floor(Math.random() * 10000);
+    const ok = await Promise.all(Array.from({ length: count }, (_, k) => udpFree(host, p + k)));
+    if (ok.every(Boolean)) return p;
+  }
+  throw new Error(`no ${count} free consecutive UDP ports on ${host}`);
+}
+
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 50): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export function tail(file: string, lines = 20): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function udpTaken(host: string, port: number): Promise<boolean> {
+  return udpFree(host, port).then((free) => !free);
+}
+
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createConnection({ host, port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/** SIGTERM (SIGKILL after `timeoutMs`); `group`: the whole process group (Kamailio's workers). */
+export function stopProcess(p: ChildProcess | null, o: { signal?: NodeJS.Signals; timeoutMs?: number; group?: boolean } = {}): Promise<void> {
+  if (!p || p.pid === undefined || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  const pid = p.pid;
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(o.group ? -pid : pid, sig);
+    } catch {
+      /* gone */
+    }
+  };
+  return new Promise((resolve) => {
+    const t = setTimeout(() => kill('SIGKILL'), o.timeoutMs ?? 8000);
+    p.once('exit', () => {
+      clearTimeout(t);
+      if (o.group) kill('SIGKILL'); // no worker may outlive the main process
+      resolve();
+    });
+    kill(o.signal ?? 'SIGTERM');
+  });
+}
+
+// ------------------------------------------------------------------ CPU accounting
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** utime + stime of one process (all its threads), in seconds; null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Direct children of `pid` (Kamailio's workers). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** Whole-machine CPU: busy and total jiffies from /proc/stat. */
+export function machineCpu(): { busy: number; total: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+// ------------------------------------------------------------------ digest REGISTER client
+
+/**
+ * Registers seat AORs with Kamailio over UDP (RFC 3261 REGISTER, RFC 2617 digest
+ * without qop, as auth_challenge(…, "0") asks). One socket, several in flight.
+ */
+export class RegisterClient {
+  private readonly sock = dgram.createSocket('udp4');
+  private readonly pending = new Map<string, (msg: string) => void>();
+  private localPort = 0;
+
+  constructor(
+    private readonly localIp: string,
+    private readonly kamailio: { host: string; port: number },
+  ) {}
+
+  async open(): Promise<void> {
+    await new Promise<void>((resolve) => this.sock.bind(0, this.localIp, resolve));
+    this.localPort = this.sock.address().port;
+    this.sock.on('message', (buf) => {
+      const msg = buf.toString();
+      const callId = /^Call-ID:\s*(.+)$/im.exec(msg)?.[1]?.trim();
+      if (callId) this.pending.get(callId)?.(msg);
+    });
+  }
+
+  close(): void {
+    this.sock.close();
+  }
+
+  private request(callId: string, text: string, timeoutMs = 3000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let tries = 0;
+      const send = () => this.sock.send(text, this.kamailio.port, this.kamailio.host);
+      const retrans = setInterval(() => (++tries < 4 ? send() : undefined), 500);
+      const t = setTimeout(() => {
+        clearInterval(retrans);
+        this.pending.delete(callId);
+        reject(new Error(`REGISTER ${callId}: no final response`));
+      }, timeoutMs);
+      this.pending.set(callId, (msg) => {
+        const code = Number(/^SIP\/2\.0 (\d{3})/.exec(msg)?.[1]);
+        if (code < 200) return;
+        clearTimeout(t);
+        clearInterval(retrans);
+        this.pending.delete(callId);
+        resolve(msg);
+      });
+      send();
+    });
+  }
+
+  /** REGISTER `creds.seatId` with Contact sip:<seat>@<contact>; throws unless 200. */
+  async register(creds: SipCredentials, contact: string, expires: number): Promise<void> {
+    const callId = `${crypto.randomBytes(8).toString('hex')}@bench`;
+    const tag = crypto.randomBytes(4).toString('hex');
+    const ruri = `sip:${creds.domain}`;
+    const build = (cseq: number, auth: string) =>
+      [
+        `REGISTER ${ruri} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${this.localIp}:${this.localPort};branch=z9hG4bK${crypto.randomBytes(6).toString('hex')};rport`,
+        `From: <sip:${creds.seatId}@${creds.domain}>;tag=${tag}`,
+        `To: <sip:${creds.seatId}@${creds.domain}>`,
+        `Call-ID: ${callId}`,
+        `CSeq: ${cseq} REGISTER`,
+        `Contact: <sip:${creds.seatId}@${contact}>`,
+        `Expires: ${expires}`,
+        ...(auth ? [auth] : []),
+        'Max-Forwards: 70',
+        'User-Agent: bench-register',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+    const first = await this.request(callId, build(1, ''));
+    if (/^SIP\/2\.0 200/.test(first)) return;
+    const www = /^WWW-Authenticate:\s*Digest\s+(.+)$/im.exec(first)?.[1];
+    if (!www) throw new Error(`REGISTER ${creds.seatId}: ${first.split('\r\n')[0]}`);
+    const param = (k: string) => new RegExp(`${k}="([^"]*)"`).exec(www)?.[1] ?? '';
+    const realm = param('realm');
+    const nonce = param('nonce');
+    const md5 = (s: string) => crypto.createHash('md5').update(s).digest('hex');
+    const response = md5(`${md5(`${creds.username}:${realm}:${creds.password}`)}:${nonce}:${md5(`REGISTER:${ruri}`)}`);
+    const auth = `Authorization: Digest username="${creds.username}", realm="${realm}", nonce="${nonce}", uri="${ruri}", response="${response}", algorithm=MD5`;
+    const second = await this.request(callId, build(2, auth));
+    if (!/^SIP\/2\.0 200/.test(second)) throw new Error(`REGISTER ${creds.seatId}: ${second.split('\r\n')[0]}`);
+  }
+}
+
+// ------------------------------------------------------------------ the stack
+
+export interface BenchStackOptions {
+  /** Edits the default routing configuration (written to ROUTING_CONFIG_FILE). */
+  routing?: (cfg: RoutingConfig) => RoutingConfig;
+  env?: Record<string, string>;
+  /** Kamailio `children` (UDP workers); scripts/start.sh renders 4. */
+  kamailioChildren?: number;
+  kamailioDebug?: number;
+  /** Appends the bench-only direct route: INVITE to `number` relays straight to `seat`. */
+  directRoute?: { number: string; seat: string } | null;
+  /** Extra seats b0001… (city centre, 综合咨询 at 5), with accounts and sessions. */
+  benchSeats?: number;
+  /** Node flags for the router, e.g. ['--cpu-prof', '--cpu-prof-dir', dir]. */
+  routerNodeArgs?: string[];
+  /** Extra environment for Kamailio only (e.g. LD_PRELOAD of the TCP_NODELAY shim). */
+  kamailioEnv?: Record<string, string>;
+  /** Kamailio shared memory in MB (`-m`); default 256 with `-M 16`, as scripts/start.sh runs it. */
+  kamailioShmMb?: number;
+  /** Put the database (and everything else) under this folder instead of a new temp folder. */
+  dir?: string;
+  /** Keep the run folder (logs, database, SIPp traces) after stop(). */
+  keep?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface BenchSeat {
+  id: string;
+  cookie: string;
+  socket?: ClientSocket;
+}
+
+export interface BenchStack {
+  dir: string;
+  env: Record<string, string>;
+  config: ServerConfig;
+  routerUrl: string;
+  kamailioCfg: string;
+  logs: { router: string; kamailio: string; rtpengine: string };
+  procs: { router: ChildProcess; kamailio: ChildProcess; rtpengine: ChildProcess };
+  /** Session cookies written before the router started: seat id → cookie; also `admin`. */
+  cookies: Map<string, string>;
+  benchSeatIds: string[];
+  trunk: { host: string; port: number };
+  /** Opens each seat's console (Socket.IO), fetches its SIP credentials, registers it at `contact`, sets it ready. */
+  seatsReady(seatIds: string[], contact: string, o?: { expires?: number; concurrency?: number; keepConsoles?: boolean }): Promise<BenchSeat[]>;
+  /** Re-registers (keeps the AORs alive for long runs). */
+  reregister(seatIds: string[], contact: string, expires: number): Promise<void>;
+  seats(): Promise<SeatView[]>;
+  /** Kamailio's processes with their roles (kamcmd core.psx). */
+  kamailioProcesses(): { pid: number; role: string }[];
+  /** Kamailio's shared memory (kamcmd core.shmmem), bytes. */
+  kamailioShm(): { total: number; used: number; realUsed: number; maxUsed: number; free: number; fragments: number } | null;
+  /** Starts SIPp in the run folder (-nostdin added), its screen output in `log`. */
+  sipp(args: string[], o?: { cwd?: string; log?: string }): ChildProcess;
+  stop(): Promise<void>;
+}
+
+const STAFF_SESSION_USERS = ['admin', 'supervisor'];
+
+/** Writes the bench seats, accounts and sessions; returns seat id → cookie (and admin/supervisor). */
+async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: string[]): Promise<Map<string, string>> {
+  const db = openDatabase(dbPath);
+  try {
+    const hash = await hashPassword(DEMO_PASSWORD); // one scrypt hash shared by every bench account
+    const now = Date.now();
+    await seedDemo(db, now, { hash: async () => hash });
+    const seats = new SeatRepo(db);
+    const users = new UserRepo(db);
+    const sessions = new SessionRepo(db);
+    const cookies = new Map<string, string>();
+    const session = (userId: number) => {
+      const token = crypto.randomBytes(32).toString('base64url');
+      sessions.create(crypto.createHash('sha256').update(token).digest('hex'), userId, now, now + 12 * 3600_000);
+      return `hotline_sid=${token}`;
+    };
+    db.transaction(() => {
+      for (let i = 1; i <= benchSeats; i++) {
+        const id = `b${String(i).padStart(4, '0')}`;
+        const p: SeatProfile = { id, name: `压测${i}`, staffNo: `B${String(i).padStart(5, '0')}`, centreId: 'city', skills: { general: 5 }, languages: ['zh'] };
+        seats.upsert(p);
+        users.create({ username: `bench${i}`, passwordHash: hash, role: 'seat', displayName: p.name, seatId: id }, now);
+      }
+      for (const u of STAFF_SESSION_USERS) cookies.set(u, session(users.byUsername(u)!.id));
+      for (const id of seatIds) {
+        const username = id.startsWith('b') ? `bench${Number(id.slice(1))}` : `seat${id.slice(1)}`;
+        const user = users.byUsername(username);
+        if (!user) throw new Error(`no account for seat ${id}`);
+        cookies.set(id, session(user.id));
+      }
+    })();
+    return cookies;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The bench's Kamailio addition, inserted into the rendered config: a request-route hook
+ * before the trunk INVITE handling and a route that does the same Kamailio work as a
+ * routed call (trunk check, transaction, 182, SEAT_BRANCH: rtpengine_manage and
+ * record_route, SEAT_REPLY: rtpengine_manage on the answer) but rings a fixed seat
+ * at once, with no evapi round trip and no routing server.
+ */
+export function addDirectRoute(cfg: string, o: { number: string; seat: string; domain: string; trunkSources: string }): string {
+  const hook = '\tif (is_method("INVITE")) {\n\t\troute(TRUNK_INVITE);';
+  if (!cfg.includes(hook)) throw new Error('kamailio.cfg: cannot find the INVITE → route(TRUNK_INVITE) hook for the bench direct route');
+  const define = '#!define WITH_BENCH_DIRECT\n';
+  const insert = [
+    '#!ifdef WITH_BENCH_DIRECT',
+    `\tif (is_method("INVITE") && $rU == "${o.number}") {`,
+    '\t\troute(BENCH_DIRECT);',
+    '\t\texit;',
+    '\t}',
+    '#!endif',
+    '',
+  ].join('\n');
+  const block = `
+#!ifdef WITH_BENCH_DIRECT
+# Bench only (bench/sip/stack.ts): the Kamailio work of a routed call without the router.
+route[BENCH_DIRECT] {
+	if (!is_in_subnet("$si", "${o.trunkSources}")) {
+		sl_send_reply("403", "Forbidden");
+		exit;
+	}
+	if (!has_body("application/sdp")) {
+		sl_send_reply("488", "Offer Required");
+		exit;
+	}
+	t_newtran();
+	t_reply("182", "Queued");
+	$ru = "sip:${o.seat}@${o.domain}";
+	$du = $null;
+	if (!lookup("location")) {
+		t_reply("480", "Seat Not Registered");
+		exit;
+	}
+	t_on_branch("SEAT_BRANCH");
+	t_on_reply("SEAT_REPLY");
+	t_on_failure("BENCH_DIRECT_FAILED");
+	if (!t_relay()) {
+		t_reply("500", "Relay Failed");
+	}
+	exit;
+}
+
+failure_route[BENCH_DIRECT_FAILED] {
+	rtpengine_delete();
+}
+#!endif
+`;
+  const withHook = cfg.replace(hook, insert + hook);
+  // the #!define goes after the #!KAMAILIO marker line when there is one
+  const nl = withHook.indexOf('\n');
+  return withHook.startsWith('#!KAMAILIO') ? `${withHook.slice(0, nl + 1)}${define}${withHook.slice(nl + 1)}${block}` : `${define}${withHook}${block}`;
+}
+
+export async function startBenchStack(opts: BenchStackOptions = {}): Promise<BenchStack> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-sip-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const env: Record<string, string> = {
+    PORT: String(await freeTcpPort()),
+    HOST: '127.0.0.1',
+    DB_PATH: path.join(dir, 'hotline.db'),
+    LOG_LEVEL: 'info',
+    TELEPHONY: 'kamailio',
+    EVAPI_ADDR: `127.0.0.1:${await freeTcpPort()}`,
+    SIP_TRUNK_ADDR: `127.0.0.1:${await freePort()}`,
+    SIP_TRUNK_SOURCES: '127.0.0.1/32',
+    SIP_TRUSTED_SOURCES: '127.0.0.0/30',
+    SIP_WS_ADDR: `127.0.0.1:${await freeTcpPort()}`,
+    SIP_12345_URI: `sip:12345@127.0.0.1:${await freePort()}`,
+    RTPENGINE_NG_ADDR: `127.0.0.1:${await freePort()}`,
+    RTP_ADDR: '127.0.0.1',
+    // Above the kernel's ephemeral range and the tests' rtpengine blocks (35000–59999).
+    RTP_PORT_MIN: '61000',
+    RTP_PORT_MAX: '64999',
+    DTMF_LOG_ADDR: `127.0.0.1:${await freePort()}`,
+    SIP_SECRET_FILE: path.join(dir, 'sip-secret'),
+    SIP_RUN_DIR: path.join(dir, 'run'),
+    SEAT_DISCONNECT_GRACE_S: '300',
+    CLIENT_DIST: path.join(dir, 'no-client'),
+    ...opts.env,
+  };
+  if (opts.routing) {
+    const file = path.join(dir, 'routing.json');
+    fs.writeFileSync(file, JSON.stringify(opts.routing(structuredClone(DEFAULT_ROUTING_CONFIG)), null, 2));
+    env.ROUTING_CONFIG_FILE = file;
+  }
+  const config = loadConfig(env);
+  const benchSeatIds = Array.from({ length: opts.benchSeats ?? 0 }, (_, i) => `b${String(i + 1).padStart(4, '0')}`);
+  const demoIds = Array.from({ length: 18 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`);
+  log(`bench stack in ${dir}: preparing the database (${benchSeatIds.length} bench seats)`);
+  const cookies = await prepareDatabase(env.DB_PATH!, benchSeatIds.length, [...demoIds, ...benchSeatIds]);
+
+  const rendered = renderSipConfig(config, loadOrCreateSipSecret(config.SIP_SECRET_FILE), {
+    children: opts.kamailioChildren ?? 4,
+    debugLevel: opts.kamailioDebug ?? 2,
+  });
+  if (opts.directRoute) {
+    const text = fs.readFileSync(rendered.kamailioCfg, 'utf8');
+    fs.writeFileSync(
+      rendered.kamailioCfg,
+      addDirectRoute(text, { ...opts.directRoute, domain: config.SIP_DOMAIN, trunkSources: config.SIP_TRUNK_SOURCES.replace(/\s+/g, '') }),
+      { mode: 0o600 },
+    );
+  }
+  const problem = checkKamailioConfig(rendered.kamailioCfg);
+  if (problem) throw new Error(`kamailio -c: ${problem}`);
+
+  const logs = { router: path.join(dir, 'router.log'), kamailio: path.join(dir, 'kamailio.log'), rtpengine: path.join(dir, 'rtpengine.log') };
+  const started: { p: ChildProcess; group: boolean }[] = [];
+  const spawnLogged = (cmd: string, args: string[], logFile: string, o: { env?: Record<string, string>; group?: boolean; cwd?: string } = {}) => {
+    const out = fs.openSync(logFile, 'a');
+    const p = spawn(cmd, args, { cwd: o.cwd ?? ROOT, stdio: ['ignore', out, out], env: { ...process.env, ...o.env }, detached: o.group ?? false });
+    fs.closeSync(out);
+    started.push({ p, group: o.group ?? false });
+    return p;
+  };
+  const host = (addr: string) => addr.split(':')[0]!;
+  const port = (addr: string) => Number(addr.split(':')[1]);
+  const alive = (p: ChildProcess, name: string, file: string) => {
+    if (p.exitCode !== null) throw new Error(`${name} exited (${p.exitCode}): ${tail(file)}`);
+  };
+
+  const stopAll = async () => {
+    const router = started.find((s) => s.p === procs.router);
+    if (router) await stopProcess(router.p, { timeoutMs: 15_000 }); // --cpu-prof writes its profile on exit
+    for (const s of [...started].reverse()) await stopProcess(s.p, { group: s.group });
+  };
+
+  const procs = {} as BenchStack['procs'];
+  try {
+    procs.rtpengine = spawnLogged(
+      'rtpengine',
+      ['--config-file', rendered.rtpengineConf, '--config-section', 'rtpengine', '--foreground', '--log-stderr', '--pidfile', path.join(dir, 'rtpengine.pid')],
+      logs.rtpengine,
+    );
+    await waitFor(async () => (alive(procs.rtpengine, 'rtpengine', logs.rtpengine), udpTaken(host(env.RTPENGINE_NG_ADDR!), port(env.RTPENGINE_NG_ADDR!))), 'rtpengine');
+    procs.kamailio = spawnLogged('kamailio', ['-f', rendered.kamailioCfg, '-DD', '-E', '-m', String(opts.kamailioShmMb ?? 256), '-M', '16'], logs.kamailio, {
+      group: true,
+      env: opts.kamailioEnv,
+    });
+    await waitFor(async () => (alive(procs.kamailio, 'kamailio', logs.kamailio), udpTaken(host(env.SIP_TRUNK_ADDR!), port(env.SIP_TRUNK_ADDR!))), 'kamailio SIP');
+    await waitFor(async () => (alive(procs.kamailio, 'kamailio', logs.kamailio), tcpOpen(host(env.EVAPI_ADDR!), port(env.EVAPI_ADDR!))), 'kamailio evapi');
+    procs.router = spawnLogged(process.execPath, [...(opts.routerNodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], logs.router, { env });
+    const routerUrl = `http://127.0.0.1:${env.PORT}`;
+    await waitFor(
+      async () => {
+        alive(procs.router, 'router', logs.router);
+        const r = await fetch(`${routerUrl}/api/health`).catch(() => null);
+        return r?.ok ?? false;
+      },
+      'the routing server',
+      30_000,
+    );
+    await waitFor(() => fs.readFileSync(logs.router, 'utf8').includes('resync with Kamailio done'), 'router synced with Kamailio');
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  const routerUrl = `http://127.0.0.1:${env.PORT}`;
+  const consoles: ClientSocket[] = [];
+  const trunk = { host: host(env.SIP_TRUNK_ADDR!), port: port(env.SIP_TRUNK_ADDR!) };
+
+  const credentials = async (cookie: string): Promise<SipCredentials> => {
+    const res = await fetch(`${routerUrl}/api/sip/credentials`, { headers: { cookie } });
+    const body = (await res.json()) as { ok: boolean; data: SipCredentials };
+    if (!res.ok || !body.ok) throw new Error(`GET /api/sip/credentials: ${res.status} ${JSON.stringify(body)}`);
+    return body.data;
+  };
+
+  const connectConsole = async (cookie: string): Promise<ClientSocket> => {
+    const socket: ClientSocket = ioClient(routerUrl, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (err) => reject(err));
+    });
+    consoles.push(socket);
+    return socket;
+  };
+
+  const forEachLimited = async <T>(items: T[], limit: number, fn: (x: T) => Promise<void>) => {
+    let i = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (i < items.length) await fn(items[i++]!);
+      }),
+    );
+  };
+
+  const registerAll = async (seatIds: string[], contact: string, expires: number, concurrency: number) => {
+    const client = new RegisterClient('127.0.0.2', trunk);
+    await client.open();
+    try {
+      await forEachLimited(seatIds, concurrency, async (id) => {
+        await client.register(await credentials(cookies.get(id)!), contact, expires);
+      });
+    } finally {
+      client.close();
+    }
+  };
+
+  const stack: BenchStack = {
+    dir,
+    env,
+    config,
+    routerUrl,
+    kamailioCfg: rendered.kamailioCfg,
+    logs,
+    procs,
+    cookies,
+    benchSeatIds,
+    trunk,
+    async seatsReady(seatIds, contact, o = {}) {
+      const expires = o.expires ?? 900;
+      await registerAll(seatIds, contact, expires, o.concurrency ?? 16);
+      const out: BenchSeat[] = [];
+      await forEachLimited(seatIds, o.concurrency ?? 16, async (id) => {
+        const cookie = cookies.get(id)!;
+        const socket = await connectConsole(cookie);
+        const ack = await new Promise<{ ok: boolean }>((resolve) =>
+          (socket.emit as (...a: unknown[]) => void)('seat:set-status', { status: 'ready' }, resolve),
+        );
+        if (!ack.ok) throw new Error(`seat ${id} could not go ready: ${JSON.stringify(ack)}`);
+        if (o.keepConsoles === false) socket.disconnect();
+        out.push({ id, cookie, socket });
+      });
+      const want = new Set(seatIds);
+      await waitFor(
+        async () => (await stack.seats()).filter((s) => want.has(s.id) && s.registered && s.state.kind === 'ready').length === want.size,
+        `${want.size} seats registered and ready`,
+        30_000,
+        200,
+      );
+      return out;
+    },
+    reregister: (seatIds, contact, expires) => registerAll(seatIds, contact, expires, 8),
+    async seats() {
+      const res = await fetch(`${routerUrl}/api/seats`, { headers: { cookie: cookies.get('admin')! } });
+      const body = (await res.json()) as { ok: boolean; data: SeatView[] };
+      if (!body.ok) throw new Error(`GET /api/seats: ${JSON.stringify(body)}`);
+      return body.data;
+    },
+    kamailioProcesses() {
+      const r = spawnSync('kamcmd', ['-s', `unix:${env.SIP_RUN_DIR}/kamailio_ctl`, 'core.psx'], { encoding: 'utf8' });
+      const out: { pid: number; role: string }[] = [];
+      let pid: number | null = null;
+      for (const line of r.stdout.split('\n')) {
+        const m = /^\s*(IDX|PID|DSC):\s*(.*)$/.exec(line);
+        if (!m) continue;
+        if (m[1] === 'PID') pid = Number(m[2]);
+        if (m[1] === 'DSC' && pid !== null) out.push({ pid, role: m[2]!.trim() });
+      }
+      return out;
+    },
+    kamailioShm() {
+      const r = spawnSync('kamcmd', ['-s', `unix:${env.SIP_RUN_DIR}/kamailio_ctl`, 'core.shmmem'], { encoding: 'utf8', timeout: 3000 });
+      const v = (k: string) => Number(new RegExp(`\\b${k}:\\s*(\\d+)`).exec(r.stdout ?? '')?.[1] ?? NaN);
+      if (r.status !== 0) return null;
+      return { total: v('total'), used: v('used'), realUsed: v('real_used'), maxUsed: v('max_used'), free: v('free'), fragments: v('fragments') };
+    },
+    sipp(args, o = {}) {
+      const logFile = o.log ?? path.join(dir, `sipp-${Date.now()}.log`);
+      return spawnLogged('sipp', [...args, '-nostdin'], logFile, { cwd: o.cwd ?? dir });
+    },
+    async stop() {
+      for (const s of consoles) s.disconnect();
+      await stopAll();
+      if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** Compiles bench/sip/tcp-nodelay-shim.c into `dir` (needs gcc); returns the .so path. */
+export function buildNodelayShim(dir: string): string {
+  const out = path.join(dir, 'tcp-nodelay-shim.so');
+  const r = spawnSync('gcc', ['-shared', '-fPIC', '-O2', '-o', out, path.join(import.meta.dirname, 'tcp-nodelay-shim.c'), '-ldl'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot build the TCP_NODELAY shim (gcc): ${r.error?.message ?? r.stderr}`);
+  return out;
+}
+
+export const EVAPI_ACK_PRELOAD = path.join(import.meta.dirname, 'evapi-ack-preload.mjs');
+export const SQLITE_NORMAL_PRELOAD = path.join(import.meta.dirname, 'sqlite-normal-preload.mjs');
+
+/** Nearest-rank percentile of sorted values. */
+export function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function machineLine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+}
