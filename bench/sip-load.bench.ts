@@ -1,0 +1,454 @@
+/**
+ * Sustained load through the whole telephony path: SIPp trunk callers → Kamailio
+ * (queue: suspended transaction, 182) ⇄ routing server over evapi (engine decision,
+ * SQLite commits) → Kamailio rings the chosen seat (rtpengine offer/answer) → the seat
+ * answers → ACK → short talk → BYE (rtpengine delete, router records the hang-up,
+ * zero-second wrap-up, the seat is ready again).
+ *
+ *   npm run bench:sip-load -- [--rate 200] [--duration 300] [--seats 400] [--talk-ms 1000]
+ *                             [--ring-ms 0] [--media-rate 2] [--children 4] [--consoles 1]
+ *                             [--supervisors 1] [--kamailio-shm 256] [--log-level info] [--cpu-prof]
+ *                             [--evapi-nodelay] [--router-ack] [--json] [--keep]
+ *
+ * Every bench seat (b0001…, 综合咨询 at proficiency 5, city centre) has an account and
+ * a session written into the database before the router starts; each seat's console
+ * connects over Socket.IO and goes ready, as a lawyer's browser would; each seat gets
+ * SIP credentials from GET /api/sip/credentials and registers its AOR with a digest
+ * REGISTER pointing at one SIPp process that answers for every seat.
+ *
+ * Every call's SDP goes through rtpengine (offer on the seat branch, answer on the 200,
+ * delete on the BYE). The load callers send no RTP. `--media-rate` calls per second on
+ * the side play G.711 audio (SIPp play_pcap_audio) through the same queue; the seat phone
+ * echoes RTP (-rtp_echo), and rtpengine's counters show the packets it relayed.
+ *
+ * Reported: calls attempted / answered / failed (SIPp and the router's database), the
+ * rate achieved, CPU seconds of each process (from /proc) and per Kamailio role,
+ * INVITE → 180 and INVITE → 200 (answer) delay percentiles, per 30 s window too.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io as ioClient } from 'socket.io-client';
+import { ngCommand } from '../tests/support/rtpengine-ng.js';
+import { summarise } from './sip/cpuprofile-summary.js';
+import {
+  EVAPI_ACK_PRELOAD,
+  SCENARIOS,
+  buildNodelayShim,
+  childPids,
+  cpuSeconds,
+  freePort,
+  freePortBlock,
+  machineCpu,
+  machineLine,
+  pct,
+  sleep,
+  startBenchStack,
+  stopProcess,
+  tail,
+} from './sip/stack.js';
+
+const argv = process.argv.slice(2);
+const opt = (k: string, d: number) => {
+  const i = argv.indexOf(`--${k}`);
+  const v = i >= 0 ? Number(argv[i + 1]) : d;
+  if (!Number.isFinite(v) || v < 0) {
+    process.stderr.write(`sip-load: --${k} must be a number ≥ 0\n`);
+    process.exit(2);
+  }
+  return v;
+};
+const RATE = opt('rate', 200);
+const DURATION_S = opt('duration', 300);
+const SEATS = opt('seats', 400);
+const TALK_MS = opt('talk-ms', 1000);
+const RING_MS = opt('ring-ms', 0);
+const MEDIA_RATE = opt('media-rate', 2);
+const MEDIA_TALK_MS = 2000;
+const CHILDREN = opt('children', 4);
+/** Kamailio shared memory in MB (-m); scripts/start.sh gives it 256 (Kamailio's own default is 64). */
+const SHM_MB = opt('kamailio-shm', 256);
+const CONSOLES = opt('consoles', 1) > 0;
+const SUPERVISORS = opt('supervisors', 1);
+const LOG_LEVEL = argv.includes('--log-level') ? argv[argv.indexOf('--log-level') + 1]! : 'info';
+const CPU_PROF = argv.includes('--cpu-prof');
+/** Kamailio with TCP_NODELAY on accepted TCP sockets (LD_PRELOAD shim; needs gcc): evapi without Nagle. */
+const EVAPI_NODELAY = argv.includes('--evapi-nodelay');
+/** The router answers each evapi chunk it does not answer itself with "\n" (node --import preload). */
+const ROUTER_ACK = argv.includes('--router-ack');
+const JSON_OUT = argv.includes('--json');
+const KEEP = argv.includes('--keep') || CPU_PROF;
+const SAMPLE_S = 5;
+const WINDOW_S = 30;
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function render(file: string, to: string, repl: Record<string, string>, talkMs = 0): string {
+  let text = fs.readFileSync(path.join(SCENARIOS, file), 'utf8').replace(/"TALK_MS"/g, `"${talkMs}"`);
+  for (const [k, v] of Object.entries(repl)) text = text.replace(new RegExp(`^\\s*\\[${k}\\]\\s*$`, 'm'), v);
+  fs.writeFileSync(to, text);
+  return to;
+}
+
+interface Answered {
+  t0: number;
+  t180: number | null;
+  t200: number;
+}
+
+function parseCallLog(file: string): Answered[] {
+  if (!fs.existsSync(file)) return [];
+  const out: Answered[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const f = line.trim().split(';');
+    if (f.length < 8) continue;
+    const t = (s: string, u: string) => Number(s) + Number(u) / 1e6;
+    out.push({ t0: t(f[2]!, f[3]!), t180: Number(f[4]) > 0 ? t(f[4]!, f[5]!) : null, t200: t(f[6]!, f[7]!) });
+  }
+  return out;
+}
+
+/** SIPp's final counters from its screen dump. */
+function sippTotals(file: string): { created: number; successful: number; failed: number; retrans: number; deadMsgs: number } {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const last = (re: RegExp) => Number([...text.matchAll(re)].at(-1)?.[1] ?? NaN);
+  const inviteRetrans = last(/INVITE ---------->\s+\d+\s+(\d+)/g);
+  const byeRetrans = last(/BYE ---------->\s+\d+\s+(\d+)/g);
+  return {
+    created: last(/Outgoing calls created\s*\|\s*\d+\s*\|\s*(\d+)/g),
+    successful: last(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/g),
+    failed: last(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/g),
+    retrans: (Number.isNaN(inviteRetrans) ? 0 : inviteRetrans) + (Number.isNaN(byeRetrans) ? 0 : byeRetrans),
+    deadMsgs: last(/(\d+) dead call msg/g),
+  };
+}
+
+async function main() {
+  const profDir = path.join(os.tmpdir(), `hotline-bench-prof-${process.pid}`);
+  const shimDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-shim-'));
+  const stack = await startBenchStack({
+    kamailioEnv: EVAPI_NODELAY ? { LD_PRELOAD: buildNodelayShim(shimDir) } : undefined,
+    benchSeats: SEATS,
+    kamailioChildren: CHILDREN,
+    kamailioShmMb: SHM_MB,
+    env: { LOG_LEVEL, ...(CONSOLES ? {} : { SEAT_DISCONNECT_GRACE_S: '0' }) },
+    routing: (cfg) => ({
+      ...cfg,
+      ringTimeoutS: 10,
+      wrapUp: { ...cfg.wrapUp, seconds: 0 },
+      serviceCalendar: { periods: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', plannedSeats: SEATS }], holidays: [] },
+    }),
+    routerNodeArgs: [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), ...(ROUTER_ACK ? ['--import', EVAPI_ACK_PRELOAD] : [])],
+    keep: KEEP,
+    log,
+  });
+  const routerStartedAt = Date.now();
+  let loadStartedAt = routerStartedAt;
+  const procs: ReturnType<typeof stack.sipp>[] = [];
+  try {
+    // ---------------------------------------------------------------- seats
+    const seatIp = '127.0.0.2';
+    const seatPort = await freePort(seatIp);
+    const seatPhone = stack.sipp(
+      [
+        '-sf', render('load-seat.xml', path.join(stack.dir, 'load-seat.xml'), { ring: RING_MS > 0 ? `<pause milliseconds="${RING_MS}" />` : '' }),
+        '-i', seatIp, '-p', String(seatPort), '-mi', seatIp, '-mp', String(await freePortBlock(seatIp, 4)), '-rtp_echo',
+        '-trace_err', '-error_file', path.join(stack.dir, 'seat-phone-errors.log'),
+      ],
+      { log: path.join(stack.dir, 'seat-phone.out') },
+    );
+    procs.push(seatPhone);
+    await sleep(300);
+    if (seatPhone.exitCode !== null) throw new Error(`seat phone exited: ${tail(path.join(stack.dir, 'seat-phone.out'))}`);
+    const t0 = Date.now();
+    await stack.seatsReady(stack.benchSeatIds, `${seatIp}:${seatPort}`, { concurrency: 16, keepConsoles: CONSOLES });
+    log(`${SEATS} seats registered at ${seatIp}:${seatPort} and ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${CONSOLES ? ', consoles connected' : ''}`);
+    // Registrations last 900 s (Kamailio's max_expires): long runs refresh them.
+    const refresh = setInterval(() => {
+      stack.reregister(stack.benchSeatIds, `${seatIp}:${seatPort}`, 900).catch((err) => log(`re-REGISTER failed: ${String(err)}`));
+    }, 600_000);
+    refresh.unref();
+    const supervisorSockets = [];
+    let snapshots = 0;
+    for (let i = 0; i < SUPERVISORS; i++) {
+      const s = ioClient(stack.routerUrl, { transports: ['websocket'], extraHeaders: { cookie: stack.cookies.get('supervisor')! }, reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => {
+        s.once('connect', () => resolve());
+        s.once('connect_error', reject);
+      });
+      s.on('queue:snapshot', () => snapshots++);
+      await new Promise((resolve) => s.emit('queue:subscribe', {}, resolve));
+      supervisorSockets.push(s);
+    }
+
+    // ---------------------------------------------------------------- CPU sampling
+    const roles = new Map(stack.kamailioProcesses().map((p) => [p.pid, p.role]));
+    const kamPids = [stack.procs.kamailio.pid!, ...childPids(stack.procs.kamailio.pid!)];
+    const named = (): Record<string, number[]> => ({
+      router: [stack.procs.router.pid!],
+      kamailio: kamPids,
+      rtpengine: [stack.procs.rtpengine.pid!],
+      'sipp callers': procs.slice(1).map((p) => p.pid!),
+      'sipp seat phone': [seatPhone.pid!],
+    });
+    // A process that has exited keeps the last CPU time read for it.
+    const lastSeen = new Map<number, number>();
+    const cpuOf = (pid: number) => {
+      const v = cpuSeconds(pid);
+      if (v !== null) lastSeen.set(pid, v);
+      return lastSeen.get(pid) ?? 0;
+    };
+    const sampleCpu = () => {
+      const out: Record<string, number> = {};
+      for (const [k, pids] of Object.entries(named())) out[k] = pids.reduce((a, p) => a + cpuOf(p), 0);
+      out['bench (consoles, supervisor)'] = (() => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+      })();
+      for (const p of kamPids) out[`kamailio:${p}`] = cpuOf(p);
+      return out;
+    };
+
+    // ---------------------------------------------------------------- load
+    const calls = Math.round(RATE * DURATION_S);
+    const callLog = path.join(stack.dir, 'load-calls.log');
+    const statFile = path.join(stack.dir, 'load-stat.csv');
+    const callerOut = path.join(stack.dir, 'load-caller.out');
+    const rtpBefore = await ngCommand(stack.env.RTPENGINE_NG_ADDR!, { command: 'statistics' }).catch(() => null);
+    const cpu0 = sampleCpu();
+    const m0 = machineCpu();
+    const wall0 = Date.now();
+    loadStartedAt = wall0;
+    const timeline: { t: number; cpu: Record<string, number>; machine: { busy: number; total: number } }[] = [{ t: 0, cpu: cpu0, machine: m0 }];
+    const shm: { t: number; realUsedMb: number; maxUsedMb: number; fragments: number }[] = [];
+    const sampleShm = (t: number) => {
+      const m = stack.kamailioShm();
+      if (m) shm.push({ t, realUsedMb: m.realUsed / 2 ** 20, maxUsedMb: m.maxUsed / 2 ** 20, fragments: m.fragments });
+    };
+    const shmTotalMb = (stack.kamailioShm()?.total ?? NaN) / 2 ** 20;
+    sampleShm(0);
+    const caller = stack.sipp(
+      [
+        `${stack.trunk.host}:${stack.trunk.port}`,
+        '-sf', render('load-caller.xml', path.join(stack.dir, 'load-caller.xml'), { media: '' }, TALK_MS),
+        '-s', '12348',
+        '-i', '127.0.0.1', '-p', String(await freePort('127.0.0.1')), '-mi', '127.0.0.1', '-mp', String(await freePortBlock('127.0.0.1', 4)),
+        '-d', String(TALK_MS), '-m', String(calls), '-r', String(RATE), '-rp', '1000', '-l', String(Math.max(1000, RATE * 20)),
+        '-recv_timeout', '15000', '-max_recv_loops', '10000', '-max_sched_loops', '10000',
+        '-trace_logs', '-log_file', callLog,
+        '-trace_stat', '-stf', statFile, '-fd', String(SAMPLE_S),
+        '-trace_err', '-error_file', path.join(stack.dir, 'load-caller-errors.log'),
+      ],
+      { log: callerOut },
+    );
+    procs.push(caller);
+    let media: ReturnType<typeof stack.sipp> | null = null;
+    const mediaCalls = Math.round(MEDIA_RATE * DURATION_S);
+    const mediaLog = path.join(stack.dir, 'media-calls.log');
+    const mediaOut = path.join(stack.dir, 'media-caller.out');
+    if (mediaCalls > 0) {
+      media = stack.sipp(
+        [
+          `${stack.trunk.host}:${stack.trunk.port}`,
+          '-sf', render('load-caller.xml', path.join(stack.dir, 'media-caller.xml'), {
+            media: '  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap" />\n    </action>\n  </nop>',
+          }, MEDIA_TALK_MS),
+          '-s', '12348',
+          '-i', '127.0.0.1', '-p', String(await freePort('127.0.0.1')), '-mi', '127.0.0.1', '-mp', String(await freePortBlock('127.0.0.1', 4)),
+          '-d', String(MEDIA_TALK_MS), '-m', String(mediaCalls), '-r', String(MEDIA_RATE), '-recv_timeout', '15000',
+          '-trace_logs', '-log_file', mediaLog,
+          '-trace_err', '-error_file', path.join(stack.dir, 'media-caller-errors.log'),
+        ],
+        { log: mediaOut },
+      );
+      procs.push(media);
+    }
+    log(`load: ${calls} calls at ${RATE}/s (talk ${TALK_MS} ms)${mediaCalls ? ` + ${mediaCalls} calls with audio at ${MEDIA_RATE}/s` : ''}`);
+    const done = Promise.all(procs.slice(1).map((p) => new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', (c) => resolve(c))))));
+    let finished = false;
+    void done.then(() => (finished = true));
+    let lastPrint = 0;
+    while (!finished) {
+      await sleep(1000);
+      const t = (Date.now() - wall0) / 1000;
+      timeline.push({ t, cpu: sampleCpu(), machine: machineCpu() });
+      if (timeline.length % 5 === 0) sampleShm(t);
+      if (t - lastPrint >= 30 && timeline.length > 30) {
+        lastPrint = t;
+        const a = timeline.at(-31)!;
+        const b = timeline.at(-1)!;
+        const dt = b.t - a.t;
+        const share = (k: string) => (((b.cpu[k] ?? 0) - (a.cpu[k] ?? 0)) / dt) * 100;
+        const answered = fs.existsSync(callLog) ? fs.readFileSync(callLog, 'utf8').split('\n').length - 1 : 0;
+        log(
+          `  t=${t.toFixed(0)} s answered ${answered}; CPU router ${share('router').toFixed(0)} %, kamailio ${share('kamailio').toFixed(0)} %, rtpengine ${share('rtpengine').toFixed(0)} %, sipp ${(share('sipp callers') + share('sipp seat phone')).toFixed(0)} %, bench ${share('bench (consoles, supervisor)').toFixed(0)} %, machine ${((100 * (b.machine.busy - a.machine.busy)) / (b.machine.total - a.machine.total)).toFixed(0)} %, Kamailio shm ${shm.at(-1)?.realUsedMb.toFixed(0) ?? '?'} MB of ${shmTotalMb.toFixed(0)}`,
+        );
+      }
+    }
+    const exitCodes = await done;
+    const wallS = (Date.now() - wall0) / 1000;
+    const cpu1 = sampleCpu();
+    const m1 = machineCpu();
+    timeline.push({ t: wallS, cpu: cpu1, machine: m1 });
+    await sleep(1500); // the router records the last hang-ups and wrap-ups
+    sampleShm((Date.now() - wall0) / 1000);
+    const rtpAfter = await ngCommand(stack.env.RTPENGINE_NG_ADDR!, { command: 'statistics' }).catch(() => null);
+
+    // ---------------------------------------------------------------- results
+    const sipp = sippTotals(callerOut);
+    const mediaSipp = media ? sippTotals(mediaOut) : null;
+    const answered = parseCallLog(callLog);
+    const firstInvite = Math.min(...answered.map((a) => a.t0));
+    const lastInvite = Math.max(...answered.map((a) => a.t0));
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    const answerMs = sorted(answered.map((a) => (a.t200 - a.t0) * 1000));
+    const ringMs = sorted(answered.flatMap((a) => (a.t180 === null ? [] : [(a.t180 - a.t0) * 1000])));
+    const dist = (s: number[]) => ({ n: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), p999: pct(s, 99.9), max: s.at(-1) ?? NaN });
+    const windows: { fromS: number; calls: number; answerP50: number; answerP99: number; answerMax: number }[] = [];
+    for (let w = 0; firstInvite + w * WINDOW_S <= lastInvite; w++) {
+      const a = firstInvite + w * WINDOW_S;
+      const inW = sorted(answered.filter((x) => x.t0 >= a && x.t0 < a + WINDOW_S).map((x) => (x.t200 - x.t0) * 1000));
+      // a last window with only the final few INVITEs says nothing
+      if (inW.length >= RATE * WINDOW_S * 0.5) windows.push({ fromS: w * WINDOW_S, calls: inW.length, answerP50: pct(inW, 50), answerP99: pct(inW, 99), answerMax: inW.at(-1) ?? NaN });
+    }
+    const cpu = Object.fromEntries(
+      Object.keys(cpu1)
+        .filter((k) => !k.startsWith('kamailio:'))
+        .map((k) => [k, { seconds: (cpu1[k] ?? 0) - (cpu0[k] ?? 0), pctOfOneCore: (((cpu1[k] ?? 0) - (cpu0[k] ?? 0)) / wallS) * 100 }]),
+    );
+    const kamRoles: Record<string, number> = {};
+    for (const p of kamPids) {
+      const role = (roles.get(p) ?? 'unknown').replace(/ child=\d+| \d+$/g, '').replace(/receiver \(udp:[^)]*\)/, 'udp receiver').trim();
+      kamRoles[role] = (kamRoles[role] ?? 0) + (((cpu1[`kamailio:${p}`] ?? 0) - (cpu0[`kamailio:${p}`] ?? 0)) / wallS) * 100;
+    }
+    const kamBusiest = kamPids
+      .map((p) => ({ pid: p, role: roles.get(p) ?? 'unknown', pct: (((cpu1[`kamailio:${p}`] ?? 0) - (cpu0[`kamailio:${p}`] ?? 0)) / wallS) * 100 }))
+      .sort((a, b) => b.pct - a.pct)
+      .slice(0, 6);
+    const machineBusyPct = (100 * (m1.busy - m0.busy)) / (m1.total - m0.total);
+
+    const db = new Database(stack.env.DB_PATH!, { readonly: true });
+    const since = wall0 - 5000;
+    const q = <T>(sql: string, ...a: unknown[]) => db.prepare(sql).get(...a) as T;
+    const routerDb = {
+      calls: q<{ n: number }>("SELECT COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348'", since).n,
+      answered: q<{ n: number }>("SELECT COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' AND answered_at IS NOT NULL", since).n,
+      byState: db.prepare("SELECT state_kind AS kind, COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' GROUP BY state_kind").all(since) as { kind: string; n: number }[],
+      offeredAnsweredHungUp: q<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM calls c WHERE c.enqueued_at >= ? AND c.dialed = '12348'
+           AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'offered')
+           AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'answered')
+           AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'hung-up')`,
+        since,
+      ).n,
+      seatsUsed: q<{ n: number }>("SELECT COUNT(DISTINCT seat_id) AS n FROM calls WHERE enqueued_at >= ? AND answered_at IS NOT NULL", since).n,
+      offersPerCall: q<{ v: number }>(
+        "SELECT AVG(n) AS v FROM (SELECT COUNT(*) AS n FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.enqueued_at >= ? AND e.type = 'offered' GROUP BY e.call_id)",
+        since,
+      ).v,
+    };
+    db.close();
+    const grepCount = (file: string, re: RegExp) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => re.test(l)).length : 0);
+    const problems = {
+      routerWarnOrError: grepCount(stack.logs.router, /"level":(4|5|6)0/),
+      kamailioErrors: grepCount(stack.logs.kamailio, /ERROR|CRITICAL/),
+      rtpengineErrors: grepCount(stack.logs.rtpengine, /\[(err|crit|alert|emerg)\]|ERR|error/i),
+      callerErrorLines: grepCount(path.join(stack.dir, 'load-caller-errors.log'), /./),
+    };
+    const rtpTotals = (s: Record<string, unknown> | null) => {
+      const t = ((s?.statistics as Record<string, unknown> | undefined)?.totalstatistics ?? {}) as Record<string, unknown>;
+      const keys = ['managedsessions', 'regularterminatedsessions', 'forcedterminatedsessions', 'timeoutsessions', 'rejectedsessions', 'relayedpackets', 'relayedpacketerrors', 'zerowaystreams', 'onewaystreams'];
+      return Object.fromEntries(keys.map((k) => [k, Number(t[k] ?? NaN)]));
+    };
+    const rtpDelta = Object.fromEntries(
+      Object.entries(rtpTotals(rtpAfter)).map(([k, v]) => [k, v - (rtpTotals(rtpBefore)[k] ?? 0)]),
+    );
+    const result = {
+      machine: machineLine(),
+      settings: { kamailioShmMb: SHM_MB, rate: RATE, durationS: DURATION_S, seats: SEATS, talkMs: TALK_MS, ringMs: RING_MS, mediaRate: MEDIA_RATE, kamailioChildren: CHILDREN, consoles: CONSOLES, supervisors: SUPERVISORS, logLevel: LOG_LEVEL, cpuProf: CPU_PROF, evapiNodelay: EVAPI_NODELAY, routerAck: ROUTER_ACK },
+      wallS,
+      sipp,
+      sippExitCodes: exitCodes,
+      answeredLogged: answered.length,
+      achievedRate: (answered.length - 1) / (lastInvite - firstInvite),
+      answerDelayMs: dist(answerMs),
+      inviteTo180Ms: dist(ringMs),
+      windows,
+      media: mediaSipp ? { ...mediaSipp, answered: parseCallLog(mediaLog).length } : null,
+      cpu,
+      kamailioByRole: kamRoles,
+      kamailioShm: { totalMb: shmTotalMb, peakMb: Math.max(...shm.map((x) => x.maxUsedMb)), samples: shm },
+      kamailioBusiest: kamBusiest,
+      machineBusyPct,
+      loadavg: os.loadavg(),
+      routerDb,
+      snapshotsReceived: snapshots,
+      problems,
+      rtpengine: rtpDelta,
+      dir: KEEP ? stack.dir : null,
+    };
+    if (JSON_OUT) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+      const failed = sipp.failed;
+      const attempted = sipp.created;
+      process.stdout.write(
+        [
+          result.machine,
+          `${RATE} calls/s for ${DURATION_S} s, ${SEATS} seats, talk ${TALK_MS} ms, ring ${RING_MS} ms, Kamailio children ${CHILDREN}, shm ${SHM_MB} MB, router LOG_LEVEL ${LOG_LEVEL}${CONSOLES ? ', seat consoles connected' : ', no seat consoles'}, ${SUPERVISORS} supervisor(s)${CPU_PROF ? ', router under --cpu-prof' : ''}${EVAPI_NODELAY ? ', evapi with TCP_NODELAY (shim)' : ''}${ROUTER_ACK ? ', router answers every evapi chunk' : ''}`,
+          '',
+          `calls attempted ${attempted}, answered and completed ${sipp.successful}, failed ${failed} (${f((100 * failed) / attempted, 3)} %); SIPp retransmissions ${sipp.retrans}`,
+          `rate achieved ${f(result.achievedRate, 1)} calls/s over ${f(lastInvite - firstInvite, 0)} s (INVITEs of answered calls); wall ${f(wallS, 0)} s`,
+          `router database: ${routerDb.calls} calls, ${routerDb.answered} answered, ${routerDb.offeredAnsweredHungUp} with offered+answered+hung-up events, ${routerDb.seatsUsed} seats used, ${f(routerDb.offersPerCall, 3)} offers per call; states ${routerDb.byState.map((s) => `${s.kind} ${s.n}`).join(', ')}`,
+          mediaSipp ? `calls with audio: ${mediaSipp.created} attempted, ${mediaSipp.successful} completed, ${mediaSipp.failed} failed` : 'no calls with audio',
+          '',
+          '| delay (ms) | n | p50 | p90 | p99 | p99.9 | max |',
+          '|---|---:|---:|---:|---:|---:|---:|',
+          `| INVITE → 180 | ${result.inviteTo180Ms.n} | ${f(result.inviteTo180Ms.p50, 2)} | ${f(result.inviteTo180Ms.p90, 2)} | ${f(result.inviteTo180Ms.p99, 2)} | ${f(result.inviteTo180Ms.p999, 2)} | ${f(result.inviteTo180Ms.max, 2)} |`,
+          `| INVITE → 200 (answer) | ${result.answerDelayMs.n} | ${f(result.answerDelayMs.p50, 2)} | ${f(result.answerDelayMs.p90, 2)} | ${f(result.answerDelayMs.p99, 2)} | ${f(result.answerDelayMs.p999, 2)} | ${f(result.answerDelayMs.max, 2)} |`,
+          '',
+          '| CPU (share of one core) | % | seconds |',
+          '|---|---:|---:|',
+          ...Object.entries(cpu).map(([k, v]) => `| ${k} | ${f(v.pctOfOneCore)} | ${f(v.seconds)} |`),
+          `| whole machine (2 cores = 200 %) | ${f(machineBusyPct * os.cpus().length)} | |`,
+          '',
+          `Kamailio by role (% of one core): ${Object.entries(kamRoles)
+            .sort((a, b) => b[1] - a[1])
+            .map(([r, v]) => `${r} ${f(v)}`)
+            .join('; ')}`,
+          `Kamailio shared memory: ${f(shmTotalMb, 0)} MB, peak used ${f(result.kamailioShm.peakMb)} MB; used every 30 s: ${shm.filter((_, i) => i % 6 === 0).map((x) => f(x.realUsedMb)).join(' ')}`,
+          `busiest Kamailio processes: ${kamBusiest.map((k) => `${k.role} ${f(k.pct)} %`).join('; ')}`,
+          '',
+          `answer delay per ${WINDOW_S} s window (p50 / p99 / max ms): ${windows.map((w) => `${f(w.answerP50)}/${f(w.answerP99)}/${f(w.answerMax, 0)}`).join('  ')}`,
+          `log lines: router warn/error ${problems.routerWarnOrError}, Kamailio ERROR ${problems.kamailioErrors}, rtpengine errors ${problems.rtpengineErrors}; supervisor snapshots received ${snapshots}`,
+          `rtpengine during the run: ${Object.entries(rtpDelta).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+          KEEP ? `run folder kept: ${stack.dir}` : '',
+          '',
+        ].join('\n'),
+      );
+    }
+    for (const s of supervisorSockets) s.disconnect();
+    clearInterval(refresh);
+  } finally {
+    for (const p of procs) await stopProcess(p);
+    await stack.stop();
+    fs.rmSync(shimDir, { recursive: true, force: true });
+    if (CPU_PROF) {
+      for (const f of fs.existsSync(profDir) ? fs.readdirSync(profDir) : []) {
+        const file = path.join(profDir, f);
+        const summary = summarise(file, { skipS: (loadStartedAt - routerStartedAt) / 1000 + 2, top: 25 });
+        if (/busy 0\.0 s/.test(summary)) continue; // the loader thread's profile
+        const kept = path.join(stack.dir, f);
+        fs.renameSync(file, kept);
+        process.stdout.write(`\nrouter CPU profile ${kept}:\n${summary}\n`);
+      }
+    }
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
