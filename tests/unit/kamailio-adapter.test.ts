@@ -18,6 +18,8 @@ import { makeConfig, seat } from './support/engine-harness.js';
 interface FakeKamailio {
   port: number;
   received: Record<string, unknown>[];
+  /** Every byte the adapter wrote, as text. */
+  raw: string;
   send(ev: Record<string, unknown>): void;
   /** Replies to the adapter's sync with these held calls. */
   held: Record<string, unknown>[];
@@ -30,6 +32,7 @@ async function fakeKamailio(): Promise<FakeKamailio> {
   const fake: FakeKamailio = {
     port: 0,
     received: [],
+    raw: '',
     held: [],
     send(ev) {
       for (const c of clients) c.write(encodeNetstring(JSON.stringify(ev)));
@@ -44,6 +47,7 @@ async function fakeKamailio(): Promise<FakeKamailio> {
     sock.on('close', () => clients.delete(sock));
     const dec = new NetstringDecoder();
     sock.on('data', (d: Buffer) => {
+      fake.raw += d.toString();
       for (const f of dec.push(d)) {
         const msg = JSON.parse(f) as Record<string, unknown>;
         if (msg.cmd === 'ping') continue;
@@ -226,6 +230,16 @@ describe('KamailioTelephony', () => {
     expect(legs.list()).toEqual([]);
   });
 
+  it('answers a message that needs no reply with a lone newline, so the TCP ACK goes out at once (Kamailio uses Nagle)', async () => {
+    const { fake, adapter } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    const before = fake.raw.length;
+    fake.send({ event: 'pong' });
+    await until(() => fake.raw.length > before, 'a reply');
+    expect(fake.raw.slice(before)).toBe('\n');
+  });
+
   it('a message it cannot understand is logged and ignored; the link stays up', async () => {
     const { fake, adapter, engine } = await setup();
     adapter.start();
@@ -245,6 +259,10 @@ describe('NetstringDecoder', () => {
     const all = Buffer.concat([encodeNetstring('{"a":"一"}'), encodeNetstring('{}')]);
     const out = [...d.push(all.subarray(0, 5)), ...d.push(all.subarray(5, 13)), ...d.push(all.subarray(13))];
     expect(out).toEqual(['{"a":"一"}', '{}']);
+  });
+
+  it('skips whitespace between frames, as Kamailio\'s evapi reader does', () => {
+    expect(new NetstringDecoder().push(Buffer.concat([Buffer.from('\n'), encodeNetstring('{}'), Buffer.from('\n\n'), encodeNetstring('[]')]))).toEqual(['{}', '[]']);
   });
 
   it('refuses a stream that is not netstrings', () => {

@@ -83,6 +83,15 @@ export class EvapiLink {
     });
     socket.on('data', (chunk) => {
       this.lastHeard = this.o.clock.now();
+      // Kamailio's evapi socket does not set TCP_NODELAY: with Nagle, its next event waits
+      // until this side ACKs the last one, and Linux delays a bare ACK by up to 40 ms. When
+      // handling a chunk wrote nothing back, a single "\n" (skipped by evapi's netstring
+      // reader) carries the ACK at once. Measured: it removes ~25 ms from INVITE to ring
+      // at p50 (docs/benchmarks.md).
+      const written = socket.bytesWritten;
+      setImmediate(() => {
+        if (!socket.destroyed && socket.bytesWritten === written) socket.write('\n');
+      });
       let frames: string[];
       try {
         frames = decoder.push(chunk as Buffer);

@@ -18,6 +18,11 @@ export class NetstringDecoder {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     const out: string[] = [];
     for (;;) {
+      // Whitespace between frames is skipped, as Kamailio's evapi reader does (the router
+      // sends a lone "\n" to carry a TCP ACK, see evapi-link.ts).
+      let skip = 0;
+      while (skip < this.buf.length && (this.buf[skip] === 0x0a || this.buf[skip] === 0x0d || this.buf[skip] === 0x20)) skip++;
+      if (skip > 0) this.buf = this.buf.subarray(skip);
       const colon = this.buf.indexOf(0x3a);
       if (colon < 0) {
         if (this.buf.length > 10) throw new Error('netstring: no length prefix');
