@@ -4,7 +4,7 @@
  *
  *   npm run bench:sip-latency -- [--calls 4000] [--block 500] [--warmup 200] [--rate 40]
  *                                [--children 4] [--no-wire] [--json] [--keep]
- *                                [--evapi-nodelay] [--router-ack] [--sqlite-normal]
+ *                                [--evapi-nodelay] [--sqlite-normal]
  *
  * One stack (rtpengine, Kamailio rendered from sip-config/ plus the bench direct
  * route, the router as scripts/start.sh runs it). Seat s01 is registered to one SIPp
@@ -28,9 +28,8 @@
  * (Kamailio before the router, the router itself, Kamailio after it).
  *
  * What-ifs, each changing one thing in the stack, not in the product's files:
- *   --evapi-nodelay  Kamailio with TCP_NODELAY on the evapi connection (LD_PRELOAD shim, gcc);
- *   --router-ack     the router answers each evapi chunk it leaves unanswered with "\n"
- *                    (node --import preload), so its ACK goes out at once;
+ *   --evapi-nodelay  Kamailio with TCP_NODELAY on the evapi connection (LD_PRELOAD shim, gcc),
+ *                    the Kamailio-side alternative to the router's newline ACK (evapi-link.ts);
  *   --sqlite-normal  the router's SQLite with synchronous=NORMAL (no fsync per commit).
  */
 import Database from 'better-sqlite3';
@@ -38,7 +37,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WireCapture, tsharkAvailable, type WireCall } from './sip/wire.js';
-import { EVAPI_ACK_PRELOAD, SCENARIOS, SQLITE_NORMAL_PRELOAD, buildNodelayShim, freePort, freePortBlock, machineCpu, machineLine, pct, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
+import { SCENARIOS, SQLITE_NORMAL_PRELOAD, buildNodelayShim, freePort, freePortBlock, machineCpu, machineLine, pct, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
 
 const argv = process.argv.slice(2);
 const opt = (k: string, d: number) => {
@@ -60,8 +59,6 @@ const KEEP = argv.includes('--keep');
 const DIRECT = 'benchdirect';
 /** Kamailio with TCP_NODELAY on accepted TCP sockets (LD_PRELOAD shim; needs gcc). */
 const EVAPI_NODELAY = argv.includes('--evapi-nodelay');
-/** The router answers each evapi chunk it does not answer itself with "\n" (node --import preload). */
-const ROUTER_ACK = argv.includes('--router-ack');
 /** What-if: the router's SQLite with synchronous=NORMAL instead of FULL (no fsync per commit). */
 const SQLITE_NORMAL = argv.includes('--sqlite-normal');
 /** Packet capture on lo (tshark) for wire-level times and the per-hop breakdown; on when tshark is installed. */
@@ -94,7 +91,7 @@ async function main() {
   const shimDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-shim-'));
   const stack = await startBenchStack({
     kamailioEnv: EVAPI_NODELAY ? { LD_PRELOAD: buildNodelayShim(shimDir) } : undefined,
-    routerNodeArgs: [...(ROUTER_ACK ? ['--import', EVAPI_ACK_PRELOAD] : []), ...(SQLITE_NORMAL ? ['--import', SQLITE_NORMAL_PRELOAD] : [])],
+    routerNodeArgs: SQLITE_NORMAL ? ['--import', SQLITE_NORMAL_PRELOAD] : [],
     routing: (cfg) => ({
       ...cfg,
       wrapUp: { ...cfg.wrapUp, seconds: 0 },
@@ -221,7 +218,7 @@ async function main() {
       : null;
     const result = {
       machine: machineLine(),
-      settings: { calls: CALLS, block: BLOCK, warmup: WARMUP, rate: RATE, kamailioChildren: CHILDREN, evapiNodelay: EVAPI_NODELAY, routerAck: ROUTER_ACK, sqliteNormal: SQLITE_NORMAL },
+      settings: { calls: CALLS, block: BLOCK, warmup: WARMUP, rate: RATE, kamailioChildren: CHILDREN, evapiNodelay: EVAPI_NODELAY, sqliteNormal: SQLITE_NORMAL },
       wallS,
       machineBusyPct: machineBusy,
       loadavgBefore: load0,
@@ -244,7 +241,7 @@ async function main() {
       process.stdout.write(
         [
           `${result.machine}`,
-          `${CALLS} calls per path, blocks of ${BLOCK}, ${RATE} calls/s one at a time, Kamailio children ${CHILDREN}${EVAPI_NODELAY ? ', evapi with TCP_NODELAY (shim)' : ''}${ROUTER_ACK ? ', router answers every evapi chunk' : ''}${SQLITE_NORMAL ? ', router SQLite synchronous=NORMAL (what-if)' : ''}; ${wallS.toFixed(0)} s, machine CPU busy ${machineBusy.toFixed(0)} %`,
+          `${CALLS} calls per path, blocks of ${BLOCK}, ${RATE} calls/s one at a time, Kamailio children ${CHILDREN}${EVAPI_NODELAY ? ', evapi with TCP_NODELAY (shim)' : ''}${SQLITE_NORMAL ? ', router SQLite synchronous=NORMAL (what-if)' : ''}; ${wallS.toFixed(0)} s, machine CPU busy ${machineBusy.toFixed(0)} %`,
           '',
           '| INVITE → 180 (ms) | n | p50 | p90 | p99 | max | mean |',
           '|---|---:|---:|---:|---:|---:|---:|',

@@ -8,7 +8,7 @@
  *   npm run bench:sip-load -- [--rate 200] [--duration 300] [--seats 400] [--talk-ms 1000]
  *                             [--ring-ms 0] [--media-rate 2] [--children 4] [--consoles 1]
  *                             [--supervisors 1] [--kamailio-shm 256] [--log-level info] [--cpu-prof]
- *                             [--evapi-nodelay] [--router-ack] [--json] [--keep]
+ *                             [--evapi-nodelay] [--json] [--keep]
  *
  * Every bench seat (b0001…, 综合咨询 at proficiency 5, city centre) has an account and
  * a session written into the database before the router starts; each seat's console
@@ -33,7 +33,6 @@ import { io as ioClient } from 'socket.io-client';
 import { ngCommand } from '../tests/support/rtpengine-ng.js';
 import { summarise } from './sip/cpuprofile-summary.js';
 import {
-  EVAPI_ACK_PRELOAD,
   SCENARIOS,
   buildNodelayShim,
   childPids,
@@ -75,8 +74,6 @@ const LOG_LEVEL = argv.includes('--log-level') ? argv[argv.indexOf('--log-level'
 const CPU_PROF = argv.includes('--cpu-prof');
 /** Kamailio with TCP_NODELAY on accepted TCP sockets (LD_PRELOAD shim; needs gcc): evapi without Nagle. */
 const EVAPI_NODELAY = argv.includes('--evapi-nodelay');
-/** The router answers each evapi chunk it does not answer itself with "\n" (node --import preload). */
-const ROUTER_ACK = argv.includes('--router-ack');
 const JSON_OUT = argv.includes('--json');
 const KEEP = argv.includes('--keep') || CPU_PROF;
 const SAMPLE_S = 5;
@@ -139,7 +136,7 @@ async function main() {
       wrapUp: { ...cfg.wrapUp, seconds: 0 },
       serviceCalendar: { periods: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', plannedSeats: SEATS }], holidays: [] },
     }),
-    routerNodeArgs: [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), ...(ROUTER_ACK ? ['--import', EVAPI_ACK_PRELOAD] : [])],
+    routerNodeArgs: [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [])],
     keep: KEEP,
     log,
   });
@@ -366,7 +363,7 @@ async function main() {
     );
     const result = {
       machine: machineLine(),
-      settings: { kamailioShmMb: SHM_MB, rate: RATE, durationS: DURATION_S, seats: SEATS, talkMs: TALK_MS, ringMs: RING_MS, mediaRate: MEDIA_RATE, kamailioChildren: CHILDREN, consoles: CONSOLES, supervisors: SUPERVISORS, logLevel: LOG_LEVEL, cpuProf: CPU_PROF, evapiNodelay: EVAPI_NODELAY, routerAck: ROUTER_ACK },
+      settings: { kamailioShmMb: SHM_MB, rate: RATE, durationS: DURATION_S, seats: SEATS, talkMs: TALK_MS, ringMs: RING_MS, mediaRate: MEDIA_RATE, kamailioChildren: CHILDREN, consoles: CONSOLES, supervisors: SUPERVISORS, logLevel: LOG_LEVEL, cpuProf: CPU_PROF, evapiNodelay: EVAPI_NODELAY },
       wallS,
       sipp,
       sippExitCodes: exitCodes,
@@ -397,7 +394,7 @@ async function main() {
       process.stdout.write(
         [
           result.machine,
-          `${RATE} calls/s for ${DURATION_S} s, ${SEATS} seats, talk ${TALK_MS} ms, ring ${RING_MS} ms, Kamailio children ${CHILDREN}, shm ${SHM_MB} MB, router LOG_LEVEL ${LOG_LEVEL}${CONSOLES ? ', seat consoles connected' : ', no seat consoles'}, ${SUPERVISORS} supervisor(s)${CPU_PROF ? ', router under --cpu-prof' : ''}${EVAPI_NODELAY ? ', evapi with TCP_NODELAY (shim)' : ''}${ROUTER_ACK ? ', router answers every evapi chunk' : ''}`,
+          `${RATE} calls/s for ${DURATION_S} s, ${SEATS} seats, talk ${TALK_MS} ms, ring ${RING_MS} ms, Kamailio children ${CHILDREN}, shm ${SHM_MB} MB, router LOG_LEVEL ${LOG_LEVEL}${CONSOLES ? ', seat consoles connected' : ', no seat consoles'}, ${SUPERVISORS} supervisor(s)${CPU_PROF ? ', router under --cpu-prof' : ''}${EVAPI_NODELAY ? ', evapi with TCP_NODELAY (shim)' : ''}`,
           '',
           `calls attempted ${attempted}, answered and completed ${sipp.successful}, failed ${failed} (${f((100 * failed) / attempted, 3)} %); SIPp retransmissions ${sipp.retrans}`,
           `rate achieved ${f(result.achievedRate, 1)} calls/s over ${f(lastInvite - firstInvite, 0)} s (INVITEs of answered calls); wall ${f(wallS, 0)} s`,

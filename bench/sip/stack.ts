@@ -651,7 +651,6 @@ export function buildNodelayShim(dir: string): string {
   return out;
 }
 
-export const EVAPI_ACK_PRELOAD = path.join(import.meta.dirname, 'evapi-ack-preload.mjs');
 export const SQLITE_NORMAL_PRELOAD = path.join(import.meta.dirname, 'sqlite-normal-preload.mjs');
 
 /** Nearest-rank percentile of sorted values. */
