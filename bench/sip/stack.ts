@@ -17,7 +17,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { io as ioClient, type Socket } from 'socket.io-client';
@@ -31,6 +30,12 @@ import { openDatabase } from '../../server/src/store/db.js';
 import { SeatRepo, SessionRepo, UserRepo } from '../../server/src/store/repos.js';
 import { loadOrCreateSipSecret } from '../../server/src/telephony/credentials.js';
 import { hashPassword } from '../../server/src/transport/passwords.js';
+import { freePort, freeTcpPort, sleep, stopProcess, tail, tcpOpen, udpFree, waitFor as waitForShared } from '../../tests/support/processes.js';
+
+export { freePort, sleep, stopProcess, tail };
+
+/** The bench waits up to 15 s by default (a loaded machine starts the stack slower). */
+const waitFor = <T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 50) => waitForShared(fn, what, timeoutMs, everyMs);
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCENARIOS = path.resolve(import.meta.dirname, 'scenarios');
@@ -38,35 +43,6 @@ export const SCENARIOS = path.resolve(import.meta.dirname, 'scenarios');
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 // ------------------------------------------------------------------ small helpers
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function udpFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', () => resolve(false));
-    s.bind(port, host, () => s.close(() => resolve(true)));
-  });
-}
-
-/** A port free for both UDP and TCP on `host`. */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (;;) {
-    const p = await freeTcpPort(host);
-    if (await udpFree(host, p)) return p;
-  }
-}
 
 /** `count` consecutive UDP ports free on `host`, between 10000 and 30000 (SIPp media). */
 export async function freePortBlock(host: string, count: number): Promise<number> {
@@ -78,63 +54,8 @@ export async function freePortBlock(host: string, count: number): Promise<number
   throw new Error(`no ${count} free consecutive UDP ports on ${host}`);
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 50): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await sleep(everyMs);
-  }
-}
-
-export function tail(file: string, lines = 20): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 function udpTaken(host: string, port: number): Promise<boolean> {
   return udpFree(host, port).then((free) => !free);
-}
-
-function tcpOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createConnection({ host, port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
-
-/** SIGTERM (SIGKILL after `timeoutMs`); `group`: the whole process group (Kamailio's workers). */
-export function stopProcess(p: ChildProcess | null, o: { signal?: NodeJS.Signals; timeoutMs?: number; group?: boolean } = {}): Promise<void> {
-  if (!p || p.pid === undefined || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-  const pid = p.pid;
-  const kill = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(o.group ? -pid : pid, sig);
-    } catch {
-      /* gone */
-    }
-  };
-  return new Promise((resolve) => {
-    const t = setTimeout(() => kill('SIGKILL'), o.timeoutMs ?? 8000);
-    p.once('exit', () => {
-      clearTimeout(t);
-      if (o.group) kill('SIGKILL'); // no worker may outlive the main process
-      resolve();
-    });
-    kill(o.signal ?? 'SIGTERM');
-  });
 }
 
 // ------------------------------------------------------------------ CPU accounting

@@ -6,62 +6,20 @@
  */
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type ServerConfig } from '../../server/src/config.js';
 import type { SipCredentials } from '../../server/src/contract/index.js';
 import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
+import { freePort, freeTcpPort, freeUdpPort, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
 import { connect, emit, login, type ClientSocket } from './server.js';
+
+export { waitFor } from './processes.js';
 
 export const SIPP_DIR = path.resolve(import.meta.dirname, '../sipp');
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, host, () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A port free for both TCP and UDP (the router's HTTP port and SIPp's UDP port may coincide otherwise). */
-async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (;;) {
-    const p = await freeUdpPort(host);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.createServer();
-      s.once('error', () => resolve(false));
-      s.listen(p, host, () => s.close(() => resolve(true)));
-    });
-    if (ok) return p;
-  }
-}
-
-async function udpFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', () => resolve(false));
-    s.bind(port, host, () => s.close(() => resolve(true)));
-  });
-}
 
 let mediaCursor = 20000 + (process.pid % 100) * 80;
 /** A media port block for a caller that must start synchronously (SIPp reports a clash clearly). */
@@ -74,9 +32,7 @@ function nextMediaPortUnchecked(): number {
 /** Four consecutive free UDP ports for SIPp's media (audio RTP/RTCP, video RTP/RTCP). */
 export async function freeMediaPort(host: string): Promise<number> {
   for (;;) {
-    mediaCursor += 4;
-    if (mediaCursor > 34000) mediaCursor = 20000;
-    const p = mediaCursor;
+    const p = nextMediaPortUnchecked();
     const free = await Promise.all([0, 1, 2, 3].map((i) => udpFree(host, p + i)));
     if (free.every(Boolean)) return p;
   }
@@ -86,64 +42,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 function waitForPort(kind: 'tcp' | 'udp-listener', host: string, port: number, proc: ChildProcess, name: string, logFile: string) {
   return waitFor(
     async () => {
       if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}): ${tail(logFile)}`);
-      if (kind === 'tcp') {
-        return new Promise<boolean>((resolve) => {
-          const s = net.createConnection({ host, port }, () => {
-            s.destroy();
-            resolve(true);
-          });
-          s.on('error', () => resolve(false));
-        });
-      }
       // A UDP port is taken once binding it fails.
-      return new Promise<boolean>((resolve) => {
-        const s = dgram.createSocket('udp4');
-        s.once('error', () => resolve(true));
-        s.bind(port, host, () => s.close(() => resolve(false)));
-      });
+      return kind === 'tcp' ? tcpOpen(host, port) : !(await udpFree(host, port));
     },
     `${name} on ${host}:${port}`,
     15_000,
   );
-}
-
-export function tail(file: string, lines = 15): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function stopProcess(p: ChildProcess | null, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 5000): Promise<void> {
-  if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    p.kill(signal);
-  });
 }
 
 export interface SipResult {
@@ -320,7 +228,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       await waitFor(() => /resync with Kamailio done/.test(fs.readFileSync(logs.router, 'utf8').split('\n').slice(-200).join('\n')), 'router synced with Kamailio', 10_000);
     },
     async killRouter() {
-      await stopProcess(stack.router, 'SIGKILL');
+      await stopProcess(stack.router, { signal: 'SIGKILL', timeoutMs: 5000 });
       stack.router = null;
     },
     async startKamailio() {
@@ -330,7 +238,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       await waitForPort('tcp', host(env.EVAPI_ADDR!), port(env.EVAPI_ADDR!), p, 'kamailio evapi', logs.kamailio);
     },
     async stopKamailio() {
-      await stopProcess(stack.kamailio);
+      await stopProcess(stack.kamailio, { timeoutMs: 5000 });
       stack.kamailio = null;
     },
     async seat(seatId, o = {}) {
@@ -374,7 +282,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         register,
         async stopPhone() {
           await register(0).catch(() => undefined);
-          await stopProcess(sipp, 'SIGKILL');
+          await stopProcess(sipp, { signal: 'SIGKILL', timeoutMs: 5000 });
         },
         /** Signs the seat off as a lawyer would: offline, phone unregistered, console closed. */
         async stop() {
@@ -383,7 +291,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
           if (socket.connected) await withTimeout(emit(socket, 'seat:set-status', { status: 'offline' }), 2000).catch(() => undefined);
           await register(0).catch(() => undefined);
           socket.disconnect();
-          await stopProcess(sipp, 'SIGKILL');
+          await stopProcess(sipp, { signal: 'SIGKILL', timeoutMs: 5000 });
         },
       };
     },
@@ -449,10 +357,10 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       }
     },
     async stop() {
-      await stopProcess(stack.router);
-      for (const c of [...children]) if (c !== stack.kamailio && c !== stack.rtpengine) await stopProcess(c, 'SIGKILL');
-      await stopProcess(stack.kamailio);
-      await stopProcess(stack.rtpengine);
+      await stopProcess(stack.router, { timeoutMs: 5000 });
+      for (const c of [...children]) if (c !== stack.kamailio && c !== stack.rtpengine) await stopProcess(c, { signal: 'SIGKILL', timeoutMs: 5000 });
+      await stopProcess(stack.kamailio, { timeoutMs: 5000 });
+      await stopProcess(stack.rtpengine, { timeoutMs: 5000 });
       process.off('exit', killAll);
       if (!process.env.KEEP_SIP_STACK) fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,107 @@
+/**
+ * Small helpers shared by the telephony test stack (tests/support/sip-stack.ts) and the
+ * SIP benchmarks (bench/sip/): free ports on loopback, waiting for a condition, the end
+ * of a log, stopping a child process.
+ */
+import type { ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, host, () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether `port` can be bound for UDP on `host` right now. */
+export async function udpFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+/** Whether something accepts TCP connections on host:port. */
+export function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createConnection({ host, port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/** A port free for both TCP and UDP (the router's HTTP port and SIPp's UDP port may coincide otherwise). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const p = await freeTcpPort(host);
+    if (await udpFree(host, p)) return p;
+  }
+}
+
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+/** The last lines of a log file, for an error message. */
+export function tail(file: string, lines = 20): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** SIGTERM (SIGKILL after `timeoutMs`); `group`: the whole process group (Kamailio's workers). */
+export function stopProcess(p: ChildProcess | null, o: { signal?: NodeJS.Signals; timeoutMs?: number; group?: boolean } = {}): Promise<void> {
+  if (!p || p.pid === undefined || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  const pid = p.pid;
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(o.group ? -pid : pid, sig);
+    } catch {
+      /* gone */
+    }
+  };
+  return new Promise((resolve) => {
+    const t = setTimeout(() => kill('SIGKILL'), o.timeoutMs ?? 8000);
+    p.once('exit', () => {
+      clearTimeout(t);
+      if (o.group) kill('SIGKILL'); // no worker may outlive the main process
+      resolve();
+    });
+    kill(o.signal ?? 'SIGTERM');
+  });
+}
