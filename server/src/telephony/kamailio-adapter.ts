@@ -5,7 +5,7 @@ import type { AcdEngine, TelephonyPort } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
 import type { OverflowTrigger } from '../domain/policy.js';
-import type { SipLeg, SipLegRepo } from '../store/sip-legs.js';
+import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
 import {
   EnqueueEvent,
@@ -417,4 +417,3 @@ function parseFlags(raw: string): CallerFlag[] {
     .filter((f): f is CallerFlag => (CALLER_FLAGS as readonly string[]).includes(f));
 }
 
-export type { SipLeg };
