@@ -11,6 +11,8 @@ import { CALLER_FLAGS, NOT_READY_REASONS, type CallerFlag, type NotReadyReason }
 import { SEAT_STATE_LABELS } from '../domain/seat.js';
 
 export { CALLER_FLAGS, SEAT_STATE_LABELS };
+export * from './console.js';
+import type { MajorAlert, TransferReportSchema, TransferRequest, TransferView } from './console.js';
 export type { CallerFlag, CallResult, CallStateKind, HangupSide };
 
 export const ROLES = ['seat', 'supervisor', 'manager', 'admin'] as const;
@@ -229,6 +231,10 @@ export interface ClientToServerEvents {
   'seat:end-wrap-up': (payload: Record<string, never>, ack: (res: Ack<SeatView>) => void) => void;
   'seat:get': (payload: Record<string, never>, ack: (res: Ack<SeatView>) => void) => void;
   'queue:subscribe': (payload: Record<string, never>, ack: (res: Ack<QueueSnapshot>) => void) => void;
+  /** Starts a transfer of the seat's current call; the phone then REFERs (or consults first). */
+  'call:transfer': (payload: TransferRequest, ack: (res: Ack<TransferView>) => void) => void;
+  /** The seat's phone reports how the REFER (or the consult) ended. */
+  'call:transfer-report': (payload: z.input<typeof TransferReportSchema>, ack: (res: Ack<TransferView>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -236,6 +242,10 @@ export interface ServerToClientEvents {
   'call:offered': (call: CallView) => void;
   'call:updated': (call: CallView) => void;
   'queue:snapshot': (snapshot: QueueSnapshot) => void;
+  /** 重大事项上报: sent to supervisors at once, and again when acknowledged. */
+  'alert:major-matter': (alert: MajorAlert) => void;
+  /** A transfer involving this seat changed (to the sending seat and a named target seat). */
+  'transfer:updated': (transfer: TransferView) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -1,0 +1,265 @@
+/**
+ * The seat console's part of the contract: call summaries (小结) and their drafts, the
+ * caller's history, the knowledge base (标准化知识库), major-matter alerts (重大事项上报),
+ * transfers, and "my calls". Re-exported by ./index.ts; free of server-only modules.
+ */
+import { z } from 'zod';
+import type { CallRecordView } from './index.js';
+
+// ---------- dispositions (处理结果), DOMAIN.md's list, named once ----------
+export const DISPOSITIONS = [
+  'answered',
+  'legal-aid',
+  'mediation',
+  'notary-forensic',
+  'to-12345',
+  'to-other-seat',
+  'callback',
+  'complaint',
+  'major-report',
+  'invalid',
+] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+export const DISPOSITION_LABELS: Record<Disposition, string> = {
+  answered: '当场解答',
+  'legal-aid': '引导申请法律援助',
+  mediation: '转人民调解',
+  'notary-forensic': '引导公证/司法鉴定',
+  'to-12345': '转12345',
+  'to-other-seat': '转其他坐席/专席',
+  callback: '预约回电',
+  complaint: '投诉受理',
+  'major-report': '重大事项上报',
+  invalid: '无效来电',
+};
+/** Dispositions that send the caller to another office: the summary names where (referral). */
+export const REFERRAL_DISPOSITIONS: readonly Disposition[] = ['legal-aid', 'mediation', 'notary-forensic', 'to-12345', 'to-other-seat'];
+/** Offices a seat commonly refers callers to; the referral field accepts any text. */
+export const REFERRAL_SUGGESTIONS = [
+  '法律援助中心',
+  '人民调解委员会',
+  '公证处',
+  '司法鉴定机构',
+  '劳动人事争议仲裁委员会',
+  '人民法院',
+  '公安机关',
+  '市场监督管理局',
+  '12345政务服务便民热线',
+] as const;
+
+export const SUMMARY_LIMITS = { topic: 60, question: 2000, answer: 4000, referral: 120, riskNote: 500 } as const;
+
+const text = (label: string, max: number) =>
+  z.string({ error: `${label}必须是文字` }).trim().max(max, `${label}不能超过 ${max} 个字`);
+
+/**
+ * What a seat types while writing a summary. Every field may be missing or empty: a draft is
+ * saved as it is typed. `CallSummaryInputSchema` is the same shape with the rules a filed
+ * summary must meet.
+ */
+export const SummaryDraftSchema = z
+  .object({
+    categoryId: z.string().max(40).optional(),
+    topic: text('主题', SUMMARY_LIMITS.topic).optional(),
+    question: text('来电问题', SUMMARY_LIMITS.question).optional(),
+    answer: text('解答内容', SUMMARY_LIMITS.answer).optional(),
+    disposition: z.enum(DISPOSITIONS, { error: '请选择有效的处理结果' }).optional(),
+    referral: text('转介去向', SUMMARY_LIMITS.referral).optional(),
+    /** Unix ms; required for 预约回电. */
+    followUpAt: z.number().int().nonnegative().nullable().optional(),
+    riskFlag: z.boolean().optional(),
+    riskNote: text('上报说明', SUMMARY_LIMITS.riskNote).optional(),
+    /** Knowledge-base entries the answer drew on. */
+    knowledgeIds: z.array(z.number().int().positive()).max(20).optional(),
+  })
+  .strict();
+export type SummaryDraft = z.infer<typeof SummaryDraftSchema>;
+
+/** The rules of a filed summary; `now` bounds the follow-up time. Messages are what the seat reads. */
+export function callSummaryInputSchema(now: number) {
+  return z
+    .object({
+      categoryId: z.string({ error: '请选择咨询类别' }).min(1, '请选择咨询类别').max(40),
+      topic: text('主题', SUMMARY_LIMITS.topic).default(''),
+      question: text('来电问题', SUMMARY_LIMITS.question).default(''),
+      answer: text('解答内容', SUMMARY_LIMITS.answer).default(''),
+      disposition: z.enum(DISPOSITIONS, { error: '请选择处理结果' }),
+      referral: text('转介去向', SUMMARY_LIMITS.referral).default(''),
+      followUpAt: z.number().int().nonnegative().nullable().default(null),
+      riskFlag: z.boolean().default(false),
+      riskNote: text('上报说明', SUMMARY_LIMITS.riskNote).default(''),
+      knowledgeIds: z.array(z.number().int().positive()).max(20).default([]),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+      const need = (path: keyof typeof s, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+      // A silent or nuisance call has nothing to say beyond its disposition.
+      if (s.disposition !== 'invalid') {
+        if (!s.topic) need('topic', '请填写主题');
+        if (!s.question) need('question', '请填写来电问题');
+        if (!s.answer) need('answer', '请填写解答内容');
+      }
+      if (REFERRAL_DISPOSITIONS.includes(s.disposition) && !s.referral) need('referral', '请填写转介去向');
+      if (s.disposition === 'callback') {
+        if (s.followUpAt === null) need('followUpAt', '预约回电须填写回电时间');
+        else if (s.followUpAt <= now) need('followUpAt', '回电时间须晚于现在');
+      }
+      if ((s.riskFlag || s.disposition === 'major-report') && !s.riskNote) need('riskNote', '重大事项上报须填写上报说明');
+    })
+    .transform((s) => ({ ...s, riskFlag: s.riskFlag || s.disposition === 'major-report' }));
+}
+export type CallSummaryInput = z.output<ReturnType<typeof callSummaryInputSchema>>;
+
+export interface CallSummaryView extends CallSummaryInput {
+  callId: string;
+  seatId: string;
+  seatName: string;
+  /** When first filed, and when last amended (same as filedAt until then). */
+  filedAt: number;
+  updatedAt: number;
+  /** 1 when filed, +1 per amendment. */
+  revision: number;
+  /** Whether the author may still amend it (same local day, own summary). */
+  amendable: boolean;
+}
+
+export interface SummaryDraftView {
+  callId: string;
+  draft: SummaryDraft;
+  savedAt: number;
+}
+
+/** GET /api/calls/:id/summary */
+export interface SummaryState {
+  summary: CallSummaryView | null;
+  draft: SummaryDraftView | null;
+}
+
+/** PUT /api/calls/:id/summary/draft answers this; `savedAt` lets the page say "已保存 hh:mm:ss". */
+export interface DraftSaved {
+  savedAt: number;
+}
+
+/** One earlier call of the same caller, for the screen pop (GET /api/calls/:id/history). */
+export interface CallerHistoryEntry {
+  record: CallRecordView;
+  summary: CallSummaryView | null;
+}
+export interface CallerHistory {
+  callId: string;
+  /** Earlier calls of this caller, newest first (at most `limit`). */
+  entries: CallerHistoryEntry[];
+  /** How many earlier calls exist in all. */
+  total: number;
+}
+
+/** GET /api/my/calls?day=YYYY-MM-DD (local day; default today): this seat's calls and summaries. */
+export const MyCallsQuerySchema = z.object({
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'day 须为 YYYY-MM-DD')
+    .optional(),
+});
+export interface MyCallsResponse {
+  day: string;
+  entries: CallerHistoryEntry[];
+}
+
+// ---------- major matters (重大事项上报) ----------
+export const MajorReportSchema = z
+  .object({ note: text('上报说明', SUMMARY_LIMITS.riskNote).min(1, '请填写上报说明') })
+  .strict();
+export interface MajorAlert {
+  id: number;
+  callId: string;
+  seatId: string;
+  seatName: string;
+  categoryId: string;
+  callerMasked: string;
+  note: string;
+  raisedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+}
+
+// ---------- knowledge base (标准化知识库) ----------
+export const KNOWLEDGE_LIMITS = { question: 200, answer: 4000, legalBasis: 1000, keyword: 20, keywords: 12 } as const;
+export const KnowledgeEntryInputSchema = z
+  .object({
+    categoryId: z.string({ error: '请选择类别' }).min(1, '请选择类别').max(40),
+    question: text('标准问题', KNOWLEDGE_LIMITS.question).min(4, '标准问题至少 4 个字'),
+    answer: text('标准答复', KNOWLEDGE_LIMITS.answer).min(10, '标准答复至少 10 个字'),
+    legalBasis: text('法律依据', KNOWLEDGE_LIMITS.legalBasis).default(''),
+    keywords: z.array(text('关键词', KNOWLEDGE_LIMITS.keyword).min(1)).max(KNOWLEDGE_LIMITS.keywords).default([]),
+  })
+  .strict();
+export type KnowledgeEntryInput = z.output<typeof KnowledgeEntryInputSchema>;
+/** Updates name the version they were based on, so two supervisors do not overwrite each other. */
+export const KnowledgeEntryUpdateSchema = KnowledgeEntryInputSchema.extend({ version: z.number().int().positive() }).strict();
+
+export interface KnowledgeEntry extends KnowledgeEntryInput {
+  id: number;
+  version: number;
+  updatedAt: number;
+  updatedBy: string;
+}
+export const KnowledgeSearchSchema = z.object({
+  q: z.string().trim().max(100, '搜索词不能超过 100 个字').default(''),
+  category: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+export interface KnowledgeHit extends KnowledgeEntry {
+  /** The matching stretch of the answer with the query marked by 【】 (plain text, no HTML). */
+  snippet: string;
+}
+export interface KnowledgeSearchResponse {
+  q: string;
+  category: string | null;
+  hits: KnowledgeHit[];
+}
+
+// ---------- transfers ----------
+export const TransferRequestSchema = z
+  .object({
+    callId: z.string().min(1),
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('category'), categoryId: z.string().min(1) }),
+      z.object({ kind: z.literal('seat'), seatId: z.string().min(1) }),
+    ]),
+    mode: z.enum(['blind', 'consult']),
+    note: text('转接说明', 200).default(''),
+  })
+  .strict();
+export type TransferRequest = z.output<typeof TransferRequestSchema>;
+export type TransferTarget = TransferRequest['target'];
+
+export const TRANSFER_OUTCOMES = ['completed', 'refused', 'cancelled'] as const;
+export type TransferOutcome = (typeof TRANSFER_OUTCOMES)[number];
+export const TransferReportSchema = z
+  .object({
+    transferId: z.string().min(1),
+    outcome: z.enum(TRANSFER_OUTCOMES),
+    /** What the far side said (a SIP status line) when refused. */
+    detail: z.string().max(200).default(''),
+  })
+  .strict();
+
+export interface TransferView {
+  id: string;
+  callId: string;
+  fromSeatId: string;
+  target: TransferTarget;
+  mode: 'blind' | 'consult';
+  /** The SIP URI the seat's phone REFERs the caller to. */
+  referTo: string;
+  /** For consult: the URI the seat's phone calls first to talk to the target. */
+  consultUri: string | null;
+  state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired';
+  createdAt: number;
+}
+
+/** GET /api/transfer-targets: where a seat may send a call now. */
+export interface TransferTargets {
+  categories: { id: string; name: string; readySeats: number; loggedInSeats: number }[];
+  seats: { id: string; name: string; staffNo: string; state: string; registered: boolean; skills: string[] }[];
+}
