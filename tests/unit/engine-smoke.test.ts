@@ -24,7 +24,10 @@ describe('smoke', () => {
     clock.advance(60_000);
     engine.hangup('c1', 'caller');
     expect(engine.getSeat('s1').state.kind).toBe('wrap-up');
+    // The default config requires the summary: the timer alone does not end wrap-up.
     clock.advance(60_000);
+    expect(engine.getSeat('s1').state.kind).toBe('wrap-up');
+    engine.summaryFiled('c1', 's1');
     expect(engine.getSeat('s1').state.kind).toBe('ready');
   });
 });

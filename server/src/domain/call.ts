@@ -77,6 +77,8 @@ export type CallEvent =
   | { type: 'resumed'; at: number }
   | { type: 'hung-up'; at: number; by: HangupSide }
   | { type: 'wrap-up-ended'; at: number; seatId: string }
+  /** The seat filed the call's summary (小结); the wrap-up gate opens. */
+  | { type: 'summary-filed'; at: number; seatId: string }
   | { type: 'expanded'; at: number; step: number }
   | { type: 'shared-to-city'; at: number; trigger: OverflowTrigger }
   | { type: 'abandoned'; at: number; where: 'queue' | 'ringing' }

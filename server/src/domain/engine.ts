@@ -435,7 +435,10 @@ export class AcdEngine {
     return this.command(() => {
       const seat = this.getSeat(seatId);
       if (seat.state.kind === 'ready') return seat;
-      if (seat.state.kind === 'wrap-up') return this.finishWrapUp(seat);
+      if (seat.state.kind === 'wrap-up') {
+        this.assertSummaryFiled(seat.state.callId, seatId);
+        return this.finishWrapUp(seat);
+      }
       refuseWhileRinging(seat);
       this.moveSeat(seat, { kind: 'ready', since: this.clock.now() });
       this.routeSeat(seat);
@@ -447,20 +450,30 @@ export class AcdEngine {
     return this.command(() => {
       const seat = this.getSeat(seatId);
       const now = this.clock.now();
-      if (seat.state.kind === 'wrap-up') this.endCallWrapUp(seat, seat.state.callId, now);
+      if (seat.state.kind === 'wrap-up') {
+        this.assertSummaryFiled(seat.state.callId, seatId);
+        this.endCallWrapUp(seat, seat.state.callId, now);
+      }
       refuseWhileRinging(seat);
       this.moveSeat(seat, { kind: 'not-ready', since: now, reason, autoReadyAt: null });
       return seat;
     });
   }
 
-  setSeatOffline(seatId: string): Seat {
+  /**
+   * Signs the seat off. `bySeat` is the seat's own request, which waits for an unfiled
+   * summary like any other way out of wrap-up; the system (a console gone for good) does not.
+   */
+  setSeatOffline(seatId: string, opts: { bySeat?: boolean } = {}): Seat {
     return this.command(() => {
       const seat = this.getSeat(seatId);
       if (seat.state.kind === 'offline') return seat;
       const now = this.clock.now();
       refuseWhileRinging(seat);
-      if (seat.state.kind === 'wrap-up') this.endCallWrapUp(seat, seat.state.callId, now);
+      if (seat.state.kind === 'wrap-up') {
+        if (opts.bySeat) this.assertSummaryFiled(seat.state.callId, seatId);
+        this.endCallWrapUp(seat, seat.state.callId, now);
+      }
       this.moveSeat(seat, { kind: 'offline', since: now });
       this.overflowOrphanedCalls();
       return seat;
@@ -495,8 +508,43 @@ export class AcdEngine {
       if (seat.state.kind !== 'wrap-up') {
         throw new DomainError('INVALID_TRANSITION', `坐席 ${seatId} 不在话后整理中(当前:${SEAT_STATE_LABELS[seat.state.kind]})。`, { seatId });
       }
+      this.assertSummaryFiled(seat.state.callId, seatId);
       return this.finishWrapUp(seat);
     });
+  }
+
+  /**
+   * The seat filed the call's summary. A wrap-up whose time already ran out ends now; one
+   * with time left runs on (the seat may still end it early). A summary of a call the engine
+   * no longer holds (amended later, filed after a forced sign-off) changes nothing here.
+   */
+  summaryFiled(callId: string, seatId: string): Call | undefined {
+    return this.command(() => {
+      const call = this.calls.get(callId);
+      if (!call) return undefined;
+      if (!call.events.some((e) => e.type === 'summary-filed')) {
+        call.events.push({ type: 'summary-filed', at: this.clock.now(), seatId });
+        this.markCall(call);
+      }
+      const seat = this.seats.get(seatId);
+      if (seat && seat.state.kind === 'wrap-up' && seat.state.callId === callId && seat.state.until <= this.clock.now()) {
+        this.finishWrapUp(seat);
+      }
+      return call;
+    });
+  }
+
+  /** Whether the seat may leave the wrap-up of this call (the summary gate). */
+  summaryMissing(callId: string): boolean {
+    if (!this.cfg.wrapUp.requireSummary) return false;
+    const call = this.calls.get(callId);
+    return call !== undefined && !call.events.some((e) => e.type === 'summary-filed');
+  }
+
+  private assertSummaryFiled(callId: string, seatId: string): void {
+    if (this.summaryMissing(callId)) {
+      throw new DomainError('CONFLICT', '请先提交本次通话的小结(必填项填写完整)再结束话后整理。', { seatId, callId, reason: 'summary-missing' });
+    }
   }
 
   setRegistered(seatId: string, registered: boolean): Seat {
@@ -921,7 +969,10 @@ export class AcdEngine {
         this.seatTimers.delete(id);
         if (seat.state !== expect) return; // stale: the seat moved on
         this.command(() => {
-          if (seat.state.kind === 'wrap-up') this.finishWrapUp(seat);
+          // Time is up but no summary yet: the seat stays in wrap-up, overdue, until it files one.
+          if (seat.state.kind === 'wrap-up') {
+            if (!this.summaryMissing(seat.state.callId)) this.finishWrapUp(seat);
+          }
           else if (seat.state.kind === 'not-ready') {
             this.moveSeat(seat, { kind: 'ready', since: this.clock.now() });
             this.routeSeat(seat);

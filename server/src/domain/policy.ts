@@ -92,6 +92,11 @@ export const RoutingConfigSchema = z
       seconds: seconds,
       extendS: z.number().min(1).max(3600),
       maxExtensions: z.number().int().min(0).max(20),
+      /**
+       * A seat leaves wrap-up only once the call's summary (小结) is filed: the timer running
+       * out keeps the seat in wrap-up (overdue, visible to supervisors) instead of making it ready.
+       */
+      requireSummary: z.boolean().default(true),
     }),
     /**
      * Graduated missed-offer policy: the n-th miss within `windowS` uses steps[n-1]
@@ -176,7 +181,7 @@ export const DEFAULT_ROUTING_CONFIG: RoutingConfig = {
   },
   ringTimeoutS: 20,
   maxOfferAttempts: 8,
-  wrapUp: { seconds: 60, extendS: 60, maxExtensions: 3 },
+  wrapUp: { seconds: 60, extendS: 60, maxExtensions: 3, requireSummary: true },
   missedOffer: {
     windowS: 3600,
     steps: [{ autoReadyAfterS: 30 }, { autoReadyAfterS: 300 }, { autoReadyAfterS: null }],

@@ -124,7 +124,7 @@ export function simConfig(o: Pick<SimOptions, 'seats' | 'thresholdS' | 'wrapS' |
       stickyWindowS: 0,
     },
     categoryPolicies: {},
-    wrapUp: { ...d.wrapUp, seconds: o.wrapS ?? 0 },
+    wrapUp: { ...d.wrapUp, seconds: o.wrapS ?? 0, requireSummary: false },
     serviceCalendar: { periods: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', plannedSeats: o.seats }], holidays: [] },
     kpi: { ...d.kpi, serviceLevelThresholdS: o.thresholdS },
   });

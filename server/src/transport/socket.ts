@@ -161,7 +161,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
         case 'not-ready':
           return seatView(engine.setSeatNotReady(id, p.reason));
         case 'offline':
-          return seatView(engine.setSeatOffline(id));
+          return seatView(engine.setSeatOffline(id, { bySeat: true }));
       }
     });
     on(socket, 'seat:extend-wrap-up', EmptySchema, ['seat'], () => seatView(engine.extendWrapUp(mySeat())));

@@ -52,6 +52,8 @@ export function makeConfig(o: ConfigOverrides = {}): RoutingConfig {
       defaultCentreId: 'city',
     },
     ...rest,
+    // Engine tests opt in to the summary gate (engine-summary.test.ts); the rest test timers alone.
+    wrapUp: { ...base.wrapUp, requireSummary: false, ...rest.wrapUp },
     defaultPolicy: {
       ...base.defaultPolicy,
       ...policy,
