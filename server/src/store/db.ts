@@ -102,6 +102,30 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'call summaries, drafts and major-matter alerts',
+    sql: `
+      -- TODO(summaries helper): tables for summaries, summary revisions, drafts, alerts
+      SELECT 1;
+    `,
+  },
+  {
+    version: 4,
+    name: 'knowledge base with FTS5 trigram search',
+    sql: `
+      -- TODO(knowledge helper): knowledge entries and their FTS5 index
+      SELECT 1;
+    `,
+  },
+  {
+    version: 5,
+    name: 'transfers',
+    sql: `
+      -- TODO(transfers): transfer records
+      SELECT 1;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
