@@ -104,6 +104,7 @@ export const NOT_READY_REASON_LABELS: Record<NotReadyReasonId, string> = {
   meeting: '会议',
   rest: '小休',
   missed: '未接来电',
+  consult: '咨询转接',
 };
 
 /** Caller flags the trunk passes (X-Caller-Flags); elderly and disabled take the green channel. */
@@ -218,7 +219,7 @@ export const SetStatusSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('offline') }),
   z.object({
     status: z.literal('not-ready'),
-    reason: z.enum(NOT_READY_REASON_IDS).exclude(['missed']),
+    reason: z.enum(NOT_READY_REASON_IDS).exclude(['missed', 'consult']),
   }),
 ]);
 export type SetStatusRequest = z.infer<typeof SetStatusSchema>;

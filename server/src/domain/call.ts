@@ -56,7 +56,7 @@ export function assertCallMove(callId: string, from: CallStateKind, to: CallStat
 
 /** Why a decision was made: enough for a supervisor to understand it later. */
 export interface RoutingReason {
-  rule: 'sticky' | 'skill' | 'expanded-proficiency' | 'general' | 'city' | 'oldest-eligible-call';
+  rule: 'transfer' | 'sticky' | 'skill' | 'expanded-proficiency' | 'general' | 'city' | 'oldest-eligible-call';
   /** Expansion step in force for the call: 0 initial, 1 lower proficiency, 2 general, 3 city. */
   step: number;
   proficiency: number | null;
@@ -84,7 +84,11 @@ export type CallEvent =
   | { type: 'abandoned'; at: number; where: 'queue' | 'ringing' }
   | { type: 'overflowed'; at: number; target: Exclude<OverflowTarget, 'city'>; trigger: OverflowTrigger }
   | { type: 'timed-out'; at: number }
-  | { type: 'recategorized'; at: number; categoryId: string };
+  | { type: 'recategorized'; at: number; categoryId: string }
+  /** The call came back in by a seat's transfer (REFER) of an earlier call. */
+  | { type: 'transferred-in'; at: number; fromCallId: string; fromSeatId: string; targetSeatId: string | null }
+  /** A transfer to a named seat that seat could not take: the call joined its category's queue. */
+  | { type: 'transfer-fallback'; at: number; seatId: string };
 
 export interface Call {
   id: string;
@@ -107,6 +111,10 @@ export interface Call {
   sharedToCity: boolean;
   /** Seats that missed or declined this call; not offered it again. */
   excludedSeats: string[];
+  /** A transfer to a named seat: only that seat is offered the call until `until`, then its queue. */
+  target?: { seatId: string; until: number } | null;
+  /** The earlier call this one was transferred from. */
+  transferredFrom?: { callId: string; seatId: string } | null;
   state: CallState;
   events: CallEvent[];
 }

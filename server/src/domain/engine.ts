@@ -51,7 +51,16 @@ export interface IncomingCall {
   ticket12345?: string | null;
   /** Offers the telephony side can still afford for this call (its branch budget). */
   offerBudget?: number;
+  /** Overrides the priority the flags give (a transferred caller goes ahead). */
+  priority?: number;
+  /** The call comes back in by a seat's transfer of an earlier call (REFER). */
+  transfer?: { fromCallId: string; fromSeatId: string; targetSeatId: string | null };
 }
+
+/** Priority of a transferred call: above every caller flag (flag priorities are at most 100). */
+export const TRANSFER_PRIORITY = 101;
+/** Longest a seat stays held for a consultation (咨询转接) before it is ready again by itself. */
+export const CONSULT_HOLD_MS = 5 * 60_000;
 
 export interface EngineOptions {
   clock: Clock;
@@ -173,6 +182,8 @@ export class AcdEngine {
   private readonly queues = new Map<string, PriorityFifos>();
   /** County calls shared to the city by overflow, by category, then priority. */
   private readonly shared = new Map<string, PriorityFifos>();
+  /** Calls transferred to a named seat, waiting for that seat only (not in the queues above). */
+  private readonly targeted = new Map<string, Call>();
   private cityCentreId: string;
   private centreLevel = new Map<string, 'city' | 'county'>();
   private generalCategoryIds = new Set<string>();
@@ -278,7 +289,7 @@ export class AcdEngine {
       const categoryId =
         input.categoryId && this.categoryIds.has(input.categoryId) ? input.categoryId : this.resolveCategory(input.ivrCode);
       const flags = [...new Set(input.flags ?? [])];
-      const priority = this.priorityOf(flags);
+      const priority = input.priority ?? this.priorityOf(flags);
       const homeCentreId = this.resolveHomeCentre(input.trunk, input.dialed);
       const call: Call = {
         id: input.id,
@@ -298,6 +309,14 @@ export class AcdEngine {
         state: { kind: 'queued', since: now },
         events: [{ type: 'enqueued', at: now, priority, categoryId, centreId: homeCentreId }],
       };
+      if (input.transfer) {
+        const { fromCallId, fromSeatId, targetSeatId } = input.transfer;
+        call.transferredFrom = { callId: fromCallId, seatId: fromSeatId };
+        call.events.push({ type: 'transferred-in', at: now, fromCallId, fromSeatId, targetSeatId });
+        const target = targetSeatId ? this.seats.get(targetSeatId) : undefined;
+        if (target && target.state.kind !== 'offline') call.target = { seatId: target.profile.id, until: now + this.cfg.ringTimeoutS * S };
+        else if (targetSeatId) call.events.push({ type: 'transfer-fallback', at: now, seatId: targetSeatId });
+      }
       this.calls.set(call.id, call);
       this.markCall(call);
       // Outside service hours: overflow; when no configured target applies, the call queues as usual.
@@ -547,6 +566,40 @@ export class AcdEngine {
     }
   }
 
+  /**
+   * Holds a ready seat for a consultation (咨询转接): it gets no queue calls, only the
+   * transferred call that names it. It is ready again on release, or by itself after
+   * CONSULT_HOLD_MS if the consulting seat never completes nor cancels.
+   */
+  reserveForConsult(seatId: string): Seat {
+    return this.command(() => {
+      const seat = this.getSeat(seatId);
+      const st = seat.state;
+      if (st.kind === 'not-ready' && st.reason === 'consult') return seat;
+      if (st.kind !== 'ready' || !this.seatUsable(seat)) {
+        throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} 当前${SEAT_STATE_LABELS[st.kind]},不能接受咨询转接,请选择空闲的坐席。`, {
+          seatId,
+          state: st.kind,
+        });
+      }
+      const now = this.clock.now();
+      this.moveSeat(seat, { kind: 'not-ready', since: now, reason: 'consult', autoReadyAt: now + CONSULT_HOLD_MS });
+      return seat;
+    });
+  }
+
+  /** Ends a consultation hold: the seat is ready again (nothing happens if it moved on). */
+  releaseConsult(seatId: string): Seat {
+    return this.command(() => {
+      const seat = this.getSeat(seatId);
+      const st = seat.state;
+      if (st.kind !== 'not-ready' || st.reason !== 'consult') return seat;
+      this.moveSeat(seat, { kind: 'ready', since: this.clock.now() });
+      this.routeSeat(seat);
+      return seat;
+    });
+  }
+
   setRegistered(seatId: string, registered: boolean): Seat {
     return this.command(() => {
       const seat = this.getSeat(seatId);
@@ -787,6 +840,7 @@ export class AcdEngine {
     this.clearRingTimer(call.id);
     if (!call.excludedSeats.includes(seatId)) call.excludedSeats.push(seatId);
     this.moveCall(call, { kind: 'queued', since: this.clock.now() });
+    this.dropTarget(call);
     if (call.offers >= call.maxOffers) {
       this.overflowCall(call, 'offers-exhausted');
       return;
@@ -878,7 +932,7 @@ export class AcdEngine {
     const deadlines = [p.lowerProficiencyAfterS, p.generalAfterS, p.cityAfterS]
       .filter((s): s is number => s !== null)
       .map((s) => call.enqueuedAt + s * S)
-      .concat(this.maxWaitDeadline(call))
+      .concat(this.maxWaitDeadline(call), call.target ? [call.target.until] : [])
       .filter((t) => t > this.clock.now());
     if (deadlines.length === 0) return;
     const at = Math.min(...deadlines);
@@ -904,6 +958,7 @@ export class AcdEngine {
       this.markCall(call);
     }
     if (call.state.kind === 'queued') {
+      if (call.target && now >= call.target.until) this.dropTarget(call);
       if (now >= this.maxWaitDeadline(call) && this.overflowCall(call, 'max-wait')) return;
       if (call.state.kind === 'queued' && this.routeCall(call)) return;
     }
@@ -1015,6 +1070,7 @@ export class AcdEngine {
   /** Finds the best ready seat for a waiting call and offers it. */
   private routeCall(call: Call): boolean {
     if (call.state.kind !== 'queued') return false;
+    if (call.target) return this.routeTargeted(call);
     const now = this.clock.now();
     const exp = this.expansion(call, now);
     const choice = this.bestSeatFor(call, exp, now);
@@ -1076,11 +1132,43 @@ export class AcdEngine {
     };
   }
 
+  /**
+   * A call transferred to a named seat: offered to that seat when it is ready, or held for
+   * this consultation (咨询转接); otherwise it waits for that seat only, until its target time.
+   */
+  private routeTargeted(call: Call): boolean {
+    const seat = call.target ? this.seats.get(call.target.seatId) : undefined;
+    if (!seat || !this.seatUsable(seat)) return false;
+    const st = seat.state;
+    if (st.kind === 'not-ready' && st.reason === 'consult') {
+      this.moveSeat(seat, { kind: 'ready', since: this.clock.now() });
+    } else if (st.kind !== 'ready') {
+      return false;
+    }
+    const why: RoutingReason = { rule: 'transfer', step: 0, proficiency: seat.profile.skills[call.categoryId] ?? null, considered: 1, alternatives: [] };
+    this.offer(call, seat, why);
+    return true;
+  }
+
+  /** The named seat of a transfer cannot take the call: it joins its category's queue, keeping its priority. */
+  private dropTarget(call: Call): void {
+    if (!call.target) return;
+    const seatId = call.target.seatId;
+    this.removeFromQueue(call);
+    call.target = null;
+    call.events.push({ type: 'transfer-fallback', at: this.clock.now(), seatId });
+    this.markCall(call);
+    if (call.state.kind === 'queued' || call.state.kind === 'ringing') this.addToQueue(call);
+  }
+
   /** A seat became ready: give it the best waiting call it may take. */
   private routeSeat(seat: Seat): boolean {
     if (seat.state.kind !== 'ready' || !this.seatUsable(seat)) return false;
     const now = this.clock.now();
     const sid = seat.profile.id;
+    for (const c of this.targeted.values()) {
+      if (c.state.kind === 'queued' && c.target?.seatId === sid) return this.routeTargeted(c);
+    }
     const isCity = seat.profile.centreId === this.cityCentreId;
     const skills = seat.profile.skills;
     const hasGeneral = Object.keys(skills).some((c) => this.generalCategoryIds.has(c));
@@ -1218,6 +1306,10 @@ export class AcdEngine {
   }
 
   private addToQueue(call: Call): void {
+    if (call.target) {
+      this.targeted.set(call.id, call);
+      return;
+    }
     const key = `${call.categoryId}|${call.homeCentreId}`;
     insertFifo(this.queues, key, call);
     if (call.sharedToCity) this.addToShared(call);
@@ -1228,6 +1320,7 @@ export class AcdEngine {
   }
 
   private removeFromQueue(call: Call): void {
+    if (this.targeted.delete(call.id)) return;
     removeFifo(this.queues, `${call.categoryId}|${call.homeCentreId}`, call);
     if (call.sharedToCity) removeFifo(this.shared, call.categoryId, call);
   }

@@ -50,8 +50,11 @@ export const DEFAULT_CATEGORIES: Category[] = [
   { id: 'general', name: '综合咨询', ivrCodes: ['0'], general: true },
 ];
 
-/** Not-ready reasons (小休/示忙). `missed` is set by the engine after a missed offer. */
-export const NOT_READY_REASONS = ['meal', 'training', 'meeting', 'rest', 'missed'] as const;
+/**
+ * Not-ready reasons (小休/示忙). `missed` is set by the engine after a missed offer; `consult`
+ * holds a seat that another seat is consulting before a transfer (咨询转接).
+ */
+export const NOT_READY_REASONS = ['meal', 'training', 'meeting', 'rest', 'missed', 'consult'] as const;
 export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
 
 /** Caller flags that the trunk passes (X-Caller-Flags). */
