@@ -44,12 +44,12 @@ export interface HttpDeps {
   onLogout?: (token: string) => void;
 }
 
-type AuthedRequest = Request & { user?: UserView; sessionExpiresAt?: number };
+export type AuthedRequest = Request & { user?: UserView; sessionExpiresAt?: number };
 
-const ok = <T>(res: Response, data: T, status = 200) => res.status(status).json({ ok: true, data } satisfies Ack<T>);
+export const ok = <T>(res: Response, data: T, status = 200) => res.status(status).json({ ok: true, data } satisfies Ack<T>);
 
 /** Wraps an async handler so thrown errors reach the one error handler. */
-const route =
+export const route =
   (fn: (req: AuthedRequest, res: Response) => unknown) =>
   (req: Request, res: Response, next: NextFunction) => {
     Promise.resolve()
@@ -57,22 +57,34 @@ const route =
       .catch(next);
   };
 
+/** Middleware: the session's user, optionally restricted to some roles. */
+export const requireUserWith =
+  (auth: AuthService) =>
+  (...roles: Role[]) =>
+  (req: Request, _res: Response, next: NextFunction) => {
+    const session = auth.sessionForToken(readCookie(req.headers.cookie, SESSION_COOKIE));
+    if (!session) return next(new DomainError('UNAUTHENTICATED', '请先登录'));
+    const { user, expiresAt } = session;
+    if (roles.length > 0 && !roles.includes(user.role)) return next(new DomainError('FORBIDDEN', '当前账号无权执行此操作'));
+    (req as AuthedRequest).user = user;
+    (req as AuthedRequest).sessionExpiresAt = expiresAt;
+    next();
+  };
+
+/** The one error handler: maps any error to `{ok:false, error}` (see toApiError). */
+export const apiErrorHandler =
+  (logger: Logger) =>
+  (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, error, unexpected } = toApiError(err);
+    if (unexpected) logger.error({ err, path: req.path }, 'request failed');
+    res.status(status).json({ ok: false, error } satisfies Ack<never>);
+  };
+
 export function createHttpRouter(deps: HttpDeps): express.Router {
   const r = express.Router();
   r.use(express.json({ limit: '256kb' }));
 
-  /** Middleware: the session's user, optionally restricted to some roles. */
-  const requireUser =
-    (...roles: Role[]) =>
-    (req: Request, _res: Response, next: NextFunction) => {
-      const session = deps.auth.sessionForToken(readCookie(req.headers.cookie, SESSION_COOKIE));
-      if (!session) return next(new DomainError('UNAUTHENTICATED', '请先登录'));
-      const { user, expiresAt } = session;
-      if (roles.length > 0 && !roles.includes(user.role)) return next(new DomainError('FORBIDDEN', '当前账号无权执行此操作'));
-      (req as AuthedRequest).user = user;
-      (req as AuthedRequest).sessionExpiresAt = expiresAt;
-      next();
-    };
+  const requireUser = requireUserWith(deps.auth);
   const staff = requireUser('supervisor', 'manager', 'admin');
 
   r.get('/health', (_req, res) => {
@@ -221,10 +233,6 @@ export function createHttpRouter(deps: HttpDeps): express.Router {
 
   r.use((_req, _res, next) => next(new DomainError('NOT_FOUND', '接口不存在')));
 
-  r.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const { status, error, unexpected } = toApiError(err);
-    if (unexpected) deps.logger.error({ err, path: req.path }, 'request failed');
-    res.status(status).json({ ok: false, error } satisfies Ack<never>);
-  });
+  r.use(apiErrorHandler(deps.logger));
   return r;
 }
