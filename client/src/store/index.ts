@@ -2,6 +2,8 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import { createSessionSlice } from './session';
 import { createSeatSlice } from './seat';
 import { createQueueSlice } from './queue';
+import { createKnowledgeSlice } from './knowledge';
+import { createAlertsSlice } from './alerts';
 import type { AppState } from './types';
 
 export type { AppState } from './types';
@@ -13,6 +15,8 @@ export function createAppStore(): AppStore {
     ...createSessionSlice(...a),
     ...createSeatSlice(...a),
     ...createQueueSlice(...a),
+    ...createKnowledgeSlice(...a),
+    ...createAlertsSlice(...a),
   }));
 }
 

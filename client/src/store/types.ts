@@ -2,8 +2,10 @@ import type { StateCreator } from 'zustand';
 import type { SessionSlice } from './session';
 import type { SeatSlice } from './seat';
 import type { QueueSlice } from './queue';
+import type { KnowledgeSlice } from './knowledge';
+import type { AlertsSlice } from './alerts';
 
-export type AppState = SessionSlice & SeatSlice & QueueSlice;
+export type AppState = SessionSlice & SeatSlice & QueueSlice & KnowledgeSlice & AlertsSlice;
 
 /** A slice sees the whole bound store through set/get but declares only its own part. */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
