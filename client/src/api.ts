@@ -1,4 +1,15 @@
-import type { Ack, ApiError, ErrorCode, LoginRequest, ReferenceData, UserView } from './contract';
+import type {
+  Ack,
+  ApiError,
+  ErrorCode,
+  KnowledgeEntry,
+  KnowledgeEntryInput,
+  KnowledgeSearchResponse,
+  LoginRequest,
+  MajorAlert,
+  ReferenceData,
+  UserView,
+} from './contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './lib/errors';
 
 export interface ApiDeps {
@@ -14,6 +25,14 @@ export interface Api {
   logout: () => Promise<Ack<null>>;
   me: () => Promise<Ack<{ user: UserView }>>;
   reference: () => Promise<Ack<ReferenceData>>;
+  searchKnowledge: (query: { q: string; category?: string | null; limit?: number }) => Promise<Ack<KnowledgeSearchResponse>>;
+  getKnowledge: (id: number) => Promise<Ack<KnowledgeEntry>>;
+  createKnowledge: (input: KnowledgeEntryInput) => Promise<Ack<KnowledgeEntry>>;
+  /** 409 CONFLICT when `version` is no longer the entry's current one. */
+  updateKnowledge: (id: number, input: KnowledgeEntryInput & { version: number }) => Promise<Ack<KnowledgeEntry>>;
+  retireKnowledge: (id: number) => Promise<Ack<unknown>>;
+  openAlerts: () => Promise<Ack<MajorAlert[]>>;
+  ackAlert: (id: number) => Promise<Ack<MajorAlert>>;
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -49,7 +68,7 @@ export function createApi(deps: ApiDeps): Api {
   const now = deps.now ?? Date.now;
   const timeoutMs = deps.timeoutMs ?? 15_000;
 
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Ack<T>> {
+  async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Ack<T>> {
     let res: Response;
     try {
       res = await deps.fetch(path, {
@@ -83,5 +102,17 @@ export function createApi(deps: ApiDeps): Api {
     logout: () => request('POST', '/api/auth/logout'),
     me: () => request('GET', '/api/auth/me'),
     reference: () => request('GET', '/api/reference'),
+    searchKnowledge: ({ q, category, limit }) => {
+      const params = new URLSearchParams({ q });
+      if (category) params.set('category', category);
+      if (limit !== undefined) params.set('limit', String(limit));
+      return request('GET', `/api/knowledge?${params}`);
+    },
+    getKnowledge: (id) => request('GET', `/api/knowledge/${id}`),
+    createKnowledge: (input) => request('POST', '/api/knowledge', input),
+    updateKnowledge: (id, input) => request('PUT', `/api/knowledge/${id}`, input),
+    retireKnowledge: (id) => request('DELETE', `/api/knowledge/${id}`),
+    openAlerts: () => request('GET', '/api/alerts?open=1'),
+    ackAlert: (id) => request('POST', `/api/alerts/${id}/ack`),
   };
 }
