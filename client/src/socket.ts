@@ -86,6 +86,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('call:offered', (call) => s().applyCall(call));
   socket.on('call:updated', (call) => s().applyCall(call));
   socket.on('queue:snapshot', (snapshot) => s().applySnapshot(snapshot, now()));
+  socket.on('alert:major-matter', (alert) => s().applyAlert(alert));
 
   return () => {
     socket.off('connect', onConnect);
@@ -96,5 +97,6 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('call:offered');
     socket.off('call:updated');
     socket.off('queue:snapshot');
+    socket.off('alert:major-matter');
   };
 }
