@@ -1,13 +1,20 @@
 import type {
   Ack,
   ApiError,
+  CallerHistory,
+  CallSummaryInput,
+  CallSummaryView,
+  DraftSaved,
   ErrorCode,
   KnowledgeEntry,
   KnowledgeEntryInput,
   KnowledgeSearchResponse,
   LoginRequest,
   MajorAlert,
+  MyCallsResponse,
   ReferenceData,
+  SummaryDraft,
+  SummaryState,
   UserView,
 } from './contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './lib/errors';
@@ -33,6 +40,23 @@ export interface Api {
   retireKnowledge: (id: number) => Promise<Ack<unknown>>;
   openAlerts: () => Promise<Ack<MajorAlert[]>>;
   ackAlert: (id: number) => Promise<Ack<MajorAlert>>;
+  /** The call's filed summary and saved draft (小结). */
+  summaryState: (callId: string) => Promise<Ack<SummaryState>>;
+  /** Saves the draft; `keepalive` lets the request outlive a closing page. */
+  saveSummaryDraft: (callId: string, draft: SummaryDraft, opts?: RequestOptions) => Promise<Ack<DraftSaved>>;
+  fileSummary: (callId: string, input: CallSummaryInput) => Promise<Ack<CallSummaryView>>;
+  /** 修改: the author amends a filed summary the same day. */
+  amendSummary: (callId: string, input: CallSummaryInput) => Promise<Ack<CallSummaryView>>;
+  callerHistory: (callId: string, limit?: number) => Promise<Ack<CallerHistory>>;
+  /** `day` is YYYY-MM-DD; the server's today when omitted. */
+  myCalls: (day?: string) => Promise<Ack<MyCallsResponse>>;
+  /** 重大事项上报 of a call: alerts the supervisors at once. */
+  reportMajor: (callId: string, note: string) => Promise<Ack<MajorAlert>>;
+}
+
+export interface RequestOptions {
+  /** The request may outlive the page (pagehide); the body must stay under 64 KB. */
+  keepalive?: boolean;
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -44,6 +68,8 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   422: 'INVALID_TRANSITION',
   429: 'RATE_LIMITED',
 };
+
+const callPath = (callId: string) => `/api/calls/${encodeURIComponent(callId)}`;
 
 /** Error for a response whose body is not an Ack (a proxy page, an empty 502 …). */
 export function errorForStatus(status: number): ApiError {
@@ -68,7 +94,12 @@ export function createApi(deps: ApiDeps): Api {
   const now = deps.now ?? Date.now;
   const timeoutMs = deps.timeoutMs ?? 15_000;
 
-  async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Ack<T>> {
+  async function request<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<Ack<T>> {
     let res: Response;
     try {
       res = await deps.fetch(path, {
@@ -77,6 +108,7 @@ export function createApi(deps: ApiDeps): Api {
         headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
+        ...(opts.keepalive ? { keepalive: true } : {}),
       });
     } catch (err) {
       const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
@@ -114,5 +146,12 @@ export function createApi(deps: ApiDeps): Api {
     retireKnowledge: (id) => request('DELETE', `/api/knowledge/${id}`),
     openAlerts: () => request('GET', '/api/alerts?open=1'),
     ackAlert: (id) => request('POST', `/api/alerts/${id}/ack`),
+    summaryState: (callId) => request('GET', `${callPath(callId)}/summary`),
+    saveSummaryDraft: (callId, draft, opts) => request('PUT', `${callPath(callId)}/summary/draft`, draft, opts),
+    fileSummary: (callId, input) => request('POST', `${callPath(callId)}/summary`, input),
+    amendSummary: (callId, input) => request('PUT', `${callPath(callId)}/summary`, input),
+    callerHistory: (callId, limit = 10) => request('GET', `${callPath(callId)}/history?limit=${limit}`),
+    myCalls: (day) => request('GET', day ? `/api/my/calls?day=${encodeURIComponent(day)}` : '/api/my/calls'),
+    reportMajor: (callId, note) => request('POST', `${callPath(callId)}/major-report`, { note }),
   };
 }

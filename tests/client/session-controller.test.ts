@@ -21,6 +21,13 @@ function fakeApi(over: Partial<Api> = {}): Api {
     retireKnowledge: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '无权限' } }) as const),
     openAlerts: vi.fn(async () => ({ ok: true as const, data: [] })),
     ackAlert: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    summaryState: vi.fn(async () => ({ ok: true as const, data: { summary: null, draft: null } })),
+    saveSummaryDraft: vi.fn(async () => ({ ok: true as const, data: { savedAt: T0 } })),
+    fileSummary: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    amendSummary: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    callerHistory: vi.fn(async (callId: string) => ({ ok: true as const, data: { callId, entries: [], total: 0 } })),
+    myCalls: vi.fn(async () => ({ ok: true as const, data: { day: '2025-01-06', entries: [] } })),
+    reportMajor: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
     ...over,
   };
 }

@@ -4,6 +4,7 @@ import { createSeatSlice } from './seat';
 import { createQueueSlice } from './queue';
 import { createKnowledgeSlice } from './knowledge';
 import { createAlertsSlice } from './alerts';
+import { createSummarySlice } from './summary';
 import type { AppState } from './types';
 
 export type { AppState } from './types';
@@ -17,6 +18,7 @@ export function createAppStore(): AppStore {
     ...createQueueSlice(...a),
     ...createKnowledgeSlice(...a),
     ...createAlertsSlice(...a),
+    ...createSummarySlice(...a),
   }));
 }
 

@@ -4,8 +4,9 @@ import type { SeatSlice } from './seat';
 import type { QueueSlice } from './queue';
 import type { KnowledgeSlice } from './knowledge';
 import type { AlertsSlice } from './alerts';
+import type { SummarySlice } from './summary';
 
-export type AppState = SessionSlice & SeatSlice & QueueSlice & KnowledgeSlice & AlertsSlice;
+export type AppState = SessionSlice & SeatSlice & QueueSlice & KnowledgeSlice & AlertsSlice & SummarySlice;
 
 /** A slice sees the whole bound store through set/get but declares only its own part. */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
