@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { parseHash, routeHash, type Route } from './lib/routes';
+import { KnowledgePage } from './pages/KnowledgePage';
 import { LoginPage } from './pages/LoginPage';
 import { MonitorPage } from './pages/MonitorPage';
 import { ReportsPage } from './pages/ReportsPage';
@@ -40,6 +41,7 @@ export function App() {
         {route === 'seat' && <SeatPage />}
         {route === 'monitor' && <MonitorPage />}
         {route === 'reports' && <ReportsPage />}
+        {route === 'knowledge' && <KnowledgePage />}
       </main>
     </div>
   );

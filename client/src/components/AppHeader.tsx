@@ -11,6 +11,7 @@ const TAB_LABELS: Record<Route, string> = {
   seat: '坐席工作台',
   monitor: '班长监控',
   reports: '统计报表',
+  knowledge: '知识库',
 };
 
 function Tabs() {

@@ -1,14 +1,15 @@
 import type { Role, UserView } from '../contract';
 
 /** The console's pages. The hash (#/seat, #/monitor, #/reports) keeps the tab across reloads. */
-export const ROUTES = ['login', 'seat', 'monitor', 'reports'] as const;
+export const ROUTES = ['login', 'seat', 'monitor', 'reports', 'knowledge'] as const;
 export type Route = (typeof ROUTES)[number];
 
 const ALLOWED: Record<Role, readonly Route[]> = {
-  seat: ['seat'],
-  supervisor: ['monitor'],
-  manager: ['monitor', 'reports'],
-  admin: ['monitor', 'reports'],
+  // 知识库: seats and managers read it, supervisors and admins also maintain it.
+  seat: ['seat', 'knowledge'],
+  supervisor: ['monitor', 'knowledge'],
+  manager: ['monitor', 'reports', 'knowledge'],
+  admin: ['monitor', 'reports', 'knowledge'],
 };
 
 export function homeRoute(role: Role): Route {
