@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { Ack, ApiError, CallerHistory, CallSummaryInput, CallSummaryView, MajorAlert, MyCallsResponse, SummaryDraft, SummaryDraftView } from '../../client/src/contract';
+import type { Ack, ApiError, CallerHistory, DraftSaved, CallSummaryInput, CallSummaryView, MajorAlert, MyCallsResponse, SummaryDraft, SummaryDraftView } from '../../client/src/contract';
 import { NETWORK_ERROR } from '../../client/src/lib/errors';
 import { createAppStore, type AppStore } from '../../client/src/store';
 import { createSummaryController, type SummaryApi } from '../../client/src/summary/controller';
@@ -92,7 +92,7 @@ export class FakeSummaryServer {
     for (const fn of h) fn();
   }
 
-  private fail<T>(): Ack<T> {
+  private fail(): { ok: false; error: ApiError } {
     return { ok: false, error: NETWORK_ERROR };
   }
 
@@ -104,8 +104,8 @@ export class FakeSummaryServer {
     saveSummaryDraft: vi.fn(async (callId: string, draft: SummaryDraft, opts?: { keepalive?: boolean }) => {
       if (this.offline) return this.fail();
       this.saves.push({ callId, draft, keepalive: opts?.keepalive === true });
-      const answer = () => {
-        if (this.summaries.has(callId)) return { ok: false as const, error: { code: 'CONFLICT' as const, message: '小结已提交,草稿不再保存' } };
+      const answer = (): Ack<DraftSaved> => {
+        if (this.summaries.has(callId)) return { ok: false, error: { code: 'CONFLICT', message: '小结已提交,草稿不再保存' } };
         const savedAt = this.clock();
         this.drafts.set(callId, { callId, draft, savedAt });
         return { ok: true as const, data: { savedAt } };
@@ -113,7 +113,7 @@ export class FakeSummaryServer {
       if (!this.hold) return answer();
       // Saved at arrival, answered later (a slow network).
       const result = answer();
-      return new Promise<typeof result>((resolve) => this.held.push(() => resolve(result)));
+      return new Promise<Ack<DraftSaved>>((resolve) => this.held.push(() => resolve(result)));
     }),
     fileSummary: vi.fn(async (callId: string, input: CallSummaryInput) => {
       if (this.offline) return this.fail();
