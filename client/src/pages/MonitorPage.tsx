@@ -1,5 +1,6 @@
 import { formatClock } from '../lib/format';
 import { useAppStore } from '../store';
+import { AlertsPanel } from './monitor/AlertsPanel';
 import { CountsBar } from './monitor/CountsBar';
 import { SeatTable } from './monitor/SeatTable';
 import { WaitingCallsTable } from './monitor/WaitingCallsTable';
@@ -15,6 +16,7 @@ function SnapshotStatus() {
 export function MonitorPage() {
   return (
     <div className="monitor-page">
+      <AlertsPanel />
       <div className="monitor-top">
         <CountsBar />
         <SnapshotStatus />

@@ -136,6 +136,27 @@ export function splitMarked(snippet: string): MarkedPart[] {
   }
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Marks every word of `q` in `text` (case-insensitive), the way the server marks snippets:
+ * for a hit's question, which the server does not mark.
+ */
+export function markTerms(text: string, q: string): MarkedPart[] {
+  const terms = [...new Set(q.split(/[\s\u3000]+/u).filter(Boolean))].sort((a, b) => b.length - a.length);
+  if (terms.length === 0 || !text) return text ? [{ text, marked: false }] : [];
+  const re = new RegExp(terms.map(escapeRegExp).join('|'), 'giu');
+  const parts: MarkedPart[] = [];
+  let at = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > at) parts.push({ text: text.slice(at, m.index), marked: false });
+    parts.push({ text: m[0], marked: true });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at), marked: false });
+  return parts;
+}
+
 /** The editor's fields as typed: keywords are one line, separated by commas, 、 or spaces. */
 export interface KnowledgeForm {
   categoryId: string;
