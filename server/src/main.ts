@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     telephony: telephony.port,
     requireRegistration: telephony.kamailio !== null,
     sipSecret: telephony.kamailio ? loadOrCreateSipSecret(config.SIP_SECRET_FILE) : null,
+    consultGate: telephony.kamailio,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     },
   });
   try {
-    await telephony.start(app.engine);
+    await telephony.start(app.engine, (token, callId) => app.transfers.resolve(token, callId));
   } catch (err) {
     logger.fatal({ err }, `cannot listen for rtpengine's DTMF log on ${config.DTMF_LOG_ADDR}`);
     process.exit(1);

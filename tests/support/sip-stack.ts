@@ -83,6 +83,8 @@ export interface CallOptions {
   flags?: string;
   /** X-12345-Ticket of a call transferred in from 12345. */
   ticket?: string;
+  /** X-Transfer token: the trunk dialling 12348 again after a seat's REFER. */
+  transfer?: string;
   /** Talk time before the caller hangs up (after the answer). */
   talkMs?: number;
   /** Scenario file in tests/sipp (default caller.xml). */
@@ -304,6 +306,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         '-key', 'caller', o.caller ?? '13812345678',
         '-key', 'flags', o.flags ?? '',
         '-key', 'ticket', o.ticket ?? '',
+        '-key', 'xfer', o.transfer ?? '',
         '-i', o.fromIp ?? '127.0.0.1',
         '-p', '0',
         '-mi', o.fromIp ?? '127.0.0.1',

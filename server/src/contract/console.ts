@@ -254,6 +254,8 @@ export interface TransferView {
   referTo: string;
   /** For consult: the URI the seat's phone calls first to talk to the target. */
   consultUri: string | null;
+  /** The seat that will take the call (named, or picked for a consultation); null for a queue. */
+  targetSeatId: string | null;
   state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired';
   createdAt: number;
 }

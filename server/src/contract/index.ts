@@ -12,7 +12,7 @@ import { SEAT_STATE_LABELS } from '../domain/seat.js';
 
 export { CALLER_FLAGS, SEAT_STATE_LABELS };
 export * from './console.js';
-import type { MajorAlert, TransferReportSchema, TransferRequest, TransferView } from './console.js';
+import type { MajorAlert, TransferReportSchema, TransferRequestSchema, TransferView } from './console.js';
 export type { CallerFlag, CallResult, CallStateKind, HangupSide };
 
 export const ROLES = ['seat', 'supervisor', 'manager', 'admin'] as const;
@@ -233,7 +233,7 @@ export interface ClientToServerEvents {
   'seat:get': (payload: Record<string, never>, ack: (res: Ack<SeatView>) => void) => void;
   'queue:subscribe': (payload: Record<string, never>, ack: (res: Ack<QueueSnapshot>) => void) => void;
   /** Starts a transfer of the seat's current call; the phone then REFERs (or consults first). */
-  'call:transfer': (payload: TransferRequest, ack: (res: Ack<TransferView>) => void) => void;
+  'call:transfer': (payload: z.input<typeof TransferRequestSchema>, ack: (res: Ack<TransferView>) => void) => void;
   /** The seat's phone reports how the REFER (or the consult) ended. */
   'call:transfer-report': (payload: z.input<typeof TransferReportSchema>, ack: (res: Ack<TransferView>) => void) => void;
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
-import type { AcdEngine, TelephonyPort } from '../domain/engine.js';
+import type { AcdEngine, IncomingCall, TelephonyPort } from '../domain/engine.js';
+import type { ConsultGate } from './transfers.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
 import type { OverflowTrigger } from '../domain/policy.js';
@@ -60,8 +61,12 @@ const UNREACHABLE_CODES = new Set([404, 410, 480]);
  * Kamailio for every call it holds and reconciles: calls that vanished leave the
  * engine, calls the router never heard of are offered, answers it missed are applied.
  */
-export class KamailioTelephony implements TelephonyPort {
+/** Turns a transfer token (X-Transfer) into what the engine should know of the new call. */
+export type TransferResolver = (token: string, newCallId: string) => Partial<IncomingCall> | null;
+
+export class KamailioTelephony implements TelephonyPort, ConsultGate {
   private engine: AcdEngine | null = null;
+  private resolveTransfer: TransferResolver | null = null;
   private readonly link: EvapiLink;
   private readonly legs = new Map<string, Leg>();
   private synced = false;
@@ -88,8 +93,13 @@ export class KamailioTelephony implements TelephonyPort {
   }
 
   /** Two-phase wiring: the engine needs this port, this port needs the engine. */
-  attach(engine: AcdEngine): void {
+  attach(engine: AcdEngine, resolveTransfer?: TransferResolver): void {
     this.engine = engine;
+    this.resolveTransfer = resolveTransfer ?? null;
+  }
+
+  allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
+    this.send({ cmd: 'consult-allow', from: fromSeatId, to: toSeatId, ttl_s: Math.ceil(ttlMs / 1000) });
   }
 
   start(): void {
@@ -293,6 +303,8 @@ export class KamailioTelephony implements TelephonyPort {
     this.o.legs.save({ callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json });
     if (this.eng.getCall(ev.callid)) return; // already known (a resync after a restart)
     try {
+      // A transferred caller keeps its number, flags and ticket, and names its target.
+      const transferred = ev.xfer && this.resolveTransfer ? this.resolveTransfer(ev.xfer, ev.callid) : null;
       this.eng.offerCall({
         id: ev.callid,
         caller: ev.caller,
@@ -302,6 +314,7 @@ export class KamailioTelephony implements TelephonyPort {
         flags: parseFlags(ev.flags),
         ticket12345: ev.ticket || null,
         offerBudget: this.o.offerBudget,
+        ...transferred,
       });
     } catch (err) {
       // The call cannot enter the queue (storage stopped, or a Call-ID already used): refuse it clearly.

@@ -30,6 +30,8 @@ export const EnqueueEvent = z.object({
   /** X-Caller-Flags as sent by the trunk (comma or space separated); `<null>` when absent. */
   flags: z.string().default(''),
   ticket: z.string().default(''),
+  /** X-Transfer: the token of a seat's transfer (REFER) this call comes back in by. */
+  xfer: z.string().default(''),
   /** Source address of the trunk. */
   src: z.string(),
   /** Arrival time at Kamailio, unix seconds with fraction or ms. */
@@ -68,4 +70,10 @@ export type Decision =
   | { cmd: 'overflow'; tindex: number; tlabel: number; callid: string; uri: string; reason: string }
   | { cmd: 'reject'; tindex: number; tlabel: number; callid: string; code: number; reason: string };
 
-export type KamailioCommand = Decision | { cmd: 'sync' } | { cmd: 'ping' } | { cmd: 'reg-query'; seat: string };
+export type KamailioCommand =
+  | Decision
+  | { cmd: 'sync' }
+  | { cmd: 'ping' }
+  | { cmd: 'reg-query'; seat: string }
+  /** Lets seat `from` call seat `to` (a consultation before a transfer) for `ttl_s` seconds. */
+  | { cmd: 'consult-allow'; from: string; to: string; ttl_s: number };

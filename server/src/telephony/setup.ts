@@ -5,7 +5,7 @@ import type { AcdEngine, TelephonyPort } from '../domain/engine.js';
 import type { Db } from '../store/db.js';
 import { SipLegRepo } from '../store/sip-legs.js';
 import { DtmfLog } from './dtmf-log.js';
-import { KamailioTelephony } from './kamailio-adapter.js';
+import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js';
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { unconnectedTelephony } from './unconnected.js';
 
@@ -15,7 +15,7 @@ export interface Telephony {
   kamailio: KamailioTelephony | null;
   dtmf: DtmfLog | null;
   /** Connects to Kamailio and listens for rtpengine's DTMF log; call after createApp. */
-  start(engine: AcdEngine): Promise<void>;
+  start(engine: AcdEngine, transfers?: TransferResolver): Promise<void>;
   stop(): void;
 }
 
@@ -44,8 +44,8 @@ export function createTelephony(
     port: kamailio,
     kamailio,
     dtmf,
-    start: async (engine) => {
-      kamailio.attach(engine);
+    start: async (engine, transfers) => {
+      kamailio.attach(engine, transfers);
       const d = splitHostPort(config.DTMF_LOG_ADDR);
       await dtmf.start(d.host, d.port);
       kamailio.start();

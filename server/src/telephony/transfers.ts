@@ -1,0 +1,220 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import type {
+  TransferOutcome,
+  TransferRequest,
+  TransferTargets,
+  TransferView,
+} from '../contract/index.js';
+import type { Clock } from '../domain/clock.js';
+import { CONSULT_HOLD_MS, TRANSFER_PRIORITY, type AcdEngine, type IncomingCall } from '../domain/engine.js';
+import { DomainError } from '../domain/errors.js';
+import { SEAT_STATE_LABELS, type Seat } from '../domain/seat.js';
+import type { TransferRecord, TransferRepo } from '../store/transfers.js';
+
+/** Lets a seat's phone call the seat it consults (Kamailio refuses seat-to-seat INVITEs otherwise). */
+export interface ConsultGate {
+  allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void;
+}
+
+export interface TransferServiceOptions {
+  engine: AcdEngine;
+  repo: TransferRepo;
+  clock: Clock;
+  logger: Logger;
+  /** host[:port] the caller's side sends the new INVITE to (Kamailio's trunk listener). */
+  referHost: string;
+  /** The SIP domain seats register in (consult calls go to sip:<seat>@domain). */
+  sipDomain: string;
+  gate?: ConsultGate | null;
+  /** Told when a transfer changes (the socket layer tells both seats). */
+  onChange?: (t: TransferView) => void;
+  /** How long a blind transfer's token stays good between REFER and the new INVITE. */
+  blindTtlMs?: number;
+}
+
+/** The number the caller's side dials again; the token travels as a URI header (RFC 3261 §19.1.1). */
+const HOTLINE = '12348';
+export const TRANSFER_HEADER = 'X-Transfer';
+const TOKEN_RE = /^[a-f0-9]{32}$/;
+
+/**
+ * Transfers (转接) through a pure proxy: the seat's phone REFERs the caller to
+ * sip:12348@<trunk>?X-Transfer=<token>; the caller's side (the trunk) dials 12348 again with that
+ * header; the router recognises the token and queues the new call for the target (a category's
+ * queue, or a named seat), ahead of fresh callers, with the caller's flags and 12345 ticket.
+ *
+ * Consult-then-transfer holds the target seat (engine.reserveForConsult), lets the consulting
+ * seat's phone call it, and completes with the same REFER naming that seat. A caller whose side
+ * refuses the REFER stays with the seat: nothing here ends a call.
+ */
+export class TransferService {
+  private readonly o: TransferServiceOptions;
+  private readonly log: Logger;
+
+  constructor(o: TransferServiceOptions) {
+    this.o = o;
+    this.log = o.logger.child({ part: 'transfers' });
+  }
+
+  /** Where this seat may send a call now. */
+  targets(seatId: string): TransferTargets {
+    const { engine } = this.o;
+    const seats = engine.listSeats().filter((s) => s.profile.id !== seatId && s.state.kind !== 'offline');
+    return {
+      categories: engine.config.categories.map((c) => ({
+        id: c.id,
+        name: c.name,
+        readySeats: seats.filter((s) => s.state.kind === 'ready' && s.registered && c.id in s.profile.skills).length,
+        loggedInSeats: seats.filter((s) => c.id in s.profile.skills).length,
+      })),
+      seats: seats.map((s) => ({
+        id: s.profile.id,
+        name: s.profile.name,
+        staffNo: s.profile.staffNo,
+        state: SEAT_STATE_LABELS[s.state.kind],
+        registered: s.registered,
+        skills: Object.keys(s.profile.skills),
+      })),
+    };
+  }
+
+  start(seatId: string, req: TransferRequest): TransferView {
+    const { engine, clock } = this.o;
+    const call = engine.getCall(req.callId);
+    if (!call || call.state.kind !== 'talking' || call.state.seatId !== seatId) {
+      throw new DomainError('INVALID_TRANSITION', '只有本坐席正在通话的来电才能转接。', { callId: req.callId, seatId });
+    }
+    let categoryId = call.categoryId;
+    let targetSeatId: string | null = null;
+    const target = req.target;
+    if (target.kind === 'category') {
+      const cat = engine.config.categories.find((c) => c.id === target.categoryId);
+      if (!cat) throw new DomainError('VALIDATION', '转接的专席类别不存在。', { field: 'target' });
+      categoryId = cat.id;
+      if (req.mode === 'consult') {
+        const seat = this.readySeatFor(cat.id, seatId);
+        if (!seat) throw new DomainError('CONFLICT', `「${cat.name}」当前没有空闲坐席可以咨询,可改为直接转入该专席队列。`, { categoryId: cat.id });
+        targetSeatId = seat.profile.id;
+      } else if (!engine.listSeats().some((s) => s.state.kind !== 'offline' && cat.id in s.profile.skills)) {
+        throw new DomainError('CONFLICT', `「${cat.name}」当前没有在线坐席,转过去来电人只能等待,请选择其他专席或转12345。`, { categoryId: cat.id });
+      }
+    } else {
+      const id = target.seatId;
+      if (id === seatId) throw new DomainError('VALIDATION', '不能转接给自己。', { field: 'target' });
+      const seat = engine.listSeats().find((s) => s.profile.id === id);
+      if (!seat) throw new DomainError('NOT_FOUND', '要转接的坐席不存在。', { seatId: id });
+      if (seat.state.kind === 'offline' || !seat.registered) {
+        throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} 当前${seat.state.kind === 'offline' ? '离线' : '话机未登记'},不能转接。`, { seatId: id });
+      }
+      targetSeatId = id;
+    }
+    const now = clock.now();
+    const ttl = req.mode === 'consult' ? CONSULT_HOLD_MS : (this.o.blindTtlMs ?? 120_000);
+    if (req.mode === 'consult' && targetSeatId) {
+      engine.reserveForConsult(targetSeatId); // refuses a seat that is not ready
+      this.o.gate?.allowConsult(seatId, targetSeatId, ttl);
+    }
+    const token = crypto.randomBytes(16).toString('hex');
+    const t: TransferRecord = {
+      id: `xf-${crypto.randomBytes(6).toString('hex')}`,
+      token,
+      callId: call.id,
+      fromSeatId: seatId,
+      mode: req.mode,
+      target: req.target,
+      targetSeatId,
+      state: 'pending',
+      detail: req.note,
+      carry: { caller: call.caller, categoryId, flags: call.flags, ticket12345: call.ticket12345 },
+      newCallId: null,
+      createdAt: now,
+      expiresAt: now + ttl,
+      updatedAt: now,
+    };
+    this.o.repo.insert(t);
+    this.log.info({ transferId: t.id, callId: call.id, seatId, target: req.target, mode: req.mode }, 'transfer started');
+    const view = this.view(t);
+    this.o.onChange?.(view);
+    return view;
+  }
+
+  /** The seat's phone says how its REFER (or consultation) ended. */
+  report(seatId: string, transferId: string, outcome: TransferOutcome, detail: string): TransferView {
+    const t = this.o.repo.byId(transferId);
+    if (!t || t.fromSeatId !== seatId) throw new DomainError('NOT_FOUND', '没有这次转接。', { transferId });
+    if (t.state !== 'pending') return this.view(t); // already settled (the new call may have arrived first)
+    const now = this.o.clock.now();
+    t.state = outcome;
+    t.detail = detail || t.detail;
+    t.updatedAt = now;
+    this.o.repo.update(t);
+    if (outcome !== 'completed' && t.mode === 'consult' && t.targetSeatId) this.o.engine.releaseConsult(t.targetSeatId);
+    this.log.info({ transferId, outcome, detail }, 'transfer reported by the seat');
+    const view = this.view(t);
+    this.o.onChange?.(view);
+    return view;
+  }
+
+  /**
+   * A call arrived with an X-Transfer token: what the engine should know of it. An unknown,
+   * expired or reused token gives null: the call is then queued like any other (never lost).
+   */
+  resolve(token: string, newCallId: string): Pick<IncomingCall, 'caller' | 'categoryId' | 'flags' | 'ticket12345' | 'priority' | 'transfer'> | null {
+    if (!TOKEN_RE.test(token)) return null;
+    const t = this.o.repo.byToken(token);
+    const now = this.o.clock.now();
+    if (!t) {
+      this.log.warn({ newCallId }, 'a call came with an unknown transfer token: queued as a new call');
+      return null;
+    }
+    if (t.newCallId === newCallId) return this.carried(t); // the same INVITE again (a resync after a restart)
+    if (t.newCallId !== null || t.state === 'refused' || t.state === 'cancelled' || t.expiresAt < now) {
+      this.log.warn({ transferId: t.id, state: t.state, newCallId }, 'a call came with a used or expired transfer token: queued as a new call');
+      return null;
+    }
+    t.state = 'completed';
+    t.newCallId = newCallId;
+    t.updatedAt = now;
+    this.o.repo.update(t);
+    this.o.onChange?.(this.view(t));
+    return this.carried(t);
+  }
+
+  private carried(t: TransferRecord): Pick<IncomingCall, 'caller' | 'categoryId' | 'flags' | 'ticket12345' | 'priority' | 'transfer'> {
+    return {
+      caller: t.carry.caller,
+      categoryId: t.carry.categoryId,
+      flags: t.carry.flags,
+      ticket12345: t.carry.ticket12345,
+      priority: TRANSFER_PRIORITY,
+      transfer: { fromCallId: t.callId, fromSeatId: t.fromSeatId, targetSeatId: t.targetSeatId },
+    };
+  }
+
+  view(t: TransferRecord): TransferView {
+    const host = this.o.referHost;
+    return {
+      id: t.id,
+      callId: t.callId,
+      fromSeatId: t.fromSeatId,
+      target: t.target,
+      mode: t.mode,
+      referTo: `sip:${HOTLINE}@${host}?${TRANSFER_HEADER}=${t.token}`,
+      consultUri: t.mode === 'consult' && t.targetSeatId ? `sip:${t.targetSeatId}@${this.o.sipDomain}` : null,
+      targetSeatId: t.targetSeatId,
+      state: t.state === 'pending' && t.expiresAt < this.o.clock.now() ? 'expired' : t.state,
+      createdAt: t.createdAt,
+    };
+  }
+
+  /** The longest-idle ready, registered seat with this skill (not the asking seat). */
+  private readySeatFor(categoryId: string, exceptSeatId: string): Seat | null {
+    let best: Seat | null = null;
+    for (const s of this.o.engine.listSeats()) {
+      if (s.profile.id === exceptSeatId || s.state.kind !== 'ready' || !s.registered || !(categoryId in s.profile.skills)) continue;
+      if (!best || s.state.since < best.state.since) best = s;
+    }
+    return best;
+  }
+}
