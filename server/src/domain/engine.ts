@@ -1063,6 +1063,11 @@ export class AcdEngine {
     return exp.lowered ? Math.min(p.expandedMinProficiency, p.initialMinProficiency) : p.initialMinProficiency;
   }
 
+  /** Whether calls can be offered to this seat's phone (registered, when registration is required). */
+  isReachable(seatId: string): boolean {
+    return this.seatUsable(this.getSeat(seatId));
+  }
+
   private seatUsable(seat: Seat): boolean {
     return !this.requireRegistration || seat.registered;
   }

@@ -65,7 +65,7 @@ export class TransferService {
       categories: engine.config.categories.map((c) => ({
         id: c.id,
         name: c.name,
-        readySeats: seats.filter((s) => s.state.kind === 'ready' && s.registered && c.id in s.profile.skills).length,
+        readySeats: seats.filter((s) => s.state.kind === 'ready' && engine.isReachable(s.profile.id) && c.id in s.profile.skills).length,
         loggedInSeats: seats.filter((s) => c.id in s.profile.skills).length,
       })),
       seats: seats.map((s) => ({
@@ -104,7 +104,7 @@ export class TransferService {
       if (id === seatId) throw new DomainError('VALIDATION', '不能转接给自己。', { field: 'target' });
       const seat = engine.listSeats().find((s) => s.profile.id === id);
       if (!seat) throw new DomainError('NOT_FOUND', '要转接的坐席不存在。', { seatId: id });
-      if (seat.state.kind === 'offline' || !seat.registered) {
+      if (seat.state.kind === 'offline' || !engine.isReachable(id)) {
         throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} 当前${seat.state.kind === 'offline' ? '离线' : '话机未登记'},不能转接。`, { seatId: id });
       }
       targetSeatId = id;
@@ -212,7 +212,7 @@ export class TransferService {
   private readySeatFor(categoryId: string, exceptSeatId: string): Seat | null {
     let best: Seat | null = null;
     for (const s of this.o.engine.listSeats()) {
-      if (s.profile.id === exceptSeatId || s.state.kind !== 'ready' || !s.registered || !(categoryId in s.profile.skills)) continue;
+      if (s.profile.id === exceptSeatId || s.state.kind !== 'ready' || !this.o.engine.isReachable(s.profile.id) || !(categoryId in s.profile.skills)) continue;
       if (!best || s.state.since < best.state.since) best = s;
     }
     return best;
