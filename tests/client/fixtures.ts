@@ -39,6 +39,7 @@ export function call(over: Partial<CallView> = {}): CallView {
     enqueuedAt: T0,
     offers: 1,
     answeredAt: null,
+    transferredFrom: null,
     state: { kind: 'queued', since: T0 },
     ...over,
   };

@@ -256,6 +256,10 @@ export interface TransferView {
   consultUri: string | null;
   /** The seat that will take the call (named, or picked for a consultation); null for a queue. */
   targetSeatId: string | null;
+  fromSeatName: string;
+  targetSeatName: string | null;
+  /** The call the caller came back in with, once the token arrived. */
+  newCallId: string | null;
   state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired';
   createdAt: number;
 }

@@ -146,6 +146,8 @@ export interface CallView {
   offers: number;
   /** When a seat answered, or null. */
   answeredAt: number | null;
+  /** The seat whose transfer brought this caller in (转接来电), or null. */
+  transferredFrom: { callId: string; seatId: string; seatName: string } | null;
   state: { kind: CallStateKind; since: number; seatId?: string };
 }
 

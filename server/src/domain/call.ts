@@ -114,7 +114,7 @@ export interface Call {
   /** A transfer to a named seat: only that seat is offered the call until `until`, then its queue. */
   target?: { seatId: string; until: number } | null;
   /** The earlier call this one was transferred from. */
-  transferredFrom?: { callId: string; seatId: string } | null;
+  transferredFrom?: { callId: string; seatId: string; seatName: string } | null;
   state: CallState;
   events: CallEvent[];
 }

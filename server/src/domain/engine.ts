@@ -311,7 +311,7 @@ export class AcdEngine {
       };
       if (input.transfer) {
         const { fromCallId, fromSeatId, targetSeatId } = input.transfer;
-        call.transferredFrom = { callId: fromCallId, seatId: fromSeatId };
+        call.transferredFrom = { callId: fromCallId, seatId: fromSeatId, seatName: this.seats.get(fromSeatId)?.profile.name ?? fromSeatId };
         call.events.push({ type: 'transferred-in', at: now, fromCallId, fromSeatId, targetSeatId });
         const target = targetSeatId ? this.seats.get(targetSeatId) : undefined;
         if (target && target.state.kind !== 'offline') call.target = { seatId: target.profile.id, until: now + this.cfg.ringTimeoutS * S };

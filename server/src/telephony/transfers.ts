@@ -203,9 +203,16 @@ export class TransferService {
       referTo: `sip:${HOTLINE}@${host}?${TRANSFER_HEADER}=${t.token}`,
       consultUri: t.mode === 'consult' && t.targetSeatId ? `sip:${t.targetSeatId}@${this.o.sipDomain}` : null,
       targetSeatId: t.targetSeatId,
+      fromSeatName: this.seatName(t.fromSeatId),
+      targetSeatName: t.targetSeatId ? this.seatName(t.targetSeatId) : null,
+      newCallId: t.newCallId,
       state: t.state === 'pending' && t.expiresAt < this.o.clock.now() ? 'expired' : t.state,
       createdAt: t.createdAt,
     };
+  }
+
+  private seatName(id: string): string {
+    return this.o.engine.listSeats().find((s) => s.profile.id === id)?.profile.name ?? id;
   }
 
   /** The longest-idle ready, registered seat with this skill (not the asking seat). */

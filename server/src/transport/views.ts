@@ -41,6 +41,7 @@ export function callView(call: Call): CallView {
     enqueuedAt: call.enqueuedAt,
     offers: call.offers,
     answeredAt: call.events.find((e) => e.type === 'answered')?.at ?? null,
+    transferredFrom: call.transferredFrom ?? null,
     state: { kind: st.kind, since: st.since, ...('seatId' in st ? { seatId: st.seatId } : {}) },
   };
 }
