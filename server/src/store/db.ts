@@ -106,8 +106,47 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 3,
     name: 'call summaries, drafts and major-matter alerts',
     sql: `
-      -- TODO(summaries helper): tables for summaries, summary revisions, drafts, alerts
-      SELECT 1;
+      -- One filed summary per call (json = the CallSummaryInput as last amended); every
+      -- version, the first included, is kept in summary_revisions.
+      CREATE TABLE call_summaries (
+        call_id TEXT PRIMARY KEY REFERENCES calls(id),
+        seat_id TEXT NOT NULL,
+        json TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        filed_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE summary_revisions (
+        call_id TEXT NOT NULL REFERENCES call_summaries(call_id),
+        revision INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        seat_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (call_id, revision)
+      );
+      -- What a seat has typed so far, per (call, seat); gone once the summary is filed.
+      CREATE TABLE summary_drafts (
+        call_id TEXT NOT NULL REFERENCES calls(id),
+        seat_id TEXT NOT NULL,
+        json TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        PRIMARY KEY (call_id, seat_id)
+      );
+      -- 重大事项上报: one alert per call; a second report updates it.
+      CREATE TABLE major_alerts (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL UNIQUE REFERENCES calls(id),
+        seat_id TEXT NOT NULL,
+        note TEXT NOT NULL,
+        raised_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT
+      );
+      CREATE INDEX major_alerts_raised ON major_alerts(raised_at);
+      -- A caller's earlier calls (history) and a seat's answered calls by day (my calls).
+      CREATE INDEX calls_caller_enqueued ON calls(caller, enqueued_at);
+      CREATE INDEX calls_seat_answered ON calls(seat_id, answered_at);
     `,
   },
   {
