@@ -73,7 +73,6 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
   const [message, setMessage] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState<'save' | 'reload' | null>(null);
-  const formRef = useRef<HTMLFormElement>(null);
   const uid = useId();
   const idOf = (f: KnowledgeField) => `${uid}-${f}`;
 
@@ -83,7 +82,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
   };
   const focusFirstError = (errs: KnowledgeFieldErrors) => {
     const first = FIELD_ORDER.find((f) => errs[f]?.length);
-    if (first) formRef.current?.querySelector<HTMLElement>(`#${CSS.escape(idOf(first))}`)?.focus();
+    if (first) document.getElementById(idOf(first))?.focus();
   };
 
   const submit = async (e: FormEvent) => {
@@ -143,7 +142,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
   const keywordCount = splitKeywords(form.keywords).length;
 
   return (
-    <form ref={formRef} className="kb-editor" onSubmit={(e) => void submit(e)} noValidate aria-label={base ? '编辑知识库条目' : '新建知识库条目'}>
+    <form className="kb-editor" onSubmit={(e) => void submit(e)} noValidate aria-label={base ? '编辑知识库条目' : '新建知识库条目'}>
       <div className="kb-editor-head">
         <h2>{base ? '编辑条目' : '新建条目'}</h2>
         {base && <span className="muted small">当前版本 {base.version} · 编号 {base.id}</span>}
