@@ -8,6 +8,7 @@ import {
   type Ack,
   type ClientToServerEvents,
   type InterServerEvents,
+  type MajorAlert,
   type Role,
   type ServerToClientEvents,
   type SocketData,
@@ -41,6 +42,8 @@ export interface SocketLayer {
   io: HotlineServer;
   /** Disconnects every socket opened with this session token (after logout). */
   endSession(token: string): void;
+  /** 重大事项上报: pushes an alert (raised, updated or acknowledged) to the supervisors' room. */
+  notifyStaff(alert: MajorAlert): void;
   close(): void;
 }
 
@@ -181,6 +184,9 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
 
   return {
     io,
+    notifyStaff: (alert) => {
+      if (!closed) io.to(SUPERVISORS).emit('alert:major-matter', alert);
+    },
     endSession: (token) => {
       for (const socket of io.sockets.sockets.values()) {
         if (readCookie(socket.handshake.headers.cookie, SESSION_COOKIE) === token) socket.disconnect(true);
