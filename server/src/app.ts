@@ -10,8 +10,10 @@ import { DEFAULT_ROUTING_CONFIG } from './domain/policy.js';
 import type { Db } from './store/db.js';
 import { SqliteEngineStore } from './store/engine-store.js';
 import { SeatRepo, SessionRepo, SettingsRepo, UserRepo } from './store/repos.js';
+import { SummaryRepo } from './store/summaries.js';
 import { AuthService } from './transport/auth.js';
 import { wsUrlFor } from './telephony/credentials.js';
+import { createConsoleRouter } from './transport/console-routes.js';
 import { createHttpRouter } from './transport/http.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket.js';
 
@@ -76,6 +78,19 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', 'loopback');
   let ready = false;
   let sockets: SocketLayer | null = null;
+  // Before the main router: its last handler answers every path it does not know with 404.
+  app.use(
+    '/api',
+    createConsoleRouter({
+      auth,
+      engine,
+      engineStore,
+      summaries: new SummaryRepo(db),
+      clock,
+      logger,
+      onAlert: (alert) => sockets?.notifyStaff(alert),
+    }),
+  );
   app.use(
     '/api',
     createHttpRouter({
