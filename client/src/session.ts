@@ -5,7 +5,7 @@ import { DISCONNECTED_ERROR } from './lib/errors';
 const SESSION_EXPIRED = '登录已失效,请重新登录';
 import type { SelectableNotReadyReason } from './lib/labels';
 import type { Route } from './lib/routes';
-import { bindSocket, emitAck, type HotlineSocket } from './socket';
+import { bindSocket, emitAck, type AckDataOf, type CommandEvent, type HotlineSocket, type PayloadOf } from './socket';
 import type { AppStore } from './store';
 import type { SeatCommand } from './store/seat';
 
@@ -28,6 +28,8 @@ export interface SessionController {
   goOffline: () => Promise<void>;
   extendWrapUp: () => Promise<void>;
   endWrapUp: () => Promise<void>;
+  /** Any other socket command (transfers), answered by its Ack; a lost connection is an error Ack. */
+  command: <E extends CommandEvent>(event: E, payload: PayloadOf<E>) => Promise<Ack<AckDataOf<E>>>;
 }
 
 /** Turns zod issues into the server's VALIDATION shape, so both show the same way. */
@@ -147,5 +149,6 @@ export function createSessionController(deps: SessionDeps): SessionController {
     goOffline: () => seatCommand('offline', (s) => emitAck(s, 'seat:set-status', { status: 'offline' })),
     extendWrapUp: () => seatCommand('extend', (s) => emitAck(s, 'seat:extend-wrap-up', {})),
     endWrapUp: () => seatCommand('end', (s) => emitAck(s, 'seat:end-wrap-up', {})),
+    command: (event, payload) => (socket ? emitAck(socket, event, payload) : Promise.resolve({ ok: false, error: DISCONNECTED_ERROR })),
   };
 }

@@ -6,9 +6,9 @@ import type { AppStore } from './store';
 
 export type HotlineSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-type CommandEvent = keyof ClientToServerEvents;
-type PayloadOf<E extends CommandEvent> = Parameters<ClientToServerEvents[E]>[0];
-type AckDataOf<E extends CommandEvent> =
+export type CommandEvent = keyof ClientToServerEvents;
+export type PayloadOf<E extends CommandEvent> = Parameters<ClientToServerEvents[E]>[0];
+export type AckDataOf<E extends CommandEvent> =
   Parameters<ClientToServerEvents[E]>[1] extends (res: Ack<infer T>) => void ? T : never;
 
 /** Same origin as the page; the HttpOnly session cookie authenticates the handshake. */
@@ -87,6 +87,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('call:updated', (call) => s().applyCall(call));
   socket.on('queue:snapshot', (snapshot) => s().applySnapshot(snapshot, now()));
   socket.on('alert:major-matter', (alert) => s().applyAlert(alert));
+  socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
 
   return () => {
     socket.off('connect', onConnect);
@@ -98,5 +99,6 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('call:updated');
     socket.off('queue:snapshot');
     socket.off('alert:major-matter');
+    socket.off('transfer:updated');
   };
 }

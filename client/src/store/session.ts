@@ -4,6 +4,7 @@ import { resolveRoute, type Route } from '../lib/routes';
 import type { AppState, SliceCreator } from './types';
 import { initialSeatState } from './seat';
 import { initialQueueState } from './queue';
+import { initialTransferState } from './transfer';
 
 export type AuthStatus = 'checking' | 'anonymous' | 'authenticated';
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline';
@@ -69,6 +70,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set) => ({
       ...initialSessionState,
       ...initialSeatState,
       ...initialQueueState,
+      transfer: initialTransferState,
       authStatus: 'anonymous',
       // Reference data is not secret and does not change per user; keep it.
       reference: s.reference,
