@@ -5,6 +5,7 @@ import { parseHash, routeHash, type Route } from './lib/routes';
 import { KnowledgePage } from './pages/KnowledgePage';
 import { LoginPage } from './pages/LoginPage';
 import { MonitorPage } from './pages/MonitorPage';
+import { MyCallsPage } from './pages/MyCallsPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { SeatPage } from './pages/SeatPage';
 import { appStore, useAppStore } from './store';
@@ -39,6 +40,7 @@ export function App() {
       <ConnectionBanner />
       <main className="content">
         {route === 'seat' && <SeatPage />}
+        {route === 'calls' && <MyCallsPage />}
         {route === 'monitor' && <MonitorPage />}
         {route === 'reports' && <ReportsPage />}
         {route === 'knowledge' && <KnowledgePage />}

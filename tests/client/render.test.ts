@@ -58,13 +58,14 @@ describe('seat page', () => {
     expect(button('用餐')?.getAttribute('aria-pressed')).toBe('true');
   });
 
-  it('when in wrap-up, should show 延长 and 完成整理 and the extension count', () => {
+  it('when in wrap-up before the summary is filed, should offer 延长, hold 完成整理 and say to file the summary first', () => {
     const s = appStore.getState();
     s.signedIn(user('seat'));
     s.applySeat(seat({ kind: 'wrap-up', since: T0, callId: 'c1', until: T0 + 30_000, extensions: 1 }));
     show(SeatPage);
     expect(button('延长')?.disabled).toBe(false);
-    expect(button('完成整理')?.disabled).toBe(false);
+    expect(button('完成整理')?.disabled).toBe(true);
+    expect(host.textContent).toContain('请先提交小结');
     expect(host.textContent).toContain('已延长 1 次');
   });
 

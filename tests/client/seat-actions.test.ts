@@ -5,14 +5,21 @@ import { T0 } from './fixtures';
 describe('seat action availability', () => {
   it('when talking, should offer no status change and no logout', () => {
     const a = seatActionsFor({ kind: 'talking', since: T0, callId: 'c1' });
-    expect([a.ready, a.notReady, a.offline, a.wrapUp, a.logout]).toEqual([false, false, false, false, false]);
+    expect([a.ready, a.notReady, a.offline, a.extend, a.endWrapUp, a.logout]).toEqual([false, false, false, false, false, false]);
     expect(a.hint).toMatch(/话后整理/);
   });
 
-  it('when in wrap-up, should offer extend/end and not a second way back to ready', () => {
-    const a = seatActionsFor({ kind: 'wrap-up', since: T0, callId: 'c1', until: T0 + 30_000, extensions: 0 });
-    expect(a.wrapUp).toBe(true);
+  it('when in wrap-up with the summary filed, should offer extend/end and not a second way back to ready', () => {
+    const a = seatActionsFor({ kind: 'wrap-up', since: T0, callId: 'c1', until: T0 + 30_000, extensions: 0 }, { summaryFiled: true });
+    expect([a.extend, a.endWrapUp, a.notReady, a.offline, a.logout]).toEqual([true, true, true, true, true]);
     expect(a.ready).toBe(false);
+    expect(a.hint).toBeNull();
+  });
+
+  it('when in wrap-up before the summary is filed, should offer only 延长 and say to file the summary first', () => {
+    const a = seatActionsFor({ kind: 'wrap-up', since: T0, callId: 'c1', until: T0 + 30_000, extensions: 0 }, { summaryFiled: false });
+    expect([a.extend, a.endWrapUp, a.ready, a.notReady, a.offline, a.logout]).toEqual([true, false, false, false, false, false]);
+    expect(a.hint).toContain('请先提交小结');
   });
 
   it('when offline, should offer ready and not-ready but not offline', () => {

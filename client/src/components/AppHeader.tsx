@@ -5,10 +5,13 @@ import { centreName } from '../lib/labels';
 import { allowedRoutes, type Route } from '../lib/routes';
 import { seatActionsFor } from '../lib/seatActions';
 import { useAppStore } from '../store';
+import { selectSummaryFiled } from '../store/summary';
+import { summary } from '../summary/runtime';
 
 const TAB_LABELS: Record<Route, string> = {
   login: '登录',
   seat: '坐席工作台',
+  calls: '我的来电',
   monitor: '班长监控',
   reports: '统计报表',
   knowledge: '知识库',
@@ -55,15 +58,19 @@ function UserInfo() {
 function LogoutButton() {
   const seatState = useAppStore((s) => s.seat?.state ?? null);
   const isSeat = useAppStore((s) => s.user?.role === 'seat');
+  const summaryFiled = useAppStore(selectSummaryFiled);
   const [busy, setBusy] = useState(false);
-  const allowed = !isSeat || seatActionsFor(seatState).logout;
+  const allowed = !isSeat || seatActionsFor(seatState, { summaryFiled }).logout;
+  const why = seatState?.kind === 'wrap-up' ? '请先提交本次通话的小结再退出' : '通话中不能退出,请先结束通话';
   return (
     <button
       className="btn btn-ghost"
       disabled={busy || !allowed}
-      title={allowed ? undefined : '通话中不能退出,请先结束通话'}
+      title={allowed ? undefined : why}
       onClick={() => {
         setBusy(true);
+        // Drafts the server already holds leave this (possibly shared) computer; unsent ones stay.
+        summary.releaseSynced();
         void session.logout().finally(() => setBusy(false));
       }}
     >

@@ -1,12 +1,13 @@
 import type { Role, UserView } from '../contract';
 
 /** The console's pages. The hash (#/seat, #/monitor, #/reports) keeps the tab across reloads. */
-export const ROUTES = ['login', 'seat', 'monitor', 'reports', 'knowledge'] as const;
+export const ROUTES = ['login', 'seat', 'calls', 'monitor', 'reports', 'knowledge'] as const;
 export type Route = (typeof ROUTES)[number];
 
 const ALLOWED: Record<Role, readonly Route[]> = {
   // 知识库: seats and managers read it, supervisors and admins also maintain it.
-  seat: ['seat', 'knowledge'],
+  // 我的来电 (calls): a seat's own calls and summaries.
+  seat: ['seat', 'calls', 'knowledge'],
   supervisor: ['monitor', 'knowledge'],
   manager: ['monitor', 'reports', 'knowledge'],
   admin: ['monitor', 'reports', 'knowledge'],

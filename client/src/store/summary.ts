@@ -1,5 +1,5 @@
 import type { CallerHistory, CallSummaryView, MyCallsResponse, SummaryDraft } from '../contract';
-import type { SliceCreator } from './types';
+import type { AppState, SliceCreator } from './types';
 
 /**
  * Where the current call's draft stands against the server:
@@ -135,4 +135,11 @@ export const createSummarySlice: SliceCreator<SummarySlice> = (set, _get, store)
 /** Whether the summary of the call in this wrap-up is filed (the wrap-up gate is open). */
 export function summaryFiledFor(work: SummaryWork | null, callId: string | null): boolean {
   return callId !== null && work !== null && work.callId === callId && work.filed !== null;
+}
+
+/** The seat's wrap-up gate from the whole state: filed, or not in wrap-up at all. */
+export function selectSummaryFiled(s: Pick<AppState, 'seat' | 'summaryWork'>): boolean {
+  const st = s.seat?.state;
+  if (!st || st.kind !== 'wrap-up') return true;
+  return summaryFiledFor(s.summaryWork, st.callId);
 }

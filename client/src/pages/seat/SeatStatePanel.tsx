@@ -21,13 +21,13 @@ function StateDetail({ seat }: { seat: SeatView }) {
     case 'ringing':
       return <div className="state-detail">来电振铃中,请接听(第 {st.attempt} 次分配)</div>;
     case 'wrap-up':
-      return <div className="state-detail">本次通话已结束,整理完成后恢复空闲</div>;
+      return <div className="state-detail">通话已结束,提交小结后完成整理</div>;
     case 'offline':
       return <div className="state-detail muted">点击“就绪”开始接听来电</div>;
     case 'ready':
       return <div className="state-detail muted">等待分配来电</div>;
     case 'talking':
-      return <div className="state-detail">通话中</div>;
+      return <div className="state-detail">通话中,可同时填写小结</div>;
     default:
       return null;
   }

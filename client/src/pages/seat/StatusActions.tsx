@@ -2,6 +2,7 @@ import { session } from '../../runtime';
 import { reasonLabel, SELECTABLE_NOT_READY_REASONS } from '../../lib/labels';
 import { seatActionsFor } from '../../lib/seatActions';
 import { useAppStore } from '../../store';
+import { selectSummaryFiled } from '../../store/summary';
 
 /** 就绪 / 示忙 (with its reason) / 下线, and the inline error of the last command. */
 export function StatusActions() {
@@ -10,18 +11,32 @@ export function StatusActions() {
   const error = useAppStore((s) => s.seatError);
   const dismiss = useAppStore((s) => s.dismissSeatError);
   const reference = useAppStore((s) => s.reference);
-  const can = seatActionsFor(seat?.state ?? null);
+  const filed = useAppStore(selectSummaryFiled);
+  const can = seatActionsFor(seat?.state ?? null, { summaryFiled: filed });
   const busy = pending !== null;
   const currentReason = seat?.state.kind === 'not-ready' ? seat.state.reason : null;
+  const gated = seat?.state.kind === 'wrap-up' && !filed;
 
   return (
-    <section className="panel actions-panel">
+    <section className="panel actions-panel" aria-label="状态切换">
       <h2 className="panel-title">状态切换</h2>
       <div className="action-row">
-        <button className="btn btn-ready" disabled={busy || !can.ready} onClick={() => void session.setReady()}>
+        <button
+          className="btn btn-ready"
+          disabled={busy || !can.ready}
+          onClick={() => void session.setReady()}
+          aria-keyshortcuts="F10 Control+Alt+R"
+          aria-describedby={gated ? 'status-hint' : undefined}
+        >
           {pending === 'ready' ? '处理中…' : '就绪'}
         </button>
-        <button className="btn btn-ghost" disabled={busy || !can.offline} onClick={() => void session.goOffline()}>
+        <button
+          className="btn btn-ghost"
+          disabled={busy || !can.offline}
+          onClick={() => void session.goOffline()}
+          title={gated ? '请先提交小结' : undefined}
+          aria-describedby={gated ? 'status-hint' : undefined}
+        >
           {pending === 'offline' ? '处理中…' : '下线'}
         </button>
       </div>
@@ -33,13 +48,18 @@ export function StatusActions() {
             className={r === currentReason ? 'btn btn-busy selected' : 'btn btn-busy'}
             aria-pressed={r === currentReason}
             disabled={busy || !can.notReady || r === currentReason}
+            title={gated ? '请先提交小结' : undefined}
             onClick={() => void session.setNotReady(r)}
           >
             {reasonLabel(r, reference)}
           </button>
         ))}
       </div>
-      {can.hint && <p className="hint">{can.hint}</p>}
+      {can.hint && (
+        <p className={gated ? 'hint hint-gate' : 'hint'} id="status-hint">
+          {gated ? '请先提交小结,再就绪、示忙或下线' : can.hint}
+        </p>
+      )}
       {error && (
         <div className="alert alert-error inline-error" role="alert">
           <span>{error}</span>
