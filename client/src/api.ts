@@ -13,6 +13,7 @@ import type {
   MajorAlert,
   MyCallsResponse,
   ReferenceData,
+  SipCredentials,
   SummaryDraft,
   SummaryState,
   UserView,
@@ -32,6 +33,8 @@ export interface Api {
   logout: () => Promise<Ack<null>>;
   me: () => Promise<Ack<{ user: UserView }>>;
   reference: () => Promise<Ack<ReferenceData>>;
+  /** The softphone's time-limited SIP credentials (seat accounts only). */
+  sipCredentials: () => Promise<Ack<SipCredentials>>;
   searchKnowledge: (query: { q: string; category?: string | null; limit?: number }) => Promise<Ack<KnowledgeSearchResponse>>;
   getKnowledge: (id: number) => Promise<Ack<KnowledgeEntry>>;
   createKnowledge: (input: KnowledgeEntryInput) => Promise<Ack<KnowledgeEntry>>;
@@ -134,6 +137,7 @@ export function createApi(deps: ApiDeps): Api {
     logout: () => request('POST', '/api/auth/logout'),
     me: () => request('GET', '/api/auth/me'),
     reference: () => request('GET', '/api/reference'),
+    sipCredentials: () => request('GET', '/api/sip/credentials'),
     searchKnowledge: ({ q, category, limit }) => {
       const params = new URLSearchParams({ q });
       if (category) params.set('category', category);

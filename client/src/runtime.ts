@@ -1,4 +1,5 @@
 import { createApi } from './api';
+import { createBrowserPhone } from './phone/browser';
 import { createSessionController } from './session';
 import { createSocket } from './socket';
 import { appStore } from './store';
@@ -11,3 +12,12 @@ export const api = createApi({
 });
 
 export const session = createSessionController({ api, store: appStore, makeSocket: createSocket });
+
+/** The seat's softphone (client/src/phone): runs while a seat account is signed in on this page. */
+export const phone = createBrowserPhone(api, appStore);
+appStore.subscribe((state, prev) => {
+  if (state.user === prev.user) return;
+  const user = state.user;
+  if (user?.role === 'seat' && user.seatId) phone.start();
+  else phone.stop();
+});

@@ -5,6 +5,7 @@ import { createQueueSlice } from './queue';
 import { createKnowledgeSlice } from './knowledge';
 import { createAlertsSlice } from './alerts';
 import { createSummarySlice } from './summary';
+import { createPhoneSlice } from './phone';
 import type { AppState } from './types';
 
 export type { AppState } from './types';
@@ -19,6 +20,7 @@ export function createAppStore(): AppStore {
     ...createKnowledgeSlice(...a),
     ...createAlertsSlice(...a),
     ...createSummarySlice(...a),
+    ...createPhoneSlice(...a),
   }));
 }
 

@@ -5,8 +5,9 @@ import type { QueueSlice } from './queue';
 import type { KnowledgeSlice } from './knowledge';
 import type { AlertsSlice } from './alerts';
 import type { SummarySlice } from './summary';
+import type { PhoneSlice } from './phone';
 
-export type AppState = SessionSlice & SeatSlice & QueueSlice & KnowledgeSlice & AlertsSlice & SummarySlice;
+export type AppState = SessionSlice & SeatSlice & QueueSlice & KnowledgeSlice & AlertsSlice & SummarySlice & PhoneSlice;
 
 /** A slice sees the whole bound store through set/get but declares only its own part. */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
