@@ -153,8 +153,37 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 4,
     name: 'knowledge base with FTS5 trigram search',
     sql: `
-      -- TODO(knowledge helper): knowledge entries and their FTS5 index
-      SELECT 1;
+      CREATE TABLE knowledge_entries (
+        id INTEGER PRIMARY KEY,
+        category_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        legal_basis TEXT NOT NULL DEFAULT '',
+        keywords TEXT NOT NULL DEFAULT '[]',
+        version INTEGER NOT NULL DEFAULT 1,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        retired_at INTEGER
+      );
+      CREATE INDEX knowledge_entries_live_category ON knowledge_entries(category_id, id) WHERE retired_at IS NULL;
+      -- The search index holds live entries only (rowid = entry id), keywords as space-separated
+      -- text; the triggers keep it in step with every insert, edit and retirement.
+      CREATE VIRTUAL TABLE knowledge_fts USING fts5(question, answer, legal_basis, keywords, tokenize = 'trigram');
+      CREATE TRIGGER knowledge_entries_ai AFTER INSERT ON knowledge_entries WHEN new.retired_at IS NULL BEGIN
+        INSERT INTO knowledge_fts (rowid, question, answer, legal_basis, keywords)
+        VALUES (new.id, new.question, new.answer, new.legal_basis,
+                (SELECT ifnull(group_concat(value, ' '), '') FROM json_each(new.keywords)));
+      END;
+      CREATE TRIGGER knowledge_entries_au AFTER UPDATE ON knowledge_entries BEGIN
+        DELETE FROM knowledge_fts WHERE rowid = old.id;
+        INSERT INTO knowledge_fts (rowid, question, answer, legal_basis, keywords)
+        SELECT new.id, new.question, new.answer, new.legal_basis,
+               (SELECT ifnull(group_concat(value, ' '), '') FROM json_each(new.keywords))
+        WHERE new.retired_at IS NULL;
+      END;
+      CREATE TRIGGER knowledge_entries_ad AFTER DELETE ON knowledge_entries BEGIN
+        DELETE FROM knowledge_fts WHERE rowid = old.id;
+      END;
     `,
   },
   {
