@@ -4,7 +4,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MajorAlert } from '../../client/src/contract';
 import { MonitorPage } from '../../client/src/pages/MonitorPage';
-import { TITLE_FLASH_MS } from '../../client/src/pages/monitor/AlertsPanel';
+import { ago, TITLE_FLASH_MS } from '../../client/src/pages/monitor/AlertsPanel';
 import { bindSocket } from '../../client/src/socket';
 import { appStore } from '../../client/src/store';
 import { FakeSocket } from './fake-socket';
@@ -154,5 +154,12 @@ describe('monitor: 重大事项上报', () => {
     await settle();
     expect(calls).toHaveLength(1);
     expect(cards()).toHaveLength(1);
+  });
+
+  it('should say how long an alert has waited in words a supervisor reads at a glance', () => {
+    expect(ago(T0, T0 + 59_000)).toBe('刚刚');
+    expect(ago(T0, T0 + 3 * 60_000)).toBe('3 分钟前');
+    expect(ago(T0, T0 + 2 * 3600_000 + 5)).toBe('2 小时前');
+    expect(ago(T0 + 5_000, T0)).toBe('刚刚');
   });
 });

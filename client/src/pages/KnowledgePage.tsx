@@ -369,6 +369,7 @@ export function KnowledgePage() {
   const [notice, setNotice] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
+  const detailRef = useRef<HTMLElement>(null);
   const dirty = useRef(false);
   const onDirty = useCallback((d: boolean) => {
     dirty.current = d;
@@ -390,6 +391,10 @@ export function KnowledgePage() {
     const t = setTimeout(() => setNotice(null), 4_000);
     return () => clearTimeout(t);
   }, [notice]);
+
+  // A new entry, editor or view starts at its top, not where the last one was scrolled to.
+  const paneKey = pane.kind === 'view' || pane.kind === 'edit' ? `${pane.kind}:${pane.entry.id}` : pane.kind;
+  useEffect(() => detailRef.current?.scrollTo?.({ top: 0 }), [paneKey]);
 
   const selectedId = pane.kind === 'view' || pane.kind === 'edit' ? pane.entry.id : null;
   // The list holds the freshest copy of a shown entry (after a save elsewhere on the page).
@@ -472,7 +477,7 @@ export function KnowledgePage() {
         </ul>
       </section>
 
-      <section className="panel kb-detail-panel" aria-label="条目详情">
+      <section className="panel kb-detail-panel" aria-label="条目详情" ref={detailRef}>
         <div className="kb-detail-top">
           {editable ? (
             <button

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { MajorAlert, ReferenceData } from '../../contract';
 import { categoryName } from '../../lib/labels';
-import { formatClock, formatElapsed } from '../../lib/format';
+import { formatClock } from '../../lib/format';
 import { useServerNow } from '../../lib/ticker';
 import { api } from '../../runtime';
 import { appStore, useAppStore } from '../../store';
@@ -77,18 +77,25 @@ function useAlertCue(alerts: MajorAlert[]): void {
   }, [count]);
 }
 
+/** "刚刚", "3 分钟前", "2 小时前": how long the alert has waited for a supervisor. */
+export function ago(at: number, now: number): string {
+  const s = Math.max(0, Math.floor((now - at) / 1000));
+  if (s < 60) return '刚刚';
+  if (s < 3600) return `${Math.floor(s / 60)} 分钟前`;
+  return `${Math.floor(s / 3600)} 小时前`;
+}
+
 function AlertCard({ alert, reference, now, pending }: { alert: MajorAlert; reference: ReferenceData | null; now: number; pending: boolean }) {
   const ack = () => void appStore.getState().ackAlert(alert.id, () => api.ackAlert(alert.id));
   return (
     <li className="major-alert">
       <div className="major-alert-main">
         <div className="major-alert-head">
-          <span className="major-alert-tag">重大事项上报</span>
           <strong>{alert.seatName}</strong>
           <span>{categoryName(alert.categoryId, reference)}</span>
           <span className="mono">{alert.callerMasked}</span>
           <span className="major-alert-time">
-            {formatClock(alert.raisedAt)}({formatElapsed(alert.raisedAt, now)} 前)
+            {formatClock(alert.raisedAt)} · {ago(alert.raisedAt, now)}
           </span>
         </div>
         <p className="major-alert-note">{alert.note}</p>
