@@ -15,6 +15,9 @@ import { AuthService } from './transport/auth.js';
 import { wsUrlFor } from './telephony/credentials.js';
 import { createConsoleRouter } from './transport/console-routes.js';
 import { createHttpRouter } from './transport/http.js';
+import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
+import { KnowledgeRepo } from './store/knowledge.js';
+import { createKnowledgeRouter } from './transport/knowledge-routes.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket.js';
 
 export interface AppDeps {
@@ -72,6 +75,8 @@ export function createApp(deps: AppDeps): App {
   const sessionMs = config.SESSION_HOURS * 3600_000;
   const auth = new AuthService(new UserRepo(db), new SessionRepo(db), clock, sessionMs);
   new SessionRepo(db).purgeExpired(clock.now());
+  const seededKnowledge = seedKnowledgeIfEmpty(db, clock);
+  if (seededKnowledge > 0) logger.info({ entries: seededKnowledge }, 'seeded the knowledge base with its starter set');
 
   const app = express();
   app.disable('x-powered-by');
@@ -90,6 +95,10 @@ export function createApp(deps: AppDeps): App {
       logger,
       onAlert: (alert) => sockets?.notifyStaff(alert),
     }),
+  );
+  app.use(
+    '/api/knowledge',
+    createKnowledgeRouter({ knowledge: new KnowledgeRepo(db), auth, clock, logger, categories: () => engine.config.categories }),
   );
   app.use(
     '/api',
