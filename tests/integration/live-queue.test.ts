@@ -84,13 +84,21 @@ describe('a call through the engine, seen by seat and supervisor', () => {
     await wrap;
     const extended = await emit(seat, 'seat:extend-wrap-up', {});
     expect(extended.ok && extended.data.state.kind === 'wrap-up' && extended.data.state.extensions).toBe(1);
+    const early = await emit(seat, 'seat:end-wrap-up', {});
+    expect(!early.ok && early.error.message).toContain('小结');
+    const filed = await fetch(`${srv.url}/api/calls/it-1/summary`, {
+      method: 'POST',
+      headers: { cookie: await login(srv.url, 'seat02'), 'content-type': 'application/json' },
+      body: JSON.stringify({ categoryId: 'labor', topic: '欠薪', question: '工资被拖欠三个月', answer: '可向劳动监察投诉或申请劳动仲裁', disposition: 'answered' }),
+    });
+    expect(filed.status).toBe(201);
     const done = await emit(seat, 'seat:end-wrap-up', {});
     expect(done.ok && done.data.state.kind).toBe('ready');
 
     const res = await fetch(`${srv.url}/api/calls/it-1`, { headers: { cookie: await login(srv.url, 'supervisor') } });
     const record = (await res.json()).data;
     expect(record.caller).toBe('138****5678');
-    expect(record.events.map((e: { type: string }) => e.type)).toEqual(['enqueued', 'offered', 'answered', 'hung-up', 'wrap-up-ended']);
+    expect(record.events.map((e: { type: string }) => e.type)).toEqual(['enqueued', 'offered', 'answered', 'hung-up', 'summary-filed', 'wrap-up-ended']);
     expect(record.events[1].why.rule).toBe('skill');
   });
 
