@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ServerConfig } from './config.js';
+import { splitHostPort, type ServerConfig } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { AcdEngine, type TelephonyPort } from './domain/engine.js';
 import { DEFAULT_ROUTING_CONFIG } from './domain/policy.js';
@@ -18,6 +18,9 @@ import { createHttpRouter } from './transport/http.js';
 import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
 import { KnowledgeRepo } from './store/knowledge.js';
 import { createKnowledgeRouter } from './transport/knowledge-routes.js';
+import { TransferRepo } from './store/transfers.js';
+import { TransferService, type ConsultGate } from './telephony/transfers.js';
+import { createTransferRouter } from './transport/transfer-routes.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket.js';
 
 export interface AppDeps {
@@ -32,12 +35,15 @@ export interface AppDeps {
   requireRegistration?: boolean;
   /** The engine could not store a change: its memory is no longer trusted (see EngineOptions). */
   onStorageFailure?: (err: unknown) => void;
+  /** Opens Kamailio for a seat-to-seat consultation call; null without telephony. */
+  consultGate?: ConsultGate | null;
 }
 
 export interface App {
   httpServer: http.Server;
   engine: AcdEngine;
   engineStore: SqliteEngineStore;
+  transfers: TransferService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -72,6 +78,20 @@ export function createApp(deps: AppDeps): App {
   const restored = engine.activeCalls().length;
   if (restored > 0) logger.info({ calls: restored }, 'restored calls in progress from the store');
 
+  let sockets: SocketLayer | null = null;
+  const trunk = splitHostPort(config.SIP_TRUNK_ADDR);
+  const transfers = new TransferService({
+    engine,
+    repo: new TransferRepo(db),
+    clock,
+    logger,
+    // The caller's side dials us again at the trunk listener (a wildcard listener: by domain).
+    referHost: trunk.host === '0.0.0.0' || trunk.host === '::' ? config.SIP_DOMAIN : config.SIP_TRUNK_ADDR,
+    sipDomain: config.SIP_DOMAIN,
+    gate: deps.consultGate ?? null,
+    onChange: (t) => sockets?.transferChanged(t),
+  });
+
   const sessionMs = config.SESSION_HOURS * 3600_000;
   const auth = new AuthService(new UserRepo(db), new SessionRepo(db), clock, sessionMs);
   new SessionRepo(db).purgeExpired(clock.now());
@@ -82,8 +102,8 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   let ready = false;
-  let sockets: SocketLayer | null = null;
   // Before the main router: its last handler answers every path it does not know with 404.
+  app.use('/api', createTransferRouter({ auth, transfers, logger }));
   app.use(
     '/api',
     createConsoleRouter({
@@ -135,6 +155,7 @@ export function createApp(deps: AppDeps): App {
   sockets = attachSocketServer(httpServer, {
     auth,
     engine,
+    transfers,
     clock,
     logger,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
@@ -145,6 +166,7 @@ export function createApp(deps: AppDeps): App {
     httpServer,
     engine,
     engineStore,
+    transfers,
     close: () =>
       new Promise<void>((resolve) => {
         sockets?.close();

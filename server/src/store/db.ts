@@ -190,8 +190,23 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 5,
     name: 'transfers',
     sql: `
-      -- TODO(transfers): transfer records
-      SELECT 1;
+      CREATE TABLE transfers (
+        id TEXT PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        call_id TEXT NOT NULL,
+        from_seat_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        target_json TEXT NOT NULL,
+        target_seat_id TEXT,
+        state TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        carry_json TEXT NOT NULL,
+        new_call_id TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX transfers_call ON transfers(call_id);
     `,
   },
 ];

@@ -5,6 +5,9 @@ import type { z } from 'zod';
 import {
   EmptySchema,
   SetStatusSchema,
+  TransferReportSchema,
+  TransferRequestSchema,
+  type TransferView,
   type Ack,
   type ClientToServerEvents,
   type InterServerEvents,
@@ -16,6 +19,7 @@ import {
 import type { Clock, TimerHandle } from '../domain/clock.js';
 import type { AcdEngine } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
+import type { TransferService } from '../telephony/transfers.js';
 import { SESSION_COOKIE, readCookie, type AuthService } from './auth.js';
 import { parseOrThrow, toApiError } from './errors.js';
 import { callView, queueSnapshot, seatView } from './views.js';
@@ -26,6 +30,7 @@ type HotlineSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSer
 export interface SocketDeps {
   auth: AuthService;
   engine: AcdEngine;
+  transfers: TransferService;
   clock: Clock;
   logger: Logger;
   /** A seat whose every console is gone goes offline after this long. */
@@ -44,6 +49,8 @@ export interface SocketLayer {
   endSession(token: string): void;
   /** 重大事项上报: pushes an alert (raised, updated or acknowledged) to the supervisors' room. */
   notifyStaff(alert: MajorAlert): void;
+  /** Tells the transferring seat and the target seat. */
+  transferChanged(t: TransferView): void;
   close(): void;
 }
 
@@ -169,6 +176,10 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     });
     on(socket, 'seat:extend-wrap-up', EmptySchema, ['seat'], () => seatView(engine.extendWrapUp(mySeat())));
     on(socket, 'seat:end-wrap-up', EmptySchema, ['seat'], () => seatView(engine.endWrapUp(mySeat())));
+    on(socket, 'call:transfer', TransferRequestSchema, ['seat'], (p) => deps.transfers.start(mySeat(), p));
+    on(socket, 'call:transfer-report', TransferReportSchema, ['seat'], (p) =>
+      deps.transfers.report(mySeat(), p.transferId, p.outcome, p.detail),
+    );
     on(socket, 'queue:subscribe', EmptySchema, STAFF, () => {
       void socket.join(SUPERVISORS);
       return queueSnapshot(engine, clock.now());
@@ -186,6 +197,10 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     io,
     notifyStaff: (alert) => {
       if (!closed) io.to(SUPERVISORS).emit('alert:major-matter', alert);
+    },
+    transferChanged: (t) => {
+      const rooms = [seatRoom(t.fromSeatId), ...(t.targetSeatId ? [seatRoom(t.targetSeatId)] : [])];
+      io.to(rooms).emit('transfer:updated', t);
     },
     endSession: (token) => {
       for (const socket of io.sockets.sockets.values()) {
