@@ -25,7 +25,6 @@ export const MAX_TERMS = 8;
 export function splitTerms(q: string): string[] {
   const seen = new Set<string>();
   const terms: string[] = [];
-  // eslint-disable-next-line no-control-regex
   for (const raw of q.replace(/[\u0000-\u001f\u007f]/g, ' ').split(/[\s\u3000]+/u)) {
     const key = raw.toLowerCase();
     if (!raw || seen.has(key)) continue;
