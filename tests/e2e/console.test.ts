@@ -69,3 +69,104 @@ describe('signing in', () => {
     await page.close();
   });
 });
+
+describe('knowledge base', () => {
+  it('when a supervisor edits an entry, a seat lawyer should find the new answer with a Chinese query typed through an input method', async () => {
+    const sup = await signIn('supervisor');
+    await sup.getByText('班长监控').first().waitFor();
+    await sup.getByRole('button', { name: '知识库', exact: true }).click();
+    await sup.getByRole('searchbox', { name: '搜索知识库' }).fill('讨薪');
+    await sup.locator('.kb-list-item mark', { hasText: '讨薪' }).first().waitFor();
+    await sup.locator('.kb-list-item', { hasText: '老板拖欠工资不给' }).click();
+    await sup.getByRole('button', { name: '编辑', exact: true }).click();
+    await sup.getByText('当前版本 1').waitFor();
+    const answer = sup.getByLabel('标准答复');
+    await answer.fill(`${await answer.inputValue()}\n6. 本市劳动保障监察投诉电话:12333 转 2 号键。`);
+    await sup.getByRole('button', { name: '保存修改' }).click();
+    await sup.getByText('已保存,当前版本 2').waitFor();
+    await sup.locator('.kb-entry-meta').getByText(/版本 2 ·/).waitFor();
+    await sup.screenshot({ path: path.join(shots, 'knowledge.png') });
+
+    const seat = await signIn('seat06');
+    await seat.getByText('坐席工作台').first().waitFor();
+    await seat.getByRole('button', { name: '知识库', exact: true }).click();
+    const queries: string[] = [];
+    seat.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/api/knowledge') queries.push(url.searchParams.get('q') ?? '');
+    });
+    await seat.getByRole('searchbox', { name: '搜索知识库' }).click();
+    // Type as a pinyin input method does: a composition that grows, then the chosen characters.
+    const cdp = await seat.context().newCDPSession(seat);
+    for (const pinyin of ['jian', 'jiancha', 'jiancha tousu', 'jiancha tousu dianhua']) {
+      await cdp.send('Input.imeSetComposition', { text: pinyin, selectionStart: pinyin.length, selectionEnd: pinyin.length });
+      await seat.waitForTimeout(150);
+    }
+    await seat.waitForTimeout(600); // twice the debounce: nothing may be sent mid-composition
+    expect(queries.filter((q) => /[a-z]/i.test(q))).toEqual([]);
+    await cdp.send('Input.insertText', { text: '监察投诉电话' });
+    const hit = seat.locator('.kb-list-item', { hasText: '老板拖欠工资不给' });
+    await hit.waitFor();
+    expect(await hit.locator('mark').first().textContent()).toBe('监察投诉电话');
+    expect(queries.at(-1)).toBe('监察投诉电话');
+    // A seat reads, and cannot edit.
+    await hit.click();
+    await seat.locator('.kb-entry').getByText('12333 转 2 号键', { exact: false }).waitFor();
+    expect(await seat.getByRole('button', { name: '编辑', exact: true }).count()).toBe(0);
+    await seat.screenshot({ path: path.join(shots, 'knowledge-seat.png') });
+    await sup.close();
+    await seat.close();
+  });
+});
+
+describe('major matters', () => {
+  it("when a seat lawyer reports a major matter, the supervisor's monitor should show it at once, and 确认 should clear it", async () => {
+    const sup = await signIn('supervisor');
+    await sup.getByText(/数据更新于/).waitFor();
+    const seat = await signIn('seat03');
+    await seat.getByText('坐席工作台').first().waitFor();
+
+    // s03 answers whichever call the engine gives it (earlier tests may have left callers waiting).
+    srv.app.engine.offerCall({ id: 'e2e-major', caller: '13700004321', dialed: '12348', ivrCode: '3' });
+    srv.app.engine.setSeatReady('s03');
+    await expect.poll(() => srv.app.engine.getSeat('s03').state.kind).toBe('ringing');
+    const ringing = srv.app.engine.getSeat('s03').state;
+    const callId = ringing.kind === 'ringing' ? ringing.callId : '';
+    srv.app.engine.answered(callId, 's03');
+    const caller = srv.app.engine.getCall(callId)!.caller;
+    // During the call the workbench's knowledge panel suggests the call category's standard answers.
+    await seat.locator('.knowledge-panel .kb-hit').first().waitFor();
+    await seat.screenshot({ path: path.join(shots, 'seat-knowledge-panel.png') });
+
+    const note = '来电人称 30 余名工友被拖欠工资,准备明天到市政府门口聚集';
+    const status = await seat.evaluate(
+      async ({ id, text }) => {
+        const res = await fetch(`/api/calls/${encodeURIComponent(id)}/major-report`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ note: text }),
+        });
+        return res.status;
+      },
+      { id: callId, text: note },
+    );
+    expect(status).toBe(201);
+    const reportedAt = Date.now();
+    const card = sup.locator('.major-alert', { hasText: note });
+    await card.waitFor({ timeout: 2_000 });
+    expect(Date.now() - reportedAt).toBeLessThan(2_000);
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('张伟');
+    expect(text).toContain(`${caller.slice(0, 3)}****${caller.slice(-4)}`);
+    expect(await sup.content()).not.toContain(caller);
+    await expect.poll(() => sup.title(), { timeout: 3_000 }).toContain('重大事项');
+    await sup.screenshot({ path: path.join(shots, 'monitor-alert.png') });
+
+    await card.getByRole('button', { name: /^确认/ }).click();
+    await card.waitFor({ state: 'detached' });
+    expect(await sup.locator('.alerts-panel').count()).toBe(0);
+    await expect.poll(() => sup.title()).not.toContain('重大事项');
+    await sup.close();
+    await seat.close();
+  });
+});

@@ -67,12 +67,21 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
   const [initial] = useState<KnowledgeForm>(() => (base ? formOf(base) : { ...EMPTY_KNOWLEDGE_FORM, categoryId: defaultCategory }));
   const [form, setForm] = useState<KnowledgeForm>(initial);
   const dirty = (Object.keys(initial) as KnowledgeField[]).some((k) => initial[k] !== form[k]);
-  useEffect(() => onDirty?.(dirty), [dirty, onDirty]);
+  useEffect(() => {
+    onDirty?.(dirty);
+  }, [dirty, onDirty]);
   useEffect(() => () => onDirty?.(false), [onDirty]);
   const [fields, setFields] = useState<KnowledgeFieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState<'save' | 'reload' | null>(null);
+  const bannerRef = useRef<HTMLDivElement>(null);
+  // The save button is at the bottom of a long form: bring a failure at its top into view.
+  useEffect(() => {
+    if (!conflict && !message) return;
+    bannerRef.current?.scrollIntoView?.({ block: 'nearest' });
+    bannerRef.current?.focus({ preventScroll: true });
+  }, [conflict, message]);
   const uid = useId();
   const idOf = (f: KnowledgeField) => `${uid}-${f}`;
 
@@ -148,22 +157,24 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
         {base && <span className="muted small">当前版本 {base.version} · 编号 {base.id}</span>}
       </div>
 
-      {conflict && base && (
-        <div className="alert alert-error kb-conflict" role="alert">
-          <p>该条目已被他人修改,您基于的版本 {base.version} 已不是最新,本次修改未保存。</p>
-          <p className="small">载入最新版本会替换表单中的内容;如需保留,请先复制您的修改。</p>
-          <div className="kb-actions">
-            <button type="button" className="btn btn-small" onClick={() => void reload()} disabled={busy !== null}>
-              {busy === 'reload' ? '正在载入…' : '载入最新版本'}
-            </button>
+      <div ref={bannerRef} tabIndex={-1} className="kb-banner">
+        {conflict && base && (
+          <div className="alert alert-error kb-conflict" role="alert">
+            <p>该条目已被他人修改,您基于的版本 {base.version} 已不是最新,本次修改未保存。</p>
+            <p className="small">载入最新版本会替换表单中的内容;如需保留,请先复制您的修改。</p>
+            <div className="kb-actions">
+              <button type="button" className="btn btn-small" onClick={() => void reload()} disabled={busy !== null}>
+                {busy === 'reload' ? '正在载入…' : '载入最新版本'}
+              </button>
+            </div>
           </div>
-        </div>
-      )}
-      {message && (
-        <div className="alert alert-error" role="alert">
-          {message}
-        </div>
-      )}
+        )}
+        {message && (
+          <div className="alert alert-error" role="alert">
+            {message}
+          </div>
+        )}
+      </div>
 
       <div className="kb-label-row">
         <label htmlFor={idOf('categoryId')}>类别</label>
@@ -394,7 +405,10 @@ export function KnowledgePage() {
 
   // A new entry, editor or view starts at its top, not where the last one was scrolled to.
   const paneKey = pane.kind === 'view' || pane.kind === 'edit' ? `${pane.kind}:${pane.entry.id}` : pane.kind;
-  useEffect(() => detailRef.current?.scrollTo?.({ top: 0 }), [paneKey]);
+  // (Braces: Chromium's scrollTo returns a promise, and an effect may return only a cleanup.)
+  useEffect(() => {
+    detailRef.current?.scrollTo?.({ top: 0 });
+  }, [paneKey]);
 
   const selectedId = pane.kind === 'view' || pane.kind === 'edit' ? pane.entry.id : null;
   // The list holds the freshest copy of a shown entry (after a save elsewhere on the page).
