@@ -177,3 +177,36 @@ export function summaryRig(opts: { storage?: MemoryStorage; server?: FakeSummary
   });
   return { timers, storage, server, store, drafts, controller, work: () => store.getState().summaryWork };
 }
+
+export interface FetchLogEntry {
+  method: string;
+  path: string;
+  body: unknown;
+  keepalive: boolean;
+}
+
+/** A `fetch` that answers the summary endpoints from `server` (404 for anything else). */
+export function fetchFor(server: FakeSummaryServer, log: FetchLogEntry[] = []): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(String(input), 'http://localhost');
+    const method = init?.method ?? 'GET';
+    const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    log.push({ method, path: url.pathname + url.search, body, keepalive: init?.keepalive === true });
+    const api = server.api;
+    const m = /^\/api\/calls\/([^/]+)\/(summary\/draft|summary|history|major-report)$/.exec(url.pathname);
+    let ack: Ack<unknown> = { ok: false, error: { code: 'NOT_FOUND', message: '未找到' } };
+    if (m) {
+      const id = decodeURIComponent(m[1]!);
+      const what = m[2];
+      if (what === 'summary/draft' && method === 'PUT') ack = await api.saveSummaryDraft(id, body as SummaryDraft, { keepalive: init?.keepalive === true });
+      else if (what === 'summary' && method === 'GET') ack = await api.summaryState(id);
+      else if (what === 'summary' && method === 'POST') ack = await api.fileSummary(id, body as CallSummaryInput);
+      else if (what === 'summary' && method === 'PUT') ack = await api.amendSummary(id, body as CallSummaryInput);
+      else if (what === 'history') ack = await api.callerHistory(id, Number(url.searchParams.get('limit') ?? 10));
+      else if (what === 'major-report') ack = await api.reportMajor(id, (body as { note: string }).note);
+    } else if (url.pathname === '/api/my/calls') {
+      ack = await api.myCalls(url.searchParams.get('day') ?? undefined);
+    }
+    return new Response(JSON.stringify(ack), { status: ack.ok ? 200 : 400, headers: { 'Content-Type': 'application/json' } });
+  };
+}

@@ -24,8 +24,14 @@ describe('summary rules (the contract schema, run in the browser)', () => {
     expect(r.ok && r.input).toMatchObject({ referral: '', followUpAt: null, riskFlag: false, knowledgeIds: [] });
   });
 
-  it('when the form is empty, should name each missing field in zh-CN', () => {
-    expect(errorsOf({})).toMatchObject({ categoryId: ['请选择咨询类别'], disposition: ['请选择处理结果'] });
+  it('when the form is empty, should name every missing field in zh-CN at once', () => {
+    expect(errorsOf({})).toEqual({
+      categoryId: ['请选择咨询类别'],
+      disposition: ['请选择处理结果'],
+      topic: ['请填写主题'],
+      question: ['请填写来电问题'],
+      answer: ['请填写解答内容'],
+    });
     expect(errorsOf({ disposition: 'answered', categoryId: 'labor' })).toMatchObject({
       topic: ['请填写主题'],
       question: ['请填写来电问题'],

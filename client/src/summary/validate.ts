@@ -17,13 +17,25 @@ export type SummaryCheck = { ok: true; input: CallSummaryInput } | { ok: false; 
  * Empty optional inputs are left out so the schema's defaults and messages apply.
  */
 export function checkSummary(draft: SummaryDraft, now: number): SummaryCheck {
-  const parsed = callSummaryInputSchema(now).safeParse(draftToInput(draft));
+  const schema = callSummaryInputSchema(now);
+  const parsed = schema.safeParse(draftToInput(draft));
   if (parsed.success) return { ok: true, input: parsed.data };
   const fields: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? '');
-    const list = (fields[key] ??= []);
-    if (!list.includes(issue.message)) list.push(issue.message);
+  const add = (issues: typeof parsed.error.issues, only?: (key: string) => boolean) => {
+    for (const issue of issues) {
+      const key = String(issue.path[0] ?? '');
+      if (only && !only(key)) continue;
+      const list = (fields[key] ??= []);
+      if (!list.includes(issue.message)) list.push(issue.message);
+    }
+  };
+  add(parsed.error.issues);
+  // The schema checks the required-by-disposition fields only once the category and the
+  // disposition are there. So that one press of 提交小结 names every gap, run the same rules
+  // again with stand-ins for those two (当场解答 needs the most) and add what else they find.
+  if (!draft.disposition || !draft.categoryId) {
+    const again = schema.safeParse(draftToInput({ ...draft, disposition: draft.disposition ?? 'answered', categoryId: draft.categoryId || 'unset' }));
+    if (!again.success) add(again.error.issues, (key) => key !== 'disposition' && key !== 'categoryId');
   }
   return { ok: false, fields };
 }

@@ -1,7 +1,6 @@
 import type { CallView, SeatStateView, SeatView } from '../../contract';
 import { Elapsed } from '../../components/Elapsed';
-import { FlagBadges } from '../../components/FlagBadges';
-import { categoryName, centreName, isGreenChannel } from '../../lib/labels';
+import { categoryName, centreName, flagLabel, GREEN_CHANNEL_FLAGS, isGreenChannel } from '../../lib/labels';
 import { formatDuration } from '../../lib/format';
 import { callIdOf } from '../../store/seat';
 import { useAppStore } from '../../store';
@@ -116,7 +115,16 @@ export function CallCard() {
       {green && <div className="green-banner">绿色通道 · 优先受理</div>}
       <div className="caller mono">{call.callerMasked}</div>
       <div className="call-category">{categoryName(call.categoryId, reference)}</div>
-      {call.flags.length > 0 && <FlagBadges flags={call.flags} />}
+      {call.flags.length > 0 && (
+        // The 绿色通道 banner above says it once; the flags follow, green-channel ones in green.
+        <span className="badges" aria-label="来电人标记">
+          {call.flags.map((f) => (
+            <span key={f} className={GREEN_CHANNEL_FLAGS.includes(f) ? 'badge badge-green-soft' : 'badge'}>
+              {flagLabel(f)}
+            </span>
+          ))}
+        </span>
+      )}
       <dl className="call-facts">
         <dt>来电中心</dt>
         <dd>{centreName(call.homeCentreId, reference)}</dd>

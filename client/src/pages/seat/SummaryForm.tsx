@@ -12,7 +12,7 @@ import { fromChinaLocalInput, toChinaLocalInput } from '../../summary/datetime';
 import { needsFollowUp, needsReferral, riskFlagged } from '../../summary/validate';
 
 /** The order fields are checked in, so the first error gets the focus. */
-const FIELD_ORDER = ['categoryId', 'topic', 'question', 'answer', 'disposition', 'referral', 'followUpAt', 'riskNote'] as const;
+const FIELD_ORDER = ['topic', 'categoryId', 'question', 'answer', 'disposition', 'referral', 'followUpAt', 'riskNote'] as const;
 
 export interface SummaryFormProps {
   /** Makes the ids of this form's fields unique on the page. */
@@ -68,7 +68,12 @@ export function SummaryForm(props: SummaryFormProps) {
   useEffect(() => {
     if (!props.focusErrorsKey) return;
     const first = FIELD_ORDER.find((f) => (errors[f]?.length ?? 0) > 0);
-    if (first) formRef.current?.ownerDocument.getElementById(id(first))?.focus();
+    const el = first ? formRef.current?.ownerDocument.getElementById(id(first)) : null;
+    if (el) {
+      el.focus();
+      // Bring the field's message into view too, not only the field.
+      el.parentElement?.scrollIntoView?.({ block: 'nearest' });
+    }
     // Only a new refused submit moves the focus, not each keystroke that changes the errors.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.focusErrorsKey]);
@@ -104,7 +109,19 @@ export function SummaryForm(props: SummaryFormProps) {
     >
       {props.header}
       <fieldset className="summary-fields" disabled={disabled}>
-        <div className="field-row">
+        <div className="field-row topic-row">
+          <div className="sfield">
+            <label htmlFor={id('topic')}>主题</label>
+            <input
+              id={id('topic')}
+              value={draft.topic ?? ''}
+              maxLength={SUMMARY_LIMITS.topic}
+              placeholder="一句话概括,如:拖欠工资三个月"
+              onChange={(e) => onChange({ topic: e.target.value })}
+              {...invalid('topic')}
+            />
+            <Errors id={errId('topic')} messages={errors.topic} />
+          </div>
           <div className="sfield">
             <label htmlFor={id('categoryId')}>咨询类别</label>
             <select id={id('categoryId')} value={draft.categoryId ?? ''} onChange={(e) => onChange({ categoryId: e.target.value || undefined })} {...invalid('categoryId')}>
@@ -118,6 +135,31 @@ export function SummaryForm(props: SummaryFormProps) {
             </select>
             <Errors id={errId('categoryId')} messages={errors.categoryId} />
           </div>
+        </div>
+
+        <div className="sfield">
+          <label htmlFor={id('question')}>来电问题</label>
+          <textarea
+            id={id('question')}
+            rows={2}
+            value={draft.question ?? ''}
+            maxLength={SUMMARY_LIMITS.question}
+            onChange={(e) => onChange({ question: e.target.value })}
+            {...invalid('question')}
+          />
+          <Errors id={errId('question')} messages={errors.question} />
+        </div>
+
+        <div className="sfield answer-field">
+          <label htmlFor={id('answer')}>
+            解答内容
+            {knowledgeCount > 0 && <span className="label-note">已引用知识库 {knowledgeCount} 条</span>}
+          </label>
+          <textarea id={id('answer')} rows={3} value={draft.answer ?? ''} onChange={(e) => onChange({ answer: e.target.value })} {...invalid('answer')} />
+          <Errors id={errId('answer')} messages={errors.answer} />
+        </div>
+
+        <div className="field-row">
           <div className="sfield">
             <label htmlFor={id('disposition')}>处理结果</label>
             <select
@@ -135,79 +177,39 @@ export function SummaryForm(props: SummaryFormProps) {
             </select>
             <Errors id={errId('disposition')} messages={errors.disposition} />
           </div>
-        </div>
-
-        {(showReferral || showFollowUp) && (
-          <div className="field-row">
-            {showReferral && (
-              <div className="sfield">
-                <label htmlFor={id('referral')}>转介去向</label>
-                <input
-                  id={id('referral')}
-                  list={id('referral-options')}
-                  value={draft.referral ?? ''}
-                  maxLength={SUMMARY_LIMITS.referral}
-                  placeholder="如:法律援助中心"
-                  onChange={(e) => onChange({ referral: e.target.value })}
-                  {...invalid('referral')}
-                />
-                <datalist id={id('referral-options')}>
-                  {REFERRAL_SUGGESTIONS.map((s) => (
-                    <option key={s} value={s} />
-                  ))}
-                </datalist>
-                <Errors id={errId('referral')} messages={errors.referral} />
-              </div>
-            )}
-            {showFollowUp && (
-              <div className="sfield">
-                <label htmlFor={id('followUpAt')}>回电时间</label>
-                <input
-                  id={id('followUpAt')}
-                  type="datetime-local"
-                  value={toChinaLocalInput(draft.followUpAt)}
-                  onChange={(e) => onChange({ followUpAt: fromChinaLocalInput(e.target.value) })}
-                  {...invalid('followUpAt')}
-                />
-                <Errors id={errId('followUpAt')} messages={errors.followUpAt} />
-              </div>
-            )}
-          </div>
-        )}
-
-        <div className="sfield">
-          <label htmlFor={id('topic')}>主题</label>
-          <input
-            id={id('topic')}
-            value={draft.topic ?? ''}
-            maxLength={SUMMARY_LIMITS.topic}
-            placeholder="一句话概括,如:拖欠工资三个月"
-            onChange={(e) => onChange({ topic: e.target.value })}
-            {...invalid('topic')}
-          />
-          <Errors id={errId('topic')} messages={errors.topic} />
-        </div>
-
-        <div className="sfield">
-          <label htmlFor={id('question')}>来电问题</label>
-          <textarea
-            id={id('question')}
-            rows={3}
-            value={draft.question ?? ''}
-            maxLength={SUMMARY_LIMITS.question}
-            onChange={(e) => onChange({ question: e.target.value })}
-            {...invalid('question')}
-          />
-          <Errors id={errId('question')} messages={errors.question} />
-        </div>
-
-        <div className="sfield">
-          <label htmlFor={id('answer')}>
-            解答内容
-            {knowledgeCount > 0 && <span className="label-note">已引用知识库 {knowledgeCount} 条</span>}
-          </label>
-          <textarea id={id('answer')} rows={5} value={draft.answer ?? ''} onChange={(e) => onChange({ answer: e.target.value })} {...invalid('answer')} />
-          <Errors id={errId('answer')} messages={errors.answer} />
+          {showReferral && (
+            <div className="sfield">
+              <label htmlFor={id('referral')}>转介去向</label>
+              <input
+                id={id('referral')}
+                list={id('referral-options')}
+                value={draft.referral ?? ''}
+                maxLength={SUMMARY_LIMITS.referral}
+                placeholder="如:法律援助中心"
+                onChange={(e) => onChange({ referral: e.target.value })}
+                {...invalid('referral')}
+              />
+              <datalist id={id('referral-options')}>
+                {REFERRAL_SUGGESTIONS.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+              <Errors id={errId('referral')} messages={errors.referral} />
+            </div>
+          )}
+          {showFollowUp && (
+            <div className="sfield">
+              <label htmlFor={id('followUpAt')}>回电时间</label>
+              <input
+                id={id('followUpAt')}
+                type="datetime-local"
+                value={toChinaLocalInput(draft.followUpAt)}
+                onChange={(e) => onChange({ followUpAt: fromChinaLocalInput(e.target.value) })}
+                {...invalid('followUpAt')}
+              />
+              <Errors id={errId('followUpAt')} messages={errors.followUpAt} />
+            </div>
+          )}
         </div>
 
         <div className={risk ? 'risk-box risk-on' : 'risk-box'}>

@@ -1,41 +1,30 @@
-import * as runtime from '../../runtime';
-import { useAppStore } from '../../store';
+import { phone } from '../../runtime';
+import { appStore, useAppStore } from '../../store';
 
 /**
- * The seat page's view of the softphone: whether a call rings at the phone or is up, and
- * the answer/decline/hang-up commands of the page's phone controller.
- * TEMPORARY(phone): typed loosely until the softphone's slice and controller land in
- * store/phone.ts and runtime.ts; then this reads them directly.
+ * The seat page's view of the softphone (client/src/phone): whether a call rings at the
+ * phone, and the answer/decline/hang-up commands the screen pop and the shortcuts use.
+ * A command that does not fit the phone's state (F9 with no call up) does nothing.
  */
-interface PhoneControls {
-  answer(): unknown;
-  decline(): unknown;
-  hangup(): unknown;
-}
-interface PhoneView {
-  incoming: { answering?: boolean } | null;
-  active: unknown | null;
-  registration: string;
-}
-
-const controls = (): PhoneControls | null => (runtime as unknown as { phone?: PhoneControls }).phone ?? null;
-const view = (s: unknown): PhoneView | null => (s as { phone?: PhoneView }).phone ?? null;
-
 export const phoneCommands = {
-  answer: () => void controls()?.answer(),
-  decline: () => void controls()?.decline(),
-  hangup: () => void controls()?.hangup(),
+  answer: () => {
+    const incoming = appStore.getState().phone.incoming;
+    if (incoming && !incoming.answering) phone.answer();
+  },
+  decline: () => {
+    if (appStore.getState().phone.incoming) phone.decline();
+  },
+  hangup: () => {
+    if (appStore.getState().phone.active) phone.hangup();
+  },
 };
 
 export function usePhoneRinging(): boolean {
-  return useAppStore((s) => view(s)?.incoming != null);
+  return useAppStore((s) => s.phone.incoming !== null);
 }
 export function usePhoneAnswering(): boolean {
-  return useAppStore((s) => view(s)?.incoming?.answering === true);
-}
-export function usePhoneActive(): boolean {
-  return useAppStore((s) => view(s)?.active != null);
+  return useAppStore((s) => s.phone.incoming?.answering === true);
 }
 export function usePhoneRegistered(): boolean {
-  return useAppStore((s) => view(s)?.registration === 'registered');
+  return useAppStore((s) => s.phone.registration === 'registered');
 }
