@@ -141,6 +141,16 @@ describe('knowledge panel: search', () => {
     expect(host.textContent).toContain('常见问题');
   });
 
+  it('when Ctrl+Enter is pressed in the box, should leave it to the page (it files the summary)', async () => {
+    await show({ categoryId: 'labor' });
+    typeText('欠薪');
+    const ev = new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true });
+    act(() => void input().dispatchEvent(ev));
+    await settle();
+    expect(ev.defaultPrevented).toBe(false);
+    expect(searches()).toEqual(['']);
+  });
+
   it('should show the snippet with the query in <mark>, and never read it as HTML', async () => {
     vi.stubGlobal(
       'fetch',

@@ -60,6 +60,8 @@ export function SearchInput({ label, placeholder, onQuery, onArrowDown, inputRef
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     // Keys that confirm a candidate in the input method belong to it.
     if (composing.current || e.nativeEvent.isComposing) return;
+    // Modified keys (Ctrl+Enter files the summary) belong to the page's shortcuts.
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === 'Enter') {
       e.preventDefault();
       cancel();
