@@ -3,6 +3,7 @@ import { createBrowserPhone } from './phone/browser';
 import { createSessionController } from './session';
 import { createSocket } from './socket';
 import { appStore } from './store';
+import { createTransferController } from './transfer';
 
 /** The browser's composition root: the one api, store and session controller of the page. */
 export const api = createApi({
@@ -20,4 +21,13 @@ appStore.subscribe((state, prev) => {
   const user = state.user;
   if (user?.role === 'seat' && user.seatId) phone.start();
   else phone.stop();
+});
+
+/** 转接: the router names the target and the REFER URI, the phone carries it out. */
+export const transfers = createTransferController({
+  store: appStore,
+  phone,
+  start: (req) => session.command('call:transfer', req),
+  report: (req) => session.command('call:transfer-report', req),
+  targets: () => api.transferTargets(),
 });

@@ -24,8 +24,8 @@ const view = (over: Partial<TransferView> = {}): TransferView => ({
 function setup(o: { start?: Ack<TransferView>; refer?: TransferResult; consult?: TransferResult } = {}) {
   const store = createAppStore();
   const phone: TransferPhone & { [k: string]: ReturnType<typeof vi.fn> } = {
-    refer: vi.fn(async () => o.refer ?? { ok: true }),
-    consult: vi.fn(async () => o.consult ?? { ok: true }),
+    refer: vi.fn(async (): Promise<TransferResult> => o.refer ?? { ok: true }),
+    consult: vi.fn(async (): Promise<TransferResult> => o.consult ?? { ok: true }),
     hangupConsult: vi.fn(),
     hangup: vi.fn(),
   };
