@@ -11,6 +11,7 @@ import { phoneCommands } from './seat/phoneBridge';
 import { SeatStatePanel } from './seat/SeatStatePanel';
 import { ShortcutHelp } from './seat/ShortcutHelp';
 import { Softphone } from './seat/Softphone';
+import { TransferPanel } from './seat/TransferPanel';
 import { StatusActions } from './seat/StatusActions';
 import { SummaryPanel } from './seat/SummaryPanel';
 import { WrapUpPanel } from './seat/WrapUpPanel';
@@ -72,7 +73,7 @@ export function SeatPage() {
       </div>
       <div className="ws-col ws-call">
         <CallCard />
-        <Softphone />
+        <Softphone transferSlot={<TransferPanel />} />
       </div>
       <div className="ws-col ws-work">
         <SummaryPanel />
