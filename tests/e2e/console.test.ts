@@ -170,3 +170,52 @@ describe('major matters', () => {
     await seat.close();
   });
 });
+
+describe('call summary (小结) without telephony', () => {
+  it('when a seat lawyer types during the call and reloads in wrap-up, the draft should survive, 完成整理 should wait for filing, and 我的来电 should list the call', async () => {
+    const page = await signIn('seat05');
+    await page.getByText('坐席工作台').first().waitFor();
+    srv.app.engine.offerCall({ id: 'e2e-summary', caller: '13600002222', dialed: '12348', ivrCode: '5' });
+    await page.getByRole('button', { name: '就绪' }).click();
+    await expect.poll(() => srv.app.engine.getSeat('s05').state.kind).toBe('ringing');
+    const st = srv.app.engine.getSeat('s05').state;
+    const callId = st.kind === 'ringing' ? st.callId : '';
+    await page.getByRole('region', { name: '来电弹屏' }).waitFor();
+    await page.getByText('历史来电').waitFor();
+    srv.app.engine.answered(callId, 's05');
+
+    // Typed during the call; the draft reaches the server after a pause.
+    await page.getByLabel('主题').fill('加班费计算');
+    await page.getByLabel('来电问题').fill('每天加班两小时,公司只按基本工资算加班费');
+    await page.getByText(/草稿已保存 \d\d:\d\d:\d\d/).waitFor();
+    srv.app.engine.hangup(callId, 'caller');
+    await page.getByRole('region', { name: '话后整理' }).waitFor();
+    expect(await page.getByRole('button', { name: '完成整理' }).isDisabled()).toBe(true);
+    await page.getByText('请先提交小结,提交后才能完成整理').waitFor();
+
+    // Typing, then a reload at once: nothing is lost.
+    await page.getByLabel('解答内容').fill('加班费以劳动合同约定的工资为基数,平日延时加班不低于 150%。');
+    await page.reload();
+    await page.getByRole('region', { name: '话后整理' }).waitFor();
+    await expect.poll(() => page.getByLabel('解答内容').inputValue()).toContain('不低于 150%');
+    expect(await page.getByLabel('主题').inputValue()).toBe('加班费计算');
+
+    await page.getByLabel('处理结果').selectOption({ label: '当场解答' });
+    await page.getByLabel('解答内容').press('Control+Enter');
+    await page.getByText(/小结已提交 \d\d:\d\d:\d\d/).waitFor();
+    await page.screenshot({ path: path.join(shots, 'seat-summary-filed.png') });
+    await page.getByRole('button', { name: '完成整理' }).click();
+    await expect.poll(() => srv.app.engine.getSeat('s05').state.kind).toBe('ready');
+
+    await page.getByRole('button', { name: '我的来电' }).click();
+    const row = page.getByRole('row', { name: /加班费计算/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('136****2222');
+    await row.getByRole('button', { name: '修改' }).click();
+    await page.getByLabel('主题').fill('加班费计算基数');
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await page.getByText(/第 2 版/).waitFor();
+    await page.screenshot({ path: path.join(shots, 'my-calls.png') });
+    await page.close();
+  });
+});

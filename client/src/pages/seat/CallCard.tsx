@@ -106,8 +106,11 @@ export function CallCard() {
     <section
       className={`panel call-card call-${kind}${green ? ' call-green' : ''}`}
       aria-label={kind === 'ringing' ? '来电弹屏' : '当前来电'}
-      aria-live={kind === 'ringing' ? 'assertive' : undefined}
     >
+      {/* Announced once per phase (the card itself is read on demand); the ticking timers stay out of it. */}
+      <p className="sr-only" role="status">
+        {kind === 'ringing' ? '新来电振铃,请接听' : PHASE[kind]}
+      </p>
       <div className="call-head">
         <h2 className="panel-title">{PHASE[kind]}</h2>
         <CallTimer call={call} state={seat.state} />

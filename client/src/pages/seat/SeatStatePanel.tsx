@@ -39,10 +39,13 @@ export function SeatStatePanel() {
   if (!seat) return <section className="panel state-panel state-loading">正在读取坐席状态…</section>;
   const kind = seat.state.kind;
   return (
-    <section className={`panel state-panel state-${kind}`} aria-live="polite">
+    <section className={`panel state-panel state-${kind}`} aria-label="坐席状态">
       <div className="state-label-row">
         <span className="state-dot" aria-hidden />
-        <span className="state-label">{SEAT_STATE_LABELS[kind]}</span>
+        {/* Only the state word is live: the timer beside it would be read out every second. */}
+        <span className="state-label" aria-live="polite">
+          {SEAT_STATE_LABELS[kind]}
+        </span>
         <Elapsed since={seat.state.since} className="state-timer" />
       </div>
       <StateDetail seat={seat} />

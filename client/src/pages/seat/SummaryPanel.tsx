@@ -111,7 +111,8 @@ export function SummaryPanel() {
   const [focusKey, setFocusKey] = useState(0);
   const currentCallId = seatState ? callIdOf(seatState) : null;
 
-  if (!work) {
+  // A new call rings: the last call's filed summary gives way to the new one's place.
+  if (!work || (work.filed && work.callId !== currentCallId && seatState?.kind === 'ringing')) {
     return (
       <section className="panel summary-panel summary-empty" aria-label="通话小结">
         <h2 className="panel-title">通话小结</h2>
