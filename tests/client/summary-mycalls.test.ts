@@ -3,9 +3,10 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallerHistoryEntry, CallSummaryInput } from '../../client/src/contract';
 import { allowedRoutes } from '../../client/src/lib/routes';
+import { AppHeader } from '../../client/src/components/AppHeader';
 import { MyCallsPage } from '../../client/src/pages/MyCallsPage';
 import { appStore } from '../../client/src/store';
-import { reference, T0, user } from './fixtures';
+import { reference, seat, T0, user } from './fixtures';
 import { click, Screen, settled, type } from './summary-dom';
 import { FakeSummaryServer, fetchFor, filedView, type FetchLogEntry } from './summary-fakes';
 
@@ -142,5 +143,24 @@ describe('我的来电', () => {
     act(() => screen.button('回到今天').click());
     await settled();
     expect(screen.hasButton('修改')).toBe(true);
+  });
+
+  it('when the call without a summary is the one at the seat now, should send the seat to the workbench instead of 补写', async () => {
+    act(() => appStore.getState().applySeat(seat({ kind: 'wrap-up', since: T0, callId: 'c2', until: T0 + 60_000, extensions: 0 })));
+    screen.show(MyCallsPage);
+    await settled();
+    expect(screen.hasButton('补写小结')).toBe(false);
+    click(screen.button('到工作台填写'));
+    expect(appStore.getState().route).toBe('seat');
+  });
+
+  it('while a call rings and the seat is away from the workbench, its tab should say 来电', () => {
+    act(() => {
+      appStore.getState().navigate('calls');
+      appStore.getState().applySeat(seat({ kind: 'ringing', since: T0, callId: 'c9', attempt: 1, idleSince: T0 }));
+    });
+    screen.show(AppHeader);
+    expect(screen.button('坐席工作台').textContent).toBe('坐席工作台来电');
+    expect(screen.button('我的来电').getAttribute('aria-current')).toBe('page');
   });
 });

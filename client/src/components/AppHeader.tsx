@@ -17,10 +17,15 @@ const TAB_LABELS: Record<Route, string> = {
   knowledge: '知识库',
 };
 
+/** While the seat is away from the workbench, its tab says a call needs it. */
+const CALL_BADGE: Partial<Record<string, string>> = { ringing: '来电', talking: '通话中', 'wrap-up': '整理中' };
+
 function Tabs() {
   const user = useAppStore((s) => s.user);
   const route = useAppStore((s) => s.route);
   const navigate = useAppStore((s) => s.navigate);
+  const seatKind = useAppStore((s) => s.seat?.state.kind ?? null);
+  const badge = route !== 'seat' && seatKind ? CALL_BADGE[seatKind] : undefined;
   if (!user) return null;
   const routes = allowedRoutes(user.role);
   if (routes.length < 2) return <span className="app-title">{TAB_LABELS[route]}</span>;
@@ -29,6 +34,7 @@ function Tabs() {
       {routes.map((r) => (
         <button key={r} className={r === route ? 'tab active' : 'tab'} aria-current={r === route ? 'page' : undefined} onClick={() => navigate(r)}>
           {TAB_LABELS[r]}
+          {r === 'seat' && badge && <span className={`tab-badge tab-badge-${seatKind}`}>{badge}</span>}
         </button>
       ))}
     </nav>

@@ -29,6 +29,12 @@ export function MyCallsPage() {
   const myCalls = useAppStore((s) => s.myCalls);
   const reference = useAppStore((s) => s.reference);
   const seatId = useAppStore((s) => s.user?.seatId ?? null);
+  const navigate = useAppStore((s) => s.navigate);
+  // The call at the seat now is written on the workbench, with its draft and the wrap-up gate.
+  const liveCallId = useAppStore((s) => {
+    const st = s.seat?.state;
+    return st && (st.kind === 'talking' || st.kind === 'wrap-up') ? st.callId : null;
+  });
   const [today, setToday] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
@@ -100,7 +106,8 @@ export function MyCallsPage() {
                 const s = entry.summary;
                 const mine = r.seatId !== null && r.seatId === seatId;
                 const canAmend = isToday && s !== null && s.amendable;
-                const canLate = isToday && s === null && mine && r.result === 'answered';
+                const live = r.callId === liveCallId;
+                const canLate = isToday && s === null && mine && r.result === 'answered' && !live;
                 const expanded = open === r.callId;
                 const edit = editing?.callId === r.callId ? editing : null;
                 return (
@@ -132,6 +139,11 @@ export function MyCallsPage() {
                         {canAmend && !edit && (
                           <button type="button" className="link" onClick={() => setEditing({ callId: r.callId, mode: 'amend' })}>
                             修改
+                          </button>
+                        )}
+                        {live && s === null && (
+                          <button type="button" className="link" onClick={() => navigate('seat')}>
+                            到工作台填写
                           </button>
                         )}
                         {canLate && !edit && (
