@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { draftStatusText } from '../../client/src/summary/status';
+import { newSummaryWork } from '../../client/src/store/summary';
 import { mergeDrafts } from '../../client/src/summary/merge';
 import type { LocalDraftRecord } from '../../client/src/summary/storage';
 import { call, seat, T0 } from './fixtures';
@@ -192,5 +194,19 @@ describe('summary drafts: typing, saving and reloading', () => {
     rig.store.getState().signedOut();
     expect(rig.store.getState().summaryWork).toBeNull();
     expect([...rig.storage.map.values()].join()).toContain('未发送');
+  });
+});
+
+describe('draft status line', () => {
+  const base = newSummaryWork('c1', {});
+  it.each([
+    [{ sync: 'pending' as const }, '保存中…'],
+    [{ sync: 'saving' as const }, '保存中…'],
+    [{ sync: 'saved' as const, savedAt: T0 + 3_742_000 }, '草稿已保存 10:02:22'],
+    [{ sync: 'offline' as const }, '离线,已保存在本机'],
+    [{ sync: 'failed' as const, syncError: '只有接听本通电话的坐席可以保存小结草稿' }, '草稿未能保存到服务器(只有接听本通电话的坐席可以保存小结草稿),已保存在本机'],
+    [{ sync: 'saved' as const, localFailed: true }, '本机无法保存草稿,请暂勿关闭页面'],
+  ])('%o should read %s', (over, text) => {
+    expect(draftStatusText({ ...base, loading: false, ...over }).text).toBe(text);
   });
 });
