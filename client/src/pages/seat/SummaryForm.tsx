@@ -75,7 +75,6 @@ export function SummaryForm(props: SummaryFormProps) {
       el.parentElement?.scrollIntoView?.({ block: 'nearest' });
     }
     // Only a new refused submit moves the focus, not each keystroke that changes the errors.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.focusErrorsKey]);
 
   const submit = (e: FormEvent) => {
