@@ -45,9 +45,9 @@ async function profile(): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
 }
 
-async function signIn(ctx: BrowserContext, username: string): Promise<Page> {
+async function signIn(ctx: BrowserContext, username: string, on: SipStack = stack): Promise<Page> {
   const page = await ctx.newPage();
-  await page.goto(stack.routerUrl);
+  await page.goto(on.routerUrl);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('demo12348');
   await page.getByRole('button', { name: '登录' }).click();
@@ -64,17 +64,21 @@ const inboundPackets = (page: Page) =>
     return stats.reduce((n, s) => n + s.inboundPackets, 0);
   });
 
-/** Contacts Kamailio holds for the seat's AOR, from its own location table (kamcmd over the ctl socket). */
-async function bindings(seatId: string): Promise<number> {
-  const socket = `unix:${path.join(stack.env.SIP_RUN_DIR!, 'kamailio_ctl')}`;
+/** Kamailio's location entry for the seat's AOR (kamcmd over the ctl socket); '' when there is none. */
+async function lookup(seatId: string, on: SipStack = stack): Promise<string> {
+  const socket = `unix:${path.join(on.env.SIP_RUN_DIR!, 'kamailio_ctl')}`;
   try {
-    const { stdout } = await run('kamcmd', ['-s', socket, 'ul.lookup', 'location', seatId]);
-    return (stdout.match(/Address:/g) ?? []).length;
+    return (await run('kamcmd', ['-s', socket, 'ul.lookup', 'location', seatId])).stdout;
   } catch (err) {
-    const text = String((err as { stdout?: string; stderr?: string }).stdout ?? '') + String((err as { stderr?: string }).stderr ?? '');
-    if (/not found/i.test(text)) return 0;
+    const text = String((err as { stdout?: string }).stdout ?? '') + String((err as { stderr?: string }).stderr ?? '');
+    if (/not found/i.test(text)) return '';
     throw err;
   }
+}
+
+/** Contacts Kamailio holds for the seat. */
+async function bindings(seatId: string, on: SipStack = stack): Promise<number> {
+  return ((await lookup(seatId, on)).match(/Address:/g) ?? []).length;
 }
 
 async function goReady(page: Page, seatId: string): Promise<void> {
@@ -290,4 +294,48 @@ describe('the seat console softphone', () => {
       await ctx.close();
     }
   }, 120_000);
+});
+
+describe('the softphone with short-lived SIP credentials', () => {
+  let short: SipStack;
+  beforeAll(async () => {
+    // 0.05 h = 180 s, the shortest the router issues: renewal comes a minute before expiry.
+    short = await startSipStack({ env: { CLIENT_DIST: DIST, SIP_CREDENTIAL_HOURS: '0.05' } });
+  }, 90_000);
+  afterAll(async () => {
+    await short?.stop();
+  });
+
+  it('when the credentials near expiry, should renew them in the running phone and re-register the same binding without a gap', async () => {
+    const ctx = await profile();
+    try {
+      const page = await signIn(ctx, 'seat09', short);
+      await expect.poll(() => registration(page), POLL).toBe('registered');
+      const status = softphone(page).locator('[data-registration]');
+      const firstUntil = Number(await status.getAttribute('data-credentials-until'));
+      expect(firstUntil).toBeGreaterThan(Date.now());
+      const before = await lookup('s09', short);
+      const cseq = (text: string) => Number(/CSeq: (\d+)/.exec(text)?.[1] ?? NaN);
+
+      // Every registration state the panel shows from now on.
+      await page.evaluate(() => {
+        const el = document.querySelector('section[aria-label="软电话"] [data-registration]')!;
+        const seen: string[] = [];
+        (window as unknown as { __regSeen: string[] }).__regSeen = seen;
+        new MutationObserver(() => seen.push(el.getAttribute('data-registration') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-registration'] });
+      });
+
+      await expect
+        .poll(async () => Number(await status.getAttribute('data-credentials-until')), { timeout: 200_000, interval: 1_000 })
+        .toBeGreaterThan(firstUntil);
+      // Kamailio saved a newer REGISTER (authenticated with the new username) for the same, single contact.
+      await expect.poll(async () => cseq(await lookup('s09', short)), POLL).toBeGreaterThan(cseq(before));
+      expect(await bindings('s09', short)).toBe(1);
+      expect(await registration(page)).toBe('registered');
+      expect(await page.evaluate(() => (window as unknown as { __regSeen: string[] }).__regSeen.filter((r) => r !== 'registered'))).toEqual([]);
+      expect(short.seatState('s09').registered).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  }, 240_000);
 });

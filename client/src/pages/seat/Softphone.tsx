@@ -56,7 +56,14 @@ function RetryLine({ retryAt }: { retryAt: number }) {
 function StatusBlock({ p }: { p: PhoneState }) {
   return (
     <div className="softphone-status">
-      <p className={`softphone-registration ${tone(p)}`} role="status" aria-live="polite" data-registration={p.registration}>
+      <p
+        className={`softphone-registration ${tone(p)}`}
+        role="status"
+        aria-live="polite"
+        data-registration={p.registration}
+        data-credentials-until={p.credentialsExpireAt ?? undefined}
+        title={p.credentialsExpireAt ? `登记凭据有效至 ${new Date(p.credentialsExpireAt).toLocaleString('zh-CN')},到期前自动续期` : undefined}
+      >
         <span className="state-dot" aria-hidden="true" /> {registrationText(p)}
       </p>
       {p.registration === 'other-tab' && (
