@@ -64,6 +64,7 @@ export const reference: ReferenceData = {
     { id: 'city', name: '市中心', level: 'city' },
     { id: 'east', name: '东区中心', level: 'county' },
   ],
+  summaryRequired: true,
   notReadyReasons: [
     { id: 'meal', label: '用餐' },
     { id: 'training', label: '培训' },

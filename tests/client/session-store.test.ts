@@ -47,7 +47,7 @@ describe('session slice: sign in and out', () => {
   it('when signed out, should forget the seat and the queue but keep reference data', () => {
     const store = createAppStore();
     store.getState().signedIn(user('seat'));
-    store.getState().setReference({ categories: [], centres: [], notReadyReasons: [] });
+    store.getState().setReference({ categories: [], centres: [], notReadyReasons: [], summaryRequired: true });
     store.getState().applySeat(seat({ kind: 'ready', since: T0 }));
     store.getState().applySnapshot(snapshot(), T0);
     store.getState().signedOut('您已退出登录');

@@ -154,13 +154,21 @@ describe('我的来电', () => {
     expect(appStore.getState().route).toBe('seat');
   });
 
-  it('while a call rings and the seat is away from the workbench, its tab should say 来电', () => {
+  it('when a call rings while the seat is on 我的来电, should bring it back to the workbench', () => {
     act(() => {
       appStore.getState().navigate('calls');
       appStore.getState().applySeat(seat({ kind: 'ringing', since: T0, callId: 'c9', attempt: 1, idleSince: T0 }));
     });
+    expect(appStore.getState().route).toBe('seat');
+  });
+
+  it('while the seat talks and looks at 我的来电, its workbench tab should say 通话中', () => {
+    act(() => {
+      appStore.getState().applySeat(seat({ kind: 'talking', since: T0, callId: 'c9' }));
+      appStore.getState().navigate('calls');
+    });
     screen.show(AppHeader);
-    expect(screen.button('坐席工作台').textContent).toBe('坐席工作台来电');
+    expect(screen.button('坐席工作台').textContent).toBe('坐席工作台通话中');
     expect(screen.button('我的来电').getAttribute('aria-current')).toBe('page');
   });
 });

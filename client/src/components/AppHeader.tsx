@@ -66,7 +66,8 @@ function LogoutButton() {
   const isSeat = useAppStore((s) => s.user?.role === 'seat');
   const summaryFiled = useAppStore(selectSummaryFiled);
   const [busy, setBusy] = useState(false);
-  const allowed = !isSeat || seatActionsFor(seatState, { summaryFiled }).logout;
+  const summaryRequired = useAppStore((s) => s.reference?.summaryRequired ?? true);
+  const allowed = !isSeat || seatActionsFor(seatState, { summaryFiled, summaryRequired }).logout;
   const why = seatState?.kind === 'wrap-up' ? '请先提交本次通话的小结再退出' : '通话中不能退出,请先结束通话';
   return (
     <button

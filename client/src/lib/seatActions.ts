@@ -17,6 +17,8 @@ export interface SeatActionAvailability {
 export interface SeatActionContext {
   /** Whether the summary (小结) of the call in wrap-up is filed: the server's wrap-up gate. */
   summaryFiled: boolean;
+  /** Whether the server gates wrap-up on the summary at all (ReferenceData.summaryRequired; default on). */
+  summaryRequired?: boolean;
 }
 
 export const SUMMARY_GATE_HINT = '请先提交小结,再完成整理、就绪、示忙或下线';
@@ -48,7 +50,7 @@ export function seatActionsFor(state: SeatStateView | null, ctx: SeatActionConte
         hint: '通话中不能切换状态,挂机后进入话后整理',
       };
     case 'wrap-up': {
-      const filed = ctx.summaryFiled;
+      const filed = ctx.summaryFiled || ctx.summaryRequired === false;
       return {
         ready: false,
         notReady: filed,

@@ -371,8 +371,6 @@ export function KnowledgePage() {
   const role = useAppStore((s) => s.user?.role ?? null);
   const reference = useAppStore((s) => s.reference);
   const search = useAppStore((s) => s.knowledge.page);
-  const ringing = useAppStore((s) => s.seat?.state.kind === 'ringing');
-  const navigate = useAppStore((s) => s.navigate);
   const editable = canEditKnowledge(role);
   const [q, setQ] = useState('');
   const [category, setCategory] = useState('');
@@ -385,11 +383,6 @@ export function KnowledgePage() {
   const onDirty = useCallback((d: boolean) => {
     dirty.current = d;
   }, []);
-
-  // A seat reading here must not miss a call: a ringing offer takes it back to the workbench.
-  useEffect(() => {
-    if (ringing) navigate('seat');
-  }, [ringing, navigate]);
 
   const run = () => {
     const query = { q, category: category || null };

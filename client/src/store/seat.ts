@@ -67,7 +67,10 @@ export const createSeatSlice: SliceCreator<SeatSlice> = (set, get) => ({
       // The call is kept as is: the page shows it only while the seat's state names it, and an
       // offer may arrive just before the seat's own change to 'ringing'.
       const st = seat.state;
-      return st.kind === 'talking' ? { seat, answered: { callId: st.callId, at: st.since } } : { seat };
+      // A seat on another page (我的来电, 知识库) must not miss a call: a ringing offer brings it
+      // back to the workbench.
+      const back = st.kind === 'ringing' && s.seat?.state.kind !== 'ringing' && s.route !== 'seat' ? { route: 'seat' as const } : {};
+      return st.kind === 'talking' ? { seat, answered: { callId: st.callId, at: st.since } } : { seat, ...back };
     }),
 
   applyCall: (call) =>

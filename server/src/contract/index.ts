@@ -62,6 +62,8 @@ export interface ReferenceData {
   categories: { id: string; name: string; ivrCodes: string[]; general: boolean }[];
   centres: { id: string; name: string; level: 'city' | 'county' }[];
   notReadyReasons: { id: NotReadyReasonId; label: string }[];
+  /** Whether a seat must file the call's summary before it leaves wrap-up (wrapUp.requireSummary). */
+  summaryRequired: boolean;
 }
 
 // ---------- live views ----------

@@ -130,6 +130,7 @@ export function createHttpRouter(deps: HttpDeps): express.Router {
         categories: cfg.categories,
         centres: cfg.centres,
         notReadyReasons: NOT_READY_REASON_IDS.map((id) => ({ id, label: NOT_READY_REASON_LABELS[id] })),
+        summaryRequired: cfg.wrapUp.requireSummary,
       };
       ok(res, data);
     }),

@@ -12,7 +12,8 @@ export function StatusActions() {
   const dismiss = useAppStore((s) => s.dismissSeatError);
   const reference = useAppStore((s) => s.reference);
   const filed = useAppStore(selectSummaryFiled);
-  const can = seatActionsFor(seat?.state ?? null, { summaryFiled: filed });
+  const summaryRequired = useAppStore((s) => s.reference?.summaryRequired ?? true);
+  const can = seatActionsFor(seat?.state ?? null, { summaryFiled: filed, summaryRequired });
   const busy = pending !== null;
   const currentReason = seat?.state.kind === 'not-ready' ? seat.state.reason : null;
   const gated = seat?.state.kind === 'wrap-up' && !filed;

@@ -13,10 +13,11 @@ export function WrapUpPanel() {
   const state = useAppStore((s) => s.seat?.state ?? null);
   const pending = useAppStore((s) => s.seatPending);
   const filed = useAppStore(selectSummaryFiled);
+  const summaryRequired = useAppStore((s) => s.reference?.summaryRequired ?? true);
   const now = useServerNow();
   if (state?.kind !== 'wrap-up') return null;
   const busy = pending !== null;
-  const can = seatActionsFor(state, { summaryFiled: filed });
+  const can = seatActionsFor(state, { summaryFiled: filed, summaryRequired });
   const overdueMs = now - state.until;
   const overdue = overdueMs > 0;
   const hint = filed
