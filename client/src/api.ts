@@ -16,6 +16,7 @@ import type {
   SipCredentials,
   SummaryDraft,
   SummaryState,
+  TransferTargets,
   UserView,
 } from './contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './lib/errors';
@@ -35,6 +36,8 @@ export interface Api {
   reference: () => Promise<Ack<ReferenceData>>;
   /** The softphone's time-limited SIP credentials (seat accounts only). */
   sipCredentials: () => Promise<Ack<SipCredentials>>;
+  /** Where this seat may transfer its call now. */
+  transferTargets: () => Promise<Ack<TransferTargets>>;
   searchKnowledge: (query: { q: string; category?: string | null; limit?: number }) => Promise<Ack<KnowledgeSearchResponse>>;
   getKnowledge: (id: number) => Promise<Ack<KnowledgeEntry>>;
   createKnowledge: (input: KnowledgeEntryInput) => Promise<Ack<KnowledgeEntry>>;
@@ -138,6 +141,7 @@ export function createApi(deps: ApiDeps): Api {
     me: () => request('GET', '/api/auth/me'),
     reference: () => request('GET', '/api/reference'),
     sipCredentials: () => request('GET', '/api/sip/credentials'),
+    transferTargets: () => request('GET', '/api/transfer-targets'),
     searchKnowledge: ({ q, category, limit }) => {
       const params = new URLSearchParams({ q });
       if (category) params.set('category', category);

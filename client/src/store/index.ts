@@ -6,6 +6,7 @@ import { createKnowledgeSlice } from './knowledge';
 import { createAlertsSlice } from './alerts';
 import { createSummarySlice } from './summary';
 import { createPhoneSlice } from './phone';
+import { createTransferSlice } from './transfer';
 import type { AppState } from './types';
 
 export type { AppState } from './types';
@@ -21,6 +22,7 @@ export function createAppStore(): AppStore {
     ...createAlertsSlice(...a),
     ...createSummarySlice(...a),
     ...createPhoneSlice(...a),
+    ...createTransferSlice(...a),
   }));
 }
 
