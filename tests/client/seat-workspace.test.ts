@@ -127,6 +127,17 @@ describe('screen pop', () => {
     expect(details?.textContent).toContain('王律师');
   });
 
+  it('when a transferred call rings, should say which seat transferred it', async () => {
+    const t = now();
+    const s = appStore.getState();
+    s.applyCall(call({ transferredFrom: { callId: 'c0', seatId: 's03', seatName: '张伟' }, state: { kind: 'ringing', since: t, seatId: 's01' } }));
+    s.applySeat(seat({ kind: 'ringing', since: t, callId: 'c1', attempt: 1, idleSince: t - 60_000 }));
+    screen.show(SeatPage);
+    await settled();
+
+    expect(screen.host.querySelector('[aria-label="来电弹屏"]')?.textContent).toContain('由 张伟 转入');
+  });
+
   it('when the softphone rings, 接听 and 拒接 should go through the phone; before it rings they should wait', async () => {
     const answer = vi.spyOn(phone, 'answer').mockImplementation(() => {});
     const decline = vi.spyOn(phone, 'decline').mockImplementation(() => {});

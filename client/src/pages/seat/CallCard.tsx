@@ -149,6 +149,12 @@ export function CallCard() {
             <dd className="mono">{call.ticket12345}</dd>
           </>
         )}
+        {call.transferredFrom && (
+          <>
+            <dt>转接来电</dt>
+            <dd>由 {call.transferredFrom.seatName} 转入</dd>
+          </>
+        )}
       </dl>
       {kind === 'ringing' && <AnswerButtons seat={seat} />}
       <CallerHistoryList callId={call.id} />
