@@ -153,6 +153,17 @@ describe('phone: recovery', () => {
     expect(rig.store.getState().phone.registration).toBe('registered');
   });
 
+  it('when a REGISTER gets no answer on a socket that looks open and no call is up, should start a fresh user agent after back-off', async () => {
+    const browser = sharedBrowser();
+    const rig = phoneRig(browser);
+    const ua = await registered(rig);
+    ua.emit({ type: 'registration-failed', cause: 'Request Timeout', status: null });
+    expect(rig.store.getState().phone.error).toContain('没有响应');
+    await browser.clock.advance(2_000);
+    expect(ua.stopped).toBe(true);
+    expect(rig.adapter.uas).toHaveLength(2);
+  });
+
   it('when a REGISTER fails because the socket went away, should leave reconnecting to JsSIP', async () => {
     const browser = sharedBrowser();
     const rig = phoneRig(browser);
@@ -383,6 +394,24 @@ describe('phone: calls', () => {
     expect(after.store.getState().phone.lostCallId).toBe('call-1');
     after.phone.dismissNotice();
     expect(after.store.getState().phone.lostCallId).toBeNull();
+  });
+
+  it('when the page goes away during a call, should hang up, release the phone to another tab and remember the call for the next load', async () => {
+    const browser = sharedBrowser();
+    const rig = phoneRig(browser);
+    const ua = await inCall(rig);
+    const other = phoneRig(browser);
+    other.phone.start();
+    await flush();
+    expect(other.store.getState().phone.registration).toBe('other-tab');
+
+    rig.phone.unload();
+    await flush();
+    expect(ua.stopped).toBe(true);
+    expect(other.adapter.uas).toHaveLength(1);
+    const next = phoneRig(sharedBrowser(), { tabStorage: rig.tabStorage });
+    next.phone.start();
+    expect(next.store.getState().phone.lostCallId).toBe('call-1');
   });
 
   it('when a call ends normally, a later reload should not claim a lost call', async () => {

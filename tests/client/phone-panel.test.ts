@@ -84,6 +84,13 @@ describe('softphone panel', () => {
     expect(text).toContain('无法恢复该通话');
   });
 
+  it('when a call was up as the page went away and the server has moved on, should say the call was hung up', () => {
+    act(() => appStore.getState().applySeat(seat({ kind: 'ready', since: T0 } as never)));
+    const text = show({ registration: 'registered', lostCallId: 'c1' });
+    expect(text).toContain('正在进行的通话已挂断');
+    expect(buttons()).toContain('知道了');
+  });
+
   it('should offer the microphone and speaker pickers with 系统默认 and the devices', () => {
     show({
       registration: 'registered',

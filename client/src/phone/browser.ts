@@ -21,7 +21,7 @@ function storageOr(get: () => Storage): KeyValueStorage {
 /** The page's softphone: the controller wired to JsSIP, WebAudio, mediaDevices, Web Locks and storage. */
 export function createBrowserPhone(api: PhoneApi, store: AppStore): PhoneController {
   const locks = (navigator as Navigator & { locks?: LockManagerLike }).locks ?? null;
-  return createPhoneController({
+  const phone = createPhoneController({
     api,
     store,
     adapter: jssipAdapter,
@@ -39,4 +39,15 @@ export function createBrowserPhone(api: PhoneApi, store: AppStore): PhoneControl
     tabStorage: storageOr(() => window.sessionStorage),
     unsupported: typeof RTCPeerConnection === 'undefined' ? '此浏览器不支持网页电话(WebRTC),请使用最新版 Chrome、Edge 或 Firefox' : null,
   });
+  if (typeof window !== 'undefined') {
+    // A call cannot survive a reload or a closed tab: ask first, and hang up cleanly when it happens.
+    window.addEventListener('beforeunload', (e) => {
+      if (store.getState().phone.active) e.preventDefault();
+    });
+    window.addEventListener('pagehide', () => phone.unload());
+    window.addEventListener('pageshow', (e) => {
+      if (e.persisted) phone.start(); // back from the back/forward cache
+    });
+  }
+  return phone;
 }

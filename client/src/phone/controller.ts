@@ -49,6 +49,12 @@ export interface PhoneController {
   start(): void;
   /** Un-registers, releases the tab lock and forgets everything. */
   stop(): void;
+  /**
+   * The page is going away (pagehide): end the calls (BYE, so the router sees who hung up rather
+   * than a call gone silent), un-register, release the phone for another tab, and remember the
+   * call that was up so the next load of this tab can say it ended.
+   */
+  unload(): void;
   /** 在此页面使用电话: take the phone over from the other tab of this seat. */
   takeOver(): void;
   /** Try again now instead of waiting for the next automatic attempt. */
@@ -433,8 +439,12 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
           return;
         }
         const auth = (ev.status !== null && AUTH_STATUSES.has(ev.status)) || ev.cause === 'Authentication Error' || ev.cause === 'Rejected';
-        patch({ registration: 'failed', error: `电话登记未成功(${ev.status ?? ev.cause}),将自动重试` });
-        scheduleRetry(auth ? refreshAndRegister : () => ua?.register());
+        const timedOut = ev.status === null && ev.cause === 'Request Timeout';
+        patch({ registration: 'failed', error: timedOut ? '电话服务器没有响应登记请求,将自动重试' : `电话登记未成功(${ev.status ?? ev.cause}),将自动重试` });
+        if (auth) scheduleRetry(refreshAndRegister);
+        // No answer on a socket that still looks open (a laptop waking up): without a call, start afresh.
+        else if (timedOut) scheduleRetry(() => (callUp() ? ua?.register() : connect()));
+        else scheduleRetry(() => ua?.register());
         return;
       }
       case 'incoming':
@@ -605,6 +615,13 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
       unsubscribers = [];
       seatId = null;
       store.getState().phoneReset();
+    },
+
+    unload() {
+      if (!seatId) return;
+      const up = phone().active?.sipCallId ?? null;
+      controller.stop();
+      if (up) rememberTabCall(up);
     },
 
     takeOver() {

@@ -99,6 +99,18 @@ function StatusBlock({ p }: { p: PhoneState }) {
 /** The server says this seat is talking, but this page holds no audio for that call. */
 function OrphanCall({ p }: { p: PhoneState }) {
   const talkingId = useAppStore((s) => (s.seat?.state.kind === 'talking' ? s.seat.state.callId : null));
+  const seatKnown = useAppStore((s) => s.seat !== null);
+  if (!seatKnown) return null;
+  if (p.lostCallId && p.lostCallId !== talkingId && !p.active) {
+    return (
+      <p className="alert alert-info" role="status">
+        <span>页面刷新或关闭时,正在进行的通话已挂断(网页电话的通话无法跨页面保留)。</span>{' '}
+        <button type="button" className="link" onClick={() => phone.dismissNotice()}>
+          知道了
+        </button>
+      </p>
+    );
+  }
   if (!talkingId || p.active || p.registration === 'other-tab') return null;
   const reloaded = p.lostCallId === talkingId;
   return (
