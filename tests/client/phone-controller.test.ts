@@ -486,6 +486,18 @@ describe('phone: transfer primitives', () => {
     expect(rig.store.getState().phone.consult).toBeNull();
   });
 
+  it('when the caller hangs up during a consultation, 挂断 should end the consultation call that remains', async () => {
+    const rig = phoneRig();
+    const ua = await inCall(rig);
+    void rig.phone.consult('sip:s02@hotline.local');
+    ua.emit({ type: 'established', callId: 'out-1' });
+    ua.emit({ type: 'ended', callId: 'call-1', end: { by: 'remote', cause: 'Terminated', status: null, failed: false } });
+    expect(rig.store.getState().phone.consult?.sipCallId).toBe('out-1');
+    rig.phone.hangup();
+    expect(ua.actions).toContain('hangup out-1');
+    expect(rig.store.getState().phone.consult).toBeNull();
+  });
+
   it('when the consulted party does not answer, consult should fail and take the caller off hold', async () => {
     const rig = phoneRig();
     const ua = await inCall(rig);

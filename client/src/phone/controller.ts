@@ -660,9 +660,12 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
     },
 
     hangup() {
-      const { active, incoming } = phone();
+      const { active, incoming, consult } = phone();
       if (!ua) return;
-      if (active) {
+      if (!active && consult) {
+        // The caller left during a consultation: 挂断 ends the consultation call that remains.
+        controller.hangupConsult();
+      } else if (active) {
         forgetTabCall();
         settleRefer({ ok: false, detail: '通话已挂断' });
         patch({ active: null });
@@ -736,10 +739,16 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
           return Promise.resolve({ ok: false, detail: '通话正在协商,暂时无法保持来电方,请稍后再试' });
         }
       }
+      const agent = ua;
       return new Promise<TransferResult>((resolve) => {
         pendingConsult = resolve;
-        const callId = ua!.call(uri, { inputId: phone().devices.inputId });
-        patch({ consult: { sipCallId: callId, target: uri, startedAt: clock.now(), answeredAt: null } });
+        try {
+          const callId = agent.call(uri, { inputId: phone().devices.inputId });
+          patch({ consult: { sipCallId: callId, target: uri, startedAt: clock.now(), answeredAt: null } });
+        } catch (err) {
+          settleConsult({ ok: false, detail: `无法发起咨询呼叫(${err instanceof Error ? err.message : String(err)})` });
+          resumeAfterConsult();
+        }
       });
     },
 

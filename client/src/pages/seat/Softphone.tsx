@@ -192,16 +192,6 @@ function Active({ p }: { p: PhoneState }) {
         </button>
       </div>
       {keypad && <Keypad />}
-      {p.consult && (
-        <div className="softphone-consult" role="group" aria-label="咨询通话">
-          <p>
-            咨询通话:{p.consult.answeredAt !== null ? <>通话中 <Elapsed since={p.consult.answeredAt} /></> : '正在呼叫…'}
-          </p>
-          <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => phone.hangupConsult()}>
-            挂断咨询
-          </button>
-        </div>
-      )}
       {p.transferring && <p className="muted small">正在转接,等待对方确认…</p>}
     </div>
   );
@@ -257,7 +247,18 @@ export function Softphone(props: SoftphoneProps) {
       {p.active ? (
         <Active p={p} />
       ) : (
-        !p.incoming && p.registration === 'registered' && <p className="muted">暂无通话</p>
+        !p.incoming && !p.consult && p.registration === 'registered' && <p className="muted">暂无通话</p>
+      )}
+      {p.consult && (
+        <div className="softphone-consult" role="group" aria-label="咨询通话">
+          <p>
+            咨询通话:{p.consult.answeredAt !== null ? <>通话中 <Elapsed since={p.consult.answeredAt} /></> : '正在呼叫…'}
+            {!p.active && '(来电方已挂机)'}
+          </p>
+          <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => phone.hangupConsult()}>
+            挂断咨询
+          </button>
+        </div>
       )}
       {/* 转接: filled by the transfer module (TransferPanel); it decides what fits the call's state. */}
       <div className="softphone-transfer" role="group" aria-label="转接">
