@@ -2,12 +2,11 @@ import type { Ack, ApiError, TransferOutcome, TransferTarget, TransferTargets, T
 import type { TransferResult } from './phone/controller';
 import type { AppStore } from './store';
 
-/** The parts of the phone a transfer uses (the softphone controller). */
+/** The parts of the phone a transfer uses (the softphone controller; its refer() hangs up on success). */
 export interface TransferPhone {
   refer(uri: string): Promise<TransferResult>;
   consult(uri: string): Promise<TransferResult>;
   hangupConsult(): void;
-  hangup(): void;
 }
 
 export interface TransferDeps {
@@ -48,13 +47,14 @@ export function createTransferController(deps: TransferDeps): TransferController
     s().transferPhase('referring', { current: t });
     const result = await phone.refer(t.referTo);
     if (result.ok) {
+      // The phone has already left the call (RFC 5589): the caller is on the way to the target.
       await deps.report({ transferId: t.id, outcome: 'completed' });
       s().transferPhase('done');
-      phone.hangup(); // the caller is on the way to the target; this seat goes to wrap-up
       return;
     }
     await deps.report({ transferId: t.id, outcome: 'refused', detail: result.detail });
-    s().transferPhase('failed', { error: `转接未成功:${result.detail}。来电人仍在与您通话。` });
+    // The phone's sentence already says the caller is still connected.
+    s().transferPhase('failed', { error: result.detail });
   }
 
   async function begin(callId: string, target: TransferTarget, mode: 'blind' | 'consult'): Promise<TransferView | null> {
@@ -91,7 +91,7 @@ export function createTransferController(deps: TransferDeps): TransferController
       const result = await phone.consult(t.consultUri);
       if (!result.ok) {
         await deps.report({ transferId: t.id, outcome: 'cancelled', detail: result.detail });
-        s().transferPhase('failed', { error: `咨询通话未接通:${result.detail}。来电人仍在线(已恢复通话)。` });
+        s().transferPhase('failed', { error: `${result.detail}。来电人仍在线,已恢复通话。` });
       }
     },
 

@@ -27,7 +27,6 @@ function setup(o: { start?: Ack<TransferView>; refer?: TransferResult; consult?:
     refer: vi.fn(async (): Promise<TransferResult> => o.refer ?? { ok: true }),
     consult: vi.fn(async (): Promise<TransferResult> => o.consult ?? { ok: true }),
     hangupConsult: vi.fn(),
-    hangup: vi.fn(),
   };
   const report = vi.fn(async (r: { transferId: string; outcome: string }) => ({ ok: true as const, data: view({ state: r.outcome as TransferView['state'] }) }));
   const start = vi.fn(async () => o.start ?? { ok: true as const, data: view() });
@@ -36,25 +35,23 @@ function setup(o: { start?: Ack<TransferView>; refer?: TransferResult; consult?:
 }
 
 describe('transfer controller (转接)', () => {
-  it('when a blind transfer is accepted by the far side, should report it completed and hang up this leg', async () => {
+  it('when a blind transfer is accepted by the far side, should report it completed', async () => {
     const h = setup();
     await h.ctl.blind('c1', { kind: 'category', categoryId: 'labor' });
 
     expect(h.phone.refer).toHaveBeenCalledWith('sip:12348@127.0.0.1:5060?X-Transfer=abc');
     expect(h.report).toHaveBeenCalledWith({ transferId: 'xf-1', outcome: 'completed' });
-    expect(h.phone.hangup).toHaveBeenCalledOnce();
     expect(h.store.getState().transfer.phase).toBe('done');
   });
 
   it('when the far side refuses the REFER, should keep the call, report it refused and say so', async () => {
-    const h = setup({ refer: { ok: false, detail: '对方不支持转接(501)' } });
+    const h = setup({ refer: { ok: false, detail: '转接未成功(501),来电方仍在通话中' } });
     await h.ctl.blind('c1', { kind: 'category', categoryId: 'labor' });
 
-    expect(h.phone.hangup).not.toHaveBeenCalled();
-    expect(h.report).toHaveBeenCalledWith({ transferId: 'xf-1', outcome: 'refused', detail: '对方不支持转接(501)' });
+    expect(h.report).toHaveBeenCalledWith({ transferId: 'xf-1', outcome: 'refused', detail: '转接未成功(501),来电方仍在通话中' });
     const t = h.store.getState().transfer;
     expect(t.phase).toBe('failed');
-    expect(t.error).toContain('来电人仍在与您通话');
+    expect(t.error).toBe('转接未成功(501),来电方仍在通话中');
   });
 
   it('when the router refuses the transfer, should not touch the phone and show its sentence', async () => {
@@ -75,7 +72,7 @@ describe('transfer controller (转接)', () => {
 
     expect(h.phone.hangupConsult).toHaveBeenCalledOnce();
     expect(h.phone.refer).toHaveBeenCalledOnce();
-    expect(h.phone.hangup).toHaveBeenCalledOnce();
+    expect(h.store.getState().transfer.phase).toBe('done');
   });
 
   it('when a consultation is cancelled, should end it, keep the caller and free the consulted seat', async () => {
@@ -85,7 +82,7 @@ describe('transfer controller (转接)', () => {
     await h.ctl.cancel();
 
     expect(h.phone.hangupConsult).toHaveBeenCalledOnce();
-    expect(h.phone.hangup).not.toHaveBeenCalled();
+    expect(h.phone.refer).not.toHaveBeenCalled();
     expect(h.report).toHaveBeenCalledWith({ transferId: 'xf-1', outcome: 'cancelled' });
     expect(h.store.getState().transfer.phase).toBe('idle');
   });
@@ -93,13 +90,13 @@ describe('transfer controller (转接)', () => {
   it('when the consulted seat does not answer, should report it and say the caller is still there', async () => {
     const h = setup({
       start: { ok: true, data: view({ mode: 'consult', consultUri: 'sip:s11@12348.local', targetSeatId: 's11' }) },
-      consult: { ok: false, detail: '对方未接听' },
+      consult: { ok: false, detail: '咨询呼叫未接通(Busy)' },
     });
     await h.ctl.consult('c1', { kind: 'seat', seatId: 's11' });
 
-    expect(h.report).toHaveBeenCalledWith({ transferId: 'xf-1', outcome: 'cancelled', detail: '对方未接听' });
+    expect(h.report).toHaveBeenCalledWith({ transferId: 'xf-1', outcome: 'cancelled', detail: '咨询呼叫未接通(Busy)' });
     expect(h.store.getState().transfer.error).toContain('来电人仍在线');
-    expect(h.phone.hangup).not.toHaveBeenCalled();
+    expect(h.phone.refer).not.toHaveBeenCalled();
   });
 
   it('when another seat starts consulting this seat, should say who, and forget it when cancelled', () => {
