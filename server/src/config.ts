@@ -76,7 +76,7 @@ export const EnvSchema = z.object({
   /** Secret shared with Kamailio's auth_ephemeral; created with mode 0600 when missing. Never in git. */
   SIP_SECRET_FILE: z.string().min(1).default('data/sip-secret'),
   /** Lifetime of a seat's SIP credentials: at most a shift. */
-  SIP_CREDENTIAL_HOURS: z.coerce.number().min(0.05).max(12).default(12),
+  SIP_CREDENTIAL_HOURS: z.coerce.number().min(0.02).max(12).default(12),
   /**
    * Kamailio's max_branches (at most 30 in Kamailio 5.6): bounds how many times one
    * queued call can be offered (see telephony/kamailio-protocol.ts). Lower it only to test.

@@ -54,11 +54,19 @@ describe('softphone panel', () => {
     expect(host.querySelector('select')).toBeNull();
   });
 
-  it('when a call rings, should show the masked number with 接听 and 拒接', () => {
+  it('when a colleague calls to consult (no call offered by the router), should offer 接听 and 拒接 here', () => {
+    const text = show({ registration: 'registered', incoming: { sipCallId: 'consult-1', remote: '***', at: T0, answering: false } });
+    expect(text).toContain('内部来电');
+    expect(buttons()).toEqual(expect.arrayContaining(['接听', '拒接']));
+  });
+
+  it('when the router offers a call, should show the masked number and leave 接听/拒接 to the screen pop', () => {
+    act(() => appStore.getState().applySeat(seat({ kind: 'ringing', since: T0, callId: 'c1', attempt: 1, idleSince: T0 })));
     const text = show({ registration: 'registered', incoming: { sipCallId: 'c1', remote: '138****5678', at: T0, answering: false } });
     expect(text).toContain('来电振铃');
     expect(text).toContain('138****5678');
-    expect(buttons()).toEqual(expect.arrayContaining(['接听', '拒接']));
+    expect(text).toContain('请在来电弹屏接听');
+    expect(buttons()).not.toContain('接听');
   });
 
   it('when in a call, should show the timer and the call controls, reflecting mute and hold', () => {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
+import { inboundPackets, profile as profileOf, registration, signInSeat, softphone } from '../support/console-page.js';
 import { packetsByTag } from '../support/rtpengine-ng.js';
 import { sippCounts, startSipStack, type SipStack } from '../support/sip-stack.js';
 
@@ -40,29 +41,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A browser profile: its tabs share cookies, localStorage and Web Locks. */
-async function profile(): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
-}
-
-async function signIn(ctx: BrowserContext, username: string, on: SipStack = stack): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto(on.routerUrl);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo12348');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText('坐席工作台').first().waitFor();
-  return page;
-}
-
-const softphone = (page: Page): Locator => page.locator('section[aria-label="软电话"]');
-const registration = (page: Page) => softphone(page).locator('[data-registration]').getAttribute('data-registration');
+const profile = () => profileOf(browser);
+const signIn = (ctx: BrowserContext, username: string, on: SipStack = stack): Promise<Page> => signInSeat(ctx, on.routerUrl, username);
 const phoneText = async (page: Page) => (await softphone(page).textContent()) ?? '';
-const inboundPackets = (page: Page) =>
-  page.evaluate(async () => {
-    const stats = await (window as unknown as { __phoneStats: () => Promise<{ inboundPackets: number }[]> }).__phoneStats();
-    return stats.reduce((n, s) => n + s.inboundPackets, 0);
-  });
+/** The screen pop of the call the router offers this seat (where 接听 / 拒接 are). */
+const pop = (page: Page): Locator => page.getByRole('region', { name: '来电弹屏' });
 
 /** Kamailio's location entry for the seat's AOR (kamcmd over the ctl socket); '' when there is none. */
 async function lookup(seatId: string, on: SipStack = stack): Promise<string> {
@@ -98,7 +81,7 @@ async function answer(page: Page, seatId: string): Promise<string> {
   await softphone(page).getByText('来电振铃').waitFor({ timeout: 30_000 });
   const ringing = stack.seatState(seatId) as { kind: string; callId?: string };
   expect(ringing.kind).toBe('ringing');
-  await softphone(page).getByRole('button', { name: '接听' }).click();
+  await pop(page).getByRole('button', { name: /接听/ }).click();
   await softphone(page).getByText('通话中').waitFor({ timeout: 20_000 });
   await expect.poll(() => stack.seatState(seatId).kind, POLL).toBe('talking');
   return ringing.callId!;
@@ -175,7 +158,7 @@ describe('the seat console softphone', () => {
       const caller = stack.startCall({ scenario: 'caller-cancel.xml', caller: '13800000601', talkMs: 30_000, timeoutMs: 60_000 });
       await softphone(page).getByText('来电振铃').waitFor({ timeout: 30_000 });
       const callId = (stack.seatState('s06') as { callId?: string }).callId!;
-      await softphone(page).getByRole('button', { name: '拒接' }).click();
+      await pop(page).getByRole('button', { name: '拒接' }).click();
       await expect.poll(() => stack.events(callId).some((e) => e.type === 'declined'), POLL).toBe(true);
       expect(stack.events(callId).find((e) => e.type === 'declined')?.data.seatId).toBe('s06');
       await expect.poll(() => stack.seatState('s06').kind, POLL).toBe('ready');
@@ -301,8 +284,8 @@ describe('the seat console softphone', () => {
 describe('the softphone with short-lived SIP credentials', () => {
   let short: SipStack;
   beforeAll(async () => {
-    // 0.05 h = 180 s, the shortest the router issues: renewal comes a minute before expiry.
-    short = await startSipStack({ env: { CLIENT_DIST: DIST, SIP_CREDENTIAL_HOURS: '0.05' } });
+    // 0.02 h = 72 s, the shortest the router issues: the phone renews after 30 s, its shortest wait.
+    short = await startSipStack({ env: { CLIENT_DIST: DIST, SIP_CREDENTIAL_HOURS: '0.02' } });
   }, 90_000);
   afterAll(async () => {
     await short?.stop();

@@ -124,10 +124,23 @@ function OrphanCall({ p }: { p: PhoneState }) {
 
 function Incoming({ p }: { p: PhoneState }) {
   const incoming = p.incoming!;
+  // A queue call is answered from the screen pop (one pair of buttons on the page); a call the
+  // router did not offer (a colleague consulting before a transfer) is answered here.
+  const queueCall = useAppStore((s) => s.seat?.state.kind === 'ringing' && s.seat.state.callId === incoming.sipCallId);
+  if (queueCall) {
+    return (
+      <div className="softphone-incoming" role="group" aria-label="来电">
+        <p className="softphone-line">
+          <strong>来电振铃</strong> <span className="mono">{incoming.remote}</span>
+        </p>
+        <p className="muted">请在来电弹屏接听或拒接(F8 接听)</p>
+      </div>
+    );
+  }
   return (
     <div className="softphone-incoming" role="group" aria-label="来电">
       <p className="softphone-line">
-        <strong>来电振铃</strong> <span className="mono">{incoming.remote}</span>
+        <strong>内部来电(同事咨询)</strong>
       </p>
       <div className="action-row">
         <button type="button" className="btn btn-answer" disabled={incoming.answering} onClick={() => phone.answer()}>
