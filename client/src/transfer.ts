@@ -6,7 +6,8 @@ import type { AppStore } from './store';
 export interface TransferPhone {
   refer(uri: string): Promise<TransferResult>;
   consult(uri: string): Promise<TransferResult>;
-  hangupConsult(): void;
+  hangupConsult(opts?: { resume?: boolean }): void;
+  toggleHold(): void;
 }
 
 export interface TransferDeps {
@@ -46,6 +47,8 @@ export function createTransferController(deps: TransferDeps): TransferController
   async function refer(t: TransferView): Promise<void> {
     s().transferPhase('referring', { current: t });
     const result = await phone.refer(t.referTo);
+    // After a consultation the caller was left on hold for the REFER: a failed one brings them back.
+    if (!result.ok && s().phone.active?.held) phone.toggleHold();
     if (result.ok) {
       // The phone has already left the call (RFC 5589): the caller is on the way to the target.
       await deps.report({ transferId: t.id, outcome: 'completed' });
@@ -98,7 +101,7 @@ export function createTransferController(deps: TransferDeps): TransferController
     async complete() {
       const t = s().transfer.current;
       if (!t || s().transfer.phase !== 'consulting') return;
-      phone.hangupConsult();
+      phone.hangupConsult({ resume: false }); // the caller stays on hold until the REFER is answered
       await refer(t);
     },
 

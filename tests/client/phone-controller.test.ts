@@ -486,6 +486,19 @@ describe('phone: transfer primitives', () => {
     expect(rig.store.getState().phone.consult).toBeNull();
   });
 
+  it('when the consultation ends to complete a transfer, should leave the caller on hold for the REFER', async () => {
+    const rig = phoneRig();
+    const ua = await inCall(rig);
+    void rig.phone.consult('sip:s02@hotline.local');
+    ua.emit({ type: 'hold', callId: 'call-1', held: true });
+    ua.emit({ type: 'established', callId: 'out-1' });
+
+    rig.phone.hangupConsult({ resume: false });
+
+    expect(ua.actions.at(-1)).toBe('hangup out-1');
+    expect(ua.actions).not.toContain('hold call-1 false');
+  });
+
   it('when the caller hangs up during a consultation, 挂断 should end the consultation call that remains', async () => {
     const rig = phoneRig();
     const ua = await inCall(rig);

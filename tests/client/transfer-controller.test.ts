@@ -27,6 +27,7 @@ function setup(o: { start?: Ack<TransferView>; refer?: TransferResult; consult?:
     refer: vi.fn(async (): Promise<TransferResult> => o.refer ?? { ok: true }),
     consult: vi.fn(async (): Promise<TransferResult> => o.consult ?? { ok: true }),
     hangupConsult: vi.fn(),
+    toggleHold: vi.fn(),
   };
   const report = vi.fn(async (r: { transferId: string; outcome: string }) => ({ ok: true as const, data: view({ state: r.outcome as TransferView['state'] }) }));
   const start = vi.fn(async () => o.start ?? { ok: true as const, data: view() });
@@ -70,7 +71,7 @@ describe('transfer controller (转接)', () => {
 
     await h.ctl.complete();
 
-    expect(h.phone.hangupConsult).toHaveBeenCalledOnce();
+    expect(h.phone.hangupConsult).toHaveBeenCalledWith({ resume: false });
     expect(h.phone.refer).toHaveBeenCalledOnce();
     expect(h.store.getState().transfer.phase).toBe('done');
   });
@@ -107,5 +108,19 @@ describe('transfer controller (转接)', () => {
 
     h.store.getState().applyTransfer({ ...t, state: 'cancelled' }, 's11');
     expect(h.store.getState().transfer.consultedBy).toBeNull();
+  });
+
+  it('when the REFER after a consultation is refused, should take the caller off hold again', async () => {
+    const h = setup({
+      start: { ok: true, data: view({ mode: 'consult', consultUri: 'sip:s11@12348.local', targetSeatId: 's11' }) },
+      refer: { ok: false, detail: '转接未成功(501),来电方仍在通话中' },
+    });
+    await h.ctl.consult('c1', { kind: 'seat', seatId: 's11' });
+    h.store.getState().phoneChanged({ active: { sipCallId: 'c1', answeredAt: 0, muted: false, held: true, holdPending: false } });
+
+    await h.ctl.complete();
+
+    expect(h.phone.toggleHold).toHaveBeenCalledOnce();
+    expect(h.store.getState().transfer.phase).toBe('failed');
   });
 });

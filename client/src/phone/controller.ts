@@ -77,8 +77,11 @@ export interface PhoneController {
    * when that call fails the caller is taken off hold again.
    */
   consult(uri: string): Promise<TransferResult>;
-  /** Ends the consultation call and takes the caller off hold. */
-  hangupConsult(): void;
+  /**
+   * Ends the consultation call and takes the caller off hold; with `resume: false` the caller
+   * stays on hold (it is about to be transferred: no re-INVITE crosses the REFER).
+   */
+  hangupConsult(opts?: { resume?: boolean }): void;
   selectInput(deviceId: string | null): void;
   selectOutput(deviceId: string | null): void;
   dismissNotice(): void;
@@ -752,13 +755,17 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
       });
     },
 
-    hangupConsult() {
+    hangupConsult(opts = {}) {
       const consult = phone().consult;
-      if (!ua || !consult) return;
+      if (!ua || !consult) {
+        if (opts.resume === false) heldForConsult = false;
+        return;
+      }
       patch({ consult: null });
       settleConsult({ ok: false, detail: '咨询呼叫已取消' });
       ua.hangup(consult.sipCallId);
-      resumeAfterConsult();
+      if (opts.resume === false) heldForConsult = false;
+      else resumeAfterConsult();
     },
 
     selectInput(deviceId) {
