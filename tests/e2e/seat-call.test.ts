@@ -157,4 +157,49 @@ describe('a call in the seat console', () => {
       await ctx.close();
     }
   }, 150_000);
+
+  it('when the seat consults a colleague first, they talk, then the colleague gets the caller with the screen pop saying who transferred it', async () => {
+    const ctxA = await profile(browser);
+    const ctxB = await profile(browser);
+    const xferFile = path.join(stack.dir, 'xfer-console-consult.txt');
+    try {
+      const [a, b] = await Promise.all([signInSeat(ctxA, stack.routerUrl, 'seat08'), signInSeat(ctxB, stack.routerUrl, 'seat11')]);
+      await readyInConsole(b, 's11');
+      await readyInConsole(a, 's08');
+      // A notary question (IVR 13): the notary specialist s08 (黄磊) answers it.
+      const first = stack.startCall({ dialed: '1234813', caller: '13577778888', scenario: 'caller-transfer.xml', keys: { xferfile: xferFile }, timeoutMs: 120_000 });
+      const callId = await answerFromPop(a, 's08');
+
+      await softphone(a).getByRole('button', { name: '转接…' }).click();
+      await a.getByRole('tab', { name: '指定坐席' }).click();
+      await a.getByRole('radio', { name: /徐丽/ }).check();
+      await a.getByRole('button', { name: '先咨询再转' }).click();
+
+      // The colleague is held for it and told who is consulting; the internal call rings on the softphone.
+      await expect.poll(() => stack.seatState('s11'), POLL).toMatchObject({ kind: 'not-ready', reason: 'consult' });
+      await b.getByText('黄磊 正在向您咨询').waitFor({ timeout: 20_000 });
+      await softphone(b).getByRole('button', { name: '接听' }).click();
+      await a.getByText('正在与 徐丽 咨询').waitFor({ timeout: 20_000 });
+      await expect.poll(() => inboundPackets(b), POLL).toBeGreaterThan(10);
+
+      await a.getByRole('button', { name: '完成转接' }).click();
+      const r1 = await first.done;
+      expect(sippCounts(r1), r1.errors || r1.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
+      await expect.poll(() => stack.seatState('s08').kind, POLL).toBe('wrap-up');
+
+      // The trunk dials again with the token; the colleague's console pops the call.
+      const second = stack.startCall({ dialed: '12348', caller: '13577778888', transfer: fs.readFileSync(xferFile, 'utf8').trim(), scenario: 'caller-seat-hangup.xml', timeoutMs: 60_000 });
+      await pop(b).waitFor({ timeout: 30_000 });
+      expect(await pop(b).textContent()).toContain('由 黄磊 转入');
+      const again = await answerFromPop(b, 's11');
+      expect(again).not.toBe(callId);
+      await expect.poll(() => inboundPackets(b), POLL).toBeGreaterThan(10);
+      await softphone(b).getByRole('button', { name: '挂断' }).click();
+      const r2 = await second.done;
+      expect(sippCounts(r2), r2.errors || r2.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
+    } finally {
+      await ctxA.close();
+      await ctxB.close();
+    }
+  }, 180_000);
 });

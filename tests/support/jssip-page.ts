@@ -6,8 +6,10 @@
 import { build } from 'esbuild';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SipCredentials } from '../../server/src/contract/index.js';
+import { launchChromium } from './browser.js';
+import { startSipStack, type SipStack } from './sip-stack.js';
 
 export interface JssipPageServer {
   url: string;
@@ -87,4 +89,30 @@ export function inboundPackets(page: Page, n?: number): Promise<number> {
 
 export function pageEvents(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { events: string[] }).events);
+}
+
+/** The telephony tests' browser bench: the SIP stack (wrap-up 1 s, no summary needed), the page server and Chromium. */
+export interface BrowserSipBench {
+  stack: SipStack;
+  pages: JssipPageServer;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+export async function startBrowserSipBench(): Promise<BrowserSipBench> {
+  const [stack, pages, browser] = await Promise.all([
+    startSipStack({ routing: (cfg) => ({ ...cfg, wrapUp: { ...cfg.wrapUp, seconds: 1, requireSummary: false } }) }),
+    startJssipPageServer(),
+    launchChromium(),
+  ]);
+  return {
+    stack,
+    pages,
+    browser,
+    stop: async () => {
+      await browser.close();
+      pages.close();
+      await stack.stop();
+    },
+  };
 }

@@ -8,28 +8,23 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { inboundPackets, pageEvents, startJssipPageServer, startPhone, type JssipPageServer } from '../support/jssip-page.js';
+import { inboundPackets, pageEvents, startBrowserSipBench, startPhone, type BrowserSipBench, type JssipPageServer } from '../support/jssip-page.js';
 import { packetsByTag } from '../support/rtpengine-ng.js';
 import { connect, emit, login } from '../support/server.js';
-import { sipCredentials, sippCounts, startSipStack, waitFor, type SipStack } from '../support/sip-stack.js';
+import { sipCredentials, sippCounts, waitFor, type SipStack } from '../support/sip-stack.js';
 
+let bench: BrowserSipBench;
 let stack: SipStack;
 let browser: Browser;
 let pages: JssipPageServer;
 
 beforeAll(async () => {
-  [stack, pages] = await Promise.all([
-    startSipStack({ routing: (cfg) => ({ ...cfg, wrapUp: { ...cfg.wrapUp, seconds: 1, requireSummary: false } }) }),
-    startJssipPageServer(),
-  ]);
-  browser = await launchChromium();
+  bench = await startBrowserSipBench();
+  ({ stack, browser, pages } = bench);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  pages?.close();
-  await stack?.stop();
+  await bench?.stop();
 });
 
 describe('a browser seat (JsSIP over WebSocket, DTLS-SRTP)', () => {
