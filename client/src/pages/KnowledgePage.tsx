@@ -18,6 +18,7 @@ import {
   type KnowledgeForm,
 } from '../store/knowledge';
 import { focusFirst, Marked, moveFocus, SearchInput } from './seat/KnowledgePanel';
+import { FieldErrors } from '../components/FieldErrors';
 
 const PAGE_LIMIT = 50;
 
@@ -32,16 +33,6 @@ type Pane = { kind: 'none' } | { kind: 'view'; entry: KnowledgeEntry } | { kind:
 
 // ---------------------------------------------------------------- editor
 
-function Errors({ id, messages }: { id: string; messages: string[] | undefined }) {
-  if (!messages?.length) return null;
-  return (
-    <ul className="field-errors" id={id}>
-      {messages.map((m) => (
-        <li key={m}>{m}</li>
-      ))}
-    </ul>
-  );
-}
 
 const FIELD_ORDER: KnowledgeField[] = ['categoryId', 'question', 'answer', 'legalBasis', 'keywords'];
 
@@ -195,7 +186,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
         ))}
         {form.categoryId && !reference?.categories.some((c) => c.id === form.categoryId) && <option value={form.categoryId}>{form.categoryId}</option>}
       </select>
-      <Errors id={`${idOf('categoryId')}-errors`} messages={fields.categoryId} />
+      <FieldErrors id={`${idOf('categoryId')}-errors`} messages={fields.categoryId} />
 
       <div className="kb-label-row">
         <label htmlFor={idOf('question')}>标准问题</label>
@@ -210,7 +201,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
         aria-invalid={invalid('question')}
         aria-describedby={described('question')}
       />
-      <Errors id={`${idOf('question')}-errors`} messages={fields.question} />
+      <FieldErrors id={`${idOf('question')}-errors`} messages={fields.question} />
 
       <div className="kb-label-row">
         <label htmlFor={idOf('answer')}>标准答复</label>
@@ -225,7 +216,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
         aria-invalid={invalid('answer')}
         aria-describedby={described('answer')}
       />
-      <Errors id={`${idOf('answer')}-errors`} messages={fields.answer} />
+      <FieldErrors id={`${idOf('answer')}-errors`} messages={fields.answer} />
 
       <div className="kb-label-row">
         <label htmlFor={idOf('legalBasis')}>法律依据</label>
@@ -241,7 +232,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
         aria-invalid={invalid('legalBasis')}
         aria-describedby={described('legalBasis')}
       />
-      <Errors id={`${idOf('legalBasis')}-errors`} messages={fields.legalBasis} />
+      <FieldErrors id={`${idOf('legalBasis')}-errors`} messages={fields.legalBasis} />
 
       <div className="kb-label-row">
         <label htmlFor={idOf('keywords')}>关键词</label>
@@ -261,7 +252,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
       <p className="hint" id={`${idOf('keywords')}-hint`}>
         用顿号、逗号或空格分隔,帮助坐席用口语说法搜到本条。
       </p>
-      <Errors id={`${idOf('keywords')}-errors`} messages={fields.keywords} />
+      <FieldErrors id={`${idOf('keywords')}-errors`} messages={fields.keywords} />
 
       <div className="kb-actions">
         <button type="submit" className="btn btn-primary" disabled={busy !== null}>

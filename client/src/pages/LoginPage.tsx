@@ -2,17 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { session } from '../runtime';
 import { parseHash } from '../lib/routes';
 import { useAppStore } from '../store';
+import { FieldErrors } from '../components/FieldErrors';
 
-function FieldErrors({ id, messages }: { id: string; messages: string[] | undefined }) {
-  if (!messages || messages.length === 0) return null;
-  return (
-    <ul className="field-errors" id={id}>
-      {messages.map((m) => (
-        <li key={m}>{m}</li>
-      ))}
-    </ul>
-  );
-}
 
 export function LoginPage() {
   const login = useAppStore((s) => s.login);

@@ -10,6 +10,7 @@ import {
 } from '../../contract';
 import { fromChinaLocalInput, toChinaLocalInput } from '../../summary/datetime';
 import { needsFollowUp, needsReferral, riskFlagged } from '../../summary/validate';
+import { FieldErrors } from '../../components/FieldErrors';
 
 /** The order fields are checked in, so the first error gets the focus. */
 const FIELD_ORDER = ['topic', 'categoryId', 'question', 'answer', 'disposition', 'referral', 'followUpAt', 'riskNote'] as const;
@@ -39,16 +40,6 @@ export interface SummaryFormProps {
   className?: string;
 }
 
-function Errors({ id, messages }: { id: string; messages: string[] | undefined }) {
-  if (!messages || messages.length === 0) return null;
-  return (
-    <ul className="field-errors" id={id}>
-      {messages.map((m) => (
-        <li key={m}>{m}</li>
-      ))}
-    </ul>
-  );
-}
 
 /**
  * 小结 form: the fields of a call summary with per-field zh-CN errors. Used for the current
@@ -119,7 +110,7 @@ export function SummaryForm(props: SummaryFormProps) {
               onChange={(e) => onChange({ topic: e.target.value })}
               {...invalid('topic')}
             />
-            <Errors id={errId('topic')} messages={errors.topic} />
+            <FieldErrors id={errId('topic')} messages={errors.topic} />
           </div>
           <div className="sfield">
             <label htmlFor={id('categoryId')}>咨询类别</label>
@@ -132,7 +123,7 @@ export function SummaryForm(props: SummaryFormProps) {
                 </option>
               ))}
             </select>
-            <Errors id={errId('categoryId')} messages={errors.categoryId} />
+            <FieldErrors id={errId('categoryId')} messages={errors.categoryId} />
           </div>
         </div>
 
@@ -146,7 +137,7 @@ export function SummaryForm(props: SummaryFormProps) {
             onChange={(e) => onChange({ question: e.target.value })}
             {...invalid('question')}
           />
-          <Errors id={errId('question')} messages={errors.question} />
+          <FieldErrors id={errId('question')} messages={errors.question} />
         </div>
 
         <div className="sfield answer-field">
@@ -155,7 +146,7 @@ export function SummaryForm(props: SummaryFormProps) {
             {knowledgeCount > 0 && <span className="label-note">已引用知识库 {knowledgeCount} 条</span>}
           </label>
           <textarea id={id('answer')} rows={3} value={draft.answer ?? ''} onChange={(e) => onChange({ answer: e.target.value })} {...invalid('answer')} />
-          <Errors id={errId('answer')} messages={errors.answer} />
+          <FieldErrors id={errId('answer')} messages={errors.answer} />
         </div>
 
         <div className="field-row">
@@ -174,7 +165,7 @@ export function SummaryForm(props: SummaryFormProps) {
                 </option>
               ))}
             </select>
-            <Errors id={errId('disposition')} messages={errors.disposition} />
+            <FieldErrors id={errId('disposition')} messages={errors.disposition} />
           </div>
           {showReferral && (
             <div className="sfield">
@@ -193,7 +184,7 @@ export function SummaryForm(props: SummaryFormProps) {
                   <option key={s} value={s} />
                 ))}
               </datalist>
-              <Errors id={errId('referral')} messages={errors.referral} />
+              <FieldErrors id={errId('referral')} messages={errors.referral} />
             </div>
           )}
           {showFollowUp && (
@@ -206,7 +197,7 @@ export function SummaryForm(props: SummaryFormProps) {
                 onChange={(e) => onChange({ followUpAt: fromChinaLocalInput(e.target.value) })}
                 {...invalid('followUpAt')}
               />
-              <Errors id={errId('followUpAt')} messages={errors.followUpAt} />
+              <FieldErrors id={errId('followUpAt')} messages={errors.followUpAt} />
             </div>
           )}
         </div>
@@ -240,7 +231,7 @@ export function SummaryForm(props: SummaryFormProps) {
                 onBlur={props.onRiskNoteBlur}
                 {...invalid('riskNote')}
               />
-              <Errors id={errId('riskNote')} messages={errors.riskNote} />
+              <FieldErrors id={errId('riskNote')} messages={errors.riskNote} />
               {props.riskExtra}
             </div>
           )}
