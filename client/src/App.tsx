@@ -10,9 +10,13 @@ import { ReportsPage } from './pages/ReportsPage';
 import { SeatPage } from './pages/SeatPage';
 import { appStore, useAppStore } from './store';
 
-/** Keeps #/route in the address bar in step with the store, both ways. */
-function useHashRoute(route: Route): void {
+/**
+ * Keeps #/route in the address bar in step with the store, both ways. The login page leaves the
+ * address alone, so a page asked for before signing in (a bookmark of #/knowledge) opens after it.
+ */
+export function useHashRoute(route: Route): void {
   useEffect(() => {
+    if (route === 'login') return;
     const hash = routeHash(route);
     if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
   }, [route]);
