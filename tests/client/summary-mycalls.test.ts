@@ -65,6 +65,7 @@ beforeEach(() => {
 
 afterEach(() => {
   screen.close();
+  localStorage.clear();
   appStore.getState().signedOut();
   vi.unstubAllGlobals();
 });
@@ -102,6 +103,27 @@ describe('我的来电', () => {
     expect(requests.find((r) => r.method === 'PUT')?.path).toBe('/api/calls/c1/summary');
     expect(screen.text()).toContain('拖欠工资(已核实)');
     expect(screen.text()).toContain('第 2 版');
+  });
+
+  it('when the page is reloaded in the middle of 修改, should bring the unsaved edit back', async () => {
+    screen.show(MyCallsPage);
+    await settled();
+    click(screen.button('修改'));
+    type(screen.field('主题'), '拖欠工资(改到一半)');
+    screen.close(); // the reload: the page and its state are gone, the browser's storage stays
+    screen = new Screen();
+    screen.show(MyCallsPage);
+    await settled();
+    click(screen.button('修改'));
+
+    expect((screen.field('主题') as HTMLInputElement).value).toBe('拖欠工资(改到一半)');
+    expect(screen.text()).toContain('已恢复上次未保存的修改');
+    click(screen.button('保存修改'));
+    await settled();
+    expect(server.summaries.get('c1')?.topic).toBe('拖欠工资(改到一半)');
+    click(screen.button('修改'));
+    expect((screen.field('主题') as HTMLInputElement).value).toBe('拖欠工资(改到一半)');
+    expect(screen.text()).not.toContain('已恢复上次未保存的修改');
   });
 
   it('when an amendment breaks the rules, should show the field error and send nothing', async () => {

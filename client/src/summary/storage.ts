@@ -121,3 +121,39 @@ export function browserStorage(): KeyValueStorage | null {
     return null;
   }
 }
+
+const EDIT_PREFIX = 'hotline12348:summary-edit:';
+
+/**
+ * The browser's copy of an edit made outside the live call (修改 or 补写 on 我的来电), written on
+ * every change and dropped once saved or cancelled, so a reload mid-edit loses nothing either.
+ */
+export function createEditStore(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>) {
+  const keyOf = (owner: string, mode: string, callId: string) => `${EDIT_PREFIX}${encodeURIComponent(owner)}:${mode}:${encodeURIComponent(callId)}`;
+  return {
+    read(owner: string, mode: string, callId: string): SummaryDraft | null {
+      try {
+        const raw = storage.getItem(keyOf(owner, mode, callId));
+        if (!raw) return null;
+        const parsed = SummaryDraftSchema.safeParse(JSON.parse(raw));
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+    write(owner: string, mode: string, callId: string, draft: SummaryDraft): void {
+      try {
+        storage.setItem(keyOf(owner, mode, callId), JSON.stringify(draft));
+      } catch {
+        // storage full or disabled: the edit still lives in the page
+      }
+    },
+    remove(owner: string, mode: string, callId: string): void {
+      try {
+        storage.removeItem(keyOf(owner, mode, callId));
+      } catch {
+        // nothing to do
+      }
+    },
+  };
+}

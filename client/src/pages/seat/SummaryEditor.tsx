@@ -5,6 +5,7 @@ import { formatClock } from '../../lib/format';
 import { useAppStore } from '../../store';
 import { formatDateTime } from '../../summary/datetime';
 import { summary as controller } from '../../summary/runtime';
+import { createEditStore } from '../../summary/storage';
 import type { FieldErrors } from '../../summary/validate';
 import { SummaryForm } from './SummaryForm';
 
@@ -76,10 +77,16 @@ export interface SummaryEditorProps {
   onSaved: (summary: CallSummaryView) => void;
 }
 
-/** The summary form editing outside the live call: 修改 or 补写. */
+const edits = createEditStore(
+  typeof window === 'undefined' ? { getItem: () => null, setItem: () => {}, removeItem: () => {} } : window.localStorage,
+);
+
+/** The summary form editing outside the live call: 修改 or 补写. Every change is kept in the browser until saved. */
 export function SummaryEditor(props: SummaryEditorProps) {
   const categories = useAppStore((s) => s.reference?.categories ?? []);
-  const [draft, setDraft] = useState<SummaryDraft>(props.initial);
+  const owner = useAppStore((s) => String(s.user?.id ?? ''));
+  const [restored] = useState(() => edits.read(owner, props.mode, props.callId));
+  const [draft, setDraft] = useState<SummaryDraft>(restored ?? props.initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -92,6 +99,7 @@ export function SummaryEditor(props: SummaryEditorProps) {
     const result = props.mode === 'amend' ? await controller.amend(props.callId, draft) : await controller.fileLate(props.callId, draft);
     setSaving(false);
     if (result.ok) {
+      edits.remove(owner, props.mode, props.callId);
       props.onSaved(result.summary);
       return;
     }
@@ -106,7 +114,9 @@ export function SummaryEditor(props: SummaryEditorProps) {
       className="summary-editor"
       draft={draft}
       onChange={(patch) => {
-        setDraft((d) => ({ ...d, ...patch }));
+        const next = { ...draft, ...patch };
+        setDraft(next);
+        edits.write(owner, props.mode, props.callId, next);
         setErrors((e) => {
           const next = { ...e };
           for (const k of Object.keys(patch)) delete next[k];
@@ -120,6 +130,11 @@ export function SummaryEditor(props: SummaryEditorProps) {
       focusErrorsKey={focusKey}
       footer={
         <>
+          {restored && !message && (
+            <p className="muted small" role="status">
+              已恢复上次未保存的修改
+            </p>
+          )}
           {message && (
             <div className="alert alert-error" role="alert">
               {message}
@@ -129,7 +144,15 @@ export function SummaryEditor(props: SummaryEditorProps) {
             <button type="submit" className="btn btn-primary" disabled={saving}>
               {saving ? '保存中…' : props.mode === 'amend' ? '保存修改' : '提交小结'}
             </button>
-            <button type="button" className="btn btn-ghost" onClick={props.onCancel} disabled={saving}>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                edits.remove(owner, props.mode, props.callId);
+                props.onCancel();
+              }}
+              disabled={saving}
+            >
               取消
             </button>
           </div>
