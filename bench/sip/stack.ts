@@ -292,8 +292,9 @@ async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: stri
  * at once, with no evapi round trip and no routing server.
  */
 export function addDirectRoute(cfg: string, o: { number: string; seat: string; domain: string; trunkSources: string }): string {
-  const hook = '\tif (is_method("INVITE")) {\n\t\troute(TRUNK_INVITE);';
-  if (!cfg.includes(hook)) throw new Error('kamailio.cfg: cannot find the INVITE → route(TRUNK_INVITE) hook for the bench direct route');
+  // The request route's one INVITE dispatch (seat consultations vs. trunk calls).
+  const hook = '\tif (is_method("INVITE")) {\n';
+  if (cfg.split(hook).length !== 2) throw new Error('kamailio.cfg: cannot find the one INVITE dispatch of the request route for the bench direct route');
   const define = '#!define WITH_BENCH_DIRECT\n';
   const insert = [
     '#!ifdef WITH_BENCH_DIRECT',
