@@ -22,7 +22,7 @@ import path from 'node:path';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { loadConfig, type ServerConfig } from '../../server/src/config.js';
 import type { ClientToServerEvents, SeatView, ServerToClientEvents, SipCredentials } from '../../server/src/contract/index.js';
-import { DEFAULT_ROUTING_CONFIG, type RoutingConfig } from '../../server/src/domain/policy.js';
+import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import type { SeatProfile } from '../../server/src/domain/model.js';
 import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo.js';
 import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
@@ -30,7 +30,8 @@ import { openDatabase } from '../../server/src/store/db.js';
 import { SeatRepo, SessionRepo, UserRepo } from '../../server/src/store/repos.js';
 import { loadOrCreateSipSecret } from '../../server/src/telephony/credentials.js';
 import { hashPassword } from '../../server/src/transport/passwords.js';
-import { freePort, freeTcpPort, sleep, stopProcess, tail, tcpOpen, udpFree, waitFor as waitForShared } from '../../tests/support/processes.js';
+import { freePort, sleep, stopProcess, tail, tcpOpen, udpFree, waitFor as waitForShared } from '../../tests/support/processes.js';
+import { loopbackSipEnv } from '../../tests/support/sip-env.js';
 
 export { freePort, sleep, stopProcess, tail };
 
@@ -349,35 +350,8 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-sip-'));
   fs.mkdirSync(dir, { recursive: true });
-  const env: Record<string, string> = {
-    PORT: String(await freeTcpPort()),
-    HOST: '127.0.0.1',
-    DB_PATH: path.join(dir, 'hotline.db'),
-    LOG_LEVEL: 'info',
-    TELEPHONY: 'kamailio',
-    EVAPI_ADDR: `127.0.0.1:${await freeTcpPort()}`,
-    SIP_TRUNK_ADDR: `127.0.0.1:${await freePort()}`,
-    SIP_TRUNK_SOURCES: '127.0.0.1/32',
-    SIP_TRUSTED_SOURCES: '127.0.0.0/30',
-    SIP_WS_ADDR: `127.0.0.1:${await freeTcpPort()}`,
-    SIP_12345_URI: `sip:12345@127.0.0.1:${await freePort()}`,
-    RTPENGINE_NG_ADDR: `127.0.0.1:${await freePort()}`,
-    RTP_ADDR: '127.0.0.1',
-    // Above the kernel's ephemeral range and the tests' rtpengine blocks (35000–59999).
-    RTP_PORT_MIN: '61000',
-    RTP_PORT_MAX: '64999',
-    DTMF_LOG_ADDR: `127.0.0.1:${await freePort()}`,
-    SIP_SECRET_FILE: path.join(dir, 'sip-secret'),
-    SIP_RUN_DIR: path.join(dir, 'run'),
-    SEAT_DISCONNECT_GRACE_S: '300',
-    CLIENT_DIST: path.join(dir, 'no-client'),
-    ...opts.env,
-  };
-  if (opts.routing) {
-    const file = path.join(dir, 'routing.json');
-    fs.writeFileSync(file, JSON.stringify(opts.routing(structuredClone(DEFAULT_ROUTING_CONFIG)), null, 2));
-    env.ROUTING_CONFIG_FILE = file;
-  }
+  // Above the kernel's ephemeral range and the tests' rtpengine blocks (35000–59999).
+  const env = await loopbackSipEnv(dir, { rtpMin: 61000, rtpMax: 64999, routing: opts.routing, env: opts.env });
   const config = loadConfig(env);
   const benchSeatIds = Array.from({ length: opts.benchSeats ?? 0 }, (_, i) => `b${String(i + 1).padStart(4, '0')}`);
   const demoIds = Array.from({ length: 18 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`);

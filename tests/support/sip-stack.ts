@@ -13,7 +13,8 @@ import { loadConfig, type ServerConfig } from '../../server/src/config.js';
 import type { SipCredentials } from '../../server/src/contract/index.js';
 import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
-import { freePort, freeTcpPort, freeUdpPort, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
+import { freePort, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
+import { loopbackSipEnv } from './sip-env.js';
 import { connect, emit, login, type ClientSocket } from './server.js';
 
 export { waitFor } from './processes.js';
@@ -150,35 +151,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-sip-'));
   const seatIp = opts.seatIp ?? '127.0.0.2';
   const rtpBase = 35000 + Math.floor(Math.random() * 250) * 100;
-  const env: Record<string, string> = {
-    PORT: String(await freeTcpPort()),
-    HOST: '127.0.0.1',
-    DB_PATH: path.join(dir, 'hotline.db'),
-    LOG_LEVEL: 'info',
-    TELEPHONY: 'kamailio',
-    EVAPI_ADDR: `127.0.0.1:${await freeTcpPort()}`,
-    SIP_TRUNK_ADDR: `127.0.0.1:${await freePort()}`,
-    SIP_TRUNK_SOURCES: '127.0.0.1/32',
-    SIP_TRUSTED_SOURCES: '127.0.0.0/30',
-    SIP_WS_ADDR: `127.0.0.1:${await freeTcpPort()}`,
-    SIP_12345_URI: `sip:12345@127.0.0.1:${await freePort()}`,
-    RTPENGINE_NG_ADDR: `127.0.0.1:${await freeUdpPort()}`,
-    RTP_ADDR: '127.0.0.1',
-    RTP_PORT_MIN: String(rtpBase),
-    RTP_PORT_MAX: String(rtpBase + 99),
-    DTMF_LOG_ADDR: `127.0.0.1:${await freeUdpPort()}`,
-    SIP_SECRET_FILE: path.join(dir, 'sip-secret'),
-    SIP_RUN_DIR: path.join(dir, 'run'),
-    SEAT_DISCONNECT_GRACE_S: '300',
-    CLIENT_DIST: path.join(dir, 'no-client'),
-    ...opts.env,
-  };
-  if (opts.routing) {
-    const { DEFAULT_ROUTING_CONFIG } = await import('../../server/src/domain/policy.js');
-    const file = path.join(dir, 'routing.json');
-    fs.writeFileSync(file, JSON.stringify(opts.routing(structuredClone(DEFAULT_ROUTING_CONFIG))));
-    env.ROUTING_CONFIG_FILE = file;
-  }
+  const env = await loopbackSipEnv(dir, { rtpMin: rtpBase, rtpMax: rtpBase + 99, routing: opts.routing, env: opts.env });
   const config = loadConfig(env);
   const { loadOrCreateSipSecret } = await import('../../server/src/telephony/credentials.js');
   const rendered = renderSipConfig(config, loadOrCreateSipSecret(config.SIP_SECRET_FILE), {
