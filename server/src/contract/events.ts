@@ -26,12 +26,12 @@ export interface Commands {
   'seat:set-status': { payload: SetStatusRequest; result: SeatView };
   'seat:extend-wrap-up': { payload: Empty; result: SeatView };
   'seat:end-wrap-up': { payload: Empty; result: SeatView };
-  /** Supervisors: the live queue now; then 'queue:snapshot' pushes every change. */
+  /** Supervisors: the live queue now; then 'queue:updated' pushes every change. */
   'queue:subscribe': { payload: Empty; result: QueueSnapshot };
   /** Starts a transfer of the seat's current call; the phone then REFERs (or consults first). */
   'call:transfer': { payload: z.input<typeof TransferRequestSchema>; result: TransferView };
   /** The seat's phone reports how the REFER (or the consult) ended. */
-  'call:transfer-report': { payload: z.input<typeof TransferReportSchema>; result: TransferView };
+  'transfer:report': { payload: z.input<typeof TransferReportSchema>; result: TransferView };
 }
 export type CommandName = keyof Commands;
 export type CommandPayload<E extends CommandName> = Commands[E]['payload'];
@@ -46,7 +46,7 @@ export const COMMAND_SCHEMAS = {
   'seat:end-wrap-up': EmptySchema,
   'queue:subscribe': EmptySchema,
   'call:transfer': TransferRequestSchema,
-  'call:transfer-report': TransferReportSchema,
+  'transfer:report': TransferReportSchema,
 } as const satisfies { [E in CommandName]: z.ZodType };
 
 export const COMMAND_EVENTS = Object.keys(COMMAND_SCHEMAS) as CommandName[];
@@ -57,9 +57,9 @@ export interface Facts {
   'call:offered': CallView;
   'call:updated': CallView;
   /** To supervisors who subscribed: the whole live queue, at most every snapshot interval. */
-  'queue:snapshot': QueueSnapshot;
+  'queue:updated': QueueSnapshot;
   /** 重大事项上报: sent to supervisors when raised, and again when acknowledged. */
-  'alert:major-matter': MajorAlert;
+  'alert:updated': MajorAlert;
   /** A transfer involving this seat changed (to the sending seat and a named target seat). */
   'transfer:updated': TransferView;
 }
@@ -69,8 +69,8 @@ export const FACT_EVENTS = [
   'seat:status-changed',
   'call:offered',
   'call:updated',
-  'queue:snapshot',
-  'alert:major-matter',
+  'queue:updated',
+  'alert:updated',
   'transfer:updated',
 ] as const satisfies readonly FactName[];
 
