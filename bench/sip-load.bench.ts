@@ -174,7 +174,7 @@ async function main() {
         s.once('connect', () => resolve());
         s.once('connect_error', reject);
       });
-      s.on('queue:snapshot', () => snapshots++);
+      s.on('queue:updated', () => snapshots++);
       await new Promise((resolve) => s.emit('queue:subscribe', {}, resolve));
       supervisorSockets.push(s);
     }

@@ -28,6 +28,6 @@ export const transfers = createTransferController({
   store: appStore,
   phone,
   start: (req) => session.command('call:transfer', req),
-  report: (req) => session.command('call:transfer-report', req),
+  report: (req) => session.command('transfer:report', req),
   targets: () => api.transferTargets(),
 });

@@ -85,8 +85,8 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('seat:status-changed', (seat) => s().applySeat(seat));
   socket.on('call:offered', (call) => s().applyCall(call));
   socket.on('call:updated', (call) => s().applyCall(call));
-  socket.on('queue:snapshot', (snapshot) => s().applySnapshot(snapshot, now()));
-  socket.on('alert:major-matter', (alert) => s().applyAlert(alert));
+  socket.on('queue:updated', (snapshot) => s().applySnapshot(snapshot, now()));
+  socket.on('alert:updated', (alert) => s().applyAlert(alert));
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
 
   return () => {
@@ -97,8 +97,8 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('seat:status-changed');
     socket.off('call:offered');
     socket.off('call:updated');
-    socket.off('queue:snapshot');
-    socket.off('alert:major-matter');
+    socket.off('queue:updated');
+    socket.off('alert:updated');
     socket.off('transfer:updated');
   };
 }

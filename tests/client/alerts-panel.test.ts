@@ -109,7 +109,7 @@ describe('monitor: 重大事项上报', () => {
     serve([]);
     await show();
     expect(tones).toBe(0);
-    act(() => socket.fire('alert:major-matter', majorAlert({ id: 7, seatName: '王建国' })));
+    act(() => socket.fire('alert:updated', majorAlert({ id: 7, seatName: '王建国' })));
     expect(cards()).toHaveLength(1);
     expect(cards()[0]?.textContent).toContain('王建国');
     expect(tones).toBeGreaterThan(0);
@@ -131,9 +131,9 @@ describe('monitor: 重大事项上报', () => {
   it('when the same alert is pushed again, should not beep twice', async () => {
     serve([]);
     await show();
-    act(() => socket.fire('alert:major-matter', majorAlert()));
+    act(() => socket.fire('alert:updated', majorAlert()));
     const after = tones;
-    act(() => socket.fire('alert:major-matter', majorAlert({ note: '补充说明' })));
+    act(() => socket.fire('alert:updated', majorAlert({ note: '补充说明' })));
     expect(tones).toBe(after);
     expect(cards()).toHaveLength(1);
   });
@@ -141,7 +141,7 @@ describe('monitor: 重大事项上报', () => {
   it('when another supervisor acknowledges it, should take it off this monitor too', async () => {
     serve([majorAlert()]);
     await show();
-    act(() => socket.fire('alert:major-matter', { ...majorAlert(), acknowledgedAt: T0 + 5, acknowledgedBy: '王班长' }));
+    act(() => socket.fire('alert:updated', { ...majorAlert(), acknowledgedAt: T0 + 5, acknowledgedBy: '王班长' }));
     expect(host.querySelector('.alerts-panel')).toBeNull();
   });
 

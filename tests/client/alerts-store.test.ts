@@ -14,13 +14,13 @@ function deferred<T>() {
 const acked = (a: MajorAlert): MajorAlert => ({ ...a, acknowledgedAt: T0 + 60_000, acknowledgedBy: '李班长' });
 
 describe('alerts slice', () => {
-  it("when 'alert:major-matter' is pushed, should list the alert, newest first", () => {
+  it("when 'alert:updated' is pushed, should list the alert, newest first", () => {
     const store = createAppStore();
     store.getState().signedIn(user('supervisor'));
     const socket = new FakeSocket();
     bindSocket(socket.asSocket(), store, { onRefused: () => {} });
-    socket.fire('alert:major-matter', majorAlert({ id: 1, raisedAt: T0 }));
-    socket.fire('alert:major-matter', majorAlert({ id: 2, raisedAt: T0 + 1_000 }));
+    socket.fire('alert:updated', majorAlert({ id: 1, raisedAt: T0 }));
+    socket.fire('alert:updated', majorAlert({ id: 2, raisedAt: T0 + 1_000 }));
     expect(store.getState().alerts.map((a) => a.id)).toEqual([2, 1]);
   });
 

@@ -88,7 +88,7 @@ describe('session controller: login', () => {
     await flush();
     expect(socket.emitted.map((e) => e.event)).toEqual(['queue:subscribe']);
     expect(store.getState().snapshot).toEqual(snap);
-    socket.fire('queue:snapshot', snapshot({ at: T0 + 1_000 }));
+    socket.fire('queue:updated', snapshot({ at: T0 + 1_000 }));
     expect(store.getState().snapshot?.at).toBe(T0 + 1_000);
   });
 });

@@ -66,7 +66,7 @@ describe('a call through the engine, seen by seat and supervisor', () => {
     expect(sub.ok).toBe(true);
 
     const offered = next(seat, 'call:offered');
-    const snapshot = next(sup, 'queue:snapshot', (q: QueueSnapshot) => q.calls.some((c) => c.id === 'it-1'));
+    const snapshot = next(sup, 'queue:updated', (q: QueueSnapshot) => q.calls.some((c) => c.id === 'it-1'));
     srv.app.engine.offerCall({ id: 'it-1', caller: '13812345678', dialed: '123482', ivrCode: '2' });
 
     const call = await offered;

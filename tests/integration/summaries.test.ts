@@ -480,8 +480,8 @@ describe('major-matter alerts (重大事项上报)', () => {
     const otherSeat = await connect(h.srv.url, h.cookies.seat03!);
     h.sockets.push(otherSeat);
     const seatGot: MajorAlert[] = [];
-    otherSeat.on('alert:major-matter', (a) => seatGot.push(a));
-    const pushed = next(sup, 'alert:major-matter');
+    otherSeat.on('alert:updated', (a) => seatGot.push(a));
+    const pushed = next(sup, 'alert:updated');
 
     const r = await api<MajorAlert>(h, 'POST', '/api/calls/g-1/major-report', 'seat02', { note: '三十余名工人欲集体上访讨薪' });
 
@@ -506,7 +506,7 @@ describe('major-matter alerts (重大事项上报)', () => {
 
   it('when the seat reports again on the same call, should update the one alert (200) and push it again', async () => {
     const sup = await supervisorSocket(h);
-    const pushed = next(sup, 'alert:major-matter');
+    const pushed = next(sup, 'alert:updated');
 
     const r = await api<MajorAlert>(h, 'POST', '/api/calls/g-1/major-report', 'seat02', { note: '已约定明早到现场' });
 
@@ -530,7 +530,7 @@ describe('major-matter alerts (重大事项上报)', () => {
   it('when a supervisor acknowledges it, should record who and when, push it again and drop it from the open list', async () => {
     const sup = await supervisorSocket(h);
     const [alert] = data(await api<MajorAlert[]>(h, 'GET', '/api/alerts?open=1', 'supervisor'));
-    const pushed = next(sup, 'alert:major-matter', (a) => a.acknowledgedAt !== null);
+    const pushed = next(sup, 'alert:updated', (a) => a.acknowledgedAt !== null);
     h.clock.advance(MIN);
 
     const r = await api<MajorAlert>(h, 'POST', `/api/alerts/${alert!.id}/ack`, 'supervisor');
@@ -553,7 +553,7 @@ describe('major-matter alerts (重大事项上报)', () => {
   it('when a summary is filed with the risk flag, should raise an alert with its note and category, newest first', async () => {
     answeredCall(h, 's04', 'g-2', '13500000002');
     const sup = await supervisorSocket(h);
-    const pushed = next(sup, 'alert:major-matter', (a) => a.callId === 'g-2');
+    const pushed = next(sup, 'alert:updated', (a) => a.callId === 'g-2');
 
     await api(h, 'POST', '/api/calls/g-2/summary', 'seat04', {
       ...SUMMARY,

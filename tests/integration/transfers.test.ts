@@ -101,7 +101,7 @@ describe('starting a transfer (转接)', () => {
     const ack = await emit(s03, 'call:transfer', { callId: 'c1', target: { kind: 'seat', seatId: 's11' }, mode: 'consult' });
     if (!ack.ok) throw new Error(ack.error.message);
     expect(srv.app.engine.getSeat('s11').state).toMatchObject({ kind: 'not-ready', reason: 'consult' });
-    const report = await emit(s03, 'call:transfer-report', { transferId: ack.data.id, outcome: 'cancelled' });
+    const report = await emit(s03, 'transfer:report', { transferId: ack.data.id, outcome: 'cancelled' });
 
     expect(report.ok && report.data.state).toBe('cancelled');
     expect((await told).id).toBe(ack.data.id);
@@ -114,7 +114,7 @@ describe('starting a transfer (转接)', () => {
     if (!ack.ok) throw new Error(ack.error.message);
     const other = await seatSocket('seat02');
 
-    const report = await emit(other, 'call:transfer-report', { transferId: ack.data.id, outcome: 'refused' });
+    const report = await emit(other, 'transfer:report', { transferId: ack.data.id, outcome: 'refused' });
 
     expect(!report.ok && report.error.code).toBe('NOT_FOUND');
   });

@@ -113,7 +113,7 @@ describe('transfers through Kamailio (REFER)', () => {
       if (!ack.ok) throw new Error(ack.error.message);
 
       expect(await refer(a.page, ack.data.referTo)).toBe('failed:501');
-      const reported = await emit(a.socket, 'call:transfer-report', { transferId: ack.data.id, outcome: 'refused', detail: '501 Not Implemented' });
+      const reported = await emit(a.socket, 'transfer:report', { transferId: ack.data.id, outcome: 'refused', detail: '501 Not Implemented' });
       expect(reported.ok && reported.data.state).toBe('refused');
 
       expect(stack.calls().find((c) => c.id === call.id)?.state_kind).toBe('talking');

@@ -12,7 +12,7 @@ function SnapshotStatus() {
   return <div className="muted small">{at === null ? '正在订阅实时队列…' : `数据更新于 ${formatClock(at)}`}</div>;
 }
 
-/** 班长监控: live counts, waiting calls and seats, from 'queue:snapshot'. */
+/** 班长监控: live counts, waiting calls and seats, from 'queue:updated'. */
 export function MonitorPage() {
   return (
     <div className="monitor-page">

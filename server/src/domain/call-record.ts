@@ -1,3 +1,4 @@
+import type { CallResult } from '../vocabulary/call-results.js';
 import type { Call, HangupSide } from './call.js';
 import type { OverflowTrigger } from './policy.js';
 
@@ -48,16 +49,7 @@ import type { OverflowTrigger } from './policy.js';
  *                 call with the city is not an overflow).
  */
 
-export const CALL_RESULTS = [
-  'answered',
-  'abandoned-in-queue',
-  'abandoned-while-ringing',
-  'overflowed-12345',
-  'callback',
-  'timed-out',
-  'in-progress',
-] as const;
-export type CallResult = (typeof CALL_RESULTS)[number];
+export { CALL_RESULTS, type CallResult } from '../vocabulary/call-results.js';
 
 export interface CallRecord {
   callId: string;

@@ -1,3 +1,5 @@
+import type { CallStateKind } from '../vocabulary/call-states.js';
+import type { HangupSide } from '../vocabulary/hangup.js';
 import { DomainError } from './errors.js';
 import type { CallerFlag } from './model.js';
 import type { OverflowTarget, OverflowTrigger } from './policy.js';
@@ -22,8 +24,8 @@ export type CallState =
   | { kind: 'overflowed'; since: number; target: Exclude<OverflowTarget, 'city'>; trigger: OverflowTrigger }
   | { kind: 'timed-out'; since: number };
 
-export type CallStateKind = CallState['kind'];
-export type HangupSide = 'caller' | 'seat' | 'system';
+/** The state kinds and the hang-up sides are named once, in the vocabulary. */
+export type { CallStateKind, HangupSide };
 
 export const TERMINAL_CALL_STATES: readonly CallStateKind[] = ['ended', 'abandoned', 'overflowed', 'timed-out'];
 

@@ -1,13 +1,7 @@
-/** Domain errors carry a stable code; transports map codes to HTTP statuses / acks. */
-export type DomainErrorCode =
-  | 'INVALID_TRANSITION'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'VALIDATION'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE';
+import type { DomainErrorCode } from '../vocabulary/error-codes.js';
+
+/** Domain errors carry a stable code (one of the vocabulary's list); transports map codes to HTTP statuses / acks. */
+export type { DomainErrorCode };
 
 export class DomainError extends Error {
   constructor(

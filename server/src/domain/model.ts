@@ -50,22 +50,6 @@ export const DEFAULT_CATEGORIES: Category[] = [
   { id: 'general', name: '综合咨询', ivrCodes: ['0'], general: true },
 ];
 
-/**
- * Not-ready reasons (小休/示忙). `missed` is set by the engine after a missed offer; `consult`
- * holds a seat that another seat is consulting before a transfer (咨询转接).
- */
-export const NOT_READY_REASONS = ['meal', 'training', 'meeting', 'rest', 'missed', 'consult'] as const;
-export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
-
-/** Caller flags that the trunk passes (X-Caller-Flags). */
-export const CALLER_FLAGS = [
-  'elderly',
-  'disabled',
-  'minor',
-  'women',
-  'migrant-worker',
-  'military',
-  'callback',
-  'foreign-language',
-] as const;
-export type CallerFlag = (typeof CALLER_FLAGS)[number];
+/** Not-ready reasons (小休/示忙) and caller flags (X-Caller-Flags) are named once, in the vocabulary. */
+export { NOT_READY_REASONS, type NotReadyReason } from '../vocabulary/not-ready-reasons.js';
+export { CALLER_FLAGS, type CallerFlag } from '../vocabulary/caller-flags.js';

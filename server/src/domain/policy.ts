@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { OVERFLOW_TARGETS, OVERFLOW_TRIGGERS } from '../vocabulary/overflow.js';
 import { CALLER_FLAGS, CategorySchema, CentreSchema, DEFAULT_CATEGORIES } from './model.js';
 
 /**
  * Routing configuration. It is data: validated once by zod, then read by the engine.
  * Every duration is in seconds here (humans edit it); the engine converts to ms.
  */
-export const OverflowTargetSchema = z.enum(['city', '12345', 'callback']);
+export const OverflowTargetSchema = z.enum(OVERFLOW_TARGETS);
 export type OverflowTarget = z.infer<typeof OverflowTargetSchema>;
 
-export const OverflowTriggerSchema = z.enum(['max-wait', 'no-seat', 'after-hours', 'offers-exhausted']);
+export const OverflowTriggerSchema = z.enum(OVERFLOW_TRIGGERS);
 export type OverflowTrigger = z.infer<typeof OverflowTriggerSchema>;
 
 const seconds = z.number().min(0).max(7 * 24 * 3600);

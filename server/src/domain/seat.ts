@@ -1,5 +1,9 @@
+import { SEAT_STATE_LABELS, type SeatStateKind } from '../vocabulary/seat-states.js';
 import { DomainError } from './errors.js';
 import type { NotReadyReason, SeatProfile } from './model.js';
+
+/** The state kinds and their zh-CN names are named once, in the vocabulary. */
+export { SEAT_STATE_LABELS, type SeatStateKind };
 
 /**
  * Seat state machine.
@@ -20,18 +24,6 @@ export type SeatState =
   | { kind: 'talking'; since: number; callId: string }
   | { kind: 'wrap-up'; since: number; callId: string; until: number; extensions: number }
   | { kind: 'not-ready'; since: number; reason: NotReadyReason; autoReadyAt: number | null };
-
-export type SeatStateKind = SeatState['kind'];
-
-/** zh-CN names of the seat states (the contract re-exports them for the client). */
-export const SEAT_STATE_LABELS: Record<SeatStateKind, string> = {
-  offline: '离线',
-  ready: '空闲',
-  ringing: '振铃',
-  talking: '通话',
-  'wrap-up': '话后整理',
-  'not-ready': '示忙',
-};
 
 const ALLOWED: Record<SeatStateKind, readonly SeatStateKind[]> = {
   offline: ['ready', 'not-ready'],

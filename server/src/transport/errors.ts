@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiError, ErrorCode } from '../contract/index.js';
+import type { ApiError } from '../contract/index.js';
 import { DomainError, type DomainErrorCode } from '../domain/errors.js';
 
 const STATUS: Record<DomainErrorCode, number> = {
@@ -37,7 +37,7 @@ export function toApiError(err: unknown): { status: number; error: ApiError; une
     return { status: 400, error: { code: 'VALIDATION', message: err.message, fields: err.fields }, unexpected: false };
   }
   if (err instanceof DomainError) {
-    return { status: STATUS[err.code], error: { code: err.code as ErrorCode, message: err.message }, unexpected: false };
+    return { status: STATUS[err.code], error: { code: err.code, message: err.message }, unexpected: false };
   }
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.parse.failed') {

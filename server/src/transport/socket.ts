@@ -66,7 +66,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     snapshotTimer = clock.setTimeout(() => {
       snapshotTimer = null;
       if (closed) return;
-      io.to(SUPERVISORS).emit('queue:snapshot', queueSnapshot(engine, clock.now()));
+      io.to(SUPERVISORS).emit('queue:updated', queueSnapshot(engine, clock.now()));
     }, deps.snapshotIntervalMs ?? 200);
   };
 
@@ -177,7 +177,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     on(socket, 'seat:extend-wrap-up', EmptySchema, ['seat'], () => seatView(engine.extendWrapUp(mySeat())));
     on(socket, 'seat:end-wrap-up', EmptySchema, ['seat'], () => seatView(engine.endWrapUp(mySeat())));
     on(socket, 'call:transfer', TransferRequestSchema, ['seat'], (p) => deps.transfers.start(mySeat(), p));
-    on(socket, 'call:transfer-report', TransferReportSchema, ['seat'], (p) =>
+    on(socket, 'transfer:report', TransferReportSchema, ['seat'], (p) =>
       deps.transfers.report(mySeat(), p.transferId, p.outcome, p.detail),
     );
     on(socket, 'queue:subscribe', EmptySchema, STAFF, () => {
@@ -196,7 +196,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   return {
     io,
     notifyStaff: (alert) => {
-      if (!closed) io.to(SUPERVISORS).emit('alert:major-matter', alert);
+      if (!closed) io.to(SUPERVISORS).emit('alert:updated', alert);
     },
     transferChanged: (t) => {
       const rooms = [seatRoom(t.fromSeatId), ...(t.targetSeatId ? [seatRoom(t.targetSeatId)] : [])];

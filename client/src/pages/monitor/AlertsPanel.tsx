@@ -109,7 +109,7 @@ function AlertCard({ alert, reference, now, pending }: { alert: MajorAlert; refe
 
 /**
  * 重大事项上报 at the top of the monitor: open alerts from GET /api/alerts?open=1 on load and on
- * every reconnect, new ones as 'alert:major-matter' pushes them; 确认 acknowledges one.
+ * every reconnect, new ones as 'alert:updated' pushes them; 确认 acknowledges one.
  */
 export function AlertsPanel() {
   const alerts = useAppStore((s) => s.alerts);

@@ -1,12 +1,8 @@
-/**
- * The seat console's part of the contract: call summaries (小结) and their drafts, the
- * caller's history, the knowledge base (标准化知识库), major-matter alerts (重大事项上报),
- * transfers, and "my calls". Re-exported by ./index.ts; free of server-only modules.
- */
+/** Call summaries (小结) and their drafts: dispositions, the rules of a filed summary, the views. */
 import { z } from 'zod';
-import type { CallRecordView } from './index.js';
+import { text } from './fields.js';
 
-// ---------- dispositions (处理结果), DOMAIN.md's list, named once ----------
+/** Dispositions (处理结果), named once. */
 export const DISPOSITIONS = [
   'answered',
   'legal-aid',
@@ -48,9 +44,6 @@ export const REFERRAL_SUGGESTIONS = [
 ] as const;
 
 export const SUMMARY_LIMITS = { topic: 60, question: 2000, answer: 4000, referral: 120, riskNote: 500 } as const;
-
-const text = (label: string, max: number) =>
-  z.string({ error: `${label}必须是文字` }).trim().max(max, `${label}不能超过 ${max} 个字`);
 
 /**
  * What a seat types while writing a summary. Every field may be missing or empty: a draft is
@@ -141,131 +134,3 @@ export interface DraftSaved {
 }
 
 /** One earlier call of the same caller, for the screen pop (GET /api/calls/:id/history). */
-export interface CallerHistoryEntry {
-  record: CallRecordView;
-  summary: CallSummaryView | null;
-}
-export interface CallerHistory {
-  callId: string;
-  /** Earlier calls of this caller, newest first (at most `limit`). */
-  entries: CallerHistoryEntry[];
-  /** How many earlier calls exist in all. */
-  total: number;
-}
-
-/** GET /api/my/calls?day=YYYY-MM-DD (local day; default today): this seat's calls and summaries. */
-export const MyCallsQuerySchema = z.object({
-  day: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'day 须为 YYYY-MM-DD')
-    .optional(),
-});
-export interface MyCallsResponse {
-  day: string;
-  entries: CallerHistoryEntry[];
-}
-
-// ---------- major matters (重大事项上报) ----------
-export const MajorReportSchema = z
-  .object({ note: text('上报说明', SUMMARY_LIMITS.riskNote).min(1, '请填写上报说明') })
-  .strict();
-export interface MajorAlert {
-  id: number;
-  callId: string;
-  seatId: string;
-  seatName: string;
-  categoryId: string;
-  callerMasked: string;
-  note: string;
-  raisedAt: number;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-}
-
-// ---------- knowledge base (标准化知识库) ----------
-export const KNOWLEDGE_LIMITS = { question: 200, answer: 4000, legalBasis: 1000, keyword: 20, keywords: 12 } as const;
-export const KnowledgeEntryInputSchema = z
-  .object({
-    categoryId: z.string({ error: '请选择类别' }).min(1, '请选择类别').max(40),
-    question: text('标准问题', KNOWLEDGE_LIMITS.question).min(4, '标准问题至少 4 个字'),
-    answer: text('标准答复', KNOWLEDGE_LIMITS.answer).min(10, '标准答复至少 10 个字'),
-    legalBasis: text('法律依据', KNOWLEDGE_LIMITS.legalBasis).default(''),
-    keywords: z.array(text('关键词', KNOWLEDGE_LIMITS.keyword).min(1)).max(KNOWLEDGE_LIMITS.keywords).default([]),
-  })
-  .strict();
-export type KnowledgeEntryInput = z.output<typeof KnowledgeEntryInputSchema>;
-/** Updates name the version they were based on, so two supervisors do not overwrite each other. */
-export const KnowledgeEntryUpdateSchema = KnowledgeEntryInputSchema.extend({ version: z.number().int().positive() }).strict();
-
-export interface KnowledgeEntry extends KnowledgeEntryInput {
-  id: number;
-  version: number;
-  updatedAt: number;
-  updatedBy: string;
-}
-export const KnowledgeSearchSchema = z.object({
-  q: z.string().trim().max(100, '搜索词不能超过 100 个字').default(''),
-  category: z.string().max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
-});
-export interface KnowledgeHit extends KnowledgeEntry {
-  /** The matching stretch of the answer with the query marked by 【】 (plain text, no HTML). */
-  snippet: string;
-}
-export interface KnowledgeSearchResponse {
-  q: string;
-  category: string | null;
-  hits: KnowledgeHit[];
-}
-
-// ---------- transfers ----------
-export const TransferRequestSchema = z
-  .object({
-    callId: z.string().min(1),
-    target: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('category'), categoryId: z.string().min(1) }),
-      z.object({ kind: z.literal('seat'), seatId: z.string().min(1) }),
-    ]),
-    mode: z.enum(['blind', 'consult']),
-    note: text('转接说明', 200).default(''),
-  })
-  .strict();
-export type TransferRequest = z.output<typeof TransferRequestSchema>;
-export type TransferTarget = TransferRequest['target'];
-
-export const TRANSFER_OUTCOMES = ['completed', 'refused', 'cancelled'] as const;
-export type TransferOutcome = (typeof TRANSFER_OUTCOMES)[number];
-export const TransferReportSchema = z
-  .object({
-    transferId: z.string().min(1),
-    outcome: z.enum(TRANSFER_OUTCOMES),
-    /** What the far side said (a SIP status line) when refused. */
-    detail: z.string().max(200).default(''),
-  })
-  .strict();
-
-export interface TransferView {
-  id: string;
-  callId: string;
-  fromSeatId: string;
-  target: TransferTarget;
-  mode: 'blind' | 'consult';
-  /** The SIP URI the seat's phone REFERs the caller to. */
-  referTo: string;
-  /** For consult: the URI the seat's phone calls first to talk to the target. */
-  consultUri: string | null;
-  /** The seat that will take the call (named, or picked for a consultation); null for a queue. */
-  targetSeatId: string | null;
-  fromSeatName: string;
-  targetSeatName: string | null;
-  /** The call the caller came back in with, once the token arrived. */
-  newCallId: string | null;
-  state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired';
-  createdAt: number;
-}
-
-/** GET /api/transfer-targets: where a seat may send a call now. */
-export interface TransferTargets {
-  categories: { id: string; name: string; readySeats: number; loggedInSeats: number }[];
-  seats: { id: string; name: string; staffNo: string; state: string; registered: boolean; skills: string[] }[];
-}

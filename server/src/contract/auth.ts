@@ -1,0 +1,25 @@
+/** Signing in: roles, the login request and the signed-in user. */
+import { z } from 'zod';
+
+export const ROLES = ['seat', 'supervisor', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = {
+  seat: '坐席律师',
+  supervisor: '班长/质检',
+  manager: '值班负责人',
+  admin: '系统管理员',
+};
+
+export const LoginRequestSchema = z.object({
+  username: z.string({ error: '请输入用户名' }).trim().min(1, '请输入用户名').max(64, '用户名过长'),
+  password: z.string({ error: '请输入密码' }).min(1, '请输入密码').max(256, '密码过长'),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export interface UserView {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  seatId: string | null;
+}

@@ -1,0 +1,80 @@
+/** Calls and call records (话单) as a browser sees them, and the call list query. */
+import { z } from 'zod';
+import type { CallResult } from '../vocabulary/call-results.js';
+import type { CallStateKind } from '../vocabulary/call-states.js';
+import type { HangupSide } from '../vocabulary/hangup.js';
+import type { OverflowTrigger } from '../vocabulary/overflow.js';
+import { queryInt } from './fields.js';
+
+export interface CallView {
+  id: string;
+  /** Masked for display, e.g. 138****1234. */
+  callerMasked: string;
+  categoryId: string;
+  homeCentreId: string;
+  flags: string[];
+  priority: number;
+  ticket12345: string | null;
+  enqueuedAt: number;
+  offers: number;
+  /** When a seat answered, or null. */
+  answeredAt: number | null;
+  /** The seat whose transfer brought this caller in (转接来电), or null. */
+  transferredFrom: { callId: string; seatId: string; seatName: string } | null;
+  state: { kind: CallStateKind; since: number; seatId?: string };
+}
+
+/**
+ * A call record (话单) as a browser may see it: the domain's CallRecord (every definition is
+ * stated in server/src/domain/call-record.ts; a test keeps the two shapes equal) with the
+ * caller masked.
+ */
+export interface CallRecordView {
+  callId: string;
+  categoryId: string;
+  homeCentreId: string;
+  /** The seat that answered, or null. */
+  seatId: string | null;
+  enqueuedAt: number;
+  answeredAt: number | null;
+  /** Hang-up, abandon, overflow or time-out time; null while in progress. */
+  endedAt: number | null;
+  waitMs: number;
+  talkMs: number;
+  holdMs: number;
+  holds: number;
+  hungUpBy: HangupSide | null;
+  result: CallResult;
+  offers: number;
+  overflowTrigger: OverflowTrigger | null;
+  /** Masked for display, e.g. 138****1234. */
+  callerMasked: string;
+}
+
+/** GET /api/calls?from=&to=&limit=: records of the calls enqueued in [from, to), newest first. */
+export const CALL_LIST_MAX_LIMIT = 1000;
+export const CallListQuerySchema = z
+  .object({
+    from: queryInt('from', '起始时间(毫秒时间戳)').pipe(z.number().min(0, 'from 不能为负数')),
+    to: queryInt('to', '结束时间(毫秒时间戳)').pipe(z.number().min(0, 'to 不能为负数')),
+    limit: queryInt('limit', '条数', 200)
+      .default(200)
+      .pipe(z.number().min(1, 'limit 至少为 1').max(CALL_LIST_MAX_LIMIT, `limit 最多为 ${CALL_LIST_MAX_LIMIT}`)),
+  })
+  .refine((q) => q.to > q.from, { path: ['to'], message: '结束时间 to 必须晚于起始时间 from' });
+export type CallListQuery = z.infer<typeof CallListQuerySchema>;
+
+export interface CallListResponse {
+  from: number;
+  to: number;
+  limit: number;
+  records: CallRecordView[];
+}
+
+/** 13812341234 → 138****1234; short numbers keep their last 2 digits. */
+export function maskNumber(n: string): string {
+  const digits = n.replace(/\s+/g, '');
+  if (digits.length >= 11) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  if (digits.length >= 5) return `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;
+  return '*'.repeat(digits.length);
+}

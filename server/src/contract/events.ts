@@ -1,0 +1,83 @@
+/**
+ * The Socket.IO contract: every command a console sends and every fact the server pushes, in
+ * one place both sides import.
+ *
+ * Event names follow one rule:
+ * - a command (client → server, answered by an ack) is `<noun>:<verb>[-<object>]`, imperative:
+ *   `seat:set-status`, `queue:subscribe`, `transfer:report`;
+ * - a fact (server → client push) is `<noun>:[<object>-]<past participle>`: `call:offered`,
+ *   `seat:status-changed`. A fact that says "this thing changed" is `<noun>:updated` and carries
+ *   the thing's whole current view (`call:updated`, `queue:updated` with the full snapshot).
+ */
+import type { z } from 'zod';
+import { EmptySchema, type Ack } from './common.js';
+import type { MajorAlert } from './alerts.js';
+import type { UserView } from './auth.js';
+import type { CallView } from './calls.js';
+import type { QueueSnapshot } from './queue.js';
+import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
+import { TransferReportSchema, TransferRequestSchema, type TransferView } from './transfers.js';
+
+type Empty = Record<string, never>;
+
+/** Every command: what it sends and what its ack carries when it succeeds. */
+export interface Commands {
+  'seat:get': { payload: Empty; result: SeatView };
+  'seat:set-status': { payload: SetStatusRequest; result: SeatView };
+  'seat:extend-wrap-up': { payload: Empty; result: SeatView };
+  'seat:end-wrap-up': { payload: Empty; result: SeatView };
+  /** Supervisors: the live queue now; then 'queue:updated' pushes every change. */
+  'queue:subscribe': { payload: Empty; result: QueueSnapshot };
+  /** Starts a transfer of the seat's current call; the phone then REFERs (or consults first). */
+  'call:transfer': { payload: z.input<typeof TransferRequestSchema>; result: TransferView };
+  /** The seat's phone reports how the REFER (or the consult) ended. */
+  'transfer:report': { payload: z.input<typeof TransferReportSchema>; result: TransferView };
+}
+export type CommandName = keyof Commands;
+export type CommandPayload<E extends CommandName> = Commands[E]['payload'];
+export type CommandResult<E extends CommandName> = Commands[E]['result'];
+export type CommandListener<E extends CommandName> = (payload: CommandPayload<E>, ack: (res: Ack<CommandResult<E>>) => void) => void;
+
+/** The schema the server validates each command's payload with. */
+export const COMMAND_SCHEMAS = {
+  'seat:get': EmptySchema,
+  'seat:set-status': SetStatusSchema,
+  'seat:extend-wrap-up': EmptySchema,
+  'seat:end-wrap-up': EmptySchema,
+  'queue:subscribe': EmptySchema,
+  'call:transfer': TransferRequestSchema,
+  'transfer:report': TransferReportSchema,
+} as const satisfies { [E in CommandName]: z.ZodType };
+
+export const COMMAND_EVENTS = Object.keys(COMMAND_SCHEMAS) as CommandName[];
+
+/** Every fact the server pushes, with its payload. */
+export interface Facts {
+  'seat:status-changed': SeatView;
+  'call:offered': CallView;
+  'call:updated': CallView;
+  /** To supervisors who subscribed: the whole live queue, at most every snapshot interval. */
+  'queue:updated': QueueSnapshot;
+  /** 重大事项上报: sent to supervisors when raised, and again when acknowledged. */
+  'alert:updated': MajorAlert;
+  /** A transfer involving this seat changed (to the sending seat and a named target seat). */
+  'transfer:updated': TransferView;
+}
+export type FactName = keyof Facts;
+
+export const FACT_EVENTS = [
+  'seat:status-changed',
+  'call:offered',
+  'call:updated',
+  'queue:updated',
+  'alert:updated',
+  'transfer:updated',
+] as const satisfies readonly FactName[];
+
+export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };
+export type ServerToClientEvents = { [E in FactName]: (payload: Facts[E]) => void };
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  user: UserView;
+}

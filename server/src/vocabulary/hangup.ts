@@ -1,0 +1,9 @@
+/** Who ended a call (CallRecord.hungUpBy, the `hung-up` call event). */
+export const HANGUP_SIDES = ['caller', 'seat', 'system'] as const;
+export type HangupSide = (typeof HANGUP_SIDES)[number];
+
+export const HUNG_UP_BY_LABELS: Record<HangupSide, string> = {
+  caller: '来电人',
+  seat: '坐席',
+  system: '系统',
+};
