@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ack, MajorAlert } from '../../client/src/contract';
-import { bindSocket } from '../../client/src/socket';
-import { createAppStore } from '../../client/src/store';
+import { bindSocket } from '../../client/src/shared/socket';
+import { createAppStore } from '../../client/src/app/store';
 import { FakeSocket } from './fake-socket';
 import { T0, user } from './fixtures';
 import { majorAlert } from './knowledge-fixtures';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApi } from '../../client/src/api';
+import { createApi } from '../../client/src/shared/api';
 
 function respond(status: number, body: string, headers: Record<string, string> = {}): typeof fetch {
   return async () => new Response(body, { status, headers: { 'Content-Type': 'application/json', ...headers } });

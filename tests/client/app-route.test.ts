@@ -2,8 +2,8 @@
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useHashRoute } from '../../client/src/App';
-import type { Route } from '../../client/src/lib/routes';
+import { useHashRoute } from '../../client/src/app/App';
+import type { Route } from '../../client/src/shared/routes';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

@@ -1,5 +1,5 @@
 import type { Ack } from '../../client/src/contract';
-import type { HotlineSocket } from '../../client/src/socket';
+import type { HotlineSocket } from '../../client/src/shared/socket';
 
 type Handler = (...args: unknown[]) => void;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatCountdown, formatDuration, formatElapsed } from '../../client/src/lib/format';
+import { formatClock, formatCountdown, formatDuration, formatElapsed } from '../../client/src/shared/format';
 import { T0 } from './fixtures';
 
 describe('formatDuration', () => {

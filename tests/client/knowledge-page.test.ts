@@ -3,8 +3,8 @@ import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KnowledgeEntry, KnowledgeHit } from '../../client/src/contract';
-import { KnowledgePage } from '../../client/src/pages/KnowledgePage';
-import { appStore } from '../../client/src/store';
+import { KnowledgePage } from '../../client/src/features/knowledge/KnowledgePage';
+import { appStore } from '../../client/src/app/store';
 import { reference, seat, T0, user } from './fixtures';
 import { errBody, fakeFetch, hit, okBody, type FetchCall, type FetchReply } from './knowledge-fixtures';
 

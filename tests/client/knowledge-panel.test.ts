@@ -3,8 +3,8 @@ import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KnowledgeEntry } from '../../client/src/contract';
-import { KnowledgePanel, SEARCH_DEBOUNCE_MS } from '../../client/src/pages/seat/KnowledgePanel';
-import { appStore } from '../../client/src/store';
+import { KnowledgePanel, SEARCH_DEBOUNCE_MS } from '../../client/src/features/knowledge/KnowledgePanel';
+import { appStore } from '../../client/src/app/store';
 import { reference, user } from './fixtures';
 import { fakeFetch, hit, okBody, type FetchCall } from './knowledge-fixtures';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ack, KnowledgeHit, KnowledgeSearchResponse } from '../../client/src/contract';
-import { allowedRoutes } from '../../client/src/lib/routes';
-import { createAppStore } from '../../client/src/store';
+import { allowedRoutes } from '../../client/src/shared/routes';
+import { createAppStore } from '../../client/src/app/store';
 import {
   canEditKnowledge,
   editorErrorOf,
@@ -10,7 +10,7 @@ import {
   splitKeywords,
   splitMarked,
   validateKnowledgeForm,
-} from '../../client/src/store/knowledge';
+} from '../../client/src/features/knowledge/slice';
 import { user } from './fixtures';
 import { hit } from './knowledge-fixtures';
 

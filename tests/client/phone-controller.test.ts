@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renewalMarginMs } from '../../client/src/phone/controller';
-import { initialPhoneState } from '../../client/src/store/phone';
+import { renewalMarginMs } from '../../client/src/features/phone/controller';
+import { initialPhoneState } from '../../client/src/features/phone/slice';
 import { user } from './fixtures';
 import { credentials, flush, inCall, phoneRig, registered, sharedBrowser } from './phone-fakes';
 

@@ -5,7 +5,7 @@
  * ringer and network.
  */
 import type { Ack, SipCredentials } from '../../client/src/contract';
-import { createPhoneController, type PhoneController } from '../../client/src/phone/controller';
+import { createPhoneController, type PhoneController } from '../../client/src/features/phone/controller';
 import type {
   DeviceList,
   KeyValueStorage,
@@ -20,8 +20,8 @@ import type {
   PhoneUaEvent,
   ReferOutcome,
   Ringer,
-} from '../../client/src/phone/types';
-import { createAppStore, type AppStore } from '../../client/src/store';
+} from '../../client/src/features/phone/types';
+import { createAppStore, type AppStore } from '../../client/src/app/store';
 import { T0, user } from './fixtures';
 
 export const flush = async (): Promise<void> => {

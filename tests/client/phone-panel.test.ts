@@ -2,9 +2,9 @@
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registrationText, Softphone } from '../../client/src/pages/seat/Softphone';
-import { appStore } from '../../client/src/store';
-import { initialPhoneState, type PhoneState } from '../../client/src/store/phone';
+import { registrationText, Softphone } from '../../client/src/features/phone/Softphone';
+import { appStore } from '../../client/src/app/store';
+import { initialPhoneState, type PhoneState } from '../../client/src/features/phone/slice';
 import { seat, T0, user } from './fixtures';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

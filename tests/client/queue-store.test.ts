@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from '../../client/src/store';
-import { queueCounts, sortedSeats, waitingCalls } from '../../client/src/store/selectors';
+import { createAppStore } from '../../client/src/app/store';
+import { queueCounts, sortedSeats, waitingCalls } from '../../client/src/features/monitor/selectors';
 import { call, seat, snapshot, T0, user } from './fixtures';
 
 function monitorStore() {

@@ -2,10 +2,10 @@
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LoginPage } from '../../client/src/pages/LoginPage';
-import { MonitorPage } from '../../client/src/pages/MonitorPage';
-import { SeatPage } from '../../client/src/pages/SeatPage';
-import { appStore } from '../../client/src/store';
+import { LoginPage } from '../../client/src/features/session/LoginPage';
+import { MonitorPage } from '../../client/src/features/monitor/MonitorPage';
+import { SeatPage } from '../../client/src/features/workbench/SeatPage';
+import { appStore } from '../../client/src/app/store';
 import { call, reference, seat, snapshot, T0, user } from './fixtures';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

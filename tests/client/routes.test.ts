@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedRoutes, homeRoute, parseHash, resolveRoute, routeHash } from '../../client/src/lib/routes';
+import { allowedRoutes, homeRoute, parseHash, resolveRoute, routeHash } from '../../client/src/shared/routes';
 import { user } from './fixtures';
 
 describe('role routing', () => {

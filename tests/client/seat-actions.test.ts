@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seatActionsFor } from '../../client/src/lib/seatActions';
+import { seatActionsFor } from '../../client/src/features/workbench/seat-actions';
 import { T0 } from './fixtures';
 
 describe('seat action availability', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ack, SeatView } from '../../client/src/contract';
-import { createAppStore } from '../../client/src/store';
-import { isStaleSeat } from '../../client/src/store/seat';
+import { createAppStore } from '../../client/src/app/store';
+import { isStaleSeat } from '../../client/src/features/workbench/slice';
 import { call, seat, T0, user } from './fixtures';
 
 function seatStore() {

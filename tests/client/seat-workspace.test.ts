@@ -2,11 +2,11 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallerHistory } from '../../client/src/contract';
-import { SeatPage } from '../../client/src/pages/SeatPage';
-import { phone, session } from '../../client/src/runtime';
-import { appStore } from '../../client/src/store';
-import { initialPhoneState } from '../../client/src/store/phone';
-import { summary } from '../../client/src/summary/runtime';
+import { SeatPage } from '../../client/src/features/workbench/SeatPage';
+import { phone, session } from '../../client/src/app/root';
+import { appStore } from '../../client/src/app/store';
+import { initialPhoneState } from '../../client/src/features/phone/slice';
+import { summary } from '../../client/src/app/root';
 import { call, reference, seat, user } from './fixtures';
 import { click, key, Screen, settled, type } from './summary-dom';
 import { FakeSummaryServer, fetchFor, filedView, type FetchLogEntry } from './summary-fakes';

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Api } from '../../client/src/api';
+import type { Api } from '../../client/src/shared/api';
 import type { Ack } from '../../client/src/contract';
-import { createSessionController, validateLogin } from '../../client/src/session';
-import { createAppStore } from '../../client/src/store';
+import { createSessionController, validateLogin } from '../../client/src/features/session/controller';
+import { createAppStore } from '../../client/src/app/store';
 import { FakeSocket, flush } from './fake-socket';
 import { call, reference, seat, snapshot, T0, user } from './fixtures';
 

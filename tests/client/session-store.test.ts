@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from '../../client/src/store';
+import { createAppStore } from '../../client/src/app/store';
 import { seat, snapshot, T0, user } from './fixtures';
 
 describe('session slice: login errors', () => {

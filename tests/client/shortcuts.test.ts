@@ -2,7 +2,7 @@
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it, vi } from 'vitest';
-import { isTypingTarget, matchShortcut, SHORTCUTS, useShortcuts, type KeyLike, type ShortcutHandlers } from '../../client/src/lib/shortcuts';
+import { isTypingTarget, matchShortcut, SHORTCUTS, useShortcuts, type KeyLike, type ShortcutHandlers } from '../../client/src/features/workbench/shortcuts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

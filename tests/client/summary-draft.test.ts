@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { draftStatusText } from '../../client/src/summary/status';
-import { newSummaryWork } from '../../client/src/store/summary';
-import { mergeDrafts } from '../../client/src/summary/merge';
-import type { LocalDraftRecord } from '../../client/src/summary/storage';
+import { draftStatusText } from '../../client/src/features/summary/status';
+import { newSummaryWork } from '../../client/src/features/summary/slice';
+import { mergeDrafts } from '../../client/src/features/summary/merge';
+import type { LocalDraftRecord } from '../../client/src/features/summary/storage';
 import { call, seat, T0 } from './fixtures';
 import { settle, summaryRig } from './summary-fakes';
 

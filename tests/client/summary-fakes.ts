@@ -1,9 +1,9 @@
 import { vi } from 'vitest';
 import type { Ack, ApiError, CallerHistory, DraftSaved, CallSummaryInput, CallSummaryView, MajorAlert, MyCallsResponse, SummaryDraft, SummaryDraftView } from '../../client/src/contract';
-import { NETWORK_ERROR } from '../../client/src/lib/errors';
-import { createAppStore, type AppStore } from '../../client/src/store';
-import { createSummaryController, type SummaryApi } from '../../client/src/summary/controller';
-import { createDraftStore, type KeyValueStorage } from '../../client/src/summary/storage';
+import { NETWORK_ERROR } from '../../client/src/shared/errors';
+import { createAppStore, type AppStore } from '../../client/src/app/store';
+import { createSummaryController, type SummaryApi } from '../../client/src/features/summary/controller';
+import { createDraftStore, type KeyValueStorage } from '../../client/src/features/summary/storage';
 import { T0, user } from './fixtures';
 
 /** A Map-backed Web Storage; `full` makes writes throw like a full quota. */

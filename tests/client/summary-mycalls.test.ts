@@ -2,10 +2,10 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallerHistoryEntry, CallSummaryInput } from '../../client/src/contract';
-import { allowedRoutes } from '../../client/src/lib/routes';
-import { AppHeader } from '../../client/src/components/AppHeader';
-import { MyCallsPage } from '../../client/src/pages/MyCallsPage';
-import { appStore } from '../../client/src/store';
+import { allowedRoutes } from '../../client/src/shared/routes';
+import { AppHeader } from '../../client/src/app/AppHeader';
+import { MyCallsPage } from '../../client/src/features/my-calls/MyCallsPage';
+import { appStore } from '../../client/src/app/store';
 import { reference, seat, T0, user } from './fixtures';
 import { click, Screen, settled, type } from './summary-dom';
 import { FakeSummaryServer, fetchFor, filedView, type FetchLogEntry } from './summary-fakes';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SummaryDraft } from '../../client/src/contract';
-import { chinaDay, fromChinaLocalInput, toChinaLocalInput } from '../../client/src/summary/datetime';
-import { checkSummary, insertKnowledge } from '../../client/src/summary/validate';
+import { chinaDay, fromChinaLocalInput, toChinaLocalInput } from '../../client/src/shared/datetime';
+import { checkSummary, insertKnowledge } from '../../client/src/features/summary/validate';
 import { T0 } from './fixtures';
 import { summaryRig } from './summary-fakes';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Ack, TransferView } from '../../client/src/contract';
-import type { TransferResult } from '../../client/src/phone/controller';
-import { createAppStore } from '../../client/src/store';
-import { createTransferController, type TransferPhone } from '../../client/src/transfer';
+import type { TransferResult } from '../../client/src/features/phone/controller';
+import { createAppStore } from '../../client/src/app/store';
+import { createTransferController, type TransferPhone } from '../../client/src/features/transfer/controller';
 
 const view = (over: Partial<TransferView> = {}): TransferView => ({
   id: 'xf-1',
