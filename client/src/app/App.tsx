@@ -1,14 +1,21 @@
-import { useEffect } from 'react';
-import { AppHeader } from './AppHeader';
+import { lazy, Suspense, useEffect, type ComponentType, type LazyExoticComponent } from 'react';
 import { ConnectionBanner } from '../shared/components/ConnectionBanner';
 import { parseHash, routeHash, type Route } from '../shared/routes';
-import { KnowledgePage } from '../features/knowledge/KnowledgePage';
-import { LoginPage } from '../features/session/LoginPage';
-import { MonitorPage } from '../features/monitor/MonitorPage';
-import { MyCallsPage } from '../features/my-calls/MyCallsPage';
-import { ReportsPage } from '../features/reports/ReportsPage';
-import { SeatPage } from '../features/workbench/SeatPage';
+import { AppHeader } from './AppHeader';
 import { appStore, useAppStore } from './store';
+
+/** Each page is its own chunk, fetched the first time it is shown. */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+
+const LoginPage = page(() => import('../features/session/LoginPage'), 'LoginPage');
+const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>> = {
+  seat: page(() => import('../features/workbench/SeatPage'), 'SeatPage'),
+  calls: page(() => import('../features/my-calls/MyCallsPage'), 'MyCallsPage'),
+  monitor: page(() => import('../features/monitor/MonitorPage'), 'MonitorPage'),
+  reports: page(() => import('../features/reports/ReportsPage'), 'ReportsPage'),
+  knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),
+};
 
 /**
  * Keeps #/route in the address bar in step with the store, both ways. The login page leaves the
@@ -36,18 +43,23 @@ export function App() {
   useHashRoute(route);
 
   if (authStatus === 'checking') return <div className="splash">正在连接 12348 热线系统…</div>;
-  if (authStatus === 'anonymous' || route === 'login') return <LoginPage />;
+  if (authStatus === 'anonymous' || route === 'login') {
+    return (
+      <Suspense fallback={<div className="splash">正在连接 12348 热线系统…</div>}>
+        <LoginPage />
+      </Suspense>
+    );
+  }
 
+  const Page = PAGES[route];
   return (
     <div className="shell">
       <AppHeader />
       <ConnectionBanner />
       <main className="content">
-        {route === 'seat' && <SeatPage />}
-        {route === 'calls' && <MyCallsPage />}
-        {route === 'monitor' && <MonitorPage />}
-        {route === 'reports' && <ReportsPage />}
-        {route === 'knowledge' && <KnowledgePage />}
+        <Suspense fallback={<p className="muted">正在加载页面…</p>}>
+          <Page />
+        </Suspense>
       </main>
     </div>
   );
