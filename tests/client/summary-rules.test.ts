@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SummaryDraft } from '../../client/src/contract';
-import { chinaDay, fromChinaLocalInput, toChinaLocalInput } from '../../client/src/shared/datetime';
+import { chinaDay, fromChinaLocalInput, toChinaLocalInput } from '../../client/src/shared/format';
 import { checkSummary, insertKnowledge } from '../../client/src/features/summary/validate';
 import { T0 } from './fixtures';
 import { summaryRig } from './summary-fakes';

@@ -23,8 +23,61 @@ export function formatCountdown(until: number, now: number): string {
   return formatDuration(Math.ceil(left / 1000) * 1000);
 }
 
-/** Clock time in China (UTC+8), "14:05:09", independent of the browser's zone. */
+/**
+ * China time (UTC+8): the hotline works on it whatever the browser's zone. A follow-up time typed
+ * as "2025-01-06T15:30" means 15:30 in China, and every clock and date on screen reads in it.
+ */
+export const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** The fields of `at` as a clock in China shows them. */
+function china(at: number): { y: number; mo: string; d: string; h: string; mi: string; s: string } {
+  const t = new Date(at + CHINA_OFFSET_MS);
+  return {
+    y: t.getUTCFullYear(),
+    mo: pad2(t.getUTCMonth() + 1),
+    d: pad2(t.getUTCDate()),
+    h: pad2(t.getUTCHours()),
+    mi: pad2(t.getUTCMinutes()),
+    s: pad2(t.getUTCSeconds()),
+  };
+}
+
+/** Clock time in China, "14:05:09". */
 export function formatClock(at: number): string {
-  const d = new Date(at + 8 * 3600_000);
-  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const c = china(at);
+  return `${c.h}:${c.mi}:${c.s}`;
+}
+
+/** The China day of `at` as YYYY-MM-DD (the server's "local day" for my calls). */
+export function chinaDay(at: number): string {
+  const c = china(at);
+  return `${c.y}-${c.mo}-${c.d}`;
+}
+
+/** "01-06 15:30" in China time. */
+export function formatDayTime(at: number): string {
+  const c = china(at);
+  return `${c.mo}-${c.d} ${c.h}:${c.mi}`;
+}
+
+/** "2025-01-06 15:30" in China time. */
+export function formatDateTime(at: number): string {
+  const c = china(at);
+  return `${c.y}-${c.mo}-${c.d} ${c.h}:${c.mi}`;
+}
+
+/** Unix ms → the value of an <input type="datetime-local"> (minutes), China time. */
+export function toChinaLocalInput(at: number | null | undefined): string {
+  if (at === null || at === undefined || !Number.isFinite(at)) return '';
+  const c = china(at);
+  return `${c.y}-${c.mo}-${c.d}T${c.h}:${c.mi}`;
+}
+
+/** The value of a datetime-local input (China time) → Unix ms; null when empty or malformed. */
+export function fromChinaLocalInput(value: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const at = Date.UTC(y, mo - 1, d, h, mi, s) - CHINA_OFFSET_MS;
+  return Number.isFinite(at) ? at : null;
 }

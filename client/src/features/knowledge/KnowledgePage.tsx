@@ -19,15 +19,9 @@ import {
 } from './slice';
 import { focusFirst, Marked, moveFocus, SearchInput } from './KnowledgePanel';
 import { FieldErrors } from '../../shared/components/FieldErrors';
+import { formatDateTime } from '../../shared/format';
 
 const PAGE_LIMIT = 50;
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-/** "2025-01-06 09:00" in China (UTC+8), whatever the browser's zone. */
-function formatDateTime(at: number): string {
-  const d = new Date(at + 8 * 3600_000);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
-}
 
 type Pane = { kind: 'none' } | { kind: 'view'; entry: KnowledgeEntry } | { kind: 'edit'; entry: KnowledgeEntry } | { kind: 'create' };
 

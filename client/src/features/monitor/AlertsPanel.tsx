@@ -3,45 +3,22 @@ import type { MajorAlert, ReferenceData } from '../../contract';
 import { categoryName } from '../../shared/labels';
 import { formatClock } from '../../shared/format';
 import { useServerNow } from '../../shared/ticker';
+import { cue, type Tone } from '../../shared/tone';
 import { api } from '../../app/root';
 import { appStore, useAppStore } from '../../app/store';
 
-type AudioContextCtor = typeof AudioContext;
-
-let audio: AudioContext | null = null;
+/** Two short rising tones: a new 重大事项 alert. */
+const ALERT_TONES: readonly Tone[] = [
+  { at: 0, length: 0.18, freqs: [880], level: 0.25, shape: 'ping' },
+  { at: 0.22, length: 0.18, freqs: [1175], level: 0.25, shape: 'ping' },
+];
 
 /**
- * Two short tones through WebAudio: no sound file to ship. Silently nothing where audio is
- * unavailable or not yet allowed (the browser's autoplay rules need a click on the page first;
- * the supervisor's sign-in is one).
+ * The alert's sound. Nothing where audio is unavailable or not yet allowed (the browser's autoplay
+ * rules need a click on the page first; the supervisor's sign-in is one).
  */
 export function beep(): void {
-  try {
-    const Ctor = (window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext) as
-      | AudioContextCtor
-      | undefined;
-    if (!Ctor) return;
-    audio ??= new Ctor();
-    if (audio.state === 'suspended') void audio.resume().catch(() => undefined);
-    const start = audio.currentTime + 0.02;
-    for (const [offset, freq] of [
-      [0, 880],
-      [0.22, 1175],
-    ] as const) {
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      osc.type = 'sine';
-      osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.0001, start + offset);
-      gain.gain.exponentialRampToValueAtTime(0.25, start + offset + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.18);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(start + offset);
-      osc.stop(start + offset + 0.2);
-    }
-  } catch {
-    // A cue that cannot sound must not break the page.
-  }
+  cue(ALERT_TONES);
 }
 
 export const TITLE_FLASH_MS = 1_000;

@@ -4,6 +4,7 @@ import { useServerNow } from '../../shared/ticker';
 import { phone } from '../../app/root';
 import { useAppStore } from '../../app/store';
 import type { PhoneState } from './slice';
+import { assertNever } from '../../shared/assert-never';
 
 export interface SoftphoneProps {
   /** 转接: the transfer controls (another module) are rendered here when given. */
@@ -29,7 +30,7 @@ export function registrationText(p: Pick<PhoneState, 'registration' | 'attempt' 
     case 'other-tab':
       return '电话已在另一个标签页登记';
     default:
-      return assertNever(p.registration);
+      return assertNever(p.registration, 'registration');
   }
 }
 
@@ -280,8 +281,4 @@ export function Softphone(props: SoftphoneProps) {
       {p.registration !== 'other-tab' && p.registration !== 'off' && <Devices p={p} />}
     </section>
   );
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled registration: ${String(x)}`);
 }

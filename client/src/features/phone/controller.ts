@@ -14,6 +14,7 @@ import type {
   PhoneUaEvent,
   Ringer,
 } from './types';
+import { assertNever } from '../../shared/assert-never';
 
 export type TransferResult = { ok: true } | { ok: false; detail: string };
 
@@ -469,7 +470,7 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
         patch({ mediaError: ev.detail });
         return;
       default:
-        assertNever(ev);
+        assertNever(ev, 'phone event');
     }
   }
 
@@ -786,8 +787,4 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
     },
   };
   return controller;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled phone event: ${JSON.stringify(x)}`);
 }

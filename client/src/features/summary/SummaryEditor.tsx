@@ -3,7 +3,7 @@ import { DISPOSITION_LABELS, type CallSummaryView, type SummaryDraft } from '../
 import { categoryName } from '../../shared/labels';
 import { formatClock } from '../../shared/format';
 import { useAppStore } from '../../app/store';
-import { formatDateTime } from '../../shared/datetime';
+import { formatDateTime } from '../../shared/format';
 import { summary as controller } from '../../app/root';
 import { createEditStore } from './storage';
 import type { FieldErrors } from './validate';

@@ -8,7 +8,7 @@ import {
   type ReferenceData,
   type SummaryDraft,
 } from '../../contract';
-import { fromChinaLocalInput, toChinaLocalInput } from '../../shared/datetime';
+import { fromChinaLocalInput, toChinaLocalInput } from '../../shared/format';
 import { needsFollowUp, needsReferral, riskFlagged } from './validate';
 import { FieldErrors } from '../../shared/components/FieldErrors';
 

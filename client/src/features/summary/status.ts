@@ -1,5 +1,6 @@
 import { formatClock } from '../../shared/format';
 import type { SummaryWork } from './slice';
+import { assertNever } from '../../shared/assert-never';
 
 /** "草稿已保存 14:03:22" / "保存中…" / "离线,已保存在本机" … */
 export function draftStatusText(w: SummaryWork): { text: string; tone: 'ok' | 'busy' | 'warn' | 'muted' } {
@@ -17,9 +18,7 @@ export function draftStatusText(w: SummaryWork): { text: string; tone: 'ok' | 'b
     case 'idle':
       if (w.loading) return { text: '正在读取草稿…', tone: 'muted' };
       return { text: w.savedAt !== null ? `草稿已保存 ${formatClock(w.savedAt)}` : '边听边记,内容自动保存', tone: 'muted' };
-    default: {
-      const never: never = w.sync;
-      throw new Error(`Unhandled draft sync state: ${String(never)}`);
-    }
+    default:
+      return assertNever(w.sync, 'draft sync state');
   }
 }

@@ -1,7 +1,7 @@
 import { CALL_RESULT_LABELS, DISPOSITION_LABELS, type CallerHistoryEntry, type ReferenceData } from '../../contract';
 import { categoryName } from '../../shared/labels';
 import { useAppStore } from '../../app/store';
-import { formatDateTime } from '../../shared/datetime';
+import { formatDateTime } from '../../shared/format';
 import { summary as controller } from '../../app/root';
 
 const EXCERPT = 160;

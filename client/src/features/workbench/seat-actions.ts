@@ -1,4 +1,5 @@
 import type { SeatStateView } from '../../contract';
+import { assertNever } from '../../shared/assert-never';
 
 export interface SeatActionAvailability {
   ready: boolean;
@@ -64,10 +65,6 @@ export function seatActionsFor(state: SeatStateView | null, ctx: SeatActionConte
     case 'not-ready':
       return { ready: true, notReady: true, offline: true, ...none, logout: true, hint: null };
     default:
-      return assertNever(state);
+      return assertNever(state, 'seat state');
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled seat state: ${JSON.stringify(x)}`);
 }

@@ -1,6 +1,7 @@
 import type { Ack, CallView, SeatStateView, SeatView } from '../../contract';
 import { errorMessage, NETWORK_ERROR } from '../../shared/errors';
 import type { SliceCreator } from '../../app/store-types';
+import { assertNever } from '../../shared/assert-never';
 
 /** What the seat asked the server to do; buttons are disabled while one is in flight. */
 export type SeatCommand = 'load' | 'ready' | 'not-ready' | 'offline' | 'extend' | 'end';
@@ -40,7 +41,7 @@ export function callIdOf(state: SeatStateView): string | null {
     case 'not-ready':
       return null;
     default:
-      return assertNever(state);
+      return assertNever(state, 'seat state');
   }
 }
 
@@ -102,7 +103,3 @@ export const createSeatSlice: SliceCreator<SeatSlice> = (set, get) => ({
 
   dismissSeatError: () => set({ seatError: null }),
 });
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled seat state: ${JSON.stringify(x)}`);
-}
