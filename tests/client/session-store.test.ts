@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../client/src/app/store';
-import { seat, snapshot, T0, user } from './fixtures';
+import { reference, seat, snapshot, T0, user } from './fixtures';
 
 describe('session slice: login errors', () => {
   it('when the server rejects the password (401), should show its message', () => {
@@ -68,5 +68,32 @@ describe('session slice: sign in and out', () => {
     store.getState().signedIn(user('supervisor'));
     store.getState().navigate('reports');
     expect(store.getState().route).toBe('monitor');
+  });
+});
+
+describe('the one sign-out reset (resetAll)', () => {
+  it('when signed out, should return every slice to its initial state but keep reference data and audio devices', () => {
+    const fresh = createAppStore().getState();
+    const store = createAppStore();
+    const s = store.getState();
+    s.signedIn(user('seat'));
+    s.setReference(reference);
+    s.applySeat(seat({ kind: 'ready', since: T0 }));
+    s.applySnapshot(snapshot(), T0);
+    s.applyAlert({ id: 7, acknowledgedAt: T0, raisedAt: T0 } as never);
+    s.summaryOpened({ callId: 'c1' } as never);
+    s.transferPhase('failed', { error: 'x' });
+    s.phoneChanged({ registration: 'registered', devices: { inputs: [], outputs: [], inputId: 'mic-2', outputId: null, canSelectOutput: true } });
+
+    store.getState().signedOut('您已退出登录');
+
+    const after = store.getState();
+    expect(after.authStatus).toBe('anonymous');
+    expect(after.notice).toBe('您已退出登录');
+    expect(after.reference).toEqual(reference);
+    expect(after.phone).toEqual({ ...fresh.phone, devices: { inputs: [], outputs: [], inputId: 'mic-2', outputId: null, canSelectOutput: true } });
+    for (const key of ['user', 'route', 'seat', 'call', 'snapshot', 'alerts', 'alertsAcknowledged', 'summaryWork', 'callerHistory', 'myCalls', 'knowledge', 'transfer'] as const) {
+      expect(after[key], key).toEqual(fresh[key]);
+    }
   });
 });

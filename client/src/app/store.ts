@@ -1,18 +1,18 @@
 import { createStore, useStore, type StoreApi } from 'zustand';
-import { createSessionSlice } from '../features/session/slice';
-import { createSeatSlice } from '../features/workbench/slice';
-import { createQueueSlice } from '../features/monitor/queue-slice';
-import { createKnowledgeSlice } from '../features/knowledge/slice';
-import { createAlertsSlice } from '../features/monitor/alerts-slice';
-import { createSummarySlice } from '../features/summary/slice';
-import { createPhoneSlice } from '../features/phone/slice';
-import { createTransferSlice } from '../features/transfer/slice';
+import { createSessionSlice, initialSessionState } from '../features/session/slice';
+import { createSeatSlice, initialSeatState } from '../features/workbench/slice';
+import { createQueueSlice, initialQueueState } from '../features/monitor/queue-slice';
+import { createKnowledgeSlice, initialKnowledgeState } from '../features/knowledge/slice';
+import { createAlertsSlice, initialAlertsState } from '../features/monitor/alerts-slice';
+import { createSummarySlice, initialSummaryState } from '../features/summary/slice';
+import { createPhoneSlice, initialPhoneState } from '../features/phone/slice';
+import { createTransferSlice, initialTransferState } from '../features/transfer/slice';
 import type { AppState } from './store-types';
 
 export type { AppState } from './store-types';
 export type AppStore = StoreApi<AppState>;
 
-/** One bound store made of the session, seat and queue slices. Tests make their own. */
+/** One bound store made of the features' slices. Tests make their own. */
 export function createAppStore(): AppStore {
   return createStore<AppState>()((...a) => ({
     ...createSessionSlice(...a),
@@ -23,6 +23,21 @@ export function createAppStore(): AppStore {
     ...createSummarySlice(...a),
     ...createPhoneSlice(...a),
     ...createTransferSlice(...a),
+
+    resetAll: (notice = null) =>
+      a[0]((s) => ({
+        ...initialSessionState,
+        ...initialSeatState,
+        ...initialQueueState,
+        ...initialKnowledgeState,
+        ...initialAlertsState,
+        ...initialSummaryState,
+        transfer: initialTransferState,
+        phone: { ...initialPhoneState, devices: s.phone.devices },
+        authStatus: 'anonymous',
+        reference: s.reference,
+        notice,
+      })),
   }));
 }
 

@@ -50,12 +50,8 @@ export const initialKnowledgeState = {
   knowledge: { panel: idleSearch, page: idleSearch },
 } satisfies Partial<KnowledgeSlice>;
 
-export const createKnowledgeSlice: SliceCreator<KnowledgeSlice> = (set, get, store) => {
-  // What one user searched is not shown to the next one signing in on this browser.
-  store.subscribe((now, before) => {
-    if (before.user && !now.user) set(initialKnowledgeState);
-  });
-
+/** What one user searched is not shown to the next one signing in here: resetAll clears it. */
+export const createKnowledgeSlice: SliceCreator<KnowledgeSlice> = (set, get) => {
   const patch = (scope: KnowledgeScope, part: Partial<KnowledgeSearchState>) =>
     set((s) => ({ knowledge: { ...s.knowledge, [scope]: { ...s.knowledge[scope], ...part } } }));
 

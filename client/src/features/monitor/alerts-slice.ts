@@ -10,6 +10,8 @@ export interface AlertsSlice {
   alertsError: string | null;
   /** Alerts whose 确认 is in flight. */
   alertAckPending: number[];
+  /** Ids known to be acknowledged, so a load that was in flight meanwhile does not bring them back. */
+  alertsAcknowledged: number[];
 
   /** A pushed alert: new ones join the list, an acknowledged one leaves it. */
   applyAlert: (alert: MajorAlert) => void;
@@ -25,27 +27,21 @@ export const initialAlertsState = {
   alertsLoaded: false,
   alertsError: null,
   alertAckPending: [] as number[],
+  alertsAcknowledged: [] as number[],
 } satisfies Partial<AlertsSlice>;
 
 const newestFirst = (a: MajorAlert, b: MajorAlert) => b.raisedAt - a.raisedAt || b.id - a.id;
 
-export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, store) => {
-  /** Ids known to be acknowledged, so a load that was in flight meanwhile does not bring them back. */
-  const acknowledged = new Set<number>();
-  // Alerts name callers and notes: none outlive the session that received them.
-  store.subscribe((now, before) => {
-    if (!before.user || now.user) return;
-    acknowledged.clear();
-    set(initialAlertsState);
-  });
+/** Alerts name callers and notes: the sign-out reset (resetAll) clears them. */
+export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get) => {
 
   const upsert = (alert: MajorAlert) =>
     set((s) => {
       if (alert.acknowledgedAt !== null) {
-        acknowledged.add(alert.id);
-        return { alerts: s.alerts.filter((a) => a.id !== alert.id) };
+        const alertsAcknowledged = s.alertsAcknowledged.includes(alert.id) ? s.alertsAcknowledged : [...s.alertsAcknowledged, alert.id];
+        return { alerts: s.alerts.filter((a) => a.id !== alert.id), alertsAcknowledged };
       }
-      if (acknowledged.has(alert.id)) return {};
+      if (s.alertsAcknowledged.includes(alert.id)) return {};
       return { alerts: [alert, ...s.alerts.filter((a) => a.id !== alert.id)].sort(newestFirst) };
     });
 
@@ -66,7 +62,7 @@ export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get, store) =>
         else set({ alertsError: `未能读取重大事项上报:${errorMessage(ack.error)}` });
         return;
       }
-      const open = ack.data.filter((a) => a.acknowledgedAt === null && !acknowledged.has(a.id));
+      const open = ack.data.filter((a) => a.acknowledgedAt === null && !get().alertsAcknowledged.includes(a.id));
       set((s) => {
         // The server's list is the truth for what it knew; pushes newer than it are kept.
         const loadedIds = new Set(open.map((a) => a.id));

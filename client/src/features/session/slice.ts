@@ -1,10 +1,7 @@
 import type { ApiError, ReferenceData, UserView } from '../../contract';
 import { errorMessage } from '../../shared/errors';
 import { resolveRoute, type Route } from '../../shared/routes';
-import type { AppState, SliceCreator } from '../../app/store-types';
-import { initialSeatState } from '../workbench/slice';
-import { initialQueueState } from '../monitor/queue-slice';
-import { initialTransferState } from '../transfer/slice';
+import type { SliceCreator } from '../../app/store-types';
 
 export type AuthStatus = 'checking' | 'anonymous' | 'authenticated';
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline';
@@ -30,6 +27,7 @@ export interface SessionSlice {
   notice: string | null;
 
   signedIn: (user: UserView, requested?: Route | null) => void;
+  /** The session ended (logout, expiry, refusal): the store's one reset (resetAll). */
   signedOut: (notice?: string | null) => void;
   setAnonymous: () => void;
   setReference: (reference: ReferenceData) => void;
@@ -53,7 +51,7 @@ export const initialSessionState = {
   notice: null,
 } satisfies Partial<SessionSlice>;
 
-export const createSessionSlice: SliceCreator<SessionSlice> = (set) => ({
+export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
   ...initialSessionState,
 
   signedIn: (user, requested = null) =>
@@ -65,17 +63,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set) => ({
       notice: null,
     }),
 
-  signedOut: (notice = null) =>
-    set((s): Partial<AppState> => ({
-      ...initialSessionState,
-      ...initialSeatState,
-      ...initialQueueState,
-      transfer: initialTransferState,
-      authStatus: 'anonymous',
-      // Reference data is not secret and does not change per user; keep it.
-      reference: s.reference,
-      notice,
-    })),
+  signedOut: (notice = null) => get().resetAll(notice),
 
   setAnonymous: () => set({ authStatus: 'anonymous', user: null, route: 'login' }),
 

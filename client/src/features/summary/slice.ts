@@ -91,12 +91,8 @@ export const initialSummaryState = {
   myCalls: { status: 'idle', data: null, error: null, day: null } as SummarySlice['myCalls'],
 } satisfies Partial<SummarySlice>;
 
-export const createSummarySlice: SliceCreator<SummarySlice> = (set, _get, store) => {
-  // Summaries name callers' matters: none outlive the session that wrote them on screen.
-  store.subscribe((now, before) => {
-    if (before.user && !now.user) set(initialSummaryState);
-  });
-
+/** Summaries name callers' matters: the sign-out reset (resetAll) clears them. */
+export const createSummarySlice: SliceCreator<SummarySlice> = (set) => {
   return {
     ...initialSummaryState,
 
