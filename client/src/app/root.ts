@@ -3,6 +3,8 @@ import { createSocket } from '../shared/socket';
 import { createSessionController } from '../features/session/controller';
 import { createLazyPhone } from '../features/phone/lazy';
 import { createTransferController } from '../features/transfer/controller';
+import { createKnowledgeController } from '../features/knowledge/controller';
+import { createAlertsController } from '../features/monitor/controller';
 import { createSummaryController } from '../features/summary/controller';
 import { browserStorage, createDraftStore, LOCAL_DRAFT_TTL_MS } from '../features/summary/storage';
 import { appStore } from './store';
@@ -40,6 +42,12 @@ export const transfers = createTransferController({
   report: (req) => session.command('call:transfer-report', req),
   targets: () => api.transferTargets(),
 });
+
+/** 知识库: the workbench panel's and the page's searches, and the entries' upkeep. */
+export const knowledge = createKnowledgeController({ api, store: appStore });
+
+/** 重大事项上报 on the monitor. */
+export const alerts = createAlertsController({ api, store: appStore });
 
 /** 通话小结 and 我的来电, bound to localStorage for the drafts. */
 const drafts = createDraftStore(browserStorage());

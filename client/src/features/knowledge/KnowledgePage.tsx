@@ -2,8 +2,8 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { KNOWLEDGE_LIMITS, type KnowledgeEntry, type ReferenceData } from '../../contract';
 import { categoryName } from '../../shared/labels';
 import { errorMessage } from '../../shared/errors';
-import { api } from '../../app/root';
-import { appStore, useAppStore } from '../../app/store';
+import { knowledge } from '../../app/root';
+import { useAppStore } from '../../app/store';
 import {
   canEditKnowledge,
   editorErrorOf,
@@ -91,17 +91,13 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
     }
     setFields({});
     setBusy('save');
-    const ack = base ? await api.updateKnowledge(base.id, { ...checked.input, version: base.version }) : await api.createKnowledge(checked.input);
+    const ack = await knowledge.save(base, checked.input);
     setBusy(null);
     if (ack.ok) {
-      appStore.getState().knowledgeEntrySaved(ack.data);
       onSaved(ack.data, base === null);
       return;
     }
-    if (ack.error.code === 'UNAUTHENTICATED') {
-      appStore.getState().signedOut(errorMessage(ack.error));
-      return;
-    }
+    if (ack.error.code === 'UNAUTHENTICATED') return;
     const shown = editorErrorOf(ack.error);
     setConflict(shown.conflict);
     setFields(shown.fields);
@@ -112,13 +108,11 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
   const reload = async () => {
     if (!base) return;
     setBusy('reload');
-    const ack = await api.getKnowledge(base.id);
+    const ack = await knowledge.reload(base.id);
     setBusy(null);
     if (ack.ok) {
-      appStore.getState().knowledgeEntrySaved(ack.data);
       onReloaded(ack.data);
     } else if (ack.error.code === 'NOT_FOUND') {
-      appStore.getState().knowledgeEntryRetired(base.id);
       onReloaded(null);
     } else {
       setMessage(errorMessage(ack.error));
@@ -274,14 +268,13 @@ function EntryView(props: { entry: KnowledgeEntry; editable: boolean; reference:
 
   const retire = async () => {
     setBusy(true);
-    const ack = await api.retireKnowledge(entry.id);
+    const ack = await knowledge.retire(entry.id);
     setBusy(false);
     // Already retired elsewhere: the outcome is the same.
     if (ack.ok || ack.error.code === 'NOT_FOUND') {
-      appStore.getState().knowledgeEntryRetired(entry.id);
       props.onRetired();
     } else if (ack.error.code === 'UNAUTHENTICATED') {
-      appStore.getState().signedOut(errorMessage(ack.error));
+      // signed out by the controller
     } else {
       setError(errorMessage(ack.error));
     }
@@ -371,7 +364,7 @@ export function KnowledgePage() {
 
   const run = () => {
     const query = { q, category: category || null };
-    void appStore.getState().runKnowledgeSearch('page', query, () => api.searchKnowledge({ ...query, limit: PAGE_LIMIT }));
+    void knowledge.search('page', query, PAGE_LIMIT);
   };
   useEffect(run, [q, category]);
 

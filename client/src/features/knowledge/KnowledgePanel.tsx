@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { KnowledgeEntry, KnowledgeHit } from '../../contract';
 import { categoryName } from '../../shared/labels';
-import { api } from '../../app/root';
-import { appStore, useAppStore } from '../../app/store';
+import { knowledge } from '../../app/root';
+import { useAppStore } from '../../app/store';
 import { markTerms, splitMarked, type MarkedPart } from './slice';
 
 /** Quiet time after the last keystroke before a search is sent. */
@@ -191,7 +191,7 @@ export function KnowledgePanel({ categoryId, onInsert }: KnowledgePanelProps) {
   const run = () => {
     if (idle) return;
     const query = { q, category: categoryId };
-    void appStore.getState().runKnowledgeSearch('panel', query, () => api.searchKnowledge({ ...query, limit: PANEL_LIMIT }));
+    void knowledge.search('panel', query, PANEL_LIMIT);
   };
   useEffect(run, [q, categoryId]);
 

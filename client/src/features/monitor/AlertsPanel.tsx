@@ -4,7 +4,7 @@ import { categoryName } from '../../shared/labels';
 import { formatClock } from '../../shared/format';
 import { useServerNow } from '../../shared/ticker';
 import { cue, type Tone } from '../../shared/tone';
-import { api } from '../../app/root';
+import { alerts as controller } from '../../app/root';
 import { appStore, useAppStore } from '../../app/store';
 
 /** Two short rising tones: a new 重大事项 alert. */
@@ -63,7 +63,7 @@ export function ago(at: number, now: number): string {
 }
 
 function AlertCard({ alert, reference, now, pending }: { alert: MajorAlert; reference: ReferenceData | null; now: number; pending: boolean }) {
-  const ack = () => void appStore.getState().ackAlert(alert.id, () => api.ackAlert(alert.id));
+  const ack = () => void controller.ack(alert.id);
   return (
     <li className="major-alert">
       <div className="major-alert-main">
@@ -100,7 +100,7 @@ export function AlertsPanel() {
   // Alerts raised while the socket was down reach us only through the list.
   const live = connection === 'online' || connection === 'idle';
   useEffect(() => {
-    if (live) void appStore.getState().loadOpenAlerts(() => api.openAlerts());
+    if (live) void controller.loadOpen();
   }, [live]);
 
   if (alerts.length === 0 && !error) return null;

@@ -5,6 +5,7 @@ import { phone } from '../../app/root';
 import { useAppStore } from '../../app/store';
 import type { PhoneState } from './slice';
 import { assertNever } from '../../shared/assert-never';
+import { WrappedField } from '../../shared/components/Field';
 
 export interface SoftphoneProps {
   /** 转接: the transfer controls (another module) are rendered here when given. */
@@ -216,8 +217,7 @@ function Devices({ p }: { p: PhoneState }) {
   return (
     <details className="softphone-devices">
       <summary>音频设备</summary>
-      <label className="field">
-        <span>麦克风</span>
+      <WrappedField label="麦克风">
         <select value={d.inputId ?? ''} onChange={(e) => phone.selectInput(e.target.value || null)}>
           <option value="">系统默认</option>
           {d.inputs.map((x) => (
@@ -227,9 +227,8 @@ function Devices({ p }: { p: PhoneState }) {
           ))}
           {d.inputId && !d.inputs.some((x) => x.deviceId === d.inputId) && <option value={d.inputId}>上次选择的麦克风(未连接)</option>}
         </select>
-      </label>
-      <label className="field">
-        <span>扬声器</span>
+      </WrappedField>
+      <WrappedField label="扬声器">
         <select value={d.outputId ?? ''} disabled={!d.canSelectOutput} onChange={(e) => phone.selectOutput(e.target.value || null)}>
           <option value="">系统默认</option>
           {d.outputs.map((x) => (
@@ -239,7 +238,7 @@ function Devices({ p }: { p: PhoneState }) {
           ))}
           {d.outputId && !d.outputs.some((x) => x.deviceId === d.outputId) && <option value={d.outputId}>上次选择的扬声器(未连接)</option>}
         </select>
-      </label>
+      </WrappedField>
       {!d.canSelectOutput && <p className="muted small">此浏览器不支持选择扬声器,声音从系统默认设备播放。</p>}
     </details>
   );

@@ -2,8 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { session } from '../../app/root';
 import { parseHash } from '../../shared/routes';
 import { useAppStore } from '../../app/store';
-import { FieldErrors } from '../../shared/components/FieldErrors';
-
+import { fieldAria, WrappedField } from '../../shared/components/Field';
 
 export function LoginPage() {
   const login = useAppStore((s) => s.login);
@@ -36,33 +35,27 @@ export function LoginPage() {
           </div>
         )}
 
-        <label className="field">
-          <span>用户名</span>
+        <WrappedField label="用户名" errors={userErr} errorsFor="username">
           <input
             name="username"
             autoComplete="username"
             autoFocus
             value={username}
             onChange={(e) => setUsername(e.target.value)}
-            aria-invalid={userErr ? true : undefined}
-            aria-describedby={userErr ? 'username-errors' : undefined}
+            {...fieldAria('username', userErr)}
           />
-          <FieldErrors id="username-errors" messages={userErr} />
-        </label>
+        </WrappedField>
 
-        <label className="field">
-          <span>密码</span>
+        <WrappedField label="密码" errors={passErr} errorsFor="password">
           <input
             name="password"
             type="password"
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={passErr ? true : undefined}
-            aria-describedby={passErr ? 'password-errors' : undefined}
+            {...fieldAria('password', passErr)}
           />
-          <FieldErrors id="password-errors" messages={passErr} />
-        </label>
+        </WrappedField>
 
         <button className="btn btn-primary btn-block" type="submit" disabled={login.submitting}>
           {login.submitting ? '正在登录…' : '登录'}

@@ -10,7 +10,7 @@ import {
 } from '../../contract';
 import { fromChinaLocalInput, toChinaLocalInput } from '../../shared/format';
 import { needsFollowUp, needsReferral, riskFlagged } from './validate';
-import { FieldErrors } from '../../shared/components/FieldErrors';
+import { Field, fieldAria } from '../../shared/components/Field';
 
 /** The order fields are checked in, so the first error gets the focus. */
 const FIELD_ORDER = ['topic', 'categoryId', 'question', 'answer', 'disposition', 'referral', 'followUpAt', 'riskNote'] as const;
@@ -50,11 +50,7 @@ export function SummaryForm(props: SummaryFormProps) {
   const { idPrefix: p, draft, onChange, errors, disabled = false } = props;
   const formRef = useRef<HTMLFormElement>(null);
   const id = (field: string) => `${p}-${field}`;
-  const errId = (field: string) => `${p}-${field}-errors`;
-  const invalid = (field: string) => {
-    const has = (errors[field]?.length ?? 0) > 0;
-    return { 'aria-invalid': has ? true : undefined, 'aria-describedby': has ? errId(field) : undefined } as const;
-  };
+  const invalid = (field: string) => fieldAria(id(field), errors[field]);
 
   useEffect(() => {
     if (!props.focusErrorsKey) return;
@@ -100,8 +96,7 @@ export function SummaryForm(props: SummaryFormProps) {
       {props.header}
       <fieldset className="summary-fields" disabled={disabled}>
         <div className="field-row topic-row">
-          <div className="sfield">
-            <label htmlFor={id('topic')}>主题</label>
+          <Field id={id('topic')} label="主题" errors={errors.topic} className="sfield">
             <input
               id={id('topic')}
               value={draft.topic ?? ''}
@@ -110,10 +105,8 @@ export function SummaryForm(props: SummaryFormProps) {
               onChange={(e) => onChange({ topic: e.target.value })}
               {...invalid('topic')}
             />
-            <FieldErrors id={errId('topic')} messages={errors.topic} />
-          </div>
-          <div className="sfield">
-            <label htmlFor={id('categoryId')}>咨询类别</label>
+          </Field>
+          <Field id={id('categoryId')} label="咨询类别" errors={errors.categoryId} className="sfield">
             <select id={id('categoryId')} value={draft.categoryId ?? ''} onChange={(e) => onChange({ categoryId: e.target.value || undefined })} {...invalid('categoryId')}>
               <option value="">请选择…</option>
               {!knownCategory && <option value={draft.categoryId}>{draft.categoryId}</option>}
@@ -123,12 +116,10 @@ export function SummaryForm(props: SummaryFormProps) {
                 </option>
               ))}
             </select>
-            <FieldErrors id={errId('categoryId')} messages={errors.categoryId} />
-          </div>
+          </Field>
         </div>
 
-        <div className="sfield">
-          <label htmlFor={id('question')}>来电问题</label>
+        <Field id={id('question')} label="来电问题" errors={errors.question} className="sfield">
           <textarea
             id={id('question')}
             rows={2}
@@ -137,21 +128,24 @@ export function SummaryForm(props: SummaryFormProps) {
             onChange={(e) => onChange({ question: e.target.value })}
             {...invalid('question')}
           />
-          <FieldErrors id={errId('question')} messages={errors.question} />
-        </div>
+        </Field>
 
-        <div className="sfield answer-field">
-          <label htmlFor={id('answer')}>
-            解答内容
-            {knowledgeCount > 0 && <span className="label-note">已引用知识库 {knowledgeCount} 条</span>}
-          </label>
+        <Field
+          id={id('answer')}
+          label={
+            <>
+              解答内容
+              {knowledgeCount > 0 && <span className="label-note">已引用知识库 {knowledgeCount} 条</span>}
+            </>
+          }
+          errors={errors.answer}
+          className="sfield answer-field"
+        >
           <textarea id={id('answer')} rows={3} value={draft.answer ?? ''} onChange={(e) => onChange({ answer: e.target.value })} {...invalid('answer')} />
-          <FieldErrors id={errId('answer')} messages={errors.answer} />
-        </div>
+        </Field>
 
         <div className="field-row">
-          <div className="sfield">
-            <label htmlFor={id('disposition')}>处理结果</label>
+          <Field id={id('disposition')} label="处理结果" errors={errors.disposition} className="sfield">
             <select
               id={id('disposition')}
               value={draft.disposition ?? ''}
@@ -165,11 +159,9 @@ export function SummaryForm(props: SummaryFormProps) {
                 </option>
               ))}
             </select>
-            <FieldErrors id={errId('disposition')} messages={errors.disposition} />
-          </div>
+          </Field>
           {showReferral && (
-            <div className="sfield">
-              <label htmlFor={id('referral')}>转介去向</label>
+            <Field id={id('referral')} label="转介去向" errors={errors.referral} className="sfield">
               <input
                 id={id('referral')}
                 list={id('referral-options')}
@@ -184,12 +176,10 @@ export function SummaryForm(props: SummaryFormProps) {
                   <option key={s} value={s} />
                 ))}
               </datalist>
-              <FieldErrors id={errId('referral')} messages={errors.referral} />
-            </div>
+            </Field>
           )}
           {showFollowUp && (
-            <div className="sfield">
-              <label htmlFor={id('followUpAt')}>回电时间</label>
+            <Field id={id('followUpAt')} label="回电时间" errors={errors.followUpAt} className="sfield">
               <input
                 id={id('followUpAt')}
                 type="datetime-local"
@@ -197,8 +187,7 @@ export function SummaryForm(props: SummaryFormProps) {
                 onChange={(e) => onChange({ followUpAt: fromChinaLocalInput(e.target.value) })}
                 {...invalid('followUpAt')}
               />
-              <FieldErrors id={errId('followUpAt')} messages={errors.followUpAt} />
-            </div>
+            </Field>
           )}
         </div>
 
@@ -219,8 +208,7 @@ export function SummaryForm(props: SummaryFormProps) {
             )}
           </label>
           {risk && (
-            <div className="sfield">
-              <label htmlFor={id('riskNote')}>上报说明</label>
+            <Field id={id('riskNote')} label="上报说明" errors={errors.riskNote} className="sfield" after={props.riskExtra}>
               <textarea
                 id={id('riskNote')}
                 rows={2}
@@ -231,9 +219,7 @@ export function SummaryForm(props: SummaryFormProps) {
                 onBlur={props.onRiskNoteBlur}
                 {...invalid('riskNote')}
               />
-              <FieldErrors id={errId('riskNote')} messages={errors.riskNote} />
-              {props.riskExtra}
-            </div>
+            </Field>
           )}
         </div>
       </fieldset>
