@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MajorAlert } from '../../client/src/contract';
 import { MonitorPage } from '../../client/src/features/monitor/MonitorPage';
 import { ago, TITLE_FLASH_MS } from '../../client/src/features/monitor/AlertsPanel';
-import { bindSocket } from '../../client/src/shared/socket';
+import { bindSocket } from '../../client/src/app/socket-bindings';
 import { appStore } from '../../client/src/app/store';
 import { FakeSocket } from './fake-socket';
 import { reference, snapshot, T0, user } from './fixtures';

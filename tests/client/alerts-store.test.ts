@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ack, MajorAlert } from '../../client/src/contract';
-import { bindSocket } from '../../client/src/shared/socket';
+import { bindSocket } from '../../client/src/app/socket-bindings';
 import { createAppStore } from '../../client/src/app/store';
 import { FakeSocket } from './fake-socket';
 import { T0, user } from './fixtures';

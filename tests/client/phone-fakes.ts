@@ -1,5 +1,5 @@
 /**
- * In-memory stand-ins for the softphone's ports (client/src/phone/types.ts): a user agent that
+ * In-memory stand-ins for the softphone's ports (client/src/features/phone/types.ts): a user agent that
  * records what it was asked and lets a test play JsSIP's events, a clock with advance(), Web Locks
  * with exclusive / ifAvailable / steal / abort semantics shared by several "tabs", storage, devices,
  * ringer and network.

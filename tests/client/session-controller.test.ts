@@ -3,6 +3,7 @@ import type { Api } from '../../client/src/shared/api';
 import type { Ack } from '../../client/src/contract';
 import { createSessionController, validateLogin } from '../../client/src/features/session/controller';
 import { createAppStore } from '../../client/src/app/store';
+import { bindSocket } from '../../client/src/app/socket-bindings';
 import { FakeSocket, flush } from './fake-socket';
 import { call, reference, seat, snapshot, T0, user } from './fixtures';
 
@@ -42,6 +43,7 @@ function setup(api: Api, server?: (event: string, payload: unknown) => Ack<unkno
     api,
     store,
     makeSocket: () => socket.asSocket(),
+    bindPushes: (s, hooks) => bindSocket(s, store, hooks),
     setTimeout: (fn) => later.push(fn),
   });
   return { store, socket, controller, later };

@@ -1,5 +1,6 @@
 import { createApi } from '../shared/api';
 import { createSocket } from '../shared/socket';
+import { bindSocket } from './socket-bindings';
 import { createSessionController } from '../features/session/controller';
 import { createLazyPhone } from '../features/phone/lazy';
 import { createTransferController } from '../features/transfer/controller';
@@ -20,7 +21,13 @@ export const api = createApi({
   onServerDate: (serverAt, localAt) => appStore.getState().noteServerTime(serverAt, localAt, 2_000),
 });
 
-export const session = createSessionController({ api, store: appStore, makeSocket: createSocket });
+/** The session owns the socket; its pushes land in the store through socket-bindings.ts. */
+export const session = createSessionController({
+  api,
+  store: appStore,
+  makeSocket: createSocket,
+  bindPushes: (socket, hooks) => bindSocket(socket, appStore, hooks),
+});
 
 /**
  * The seat's softphone (features/phone): runs while a seat account is signed in on this page. Its

@@ -247,7 +247,7 @@ function Devices({ p }: { p: PhoneState }) {
 /**
  * 软电话 on the seat workbench: registration in plain words, the ringing call (接听/拒接), the call
  * controls (talk timer, 静音, 保持, 拨号盘, 挂断), the consultation call, the 转接 slot, and the
- * microphone and speaker pickers. Everything goes through the phone controller (runtime.phone).
+ * microphone and speaker pickers. Everything goes through the phone controller (app/root.ts `phone`).
  */
 export function Softphone(props: SoftphoneProps) {
   const p = useAppStore((s) => s.phone);

@@ -2,7 +2,7 @@ import { phone } from '../../app/root';
 import { appStore, useAppStore } from '../../app/store';
 
 /**
- * The seat page's view of the softphone (client/src/phone): whether a call rings at the
+ * The seat page's view of the softphone (features/phone): whether a call rings at the
  * phone, and the answer/decline/hang-up commands the screen pop and the shortcuts use.
  * A command that does not fit the phone's state (F9 with no call up) does nothing.
  */

@@ -5,7 +5,7 @@ import { DISCONNECTED_ERROR } from '../../shared/errors';
 const SESSION_EXPIRED = '登录已失效,请重新登录';
 import type { SelectableNotReadyReason } from '../../shared/labels';
 import type { Route } from '../../shared/routes';
-import { bindSocket, emitAck, type AckDataOf, type CommandEvent, type HotlineSocket, type PayloadOf } from '../../shared/socket';
+import { emitAck, type AckDataOf, type CommandEvent, type HotlineSocket, type PayloadOf } from '../../shared/socket';
 import type { AppStore } from '../../app/store';
 import type { SeatCommand } from '../workbench/slice';
 
@@ -13,6 +13,8 @@ export interface SessionDeps {
   api: Api;
   store: AppStore;
   makeSocket: () => HotlineSocket;
+  /** Wires the socket's pushes to the store (app/socket-bindings.ts); returns the unbind. */
+  bindPushes: (socket: HotlineSocket, hooks: { onRefused: () => void }) => () => void;
   /** Delay before reconnecting after a refusal that was not an expired session. */
   retryMs?: number;
   setTimeout?: (fn: () => void, ms: number) => unknown;
@@ -66,7 +68,7 @@ export function createSessionController(deps: SessionDeps): SessionController {
     closeSocket();
     const s = deps.makeSocket();
     socket = s;
-    unbind = bindSocket(s, store, { onRefused: () => void recheck(s) });
+    unbind = deps.bindPushes(s, { onRefused: () => void recheck(s) });
     // Labels come from reference data; if the first load failed, try again on each (re)connect.
     s.on('connect', () => {
       if (!store.getState().reference) void loadReference();
