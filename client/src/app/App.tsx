@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, type ComponentType, type LazyExoticComponent } from 'react';
-import { ConnectionBanner } from '../shared/components/ConnectionBanner';
+import { ConnectionBanner } from './ConnectionBanner';
 import { parseHash, routeHash, type Route } from '../shared/routes';
 import { AppHeader } from './AppHeader';
 import { appStore, useAppStore } from './store';

@@ -7,6 +7,7 @@ import { canEditKnowledge, markTerms, splitMarked } from './slice';
 import { focusFirst, Marked, moveFocus, SearchInput } from './KnowledgePanel';
 import { EntryView } from './EntryView';
 import { KnowledgeEditor } from './KnowledgeEditor';
+import { WrappedField } from '../../shared/components/Field';
 
 const PAGE_LIMIT = 50;
 
@@ -77,8 +78,7 @@ export function KnowledgePage() {
             inputRef={inputRef}
             className="kb-toolbar-search"
           />
-          <label className="kb-filter">
-            <span className="sr-only">按类别筛选</span>
+          <WrappedField className="kb-filter" labelClassName="sr-only" label="按类别筛选">
             <select value={category} onChange={(e) => setCategory(e.target.value)}>
               <option value="">全部类别</option>
               {(reference?.categories ?? []).map((c) => (
@@ -87,7 +87,7 @@ export function KnowledgePage() {
                 </option>
               ))}
             </select>
-          </label>
+          </WrappedField>
         </div>
         <div className="kb-list-status muted small" role="status" aria-live="polite">
           {search.loading

@@ -6,6 +6,7 @@ import { useAppStore } from '../../app/store';
 import { summary as controller } from '../../app/root';
 import { summaryToDraft } from '../summary/validate';
 import { FiledSummaryView, revisionLine, SummaryEditor } from '../summary/SummaryEditor';
+import { WrappedField } from '../../shared/components/Field';
 
 type Editing = { callId: string; mode: 'amend' | 'late' } | null;
 
@@ -66,10 +67,9 @@ export function MyCallsPage() {
             {entries.length > 0 && <span className="muted small">已提交小结 {filed}</span>}
           </h2>
           <div className="mycalls-tools">
-            <label className="inline-field">
-              <span>日期</span>
+            <WrappedField className="inline-field" label="日期">
               <input type="date" value={shownDay} max={today ?? undefined} onChange={(e) => pick(e.target.value)} />
-            </label>
+            </WrappedField>
             {!isToday && today && (
               <button type="button" className="btn btn-small" onClick={() => pick(today)}>
                 回到今天

@@ -1,5 +1,5 @@
 import type { Ack, ApiError, TransferOutcome, TransferTarget, TransferTargets, TransferView } from '../../contract';
-import type { TransferResult } from '../phone/controller';
+import type { TransferResult } from '../phone/core';
 import type { AppStore } from '../../app/store';
 
 /** The parts of the phone a transfer uses (the softphone controller; its refer() hangs up on success). */

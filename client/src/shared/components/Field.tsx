@@ -59,10 +59,20 @@ export function Field({ id, label, errors, children, className, labelRow, hint, 
  * A field whose label wraps its control (<label class="field"><span>用户名</span><input/>…</label>),
  * as the login card and the softphone's device pickers lay them out.
  */
-export function WrappedField({ label, errors, errorsFor, children, className = 'field' }: { label: ReactNode; errors?: string[] | undefined; errorsFor?: string; children: ReactNode; className?: string }) {
+export function WrappedField(props: {
+  label: ReactNode;
+  children: ReactNode;
+  errors?: string[] | undefined;
+  /** The control's id, naming the error list (`${id}-errors`); without it no errors are shown. */
+  errorsFor?: string;
+  className?: string;
+  /** The label text's class ('sr-only' for a label only screen readers read). */
+  labelClassName?: string;
+}) {
+  const { label, errors, errorsFor, children, className = 'field', labelClassName } = props;
   return (
     <label className={className}>
-      <span>{label}</span>
+      <span className={labelClassName}>{label}</span>
       {children}
       {errorsFor !== undefined && <FieldErrors id={errorsId(errorsFor)} messages={errors} />}
     </label>

@@ -1,4 +1,4 @@
-import { useAppStore } from '../../app/store';
+import { useAppStore } from './store';
 
 /** A visible line while the live connection is down: timers and states may be stale then. */
 export function ConnectionBanner() {
