@@ -10,7 +10,7 @@ import {
   splitKeywords,
   splitMarked,
   validateKnowledgeForm,
-} from '../../client/src/features/knowledge/slice';
+} from '../../client/src/features/knowledge/rules';
 import { user } from './fixtures';
 import { hit } from './knowledge-fixtures';
 

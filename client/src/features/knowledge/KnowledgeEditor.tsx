@@ -12,7 +12,7 @@ import {
   type KnowledgeField,
   type KnowledgeFieldErrors,
   type KnowledgeForm,
-} from './slice';
+} from './rules';
 
 const FIELD_ORDER: KnowledgeField[] = ['categoryId', 'question', 'answer', 'legalBasis', 'keywords'];
 

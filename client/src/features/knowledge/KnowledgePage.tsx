@@ -3,7 +3,7 @@ import type { KnowledgeEntry } from '../../contract';
 import { categoryName } from '../../shared/labels';
 import { knowledge } from '../../app/root';
 import { useAppStore } from '../../app/store';
-import { canEditKnowledge, markTerms, splitMarked } from './slice';
+import { canEditKnowledge, markTerms, splitMarked } from './rules';
 import { focusFirst, Marked, moveFocus, SearchInput } from './KnowledgePanel';
 import { EntryView } from './EntryView';
 import { KnowledgeEditor } from './KnowledgeEditor';

@@ -3,7 +3,7 @@ import type { KnowledgeEntry, KnowledgeHit } from '../../contract';
 import { categoryName } from '../../shared/labels';
 import { knowledge } from '../../app/root';
 import { useAppStore } from '../../app/store';
-import { markTerms, splitMarked, type MarkedPart } from './slice';
+import { markTerms, splitMarked, type MarkedPart } from './rules';
 
 /** Quiet time after the last keystroke before a search is sent. */
 export const SEARCH_DEBOUNCE_MS = 300;
