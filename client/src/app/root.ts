@@ -15,7 +15,7 @@ import { appStore } from './store';
  * loaded softphone, and each feature's controller, all bound to the one app store. Pages import
  * their controller from here; nothing else creates one.
  */
-export const api = createApi({
+const api = createApi({
   fetch: (input, init) => fetch(input, init),
   // The Date header has 1 s resolution: only a skew beyond 2 s is worth correcting from it.
   onServerDate: (serverAt, localAt) => appStore.getState().noteServerTime(serverAt, localAt, 2_000),
