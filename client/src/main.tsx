@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { session } from './runtime';
-import { parseHash } from './lib/routes';
+import { App } from './app/App';
+import { session } from './app/root';
+import { parseHash } from './shared/routes';
 import './styles.css';
 
 const root = document.getElementById('root');

@@ -1,0 +1,66 @@
+import { lazy, Suspense, useEffect, type ComponentType, type LazyExoticComponent } from 'react';
+import { ConnectionBanner } from './ConnectionBanner';
+import { parseHash, routeHash, type Route } from '../shared/routes';
+import { AppHeader } from './AppHeader';
+import { appStore, useAppStore } from './store';
+
+/** Each page is its own chunk, fetched the first time it is shown. */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+
+const LoginPage = page(() => import('../features/session/LoginPage'), 'LoginPage');
+const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>> = {
+  seat: page(() => import('../features/workbench/SeatPage'), 'SeatPage'),
+  calls: page(() => import('../features/my-calls/MyCallsPage'), 'MyCallsPage'),
+  monitor: page(() => import('../features/monitor/MonitorPage'), 'MonitorPage'),
+  reports: page(() => import('../features/reports/ReportsPage'), 'ReportsPage'),
+  knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),
+};
+
+/**
+ * Keeps #/route in the address bar in step with the store, both ways. The login page leaves the
+ * address alone, so a page asked for before signing in (a bookmark of #/knowledge) opens after it.
+ */
+export function useHashRoute(route: Route): void {
+  useEffect(() => {
+    if (route === 'login') return;
+    const hash = routeHash(route);
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [route]);
+  useEffect(() => {
+    const onHash = () => {
+      const wanted = parseHash(window.location.hash);
+      if (wanted) appStore.getState().navigate(wanted);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+}
+
+export function App() {
+  const authStatus = useAppStore((s) => s.authStatus);
+  const route = useAppStore((s) => s.route);
+  useHashRoute(route);
+
+  if (authStatus === 'checking') return <div className="splash">正在连接 12348 热线系统…</div>;
+  if (authStatus === 'anonymous' || route === 'login') {
+    return (
+      <Suspense fallback={<div className="splash">正在连接 12348 热线系统…</div>}>
+        <LoginPage />
+      </Suspense>
+    );
+  }
+
+  const Page = PAGES[route];
+  return (
+    <div className="shell">
+      <AppHeader />
+      <ConnectionBanner />
+      <main className="content">
+        <Suspense fallback={<p className="muted">正在加载页面…</p>}>
+          <Page />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { createApi } from '../shared/api';
+import { createSocket } from '../shared/socket';
+import { bindSocket } from './socket-bindings';
+import { createSessionController } from '../features/session/controller';
+import { createLazyPhone } from '../features/phone/lazy';
+import { createTransferController } from '../features/transfer/controller';
+import { createKnowledgeController } from '../features/knowledge/controller';
+import { createAlertsController } from '../features/monitor/controller';
+import { createSummaryController } from '../features/summary/controller';
+import { browserStorage, createDraftStore, LOCAL_DRAFT_TTL_MS } from '../features/summary/storage';
+import { appStore } from './store';
+
+/**
+ * The browser's one composition root: the api client, the session (and its socket), the lazily
+ * loaded softphone, and each feature's controller, all bound to the one app store. Pages import
+ * their controller from here; nothing else creates one.
+ */
+const api = createApi({
+  fetch: (input, init) => fetch(input, init),
+  // The Date header has 1 s resolution: only a skew beyond 2 s is worth correcting from it.
+  onServerDate: (serverAt, localAt) => appStore.getState().noteServerTime(serverAt, localAt, 2_000),
+});
+
+/** The session owns the socket; its pushes land in the store through socket-bindings.ts. */
+export const session = createSessionController({
+  api,
+  store: appStore,
+  makeSocket: createSocket,
+  bindPushes: (socket, hooks) => bindSocket(socket, appStore, hooks),
+});
+
+/**
+ * The seat's softphone (features/phone): runs while a seat account is signed in on this page. Its
+ * controller and JsSIP load on first start, so the login page and the other roles never fetch them.
+ */
+export const phone = createLazyPhone(appStore, () => import('../features/phone/browser').then((m) => m.createBrowserPhone(api, appStore)));
+appStore.subscribe((state, prev) => {
+  if (state.user === prev.user) return;
+  const user = state.user;
+  if (user?.role === 'seat' && user.seatId) phone.start();
+  else phone.stop();
+});
+
+/** 转接: the router names the target and the REFER URI, the phone carries it out. */
+export const transfers = createTransferController({
+  store: appStore,
+  phone,
+  start: (req) => session.command('call:transfer', req),
+  report: (req) => session.command('transfer:report', req),
+  targets: () => api.transferTargets(),
+});
+
+/** 知识库: the workbench panel's and the page's searches, and the entries' upkeep. */
+export const knowledge = createKnowledgeController({ api, store: appStore });
+
+/** 重大事项上报 on the monitor. */
+export const alerts = createAlertsController({ api, store: appStore });
+
+/** 通话小结 and 我的来电, bound to localStorage for the drafts. */
+const drafts = createDraftStore(browserStorage());
+drafts.prune(Date.now() - LOCAL_DRAFT_TTL_MS);
+export const summary = createSummaryController({ api, store: appStore, drafts });
+summary.attach();
+
+// A hidden or closing page sends what the server lacks; the local copy is already written.
+if (typeof document !== 'undefined') {
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void summary.flushAll({ keepalive: true });
+  });
+}
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => void summary.flushAll({ keepalive: true }));
+}

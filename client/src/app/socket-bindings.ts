@@ -1,0 +1,68 @@
+import type { Socket } from 'socket.io-client';
+import { watchesQueue } from '../shared/routes';
+import { emitAck, type HotlineSocket } from '../shared/socket';
+import type { AppStore } from './store';
+
+export interface SocketHooks {
+  /** The server refused or dropped us; the session may have expired. */
+  onRefused: () => void;
+  now?: () => number;
+}
+
+/**
+ * Wires server pushes to store actions, outside React. On every (re)connect the seat reloads
+ * its own state and a supervisor re-subscribes, since the server forgets both on disconnect.
+ */
+export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: SocketHooks): () => void {
+  const now = hooks.now ?? Date.now;
+  const s = () => store.getState();
+
+  const onConnect = () => {
+    s().setConnection('online');
+    const user = s().user;
+    if (!user) return;
+    if (watchesQueue(user.role)) {
+      void emitAck(socket, 'queue:subscribe', {}).then((ack) => {
+        if (ack.ok) s().applySnapshot(ack.data, now());
+        else s().queueFailed(ack.error);
+      });
+    } else {
+      void s().runSeatCommand('load', () => emitAck(socket, 'seat:get', {}));
+    }
+  };
+  const onDisconnect = (reason: Socket.DisconnectReason) => {
+    s().setConnection('offline');
+    // The server closed the socket itself (e.g. logged out elsewhere): it will not reconnect.
+    if (reason === 'io server disconnect') hooks.onRefused();
+  };
+  const onConnectError = () => {
+    s().setConnection('offline');
+    // A refusal by the server's auth middleware is not retried by socket.io.
+    if (!socket.active) hooks.onRefused();
+  };
+  const onReconnectAttempt = () => s().setConnection('connecting');
+
+  socket.on('connect', onConnect);
+  socket.on('disconnect', onDisconnect);
+  socket.on('connect_error', onConnectError);
+  socket.io.on('reconnect_attempt', onReconnectAttempt);
+  socket.on('seat:status-changed', (seat) => s().applySeat(seat));
+  socket.on('call:offered', (call) => s().applyCall(call));
+  socket.on('call:updated', (call) => s().applyCall(call));
+  socket.on('queue:updated', (snapshot) => s().applySnapshot(snapshot, now()));
+  socket.on('alert:updated', (alert) => s().applyAlert(alert));
+  socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
+
+  return () => {
+    socket.off('connect', onConnect);
+    socket.off('disconnect', onDisconnect);
+    socket.off('connect_error', onConnectError);
+    socket.io.off('reconnect_attempt', onReconnectAttempt);
+    socket.off('seat:status-changed');
+    socket.off('call:offered');
+    socket.off('call:updated');
+    socket.off('queue:updated');
+    socket.off('alert:updated');
+    socket.off('transfer:updated');
+  };
+}

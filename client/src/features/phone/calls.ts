@@ -1,0 +1,318 @@
+import { maskNumber } from '../../contract';
+import { assertNever } from '../../shared/assert-never';
+import type { PhoneController, PhoneCore, TransferResult } from './core';
+import type { CallEnd, PhoneUaEvent } from './types';
+
+const CALL_KEY = 'hotline.phone.call';
+const DTMF = /^[0-9*#A-D]$/;
+
+function endDetail(end: CallEnd): string {
+  if (end.status) return `${end.status} ${end.cause}`;
+  return end.cause;
+}
+
+export type CallEvent = Extract<PhoneUaEvent, { type: 'incoming' | 'established' | 'ended' | 'hold' | 'muted' | 'media-error' }>;
+
+/** The call controls, as the controller hands them to the page. */
+export type CallCommands = Pick<
+  PhoneController,
+  'answer' | 'decline' | 'hangup' | 'toggleMute' | 'toggleHold' | 'sendDtmf' | 'refer' | 'consult' | 'hangupConsult'
+>;
+
+export interface Calls extends CallCommands {
+  onEvent(ev: CallEvent): void;
+  /** A call is ringing, up or being consulted: the user agent must not be replaced now. */
+  callUp(): boolean;
+  /** The user agent is going away: ring off, settle what waits, forget every call. */
+  drop(): void;
+  /** Remembers (sessionStorage) the call up in this tab, so the next load can say it was lost. */
+  rememberTabCall(callId: string): void;
+  forgetTabCall(): void;
+  /** After a reload: the call this tab had up, if any, is shown as lost. */
+  checkLostCall(): void;
+}
+
+/**
+ * The calls of the running user agent: the ringing call (接听/拒接), the active one (挂断, 静音,
+ * 保持, DTMF), the consultation call and the REFER of a transfer.
+ */
+export function createCalls(core: PhoneCore): Calls {
+  const { clock, ringer, tabStorage } = core.deps;
+  const referTimeoutMs = core.deps.referTimeoutMs ?? 30_000;
+  const { phone, patch } = core;
+
+  let pendingRefer: ((r: TransferResult) => void) | null = null;
+  let pendingConsult: ((r: TransferResult) => void) | null = null;
+  /** The caller was put on hold by consult(), so the end of the consultation resumes them. */
+  let heldForConsult = false;
+
+  function callUp(): boolean {
+    const p = phone();
+    return p.active !== null || p.incoming !== null || p.consult !== null;
+  }
+
+  function rememberTabCall(callId: string): void {
+    try {
+      tabStorage.setItem(CALL_KEY, callId);
+    } catch {
+      /* best effort */
+    }
+  }
+
+  function forgetTabCall(): void {
+    try {
+      tabStorage.removeItem(CALL_KEY);
+    } catch {
+      /* best effort */
+    }
+  }
+
+  function onIncoming(callId: string, remoteUser: string): void {
+    const ua = core.ua;
+    if (!ua) return;
+    if (callUp()) {
+      ua.reject(callId, 486, 'Busy Here');
+      return;
+    }
+    patch({ incoming: { sipCallId: callId, remote: maskNumber(remoteUser), at: clock.now(), answering: false } });
+    ringer.start(phone().devices.outputId);
+  }
+
+  function onEstablished(callId: string): void {
+    const p = phone();
+    if (p.incoming?.sipCallId === callId) {
+      ringer.stop();
+      rememberTabCall(callId);
+      patch({ incoming: null, active: { sipCallId: callId, answeredAt: clock.now(), muted: false, held: false, holdPending: false }, lostCallId: null });
+    } else if (p.consult?.sipCallId === callId) {
+      patch({ consult: { ...p.consult, answeredAt: clock.now() } });
+      const done = pendingConsult;
+      pendingConsult = null;
+      done?.({ ok: true });
+    }
+  }
+
+  function onEnded(callId: string, end: CallEnd): void {
+    const p = phone();
+    if (p.incoming?.sipCallId === callId) {
+      ringer.stop();
+      const failedAnswer = p.incoming.answering && end.by !== 'remote';
+      patch({ incoming: null, ...(failedAnswer ? { mediaError: `接听失败:${endDetail(end)}` } : {}) });
+    } else if (p.active?.sipCallId === callId) {
+      forgetTabCall();
+      settleRefer({ ok: false, detail: '通话已结束,转接结果未知' });
+      patch({ active: null });
+    } else if (p.consult?.sipCallId === callId) {
+      const failedBeforeAnswer = p.consult.answeredAt === null;
+      patch({ consult: null });
+      settleConsult({ ok: false, detail: failedBeforeAnswer ? `咨询呼叫未接通(${endDetail(end)})` : '咨询通话已结束' });
+      resumeAfterConsult();
+    }
+  }
+
+  function settleRefer(r: TransferResult): void {
+    const done = pendingRefer;
+    pendingRefer = null;
+    done?.(r);
+  }
+
+  function settleConsult(r: TransferResult): void {
+    const done = pendingConsult;
+    pendingConsult = null;
+    done?.(r);
+  }
+
+  function resumeAfterConsult(): void {
+    if (!heldForConsult) return;
+    heldForConsult = false;
+    const active = phone().active;
+    const ua = core.ua;
+    if (ua && active?.held) {
+      patch({ active: { ...active, holdPending: true } });
+      if (!ua.hold(active.sipCallId, false)) patch({ active: { ...active, holdPending: false } });
+    }
+  }
+
+  const calls: Calls = {
+    onEvent(ev) {
+      switch (ev.type) {
+        case 'incoming':
+          onIncoming(ev.callId, ev.remoteUser);
+          return;
+        case 'established':
+          onEstablished(ev.callId);
+          return;
+        case 'ended':
+          onEnded(ev.callId, ev.end);
+          return;
+        case 'hold':
+          patch((s) => (s.active?.sipCallId === ev.callId ? { active: { ...s.active, held: ev.held, holdPending: false } } : {}));
+          return;
+        case 'muted':
+          patch((s) => (s.active?.sipCallId === ev.callId ? { active: { ...s.active, muted: ev.muted } } : {}));
+          return;
+        case 'media-error':
+          patch({ mediaError: ev.detail });
+          return;
+        default:
+          assertNever(ev, 'call event');
+      }
+    },
+
+    callUp,
+
+    drop() {
+      ringer.stop();
+      settleRefer({ ok: false, detail: '电话已停止,转接未完成' });
+      settleConsult({ ok: false, detail: '电话已停止,咨询未完成' });
+      heldForConsult = false;
+      if (phone().active) forgetTabCall();
+      patch({ incoming: null, active: null, consult: null, transferring: false });
+    },
+
+    rememberTabCall,
+    forgetTabCall,
+
+    checkLostCall() {
+      let lost: string | null = null;
+      try {
+        lost = tabStorage.getItem(CALL_KEY);
+        tabStorage.removeItem(CALL_KEY);
+      } catch {
+        /* best effort */
+      }
+      if (lost) patch({ lostCallId: lost });
+    },
+
+    answer() {
+      const incoming = phone().incoming;
+      const ua = core.ua;
+      if (!ua || !incoming || incoming.answering) return;
+      ringer.stop();
+      patch({ incoming: { ...incoming, answering: true }, mediaError: null });
+      ua.answer(incoming.sipCallId, { inputId: phone().devices.inputId });
+    },
+
+    decline() {
+      const incoming = phone().incoming;
+      const ua = core.ua;
+      if (!ua || !incoming) return;
+      ringer.stop();
+      patch({ incoming: null });
+      ua.reject(incoming.sipCallId, 486, 'Busy Here');
+    },
+
+    hangup() {
+      const { active, incoming, consult } = phone();
+      const ua = core.ua;
+      if (!ua) return;
+      if (!active && consult) {
+        // The caller left during a consultation: 挂断 ends the consultation call that remains.
+        calls.hangupConsult();
+      } else if (active) {
+        forgetTabCall();
+        settleRefer({ ok: false, detail: '通话已挂断' });
+        patch({ active: null });
+        ua.hangup(active.sipCallId);
+      } else if (incoming) {
+        calls.decline();
+      }
+    },
+
+    toggleMute() {
+      const active = phone().active;
+      const ua = core.ua;
+      if (!ua || !active) return;
+      ua.mute(active.sipCallId, !active.muted);
+    },
+
+    toggleHold() {
+      const active = phone().active;
+      const ua = core.ua;
+      if (!ua || !active || active.holdPending) return;
+      patch({ active: { ...active, holdPending: true } });
+      if (!ua.hold(active.sipCallId, !active.held)) {
+        patch((s) => (s.active ? { active: { ...s.active, holdPending: false }, mediaError: '通话正在协商,暂时无法保持,请稍后再试' } : {}));
+      }
+    },
+
+    sendDtmf(digit) {
+      const active = phone().active;
+      const ua = core.ua;
+      if (!ua || !active || !DTMF.test(digit)) return;
+      ua.sendDtmf(active.sipCallId, digit);
+    },
+
+    refer(uri) {
+      const active = phone().active;
+      const agent = core.ua;
+      if (!agent || !active) return Promise.resolve({ ok: false, detail: '没有可以转接的通话' });
+      if (pendingRefer || phone().transferring) return Promise.resolve({ ok: false, detail: '上一次转接还在进行' });
+      const callId = active.sipCallId;
+      patch({ transferring: true });
+      return new Promise<TransferResult>((resolve) => {
+        const timer = clock.setTimeout(() => settleRefer({ ok: false, detail: '转接超时:对方没有确认,来电方仍在通话中' }), referTimeoutMs);
+        pendingRefer = (r) => {
+          clock.clearTimeout(timer);
+          patch({ transferring: false });
+          resolve(r);
+        };
+        agent.refer(callId, uri, (outcome) => {
+          if (!pendingRefer) return; // timed out or the call ended first
+          if (!outcome.ok) {
+            settleRefer({ ok: false, detail: `转接未成功(${outcome.status ?? outcome.cause}),来电方仍在通话中` });
+            return;
+          }
+          settleRefer({ ok: true });
+          // The transfer target has the caller now: the transferor leaves (RFC 5589).
+          if (phone().active?.sipCallId === callId && core.ua === agent) {
+            forgetTabCall();
+            patch({ active: null });
+            agent.hangup(callId);
+          }
+        });
+      });
+    },
+
+    consult(uri) {
+      const active = phone().active;
+      const ua = core.ua;
+      if (!ua || !active) return Promise.resolve({ ok: false, detail: '没有正在进行的通话' });
+      if (phone().consult || pendingConsult) return Promise.resolve({ ok: false, detail: '已有一个咨询通话' });
+      if (!active.held && !active.holdPending) {
+        patch({ active: { ...active, holdPending: true } });
+        heldForConsult = ua.hold(active.sipCallId, true);
+        if (!heldForConsult) {
+          patch((s) => (s.active ? { active: { ...s.active, holdPending: false } } : {}));
+          return Promise.resolve({ ok: false, detail: '通话正在协商,暂时无法保持来电方,请稍后再试' });
+        }
+      }
+      const agent = ua;
+      return new Promise<TransferResult>((resolve) => {
+        pendingConsult = resolve;
+        try {
+          const callId = agent.call(uri, { inputId: phone().devices.inputId });
+          patch({ consult: { sipCallId: callId, target: uri, startedAt: clock.now(), answeredAt: null } });
+        } catch (err) {
+          settleConsult({ ok: false, detail: `无法发起咨询呼叫(${err instanceof Error ? err.message : String(err)})` });
+          resumeAfterConsult();
+        }
+      });
+    },
+
+    hangupConsult(opts = {}) {
+      const consult = phone().consult;
+      const ua = core.ua;
+      if (!ua || !consult) {
+        if (opts.resume === false) heldForConsult = false;
+        return;
+      }
+      patch({ consult: null });
+      settleConsult({ ok: false, detail: '咨询呼叫已取消' });
+      ua.hangup(consult.sipCallId);
+      if (opts.resume === false) heldForConsult = false;
+      else resumeAfterConsult();
+    },
+  };
+  return calls;
+}

@@ -1,0 +1,183 @@
+import { assertNever } from '../../shared/assert-never';
+import { createCalls } from './calls';
+import { createPhoneCore, type PhoneController, type PhoneControllerDeps } from './core';
+import { createRegistration } from './registration';
+import { initialPhoneState } from './slice';
+import { createTabOwnership } from './tab-ownership';
+import type { PhoneUaEvent } from './types';
+
+export type { PhoneApi, PhoneController, PhoneControllerDeps, TransferResult } from './core';
+export { renewalMarginMs } from './registration';
+
+const INPUT_KEY = 'hotline.phone.input';
+const OUTPUT_KEY = 'hotline.phone.output';
+
+/**
+ * The seat's softphone, put together from its three parts: the tab that owns the seat's phone
+ * (tab-ownership.ts, Web Locks), the registration of its one user agent (registration.ts) and the
+ * calls (calls.ts). This file starts and stops them, routes the user agent's events, and keeps the
+ * microphone and speaker choice. It writes only the store's `phone` slice; React reads that.
+ */
+export function createPhoneController(deps: PhoneControllerDeps): PhoneController {
+  const { devices, ringer, network, storage } = deps;
+  const core = createPhoneCore(deps);
+  const { phone, patch } = core;
+  let unsubscribers: (() => void)[] = [];
+
+  const calls = createCalls(core);
+  const registration = createRegistration(core, {
+    owned: () => ownership.owned(),
+    callUp: calls.callUp,
+    dropCalls: calls.drop,
+    onUaEvent,
+  });
+  const ownership = createTabOwnership(core, {
+    onOwned() {
+      registration.resetFailures();
+      patch({ registration: 'connecting', notice: null, error: null });
+      void prepareDevices();
+      registration.connect();
+    },
+    onLost() {
+      registration.dropUa();
+      registration.clearTimers();
+    },
+  });
+
+  function onUaEvent(ev: PhoneUaEvent): void {
+    switch (ev.type) {
+      case 'connecting':
+      case 'connected':
+      case 'disconnected':
+      case 'registered':
+      case 'unregistered':
+      case 'registration-failed':
+        registration.onEvent(ev);
+        return;
+      case 'incoming':
+      case 'established':
+      case 'ended':
+      case 'hold':
+      case 'muted':
+      case 'media-error':
+        calls.onEvent(ev);
+        return;
+      default:
+        assertNever(ev, 'phone event');
+    }
+  }
+
+  // ---- devices -------------------------------------------------------------------------------
+
+  function savedChoice(key: string): string | null {
+    try {
+      return storage.getItem(key);
+    } catch {
+      return null;
+    }
+  }
+
+  function saveChoice(key: string, id: string | null): void {
+    try {
+      if (id) storage.setItem(key, id);
+      else storage.removeItem(key);
+    } catch {
+      // Private mode or a full quota: the choice lasts for this page only.
+    }
+  }
+
+  async function refreshDevices(): Promise<void> {
+    try {
+      const list = await devices.list();
+      if (!core.seatId) return;
+      patch((s) => ({ devices: { ...s.devices, ...list } }));
+    } catch {
+      // enumerateDevices failing leaves the defaults, which still work.
+    }
+  }
+
+  async function prepareDevices(): Promise<void> {
+    const problem = await devices.prepare();
+    if (!core.seatId) return;
+    patch({ mediaError: problem });
+    await refreshDevices();
+  }
+
+  // ---- the controller ------------------------------------------------------------------------
+
+  const controller: PhoneController = {
+    start() {
+      const user = deps.store.getState().user;
+      if (!user || user.role !== 'seat' || !user.seatId) return;
+      if (core.seatId === user.seatId) return;
+      if (core.seatId) controller.stop();
+      core.seatId = user.seatId;
+      patch({
+        ...initialPhoneState,
+        online: network.isOnline(),
+        devices: { ...initialPhoneState.devices, inputId: savedChoice(INPUT_KEY), outputId: savedChoice(OUTPUT_KEY) },
+      });
+      calls.checkLostCall();
+      if (deps.unsupported) {
+        patch({ registration: 'failed', error: deps.unsupported });
+        return;
+      }
+      unsubscribers = [network.onChange(registration.onNetwork), devices.onChange(() => void refreshDevices())];
+      ownership.claim('try');
+    },
+
+    stop() {
+      if (!core.seatId) return;
+      registration.dropUa();
+      registration.clearTimers();
+      calls.forgetTabCall();
+      ownership.release();
+      for (const u of unsubscribers) u();
+      unsubscribers = [];
+      core.seatId = null;
+      deps.store.getState().phoneReset();
+    },
+
+    unload() {
+      if (!core.seatId) return;
+      const up = phone().active?.sipCallId ?? null;
+      controller.stop();
+      if (up) calls.rememberTabCall(up);
+    },
+
+    takeOver() {
+      if (!core.seatId || ownership.owned()) return;
+      ownership.claim('steal');
+    },
+
+    retryNow: registration.retryNow,
+
+    answer: calls.answer,
+    decline: calls.decline,
+    hangup: calls.hangup,
+    toggleMute: calls.toggleMute,
+    toggleHold: calls.toggleHold,
+    sendDtmf: calls.sendDtmf,
+    refer: calls.refer,
+    consult: calls.consult,
+    hangupConsult: calls.hangupConsult,
+
+    selectInput(deviceId) {
+      saveChoice(INPUT_KEY, deviceId);
+      patch((s) => ({ devices: { ...s.devices, inputId: deviceId } }));
+      core.ua?.setInput(deviceId);
+    },
+
+    selectOutput(deviceId) {
+      saveChoice(OUTPUT_KEY, deviceId);
+      patch((s) => ({ devices: { ...s.devices, outputId: deviceId } }));
+      core.ua?.setOutput(deviceId);
+      ringer.setOutput(deviceId);
+    },
+
+    dismissNotice() {
+      patch({ notice: null, lostCallId: null });
+    },
+  };
+  return controller;
+}

@@ -1,0 +1,98 @@
+import type { Ack, SipCredentials } from '../../contract';
+import type { AppStore } from '../../app/store';
+import type { PhoneState } from './slice';
+import type { KeyValueStorage, LockManagerLike, MediaDevicesPort, NetworkPort, PhoneAdapter, PhoneClock, PhoneUa, Ringer } from './types';
+
+export type TransferResult = { ok: true } | { ok: false; detail: string };
+
+export interface PhoneApi {
+  sipCredentials: () => Promise<Ack<SipCredentials>>;
+}
+
+export interface PhoneControllerDeps {
+  api: PhoneApi;
+  store: AppStore;
+  adapter: PhoneAdapter;
+  clock: PhoneClock;
+  /** navigator.locks; null where the browser has none (then every tab registers). */
+  locks: LockManagerLike | null;
+  devices: MediaDevicesPort;
+  ringer: Ringer;
+  network: NetworkPort;
+  /** localStorage: the chosen microphone and speaker. */
+  storage: KeyValueStorage;
+  /** sessionStorage: this tab's call, to say honestly after a reload that it was lost. */
+  tabStorage: KeyValueStorage;
+  /** How long a REFER may wait for its final NOTIFY. */
+  referTimeoutMs?: number;
+  /** Back-off of the phone's own retries (credentials, refused REGISTERs). */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Why this browser cannot be a phone (no WebRTC), in zh-CN; the phone then only says so. */
+  unsupported?: string | null;
+}
+
+export interface PhoneController {
+  /** Starts the phone of the signed-in seat (no-op for other roles or when already started). */
+  start(): void;
+  /** Un-registers, releases the tab lock and forgets everything. */
+  stop(): void;
+  /**
+   * The page is going away (pagehide): end the calls (BYE, so the router sees who hung up rather
+   * than a call gone silent), un-register, release the phone for another tab, and remember the
+   * call that was up so the next load of this tab can say it ended.
+   */
+  unload(): void;
+  /** 在此页面使用电话: take the phone over from the other tab of this seat. */
+  takeOver(): void;
+  /** Try again now instead of waiting for the next automatic attempt. */
+  retryNow(): void;
+  answer(): void;
+  /** 486 Busy Here: the router offers the call to the next seat. */
+  decline(): void;
+  hangup(): void;
+  toggleMute(): void;
+  toggleHold(): void;
+  sendDtmf(digit: string): void;
+  /**
+   * Blind transfer (REFER) of the active call. Resolves when the NOTIFY sipfrag says 2xx (this
+   * phone then leaves the call, as the transferor does), or fails on >= 300, a refused REFER or a
+   * timeout; the caller stays connected when it fails.
+   */
+  refer(uri: string): Promise<TransferResult>;
+  /**
+   * Consultation: holds the caller and calls `uri`. Resolves once the consulted party answers;
+   * when that call fails the caller is taken off hold again.
+   */
+  consult(uri: string): Promise<TransferResult>;
+  /**
+   * Ends the consultation call and takes the caller off hold; with `resume: false` the caller
+   * stays on hold (it is about to be transferred: no re-INVITE crosses the REFER).
+   */
+  hangupConsult(opts?: { resume?: boolean }): void;
+  selectInput(deviceId: string | null): void;
+  selectOutput(deviceId: string | null): void;
+  dismissNotice(): void;
+}
+
+/** What the parts of the phone (tab ownership, registration, calls) share. */
+export interface PhoneCore {
+  deps: PhoneControllerDeps;
+  phone(): PhoneState;
+  /** The one writer of the store's `phone` slice. */
+  patch(p: Partial<PhoneState> | ((s: PhoneState) => Partial<PhoneState>)): void;
+  /** The seat whose phone this is, while started. */
+  seatId: string | null;
+  /** The running user agent (registration.ts replaces it), used by the calls. */
+  ua: PhoneUa | null;
+}
+
+export function createPhoneCore(deps: PhoneControllerDeps): PhoneCore {
+  return {
+    deps,
+    phone: () => deps.store.getState().phone,
+    patch: (p) => deps.store.getState().phoneChanged(p),
+    seatId: null,
+    ua: null,
+  };
+}

@@ -1,0 +1,165 @@
+import type {
+  Ack,
+  ApiError,
+  CallerHistory,
+  CallSummaryInput,
+  CallSummaryView,
+  DraftSaved,
+  ErrorCode,
+  KnowledgeEntry,
+  KnowledgeEntryInput,
+  KnowledgeSearchResponse,
+  LoginRequest,
+  MajorAlert,
+  MyCallsResponse,
+  ReferenceData,
+  SipCredentials,
+  SummaryDraft,
+  SummaryState,
+  TransferTargets,
+  UserView,
+} from '../contract';
+import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './errors';
+
+export interface ApiDeps {
+  fetch: typeof fetch;
+  /** Told the server's clock from each response's Date header (1 s resolution). */
+  onServerDate?: (serverAt: number, localAt: number) => void;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export interface Api {
+  login: (req: LoginRequest) => Promise<Ack<{ user: UserView }>>;
+  logout: () => Promise<Ack<null>>;
+  me: () => Promise<Ack<{ user: UserView }>>;
+  reference: () => Promise<Ack<ReferenceData>>;
+  /** The softphone's time-limited SIP credentials (seat accounts only). */
+  sipCredentials: () => Promise<Ack<SipCredentials>>;
+  /** Where this seat may transfer its call now. */
+  transferTargets: () => Promise<Ack<TransferTargets>>;
+  searchKnowledge: (query: { q: string; category?: string | null; limit?: number }) => Promise<Ack<KnowledgeSearchResponse>>;
+  getKnowledge: (id: number) => Promise<Ack<KnowledgeEntry>>;
+  createKnowledge: (input: KnowledgeEntryInput) => Promise<Ack<KnowledgeEntry>>;
+  /** 409 CONFLICT when `version` is no longer the entry's current one. */
+  updateKnowledge: (id: number, input: KnowledgeEntryInput & { version: number }) => Promise<Ack<KnowledgeEntry>>;
+  retireKnowledge: (id: number) => Promise<Ack<unknown>>;
+  openAlerts: () => Promise<Ack<MajorAlert[]>>;
+  ackAlert: (id: number) => Promise<Ack<MajorAlert>>;
+  /** The call's filed summary and saved draft (小结). */
+  summaryState: (callId: string) => Promise<Ack<SummaryState>>;
+  /** Saves the draft; `keepalive` lets the request outlive a closing page. */
+  saveSummaryDraft: (callId: string, draft: SummaryDraft, opts?: RequestOptions) => Promise<Ack<DraftSaved>>;
+  fileSummary: (callId: string, input: CallSummaryInput) => Promise<Ack<CallSummaryView>>;
+  /** 修改: the author amends a filed summary the same day. */
+  amendSummary: (callId: string, input: CallSummaryInput) => Promise<Ack<CallSummaryView>>;
+  callerHistory: (callId: string, limit?: number) => Promise<Ack<CallerHistory>>;
+  /** `day` is YYYY-MM-DD; the server's today when omitted. */
+  myCalls: (day?: string) => Promise<Ack<MyCallsResponse>>;
+  /** 重大事项上报 of a call: alerts the supervisors at once. */
+  reportMajor: (callId: string, note: string) => Promise<Ack<MajorAlert>>;
+}
+
+export interface RequestOptions {
+  /** The request may outlive the page (pagehide); the body must stay under 64 KB. */
+  keepalive?: boolean;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'INVALID_TRANSITION',
+  429: 'RATE_LIMITED',
+};
+
+const callPath = (callId: string) => `/api/calls/${encodeURIComponent(callId)}`;
+
+/** Error for a response whose body is not an Ack (a proxy page, an empty 502 …). */
+export function errorForStatus(status: number): ApiError {
+  const code = STATUS_CODES[status] ?? 'INTERNAL';
+  return { code, message: fallbackMessage(code) };
+}
+
+function isAck(body: unknown): body is Ack<unknown> {
+  if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
+  if (body.ok === true) return 'data' in body;
+  if (body.ok !== false || !('error' in body)) return false;
+  const error = body.error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+/**
+ * A fetch wrapper that always resolves to an Ack: the server's own Ack when it sent one,
+ * otherwise an error built from the status, the timeout or the network failure.
+ * The session cookie travels with every request (same origin).
+ */
+export function createApi(deps: ApiDeps): Api {
+  const now = deps.now ?? Date.now;
+  const timeoutMs = deps.timeoutMs ?? 15_000;
+
+  async function request<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<Ack<T>> {
+    let res: Response;
+    try {
+      res = await deps.fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(opts.keepalive ? { keepalive: true } : {}),
+      });
+    } catch (err) {
+      const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
+      return { ok: false, error: timedOut ? TIMEOUT_ERROR : NETWORK_ERROR };
+    }
+    const date = res.headers.get('date');
+    if (date && deps.onServerDate) {
+      const serverAt = Date.parse(date);
+      if (!Number.isNaN(serverAt)) deps.onServerDate(serverAt, now());
+    }
+    let parsed: unknown = null;
+    try {
+      parsed = await res.json();
+    } catch {
+      // Not JSON: fall through to the status.
+    }
+    if (isAck(parsed)) return parsed as Ack<T>;
+    return { ok: false, error: errorForStatus(res.ok ? 500 : res.status) };
+  }
+
+  return {
+    login: (req) => request('POST', '/api/auth/login', req),
+    logout: () => request('POST', '/api/auth/logout'),
+    me: () => request('GET', '/api/auth/me'),
+    reference: () => request('GET', '/api/reference'),
+    sipCredentials: () => request('GET', '/api/sip/credentials'),
+    transferTargets: () => request('GET', '/api/transfer-targets'),
+    searchKnowledge: ({ q, category, limit }) => {
+      const params = new URLSearchParams({ q });
+      if (category) params.set('category', category);
+      if (limit !== undefined) params.set('limit', String(limit));
+      return request('GET', `/api/knowledge?${params}`);
+    },
+    getKnowledge: (id) => request('GET', `/api/knowledge/${id}`),
+    createKnowledge: (input) => request('POST', '/api/knowledge', input),
+    updateKnowledge: (id, input) => request('PUT', `/api/knowledge/${id}`, input),
+    retireKnowledge: (id) => request('DELETE', `/api/knowledge/${id}`),
+    openAlerts: () => request('GET', '/api/alerts?open=1'),
+    ackAlert: (id) => request('POST', `/api/alerts/${id}/ack`),
+    summaryState: (callId) => request('GET', `${callPath(callId)}/summary`),
+    saveSummaryDraft: (callId, draft, opts) => request('PUT', `${callPath(callId)}/summary/draft`, draft, opts),
+    fileSummary: (callId, input) => request('POST', `${callPath(callId)}/summary`, input),
+    amendSummary: (callId, input) => request('PUT', `${callPath(callId)}/summary`, input),
+    callerHistory: (callId, limit = 10) => request('GET', `${callPath(callId)}/history?limit=${limit}`),
+    myCalls: (day) => request('GET', day ? `/api/my/calls?day=${encodeURIComponent(day)}` : '/api/my/calls'),
+    reportMajor: (callId, note) => request('POST', `${callPath(callId)}/major-report`, { note }),
+  };
+}
