@@ -10,7 +10,8 @@ import type {
   SummaryState,
 } from '../../server/src/contract/index.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
-import { SummaryRepo } from '../../server/src/store/summaries.js';
+import { SummaryRepository } from '../../server/src/features/summaries/summary-repository.js';
+import { immediateTransaction } from '../../server/src/store/db.js';
 import { connect, emit, login, next, startTestServer, tempDbPath, type ClientSocket, type TestServer } from '../support/server.js';
 
 /** Monday 2026-11-23 10:00 in China (UTC+8): inside the demo service calendar. */
@@ -296,7 +297,7 @@ describe('amending a summary (修改小结)', () => {
 
     expect(r.status).toBe(200);
     expect(data(r)).toMatchObject({ revision: 2, filedAt, updatedAt: filedAt + HOUR, answer: '补充:可申请劳动仲裁', amendable: true });
-    const revisions = new SummaryRepo(h.srv.db).revisions('a-1');
+    const revisions = new SummaryRepository(h.srv.db).revisions('a-1');
     expect(revisions.map((v) => [v.revision, v.seatId, v.at, v.input.answer])).toEqual([
       [1, 's04', filedAt, SUMMARY.answer],
       [2, 's04', filedAt + HOUR, '补充:可申请劳动仲裁'],
@@ -308,7 +309,7 @@ describe('amending a summary (修改小结)', () => {
 
     expect(r.status).toBe(400);
     expect(error(r).fields).toEqual({ answer: ['请填写解答内容'] });
-    expect(new SummaryRepo(h.srv.db).summary('a-1')?.revision).toBe(2);
+    expect(new SummaryRepository(h.srv.db).summary('a-1')?.revision).toBe(2);
   });
 
   it('when another seat amends it, should answer 404 (the call is not theirs to see)', async () => {
@@ -639,8 +640,8 @@ describe('durability', () => {
     engine.offerCall({ id: 'gap-1', caller: '13800009999', dialed: '12348' });
     engine.answered('gap-1', 's02');
     engine.hangup('gap-1', 'caller');
-    const repo = new SummaryRepo(first.db);
-    repo.transaction(() => repo.insertSummary('gap-1', 's02', { ...SUMMARY, referral: '', followUpAt: null, riskFlag: false, riskNote: '', knowledgeIds: [] }, T0));
+    const repo = new SummaryRepository(first.db);
+    immediateTransaction(first.db, () => repo.insertSummary('gap-1', 's02', { ...SUMMARY, referral: '', followUpAt: null, riskFlag: false, riskNote: '', knowledgeIds: [] }, T0));
     await first.stop({ keepDb: true });
 
     const second = await startTestServer({ dbPath: first.dbPath, clock });
