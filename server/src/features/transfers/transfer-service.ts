@@ -24,7 +24,7 @@ export interface TransferServiceOptions {
   blindTtlMs?: number;
 }
 
-/** Where a seat may send its call now: each category with its seats, and the other logged-in seats. */
+/** Where a seat may send its call now: each category with its ready and logged-in seat counts, and the other logged-in seats. */
 export interface TransferTargetList {
   categories: { id: string; name: string; readySeats: number; loggedInSeats: number }[];
   seats: Seat[];
