@@ -15,7 +15,7 @@ import { DEFAULT_ROUTING_CONFIG } from '../server/src/domain/policy.js';
 import { DEMO_SEATS } from '../server/src/seed/demo.js';
 import { openDatabase } from '../server/src/store/db.js';
 import { SqliteEngineStore } from '../server/src/store/engine-store.js';
-import { SeatRepo } from '../server/src/store/repos.js';
+import { SeatRepository as SeatRepo } from '../server/src/features/seats/seat-repository.js';
 
 const args = process.argv.slice(2);
 const calls = Number(args[args.indexOf('--calls') + 1] ?? 0) || 5000;

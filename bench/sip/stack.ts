@@ -27,9 +27,11 @@ import type { SeatProfile } from '../../server/src/domain/model.js';
 import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo.js';
 import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
 import { openDatabase } from '../../server/src/store/db.js';
-import { SeatRepo, SessionRepo, UserRepo } from '../../server/src/store/repos.js';
+import { SessionRepository as SessionRepo } from '../../server/src/features/auth/session-repository.js';
+import { UserRepository as UserRepo } from '../../server/src/features/auth/user-repository.js';
+import { SeatRepository as SeatRepo } from '../../server/src/features/seats/seat-repository.js';
 import { loadOrCreateSipSecret } from '../../server/src/telephony/credentials.js';
-import { hashPassword } from '../../server/src/transport/passwords.js';
+import { hashPassword } from '../../server/src/features/auth/passwords.js';
 import { freePort, sleep, stopProcess, tail, tcpOpen, udpFree, waitFor as waitForShared } from '../../tests/support/processes.js';
 import { loopbackSipEnv } from '../../tests/support/sip-env.js';
 

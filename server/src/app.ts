@@ -6,22 +6,45 @@ import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { AcdEngine, type TelephonyPort } from './domain/engine.js';
-import { DEFAULT_ROUTING_CONFIG } from './domain/policy.js';
+import { AuthService } from './features/auth/auth-service.js';
+import { createAuthRouter } from './features/auth/auth-routes.js';
+import { SessionRepository } from './features/auth/session-repository.js';
+import { SipCredentialService } from './features/auth/sip-credentials-service.js';
+import { UserRepository } from './features/auth/user-repository.js';
+import { CallRepository } from './features/calls/call-repository.js';
+import { createCallRouter } from './features/calls/call-routes.js';
+import { CallService } from './features/calls/call-service.js';
+import { KnowledgeRepository } from './features/knowledge/knowledge-repository.js';
+import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js';
+import { KnowledgeService } from './features/knowledge/knowledge-service.js';
+import { createQueueRouter } from './features/queue/queue-routes.js';
+import { queueSocketHandlers } from './features/queue/queue-socket.js';
+import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
+import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
+import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
+import { SeatRepository } from './features/seats/seat-repository.js';
+import { createSeatRouter } from './features/seats/seat-routes.js';
+import { SeatService } from './features/seats/seat-service.js';
+import { seatSocketHandlers } from './features/seats/seat-socket.js';
+import { AlertRepository } from './features/summaries/alert-repository.js';
+import { createAlertRouter } from './features/summaries/alert-routes.js';
+import { AlertService } from './features/summaries/alert-service.js';
+import { SummaryRepository } from './features/summaries/summary-repository.js';
+import { createSummaryRouter } from './features/summaries/summary-routes.js';
+import { SummaryService } from './features/summaries/summary-service.js';
+import { majorAlertView, summaryViews } from './features/summaries/summary-views.js';
+import { TransferRepository } from './features/transfers/transfer-repository.js';
+import { createTransferRouter } from './features/transfers/transfer-routes.js';
+import { TransferService, type ConsultGate } from './features/transfers/transfer-service.js';
+import { transferSocketHandlers } from './features/transfers/transfer-socket.js';
+import { createTransferView } from './features/transfers/transfer-views.js';
+import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
 import type { Db } from './store/db.js';
 import { SqliteEngineStore } from './store/engine-store.js';
-import { SeatRepo, SessionRepo, SettingsRepo, UserRepo } from './store/repos.js';
-import { SummaryRepo } from './store/summaries.js';
-import { AuthService } from './transport/auth.js';
 import { wsUrlFor } from './telephony/credentials.js';
-import { createConsoleRouter } from './transport/console-routes.js';
-import { createHttpRouter } from './transport/http.js';
-import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
-import { KnowledgeRepo } from './store/knowledge.js';
-import { createKnowledgeRouter } from './transport/knowledge-routes.js';
-import { TransferRepo } from './store/transfers.js';
-import { TransferService, type ConsultGate } from './telephony/transfers.js';
-import { createTransferRouter } from './transport/transfer-routes.js';
-import { attachSocketServer, type SocketLayer } from './transport/socket.js';
+import { apiErrorHandler, unknownApiPath } from './transport/api-errors.js';
+import { createRequireUser } from './transport/http.js';
+import { attachSocketServer, type SocketLayer } from './transport/socket-server.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -48,27 +71,27 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The one JSON body parser of the API (every feature router is mounted after it). */
+const JSON_BODY_LIMIT = '256kb';
+
 /**
- * The composition root: wires store, engine and transports. It never listens;
- * main.ts (or a test, on port 0) calls httpServer.listen.
+ * The composition root: wires repositories → services → routes and socket handlers, around the
+ * engine. It never listens; main.ts (or a test, on port 0) calls httpServer.listen.
  */
 export function createApp(deps: AppDeps): App {
   const { config, db, clock, logger } = deps;
-  const settings = new SettingsRepo(db);
-  const seats = new SeatRepo(db);
-  const engineStore = new SqliteEngineStore(db);
+  const seatRepo = new SeatRepository(db);
+  const routingRepo = new RoutingConfigRepository(db);
 
-  let routing = settings.getRoutingConfig() ?? DEFAULT_ROUTING_CONFIG;
-  if (config.routingOverride) {
-    routing = config.routingOverride;
-    settings.saveRoutingConfig(routing, clock.now());
-  }
+  // ------------------------------------------------------------------ engine
+  const engineStore = new SqliteEngineStore(db);
+  const routing = startupRoutingConfig(routingRepo, config.routingOverride, clock.now());
   const engine = new AcdEngine({
     clock,
     store: engineStore,
     telephony: deps.telephony,
     config: routing,
-    seats: seats.list(),
+    seats: seatRepo.list(),
     requireRegistration: deps.requireRegistration ?? false,
     // Kamailio's own ring timer ends a ring first; the engine's is the backstop.
     ringGraceMs: deps.requireRegistration ? 3000 : undefined,
@@ -78,84 +101,101 @@ export function createApp(deps: AppDeps): App {
   const restored = engine.activeCalls().length;
   if (restored > 0) logger.info({ calls: restored }, 'restored calls in progress from the store');
 
+  // ------------------------------------------------------------------ services
   let sockets: SocketLayer | null = null;
-  const trunk = splitHostPort(config.SIP_TRUNK_ADDR);
-  const transfers = new TransferService({
-    engine,
-    repo: new TransferRepo(db),
+  const sessionMs = config.SESSION_HOURS * 3600_000;
+  const auth = new AuthService(new UserRepository(db), new SessionRepository(db), clock, sessionMs);
+  auth.purgeExpiredSessions();
+  const sipCredentials = new SipCredentialService(
+    deps.sipSecret
+      ? {
+          secret: deps.sipSecret,
+          domain: config.SIP_DOMAIN,
+          wsUrl: wsUrlFor(config.SIP_WS_ADDR),
+          credentialMs: config.SIP_CREDENTIAL_HOURS * 3600_000,
+        }
+      : null,
+    clock,
+    sessionMs,
+  );
+  const seats = new SeatService(db, engine, seatRepo);
+  const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock);
+  const calls = new CallService(engine, new CallRepository(db, engineStore), clock);
+  const alerts = new AlertService({
+    db,
+    alerts: new AlertRepository(db),
+    calls,
     clock,
     logger,
+    onAlert: (alert) => sockets?.notifyStaff(majorAlertView(alert)),
+  });
+  const summaries = new SummaryService({ db, engine, calls, summaries: new SummaryRepository(db), alerts, clock, logger });
+  summaries.repairFilings();
+
+  const trunk = splitHostPort(config.SIP_TRUNK_ADDR);
+  const transferView = createTransferView({
     // The caller's side dials us again at the trunk listener (a wildcard listener: by domain).
     referHost: trunk.host === '0.0.0.0' || trunk.host === '::' ? config.SIP_DOMAIN : config.SIP_TRUNK_ADDR,
     sipDomain: config.SIP_DOMAIN,
+    seats: () => engine.listSeats(),
+    now: () => clock.now(),
+  });
+  const transfers = new TransferService({
+    engine,
+    repo: new TransferRepository(db),
+    clock,
+    logger,
     gate: deps.consultGate ?? null,
-    onChange: (t) => sockets?.transferChanged(t),
+    onChange: (t) => sockets?.transferChanged(transferView(t)),
   });
 
-  const sessionMs = config.SESSION_HOURS * 3600_000;
-  const auth = new AuthService(new UserRepo(db), new SessionRepo(db), clock, sessionMs);
-  new SessionRepo(db).purgeExpired(clock.now());
+  const knowledge = new KnowledgeService({ db, knowledge: new KnowledgeRepository(db), clock, categories: () => engine.config.categories });
   const seededKnowledge = seedKnowledgeIfEmpty(db, clock);
   if (seededKnowledge > 0) logger.info({ entries: seededKnowledge }, 'seeded the knowledge base with its starter set');
 
+  // ------------------------------------------------------------------ HTTP
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   let ready = false;
-  // Before the main router: its last handler answers every path it does not know with 404.
-  app.use('/api', createTransferRouter({ auth, transfers, logger }));
+  const requireUser = createRequireUser(auth);
+  app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
+  app.get('/api/health', (_req, res) => {
+    if (!ready) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
+    res.json({ ok: true });
+  });
   app.use(
     '/api',
-    createConsoleRouter({
-      auth,
-      engine,
-      engineStore,
-      summaries: new SummaryRepo(db),
+    createAuthRouter({ auth, sipCredentials, requireUser, cookieSecure: config.COOKIE_SECURE, onLogout: (token) => sockets?.endSession(token) }),
+    createCallRouter({
+      calls,
+      summaryViewsOf: (ids, viewer, now) => summaryViews(summaries.summariesOf(ids, viewer, now)),
+      requireUser,
       clock,
-      logger,
-      onAlert: (alert) => sockets?.notifyStaff(alert),
     }),
+    createSummaryRouter({ summaries, requireUser }),
+    createAlertRouter({ alerts, requireUser }),
+    createTransferRouter({ transfers, requireUser }),
+    createQueueRouter({ queue: engine, clock, requireUser }),
+    createSeatRouter({ seats, requireUser }),
+    createRoutingConfigRouter({ routingConfig, requireUser }),
   );
-  app.use(
-    '/api/knowledge',
-    createKnowledgeRouter({ knowledge: new KnowledgeRepo(db), auth, clock, logger, categories: () => engine.config.categories }),
-  );
-  app.use(
-    '/api',
-    createHttpRouter({
-      db,
-      auth,
-      engine,
-      engineStore,
-      settings,
-      seats,
-      clock,
-      logger,
-      cookieSecure: config.COOKIE_SECURE,
-      sessionMs,
-      isReady: () => ready,
-      sip: deps.sipSecret
-        ? {
-            secret: deps.sipSecret,
-            domain: config.SIP_DOMAIN,
-            wsUrl: wsUrlFor(config.SIP_WS_ADDR),
-            credentialMs: config.SIP_CREDENTIAL_HOURS * 3600_000,
-          }
-        : null,
-      onLogout: (token) => sockets?.endSession(token),
-    }),
-  );
+  app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
+  app.use('/api', unknownApiPath);
+  app.use('/api', apiErrorHandler(logger));
+
   const dist = path.resolve(config.CLIENT_DIST);
   if (fs.existsSync(path.join(dist, 'index.html'))) {
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
   }
 
+  // ------------------------------------------------------------------ sockets
   const httpServer = http.createServer(app);
   sockets = attachSocketServer(httpServer, {
     auth,
     engine,
-    transfers,
+    handlers: [...seatSocketHandlers(seats), ...transferSocketHandlers(transfers, transferView), ...queueSocketHandlers(engine, clock)],
     clock,
     logger,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,

@@ -1,120 +1,11 @@
 import { spawn } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  Ack,
-  CallSummaryView,
-  CallerHistory,
-  DraftSaved,
-  MajorAlert,
-  MyCallsResponse,
-  SummaryState,
-} from '../../server/src/contract/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Ack, CallSummaryView, DraftSaved, SummaryState } from '../../server/src/contract/index.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
-import { SummaryRepo } from '../../server/src/store/summaries.js';
-import { connect, emit, login, next, startTestServer, tempDbPath, type ClientSocket, type TestServer } from '../support/server.js';
-
-/** Monday 2026-11-23 10:00 in China (UTC+8): inside the demo service calendar. */
-const T0 = Date.UTC(2026, 10, 23, 2, 0);
-const S = 1000;
-const MIN = 60 * S;
-const HOUR = 60 * MIN;
-
-/** A complete summary of an answered labour call. */
-const SUMMARY = {
-  categoryId: 'labor',
-  topic: '欠薪',
-  question: '工地拖欠三个月工资,老板不接电话',
-  answer: '可向劳动保障监察投诉,或申请劳动仲裁;农民工欠薪可申请法律援助',
-  disposition: 'answered',
-} as const;
-
-interface Reply<T> {
-  status: number;
-  body: Ack<T>;
-  text: string;
-}
-
-/** One server per block, on a virtual clock; the HTTP server and SQLite file are real. */
-function harness() {
-  const h = {
-    srv: null as unknown as TestServer,
-    clock: null as unknown as VirtualClock,
-    cookies: {} as Record<string, string>,
-    sockets: [] as ClientSocket[],
-  };
-  beforeAll(async () => {
-    h.clock = new VirtualClock(T0);
-    h.srv = await startTestServer({ clock: h.clock, env: { SESSION_HOURS: '72' } });
-    for (const u of ['seat01', 'seat02', 'seat03', 'seat04', 'seat05', 'supervisor']) h.cookies[u] = await login(h.srv.url, u);
-  });
-  afterEach(() => {
-    for (const s of h.sockets.splice(0)) s.disconnect();
-  });
-  afterAll(async () => {
-    await h.srv?.stop();
-  });
-  return h;
-}
-type Harness = ReturnType<typeof harness>;
-
-async function api<T>(h: Harness, method: string, path: string, user: string, body?: unknown): Promise<Reply<T>> {
-  const res = await fetch(`${h.srv.url}${path}`, {
-    method,
-    headers: { cookie: h.cookies[user]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: JSON.parse(text) as Ack<T>, text };
-}
-const data = <T>(r: Reply<T>): T => {
-  if (!r.body.ok) throw new Error(`expected ok, got ${r.status} ${r.text}`);
-  return r.body.data;
-};
-const error = <T>(r: Reply<T>) => {
-  if (r.body.ok) throw new Error(`expected an error, got ${r.status} ${r.text}`);
-  return r.body.error;
-};
-
-/**
- * A general (综合咨询) call rung at `seatId` alone (every other ready seat steps away first),
- * answered after 5 s, 60 s of talk; hung up unless `keepTalking`.
- */
-function answeredCall(h: Harness, seatId: string, id: string, caller: string, opts: { keepTalking?: boolean } = {}) {
-  const engine = h.srv.app.engine;
-  for (const s of engine.listSeats()) if (s.state.kind === 'ready' && s.profile.id !== seatId) engine.setSeatNotReady(s.profile.id, 'rest');
-  engine.setSeatReady(seatId);
-  engine.offerCall({ id, caller, dialed: '12348' });
-  expect(engine.getCall(id)?.state).toMatchObject({ kind: 'ringing', seatId });
-  h.clock.advance(5 * S);
-  engine.answered(id, seatId);
-  h.clock.advance(60 * S);
-  if (!opts.keepTalking) engine.hangup(id, 'caller');
-}
-
-/** A call that rang nobody: the caller gave up in the queue after 10 s. */
-function abandonedCall(h: Harness, id: string, caller: string) {
-  const engine = h.srv.app.engine;
-  for (const s of engine.listSeats()) if (s.state.kind === 'ready') engine.setSeatNotReady(s.profile.id, 'rest');
-  engine.offerCall({ id, caller, dialed: '12348' });
-  h.clock.advance(10 * S);
-  engine.hangup(id, 'caller');
-}
-
-/** Files the summary and lets the seat's wrap-up end, so the seat is free for the next call. */
-async function fileAndFinish(h: Harness, callId: string, user: string, seatId: string, body: object = SUMMARY) {
-  const r = await api<CallSummaryView>(h, 'POST', `/api/calls/${callId}/summary`, user, body);
-  expect(r.status).toBe(201);
-  const seat = h.srv.app.engine.getSeat(seatId);
-  if (seat.state.kind === 'wrap-up') h.srv.app.engine.endWrapUp(seatId);
-  return data(r);
-}
-
-async function supervisorSocket(h: Harness): Promise<ClientSocket> {
-  const s = await connect(h.srv.url, h.cookies.supervisor!);
-  h.sockets.push(s);
-  expect((await emit(s, 'queue:subscribe', {})).ok).toBe(true);
-  return s;
-}
+import { SummaryRepository } from '../../server/src/features/summaries/summary-repository.js';
+import { immediateTransaction } from '../../server/src/store/db.js';
+import { connect, emit, login, startTestServer, tempDbPath } from '../support/server.js';
+import { T0, S, MIN, HOUR, SUMMARY, harness, api, data, error, answeredCall, fileAndFinish } from './support-summaries.js';
 
 describe('summary drafts (草稿)', () => {
   const h = harness();
@@ -296,7 +187,7 @@ describe('amending a summary (修改小结)', () => {
 
     expect(r.status).toBe(200);
     expect(data(r)).toMatchObject({ revision: 2, filedAt, updatedAt: filedAt + HOUR, answer: '补充:可申请劳动仲裁', amendable: true });
-    const revisions = new SummaryRepo(h.srv.db).revisions('a-1');
+    const revisions = new SummaryRepository(h.srv.db).revisions('a-1');
     expect(revisions.map((v) => [v.revision, v.seatId, v.at, v.input.answer])).toEqual([
       [1, 's04', filedAt, SUMMARY.answer],
       [2, 's04', filedAt + HOUR, '补充:可申请劳动仲裁'],
@@ -308,7 +199,7 @@ describe('amending a summary (修改小结)', () => {
 
     expect(r.status).toBe(400);
     expect(error(r).fields).toEqual({ answer: ['请填写解答内容'] });
-    expect(new SummaryRepo(h.srv.db).summary('a-1')?.revision).toBe(2);
+    expect(new SummaryRepository(h.srv.db).summary('a-1')?.revision).toBe(2);
   });
 
   it('when another seat amends it, should answer 404 (the call is not theirs to see)', async () => {
@@ -364,219 +255,6 @@ describe('who may read a summary', () => {
     const res = await fetch(`${h.srv.url}/api/calls/v-1/summary`);
 
     expect(res.status).toBe(401);
-  });
-});
-
-describe("the caller's history (来电历史)", () => {
-  const h = harness();
-  const CALLER = '13912345678';
-  beforeAll(async () => {
-    answeredCall(h, 's01', 'h-1', CALLER);
-    await fileAndFinish(h, 'h-1', 'seat01', 's01', { ...SUMMARY, topic: '第一次来电' });
-    h.clock.advance(HOUR);
-    abandonedCall(h, 'h-2', CALLER);
-    h.clock.advance(HOUR);
-    answeredCall(h, 's03', 'x-1', '13700000000'); // someone else
-    await fileAndFinish(h, 'x-1', 'seat03', 's03');
-    h.clock.advance(HOUR);
-    answeredCall(h, 's02', 'h-3', CALLER, { keepTalking: true }); // the call on screen now
-    h.clock.advance(MIN);
-    abandonedCall(h, 'h-4', CALLER); // rings in again while h-3 goes on: later, not history
-  });
-
-  it("when the seat talking with the caller asks, should list the caller's earlier calls newest first with their summaries", async () => {
-    const r = await api<CallerHistory>(h, 'GET', '/api/calls/h-3/history', 'seat02');
-
-    const history = data(r);
-    expect(history.callId).toBe('h-3');
-    expect(history.total).toBe(2);
-    expect(history.entries.map((e) => [e.record.callId, e.record.result, e.summary?.topic ?? null])).toEqual([
-      ['h-2', 'abandoned-in-queue', null],
-      ['h-1', 'answered', '第一次来电'],
-    ]);
-    expect(history.entries[1]!.summary).toMatchObject({ seatId: 's01', amendable: false });
-    expect(history.entries.every((e) => e.record.callerMasked === '139****5678')).toBe(true);
-  });
-
-  it('should never contain the full caller number', async () => {
-    const r = await api(h, 'GET', '/api/calls/h-3/history', 'seat02');
-
-    expect(r.text).not.toContain(CALLER);
-    expect(r.text).not.toContain('"caller":');
-  });
-
-  it('when a limit is given, should return that many of the newest and still count them all', async () => {
-    const history = data(await api<CallerHistory>(h, 'GET', '/api/calls/h-3/history?limit=1', 'seat02'));
-
-    expect(history.entries.map((e) => e.record.callId)).toEqual(['h-2']);
-    expect(history.total).toBe(2);
-  });
-
-  it('when the limit is out of range, should answer 400 on limit', async () => {
-    const r = await api(h, 'GET', '/api/calls/h-3/history?limit=51', 'seat02');
-
-    expect(r.status).toBe(400);
-    expect(error(r).fields).toEqual({ limit: ['limit 最多为 50'] });
-  });
-
-  it('when a seat that has nothing to do with the call asks, should answer 404; a supervisor may', async () => {
-    expect((await api(h, 'GET', '/api/calls/h-3/history', 'seat05')).status).toBe(404);
-    expect(data(await api<CallerHistory>(h, 'GET', '/api/calls/h-3/history', 'supervisor')).total).toBe(2);
-  });
-});
-
-describe('my calls (我的来电)', () => {
-  const h = harness();
-  beforeAll(async () => {
-    answeredCall(h, 's05', 'm-1', '13600000001'); // Monday 10:00
-    await fileAndFinish(h, 'm-1', 'seat05', 's05');
-    h.clock.advance(2 * HOUR);
-    answeredCall(h, 's05', 'm-2', '13600000002'); // Monday 12:00, summary not filed yet
-    h.clock.advance(MIN);
-    answeredCall(h, 's01', 'm-x', '13600000003'); // another seat's call
-    await fileAndFinish(h, 'm-x', 'seat01', 's01');
-    await fileAndFinish(h, 'm-2', 'seat05', 's05');
-    h.clock.advance(20 * HOUR); // Tuesday 08:00
-    answeredCall(h, 's05', 'm-3', '13600000004');
-  });
-
-  it("when no day is given, should list today's answered calls of the seat", async () => {
-    const r = data(await api<MyCallsResponse>(h, 'GET', '/api/my/calls', 'seat05'));
-
-    expect(r.day).toBe('2026-11-24');
-    expect(r.entries.map((e) => [e.record.callId, e.summary])).toEqual([['m-3', null]]);
-  });
-
-  it('when a day is given, should list that day\'s calls the seat answered, newest first, with records and summaries', async () => {
-    const r = data(await api<MyCallsResponse>(h, 'GET', '/api/my/calls?day=2026-11-23', 'seat05'));
-
-    expect(r.day).toBe('2026-11-23');
-    expect(r.entries.map((e) => e.record.callId)).toEqual(['m-2', 'm-1']);
-    expect(r.entries.map((e) => e.summary?.seatId)).toEqual(['s05', 's05']);
-    expect(r.entries[0]!.record).toMatchObject({ seatId: 's05', result: 'answered', callerMasked: '136****0002' });
-    expect(r.entries.map((e) => e.summary?.amendable)).toEqual([false, false]); // filed yesterday
-  });
-
-  it('when the day is not a date, should answer 400 on day', async () => {
-    const bad = await api(h, 'GET', '/api/my/calls?day=23.11.2026', 'seat05');
-    const impossible = await api(h, 'GET', '/api/my/calls?day=2026-02-30', 'seat05');
-
-    expect(bad.status).toBe(400);
-    expect(error(bad).fields).toEqual({ day: ['day 须为 YYYY-MM-DD'] });
-    expect(error(impossible).fields).toEqual({ day: ['没有 2026-02-30 这一天'] });
-  });
-
-  it('when a supervisor asks, should answer 403 (my calls are a seat\'s)', async () => {
-    expect((await api(h, 'GET', '/api/my/calls', 'supervisor')).status).toBe(403);
-  });
-});
-
-describe('major-matter alerts (重大事项上报)', () => {
-  const h = harness();
-
-  it('when the seat reports during the call, should answer 201 and push the alert to supervisors at once, not to seats', async () => {
-    answeredCall(h, 's02', 'g-1', '13500000001', { keepTalking: true });
-    const sup = await supervisorSocket(h);
-    const otherSeat = await connect(h.srv.url, h.cookies.seat03!);
-    h.sockets.push(otherSeat);
-    const seatGot: MajorAlert[] = [];
-    otherSeat.on('alert:updated', (a) => seatGot.push(a));
-    const pushed = next(sup, 'alert:updated');
-
-    const r = await api<MajorAlert>(h, 'POST', '/api/calls/g-1/major-report', 'seat02', { note: '三十余名工人欲集体上访讨薪' });
-
-    expect(r.status).toBe(201);
-    const expected: MajorAlert = {
-      id: data(r).id,
-      callId: 'g-1',
-      seatId: 's02',
-      seatName: '李秀英',
-      categoryId: 'general',
-      callerMasked: '135****0001',
-      note: '三十余名工人欲集体上访讨薪',
-      raisedAt: h.clock.now(),
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-    };
-    expect(data(r)).toEqual(expected);
-    expect(await pushed).toEqual(expected);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(seatGot).toEqual([]);
-  });
-
-  it('when the seat reports again on the same call, should update the one alert (200) and push it again', async () => {
-    const sup = await supervisorSocket(h);
-    const pushed = next(sup, 'alert:updated');
-
-    const r = await api<MajorAlert>(h, 'POST', '/api/calls/g-1/major-report', 'seat02', { note: '已约定明早到现场' });
-
-    expect(r.status).toBe(200);
-    expect((await pushed).note).toBe('已约定明早到现场');
-    const all = data(await api<MajorAlert[]>(h, 'GET', '/api/alerts', 'supervisor'));
-    expect(all.filter((a) => a.callId === 'g-1')).toHaveLength(1);
-  });
-
-  it('when the note is empty, should answer 400 on note', async () => {
-    const r = await api(h, 'POST', '/api/calls/g-1/major-report', 'seat02', { note: '  ' });
-
-    expect(r.status).toBe(400);
-    expect(error(r).fields).toEqual({ note: ['请填写上报说明'] });
-  });
-
-  it('when a seat that did not answer the call reports, should answer 404', async () => {
-    expect((await api(h, 'POST', '/api/calls/g-1/major-report', 'seat03', { note: '？' })).status).toBe(404);
-  });
-
-  it('when a supervisor acknowledges it, should record who and when, push it again and drop it from the open list', async () => {
-    const sup = await supervisorSocket(h);
-    const [alert] = data(await api<MajorAlert[]>(h, 'GET', '/api/alerts?open=1', 'supervisor'));
-    const pushed = next(sup, 'alert:updated', (a) => a.acknowledgedAt !== null);
-    h.clock.advance(MIN);
-
-    const r = await api<MajorAlert>(h, 'POST', `/api/alerts/${alert!.id}/ack`, 'supervisor');
-
-    expect(data(r)).toMatchObject({ id: alert!.id, acknowledgedAt: h.clock.now(), acknowledgedBy: '班长 林晓' });
-    expect((await pushed).acknowledgedBy).toBe('班长 林晓');
-    expect(data(await api<MajorAlert[]>(h, 'GET', '/api/alerts?open=1', 'supervisor'))).toEqual([]);
-    expect(data(await api<MajorAlert[]>(h, 'GET', '/api/alerts', 'supervisor')).map((a) => a.id)).toEqual([alert!.id]);
-  });
-
-  it('when an unknown alert is acknowledged, should answer 404', async () => {
-    expect((await api(h, 'POST', '/api/alerts/99999/ack', 'supervisor')).status).toBe(404);
-    expect((await api(h, 'POST', '/api/alerts/abc/ack', 'supervisor')).status).toBe(404);
-  });
-
-  it('when a seat lists alerts, should answer 403', async () => {
-    expect((await api(h, 'GET', '/api/alerts', 'seat02')).status).toBe(403);
-  });
-
-  it('when a summary is filed with the risk flag, should raise an alert with its note and category, newest first', async () => {
-    answeredCall(h, 's04', 'g-2', '13500000002');
-    const sup = await supervisorSocket(h);
-    const pushed = next(sup, 'alert:updated', (a) => a.callId === 'g-2');
-
-    await api(h, 'POST', '/api/calls/g-2/summary', 'seat04', {
-      ...SUMMARY,
-      categoryId: 'property-land',
-      disposition: 'major-report',
-      riskNote: '征地补偿纠纷,村民情绪激动',
-    });
-
-    expect(await pushed).toMatchObject({ callId: 'g-2', categoryId: 'property-land', note: '征地补偿纠纷,村民情绪激动', seatId: 's04' });
-    const open = data(await api<MajorAlert[]>(h, 'GET', '/api/alerts?open=1', 'supervisor'));
-    expect(open.map((a) => a.callId)).toEqual(['g-2']);
-    expect(data(await api<MajorAlert[]>(h, 'GET', '/api/alerts', 'supervisor')).map((a) => a.callId)).toEqual(['g-2', 'g-1']);
-  });
-
-  it('when a risk-flagged summary is filed for a call already reported, should keep the one alert, now under the summary\'s category', async () => {
-    const before = data(await api<MajorAlert[]>(h, 'GET', '/api/alerts', 'supervisor')).find((a) => a.callId === 'g-1');
-    h.srv.app.engine.hangup('g-1', 'seat');
-
-    const r = await api(h, 'POST', '/api/calls/g-1/summary', 'seat02', { ...SUMMARY, riskFlag: true, riskNote: '群体性纠纷' });
-
-    expect(r.status).toBe(201);
-    const after = data(await api<MajorAlert[]>(h, 'GET', '/api/alerts', 'supervisor')).filter((a) => a.callId === 'g-1');
-    expect(after).toEqual([{ ...before, categoryId: 'labor' }]);
   });
 });
 
@@ -639,8 +317,8 @@ describe('durability', () => {
     engine.offerCall({ id: 'gap-1', caller: '13800009999', dialed: '12348' });
     engine.answered('gap-1', 's02');
     engine.hangup('gap-1', 'caller');
-    const repo = new SummaryRepo(first.db);
-    repo.transaction(() => repo.insertSummary('gap-1', 's02', { ...SUMMARY, referral: '', followUpAt: null, riskFlag: false, riskNote: '', knowledgeIds: [] }, T0));
+    const repo = new SummaryRepository(first.db);
+    immediateTransaction(first.db, () => repo.insertSummary('gap-1', 's02', { ...SUMMARY, referral: '', followUpAt: null, riskFlag: false, riskNote: '', knowledgeIds: [] }, T0));
     await first.stop({ keepDb: true });
 
     const second = await startTestServer({ dbPath: first.dbPath, clock });

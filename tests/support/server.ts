@@ -12,7 +12,7 @@ import { SystemClock, type Clock } from '../../server/src/domain/clock.js';
 import type { TelephonyPort } from '../../server/src/domain/engine.js';
 import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
-import { hashPassword } from '../../server/src/transport/passwords.js';
+import { hashPassword } from '../../server/src/features/auth/passwords.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

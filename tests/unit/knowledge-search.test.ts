@@ -3,14 +3,8 @@ import { KnowledgeEntryInputSchema, type KnowledgeEntryInput } from '../../serve
 import { DEFAULT_CATEGORIES } from '../../server/src/domain/model.js';
 import { KNOWLEDGE_SEEDED_KEY, STARTER_KNOWLEDGE, seedKnowledgeIfEmpty } from '../../server/src/seed/knowledge-entries.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
-import {
-  KnowledgeRepo,
-  buildKnowledgeQuery,
-  ftsPhrase,
-  likePattern,
-  makeSnippet,
-  splitTerms,
-} from '../../server/src/store/knowledge.js';
+import { KnowledgeRepository as KnowledgeRepo } from '../../server/src/features/knowledge/knowledge-repository.js';
+import { buildKnowledgeQuery, ftsPhrase, likePattern, makeSnippet, splitTerms } from '../../server/src/features/knowledge/knowledge-search.js';
 
 const clock = { now: () => 1_700_000_000_000 } as Parameters<typeof seedKnowledgeIfEmpty>[1];
 

@@ -1,9 +1,11 @@
 import type { Role } from '../contract/index.js';
 import type { SeatProfile } from '../domain/model.js';
 import { DEFAULT_ROUTING_CONFIG } from '../domain/policy.js';
-import { hashPassword } from '../transport/passwords.js';
+import { hashPassword } from '../features/auth/passwords.js';
 import type { Db } from '../store/db.js';
-import { SeatRepo, SettingsRepo, UserRepo } from '../store/repos.js';
+import { UserRepository } from '../features/auth/user-repository.js';
+import { RoutingConfigRepository } from '../features/routing-config/routing-config-repository.js';
+import { SeatRepository } from '../features/seats/seat-repository.js';
 
 /** The password of every demo account (README lists the accounts). */
 export const DEMO_PASSWORD = 'demo12348';
@@ -54,15 +56,15 @@ export async function seedDemo(
   now: number,
   opts: { password?: string; hash?: (password: string) => Promise<string> } = {},
 ): Promise<boolean> {
-  const users = new UserRepo(db);
+  const users = new UserRepository(db);
   if (users.count() > 0) return false;
   const hash = opts.hash ?? hashPassword;
   const password = opts.password ?? DEMO_PASSWORD;
   const hashes = await Promise.all([...DEMO_SEATS, ...DEMO_STAFF].map(() => hash(password)));
-  const settings = new SettingsRepo(db);
-  const seats = new SeatRepo(db);
+  const routing = new RoutingConfigRepository(db);
+  const seats = new SeatRepository(db);
   db.transaction(() => {
-    if (!settings.getRoutingConfig()) settings.saveRoutingConfig(DEFAULT_ROUTING_CONFIG, now);
+    if (!routing.get()) routing.save(DEFAULT_ROUTING_CONFIG, now);
     DEMO_SEATS.forEach((s, i) => {
       seats.upsert(s);
       users.create({ username: demoSeatUsername(s.id), passwordHash: hashes[i]!, role: 'seat', displayName: s.name, seatId: s.id }, now);

@@ -1,7 +1,7 @@
 import type { KnowledgeEntryInput } from '../contract/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
-import { KnowledgeRepo } from '../store/knowledge.js';
+import { KnowledgeRepository } from '../features/knowledge/knowledge-repository.js';
 
 /** Who the starter entries are attributed to. */
 export const STARTER_AUTHOR = '系统预置';
@@ -981,7 +981,7 @@ export function seedKnowledgeIfEmpty(db: Db, clock: Clock, entries: readonly Kno
     if (db.prepare('SELECT 1 FROM settings WHERE key = ?').get(KNOWLEDGE_SEEDED_KEY)) return 0;
     const now = clock.now();
     const empty = !db.prepare('SELECT 1 FROM knowledge_entries LIMIT 1').get();
-    const repo = new KnowledgeRepo(db);
+    const repo = new KnowledgeRepository(db);
     if (empty) for (const e of entries) repo.create(e, STARTER_AUTHOR, now);
     const added = empty ? entries.length : 0;
     db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(KNOWLEDGE_SEEDED_KEY, JSON.stringify({ added }), now);

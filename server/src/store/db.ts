@@ -242,3 +242,9 @@ export function migrate(db: Db): void {
     })();
   }
 }
+
+/** Runs `fn` in one immediate transaction (or inside the one already open); it commits durably before returning. */
+export function immediateTransaction<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  return db.transaction(fn).immediate();
+}

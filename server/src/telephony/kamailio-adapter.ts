@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
 import type { AcdEngine, IncomingCall, TelephonyPort } from '../domain/engine.js';
-import type { ConsultGate } from './transfers.js';
+import type { ConsultGate } from '../features/transfers/transfer-service.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
 import type { OverflowTrigger } from '../domain/policy.js';

@@ -1,7 +1,10 @@
-import { z } from 'zod';
-import type { ApiError } from '../contract/index.js';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Ack, ApiError } from '../contract/index.js';
 import { DomainError, type DomainErrorCode } from '../domain/errors.js';
+import { ValidationError } from '../features/shared/validation.js';
 
+/** The one place a domain error code becomes an HTTP status (socket acks carry the code itself). */
 const STATUS: Record<DomainErrorCode, number> = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
@@ -12,24 +15,6 @@ const STATUS: Record<DomainErrorCode, number> = {
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 };
-
-/** A request that failed its schema: 400 with the messages per field. */
-export class ValidationError extends DomainError {
-  constructor(readonly fields: Record<string, string[]>) {
-    super('VALIDATION', `请求参数有误: ${Object.entries(fields).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ')}`);
-  }
-}
-
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const fields: Record<string, string[]> = {};
-  for (const issue of r.error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join('.') : '_';
-    (fields[key] ??= []).push(issue.message);
-  }
-  throw new ValidationError(fields);
-}
 
 /** One mapping from any thrown error to a status and an ApiError; unknown errors stay generic. */
 export function toApiError(err: unknown): { status: number; error: ApiError; unexpected: boolean } {
@@ -48,3 +33,15 @@ export function toApiError(err: unknown): { status: number; error: ApiError; une
   }
   return { status: 500, error: { code: 'INTERNAL', message: '服务器内部错误,请稍后重试' }, unexpected: true };
 }
+
+/** The last /api handler: a path no feature router answered. */
+export const unknownApiPath = (_req: Request, _res: Response, next: NextFunction) => next(new DomainError('NOT_FOUND', '接口不存在'));
+
+/** The one Express error handler (mounted once, in app.ts): any error becomes `{ok:false, error}`. */
+export const apiErrorHandler =
+  (logger: Logger) =>
+  (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, error, unexpected } = toApiError(err);
+    if (unexpected) logger.error({ err, path: req.path }, 'request failed');
+    res.status(status).json({ ok: false, error } satisfies Ack<never>);
+  };

@@ -1,16 +1,11 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import type {
-  TransferOutcome,
-  TransferRequest,
-  TransferTargets,
-  TransferView,
-} from '../contract/index.js';
-import type { Clock } from '../domain/clock.js';
-import { CONSULT_HOLD_MS, TRANSFER_PRIORITY, type AcdEngine, type IncomingCall } from '../domain/engine.js';
-import { DomainError } from '../domain/errors.js';
-import { SEAT_STATE_LABELS, type Seat } from '../domain/seat.js';
-import type { TransferRecord, TransferRepo } from '../store/transfers.js';
+import type { TransferOutcome, TransferRequest } from '../../contract/index.js';
+import type { Clock } from '../../domain/clock.js';
+import { CONSULT_HOLD_MS, TRANSFER_PRIORITY, type AcdEngine, type IncomingCall } from '../../domain/engine.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Seat } from '../../domain/seat.js';
+import type { TransferRecord, TransferRepository } from './transfer-repository.js';
 
 /** Lets a seat's phone call the seat it consults (Kamailio refuses seat-to-seat INVITEs otherwise). */
 export interface ConsultGate {
@@ -19,23 +14,22 @@ export interface ConsultGate {
 
 export interface TransferServiceOptions {
   engine: AcdEngine;
-  repo: TransferRepo;
+  repo: TransferRepository;
   clock: Clock;
   logger: Logger;
-  /** host[:port] the caller's side sends the new INVITE to (Kamailio's trunk listener). */
-  referHost: string;
-  /** The SIP domain seats register in (consult calls go to sip:<seat>@domain). */
-  sipDomain: string;
   gate?: ConsultGate | null;
   /** Told when a transfer changes (the socket layer tells both seats). */
-  onChange?: (t: TransferView) => void;
+  onChange?: (t: TransferRecord) => void;
   /** How long a blind transfer's token stays good between REFER and the new INVITE. */
   blindTtlMs?: number;
 }
 
-/** The number the caller's side dials again; the token travels as a URI header (RFC 3261 §19.1.1). */
-const HOTLINE = '12348';
-export const TRANSFER_HEADER = 'X-Transfer';
+/** Where a seat may send its call now: each category with its ready and logged-in seat counts, and the other logged-in seats. */
+export interface TransferTargetList {
+  categories: { id: string; name: string; readySeats: number; loggedInSeats: number }[];
+  seats: Seat[];
+}
+
 const TOKEN_RE = /^[a-f0-9]{32}$/;
 
 /**
@@ -58,7 +52,7 @@ export class TransferService {
   }
 
   /** Where this seat may send a call now. */
-  targets(seatId: string): TransferTargets {
+  targets(seatId: string): TransferTargetList {
     const { engine } = this.o;
     const seats = engine.listSeats().filter((s) => s.profile.id !== seatId && s.state.kind !== 'offline');
     return {
@@ -68,18 +62,11 @@ export class TransferService {
         readySeats: seats.filter((s) => s.state.kind === 'ready' && engine.isReachable(s.profile.id) && c.id in s.profile.skills).length,
         loggedInSeats: seats.filter((s) => c.id in s.profile.skills).length,
       })),
-      seats: seats.map((s) => ({
-        id: s.profile.id,
-        name: s.profile.name,
-        staffNo: s.profile.staffNo,
-        state: SEAT_STATE_LABELS[s.state.kind],
-        registered: s.registered,
-        skills: Object.keys(s.profile.skills),
-      })),
+      seats,
     };
   }
 
-  start(seatId: string, req: TransferRequest): TransferView {
+  start(seatId: string, req: TransferRequest): TransferRecord {
     const { engine, clock } = this.o;
     const call = engine.getCall(req.callId);
     if (!call || call.state.kind !== 'talking' || call.state.seatId !== seatId) {
@@ -134,16 +121,15 @@ export class TransferService {
     };
     this.o.repo.insert(t);
     this.log.info({ transferId: t.id, callId: call.id, seatId, target: req.target, mode: req.mode }, 'transfer started');
-    const view = this.view(t);
-    this.o.onChange?.(view);
-    return view;
+    this.o.onChange?.(t);
+    return t;
   }
 
   /** The seat's phone says how its REFER (or consultation) ended. */
-  report(seatId: string, transferId: string, outcome: TransferOutcome, detail: string): TransferView {
+  report(seatId: string, transferId: string, outcome: TransferOutcome, detail: string): TransferRecord {
     const t = this.o.repo.byId(transferId);
     if (!t || t.fromSeatId !== seatId) throw new DomainError('NOT_FOUND', '没有这次转接。', { transferId });
-    if (t.state !== 'pending') return this.view(t); // already settled (the new call may have arrived first)
+    if (t.state !== 'pending') return t; // already settled (the new call may have arrived first)
     const now = this.o.clock.now();
     t.state = outcome;
     t.detail = detail || t.detail;
@@ -151,9 +137,8 @@ export class TransferService {
     this.o.repo.update(t);
     if (outcome !== 'completed' && t.mode === 'consult' && t.targetSeatId) this.o.engine.releaseConsult(t.targetSeatId);
     this.log.info({ transferId, outcome, detail }, 'transfer reported by the seat');
-    const view = this.view(t);
-    this.o.onChange?.(view);
-    return view;
+    this.o.onChange?.(t);
+    return t;
   }
 
   /**
@@ -177,7 +162,7 @@ export class TransferService {
     t.newCallId = newCallId;
     t.updatedAt = now;
     this.o.repo.update(t);
-    this.o.onChange?.(this.view(t));
+    this.o.onChange?.(t);
     return this.carried(t);
   }
 
@@ -190,29 +175,6 @@ export class TransferService {
       priority: TRANSFER_PRIORITY,
       transfer: { fromCallId: t.callId, fromSeatId: t.fromSeatId, targetSeatId: t.targetSeatId },
     };
-  }
-
-  view(t: TransferRecord): TransferView {
-    const host = this.o.referHost;
-    return {
-      id: t.id,
-      callId: t.callId,
-      fromSeatId: t.fromSeatId,
-      target: t.target,
-      mode: t.mode,
-      referTo: `sip:${HOTLINE}@${host}?${TRANSFER_HEADER}=${t.token}`,
-      consultUri: t.mode === 'consult' && t.targetSeatId ? `sip:${t.targetSeatId}@${this.o.sipDomain}` : null,
-      targetSeatId: t.targetSeatId,
-      fromSeatName: this.seatName(t.fromSeatId),
-      targetSeatName: t.targetSeatId ? this.seatName(t.targetSeatId) : null,
-      newCallId: t.newCallId,
-      state: t.state === 'pending' && t.expiresAt < this.o.clock.now() ? 'expired' : t.state,
-      createdAt: t.createdAt,
-    };
-  }
-
-  private seatName(id: string): string {
-    return this.o.engine.listSeats().find((s) => s.profile.id === id)?.profile.name ?? id;
   }
 
   /** The longest-idle ready, registered seat with this skill (not the asking seat). */

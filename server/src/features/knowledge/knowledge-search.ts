@@ -1,8 +1,5 @@
-import type { KnowledgeEntry, KnowledgeEntryInput, KnowledgeHit } from '../contract/index.js';
-import type { Db } from './db.js';
-
 /**
- * The standardized answer knowledge base (热线答问标准化知识库): entries and their search.
+ * Search of the standardized answer knowledge base (热线答问标准化知识库): the SQL and the snippets.
  *
  * Search runs over an FTS5 table with the trigram tokenizer (migration 4), which finds any
  * substring of 3 or more characters — what Chinese needs, since it has no spaces between words.
@@ -52,7 +49,7 @@ export interface KnowledgeQuery {
   likeTerms: string[];
 }
 
-const ENTRY_COLUMNS = 'e.id, e.category_id, e.question, e.answer, e.legal_basis, e.keywords, e.version, e.updated_at, e.updated_by';
+export const ENTRY_COLUMNS = 'e.id, e.category_id, e.question, e.answer, e.legal_basis, e.keywords, e.version, e.updated_at, e.updated_by';
 
 /**
  * The SQL of a search. Ordering: entries of `category` first (when given), then by relevance —
@@ -141,98 +138,3 @@ export function makeSnippet(text: string, terms: readonly string[], length = SNI
   return `${start > 0 ? '…' : ''}${marked}${end < flat.length ? '…' : ''}`;
 }
 
-type Row = {
-  id: number;
-  category_id: string;
-  question: string;
-  answer: string;
-  legal_basis: string;
-  keywords: string;
-  version: number;
-  updated_at: number;
-  updated_by: string;
-};
-
-const toEntry = (r: Row): KnowledgeEntry => ({
-  id: r.id,
-  categoryId: r.category_id,
-  question: r.question,
-  answer: r.answer,
-  legalBasis: r.legal_basis,
-  keywords: JSON.parse(r.keywords) as string[],
-  version: r.version,
-  updatedAt: r.updated_at,
-  updatedBy: r.updated_by,
-});
-
-export type KnowledgeUpdateResult =
-  | { ok: true; entry: KnowledgeEntry }
-  | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'stale'; current: KnowledgeEntry };
-
-export class KnowledgeRepo {
-  constructor(private readonly db: Db) {}
-
-  /** A live entry; retired entries are not found. */
-  get(id: number): KnowledgeEntry | null {
-    const r = this.db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM knowledge_entries e WHERE e.id = ? AND e.retired_at IS NULL`)
-      .get(id) as Row | undefined;
-    return r ? toEntry(r) : null;
-  }
-
-  create(input: KnowledgeEntryInput, by: string, at: number): KnowledgeEntry {
-    const res = this.db
-      .prepare(
-        `INSERT INTO knowledge_entries (category_id, question, answer, legal_basis, keywords, version, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
-      )
-      .run(input.categoryId, input.question, input.answer, input.legalBasis, JSON.stringify(input.keywords), at, by);
-    return this.get(Number(res.lastInsertRowid))!;
-  }
-
-  /** Replaces an entry if it is still at `version` (optimistic concurrency); the version goes up by one. */
-  update(id: number, input: KnowledgeEntryInput & { version: number }, by: string, at: number): KnowledgeUpdateResult {
-    return this.db.transaction((): KnowledgeUpdateResult => {
-      const res = this.db
-        .prepare(
-          `UPDATE knowledge_entries SET category_id = ?, question = ?, answer = ?, legal_basis = ?, keywords = ?,
-             version = version + 1, updated_at = ?, updated_by = ?
-           WHERE id = ? AND version = ? AND retired_at IS NULL`,
-        )
-        .run(input.categoryId, input.question, input.answer, input.legalBasis, JSON.stringify(input.keywords), at, by, id, input.version);
-      if (res.changes === 1) return { ok: true, entry: this.get(id)! };
-      const current = this.get(id);
-      return current ? { ok: false, reason: 'stale', current } : { ok: false, reason: 'not-found' };
-    })();
-  }
-
-  /** Retires a live entry (soft delete: kept for the summaries that cite it, gone from search). */
-  retire(id: number, by: string, at: number): boolean {
-    const res = this.db
-      .prepare(
-        `UPDATE knowledge_entries SET retired_at = ?, version = version + 1, updated_at = ?, updated_by = ?
-         WHERE id = ? AND retired_at IS NULL`,
-      )
-      .run(at, at, by, id);
-    return res.changes === 1;
-  }
-
-  search(opts: { q: string; category?: string | null; limit: number }): KnowledgeHit[] {
-    const query = buildKnowledgeQuery(opts);
-    const rows = this.db.prepare(query.sql).all(...query.params) as Row[];
-    const terms = [...query.ftsTerms, ...query.likeTerms];
-    return rows.map((r) => {
-      const entry = toEntry(r);
-      return { ...entry, snippet: makeSnippet(entry.answer, terms) };
-    });
-  }
-
-  /** Live entries per category. */
-  countByCategory(): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT category_id, COUNT(*) AS n FROM knowledge_entries WHERE retired_at IS NULL GROUP BY category_id')
-      .all() as { category_id: string; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.category_id, r.n]));
-  }
-}

@@ -1,6 +1,6 @@
-import type { TransferTarget, TransferView } from '../contract/index.js';
-import type { CallerFlag } from '../domain/model.js';
-import type { Db } from './db.js';
+import type { TransferTarget, TransferView } from '../../contract/index.js';
+import type { CallerFlag } from '../../domain/model.js';
+import type { Db } from '../../store/db.js';
 
 /** What a transferred caller brings into the new call (the old call may be over by then). */
 export interface TransferCarry {
@@ -64,7 +64,7 @@ const fromRow = (r: Row): TransferRecord => ({
 });
 
 /** Transfers (转接) started by seats: durable, so a router restart between REFER and INVITE loses nothing. */
-export class TransferRepo {
+export class TransferRepository {
   private readonly insertStmt;
   private readonly updateStmt;
   private readonly byIdStmt;

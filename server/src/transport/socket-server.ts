@@ -1,36 +1,34 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
-import type { z } from 'zod';
-import {
-  EmptySchema,
-  SetStatusSchema,
-  TransferReportSchema,
-  TransferRequestSchema,
-  type TransferView,
-  type Ack,
-  type ClientToServerEvents,
-  type InterServerEvents,
-  type MajorAlert,
-  type Role,
-  type ServerToClientEvents,
-  type SocketData,
+import { Server } from 'socket.io';
+import type {
+  Ack,
+  ClientToServerEvents,
+  InterServerEvents,
+  MajorAlert,
+  ServerToClientEvents,
+  SocketData,
+  TransferView,
 } from '../contract/index.js';
 import type { Clock, TimerHandle } from '../domain/clock.js';
 import type { AcdEngine } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
-import type { TransferService } from '../telephony/transfers.js';
-import { SESSION_COOKIE, readCookie, type AuthService } from './auth.js';
-import { parseOrThrow, toApiError } from './errors.js';
-import { callView, queueSnapshot, seatView } from './views.js';
+import { seatOfUser, type SessionLookup } from '../features/auth/auth-service.js';
+import { callView } from '../features/calls/call-views.js';
+import { queueSnapshot } from '../features/queue/queue-views.js';
+import { seatView } from '../features/seats/seat-views.js';
+import { can, refusalOf } from '../features/shared/permissions.js';
+import { toApiError } from './api-errors.js';
+import { sessionToken } from './session-cookie.js';
+import { ROOMS, type HotlineSocket, type SocketContext, type SocketHandler } from './socket-handlers.js';
 
 type HotlineServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type HotlineSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SocketDeps {
-  auth: AuthService;
+  auth: SessionLookup;
   engine: AcdEngine;
-  transfers: TransferService;
+  /** Every feature's client-event handlers (see socket-handlers.ts `on`). */
+  handlers: SocketHandler[];
   clock: Clock;
   logger: Logger;
   /** A seat whose every console is gone goes offline after this long. */
@@ -38,10 +36,6 @@ export interface SocketDeps {
   /** Supervisor snapshots are coalesced to at most one per this many ms. */
   snapshotIntervalMs?: number;
 }
-
-const SUPERVISORS = 'supervisors';
-const STAFF: Role[] = ['supervisor', 'manager', 'admin'];
-const seatRoom = (seatId: string) => `seat:${seatId}`;
 
 export interface SocketLayer {
   io: HotlineServer;
@@ -54,6 +48,11 @@ export interface SocketLayer {
   close(): void;
 }
 
+/**
+ * The Socket.IO server: authenticates the handshake, dispatches client events to the features'
+ * handlers (session re-check → permission → handler → ack), fans the engine's changes out to
+ * seat rooms and the supervisors, and sets a seat offline once all its consoles are gone.
+ */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): SocketLayer {
   const io: HotlineServer = new Server(httpServer, { serveClient: false });
   const { engine, clock, logger } = deps;
@@ -66,11 +65,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     snapshotTimer = clock.setTimeout(() => {
       snapshotTimer = null;
       if (closed) return;
-      io.to(SUPERVISORS).emit('queue:updated', queueSnapshot(engine, clock.now()));
+      io.to(ROOMS.supervisors).emit('queue:updated', queueSnapshot(engine, clock.now()));
     }, deps.snapshotIntervalMs ?? 200);
   };
 
-  const consoles = (seatId: string) => io.sockets.adapter.rooms.get(seatRoom(seatId))?.size ?? 0;
+  const consoles = (seatId: string) => io.sockets.adapter.rooms.get(ROOMS.seat(seatId))?.size ?? 0;
 
   /** A seat with no console left goes offline after the grace period (a call in progress finishes first). */
   function armGrace(seatId: string): void {
@@ -95,60 +94,55 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
 
   const unsubscribe = engine.subscribe({
     seatChanged: (seat) => {
-      io.to(seatRoom(seat.profile.id)).emit('seat:status-changed', seatView(seat));
+      io.to(ROOMS.seat(seat.profile.id)).emit('seat:status-changed', seatView(seat));
       scheduleSnapshot();
     },
     callChanged: (call) => {
       const st = call.state;
-      if (st.kind === 'ringing') io.to(seatRoom(st.seatId)).emit('call:offered', callView(call));
+      if (st.kind === 'ringing') io.to(ROOMS.seat(st.seatId)).emit('call:offered', callView(call));
       const seatIds = new Set<string>();
       if ('seatId' in st) seatIds.add(st.seatId);
       for (const e of call.events.slice(-3)) if ('seatId' in e) seatIds.add(e.seatId);
-      for (const id of seatIds) io.to(seatRoom(id)).emit('call:updated', callView(call));
+      for (const id of seatIds) io.to(ROOMS.seat(id)).emit('call:updated', callView(call));
       scheduleSnapshot();
     },
   });
 
   io.use((socket, next) => {
-    const user = deps.auth.userForToken(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
+    const user = deps.auth.userForToken(sessionToken(socket.handshake.headers.cookie));
     if (!user) return next(new Error('UNAUTHENTICATED'));
     socket.data.user = user;
     next();
   });
 
-  /** validate → domain → ack; errors become {ok:false}. Broadcasts follow from engine events. */
-  function on<E extends keyof ClientToServerEvents, S extends z.ZodType>(
-    socket: HotlineSocket,
-    event: E,
-    schema: S,
-    roles: Role[],
-    handler: (payload: z.infer<S>) => unknown,
-  ): void {
-    socket.on(event as never, ((payload: unknown, ack: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as (r: Ack<unknown>) => void) : () => {};
+  /** Registers a handler on a socket: the session still valid → permission → handler → ack; errors become {ok:false}. */
+  function register(socket: HotlineSocket, ctx: SocketContext, h: SocketHandler): void {
+    socket.on(h.event, (payload: unknown, ack: unknown) => {
+      const reply = (res: Ack<unknown>) => {
+        if (typeof ack === 'function') ack(res);
+      };
       // the session may have expired or been ended since the socket connected
-      if (!deps.auth.userForToken(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE))) {
+      if (!deps.auth.userForToken(sessionToken(socket.handshake.headers.cookie))) {
         reply({ ok: false, error: { code: 'UNAUTHENTICATED', message: '登录已失效,请重新登录' } });
         socket.disconnect(true);
         return;
       }
       try {
-        if (!roles.includes(socket.data.user.role)) throw new DomainError('FORBIDDEN', '当前账号无权执行此操作');
-        const data = handler(parseOrThrow(schema, payload ?? {}) as z.infer<S>);
-        reply({ ok: true, data });
+        if (!can(ctx.user.role, h.permission)) throw new DomainError('FORBIDDEN', refusalOf(h.permission));
+        reply({ ok: true, data: h.handle(payload, ctx) });
       } catch (err) {
         const { error, unexpected } = toApiError(err);
-        if (unexpected) logger.error({ err, event }, 'socket handler failed');
+        if (unexpected) logger.error({ err, event: h.event }, 'socket handler failed');
         reply({ ok: false, error });
       }
-    }) as never);
+    });
   }
 
   io.on('connection', (socket) => {
     const user = socket.data.user;
     const seatId = user.seatId;
     if (seatId) {
-      void socket.join(seatRoom(seatId));
+      void socket.join(ROOMS.seat(seatId));
       const t = graceTimers.get(seatId);
       if (t) clock.clearTimeout(t);
       graceTimers.delete(seatId);
@@ -157,33 +151,12 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
       const current = 'callId' in st ? engine.getCall(st.callId) : undefined;
       if (current) socket.emit('call:updated', callView(current));
     }
-    const mySeat = () => {
-      if (!seatId) throw new DomainError('FORBIDDEN', '当前账号没有绑定坐席');
-      return seatId;
+    const ctx: SocketContext = {
+      user,
+      seatId: () => seatOfUser(user),
+      join: (room) => void socket.join(room),
     };
-
-    on(socket, 'seat:get', EmptySchema, ['seat'], () => seatView(engine.getSeat(mySeat())));
-    on(socket, 'seat:set-status', SetStatusSchema, ['seat'], (p) => {
-      const id = mySeat();
-      switch (p.status) {
-        case 'ready':
-          return seatView(engine.setSeatReady(id));
-        case 'not-ready':
-          return seatView(engine.setSeatNotReady(id, p.reason));
-        case 'offline':
-          return seatView(engine.setSeatOffline(id, { bySeat: true }));
-      }
-    });
-    on(socket, 'seat:extend-wrap-up', EmptySchema, ['seat'], () => seatView(engine.extendWrapUp(mySeat())));
-    on(socket, 'seat:end-wrap-up', EmptySchema, ['seat'], () => seatView(engine.endWrapUp(mySeat())));
-    on(socket, 'call:transfer', TransferRequestSchema, ['seat'], (p) => deps.transfers.start(mySeat(), p));
-    on(socket, 'transfer:report', TransferReportSchema, ['seat'], (p) =>
-      deps.transfers.report(mySeat(), p.transferId, p.outcome, p.detail),
-    );
-    on(socket, 'queue:subscribe', EmptySchema, STAFF, () => {
-      void socket.join(SUPERVISORS);
-      return queueSnapshot(engine, clock.now());
-    });
+    for (const h of deps.handlers) register(socket, ctx, h);
 
     socket.on('disconnect', () => {
       if (seatId && consoles(seatId) === 0) armGrace(seatId);
@@ -196,15 +169,15 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   return {
     io,
     notifyStaff: (alert) => {
-      if (!closed) io.to(SUPERVISORS).emit('alert:updated', alert);
+      if (!closed) io.to(ROOMS.supervisors).emit('alert:updated', alert);
     },
     transferChanged: (t) => {
-      const rooms = [seatRoom(t.fromSeatId), ...(t.targetSeatId ? [seatRoom(t.targetSeatId)] : [])];
+      const rooms = [ROOMS.seat(t.fromSeatId), ...(t.targetSeatId ? [ROOMS.seat(t.targetSeatId)] : [])];
       io.to(rooms).emit('transfer:updated', t);
     },
     endSession: (token) => {
       for (const socket of io.sockets.sockets.values()) {
-        if (readCookie(socket.handshake.headers.cookie, SESSION_COOKIE) === token) socket.disconnect(true);
+        if (sessionToken(socket.handshake.headers.cookie) === token) socket.disconnect(true);
       }
     },
     close: () => {

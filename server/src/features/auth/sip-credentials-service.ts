@@ -1,0 +1,49 @@
+import type { Clock } from '../../domain/clock.js';
+import { DomainError } from '../../domain/errors.js';
+import { issueSipCredentials, type SipCredentialsIssued } from '../../telephony/credentials.js';
+import type { SessionUser } from './auth-service.js';
+
+/** SIP settings for seat softphones. */
+export interface SoftphoneSettings {
+  secret: string;
+  domain: string;
+  wsUrl: string;
+  credentialMs: number;
+}
+
+/** What a seat's softphone needs to register. */
+export interface SoftphoneCredentials extends SipCredentialsIssued {
+  seatId: string;
+  domain: string;
+  uri: string;
+  wsUrl: string;
+}
+
+/**
+ * Time-limited SIP credentials for the seat's softphone (auth_ephemeral). Only a seat user gets
+ * them, only for its own seat, and they live at most SIP_CREDENTIAL_HOURS and never past the
+ * session's end: they cannot be revoked, so a console whose session is over cannot keep registering.
+ */
+export class SipCredentialService {
+  constructor(
+    /** Null when no telephony is configured. */
+    private readonly sip: SoftphoneSettings | null,
+    private readonly clock: Clock,
+    private readonly sessionMs: number,
+  ) {}
+
+  issue(user: SessionUser, sessionExpiresAt: number | undefined): SoftphoneCredentials {
+    const seatId = user.role === 'seat' ? user.seatId : null;
+    if (!seatId) throw new DomainError('FORBIDDEN', '只有绑定了坐席的坐席账号可以使用软电话');
+    if (!this.sip) throw new DomainError('UNAVAILABLE', '电话系统未接入(TELEPHONY=none),软电话暂不可用');
+    const now = this.clock.now();
+    const sessionLeftMs = (sessionExpiresAt ?? now + this.sessionMs) - now;
+    const issued = issueSipCredentials({
+      seatId,
+      nowMs: now,
+      lifetimeMs: Math.min(this.sip.credentialMs, sessionLeftMs),
+      secret: this.sip.secret,
+    });
+    return { ...issued, seatId, domain: this.sip.domain, uri: `sip:${seatId}@${this.sip.domain}`, wsUrl: this.sip.wsUrl };
+  }
+}

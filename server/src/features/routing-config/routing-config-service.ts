@@ -1,0 +1,37 @@
+import type { Clock } from '../../domain/clock.js';
+import type { AcdEngine } from '../../domain/engine.js';
+import { DEFAULT_ROUTING_CONFIG, type RoutingConfig } from '../../domain/policy.js';
+import type { Db } from '../../store/db.js';
+import type { RoutingConfigRepository } from './routing-config-repository.js';
+
+/**
+ * The configuration the engine starts with: the stored one (the default when none is stored),
+ * or `override` (ROUTING_CONFIG_FILE), which is then stored as the one in force.
+ */
+export function startupRoutingConfig(repo: RoutingConfigRepository, override: RoutingConfig | null | undefined, now: number): RoutingConfig {
+  if (!override) return repo.get() ?? DEFAULT_ROUTING_CONFIG;
+  repo.save(override, now);
+  return override;
+}
+
+/** Reads and changes the routing configuration in force (engine and store in one transaction). */
+export class RoutingConfigService {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: AcdEngine,
+    private readonly repo: RoutingConfigRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  current(): RoutingConfig {
+    return this.engine.config;
+  }
+
+  update(cfg: RoutingConfig): RoutingConfig {
+    this.db.transaction(() => {
+      this.engine.updateConfig(cfg);
+      this.repo.save(cfg, this.clock.now());
+    })();
+    return this.engine.config;
+  }
+}

@@ -1,0 +1,24 @@
+import express from 'express';
+import { SeatProfileSchema } from '../../domain/model.js';
+import { ok, route, type RequireUser } from '../../transport/http.js';
+import { parseOrThrow } from '../shared/validation.js';
+import type { SeatService } from './seat-service.js';
+import { seatView } from './seat-views.js';
+
+/** GET /api/seats (staff) and PUT /api/seats/:id (admin). */
+export function createSeatRouter(deps: { seats: SeatService; requireUser: RequireUser }): express.Router {
+  const r = express.Router();
+
+  r.get('/seats', deps.requireUser('config:read'), route((_req, res) => ok(res, deps.seats.list().map(seatView))));
+
+  r.put(
+    '/seats/:id',
+    deps.requireUser('config:edit'),
+    route((req, res) => {
+      const profile = parseOrThrow(SeatProfileSchema, { ...req.body, id: req.params.id });
+      ok(res, seatView(deps.seats.saveProfile(profile)));
+    }),
+  );
+
+  return r;
+}

@@ -1,0 +1,45 @@
+import type { Role } from '../../contract/index.js';
+
+const STAFF: readonly Role[] = ['supervisor', 'manager', 'admin'];
+
+interface PermissionRule {
+  roles: readonly Role[];
+  /** The refusal a user without the permission reads (the generic one when absent). */
+  refusal?: string;
+}
+
+/**
+ * The one role-permission table: who may do what, by name. HTTP routes ask for a permission with
+ * transport/http.ts `requireUser(permission)`, socket handlers name one in transport/socket-handlers.ts
+ * `on(...)`, and a service deciding per record (staff see every call) calls `can`.
+ */
+export const PERMISSIONS = {
+  /** The seat console: seat status and wrap-up, transfers, "my calls". */
+  'seat:console': { roles: ['seat'] },
+  /** The live queue (GET /api/queue, queue:subscribe and its snapshots, major-matter pushes). */
+  'queue:monitor': { roles: STAFF },
+  /** Every call: the call records list, any call's record, summary and history. */
+  'calls:read-all': { roles: STAFF },
+  /** Major-matter alerts: list and acknowledge. */
+  'alerts:manage': { roles: STAFF },
+  /** Read the routing configuration and the seats. */
+  'config:read': { roles: STAFF },
+  /** Change the routing configuration and seat profiles. */
+  'config:edit': { roles: ['admin'] },
+  /** Create, edit and retire knowledge base entries (every signed-in user may read them). */
+  'knowledge:edit': { roles: ['supervisor', 'admin'], refusal: '只有班长或系统管理员可以新增、修改或停用知识库条目' },
+} as const satisfies Record<string, PermissionRule>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+const GENERIC_REFUSAL = '当前账号无权执行此操作';
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission].roles as readonly Role[]).includes(role);
+}
+
+/** What a user without `permission` is told. */
+export function refusalOf(permission: Permission): string {
+  const rule: PermissionRule = PERMISSIONS[permission];
+  return rule.refusal ?? GENERIC_REFUSAL;
+}

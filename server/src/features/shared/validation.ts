@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+
+/** A request that failed its schema or a rule on its fields: 400 with the messages per field. */
+export class ValidationError extends DomainError {
+  constructor(readonly fields: Record<string, string[]>) {
+    super('VALIDATION', `请求参数有误: ${Object.entries(fields).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ')}`);
+  }
+}
+
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const fields: Record<string, string[]> = {};
+  for (const issue of r.error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join('.') : '_';
+    (fields[key] ??= []).push(issue.message);
+  }
+  throw new ValidationError(fields);
+}

@@ -1,0 +1,20 @@
+import { callSummaryInputSchema, type CallSummaryInput } from '../../contract/index.js';
+import { ValidationError, parseOrThrow } from '../shared/validation.js';
+
+/** A filed summary's input: the schema's rules, and a category the configuration knows (all field errors at once). */
+export function parseSummaryInput(body: unknown, now: number, categories: readonly { id: string }[]): CallSummaryInput {
+  const fields: Record<string, string[]> = {};
+  let input: CallSummaryInput | null = null;
+  try {
+    input = parseOrThrow(callSummaryInputSchema(now), body);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    Object.assign(fields, err.fields);
+  }
+  const categoryId = (body as { categoryId?: unknown } | null)?.categoryId;
+  if (typeof categoryId === 'string' && categoryId !== '' && !categories.some((c) => c.id === categoryId)) {
+    (fields.categoryId ??= []).push(`未知的咨询类别 ${categoryId}`);
+  }
+  if (Object.keys(fields).length > 0 || input === null) throw new ValidationError(fields);
+  return input;
+}

@@ -1,0 +1,49 @@
+import express from 'express';
+import { SummaryDraftSchema, type DraftSaved } from '../../contract/index.js';
+import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
+import { parseOrThrow } from '../shared/validation.js';
+import { parseSummaryInput } from './summary-input.js';
+import type { SummaryService } from './summary-service.js';
+import { summaryStateView, summaryView } from './summary-views.js';
+
+/** A call's summary (小结) and the seat's draft of it, under /api/calls/:id/summary. */
+export function createSummaryRouter(deps: { summaries: SummaryService; requireUser: RequireUser }): express.Router {
+  const { summaries } = deps;
+  const r = express.Router();
+  const anyUser = deps.requireUser();
+
+  r.get(
+    '/calls/:id/summary',
+    anyUser,
+    route((req, res) => ok(res, summaryStateView(summaries.state(userOf(req), String(req.params.id))))),
+  );
+
+  r.put(
+    '/calls/:id/summary/draft',
+    anyUser,
+    route((req, res) => {
+      const savedAt = summaries.saveDraft(userOf(req), String(req.params.id), () => parseOrThrow(SummaryDraftSchema, req.body ?? {}));
+      ok<DraftSaved>(res, { savedAt });
+    }),
+  );
+
+  r.post(
+    '/calls/:id/summary',
+    anyUser,
+    route((req, res) => {
+      const filed = summaries.file(userOf(req), String(req.params.id), (now) => parseSummaryInput(req.body, now, summaries.categories()));
+      ok(res, summaryView(filed), 201);
+    }),
+  );
+
+  r.put(
+    '/calls/:id/summary',
+    anyUser,
+    route((req, res) => {
+      const filed = summaries.amend(userOf(req), String(req.params.id), (now) => parseSummaryInput(req.body, now, summaries.categories()));
+      ok(res, summaryView(filed));
+    }),
+  );
+
+  return r;
+}

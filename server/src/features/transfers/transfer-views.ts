@@ -1,0 +1,53 @@
+import type { TransferTargets, TransferView } from '../../contract/index.js';
+import { SEAT_STATE_LABELS, type Seat } from '../../domain/seat.js';
+import type { TransferRecord } from './transfer-repository.js';
+import type { TransferTargetList } from './transfer-service.js';
+
+/** The number the caller's side dials again; the token travels as a URI header (RFC 3261 §19.1.1). */
+const HOTLINE = '12348';
+export const TRANSFER_HEADER = 'X-Transfer';
+
+export interface TransferViewContext {
+  /** host[:port] the caller's side sends the new INVITE to (Kamailio's trunk listener). */
+  referHost: string;
+  /** The SIP domain seats register in (consult calls go to sip:<seat>@domain). */
+  sipDomain: string;
+  seats: () => readonly Seat[];
+  now: () => number;
+}
+
+/** What both seats see of a transfer: where the phone REFERs the caller, and whom it consults. */
+export type TransferViewOf = (t: TransferRecord) => TransferView;
+
+export function createTransferView(ctx: TransferViewContext): TransferViewOf {
+  const seatName = (id: string) => ctx.seats().find((s) => s.profile.id === id)?.profile.name ?? id;
+  return (t) => ({
+    id: t.id,
+    callId: t.callId,
+    fromSeatId: t.fromSeatId,
+    target: t.target,
+    mode: t.mode,
+    referTo: `sip:${HOTLINE}@${ctx.referHost}?${TRANSFER_HEADER}=${t.token}`,
+    consultUri: t.mode === 'consult' && t.targetSeatId ? `sip:${t.targetSeatId}@${ctx.sipDomain}` : null,
+    targetSeatId: t.targetSeatId,
+    fromSeatName: seatName(t.fromSeatId),
+    targetSeatName: t.targetSeatId ? seatName(t.targetSeatId) : null,
+    newCallId: t.newCallId,
+    state: t.state === 'pending' && t.expiresAt < ctx.now() ? 'expired' : t.state,
+    createdAt: t.createdAt,
+  });
+}
+
+export function transferTargetsView(list: TransferTargetList): TransferTargets {
+  return {
+    categories: list.categories,
+    seats: list.seats.map((s) => ({
+      id: s.profile.id,
+      name: s.profile.name,
+      staffNo: s.profile.staffNo,
+      state: SEAT_STATE_LABELS[s.state.kind],
+      registered: s.registered,
+      skills: Object.keys(s.profile.skills),
+    })),
+  };
+}
