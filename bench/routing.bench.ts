@@ -8,13 +8,18 @@ import type { Category, Centre, SeatProfile } from '../server/src/domain/model.j
 import { DEFAULT_ROUTING_CONFIG, RoutingConfigSchema, policyFor, type RoutingConfig } from '../server/src/domain/policy.js';
 import type { Seat } from '../server/src/domain/seat.js';
 import { Random } from '../server/src/sim/random.js';
+import { Checks, SMOKE, writeResult } from './report.js';
 
 /**
  * Routing decision latency: the engine's indexed router against a naive full scan,
  * measured in the same run on the same states.
  *
  *   npx tsx bench/routing.bench.ts [--seats 5000] [--waiting 10000] [--categories 50]
- *                                  [--samples 5000] [--naive-samples 300] [--seed 1]
+ *                                  [--samples 5000] [--naive-samples 300] [--seed 1] [--smoke]
+ *
+ * `--smoke` (npm test) runs the same scenarios at a size of a second or so. Every run
+ * checks that the naive router picked the same call (and seat) as the engine on every
+ * naive sample and that no call overflowed; a failed check exits with status 1.
  *
  * Scenario A, "seat becomes ready": every seat is not-ready and `waiting` calls queue.
  * One seat is made ready (engine.setSeatReady, timed) and the engine offers it the
@@ -32,7 +37,16 @@ import { Random } from '../server/src/sim/random.js';
  */
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+for (let i = 2; i < process.argv.length; i++) {
+  const k = process.argv[i]!.replace(/^--/, '');
+  const v = process.argv[i + 1];
+  if (v !== undefined && !v.startsWith('--')) {
+    args.set(k, v);
+    i++;
+  } else args.set(k, '');
+}
+/** Defaults of a measurement, and of a smoke run (`--smoke`, seconds). */
+const dflt = (full: number, smoke: number) => (SMOKE ? smoke : full);
 const num = (k: string, d: number) => {
   const v = args.has(k) ? Number(args.get(k)) : d;
   if (!Number.isInteger(v) || v < 1) {
@@ -41,12 +55,12 @@ const num = (k: string, d: number) => {
   }
   return v;
 };
-const SEATS = num('seats', 5000);
-const WAITING = num('waiting', 10_000);
-const CATEGORIES = num('categories', 50);
-const SAMPLES = num('samples', 5000);
-const NAIVE_SAMPLES = num('naive-samples', 300);
-const WARMUP = 300;
+const SEATS = num('seats', dflt(5000, 400));
+const WAITING = num('waiting', dflt(10_000, 800));
+const CATEGORIES = num('categories', dflt(50, 12));
+const SAMPLES = num('samples', dflt(5000, 400));
+const NAIVE_SAMPLES = num('naive-samples', dflt(300, 80));
+const WARMUP = dflt(300, 30);
 const SEED = num('seed', 1);
 const S = 1000;
 const STEP_MS = 5;
@@ -252,6 +266,9 @@ function finishOffer(ring: { callId: string; seatId: string }, seatNext: 'not-re
   naiveQueue.remove(call);
   engine.answered(ring.callId, ring.seatId);
   engine.hangup(ring.callId, 'caller');
+  // The seat files the call's summary, as the console does (POST /api/calls/:id/summary);
+  // without it the summary gate keeps the seat in wrap-up (wrapUp.requireSummary).
+  engine.summaryFiled(ring.callId, ring.seatId);
   if (seatNext === 'not-ready') engine.setSeatNotReady(ring.seatId, 'rest');
   else engine.endWrapUp(ring.seatId);
 }
@@ -417,3 +434,14 @@ process.stdout.write(
     `naive picked the same call/seat as the engine: ${result.seatReady.naiveAgreement} and ${result.callArrives.naiveAgreement}`,
   ].join('\n') + '\n',
 );
+
+// The engine's choices against the reference (the naive scan), and the run's own bookkeeping.
+const checks = new Checks();
+checks.equal('seat becomes ready: naive scan chose the same call', agreeA, naiveA.length);
+checks.equal('call arrives: naive scan chose the same call and seat', agreeB, naiveB.length);
+checks.expect('naive samples taken', naiveA.length > 0 && naiveB.length > 0, `${naiveA.length} and ${naiveB.length}`);
+checks.equal('backlog kept at its size', naiveQueue.calls.length, WAITING);
+checks.equal('calls overflowed (max wait is a day)', overflowed, 0);
+checks.equal('engine samples', engineA.length + engineB.length, 2 * SAMPLES);
+process.stdout.write(`result written to ${writeResult('routing', { ...result, smoke: SMOKE, checks: checks.all })}\n`);
+checks.finish('routing.bench');

@@ -4,7 +4,15 @@
  *
  *   npm run bench:sip-latency -- [--calls 4000] [--block 500] [--warmup 200] [--rate 40]
  *                                [--children 4] [--no-wire] [--json] [--keep]
- *                                [--evapi-nodelay] [--sqlite-normal]
+ *                                [--evapi-nodelay] [--sqlite-normal] [--smoke]
+ *
+ * The target (issue 9): the router adds at most 1 ms at p50 to INVITE → 180 over the
+ * direct path. `npm run bench:sip-latency` measures it with the defaults and prints a
+ * RESULT line; the JSON result goes to .run/bench/sip-latency-<time>.json.
+ *
+ * Checked on every run (a failed check exits with status 1): every call of both paths
+ * reached 180, every router call is in the router's database and was offered to s01, no
+ * direct call is. `--smoke` (npm test) runs 40 calls per path in blocks of 20.
  *
  * One stack (rtpengine, Kamailio rendered from sip-config/ plus the bench direct
  * route, the router as scripts/start.sh runs it). Seat s01 is registered to one SIPp
@@ -36,6 +44,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Checks, SMOKE, writeResult } from './report.js';
 import { WireCapture, tsharkAvailable, type WireCall } from './sip/wire.js';
 import { SCENARIOS, SQLITE_NORMAL_PRELOAD, buildNodelayShim, freePort, freePortBlock, machineCpu, machineLine, pct, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
 
@@ -49,9 +58,9 @@ const opt = (k: string, d: number) => {
   }
   return v;
 };
-const CALLS = opt('calls', 4000);
-const BLOCK = opt('block', 500);
-const WARMUP = opt('warmup', 200);
+const CALLS = opt('calls', SMOKE ? 40 : 4000);
+const BLOCK = opt('block', SMOKE ? 20 : 500);
+const WARMUP = opt('warmup', SMOKE ? 10 : 200);
 const RATE = opt('rate', 40);
 const CHILDREN = opt('children', 4);
 const JSON_OUT = argv.includes('--json');
@@ -121,6 +130,9 @@ async function main() {
 
     const samples: Record<'router' | 'direct', Sample[]> = { router: [], direct: [] };
     const failures: Record<'router' | 'direct', number> = { router: 0, direct: 0 };
+    /** Calls sent on each path, warm-up included, and how many of them reached 180. */
+    const sent: Record<'router' | 'direct', number> = { router: 0, direct: 0 };
+    const reached180: Record<'router' | 'direct', number> = { router: 0, direct: 0 };
     let blockNo = 0;
     const runBlock = async (which: 'router' | 'direct', n: number, count: boolean) => {
       blockNo++;
@@ -142,6 +154,8 @@ async function main() {
       const code = await new Promise<number | null>((resolve) => p.once('exit', (c) => resolve(c)));
       const got = parseLog(logFile);
       const failed = n - got.length;
+      sent[which] += n;
+      reached180[which] += got.length;
       if (code !== 0 || failed > 0) {
         log(`  block ${blockNo} (${which}): SIPp exit ${code}, ${got.length}/${n} calls reached 180 — ${tail(errFile, 5)}`);
       }
@@ -230,7 +244,25 @@ async function main() {
       failures,
       wire: wireResult,
       routerDb: { byState: stored, offeredToS01, directCallsStored: directStored },
+      /** Router − direct at p50 (SIPp clock; on the wire when captured), the figure the 1 ms target is about. */
+      routerAddsP50Ms: { sipp: NaN, wire: wireResult ? wireResult.router.total.p50 - wireResult.direct.total.p50 : null },
     };
+    result.routerAddsP50Ms.sipp = result.router180.p50 - result.direct180.p50;
+    const storedTotal = stored.reduce((a, x) => a + x.n, 0);
+    const checks = new Checks();
+    checks.equal('router calls that reached 180', reached180.router, sent.router);
+    checks.equal('direct calls that reached 180', reached180.direct, sent.direct);
+    checks.equal('router calls counted', result.router180.n, CALLS);
+    checks.equal('direct calls counted', result.direct180.n, CALLS);
+    checks.equal('router calls in the router database', storedTotal, sent.router);
+    checks.equal('router calls offered to s01', offeredToS01, sent.router);
+    checks.equal('direct calls in the router database', directStored, 0);
+    const file = writeResult('sip-latency', { ...result, smoke: SMOKE, checks: checks.all });
+    const verdict = (v: number) => `${v <= 1 ? 'met' : 'NOT met'}`;
+    const resultLine =
+      `RESULT sip-latency: router adds ${result.routerAddsP50Ms.sipp.toFixed(3)} ms at p50 to INVITE → 180 (SIPp; router ${result.router180.p50.toFixed(3)} − direct ${result.direct180.p50.toFixed(3)} ms, ${CALLS} calls per path)` +
+      (result.routerAddsP50Ms.wire !== null ? `, ${result.routerAddsP50Ms.wire.toFixed(3)} ms on the wire` : '') +
+      ` — target ≤ 1 ms: ${verdict(result.routerAddsP50Ms.sipp)}${SMOKE ? ' (smoke size: not a measurement)' : ''}`;
     if (JSON_OUT) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
@@ -285,9 +317,14 @@ async function main() {
           `calls that did not reach 180: router ${failures.router}, direct ${failures.direct}`,
           `router database: ${stored.map((s) => `${s.kind} ${s.n}`).join(', ')}; offered to s01: ${offeredToS01}; direct calls stored: ${directStored}`,
           '',
+          resultLine,
+          `result written to ${file}`,
+          '',
         ].join('\n'),
       );
     }
+    if (JSON_OUT) log(`${resultLine}\nresult written to ${file}`);
+    checks.finish('sip-latency.bench');
   } finally {
     await stopProcess(seatPhone);
     await stack.stop();
