@@ -9,7 +9,13 @@ const WARN_LIMIT = 500 * 1024;
 type Chunk = Rollup.OutputChunk;
 
 async function bundle(): Promise<Chunk[]> {
-  const out = await build({ configFile: config, logLevel: 'silent', build: { write: false, emptyOutDir: false } });
+  // Vitest sets NODE_ENV=test, which makes Vite bundle React's development build; measure
+  // the production build that `npm run build` ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  const out = await build({ configFile: config, logLevel: 'silent', mode: 'production', build: { write: false, emptyOutDir: false } }).finally(() => {
+    process.env.NODE_ENV = nodeEnv;
+  });
   const outputs = (Array.isArray(out) ? out : [out]) as Rollup.RolldownOutput[];
   return outputs.flatMap((o) => o.output).filter((c): c is Chunk => c.type === 'chunk');
 }
