@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Call, CallEvent } from '../../server/src/domain/call.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
-import { MemoryEngineStore } from '../../server/src/domain/memory-store.js';
+import { MemoryEngineStore } from '../support/memory-engine-store.js';
 import type { Seat } from '../../server/src/domain/seat.js';
 import { AcdEngine, type EngineStore } from '../../server/src/domain/engine.js';
 import { RecordingTelephony, T0, createHarness, makeConfig, seat, thrown } from './support/engine-harness.js';

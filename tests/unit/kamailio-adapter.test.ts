@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../server/src/domain/clock.js';
 import { AcdEngine } from '../../server/src/domain/engine.js';
-import { MemoryEngineStore } from '../../server/src/domain/memory-store.js';
+import { MemoryEngineStore } from '../support/memory-engine-store.js';
 import { openDatabase } from '../../server/src/store/db.js';
 import { SipLegRepo } from '../../server/src/store/sip-legs.js';
 import { KamailioTelephony } from '../../server/src/telephony/kamailio-adapter.js';
