@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
-import type { AcdEngine, IncomingCall, TelephonyPort } from '../domain/engine.js';
+import type { AcdForTelephony, IncomingCall, TelephonyPort } from '../domain/engine.js';
 import type { ConsultGate } from './transfers.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
@@ -17,6 +17,10 @@ import {
 } from './kamailio-protocol.js';
 
 export interface KamailioAdapterOptions {
+  /** The engine this adapter reports to (built first, with a TelephonyRelay as its port). */
+  engine: AcdForTelephony;
+  /** Turns a transfer token into the new call's details; none: transfers arrive as new calls. */
+  resolveTransfer?: TransferResolver | null;
   evapiHost: string;
   evapiPort: number;
   clock: Clock;
@@ -65,15 +69,20 @@ const UNREACHABLE_CODES = new Set([404, 410, 480]);
 export type TransferResolver = (token: string, newCallId: string) => Partial<IncomingCall> | null;
 
 export class KamailioTelephony implements TelephonyPort, ConsultGate {
-  private engine: AcdEngine | null = null;
-  private resolveTransfer: TransferResolver | null = null;
+  private readonly eng: AcdForTelephony;
+  private readonly resolveTransfer: TransferResolver | null;
   private readonly link: EvapiLink;
   private readonly legs = new Map<string, Leg>();
   private synced = false;
   private syncHeld: { callid: string; state: string; info: unknown }[] = [];
   private readonly logger: Logger;
+  /** Legs Kamailio is done with whose rows are not deleted yet: they go in the next commit. */
+  private readonly legsToDelete = new Set<string>();
+  private deleteScheduled = false;
 
   constructor(private readonly o: KamailioAdapterOptions) {
+    this.eng = o.engine;
+    this.resolveTransfer = o.resolveTransfer ?? null;
     this.logger = o.logger.child({ part: 'kamailio' });
     for (const l of o.legs.list()) {
       this.legs.set(l.callId, { callId: l.callId, tindex: l.tindex, tlabel: l.tlabel, kam: 'waiting', seat: null, pending: null });
@@ -90,12 +99,6 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
       },
       onMessage: (text) => this.onMessage(text),
     });
-  }
-
-  /** Two-phase wiring: the engine needs this port, this port needs the engine. */
-  attach(engine: AcdEngine, resolveTransfer?: TransferResolver): void {
-    this.engine = engine;
-    this.resolveTransfer = resolveTransfer ?? null;
   }
 
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
@@ -164,7 +167,11 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
       leg.kam = 'ringing';
       leg.seat = d.seat;
     } else {
-      this.forget(leg.callId); // Kamailio is done with the transaction
+      // Kamailio is done with the transaction. This runs after the engine's commit (a decision
+      // goes out only once stored), so the row goes in the next commit; a row left by a kill
+      // in between is dropped by the next resync (step 3 of reconcile).
+      this.legs.delete(leg.callId);
+      this.deleteLegRowLater(leg.callId);
     }
   }
 
@@ -180,7 +187,58 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
   }
 
   private forget(callId: string): void {
-    if (this.legs.delete(callId)) this.o.legs.delete(callId);
+    this.forgetAnd(callId, () => {});
+  }
+
+  /**
+   * Kamailio is done with a call's transaction: the leg's row is deleted in the same
+   * commit as what the engine decides about it (one commit per event).
+   */
+  private forgetAnd(callId: string, decide: () => void): void {
+    const had = this.legs.delete(callId);
+    this.inOneCommit(() => {
+      if (had) this.o.legs.delete(callId);
+    }, decide);
+  }
+
+  /**
+   * The adapter's own rows (`write`) and the engine's decision (`decide`) in one commit:
+   * one fsync per Kamailio event, and never one without the other after a kill. When the
+   * engine refuses the event (a domain rule), the rows are still written, on their own.
+   */
+  private inOneCommit(write: () => void, decide: () => void): void {
+    const deletes = [...this.legsToDelete];
+    const writeAll = () => {
+      for (const id of deletes) this.o.legs.delete(id);
+      write();
+    };
+    try {
+      this.eng.unitOfWork(() => {
+        writeAll();
+        decide();
+      });
+    } catch (err) {
+      if (err instanceof DomainError) this.eng.unitOfWork(writeAll);
+      throw err;
+    } finally {
+      for (const id of deletes) this.legsToDelete.delete(id);
+    }
+  }
+
+  private deleteLegRowLater(callId: string): void {
+    this.legsToDelete.add(callId);
+    if (this.deleteScheduled) return;
+    this.deleteScheduled = true;
+    // Usually the next event's commit takes them; otherwise one commit for all of them.
+    setImmediate(() => {
+      this.deleteScheduled = false;
+      if (this.legsToDelete.size === 0) return;
+      try {
+        this.inOneCommit(() => {}, () => {});
+      } catch (err) {
+        this.logger.error({ err }, 'could not delete finished SIP legs');
+      }
+    });
   }
 
   // ---------------------------------------------------------------- events
@@ -190,7 +248,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     this.syncHeld = [];
     this.send({ cmd: 'sync' });
     // Registrations may have changed while the link was down (Kamailio restarted, seats left).
-    for (const seat of this.engine?.listSeats() ?? []) this.send({ cmd: 'reg-query', seat: seat.profile.id });
+    for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
   }
 
   private onMessage(text: string): void {
@@ -217,11 +275,6 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     }
   }
 
-  private get eng(): AcdEngine {
-    if (!this.engine) throw new Error('KamailioTelephony used before attach()');
-    return this.engine;
-  }
-
   private handle(ev: KamailioEvent): void {
     switch (ev.event) {
       case 'enqueue':
@@ -236,18 +289,24 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
           leg.kam = 'talking';
           leg.seat = ev.seat;
           leg.pending = null;
-          this.o.legs.delete(ev.callid); // no longer a suspended transaction
         }
-        this.eng.answered(ev.callid, ev.seat);
+        this.inOneCommit(
+          () => {
+            if (leg) this.o.legs.delete(ev.callid); // no longer a suspended transaction
+          },
+          () => this.eng.answered(ev.callid, ev.seat),
+        );
         return;
       }
       case 'cancel':
-        this.forget(ev.callid);
-        if (this.eng.getCall(ev.callid)) this.eng.hangup(ev.callid, 'caller');
+        this.forgetAnd(ev.callid, () => {
+          if (this.eng.getCall(ev.callid)) this.eng.hangup(ev.callid, 'caller');
+        });
         return;
       case 'bye':
-        this.forget(ev.callid);
-        if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
+        this.forgetAnd(ev.callid, () => {
+          if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
+        });
         return;
       case 'hold':
         if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hold(ev.callid);
@@ -256,14 +315,14 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.resume(ev.callid);
         return;
       case 'queue-timeout':
-        this.forget(ev.callid);
-        if (this.eng.getCall(ev.callid)) this.eng.timedOut(ev.callid);
+        this.forgetAnd(ev.callid, () => {
+          if (this.eng.getCall(ev.callid)) this.eng.timedOut(ev.callid);
+        });
         return;
       case 'continue-failed':
         // The transaction is gone (the caller left while nobody could tell us).
         this.logger.warn({ callId: ev.callid, cmd: ev.cmd }, 'Kamailio no longer holds the call');
-        this.forget(ev.callid);
-        this.endVanished(ev.callid);
+        this.forgetAnd(ev.callid, () => this.endVanished(ev.callid));
         return;
       case 'overflow-failed':
         this.logger.error({ callId: ev.callid, code: ev.code }, 'overflow target refused the call');
@@ -299,13 +358,18 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     leg.kam = 'waiting';
     this.legs.set(ev.callid, leg);
     const arrivedAt = ev.at !== undefined ? Math.round(ev.at < 1e11 ? ev.at * 1000 : ev.at) : this.o.clock.now();
-    // Durable before the engine acts on it: a restarted router can continue this transaction.
-    this.o.legs.save({ callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json });
-    if (this.eng.getCall(ev.callid)) return; // already known (a resync after a restart)
+    this.legsToDelete.delete(ev.callid); // the row written now supersedes a delete still to come
+    const save = () => this.o.legs.save({ callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json });
+    if (this.eng.getCall(ev.callid)) {
+      this.inOneCommit(save, () => {}); // already known (a resync after a restart)
+      return;
+    }
     try {
       // A transferred caller keeps its number, flags and ticket, and names its target.
       const transferred = ev.xfer && this.resolveTransfer ? this.resolveTransfer(ev.xfer, ev.callid) : null;
-      this.eng.offerCall({
+      // The leg and the call are stored in one commit, before any decision goes out:
+      // a restarted router has both (it can continue this transaction) or neither.
+      const input: IncomingCall = {
         id: ev.callid,
         caller: ev.caller,
         dialed: ev.dialed,
@@ -315,7 +379,8 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         ticket12345: ev.ticket || null,
         offerBudget: this.o.offerBudget,
         ...transferred,
-      });
+      };
+      this.inOneCommit(save, () => this.eng.offerCall(input));
     } catch (err) {
       // The call cannot enter the queue (storage stopped, or a Call-ID already used): refuse it clearly.
       const code = err instanceof DomainError && err.code === 'CONFLICT' ? 482 : 503;

@@ -1,0 +1,79 @@
+/**
+ * A fake evapi peer for the Kamailio adapter's tests: a local TCP server speaking
+ * netstrings, recording what the adapter sends and answering its sync.
+ */
+import net from 'node:net';
+import { NetstringDecoder, encodeNetstring } from '../../../server/src/telephony/netstring.js';
+
+export interface FakeKamailio {
+  port: number;
+  received: Record<string, unknown>[];
+  /** Every byte the adapter wrote, as text. */
+  raw: string;
+  send(ev: Record<string, unknown>): void;
+  /** Replies to the adapter's sync with these held calls. */
+  held: Record<string, unknown>[];
+  dropClients(): void;
+  close(): Promise<void>;
+}
+
+export async function fakeKamailio(): Promise<FakeKamailio> {
+  const clients = new Set<net.Socket>();
+  const fake: FakeKamailio = {
+    port: 0,
+    received: [],
+    raw: '',
+    held: [],
+    send(ev) {
+      for (const c of clients) c.write(encodeNetstring(JSON.stringify(ev)));
+    },
+    dropClients() {
+      for (const c of clients) c.destroy();
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+  const server = net.createServer((sock) => {
+    clients.add(sock);
+    sock.on('close', () => clients.delete(sock));
+    const dec = new NetstringDecoder();
+    sock.on('data', (d: Buffer) => {
+      fake.raw += d.toString();
+      for (const f of dec.push(d)) {
+        const msg = JSON.parse(f) as Record<string, unknown>;
+        if (msg.cmd === 'ping') continue;
+        fake.received.push(msg);
+        if (msg.cmd === 'sync') {
+          for (const h of fake.held) sock.write(encodeNetstring(JSON.stringify({ event: 'held', ...h })));
+          sock.write(encodeNetstring(JSON.stringify({ event: 'sync-done' })));
+        }
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  fake.port = (server.address() as net.AddressInfo).port;
+  return fake;
+}
+
+export const until = async (fn: () => boolean, what: string) => {
+  const end = Date.now() + 3000;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/** An enqueue event as Kamailio sends it when a call enters the queue. */
+export const enqueue = (callid: string, extra: Record<string, unknown> = {}) => ({
+  event: 'enqueue',
+  callid,
+  tindex: 11,
+  tlabel: 22,
+  caller: '13800000001',
+  dialed: '123482',
+  ivr: '2',
+  flags: 'elderly, unknown-flag',
+  ticket: '',
+  src: '127.0.0.1',
+  at: 1795465000.25,
+  ...extra,
+});
