@@ -62,7 +62,7 @@ async function rig(opts: { store?: (db: Db) => EngineStore } = {}) {
   relay.connect(adapter);
   cleanups.push(
     () => fs.rmSync(dir, { recursive: true, force: true }),
-    () => db.close(),
+    () => void db.close(),
     () => fake.close(),
     () => adapter.stop(),
     () => engine.dispose(),
