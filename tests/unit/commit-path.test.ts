@@ -9,7 +9,6 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call, CallEvent } from '../../server/src/domain/call.js';
 import { SystemClock } from '../../server/src/domain/clock.js';
@@ -17,10 +16,8 @@ import { AcdEngine, type EngineStore } from '../../server/src/domain/engine.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
 import { SqliteEngineStore } from '../../server/src/store/engine-store.js';
 import { SipLegRepo } from '../../server/src/store/sip-legs.js';
-import { KamailioTelephony } from '../../server/src/telephony/kamailio-adapter.js';
-import { TelephonyRelay } from '../../server/src/telephony/telephony-relay.js';
 import { makeConfig, seat } from './support/engine-harness.js';
-import { enqueue, fakeKamailio, until } from './support/fake-kamailio.js';
+import { enqueue, fakeKamailio, until, wireAdapter } from './support/fake-kamailio.js';
 import { walCommits } from './support/wal-commits.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -37,29 +34,18 @@ async function rig(opts: { store?: (db: Db) => EngineStore } = {}) {
   expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
   db.prepare(`INSERT INTO seats (id, name, staff_no, centre_id, skills_json, languages_json) VALUES ('s1', 'Lawyer s1', 's1', 'city', '{"labor":5}', '["zh"]')`).run();
   const fake = await fakeKamailio();
-  const relay = new TelephonyRelay();
-  const engine = new AcdEngine({
-    clock: SystemClock,
-    store: opts.store ? opts.store(db) : new SqliteEngineStore(db),
-    telephony: relay,
-    config: makeConfig(),
-    seats: [seat('s1', { labor: 5 })],
-    requireRegistration: true,
-    onStorageFailure: () => {},
-  });
   const legs = new SipLegRepo(db);
-  const adapter = new KamailioTelephony({
-    engine,
-    evapiHost: '127.0.0.1',
-    evapiPort: fake.port,
-    clock: SystemClock,
-    logger: pino({ level: 'silent' }),
-    legs,
-    uri12345: 'sip:12345@gw',
-    offerBudget: 14,
-    keepaliveMs: 60_000,
-  });
-  relay.connect(adapter);
+  const { engine, adapter } = wireAdapter(fake, legs, (telephony) =>
+    new AcdEngine({
+      clock: SystemClock,
+      store: opts.store ? opts.store(db) : new SqliteEngineStore(db),
+      telephony,
+      config: makeConfig(),
+      seats: [seat('s1', { labor: 5 })],
+      requireRegistration: true,
+      onStorageFailure: () => {},
+    }),
+  );
   cleanups.push(
     () => fs.rmSync(dir, { recursive: true, force: true }),
     () => void db.close(),

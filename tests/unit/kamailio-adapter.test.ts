@@ -3,18 +3,15 @@
  * netstrings): fast checks of the protocol logic. The real thing is proven in
  * tests/telephony with Kamailio itself.
  */
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../server/src/domain/clock.js';
 import { AcdEngine } from '../../server/src/domain/engine.js';
 import { MemoryEngineStore } from '../support/memory-engine-store.js';
 import { openDatabase } from '../../server/src/store/db.js';
 import { SipLegRepo } from '../../server/src/store/sip-legs.js';
-import { KamailioTelephony } from '../../server/src/telephony/kamailio-adapter.js';
 import { NetstringDecoder, encodeNetstring } from '../../server/src/telephony/netstring.js';
-import { TelephonyRelay } from '../../server/src/telephony/telephony-relay.js';
 import { makeConfig, seat } from './support/engine-harness.js';
-import { enqueue, fakeKamailio, until } from './support/fake-kamailio.js';
+import { enqueue, fakeKamailio, until, wireAdapter } from './support/fake-kamailio.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -26,27 +23,16 @@ async function setup(opts: { legs?: SipLegRepo } = {}) {
   const db = openDatabase(':memory:');
   const legs = opts.legs ?? new SipLegRepo(db);
   // The engine and the adapter need each other: the engine rings through a relay to the adapter.
-  const relay = new TelephonyRelay();
-  const engine = new AcdEngine({
-    clock: SystemClock,
-    store: new MemoryEngineStore(),
-    telephony: relay,
-    config: makeConfig(),
-    seats: [seat('s1', { labor: 5 }), seat('s2', { labor: 5 })],
-    requireRegistration: true,
-  });
-  const adapter = new KamailioTelephony({
-    engine,
-    evapiHost: '127.0.0.1',
-    evapiPort: fake.port,
-    clock: SystemClock,
-    logger: pino({ level: 'silent' }),
-    legs,
-    uri12345: 'sip:12345@gw',
-    offerBudget: 14,
-    keepaliveMs: 60_000,
-  });
-  relay.connect(adapter);
+  const { engine, adapter } = wireAdapter(fake, legs, (telephony) =>
+    new AcdEngine({
+      clock: SystemClock,
+      store: new MemoryEngineStore(),
+      telephony,
+      config: makeConfig(),
+      seats: [seat('s1', { labor: 5 }), seat('s2', { labor: 5 })],
+      requireRegistration: true,
+    }),
+  );
   // Both seats are signed in but busy, so calls wait in the queue until a test readies one.
   engine.setSeatNotReady('s1', 'meal');
   engine.setSeatNotReady('s2', 'meal');

@@ -3,7 +3,13 @@
  * netstrings, recording what the adapter sends and answering its sync.
  */
 import net from 'node:net';
+import pino from 'pino';
+import { SystemClock } from '../../../server/src/domain/clock.js';
+import type { AcdForTelephony, TelephonyPort } from '../../../server/src/domain/engine.js';
+import type { SipLegRepo } from '../../../server/src/store/sip-legs.js';
+import { KamailioTelephony } from '../../../server/src/telephony/kamailio-adapter.js';
 import { NetstringDecoder, encodeNetstring } from '../../../server/src/telephony/netstring.js';
+import { TelephonyRelay } from '../../../server/src/telephony/telephony-relay.js';
 
 export interface FakeKamailio {
   port: number;
@@ -77,3 +83,29 @@ export const enqueue = (callid: string, extra: Record<string, unknown> = {}) => 
   at: 1795465000.25,
   ...extra,
 });
+
+/**
+ * The engine and the adapter wired as the composition does: the engine is built with a
+ * relay (by `makeEngine`), the adapter with the engine, then the relay points at the adapter.
+ */
+export function wireAdapter<E extends AcdForTelephony>(
+  fake: FakeKamailio,
+  legs: SipLegRepo,
+  makeEngine: (telephony: TelephonyPort) => E,
+): { engine: E; adapter: KamailioTelephony } {
+  const relay = new TelephonyRelay();
+  const engine = makeEngine(relay);
+  const adapter = new KamailioTelephony({
+    engine,
+    evapiHost: '127.0.0.1',
+    evapiPort: fake.port,
+    clock: SystemClock,
+    logger: pino({ level: 'silent' }),
+    legs,
+    uri12345: 'sip:12345@gw',
+    offerBudget: 14,
+    keepaliveMs: 60_000,
+  });
+  relay.connect(adapter);
+  return { engine, adapter };
+}
