@@ -8,6 +8,7 @@ import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
 import type { OverflowTrigger } from '../domain/policy.js';
 import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
+import { LegRows } from './leg-rows.js';
 import {
   EnqueueEvent,
   KamailioEvent,
@@ -76,15 +77,15 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
   private synced = false;
   private syncHeld: { callid: string; state: string; info: unknown }[] = [];
   private readonly logger: Logger;
-  /** Legs Kamailio is done with whose rows are not deleted yet: they go in the next commit. */
-  private readonly legsToDelete = new Set<string>();
-  private deleteScheduled = false;
+  /** The stored legs: each written in the same commit as the engine's decision. */
+  private readonly rows: LegRows;
 
   constructor(private readonly o: KamailioAdapterOptions) {
     this.eng = o.engine;
     this.resolveTransfer = o.resolveTransfer ?? null;
     this.logger = o.logger.child({ part: 'kamailio' });
-    for (const l of o.legs.list()) {
+    this.rows = new LegRows(o.engine, o.legs, this.logger);
+    for (const l of this.rows.list()) {
       this.legs.set(l.callId, { callId: l.callId, tindex: l.tindex, tlabel: l.tlabel, kam: 'waiting', seat: null, pending: null });
     }
     this.link = new EvapiLink({
@@ -171,7 +172,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
       // goes out only once stored), so the row goes in the next commit; a row left by a kill
       // in between is dropped by the next resync (step 3 of reconcile).
       this.legs.delete(leg.callId);
-      this.deleteLegRowLater(leg.callId);
+      this.rows.deleteLater(leg.callId);
     }
   }
 
@@ -195,50 +196,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
    * commit as what the engine decides about it (one commit per event).
    */
   private forgetAnd(callId: string, decide: () => void): void {
-    const had = this.legs.delete(callId);
-    this.inOneCommit(() => {
-      if (had) this.o.legs.delete(callId);
-    }, decide);
-  }
-
-  /**
-   * The adapter's own rows (`write`) and the engine's decision (`decide`) in one commit:
-   * one fsync per Kamailio event, and never one without the other after a kill. When the
-   * engine refuses the event (a domain rule), the rows are still written, on their own.
-   */
-  private inOneCommit(write: () => void, decide: () => void): void {
-    const deletes = [...this.legsToDelete];
-    const writeAll = () => {
-      for (const id of deletes) this.o.legs.delete(id);
-      write();
-    };
-    try {
-      this.eng.unitOfWork(() => {
-        writeAll();
-        decide();
-      });
-    } catch (err) {
-      if (err instanceof DomainError) this.eng.unitOfWork(writeAll);
-      throw err;
-    } finally {
-      for (const id of deletes) this.legsToDelete.delete(id);
-    }
-  }
-
-  private deleteLegRowLater(callId: string): void {
-    this.legsToDelete.add(callId);
-    if (this.deleteScheduled) return;
-    this.deleteScheduled = true;
-    // Usually the next event's commit takes them; otherwise one commit for all of them.
-    setImmediate(() => {
-      this.deleteScheduled = false;
-      if (this.legsToDelete.size === 0) return;
-      try {
-        this.inOneCommit(() => {}, () => {});
-      } catch (err) {
-        this.logger.error({ err }, 'could not delete finished SIP legs');
-      }
-    });
+    this.rows.deleteWith(this.legs.delete(callId) ? callId : null, decide);
   }
 
   // ---------------------------------------------------------------- events
@@ -290,12 +248,8 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
           leg.seat = ev.seat;
           leg.pending = null;
         }
-        this.inOneCommit(
-          () => {
-            if (leg) this.o.legs.delete(ev.callid); // no longer a suspended transaction
-          },
-          () => this.eng.answered(ev.callid, ev.seat),
-        );
+        // No longer a suspended transaction: its row goes with the answer.
+        this.rows.deleteWith(leg ? ev.callid : null, () => this.eng.answered(ev.callid, ev.seat));
         return;
       }
       case 'cancel':
@@ -358,17 +312,14 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     leg.kam = 'waiting';
     this.legs.set(ev.callid, leg);
     const arrivedAt = ev.at !== undefined ? Math.round(ev.at < 1e11 ? ev.at * 1000 : ev.at) : this.o.clock.now();
-    this.legsToDelete.delete(ev.callid); // the row written now supersedes a delete still to come
-    const save = () => this.o.legs.save({ callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json });
+    const row = { callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json };
     if (this.eng.getCall(ev.callid)) {
-      this.inOneCommit(save, () => {}); // already known (a resync after a restart)
+      this.rows.saveWith(row, () => {}); // already known (a resync after a restart)
       return;
     }
     try {
       // A transferred caller keeps its number, flags and ticket, and names its target.
       const transferred = ev.xfer && this.resolveTransfer ? this.resolveTransfer(ev.xfer, ev.callid) : null;
-      // The leg and the call are stored in one commit, before any decision goes out:
-      // a restarted router has both (it can continue this transaction) or neither.
       const input: IncomingCall = {
         id: ev.callid,
         caller: ev.caller,
@@ -380,7 +331,9 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         offerBudget: this.o.offerBudget,
         ...transferred,
       };
-      this.inOneCommit(save, () => this.eng.offerCall(input));
+      // The leg and the call are stored in one commit, before any decision goes out:
+      // a restarted router has both (it can continue this transaction) or neither.
+      this.rows.saveWith(row, () => this.eng.offerCall(input));
     } catch (err) {
       // The call cannot enter the queue (storage stopped, or a Call-ID already used): refuse it clearly.
       const code = err instanceof DomainError && err.code === 'CONFLICT' ? 482 : 503;
