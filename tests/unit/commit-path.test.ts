@@ -151,3 +151,42 @@ describe('the commit path through the Kamailio adapter', () => {
     expect(readAfterKill(r.file)).toEqual({ legs: [], calls: [] });
   });
 });
+
+describe('group commit: events that arrive in one read from Kamailio', () => {
+  it('cost one commit together, and the decisions go out only after it, with every leg and call on disk', async () => {
+    const r = await rig();
+    let onDisk: ReturnType<typeof readAfterKill> | null = null;
+    const received = r.fake.received;
+    const push = received.push.bind(received);
+    received.push = (...items) => {
+      if (!onDisk && items.some((m) => m.cmd === 'ring')) onDisk = readAfterKill(r.file);
+      return push(...items);
+    };
+    const before = r.commits();
+    r.fake.sendTogether([enqueue('c1'), enqueue('c2', { tindex: 12 }), enqueue('c3', { tindex: 13 })]);
+    await until(() => r.engine.getCall('c3') !== undefined && onDisk !== null, 'all three handled');
+    expect(r.commits() - before).toBe(1);
+    expect(onDisk!.legs.sort()).toEqual(['c1', 'c2', 'c3']);
+    expect(onDisk!.calls.map((c) => `${c.id} ${c.state_kind}`).sort()).toEqual(['c1 ringing', 'c2 queued', 'c3 queued']);
+  });
+
+  it('a refused event does not stop the others in the same read', async () => {
+    const r = await rig();
+    const before = r.commits();
+    r.fake.sendTogether([{ event: 'answered', callid: 'nobody', seat: 's1' }, enqueue('c1')]);
+    await until(() => r.fake.received.some((m) => m.cmd === 'ring'), 'ring');
+    expect(r.commits() - before).toBe(1);
+    expect(r.engine.getCall('c1')?.state.kind).toBe('ringing');
+  });
+
+  it('a caller who enqueues and hangs up in the same read is abandoned, and no ring goes out for the ended call', async () => {
+    const r = await rig();
+    r.fake.sendTogether([enqueue('c1'), { event: 'cancel', callid: 'c1' }]);
+    await until(() => readAfterKill(r.file).calls.length === 1, 'stored');
+    expect(readAfterKill(r.file)).toEqual({ legs: [], calls: [{ id: 'c1', state_kind: 'abandoned' }] });
+    r.fake.send({ event: 'pong' });
+    await new Promise((res) => setTimeout(res, 50));
+    expect(r.fake.received.filter((m) => m.cmd === 'ring')).toEqual([]);
+    expect(r.engine.getSeat('s1').state.kind).toBe('ready');
+  });
+});

@@ -99,6 +99,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         this.synced = false;
       },
       onMessage: (text) => this.onMessage(text),
+      inBatch: (handleAll) => this.inBatch(handleAll),
     });
   }
 
@@ -121,6 +122,8 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
   // ---------------------------------------------------------------- TelephonyPort
 
   ring(call: Call, seatId: string, ringMs: number): void {
+    // Events handled together (inBatch) may have ended this ring before their commit.
+    if (call.state.kind !== 'ringing' || call.state.seatId !== seatId) return;
     const leg = this.legs.get(call.id);
     if (!leg) {
       this.logger.error({ callId: call.id, seatId }, 'engine rang a seat for a call Kamailio does not hold');
@@ -207,6 +210,26 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     this.send({ cmd: 'sync' });
     // Registrations may have changed while the link was down (Kamailio restarted, seats left).
     for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
+  }
+
+  /**
+   * Group commit: events that arrived together (Kamailio sent them while the router was
+   * busy) are handled in one unit of work, so they cost one commit instead of one each;
+   * every decision still goes out only after that commit. A refused event does not stop
+   * the others (onMessage catches per event). If the engine cannot run a unit (it stopped
+   * after a storage failure), the events are handled one by one as usual.
+   */
+  private inBatch(handleAll: () => void): void {
+    let started = false;
+    try {
+      this.eng.unitOfWork(() => {
+        started = true;
+        handleAll();
+      });
+    } catch (err) {
+      if (!started) handleAll();
+      else this.logger.error({ err }, 'evapi: storing a batch of Kamailio events failed');
+    }
   }
 
   private onMessage(text: string): void {

@@ -17,6 +17,8 @@ export interface FakeKamailio {
   /** Every byte the adapter wrote, as text. */
   raw: string;
   send(ev: Record<string, unknown>): void;
+  /** Sends these events in one TCP write (as Kamailio does when the router is busy). */
+  sendTogether(evs: Record<string, unknown>[]): void;
   /** Replies to the adapter's sync with these held calls. */
   held: Record<string, unknown>[];
   dropClients(): void;
@@ -33,6 +35,10 @@ export async function fakeKamailio(): Promise<FakeKamailio> {
     send(ev) {
       for (const c of clients) c.write(encodeNetstring(JSON.stringify(ev)));
     },
+    sendTogether(evs) {
+      const all = Buffer.concat(evs.map((ev) => encodeNetstring(JSON.stringify(ev))));
+      for (const c of clients) c.write(all);
+    },
     dropClients() {
       for (const c of clients) c.destroy();
     },
@@ -41,6 +47,7 @@ export async function fakeKamailio(): Promise<FakeKamailio> {
   const server = net.createServer((sock) => {
     clients.add(sock);
     sock.on('close', () => clients.delete(sock));
+    sock.on('error', () => {}); // the adapter stopping with bytes unread resets the connection: that is the end of a test, not a failure
     const dec = new NetstringDecoder();
     sock.on('data', (d: Buffer) => {
       fake.raw += d.toString();
