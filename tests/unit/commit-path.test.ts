@@ -77,6 +77,18 @@ function readAfterKill(file: string): { legs: string[]; calls: { id: string; sta
   }
 }
 
+/** What a kill -9 would leave on disk at the instant the first ring decision reaches Kamailio. */
+function onDiskAtFirstRing(r: Awaited<ReturnType<typeof rig>>): () => ReturnType<typeof readAfterKill> | null {
+  let onDisk: ReturnType<typeof readAfterKill> | null = null;
+  const received = r.fake.received;
+  const push = received.push.bind(received);
+  received.push = (...items) => {
+    if (!onDisk && items.some((m) => m.cmd === 'ring')) onDisk = readAfterKill(r.file);
+    return push(...items);
+  };
+  return () => onDisk;
+}
+
 describe('the commit path through the Kamailio adapter', () => {
   it('costs one commit per Kamailio event: enqueue (leg, call and ring decision), answer, hang-up — three per call', async () => {
     const r = await rig();
@@ -112,17 +124,10 @@ describe('the commit path through the Kamailio adapter', () => {
 
   it('kill-safety: once Kamailio has the ring decision, the leg and the call are both on disk (one commit, written before the decision went out)', async () => {
     const r = await rig();
-    let onDisk: ReturnType<typeof readAfterKill> | null = null;
-    // The instant the decision reaches Kamailio, copy the files as a kill -9 would leave them.
-    const received = r.fake.received;
-    const push = received.push.bind(received);
-    received.push = (...items) => {
-      if (!onDisk && items.some((m) => m.cmd === 'ring')) onDisk = readAfterKill(r.file);
-      return push(...items);
-    };
+    const onDisk = onDiskAtFirstRing(r);
     r.fake.send(enqueue('c1'));
-    await until(() => onDisk !== null, 'ring');
-    expect(onDisk).toEqual({ legs: ['c1'], calls: [{ id: 'c1', state_kind: 'ringing' }] });
+    await until(() => onDisk() !== null, 'ring');
+    expect(onDisk()).toEqual({ legs: ['c1'], calls: [{ id: 'c1', state_kind: 'ringing' }] });
   });
 
   it('the leg is in the same transaction as the call: when storing the call fails, the leg is not stored either and the call is refused', async () => {
@@ -155,19 +160,13 @@ describe('the commit path through the Kamailio adapter', () => {
 describe('group commit: events that arrive in one read from Kamailio', () => {
   it('cost one commit together, and the decisions go out only after it, with every leg and call on disk', async () => {
     const r = await rig();
-    let onDisk: ReturnType<typeof readAfterKill> | null = null;
-    const received = r.fake.received;
-    const push = received.push.bind(received);
-    received.push = (...items) => {
-      if (!onDisk && items.some((m) => m.cmd === 'ring')) onDisk = readAfterKill(r.file);
-      return push(...items);
-    };
+    const onDisk = onDiskAtFirstRing(r);
     const before = r.commits();
     r.fake.sendTogether([enqueue('c1'), enqueue('c2', { tindex: 12 }), enqueue('c3', { tindex: 13 })]);
-    await until(() => r.engine.getCall('c3') !== undefined && onDisk !== null, 'all three handled');
+    await until(() => r.engine.getCall('c3') !== undefined && onDisk() !== null, 'all three handled');
     expect(r.commits() - before).toBe(1);
-    expect(onDisk!.legs.sort()).toEqual(['c1', 'c2', 'c3']);
-    expect(onDisk!.calls.map((c) => `${c.id} ${c.state_kind}`).sort()).toEqual(['c1 ringing', 'c2 queued', 'c3 queued']);
+    expect(onDisk()!.legs.sort()).toEqual(['c1', 'c2', 'c3']);
+    expect(onDisk()!.calls.map((c) => `${c.id} ${c.state_kind}`).sort()).toEqual(['c1 ringing', 'c2 queued', 'c3 queued']);
   });
 
   it('a refused event does not stop the others in the same read', async () => {
