@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callRecord, type CallRecord } from '../../server/src/domain/call-record.js';
-import { KpiAccumulator } from '../../server/src/domain/kpi.js';
+import { KpiAccumulator } from '../../server/src/domain/stats/kpi.js';
 import type { ServiceCalendar } from '../../server/src/domain/policy.js';
 import { SEC, T0, createHarness, makeConfig, seat, type EngineHarness } from './support/engine-harness.js';
 

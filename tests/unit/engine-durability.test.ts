@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Call, CallEvent } from '../../server/src/domain/call.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
-import { MemoryEngineStore } from '../../server/src/domain/memory-store.js';
+import { MemoryEngineStore } from '../support/memory-engine-store.js';
 import type { Seat } from '../../server/src/domain/seat.js';
 import { AcdEngine, type EngineStore } from '../../server/src/domain/engine.js';
 import { RecordingTelephony, T0, createHarness, makeConfig, seat, thrown } from './support/engine-harness.js';
@@ -151,5 +151,60 @@ describe('a storage failure stops the engine (crash-only recovery)', () => {
     expect(store.calls.has('c2')).toBe(false);
     clock.advance(3600_000); // no timer of the stopped engine fires against the store
     expect(store.calls.get('c1')?.state.kind).toBe('queued');
+  });
+});
+
+describe('joining the unit of work (one commit for a caller\'s rows and the engine\'s decision)', () => {
+  it('when a caller writes its own rows and runs commands in one unit, should use one transaction and ring only after it commits', () => {
+    const { h, log } = setup();
+    h.readyInOrder('s1');
+    log.length = 0;
+
+    h.engine.unitOfWork(() => {
+      log.push('caller row');
+      h.call('c1');
+      log.push('unit body done');
+    });
+
+    expect(log).toEqual(['begin', 'caller row', 'unit body done', 'save c1 ringing', 'seat s1 ringing', 'commit', 'ring c1']);
+  });
+
+  it('when units nest, should commit and tell telephony and listeners once, after the outermost one', () => {
+    const { h, log } = setup();
+    h.readyInOrder('s1', 's2');
+    const pushed: string[] = [];
+    h.engine.subscribe({ callChanged: (c) => pushed.push(`${c.id} ${c.state.kind}`) });
+    log.length = 0;
+
+    h.engine.unitOfWork(() => {
+      h.engine.unitOfWork(() => h.call('c1'));
+      h.call('c2');
+      expect(h.telephony.actions).toEqual([]);
+      expect(pushed).toEqual([]);
+    });
+
+    expect(log.filter((l) => l === 'begin' || l === 'commit')).toEqual(['begin', 'commit']);
+    expect(log.slice(log.indexOf('commit') + 1)).toEqual(['ring c1', 'ring c2']);
+    expect(pushed).toEqual(['c1 ringing', 'c2 ringing']);
+  });
+
+  it('when the unit fails, should roll back the caller\'s rows with the engine\'s and send nothing', () => {
+    const { h, log, store } = setup();
+    h.readyInOrder('s1');
+    const pushed: string[] = [];
+    h.engine.subscribe({ seatChanged: (s) => pushed.push(s.profile.id) });
+    log.length = 0;
+    store.failNextSave = true;
+
+    expect(() =>
+      h.engine.unitOfWork(() => {
+        log.push('caller row');
+        h.call('c1');
+      }),
+    ).toThrow('disk full');
+
+    expect(log).not.toContain('commit');
+    expect(h.telephony.actions).toEqual([]);
+    expect(pushed).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../server/src/domain/clock.js';
 import { AcdEngine, type TelephonyPort } from '../../server/src/domain/engine.js';
-import { MemoryEngineStore } from '../../server/src/domain/memory-store.js';
+import { MemoryEngineStore } from '../support/memory-engine-store.js';
 import { DEFAULT_ROUTING_CONFIG } from '../../server/src/domain/policy.js';
 
 describe('smoke', () => {

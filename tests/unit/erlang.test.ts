@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asa, erlangB, erlangC, erlangPrediction, requiredAgents, serviceLevel } from '../../server/src/domain/erlang.js';
+import { asa, erlangB, erlangC, erlangPrediction, requiredAgents, serviceLevel } from '../../server/src/domain/stats/erlang.js';
 
 // Reference values computed independently with the closed-form sums
 // (A^k/k!, exact rational / 80-digit decimal arithmetic in Python).

@@ -3,74 +3,15 @@
  * netstrings): fast checks of the protocol logic. The real thing is proven in
  * tests/telephony with Kamailio itself.
  */
-import net from 'node:net';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../server/src/domain/clock.js';
 import { AcdEngine } from '../../server/src/domain/engine.js';
-import { MemoryEngineStore } from '../../server/src/domain/memory-store.js';
+import { MemoryEngineStore } from '../support/memory-engine-store.js';
 import { openDatabase } from '../../server/src/store/db.js';
 import { SipLegRepo } from '../../server/src/store/sip-legs.js';
-import { KamailioTelephony } from '../../server/src/telephony/kamailio-adapter.js';
 import { NetstringDecoder, encodeNetstring } from '../../server/src/telephony/netstring.js';
 import { makeConfig, seat } from './support/engine-harness.js';
-
-interface FakeKamailio {
-  port: number;
-  received: Record<string, unknown>[];
-  /** Every byte the adapter wrote, as text. */
-  raw: string;
-  send(ev: Record<string, unknown>): void;
-  /** Replies to the adapter's sync with these held calls. */
-  held: Record<string, unknown>[];
-  dropClients(): void;
-  close(): Promise<void>;
-}
-
-async function fakeKamailio(): Promise<FakeKamailio> {
-  const clients = new Set<net.Socket>();
-  const fake: FakeKamailio = {
-    port: 0,
-    received: [],
-    raw: '',
-    held: [],
-    send(ev) {
-      for (const c of clients) c.write(encodeNetstring(JSON.stringify(ev)));
-    },
-    dropClients() {
-      for (const c of clients) c.destroy();
-    },
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-  const server = net.createServer((sock) => {
-    clients.add(sock);
-    sock.on('close', () => clients.delete(sock));
-    const dec = new NetstringDecoder();
-    sock.on('data', (d: Buffer) => {
-      fake.raw += d.toString();
-      for (const f of dec.push(d)) {
-        const msg = JSON.parse(f) as Record<string, unknown>;
-        if (msg.cmd === 'ping') continue;
-        fake.received.push(msg);
-        if (msg.cmd === 'sync') {
-          for (const h of fake.held) sock.write(encodeNetstring(JSON.stringify({ event: 'held', ...h })));
-          sock.write(encodeNetstring(JSON.stringify({ event: 'sync-done' })));
-        }
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  fake.port = (server.address() as net.AddressInfo).port;
-  return fake;
-}
-
-const until = async (fn: () => boolean, what: string) => {
-  const end = Date.now() + 3000;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+import { enqueue, fakeKamailio, until, wireAdapter } from './support/fake-kamailio.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -81,46 +22,23 @@ async function setup(opts: { legs?: SipLegRepo } = {}) {
   const fake = await fakeKamailio();
   const db = openDatabase(':memory:');
   const legs = opts.legs ?? new SipLegRepo(db);
-  const adapter = new KamailioTelephony({
-    evapiHost: '127.0.0.1',
-    evapiPort: fake.port,
-    clock: SystemClock,
-    logger: pino({ level: 'silent' }),
-    legs,
-    uri12345: 'sip:12345@gw',
-    offerBudget: 14,
-    keepaliveMs: 60_000,
-  });
-  const engine = new AcdEngine({
-    clock: SystemClock,
-    store: new MemoryEngineStore(),
-    telephony: adapter,
-    config: makeConfig(),
-    seats: [seat('s1', { labor: 5 }), seat('s2', { labor: 5 })],
-    requireRegistration: true,
-  });
-  adapter.attach(engine);
+  // The engine and the adapter need each other: the engine rings through a relay to the adapter.
+  const { engine, adapter } = wireAdapter(fake, legs, (telephony) =>
+    new AcdEngine({
+      clock: SystemClock,
+      store: new MemoryEngineStore(),
+      telephony,
+      config: makeConfig(),
+      seats: [seat('s1', { labor: 5 }), seat('s2', { labor: 5 })],
+      requireRegistration: true,
+    }),
+  );
   // Both seats are signed in but busy, so calls wait in the queue until a test readies one.
   engine.setSeatNotReady('s1', 'meal');
   engine.setSeatNotReady('s2', 'meal');
   cleanups.push(() => fake.close(), () => adapter.stop(), () => engine.dispose());
   return { fake, adapter, engine, legs };
 }
-
-const enqueue = (callid: string, extra: Record<string, unknown> = {}) => ({
-  event: 'enqueue',
-  callid,
-  tindex: 11,
-  tlabel: 22,
-  caller: '13800000001',
-  dialed: '123482',
-  ivr: '2',
-  flags: 'elderly, unknown-flag',
-  ticket: '',
-  src: '127.0.0.1',
-  at: 1795465000.25,
-  ...extra,
-});
 
 describe('KamailioTelephony', () => {
   it('asks Kamailio for every held call and the seats\' registrations as soon as it connects', async () => {
@@ -131,7 +49,7 @@ describe('KamailioTelephony', () => {
     expect(fake.received.filter((m) => m.cmd === 'reg-query').map((m) => m.seat)).toEqual(['s1', 's2']);
   });
 
-  it('turns an enqueue into a queued call with its IVR category and known flags, and stores the transaction ids first', async () => {
+  it('turns an enqueue into a queued call with its IVR category and known flags, and stores the transaction ids in the same commit', async () => {
     const { fake, adapter, engine, legs } = await setup();
     adapter.start();
     await until(() => adapter.status().synced, 'synced');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent, RoutingReason } from '../../server/src/domain/call.js';
-import { KpiAccumulator, SeatTimeTracker } from '../../server/src/domain/kpi.js';
+import { KpiAccumulator, SeatTimeTracker } from '../../server/src/domain/stats/kpi.js';
 
 const S = 1000;
 const why: RoutingReason = { rule: 'skill', step: 0, proficiency: 3, considered: 1, alternatives: [] };

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { isTerminal, type Call } from '../domain/call.js';
 import { VirtualClock } from '../domain/clock.js';
-import { AcdEngine, type EngineStore, type TelephonyPort } from '../domain/engine.js';
-import { erlangPrediction, trafficErlangs, type ErlangPrediction } from '../domain/erlang.js';
-import { KpiAccumulator, SeatTimeTracker, type KpiSummary } from '../domain/kpi.js';
+import { AcdEngine, type Acd, type EngineStore, type TelephonyPort } from '../domain/engine.js';
+import { erlangPrediction, trafficErlangs, type ErlangPrediction } from '../domain/stats/erlang.js';
+import { KpiAccumulator, SeatTimeTracker, type KpiSummary } from '../domain/stats/kpi.js';
 import type { Category, SeatProfile } from '../domain/model.js';
 import { DEFAULT_ROUTING_CONFIG, RoutingConfigSchema, type RoutingConfig } from '../domain/policy.js';
 import { Random } from './random.js';
@@ -194,7 +194,7 @@ export function simulate(opts: SimOptions): SimResult {
     skills,
     languages: ['zh'],
   }));
-  const engine = new AcdEngine({ clock, store, telephony, config, seats });
+  const engine: Acd = new AcdEngine({ clock, store, telephony, config, seats });
   for (const s of seats) engine.setSeatReady(s.id);
 
   let arrived = 0;

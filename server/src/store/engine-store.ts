@@ -52,6 +52,11 @@ export class SqliteEngineStore implements EngineStore {
     );
   }
 
+  /**
+   * One IMMEDIATE transaction, or, when one is already open on this database, part of it:
+   * the engine's unit of work joins the rows its caller writes (SIP legs, later summaries)
+   * into one commit, made by whoever opened the transaction.
+   */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     return this.db.transaction(fn).immediate();

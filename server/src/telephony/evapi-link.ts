@@ -16,6 +16,11 @@ export interface EvapiLinkOptions {
   onConnected(): void;
   onDisconnected(): void;
   onMessage(text: string): void;
+  /**
+   * Runs the handling of several messages that arrived in one read (`handleAll` calls
+   * onMessage for each): the adapter makes them one commit. Without it, one by one.
+   */
+  inBatch?(handleAll: () => void): void;
 }
 
 /**
@@ -100,7 +105,11 @@ export class EvapiLink {
         socket.destroy();
         return;
       }
-      for (const f of frames) this.o.onMessage(f);
+      const handleAll = () => {
+        for (const f of frames) this.o.onMessage(f);
+      };
+      if (frames.length > 1 && this.o.inBatch) this.o.inBatch(handleAll);
+      else handleAll();
     });
     socket.on('error', (err) => {
       if (this.attempts <= 1 || this.attempts % 10 === 0) {

@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
-import type { AcdEngine, IncomingCall, TelephonyPort } from '../domain/engine.js';
+import type { AcdForTelephony, IncomingCall, TelephonyPort } from '../domain/engine.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
 import type { OverflowTrigger } from '../domain/policy.js';
 import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
+import { LegRows } from './leg-rows.js';
 import {
   EnqueueEvent,
   KamailioEvent,
@@ -17,6 +18,10 @@ import {
 } from './kamailio-protocol.js';
 
 export interface KamailioAdapterOptions {
+  /** The engine this adapter reports to (built first, with a TelephonyRelay as its port). */
+  engine: AcdForTelephony;
+  /** Turns a transfer token into the new call's details; none: transfers arrive as new calls. */
+  resolveTransfer?: TransferResolver | null;
   evapiHost: string;
   evapiPort: number;
   clock: Clock;
@@ -65,17 +70,22 @@ const UNREACHABLE_CODES = new Set([404, 410, 480]);
 export type TransferResolver = (token: string, newCallId: string) => Partial<IncomingCall> | null;
 
 export class KamailioTelephony implements TelephonyPort, ConsultGate {
-  private engine: AcdEngine | null = null;
-  private resolveTransfer: TransferResolver | null = null;
+  private readonly eng: AcdForTelephony;
+  private readonly resolveTransfer: TransferResolver | null;
   private readonly link: EvapiLink;
   private readonly legs = new Map<string, Leg>();
   private synced = false;
   private syncHeld: { callid: string; state: string; info: unknown }[] = [];
   private readonly logger: Logger;
+  /** The stored legs: each written in the same commit as the engine's decision. */
+  private readonly rows: LegRows;
 
   constructor(private readonly o: KamailioAdapterOptions) {
+    this.eng = o.engine;
+    this.resolveTransfer = o.resolveTransfer ?? null;
     this.logger = o.logger.child({ part: 'kamailio' });
-    for (const l of o.legs.list()) {
+    this.rows = new LegRows(o.engine, o.legs, this.logger);
+    for (const l of this.rows.list()) {
       this.legs.set(l.callId, { callId: l.callId, tindex: l.tindex, tlabel: l.tlabel, kam: 'waiting', seat: null, pending: null });
     }
     this.link = new EvapiLink({
@@ -89,13 +99,8 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         this.synced = false;
       },
       onMessage: (text) => this.onMessage(text),
+      inBatch: (handleAll) => this.inBatch(handleAll),
     });
-  }
-
-  /** Two-phase wiring: the engine needs this port, this port needs the engine. */
-  attach(engine: AcdEngine, resolveTransfer?: TransferResolver): void {
-    this.engine = engine;
-    this.resolveTransfer = resolveTransfer ?? null;
   }
 
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
@@ -117,6 +122,8 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
   // ---------------------------------------------------------------- TelephonyPort
 
   ring(call: Call, seatId: string, ringMs: number): void {
+    // Events handled together (inBatch) may have ended this ring before their commit.
+    if (call.state.kind !== 'ringing' || call.state.seatId !== seatId) return;
     const leg = this.legs.get(call.id);
     if (!leg) {
       this.logger.error({ callId: call.id, seatId }, 'engine rang a seat for a call Kamailio does not hold');
@@ -164,7 +171,11 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
       leg.kam = 'ringing';
       leg.seat = d.seat;
     } else {
-      this.forget(leg.callId); // Kamailio is done with the transaction
+      // Kamailio is done with the transaction. This runs after the engine's commit (a decision
+      // goes out only once stored), so the row goes in the next commit; a row left by a kill
+      // in between is dropped by the next resync (step 3 of reconcile).
+      this.legs.delete(leg.callId);
+      this.rows.deleteLater(leg.callId);
     }
   }
 
@@ -180,7 +191,15 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
   }
 
   private forget(callId: string): void {
-    if (this.legs.delete(callId)) this.o.legs.delete(callId);
+    this.forgetAnd(callId, () => {});
+  }
+
+  /**
+   * Kamailio is done with a call's transaction: the leg's row is deleted in the same
+   * commit as what the engine decides about it (one commit per event).
+   */
+  private forgetAnd(callId: string, decide: () => void): void {
+    this.rows.deleteWith(this.legs.delete(callId) ? callId : null, decide);
   }
 
   // ---------------------------------------------------------------- events
@@ -190,7 +209,27 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     this.syncHeld = [];
     this.send({ cmd: 'sync' });
     // Registrations may have changed while the link was down (Kamailio restarted, seats left).
-    for (const seat of this.engine?.listSeats() ?? []) this.send({ cmd: 'reg-query', seat: seat.profile.id });
+    for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
+  }
+
+  /**
+   * Group commit: events that arrived together (Kamailio sent them while the router was
+   * busy) are handled in one unit of work, so they cost one commit instead of one each;
+   * every decision still goes out only after that commit. A refused event does not stop
+   * the others (onMessage catches per event). If the engine cannot run a unit (it stopped
+   * after a storage failure), the events are handled one by one as usual.
+   */
+  private inBatch(handleAll: () => void): void {
+    let started = false;
+    try {
+      this.eng.unitOfWork(() => {
+        started = true;
+        handleAll();
+      });
+    } catch (err) {
+      if (!started) handleAll();
+      else this.logger.error({ err }, 'evapi: storing a batch of Kamailio events failed');
+    }
   }
 
   private onMessage(text: string): void {
@@ -217,11 +256,6 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     }
   }
 
-  private get eng(): AcdEngine {
-    if (!this.engine) throw new Error('KamailioTelephony used before attach()');
-    return this.engine;
-  }
-
   private handle(ev: KamailioEvent): void {
     switch (ev.event) {
       case 'enqueue':
@@ -236,18 +270,20 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
           leg.kam = 'talking';
           leg.seat = ev.seat;
           leg.pending = null;
-          this.o.legs.delete(ev.callid); // no longer a suspended transaction
         }
-        this.eng.answered(ev.callid, ev.seat);
+        // No longer a suspended transaction: its row goes with the answer.
+        this.rows.deleteWith(leg ? ev.callid : null, () => this.eng.answered(ev.callid, ev.seat));
         return;
       }
       case 'cancel':
-        this.forget(ev.callid);
-        if (this.eng.getCall(ev.callid)) this.eng.hangup(ev.callid, 'caller');
+        this.forgetAnd(ev.callid, () => {
+          if (this.eng.getCall(ev.callid)) this.eng.hangup(ev.callid, 'caller');
+        });
         return;
       case 'bye':
-        this.forget(ev.callid);
-        if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
+        this.forgetAnd(ev.callid, () => {
+          if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
+        });
         return;
       case 'hold':
         if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hold(ev.callid);
@@ -256,14 +292,14 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.resume(ev.callid);
         return;
       case 'queue-timeout':
-        this.forget(ev.callid);
-        if (this.eng.getCall(ev.callid)) this.eng.timedOut(ev.callid);
+        this.forgetAnd(ev.callid, () => {
+          if (this.eng.getCall(ev.callid)) this.eng.timedOut(ev.callid);
+        });
         return;
       case 'continue-failed':
         // The transaction is gone (the caller left while nobody could tell us).
         this.logger.warn({ callId: ev.callid, cmd: ev.cmd }, 'Kamailio no longer holds the call');
-        this.forget(ev.callid);
-        this.endVanished(ev.callid);
+        this.forgetAnd(ev.callid, () => this.endVanished(ev.callid));
         return;
       case 'overflow-failed':
         this.logger.error({ callId: ev.callid, code: ev.code }, 'overflow target refused the call');
@@ -299,13 +335,15 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     leg.kam = 'waiting';
     this.legs.set(ev.callid, leg);
     const arrivedAt = ev.at !== undefined ? Math.round(ev.at < 1e11 ? ev.at * 1000 : ev.at) : this.o.clock.now();
-    // Durable before the engine acts on it: a restarted router can continue this transaction.
-    this.o.legs.save({ callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json });
-    if (this.eng.getCall(ev.callid)) return; // already known (a resync after a restart)
+    const row = { callId: ev.callid, tindex: ev.tindex, tlabel: ev.tlabel, arrivedAt, enqueueJson: json };
+    if (this.eng.getCall(ev.callid)) {
+      this.rows.saveWith(row, () => {}); // already known (a resync after a restart)
+      return;
+    }
     try {
       // A transferred caller keeps its number, flags and ticket, and names its target.
       const transferred = ev.xfer && this.resolveTransfer ? this.resolveTransfer(ev.xfer, ev.callid) : null;
-      this.eng.offerCall({
+      const input: IncomingCall = {
         id: ev.callid,
         caller: ev.caller,
         dialed: ev.dialed,
@@ -315,7 +353,10 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         ticket12345: ev.ticket || null,
         offerBudget: this.o.offerBudget,
         ...transferred,
-      });
+      };
+      // The leg and the call are stored in one commit, before any decision goes out:
+      // a restarted router has both (it can continue this transaction) or neither.
+      this.rows.saveWith(row, () => this.eng.offerCall(input));
     } catch (err) {
       // The call cannot enter the queue (storage stopped, or a Call-ID already used): refuse it clearly.
       const code = err instanceof DomainError && err.code === 'CONFLICT' ? 482 : 503;

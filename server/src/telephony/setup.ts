@@ -1,25 +1,37 @@
 import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import type { AcdEngine, TelephonyPort } from '../domain/engine.js';
+import type { AcdForTelephony, TelephonyPort } from '../domain/engine.js';
 import type { Db } from '../store/db.js';
 import { SipLegRepo } from '../store/sip-legs.js';
 import { DtmfLog } from './dtmf-log.js';
 import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js';
 import { offerBudgetFor } from './kamailio-protocol.js';
+import { TelephonyRelay } from './telephony-relay.js';
+import type { ConsultGate } from '../features/transfers/transfer-service.js';
 import { unconnectedTelephony } from './unconnected.js';
 
 export interface Telephony {
+  /** The port to build the engine with (with Kamailio: a relay to the adapter that start() builds). */
   port: TelephonyPort;
-  /** Null when TELEPHONY=none. */
-  kamailio: KamailioTelephony | null;
+  /** The Kamailio side, which opens consultations; null when TELEPHONY=none. */
+  kamailio: ConsultGate | null;
+  /** The adapter once started; null before start() and when TELEPHONY=none. */
+  adapter(): KamailioTelephony | null;
   dtmf: DtmfLog | null;
-  /** Connects to Kamailio and listens for rtpengine's DTMF log; call after createApp. */
-  start(engine: AcdEngine, transfers?: TransferResolver): Promise<void>;
+  /**
+   * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
+   * and listens for rtpengine's DTMF log; call after createApp.
+   */
+  start(engine: AcdForTelephony, transfers?: TransferResolver): Promise<void>;
   stop(): void;
 }
 
-/** Chooses the telephony port from the configuration (one place for main.ts and the tests). */
+/**
+ * Chooses the telephony port from the configuration (one place for main.ts and the tests).
+ * The engine and the adapter need each other: the engine gets a TelephonyRelay now, the
+ * adapter gets the engine in its constructor at start(), and the relay is pointed at it.
+ */
 export function createTelephony(
   config: Pick<ServerConfig, 'TELEPHONY' | 'EVAPI_ADDR' | 'SIP_12345_URI' | 'DTMF_LOG_ADDR' | 'SIP_MAX_BRANCHES'>,
   db: Db,
@@ -27,31 +39,36 @@ export function createTelephony(
   logger: Logger,
 ): Telephony {
   if (config.TELEPHONY === 'none') {
-    return { port: unconnectedTelephony(logger), kamailio: null, dtmf: null, start: async () => {}, stop: () => {} };
+    return { port: unconnectedTelephony(logger), kamailio: null, adapter: () => null, dtmf: null, start: async () => {}, stop: () => {} };
   }
   const evapi = splitHostPort(config.EVAPI_ADDR);
-  const kamailio = new KamailioTelephony({
-    evapiHost: evapi.host,
-    evapiPort: evapi.port,
-    clock,
-    logger,
-    legs: new SipLegRepo(db),
-    uri12345: config.SIP_12345_URI,
-    offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
-  });
+  const relay = new TelephonyRelay();
   const dtmf = new DtmfLog(logger);
+  let kamailio: KamailioTelephony | null = null;
   return {
-    port: kamailio,
-    kamailio,
+    port: relay,
+    kamailio: relay,
+    adapter: () => kamailio,
     dtmf,
     start: async (engine, transfers) => {
-      kamailio.attach(engine, transfers);
+      kamailio = new KamailioTelephony({
+        engine,
+        resolveTransfer: transfers ?? null,
+        evapiHost: evapi.host,
+        evapiPort: evapi.port,
+        clock,
+        logger,
+        legs: new SipLegRepo(db),
+        uri12345: config.SIP_12345_URI,
+        offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
+      });
+      relay.connect(kamailio);
       const d = splitHostPort(config.DTMF_LOG_ADDR);
       await dtmf.start(d.host, d.port);
       kamailio.start();
     },
     stop: () => {
-      kamailio.stop();
+      kamailio?.stop();
       dtmf.stop();
     },
   };

@@ -1,7 +1,7 @@
 import type { Call, CallEvent, CallState } from '../../../server/src/domain/call.js';
 import { VirtualClock, type Clock } from '../../../server/src/domain/clock.js';
 import { AcdEngine, type EngineStore, type TelephonyPort } from '../../../server/src/domain/engine.js';
-import { MemoryEngineStore } from '../../../server/src/domain/memory-store.js';
+import { MemoryEngineStore } from '../../support/memory-engine-store.js';
 import type { CallerFlag, SeatProfile } from '../../../server/src/domain/model.js';
 import {
   DEFAULT_ROUTING_CONFIG,

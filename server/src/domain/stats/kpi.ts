@@ -1,6 +1,6 @@
-import type { Call, CallEvent } from './call.js';
-import type { OverflowTarget, OverflowTrigger, RoutingConfig } from './policy.js';
-import type { SeatStateKind } from './seat.js';
+import type { Call, CallEvent } from '../call.js';
+import type { OverflowTarget, OverflowTrigger, RoutingConfig } from '../policy.js';
+import type { SeatStateKind } from '../seat.js';
 
 /**
  * KPIs, computed from call event logs (Call.events) and seat state time. This is

@@ -1,7 +1,7 @@
-import type { Call, CallEvent } from './call.js';
-import { isTerminal } from './call.js';
-import type { EngineStore } from './engine.js';
-import type { Seat, SeatState } from './seat.js';
+import type { Call, CallEvent } from '../../server/src/domain/call.js';
+import { isTerminal } from '../../server/src/domain/call.js';
+import type { EngineStore } from '../../server/src/domain/engine.js';
+import type { Seat, SeatState } from '../../server/src/domain/seat.js';
 
 /**
  * In-memory EngineStore for unit tests and the simulator. `onCallFinished` lets a

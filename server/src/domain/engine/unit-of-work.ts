@@ -1,0 +1,132 @@
+import { isTerminal, type Call } from '../call.js';
+import { DomainError, assertNever } from '../errors.js';
+import type { OverflowTrigger } from '../policy.js';
+import type { Seat } from '../seat.js';
+import type { EngineListener, EngineStore, TelephonyPort } from './ports.js';
+
+/** A telephony action decided inside a unit, sent once the unit is committed. */
+export type Outbox =
+  | { kind: 'ring'; call: Call; seatId: string; ringMs: number }
+  | { kind: 'overflow'; call: Call; target: '12345' | 'callback'; trigger: OverflowTrigger }
+  | { kind: 'cancel-ring'; call: Call; seatId: string };
+
+export interface UnitOfWorkDeps {
+  store: EngineStore;
+  telephony: TelephonyPort;
+  listeners: readonly EngineListener[];
+  /** The engine's active calls: a call that ended is dropped from it after the commit. */
+  calls: Map<string, Call>;
+  onStorageFailure: ((err: unknown) => void) | undefined;
+  /** Stops the engine (timers, listeners) after a storage failure. */
+  halt: () => void;
+}
+
+/**
+ * The engine's unit of work: a command's state moves are stored in one durable
+ * transaction (dirty calls and seats are written at its end), then the telephony
+ * actions and the listener pushes collected meanwhile go out, only after the commit.
+ * A unit run inside another joins it: only the outermost one commits and flushes,
+ * so a caller can write its own rows in the same commit as the engine's decision.
+ */
+export class UnitOfWork {
+  private depth = 0;
+  private storageFailure: unknown = null;
+  private outbox: Outbox[] = [];
+  private readonly dirtyCalls = new Set<Call>();
+  private readonly dirtySeats = new Set<Seat>();
+  /** Events of each call already stored (the rest are new). */
+  private readonly savedEventCount = new Map<string, number>();
+
+  constructor(private readonly d: UnitOfWorkDeps) {}
+
+  run<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    if (this.storageFailure !== null) {
+      throw new DomainError('UNAVAILABLE', '路由服务因存储故障已停止,正在等待重启恢复。', { cause: String(this.storageFailure) });
+    }
+    this.depth++;
+    let result: T;
+    try {
+      result = this.d.store.transaction(() => {
+        const r = fn();
+        this.persistDirty();
+        return r;
+      });
+    } catch (err) {
+      this.outbox = [];
+      this.dirtyCalls.clear();
+      this.dirtySeats.clear();
+      if (!(err instanceof DomainError)) {
+        this.storageFailure = err;
+        this.d.halt();
+        this.d.onStorageFailure?.(err);
+      }
+      throw err;
+    } finally {
+      this.depth--;
+    }
+    this.flush();
+    return result;
+  }
+
+  markCall(call: Call): void {
+    this.dirtyCalls.add(call);
+  }
+
+  markSeat(seat: Seat): void {
+    this.dirtySeats.add(seat);
+  }
+
+  send(o: Outbox): void {
+    this.outbox.push(o);
+  }
+
+  /** A call read back from the store: its events so far are already stored. */
+  restored(call: Call): void {
+    this.savedEventCount.set(call.id, call.events.length);
+  }
+
+  private persistDirty(): void {
+    for (const call of this.dirtyCalls) {
+      const saved = this.savedEventCount.get(call.id) ?? 0;
+      this.d.store.saveCall(call, call.events.slice(saved));
+      this.savedEventCount.set(call.id, call.events.length);
+    }
+    for (const seat of this.dirtySeats) this.d.store.saveSeatState(seat);
+  }
+
+  private flush(): void {
+    const outbox = this.outbox;
+    const calls = [...this.dirtyCalls];
+    const seats = [...this.dirtySeats];
+    this.outbox = [];
+    this.dirtyCalls.clear();
+    this.dirtySeats.clear();
+    for (const call of calls) {
+      if (isTerminal(call.state.kind)) {
+        this.d.calls.delete(call.id);
+        this.savedEventCount.delete(call.id);
+      }
+    }
+    const telephony = this.d.telephony;
+    for (const o of outbox) {
+      switch (o.kind) {
+        case 'ring':
+          telephony.ring(o.call, o.seatId, o.ringMs);
+          break;
+        case 'overflow':
+          telephony.overflow(o.call, o.target, o.trigger);
+          break;
+        case 'cancel-ring':
+          telephony.cancelRing(o.call, o.seatId);
+          break;
+        default:
+          assertNever(o, 'outbox entry');
+      }
+    }
+    for (const l of this.d.listeners) {
+      for (const s of seats) l.seatChanged?.(s);
+      for (const c of calls) l.callChanged?.(c);
+    }
+  }
+}
