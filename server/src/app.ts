@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
 import type { Clock } from './domain/clock.js';
-import { AcdEngine, type TelephonyPort } from './domain/engine.js';
+import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
 import { AuthService } from './features/auth/auth-service.js';
 import { createAuthRouter } from './features/auth/auth-routes.js';
 import { SessionRepository } from './features/auth/session-repository.js';
@@ -64,7 +64,7 @@ export interface AppDeps {
 
 export interface App {
   httpServer: http.Server;
-  engine: AcdEngine;
+  engine: Acd;
   engineStore: SqliteEngineStore;
   transfers: TransferService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */

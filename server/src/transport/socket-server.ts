@@ -11,7 +11,7 @@ import type {
   TransferView,
 } from '../contract/index.js';
 import type { Clock, TimerHandle } from '../domain/clock.js';
-import type { AcdEngine } from '../domain/engine.js';
+import type { Acd } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
 import { seatOfUser, type SessionLookup } from '../features/auth/auth-service.js';
 import { callView } from '../features/calls/call-views.js';
@@ -26,7 +26,7 @@ type HotlineServer = Server<ClientToServerEvents, ServerToClientEvents, InterSer
 
 export interface SocketDeps {
   auth: SessionLookup;
-  engine: AcdEngine;
+  engine: Acd;
   /** Every feature's client-event handlers (see socket-handlers.ts `on`). */
   handlers: SocketHandler[];
   clock: Clock;

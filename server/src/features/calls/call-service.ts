@@ -1,6 +1,6 @@
 import type { Call } from '../../domain/call.js';
 import type { Clock } from '../../domain/clock.js';
-import type { AcdEngine } from '../../domain/engine.js';
+import type { Acd } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
@@ -27,7 +27,7 @@ const currentSeat = (call: Call): string | null => {
  */
 export class CallService {
   constructor(
-    private readonly engine: AcdEngine,
+    private readonly engine: Acd,
     private readonly calls: CallRepository,
     private readonly clock: Clock,
   ) {}

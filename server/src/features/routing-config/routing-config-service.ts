@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
-import type { AcdEngine } from '../../domain/engine.js';
+import type { Acd } from '../../domain/engine.js';
 import { DEFAULT_ROUTING_CONFIG, type RoutingConfig } from '../../domain/policy.js';
 import type { Db } from '../../store/db.js';
 import type { RoutingConfigRepository } from './routing-config-repository.js';
@@ -18,7 +18,7 @@ export function startupRoutingConfig(repo: RoutingConfigRepository, override: Ro
 export class RoutingConfigService {
   constructor(
     private readonly db: Db,
-    private readonly engine: AcdEngine,
+    private readonly engine: Acd,
     private readonly repo: RoutingConfigRepository,
     private readonly clock: Clock,
   ) {}

@@ -1,5 +1,5 @@
 import type { SetStatusRequest } from '../../contract/index.js';
-import type { AcdEngine } from '../../domain/engine.js';
+import type { Acd } from '../../domain/engine.js';
 import type { SeatProfile } from '../../domain/model.js';
 import type { Seat } from '../../domain/seat.js';
 import type { Db } from '../../store/db.js';
@@ -10,7 +10,7 @@ import type { SeatRepository } from './seat-repository.js';
 export class SeatService {
   constructor(
     private readonly db: Db,
-    private readonly engine: AcdEngine,
+    private readonly engine: Acd,
     private readonly seats: SeatRepository,
   ) {}
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallSummaryInput, SummaryDraft } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
-import type { AcdEngine } from '../../domain/engine.js';
+import type { Acd } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
 import type { SessionUser } from '../auth/auth-service.js';
@@ -18,7 +18,7 @@ export interface FiledSummary {
 
 export interface SummaryServiceDeps {
   db: Db;
-  engine: AcdEngine;
+  engine: Acd;
   calls: CallService;
   summaries: SummaryRepository;
   alerts: AlertService;
@@ -75,26 +75,23 @@ export class SummaryService {
 
   /** Files the answering seat's summary (once per call). */
   file(user: SessionUser, callId: string, readInput: (now: number) => CallSummaryInput): FiledSummary {
-    const { calls, summaries, engine, clock, logger } = this.o;
+    const { calls, summaries, engine, clock } = this.o;
     const call = calls.visibleCall(user, callId);
     const seatId = calls.answeringUserSeat(user, call, '提交小结');
     if (summaries.summary(call.id)) throw alreadyFiled();
     const now = clock.now();
     const input = readInput(now);
 
-    const alert = immediateTransaction(this.o.db, () => {
+    // One commit: the summary, its alert and the engine's record of the filing (which may free
+    // the seat from wrap-up) are stored together, so a kill never leaves one without the other.
+    const alert = engine.unitOfWork(() => {
       if (summaries.summary(call.id)) throw alreadyFiled();
       summaries.insertSummary(call.id, seatId, input, now);
       summaries.deleteDrafts(call.id);
-      return this.o.alerts.raiseFromSummary(call.id, seatId, input, now);
-    });
-    // Durable from here. The engine records the filing in its own transaction; were the
-    // process to die in between, repairFilings applies it at the next start.
-    try {
+      const raised = this.o.alerts.raiseFromSummary(call.id, seatId, input, now);
       engine.summaryFiled(call.id, seatId);
-    } catch (err) {
-      logger.error({ err, callId: call.id }, 'summary stored but the engine could not record it');
-    }
+      return raised;
+    });
     if (alert) this.o.alerts.publish(alert);
     return this.filed(summaries.summary(call.id)!, user, now);
   }
@@ -128,10 +125,9 @@ export class SummaryService {
   }
 
   /**
-   * The startup repair of the two-transaction filing: a summary is committed before the engine
-   * records it. If the process died in between, the call came back without its summary-filed
-   * event and the seat could not leave wrap-up; record it now for every call in progress whose
-   * summary is on file.
+   * The startup repair for databases written before filing became one commit (a summary was
+   * committed before the engine recorded it): a call in progress whose summary is on file but
+   * has no summary-filed event gets it now, so its seat can leave wrap-up.
    */
   repairFilings(): void {
     const { engine, summaries, logger } = this.o;

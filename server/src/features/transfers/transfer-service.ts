@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TransferOutcome, TransferRequest } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
-import { CONSULT_HOLD_MS, TRANSFER_PRIORITY, type AcdEngine, type IncomingCall } from '../../domain/engine.js';
+import { CONSULT_HOLD_MS, TRANSFER_PRIORITY, type Acd, type IncomingCall } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Seat } from '../../domain/seat.js';
 import type { TransferRecord, TransferRepository } from './transfer-repository.js';
@@ -13,7 +13,7 @@ export interface ConsultGate {
 }
 
 export interface TransferServiceOptions {
-  engine: AcdEngine;
+  engine: Acd;
   repo: TransferRepository;
   clock: Clock;
   logger: Logger;
