@@ -48,7 +48,6 @@ const ROOT = { type: 'server-top', fileInternalPath: '(app|main).ts' };
 /** client/src/contract.ts: the client's one door to server code. */
 const DOOR = { type: 'client-app', fileInternalPath: 'contract.ts' };
 
-
 /** A feature's public face to other features, the transport and telephony (path inside the feature). */
 const SERVICE = { type: 'feature', fileInternalPath: '**/*-service.ts' };
 /** The one store file features use: the database handle and its transaction helper. */
@@ -56,7 +55,15 @@ const DB = { type: 'store', fileInternalPath: 'db.ts' };
 
 const e = (/** @type {string} */ type) => ({ type });
 const [vocabulary, domain, contract, featureShared, feature, transport, telephony, store, tools] = [
-  'vocabulary', 'domain', 'contract', 'feature-shared', 'feature', 'transport', 'telephony', 'store', 'tools',
+  'vocabulary',
+  'domain',
+  'contract',
+  'feature-shared',
+  'feature',
+  'transport',
+  'telephony',
+  'store',
+  'tools',
 ].map(e);
 const [clientShared, clientFeature, clientApp] = ['client-shared', 'client-feature', 'client-app'].map(e);
 const SERVER = [vocabulary, domain, contract, featureShared, feature, transport, telephony, store, tools, e('server-top')];

@@ -47,10 +47,7 @@ export default tseslint.config(
     },
     rules: {
       // Unused bindings are errors, except the conventional `_`-prefixed placeholders.
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
       // Template literals with numbers are common and harmless here (log lines, ids, durations).
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // Floating promises are bugs in a router: every promise is awaited, returned or `void`ed.

@@ -48,7 +48,10 @@ beforeAll(() => {
   }
   fs.writeFileSync(
     path.join(root, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'bundler', jsx: 'react-jsx' }, include: ['server', 'client', 'tests'] }),
+    JSON.stringify({
+      compilerOptions: { module: 'ESNext', moduleResolution: 'bundler', jsx: 'react-jsx' },
+      include: ['server', 'client', 'tests'],
+    }),
   );
   eslint = new ESLint({
     cwd: root,
@@ -96,7 +99,11 @@ describe('architecture boundaries', () => {
       'server/src/features/summaries/summary-service.ts',
       "import { x } from '../calls/call-repository.js';",
     ],
-    ['a feature importing the engine store', 'server/src/features/calls/call-service.ts', "import { x } from '../../store/engine-store.js';"],
+    [
+      'a feature importing the engine store',
+      'server/src/features/calls/call-service.ts',
+      "import { x } from '../../store/engine-store.js';",
+    ],
     ['the transport importing a repository', 'server/src/transport/http.ts', "import { x } from '../features/calls/call-repository.js';"],
     ['the transport importing a store file', 'server/src/transport/http.ts', "import { x } from '../store/engine-store.js';"],
     [
@@ -105,7 +112,11 @@ describe('architecture boundaries', () => {
       "import { x } from '../features/summaries/summary-repository.js';",
     ],
     ['the store importing the contract', 'server/src/store/engine-store.ts', "import { x } from '../contract/index.js';"],
-    ['a client feature importing server code', 'client/src/features/phone/phone-controller.ts', "import { x } from '../../../../server/src/domain/model.js';"],
+    [
+      'a client feature importing server code',
+      'client/src/features/phone/phone-controller.ts',
+      "import { x } from '../../../../server/src/domain/model.js';",
+    ],
     [
       'a client feature importing the server contract past the door',
       'client/src/features/summary/SummaryForm.tsx',
@@ -122,22 +133,38 @@ describe('architecture boundaries', () => {
   });
 
   it.each([
-    ['the domain importing the domain and the vocabulary', 'server/src/domain/engine/facade.ts', "import { x } from '../model.js';\nimport { x as v } from '../../vocabulary/index.js';"],
+    [
+      'the domain importing the domain and the vocabulary',
+      'server/src/domain/engine/facade.ts',
+      "import { x } from '../model.js';\nimport { x as v } from '../../vocabulary/index.js';",
+    ],
     ['the domain importing zod', 'server/src/domain/model.ts', "import { z } from 'zod';"],
-    ['the contract importing the vocabulary and zod', 'server/src/contract/index.ts', "import { x } from '../vocabulary/index.js';\nimport { z } from 'zod';"],
+    [
+      'the contract importing the vocabulary and zod',
+      'server/src/contract/index.ts',
+      "import { x } from '../vocabulary/index.js';\nimport { z } from 'zod';",
+    ],
     [
       'a feature importing its own repository, the domain, the db and transport plumbing',
       'server/src/features/summaries/summary-service.ts',
       "import { x } from './summary-repository.js';\nimport { x as m } from '../../domain/model.js';\nimport { x as d } from '../../store/db.js';\nimport { x as e } from '../../transport/errors.js';\nimport { x as p } from '../shared/permissions.js';",
     ],
-    ['a feature importing another feature’s service', 'server/src/features/summaries/summary-routes.ts', "import { x } from '../calls/call-service.js';"],
+    [
+      'a feature importing another feature’s service',
+      'server/src/features/summaries/summary-routes.ts',
+      "import { x } from '../calls/call-service.js';",
+    ],
     ['the transport importing a service', 'server/src/transport/http.ts', "import { x } from '../features/summaries/summary-service.js';"],
     [
       'telephony importing a service and the domain',
       'server/src/telephony/kamailio-adapter.ts',
       "import { x } from '../features/calls/call-service.js';\nimport { x as m } from '../domain/engine/facade.js';",
     ],
-    ['the composition root importing anything on the server', 'server/src/app.ts', "import { x } from './features/calls/call-repository.js';\nimport { x as s } from './store/engine-store.js';"],
+    [
+      'the composition root importing anything on the server',
+      'server/src/app.ts',
+      "import { x } from './features/calls/call-repository.js';\nimport { x as s } from './store/engine-store.js';",
+    ],
     ['the client door importing the server contract', 'client/src/contract.ts', "import { x } from '../../server/src/contract/index.js';"],
     [
       'a client feature importing shared code, the app, another feature and the door',
