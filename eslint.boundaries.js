@@ -9,9 +9,9 @@
 //   feature      server/src/features/<f>    service + repository + routes + views of one feature;
 //                                           the domain, vocabulary, contract, store/db.ts, transport
 //                                           plumbing, features/shared, its own files, and another
-//                                           feature only through that feature's `*-service.ts`
+//                                           feature only through its `*-service.ts` / `*-views.ts`
 //   transport    server/src/transport       HTTP/socket plumbing; reaches rules only through
-//                                           features' services (never a repository)
+//                                           features' services and views (never a repository)
 //   telephony    server/src/telephony       the Kamailio adapter; the domain engine's interface and
 //                                           features' services, never a repository
 //   store        server/src/store           SQLite plumbing and the engine's persistence
@@ -48,8 +48,12 @@ const ROOT = { type: 'server-top', fileInternalPath: '(app|main).ts' };
 /** client/src/contract.ts: the client's one door to server code. */
 const DOOR = { type: 'client-app', fileInternalPath: 'contract.ts' };
 
-/** A feature's public face to other features, the transport and telephony (path inside the feature). */
-const SERVICE = { type: 'feature', fileInternalPath: '**/*-service.ts' };
+/**
+ * A feature's public face to other features, the transport and telephony (path inside the
+ * feature): its services (the rules) and its views (domain records shaped into contract types,
+ * which the socket layer pushes). Never its repositories or routes.
+ */
+const SERVICE = { type: 'feature', fileInternalPath: ['**/*-service.ts', '**/*-views.ts'] };
 /** The one store file features use: the database handle and its transaction helper. */
 const DB = { type: 'store', fileInternalPath: 'db.ts' };
 

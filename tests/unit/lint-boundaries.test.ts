@@ -23,6 +23,8 @@ const FIXTURE_FILES = [
   'server/src/features/summaries/summary-routes.ts',
   'server/src/features/calls/call-service.ts',
   'server/src/features/calls/call-repository.ts',
+  'server/src/features/calls/call-views.ts',
+  'server/src/features/calls/call-routes.ts',
   'server/src/transport/http.ts',
   'server/src/transport/errors.ts',
   'server/src/telephony/kamailio-adapter.ts',
@@ -105,6 +107,12 @@ describe('architecture boundaries', () => {
       "import { x } from '../../store/engine-store.js';",
     ],
     ['the transport importing a repository', 'server/src/transport/http.ts', "import { x } from '../features/calls/call-repository.js';"],
+    ['the transport importing a feature’s routes', 'server/src/transport/http.ts', "import { x } from '../features/calls/call-routes.js';"],
+    [
+      'a feature importing the telephony adapter',
+      'server/src/features/calls/call-service.ts',
+      "import { x } from '../../telephony/kamailio-adapter.js';",
+    ],
     ['the transport importing a store file', 'server/src/transport/http.ts', "import { x } from '../store/engine-store.js';"],
     [
       'telephony importing a repository',
@@ -154,7 +162,16 @@ describe('architecture boundaries', () => {
       'server/src/features/summaries/summary-routes.ts',
       "import { x } from '../calls/call-service.js';",
     ],
-    ['the transport importing a service', 'server/src/transport/http.ts', "import { x } from '../features/summaries/summary-service.js';"],
+    [
+      'the transport importing a service and views',
+      'server/src/transport/http.ts',
+      "import { x } from '../features/summaries/summary-service.js';\nimport { x as v } from '../features/calls/call-views.js';",
+    ],
+    [
+      'a feature importing another feature’s views',
+      'server/src/features/summaries/summary-service.ts',
+      "import { x } from '../calls/call-views.js';",
+    ],
     [
       'telephony importing a service and the domain',
       'server/src/telephony/kamailio-adapter.ts',
