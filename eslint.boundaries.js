@@ -16,6 +16,7 @@
 //                                           features' services, never a repository
 //   store        server/src/store           SQLite plumbing and the engine's persistence
 //   root         server/src/app.ts, main.ts the composition root; may import anything on the server
+//   config       server/src/config.ts       settings from the environment; the domain and vocabulary
 //   tools        server/src/{seed,sim,sip}  seed data, simulator, SIP config rendering
 // Client:
 //   only client/src/contract.ts (the door) imports server code, and only server/src/contract and

@@ -55,7 +55,7 @@ export default tseslint.config(
     },
   },
   {
-    // Plain JavaScript config files: no type information needed beyond the default project.
+    // Plain JavaScript (the ESLint config files, a bench preload): no type-aware rules, Node globals.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
