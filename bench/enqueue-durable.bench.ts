@@ -54,8 +54,15 @@ const telephony: TelephonyPort = {
 const alwaysOpen = {
   ...DEFAULT_ROUTING_CONFIG,
   homeCentre: { ...DEFAULT_ROUTING_CONFIG.homeCentre, byTrunk: { dongcheng: 'dongcheng', xishan: 'xishan' } },
-  serviceCalendar: { periods: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', plannedSeats: 20 }], holidays: [] } };
-const engine = new AcdEngine({ clock: SystemClock, store: new SqliteEngineStore(db), telephony, config: alwaysOpen, seats: seatsRepo.list() });
+  serviceCalendar: { periods: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', plannedSeats: 20 }], holidays: [] },
+};
+const engine = new AcdEngine({
+  clock: SystemClock,
+  store: new SqliteEngineStore(db),
+  telephony,
+  config: alwaysOpen,
+  seats: seatsRepo.list(),
+});
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -77,7 +84,13 @@ for (let i = 0; i < calls; i++) {
   decidedAt = 0;
   // the seat's strongest specialty, so that a ready seat is a match
   const top = Object.entries(seat.skills).sort((a, b) => b[1] - a[1])[0]![0];
-  const call = engine.offerCall({ id: `b-${i}`, caller: `1390000${String(i).padStart(4, '0')}`, dialed: '12348', trunk: seat.centreId, ivrCode: ivrOf.get(top) });
+  const call = engine.offerCall({
+    id: `b-${i}`,
+    caller: `1390000${String(i).padStart(4, '0')}`,
+    dialed: '12348',
+    trunk: seat.centreId,
+    ivrCode: ivrOf.get(top),
+  });
   const t1 = performance.now();
   if (call.state.kind === 'ringing') ringLat.push(decidedAt - t0);
   else if (call.state.kind === 'queued') {
@@ -101,15 +114,28 @@ reader.close();
 db.close();
 // Everything the bench was told happened must be on disk: a fresh connection reads it back.
 const after = new Database(dbPath, { readonly: true });
-const onDisk = after.prepare("SELECT COUNT(*) AS n, COUNT(ended_at) AS ended FROM calls WHERE id LIKE 'b-%'").get() as { n: number; ended: number };
-const offeredOnDisk = (after.prepare("SELECT COUNT(*) AS n FROM call_events WHERE type = 'offered' AND call_id LIKE 'b-%'").get() as { n: number }).n;
+const onDisk = after.prepare("SELECT COUNT(*) AS n, COUNT(ended_at) AS ended FROM calls WHERE id LIKE 'b-%'").get() as {
+  n: number;
+  ended: number;
+};
+const offeredOnDisk = (
+  after.prepare("SELECT COUNT(*) AS n FROM call_events WHERE type = 'offered' AND call_id LIKE 'b-%'").get() as { n: number }
+).n;
 after.close();
 fs.rmSync(dir, { recursive: true, force: true });
 const checks = new Checks();
 checks.equal('ring decisions (seat ready rounds)', ringLat.length, Math.ceil(calls / 2));
 checks.equal('keep-waiting decisions (every seat busy rounds)', queueLat.length, Math.floor(calls / 2));
-checks.expect('rings told to telephony before the call was committed', ringsBeforeCommit.length === 0, `${ringsBeforeCommit.length}${ringsBeforeCommit.length ? ` (first: ${ringsBeforeCommit[0]})` : ''}`);
-checks.expect('queued calls not committed when offerCall returned', queuedNotCommitted.length === 0, `${queuedNotCommitted.length}${queuedNotCommitted.length ? ` (first: ${queuedNotCommitted[0]})` : ''}`);
+checks.expect(
+  'rings told to telephony before the call was committed',
+  ringsBeforeCommit.length === 0,
+  `${ringsBeforeCommit.length}${ringsBeforeCommit.length ? ` (first: ${ringsBeforeCommit[0]})` : ''}`,
+);
+checks.expect(
+  'queued calls not committed when offerCall returned',
+  queuedNotCommitted.length === 0,
+  `${queuedNotCommitted.length}${queuedNotCommitted.length ? ` (first: ${queuedNotCommitted[0]})` : ''}`,
+);
 checks.equal('calls on disk after the run', onDisk.n, calls);
 checks.equal('calls on disk ended', onDisk.ended, calls);
 checks.equal('offered events on disk', offeredOnDisk, ringLat.length);
@@ -117,8 +143,12 @@ const file = writeResult('enqueue-durable', { ...result, smoke: SMOKE, checks: c
 if (json) console.log(JSON.stringify(result));
 else {
   console.log(`enqueue → decision incl. durable write (SQLite WAL, synchronous=${result.synchronous === 2 ? 'FULL' : result.synchronous})`);
-  console.log(`  ring a seat : n=${result.ringDecision.n} p50=${result.ringDecision.p50Ms.toFixed(3)} ms p99=${result.ringDecision.p99Ms.toFixed(3)} ms max=${result.ringDecision.maxMs.toFixed(3)} ms`);
-  console.log(`  keep waiting: n=${result.queueDecision.n} p50=${result.queueDecision.p50Ms.toFixed(3)} ms p99=${result.queueDecision.p99Ms.toFixed(3)} ms max=${result.queueDecision.maxMs.toFixed(3)} ms`);
+  console.log(
+    `  ring a seat : n=${result.ringDecision.n} p50=${result.ringDecision.p50Ms.toFixed(3)} ms p99=${result.ringDecision.p99Ms.toFixed(3)} ms max=${result.ringDecision.maxMs.toFixed(3)} ms`,
+  );
+  console.log(
+    `  keep waiting: n=${result.queueDecision.n} p50=${result.queueDecision.p50Ms.toFixed(3)} ms p99=${result.queueDecision.p99Ms.toFixed(3)} ms max=${result.queueDecision.maxMs.toFixed(3)} ms`,
+  );
   console.log(`result written to ${file}`);
 }
 checks.finish('enqueue-durable.bench');

@@ -69,7 +69,8 @@ const STEP_MS = 5;
 
 const rng = new Random(SEED);
 const categories: Category[] = [{ id: 'general', name: '综合咨询', ivrCodes: ['0'], general: true }];
-for (let i = 1; i < CATEGORIES; i++) categories.push({ id: `cat-${String(i).padStart(2, '0')}`, name: `专业${i}`, ivrCodes: [String(i)], general: false });
+for (let i = 1; i < CATEGORIES; i++)
+  categories.push({ id: `cat-${String(i).padStart(2, '0')}`, name: `专业${i}`, ivrCodes: [String(i)], general: false });
 const centres: Centre[] = [
   { id: 'city', name: '市中心', level: 'city' },
   ...[1, 2, 3, 4].map((i) => ({ id: `county-${i}`, name: `县${i}`, level: 'county' as const })),
@@ -196,7 +197,15 @@ function needsOf(call: Call, now: number): CallNeeds {
 }
 
 const generalProf = new Map<Seat, number>(
-  seatObjs.map((s) => [s, Math.max(0, ...Object.entries(s.profile.skills).filter(([c]) => generalIds.has(c)).map(([, v]) => v))]),
+  seatObjs.map((s) => [
+    s,
+    Math.max(
+      0,
+      ...Object.entries(s.profile.skills)
+        .filter(([c]) => generalIds.has(c))
+        .map(([, v]) => v),
+    ),
+  ]),
 );
 
 /** Rank of `seat` for a call (lower is better), or -1 when it may not take it. Mirrors the engine's rules. */
@@ -208,7 +217,8 @@ function naiveRank(n: CallNeeds, seat: Seat): number {
   if (call.excludedSeats.includes(seat.profile.id)) return -1;
   const prof = seat.profile.skills[call.categoryId];
   let tier = -1;
-  if (prof !== undefined && prof >= n.minProf) tier = 5 - prof; // 0..4: best proficiency first
+  if (prof !== undefined && prof >= n.minProf)
+    tier = 5 - prof; // 0..4: best proficiency first
   else if (n.general) {
     const g = generalProf.get(seat)!;
     if (g > 0) tier = 5 + (5 - g); // general seats after the specialists
@@ -222,7 +232,12 @@ function naiveRank(n: CallNeeds, seat: Seat): number {
  * seat may take, and its best seat (home centre, proficiency, then longest idle).
  * `alsoReady` is treated as ready (the seat whose readiness triggers the decision).
  */
-function naiveDecide(waiting: readonly Call[], seats: readonly Seat[], now: number, alsoReady: Seat | null): { callId: string; seatId: string } | null {
+function naiveDecide(
+  waiting: readonly Call[],
+  seats: readonly Seat[],
+  now: number,
+  alsoReady: Seat | null,
+): { callId: string; seatId: string } | null {
   for (const call of waiting) {
     if (call.state.kind !== 'queued') continue;
     const needs = needsOf(call, now);
@@ -253,7 +268,14 @@ const BACKLOG_CENTRES = ['city', 'county-1', 'county-2', 'county-3'];
 function newIncoming(centreId: string) {
   const id = `call-${++callSeq}`;
   const flags = rng.next() < 0.1 ? [FLAGS[rng.int(FLAGS.length)]!] : [];
-  return { id, caller: `139${String(callSeq).padStart(8, '0')}`, dialed: '12348', trunk: `trunk-${centreId}`, categoryId: pickCategory(), flags: [...flags] };
+  return {
+    id,
+    caller: `139${String(callSeq).padStart(8, '0')}`,
+    dialed: '12348',
+    trunk: `trunk-${centreId}`,
+    categoryId: pickCategory(),
+    flags: [...flags],
+  };
 }
 function addBacklogCall(): void {
   const centre = BACKLOG_CENTRES[rng.int(BACKLOG_CENTRES.length)]!;
@@ -277,7 +299,14 @@ function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
   const r = (v: number) => Math.round(v * 1000) / 1000;
-  return { n: s.length, p50: r(q(0.5)), p90: r(q(0.9)), p99: r(q(0.99)), max: r(s[s.length - 1]!), mean: r(s.reduce((a, b) => a + b, 0) / s.length) };
+  return {
+    n: s.length,
+    p50: r(q(0.5)),
+    p90: r(q(0.9)),
+    p99: r(q(0.99)),
+    max: r(s[s.length - 1]!),
+    mean: r(s.reduce((a, b) => a + b, 0) / s.length),
+  };
 }
 
 // ------------------------------------------------------------------ scenario A: a seat becomes ready

@@ -46,7 +46,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { Checks, SMOKE, writeResult } from './report.js';
 import { WireCapture, tsharkAvailable, type WireCall } from './sip/wire.js';
-import { SCENARIOS, SQLITE_NORMAL_PRELOAD, buildNodelayShim, freePort, freePortBlock, machineCpu, machineLine, pct, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
+import {
+  SCENARIOS,
+  SQLITE_NORMAL_PRELOAD,
+  buildNodelayShim,
+  freePort,
+  freePortBlock,
+  machineCpu,
+  machineLine,
+  pct,
+  sleep,
+  startBenchStack,
+  stopProcess,
+  tail,
+} from './sip/stack.js';
 
 const argv = process.argv.slice(2);
 const opt = (k: string, d: number) => {
@@ -116,7 +129,19 @@ async function main() {
     const seatIp = '127.0.0.2';
     const seatPort = await freePort(seatIp);
     seatPhone = stack.sipp(
-      ['-sf', path.join(SCENARIOS, 'latency-seat.xml'), '-i', seatIp, '-p', String(seatPort), '-mi', seatIp, '-mp', String(await freePortBlock(seatIp, 4)), '-nd'],
+      [
+        '-sf',
+        path.join(SCENARIOS, 'latency-seat.xml'),
+        '-i',
+        seatIp,
+        '-p',
+        String(seatPort),
+        '-mi',
+        seatIp,
+        '-mp',
+        String(await freePortBlock(seatIp, 4)),
+        '-nd',
+      ],
       { log: path.join(stack.dir, 'seat-phone.log') },
     );
     await sleep(300);
@@ -124,7 +149,11 @@ async function main() {
     await stack.seatsReady(['s01'], `${seatIp}:${seatPort}`);
     log(`s01 registered at ${seatIp}:${seatPort} and ready`);
     const wire = WIRE
-      ? new WireCapture(path.join(stack.dir, 'wire.pcapng'), { trunk: stack.trunk.port, seat: seatPort, evapi: Number(stack.env.EVAPI_ADDR!.split(':')[1]) })
+      ? new WireCapture(path.join(stack.dir, 'wire.pcapng'), {
+          trunk: stack.trunk.port,
+          seat: seatPort,
+          evapi: Number(stack.env.EVAPI_ADDR!.split(':')[1]),
+        })
       : null;
     await wire?.start();
 
@@ -141,13 +170,32 @@ async function main() {
       const p = stack.sipp(
         [
           `${stack.trunk.host}:${stack.trunk.port}`,
-          '-sf', path.join(SCENARIOS, 'latency-caller.xml'),
-          '-s', which === 'router' ? '12348' : DIRECT,
-          '-i', '127.0.0.1', '-p', String(await freePort('127.0.0.1')), '-mi', '127.0.0.1', '-mp', String(await freePortBlock('127.0.0.1', 4)),
-          '-m', String(n), '-r', String(RATE), '-l', '1',
-          '-recv_timeout', '5000',
-          '-trace_logs', '-log_file', logFile,
-          '-trace_err', '-error_file', errFile,
+          '-sf',
+          path.join(SCENARIOS, 'latency-caller.xml'),
+          '-s',
+          which === 'router' ? '12348' : DIRECT,
+          '-i',
+          '127.0.0.1',
+          '-p',
+          String(await freePort('127.0.0.1')),
+          '-mi',
+          '127.0.0.1',
+          '-mp',
+          String(await freePortBlock('127.0.0.1', 4)),
+          '-m',
+          String(n),
+          '-r',
+          String(RATE),
+          '-l',
+          '1',
+          '-recv_timeout',
+          '5000',
+          '-trace_logs',
+          '-log_file',
+          logFile,
+          '-trace_err',
+          '-error_file',
+          errFile,
         ],
         { log: path.join(stack.dir, `caller-${blockNo}-${which}.out`) },
       );
@@ -163,7 +211,12 @@ async function main() {
         samples[which].push(...got);
         failures[which] += failed;
       }
-      log(`  block ${blockNo} ${which.padEnd(6)} ${count ? '' : '(warm-up) '}${got.length} calls, p50 ${pct(got.map((s) => s.invite180).sort((a, b) => a - b), 50).toFixed(3)} ms`);
+      log(
+        `  block ${blockNo} ${which.padEnd(6)} ${count ? '' : '(warm-up) '}${got.length} calls, p50 ${pct(
+          got.map((s) => s.invite180).sort((a, b) => a - b),
+          50,
+        ).toFixed(3)} ms`,
+      );
     };
 
     const cpu0 = machineCpu();
@@ -187,16 +240,30 @@ async function main() {
     // Every router call must be in the router's database; no direct call may be.
     await sleep(500);
     const db = new Database(stack.env.DB_PATH!, { readonly: true });
-    const stored = db.prepare("SELECT state_kind AS kind, COUNT(*) AS n FROM calls WHERE dialed = '12348' GROUP BY state_kind").all() as { kind: string; n: number }[];
+    const stored = db.prepare("SELECT state_kind AS kind, COUNT(*) AS n FROM calls WHERE dialed = '12348' GROUP BY state_kind").all() as {
+      kind: string;
+      n: number;
+    }[];
     const directStored = (db.prepare('SELECT COUNT(*) AS n FROM calls WHERE dialed = ?').get(DIRECT) as { n: number }).n;
     const offeredToS01 = (
-      db.prepare("SELECT COUNT(DISTINCT call_id) AS n FROM call_events WHERE type = 'offered' AND json_extract(data_json, '$.seatId') = 's01'").get() as { n: number }
+      db
+        .prepare(
+          "SELECT COUNT(DISTINCT call_id) AS n FROM call_events WHERE type = 'offered' AND json_extract(data_json, '$.seatId') = 's01'",
+        )
+        .get() as { n: number }
     ).n;
     db.close();
 
     const stats = (xs: number[]) => {
       const s = [...xs].sort((a, b) => a - b);
-      return { n: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), max: s.at(-1) ?? NaN, mean: s.reduce((a, b) => a + b, 0) / s.length };
+      return {
+        n: s.length,
+        p50: pct(s, 50),
+        p90: pct(s, 90),
+        p99: pct(s, 99),
+        max: s.at(-1) ?? NaN,
+        mean: s.reduce((a, b) => a + b, 0) / s.length,
+      };
     };
     // Wire times: the same calls, stamped by the kernel as the packets pass lo.
     const wireCalls = wire?.read() ?? new Map<string, WireCall>();
@@ -232,7 +299,15 @@ async function main() {
       : null;
     const result = {
       machine: machineLine(),
-      settings: { calls: CALLS, block: BLOCK, warmup: WARMUP, rate: RATE, kamailioChildren: CHILDREN, evapiNodelay: EVAPI_NODELAY, sqliteNormal: SQLITE_NORMAL },
+      settings: {
+        calls: CALLS,
+        block: BLOCK,
+        warmup: WARMUP,
+        rate: RATE,
+        kamailioChildren: CHILDREN,
+        evapiNodelay: EVAPI_NODELAY,
+        sqliteNormal: SQLITE_NORMAL,
+      },
       wallS,
       machineBusyPct: machineBusy,
       loadavgBefore: load0,
@@ -267,7 +342,8 @@ async function main() {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       const f = (v: number) => v.toFixed(3);
-      const row = (name: string, s: ReturnType<typeof stats>) => `| ${name} | ${s.n} | ${f(s.p50)} | ${f(s.p90)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.mean)} |`;
+      const row = (name: string, s: ReturnType<typeof stats>) =>
+        `| ${name} | ${s.n} | ${f(s.p50)} | ${f(s.p90)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.mean)} |`;
       const r = result.router180;
       const d = result.direct180;
       process.stdout.write(
@@ -337,4 +413,3 @@ main().catch((err) => {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });
-

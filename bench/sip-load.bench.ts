@@ -171,9 +171,20 @@ async function main() {
     const seatPort = await freePort(seatIp);
     const seatPhone = stack.sipp(
       [
-        '-sf', render('load-seat.xml', path.join(stack.dir, 'load-seat.xml'), { ring: RING_MS > 0 ? `<pause milliseconds="${RING_MS}" />` : '' }),
-        '-i', seatIp, '-p', String(seatPort), '-mi', seatIp, '-mp', String(await freePortBlock(seatIp, 4)), '-rtp_echo',
-        '-trace_err', '-error_file', path.join(stack.dir, 'seat-phone-errors.log'),
+        '-sf',
+        render('load-seat.xml', path.join(stack.dir, 'load-seat.xml'), { ring: RING_MS > 0 ? `<pause milliseconds="${RING_MS}" />` : '' }),
+        '-i',
+        seatIp,
+        '-p',
+        String(seatPort),
+        '-mi',
+        seatIp,
+        '-mp',
+        String(await freePortBlock(seatIp, 4)),
+        '-rtp_echo',
+        '-trace_err',
+        '-error_file',
+        path.join(stack.dir, 'seat-phone-errors.log'),
       ],
       { log: path.join(stack.dir, 'seat-phone.out') },
     );
@@ -182,7 +193,9 @@ async function main() {
     if (seatPhone.exitCode !== null) throw new Error(`seat phone exited: ${tail(path.join(stack.dir, 'seat-phone.out'))}`);
     const t0 = Date.now();
     const benchSeats = await stack.seatsReady(stack.benchSeatIds, `${seatIp}:${seatPort}`, { concurrency: 16, keepConsoles: CONSOLES });
-    log(`${SEATS} seats registered at ${seatIp}:${seatPort} and ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${CONSOLES ? ', consoles connected' : ''}`);
+    log(
+      `${SEATS} seats registered at ${seatIp}:${seatPort} and ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${CONSOLES ? ', consoles connected' : ''}`,
+    );
     if (SUMMARIES) for (const seat of benchSeats) summaryFiler.watch(seat);
     else log('what-if: the summary gate is off and the seats file no summaries (not the product)');
     // Registrations last 900 s (Kamailio's max_expires): long runs refresh them.
@@ -193,7 +206,12 @@ async function main() {
     const supervisorSockets = [];
     let snapshots = 0;
     for (let i = 0; i < SUPERVISORS; i++) {
-      const s = ioClient(stack.routerUrl, { transports: ['websocket'], extraHeaders: { cookie: stack.cookies.get('supervisor')! }, reconnection: false, forceNew: true });
+      const s = ioClient(stack.routerUrl, {
+        transports: ['websocket'],
+        extraHeaders: { cookie: stack.cookies.get('supervisor')! },
+        reconnection: false,
+        forceNew: true,
+      });
       await new Promise<void>((resolve, reject) => {
         s.once('connect', () => resolve());
         s.once('connect_error', reject);
@@ -241,7 +259,9 @@ async function main() {
     const m0 = machineCpu();
     const wall0 = Date.now();
     loadStartedAt = wall0;
-    const timeline: { t: number; cpu: Record<string, number>; machine: { busy: number; total: number } }[] = [{ t: 0, cpu: cpu0, machine: m0 }];
+    const timeline: { t: number; cpu: Record<string, number>; machine: { busy: number; total: number } }[] = [
+      { t: 0, cpu: cpu0, machine: m0 },
+    ];
     const shm: { t: number; realUsedMb: number; maxUsedMb: number; fragments: number }[] = [];
     const sampleShm = (t: number) => {
       const m = stack.kamailioShm();
@@ -252,14 +272,45 @@ async function main() {
     const caller = stack.sipp(
       [
         `${stack.trunk.host}:${stack.trunk.port}`,
-        '-sf', render('load-caller.xml', path.join(stack.dir, 'load-caller.xml'), { media: '' }, TALK_MS),
-        '-s', '12348',
-        '-i', '127.0.0.1', '-p', String(await freePort('127.0.0.1')), '-mi', '127.0.0.1', '-mp', String(await freePortBlock('127.0.0.1', 4)),
-        '-d', String(TALK_MS), '-m', String(calls), '-r', String(RATE), '-rp', '1000', '-l', String(Math.max(1000, RATE * 20)),
-        '-recv_timeout', '15000', '-max_recv_loops', '10000', '-max_sched_loops', '10000',
-        '-trace_logs', '-log_file', callLog,
-        '-trace_stat', '-stf', statFile, '-fd', String(SAMPLE_S),
-        '-trace_err', '-error_file', path.join(stack.dir, 'load-caller-errors.log'),
+        '-sf',
+        render('load-caller.xml', path.join(stack.dir, 'load-caller.xml'), { media: '' }, TALK_MS),
+        '-s',
+        '12348',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(await freePort('127.0.0.1')),
+        '-mi',
+        '127.0.0.1',
+        '-mp',
+        String(await freePortBlock('127.0.0.1', 4)),
+        '-d',
+        String(TALK_MS),
+        '-m',
+        String(calls),
+        '-r',
+        String(RATE),
+        '-rp',
+        '1000',
+        '-l',
+        String(Math.max(1000, RATE * 20)),
+        '-recv_timeout',
+        '15000',
+        '-max_recv_loops',
+        '10000',
+        '-max_sched_loops',
+        '10000',
+        '-trace_logs',
+        '-log_file',
+        callLog,
+        '-trace_stat',
+        '-stf',
+        statFile,
+        '-fd',
+        String(SAMPLE_S),
+        '-trace_err',
+        '-error_file',
+        path.join(stack.dir, 'load-caller-errors.log'),
       ],
       { log: callerOut },
     );
@@ -272,21 +323,54 @@ async function main() {
       media = stack.sipp(
         [
           `${stack.trunk.host}:${stack.trunk.port}`,
-          '-sf', render('load-caller.xml', path.join(stack.dir, 'media-caller.xml'), {
-            media: '  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap" />\n    </action>\n  </nop>',
-          }, MEDIA_TALK_MS),
-          '-s', '12348',
-          '-i', '127.0.0.1', '-p', String(await freePort('127.0.0.1')), '-mi', '127.0.0.1', '-mp', String(await freePortBlock('127.0.0.1', 4)),
-          '-d', String(MEDIA_TALK_MS), '-m', String(mediaCalls), '-r', String(MEDIA_RATE), '-recv_timeout', '15000',
-          '-trace_logs', '-log_file', mediaLog,
-          '-trace_err', '-error_file', path.join(stack.dir, 'media-caller-errors.log'),
+          '-sf',
+          render(
+            'load-caller.xml',
+            path.join(stack.dir, 'media-caller.xml'),
+            {
+              media: '  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap" />\n    </action>\n  </nop>',
+            },
+            MEDIA_TALK_MS,
+          ),
+          '-s',
+          '12348',
+          '-i',
+          '127.0.0.1',
+          '-p',
+          String(await freePort('127.0.0.1')),
+          '-mi',
+          '127.0.0.1',
+          '-mp',
+          String(await freePortBlock('127.0.0.1', 4)),
+          '-d',
+          String(MEDIA_TALK_MS),
+          '-m',
+          String(mediaCalls),
+          '-r',
+          String(MEDIA_RATE),
+          '-recv_timeout',
+          '15000',
+          '-trace_logs',
+          '-log_file',
+          mediaLog,
+          '-trace_err',
+          '-error_file',
+          path.join(stack.dir, 'media-caller-errors.log'),
         ],
         { log: mediaOut },
       );
       procs.push(media);
     }
-    log(`load: ${calls} calls at ${RATE}/s (talk ${TALK_MS} ms)${mediaCalls ? ` + ${mediaCalls} calls with audio at ${MEDIA_RATE}/s` : ''}`);
-    const done = Promise.all(procs.slice(1).map((p) => new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', (c) => resolve(c))))));
+    log(
+      `load: ${calls} calls at ${RATE}/s (talk ${TALK_MS} ms)${mediaCalls ? ` + ${mediaCalls} calls with audio at ${MEDIA_RATE}/s` : ''}`,
+    );
+    const done = Promise.all(
+      procs
+        .slice(1)
+        .map(
+          (p) => new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', (c) => resolve(c)))),
+        ),
+    );
     let finished = false;
     void done.then(() => (finished = true));
     let lastPrint = 0;
@@ -332,13 +416,27 @@ async function main() {
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const answerMs = sorted(answered.map((a) => (a.t200 - a.t0) * 1000));
     const ringMs = sorted(answered.flatMap((a) => (a.t180 === null ? [] : [(a.t180 - a.t0) * 1000])));
-    const dist = (s: number[]) => ({ n: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), p999: pct(s, 99.9), max: s.at(-1) ?? NaN });
+    const dist = (s: number[]) => ({
+      n: s.length,
+      p50: pct(s, 50),
+      p90: pct(s, 90),
+      p99: pct(s, 99),
+      p999: pct(s, 99.9),
+      max: s.at(-1) ?? NaN,
+    });
     const windows: { fromS: number; calls: number; answerP50: number; answerP99: number; answerMax: number }[] = [];
     for (let w = 0; firstInvite + w * WINDOW_S <= lastInvite; w++) {
       const a = firstInvite + w * WINDOW_S;
       const inW = sorted(answered.filter((x) => x.t0 >= a && x.t0 < a + WINDOW_S).map((x) => (x.t200 - x.t0) * 1000));
       // a last window with only the final few INVITEs says nothing
-      if (inW.length >= RATE * WINDOW_S * 0.5) windows.push({ fromS: w * WINDOW_S, calls: inW.length, answerP50: pct(inW, 50), answerP99: pct(inW, 99), answerMax: inW.at(-1) ?? NaN });
+      if (inW.length >= RATE * WINDOW_S * 0.5)
+        windows.push({
+          fromS: w * WINDOW_S,
+          calls: inW.length,
+          answerP50: pct(inW, 50),
+          answerP99: pct(inW, 99),
+          answerMax: inW.at(-1) ?? NaN,
+        });
     }
     const cpu = Object.fromEntries(
       Object.keys(cpu1)
@@ -347,11 +445,18 @@ async function main() {
     );
     const kamRoles: Record<string, number> = {};
     for (const p of kamPids) {
-      const role = (roles.get(p) ?? 'unknown').replace(/ child=\d+| \d+$/g, '').replace(/receiver \(udp:[^)]*\)/, 'udp receiver').trim();
+      const role = (roles.get(p) ?? 'unknown')
+        .replace(/ child=\d+| \d+$/g, '')
+        .replace(/receiver \(udp:[^)]*\)/, 'udp receiver')
+        .trim();
       kamRoles[role] = (kamRoles[role] ?? 0) + (((cpu1[`kamailio:${p}`] ?? 0) - (cpu0[`kamailio:${p}`] ?? 0)) / wallS) * 100;
     }
     const kamBusiest = kamPids
-      .map((p) => ({ pid: p, role: roles.get(p) ?? 'unknown', pct: (((cpu1[`kamailio:${p}`] ?? 0) - (cpu0[`kamailio:${p}`] ?? 0)) / wallS) * 100 }))
+      .map((p) => ({
+        pid: p,
+        role: roles.get(p) ?? 'unknown',
+        pct: (((cpu1[`kamailio:${p}`] ?? 0) - (cpu0[`kamailio:${p}`] ?? 0)) / wallS) * 100,
+      }))
       .sort((a, b) => b.pct - a.pct)
       .slice(0, 6);
     const machineBusyPct = (100 * (m1.busy - m0.busy)) / (m1.total - m0.total);
@@ -361,8 +466,13 @@ async function main() {
     const q = <T>(sql: string, ...a: unknown[]) => db.prepare(sql).get(...a) as T;
     const routerDb = {
       calls: q<{ n: number }>("SELECT COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348'", since).n,
-      answered: q<{ n: number }>("SELECT COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' AND answered_at IS NOT NULL", since).n,
-      byState: db.prepare("SELECT state_kind AS kind, COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' GROUP BY state_kind").all(since) as { kind: string; n: number }[],
+      answered: q<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' AND answered_at IS NOT NULL",
+        since,
+      ).n,
+      byState: db
+        .prepare("SELECT state_kind AS kind, COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' GROUP BY state_kind")
+        .all(since) as { kind: string; n: number }[],
       offeredAnsweredHungUp: q<{ n: number }>(
         `SELECT COUNT(*) AS n FROM calls c WHERE c.enqueued_at >= ? AND c.dialed = '12348'
            AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'offered')
@@ -370,7 +480,10 @@ async function main() {
            AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'hung-up')`,
         since,
       ).n,
-      seatsUsed: q<{ n: number }>("SELECT COUNT(DISTINCT seat_id) AS n FROM calls WHERE enqueued_at >= ? AND answered_at IS NOT NULL", since).n,
+      seatsUsed: q<{ n: number }>(
+        'SELECT COUNT(DISTINCT seat_id) AS n FROM calls WHERE enqueued_at >= ? AND answered_at IS NOT NULL',
+        since,
+      ).n,
       summaries: q<{ n: number }>(
         "SELECT COUNT(*) AS n FROM call_summaries s JOIN calls c ON c.id = s.call_id WHERE c.enqueued_at >= ? AND c.dialed = '12348'",
         since,
@@ -381,7 +494,13 @@ async function main() {
       ).v,
     };
     db.close();
-    const grepCount = (file: string, re: RegExp) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => re.test(l)).length : 0);
+    const grepCount = (file: string, re: RegExp) =>
+      fs.existsSync(file)
+        ? fs
+            .readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => re.test(l)).length
+        : 0;
     const problems = {
       routerWarnOrError: grepCount(stack.logs.router, /"level":(4|5|6)0/),
       kamailioErrors: grepCount(stack.logs.kamailio, /ERROR|CRITICAL/),
@@ -390,15 +509,37 @@ async function main() {
     };
     const rtpTotals = (s: Record<string, unknown> | null) => {
       const t = ((s?.statistics as Record<string, unknown> | undefined)?.totalstatistics ?? {}) as Record<string, unknown>;
-      const keys = ['managedsessions', 'regularterminatedsessions', 'forcedterminatedsessions', 'timeoutsessions', 'rejectedsessions', 'relayedpackets', 'relayedpacketerrors', 'zerowaystreams', 'onewaystreams'];
+      const keys = [
+        'managedsessions',
+        'regularterminatedsessions',
+        'forcedterminatedsessions',
+        'timeoutsessions',
+        'rejectedsessions',
+        'relayedpackets',
+        'relayedpacketerrors',
+        'zerowaystreams',
+        'onewaystreams',
+      ];
       return Object.fromEntries(keys.map((k) => [k, Number(t[k] ?? NaN)]));
     };
-    const rtpDelta = Object.fromEntries(
-      Object.entries(rtpTotals(rtpAfter)).map(([k, v]) => [k, v - (rtpTotals(rtpBefore)[k] ?? 0)]),
-    );
+    const rtpDelta = Object.fromEntries(Object.entries(rtpTotals(rtpAfter)).map(([k, v]) => [k, v - (rtpTotals(rtpBefore)[k] ?? 0)]));
     const result = {
       machine: machineLine(),
-      settings: { kamailioShmMb: SHM_MB, rate: RATE, durationS: DURATION_S, seats: SEATS, talkMs: TALK_MS, ringMs: RING_MS, mediaRate: MEDIA_RATE, kamailioChildren: CHILDREN, consoles: CONSOLES, supervisors: SUPERVISORS, logLevel: LOG_LEVEL, cpuProf: CPU_PROF, evapiNodelay: EVAPI_NODELAY },
+      settings: {
+        kamailioShmMb: SHM_MB,
+        rate: RATE,
+        durationS: DURATION_S,
+        seats: SEATS,
+        talkMs: TALK_MS,
+        ringMs: RING_MS,
+        mediaRate: MEDIA_RATE,
+        kamailioChildren: CHILDREN,
+        consoles: CONSOLES,
+        supervisors: SUPERVISORS,
+        logLevel: LOG_LEVEL,
+        cpuProf: CPU_PROF,
+        evapiNodelay: EVAPI_NODELAY,
+      },
       wallS,
       sipp,
       sippExitCodes: exitCodes,
@@ -433,10 +574,22 @@ async function main() {
       checks.equal('summaries filed by the seats, on file in the router', routerDb.summaries, summaryFiler.counts.filed);
       checks.equal('answered calls with their summary on file', routerDb.summaries, routerDb.answered);
     }
-    checks.expect('seats left in wrap-up', inWrapUp.length === 0, `${inWrapUp.length}${inWrapUp.length ? ` (${inWrapUp.slice(0, 5).join(', ')})` : ''}`);
+    checks.expect(
+      'seats left in wrap-up',
+      inWrapUp.length === 0,
+      `${inWrapUp.length}${inWrapUp.length ? ` (${inWrapUp.slice(0, 5).join(', ')})` : ''}`,
+    );
     checks.equal('answered calls with offered, answered and hung-up events', routerDb.offeredAnsweredHungUp, routerDb.answered);
-    checks.expect('calls SIPp completed (load + audio) all answered in the router', completed <= routerDb.answered, `${completed} completed, ${routerDb.answered} answered`);
-    checks.expect('SIPp call counters read', Number.isFinite(sipp.created) && Number.isFinite(sipp.failed), `created ${sipp.created}, failed ${sipp.failed}`);
+    checks.expect(
+      'calls SIPp completed (load + audio) all answered in the router',
+      completed <= routerDb.answered,
+      `${completed} completed, ${routerDb.answered} answered`,
+    );
+    checks.expect(
+      'SIPp call counters read',
+      Number.isFinite(sipp.created) && Number.isFinite(sipp.failed),
+      `created ${sipp.created}, failed ${sipp.failed}`,
+    );
     if (SMOKE) {
       checks.equal('smoke: load calls completed', sipp.successful, Math.round(RATE * DURATION_S));
       checks.equal('smoke: load calls failed', sipp.failed, 0);
@@ -466,7 +619,9 @@ async function main() {
           `calls attempted ${attempted}, answered and completed ${sipp.successful}, failed ${failed} (${f((100 * failed) / attempted, 3)} %); SIPp retransmissions ${sipp.retrans}`,
           `rate achieved ${f(result.achievedRate, 1)} calls/s over ${f(lastInvite - firstInvite, 0)} s (INVITEs of answered calls); wall ${f(wallS, 0)} s`,
           `router database: ${routerDb.calls} calls, ${routerDb.answered} answered, ${routerDb.offeredAnsweredHungUp} with offered+answered+hung-up events, ${routerDb.seatsUsed} seats used, ${f(routerDb.offersPerCall, 3)} offers per call; states ${routerDb.byState.map((s) => `${s.kind} ${s.n}`).join(', ')}`,
-          mediaSipp ? `calls with audio: ${mediaSipp.created} attempted, ${mediaSipp.successful} completed, ${mediaSipp.failed} failed` : 'no calls with audio',
+          mediaSipp
+            ? `calls with audio: ${mediaSipp.created} attempted, ${mediaSipp.successful} completed, ${mediaSipp.failed} failed`
+            : 'no calls with audio',
           SUMMARIES
             ? `summaries: ${summaryFiler.counts.posted} posted by the seats' consoles, ${summaryFiler.counts.filed} filed, ${summaryFiler.counts.refused} refused${summaryFiler.counts.errors.length ? ` (${summaryFiler.counts.errors.join('; ')})` : ''}; ${routerDb.summaries} on file; wrap-up → 201 p50 ${f(sl.p50, 2)} ms, p99 ${f(sl.p99, 2)} ms; seats left in wrap-up ${inWrapUp.length}`
             : 'summaries: none (what-if: the summary gate off)',
@@ -485,12 +640,17 @@ async function main() {
             .sort((a, b) => b[1] - a[1])
             .map(([r, v]) => `${r} ${f(v)}`)
             .join('; ')}`,
-          `Kamailio shared memory: ${f(shmTotalMb, 0)} MB, peak used ${f(result.kamailioShm.peakMb)} MB; used every 30 s: ${shm.filter((_, i) => i % 6 === 0).map((x) => f(x.realUsedMb)).join(' ')}`,
+          `Kamailio shared memory: ${f(shmTotalMb, 0)} MB, peak used ${f(result.kamailioShm.peakMb)} MB; used every 30 s: ${shm
+            .filter((_, i) => i % 6 === 0)
+            .map((x) => f(x.realUsedMb))
+            .join(' ')}`,
           `busiest Kamailio processes: ${kamBusiest.map((k) => `${k.role} ${f(k.pct)} %`).join('; ')}`,
           '',
           `answer delay per ${WINDOW_S} s window (p50 / p99 / max ms): ${windows.map((w) => `${f(w.answerP50)}/${f(w.answerP99)}/${f(w.answerMax, 0)}`).join('  ')}`,
           `log lines: router warn/error ${problems.routerWarnOrError}, Kamailio ERROR ${problems.kamailioErrors}, rtpengine errors ${problems.rtpengineErrors}; supervisor snapshots received ${snapshots}`,
-          `rtpengine during the run: ${Object.entries(rtpDelta).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+          `rtpengine during the run: ${Object.entries(rtpDelta)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
           KEEP ? `run folder kept: ${stack.dir}` : '',
           '',
           resultLine,

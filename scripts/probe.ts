@@ -33,7 +33,14 @@ function fail(lines: string[], code = 1): never {
 /** Every address this start will listen on. */
 function listeners(c: ServerConfig): Listener[] {
   const out: Listener[] = [];
-  if (c.PORT !== 0) out.push({ key: 'PORT', label: `PORT=${c.PORT} (HOST=${c.HOST})`, addr: `${c.HOST}:${c.PORT}`, proto: 'tcp', who: 'the routing server' });
+  if (c.PORT !== 0)
+    out.push({
+      key: 'PORT',
+      label: `PORT=${c.PORT} (HOST=${c.HOST})`,
+      addr: `${c.HOST}:${c.PORT}`,
+      proto: 'tcp',
+      who: 'the routing server',
+    });
   if (c.TELEPHONY === 'kamailio') {
     out.push(
       { key: 'RTPENGINE_NG_ADDR', addr: c.RTPENGINE_NG_ADDR, proto: 'udp', who: "rtpengine's control port" },
@@ -69,7 +76,10 @@ function tryBind(l: Listener): Promise<string | null> {
 function ssLines(proto: Proto, port: number): string[] {
   const r = spawnSync('ss', ['-H', '-l', '-n', '-p', proto === 'tcp' ? '-t' : '-u', `sport = :${port}`], { encoding: 'utf8' });
   if (r.error || r.status !== 0) return [];
-  return r.stdout.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
 }
 
 /** Who holds a port, in a sentence, with what to do about it. */
@@ -99,9 +109,13 @@ function describeHolder(l: Listener): string[] {
         `  Stop it: sudo systemctl disable --now ${unit}`,
       );
     } else if (cmd.includes('server/src/main.ts')) {
-      out.push(`  a routing server is already running (another npm start, or one left by a start that was killed): stop it (kill ${pid}), or PORT=... npm start`);
+      out.push(
+        `  a routing server is already running (another npm start, or one left by a start that was killed): stop it (kill ${pid}), or PORT=... npm start`,
+      );
     } else if (/^(kamailio|rtpengine)$/.test(name!)) {
-      out.push(`  another ${name} is running (another npm start, or one started by hand): stop it, or give this start other ports (${l.key}=...).`);
+      out.push(
+        `  another ${name} is running (another npm start, or one started by hand): stop it, or give this start other ports (${l.key}=...).`,
+      );
     } else {
       out.push(`  stop it, or choose another port: ${l.key}=... npm start`);
     }
@@ -117,7 +131,8 @@ async function checkPorts(c: ServerConfig): Promise<void> {
     const head = `${l.label ?? `${l.key}=${l.addr}`}: ${l.who} (${l.proto.toUpperCase()})`;
     if (err === 'EADDRINUSE') problems.push(`${head} is already in use`, ...describeHolder(l));
     else if (err === 'EADDRNOTAVAIL') problems.push(`${head}: ${splitHostPort(l.addr).host} is not an address of this machine`);
-    else if (err === 'EACCES') problems.push(`${head}: this user may not listen on port ${splitHostPort(l.addr).port} (ports below 1024 need root)`);
+    else if (err === 'EACCES')
+      problems.push(`${head}: this user may not listen on port ${splitHostPort(l.addr).port} (ports below 1024 need root)`);
     else problems.push(`${head}: cannot listen there (${err})`);
   }
   if (problems.length > 0) fail(['cannot start: an address the hotline listens on is not available', ...problems]);

@@ -86,7 +86,12 @@ function alignToTemplate(template: string[], rendered: string[]): (number | null
       out[r++] = t;
       continue;
     }
-    const re = new RegExp(`^${line.split(/\{\{[A-Z0-9_]+\}\}/).map(escapeRe).join('[\\s\\S]*?')}$`);
+    const re = new RegExp(
+      `^${line
+        .split(/\{\{[A-Z0-9_]+\}\}/)
+        .map(escapeRe)
+        .join('[\\s\\S]*?')}$`,
+    );
     const next = template[t + 1];
     let span = 0;
     for (let k = 1; k <= 4 && r + k <= rendered.length; k++) {
@@ -181,7 +186,9 @@ function explainCheckFailure(problem: string, cfgPath: string, templatePath: str
       for (const name of names) {
         const src = PLACEHOLDER_SOURCE[name];
         if (src?.key) {
-          settingHints.push(`{{${name}}} is filled from ${src.key} (now ${JSON.stringify(String(config[src.key]))})${src.what ? `, ${src.what}` : ''}: check that setting, then the template line around it.`);
+          settingHints.push(
+            `{{${name}}} is filled from ${src.key} (now ${JSON.stringify(String(config[src.key]))})${src.what ? `, ${src.what}` : ''}: check that setting, then the template line around it.`,
+          );
         } else {
           settingHints.push(`{{${name}}} is filled from ${src?.what ?? 'server/src/sip/render.ts'}.`);
         }
@@ -210,7 +217,9 @@ function main(): void {
   try {
     secret = loadOrCreateSipSecret(config.SIP_SECRET_FILE);
   } catch (err) {
-    fail(EXIT_CONFIG, [`Invalid configuration: SIP_SECRET_FILE: cannot read or create ${config.SIP_SECRET_FILE} (${(err as Error).message}).`]);
+    fail(EXIT_CONFIG, [
+      `Invalid configuration: SIP_SECRET_FILE: cannot read or create ${config.SIP_SECRET_FILE} (${(err as Error).message}).`,
+    ]);
   }
   let rendered;
   try {
@@ -237,7 +246,11 @@ function main(): void {
     RTP_PORT_MAX: config.RTP_PORT_MAX,
     DTMF_LOG_ADDR: config.DTMF_LOG_ADDR,
   };
-  process.stdout.write(Object.entries(vars).map(([k, v]) => `${k}=${shq(v)}\n`).join(''));
+  process.stdout.write(
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${shq(v)}\n`)
+      .join(''),
+  );
 }
 
 main();

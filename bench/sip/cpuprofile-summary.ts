@@ -56,7 +56,23 @@ export function summarise(file: string, o: { skipS?: number; top?: number } = {}
   const byFn = new Map<string, number>();
   const byGroup = new Map<string, number>();
   const inclusive = new Map<string, number>();
-  const watch = ['onMessage', 'offerCall', 'transaction', 'answered', 'hangup', 'saveCall', 'saveSeatState', 'save', 'flush', 'emit', 'safeParse', 'routeSeat', 'routeCall', 'setSeatReady', 'queueSnapshot'];
+  const watch = [
+    'onMessage',
+    'offerCall',
+    'transaction',
+    'answered',
+    'hangup',
+    'saveCall',
+    'saveSeatState',
+    'save',
+    'flush',
+    'emit',
+    'safeParse',
+    'routeSeat',
+    'routeCall',
+    'setSeatReady',
+    'queueSnapshot',
+  ];
   for (const [id, us] of selfUs) {
     const n = byId.get(id)!;
     byFn.set(label(n), (byFn.get(label(n)) ?? 0) + us);
@@ -79,11 +95,17 @@ export function summarise(file: string, o: { skipS?: number; top?: number } = {}
   const lines: string[] = [];
   lines.push(`profile window ${(windowUs / 1e6).toFixed(1)} s, busy ${(busy / 1e6).toFixed(1)} s (${pctOf(busy, windowUs)} of one core)`);
   lines.push('', 'self time by group (share of busy time):');
-  for (const [g, us] of [...byGroup].filter(([g]) => g !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [g, us] of [...byGroup]
+    .filter(([g]) => g !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     lines.push(`  ${pctOf(us, busy).padStart(7)}  ${g}`);
   }
   lines.push('', 'self time by function:');
-  for (const [f, us] of [...byFn].filter(([f]) => !f.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [f, us] of [...byFn]
+    .filter(([f]) => !f.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     lines.push(`  ${pctOf(us, busy).padStart(7)}  ${f}`);
   }
   lines.push('', 'inclusive time of selected functions:');

@@ -38,7 +38,8 @@ import { loopbackSipEnv } from '../../tests/support/sip-env.js';
 export { freePort, sleep, stopProcess, tail };
 
 /** The bench waits up to 15 s by default (a loaded machine starts the stack slower). */
-const waitFor = <T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 50) => waitForShared(fn, what, timeoutMs, everyMs);
+const waitFor = <T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 50) =>
+  waitForShared(fn, what, timeoutMs, everyMs);
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCENARIOS = path.resolve(import.meta.dirname, 'scenarios');
@@ -235,7 +236,11 @@ export interface BenchStack {
   benchSeatIds: string[];
   trunk: { host: string; port: number };
   /** Opens each seat's console (Socket.IO), fetches its SIP credentials, registers it at `contact`, sets it ready. */
-  seatsReady(seatIds: string[], contact: string, o?: { expires?: number; concurrency?: number; keepConsoles?: boolean }): Promise<BenchSeat[]>;
+  seatsReady(
+    seatIds: string[],
+    contact: string,
+    o?: { expires?: number; concurrency?: number; keepConsoles?: boolean },
+  ): Promise<BenchSeat[]>;
   /** Re-registers (keeps the AORs alive for long runs). */
   reregister(seatIds: string[], contact: string, expires: number): Promise<void>;
   seats(): Promise<SeatView[]>;
@@ -269,7 +274,14 @@ async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: stri
     db.transaction(() => {
       for (let i = 1; i <= benchSeats; i++) {
         const id = `b${String(i).padStart(4, '0')}`;
-        const p: SeatProfile = { id, name: `压测${i}`, staffNo: `B${String(i).padStart(5, '0')}`, centreId: 'city', skills: { general: 5 }, languages: ['zh'] };
+        const p: SeatProfile = {
+          id,
+          name: `压测${i}`,
+          staffNo: `B${String(i).padStart(5, '0')}`,
+          centreId: 'city',
+          skills: { general: 5 },
+          languages: ['zh'],
+        };
         seats.upsert(p);
         users.create({ username: `bench${i}`, passwordHash: hash, role: 'seat', displayName: p.name, seatId: id }, now);
       }
@@ -297,7 +309,8 @@ async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: stri
 export function addDirectRoute(cfg: string, o: { number: string; seat: string; domain: string; trunkSources: string }): string {
   // The request route's one INVITE dispatch (seat consultations vs. trunk calls).
   const hook = '\tif (is_method("INVITE")) {\n';
-  if (cfg.split(hook).length !== 2) throw new Error('kamailio.cfg: cannot find the one INVITE dispatch of the request route for the bench direct route');
+  if (cfg.split(hook).length !== 2)
+    throw new Error('kamailio.cfg: cannot find the one INVITE dispatch of the request route for the bench direct route');
   const define = '#!define WITH_BENCH_DIRECT\n';
   const insert = [
     '#!ifdef WITH_BENCH_DIRECT',
@@ -345,7 +358,9 @@ failure_route[BENCH_DIRECT_FAILED] {
   const withHook = cfg.replace(hook, insert + hook);
   // the #!define goes after the #!KAMAILIO marker line when there is one
   const nl = withHook.indexOf('\n');
-  return withHook.startsWith('#!KAMAILIO') ? `${withHook.slice(0, nl + 1)}${define}${withHook.slice(nl + 1)}${block}` : `${define}${withHook}${block}`;
+  return withHook.startsWith('#!KAMAILIO')
+    ? `${withHook.slice(0, nl + 1)}${define}${withHook.slice(nl + 1)}${block}`
+    : `${define}${withHook}${block}`;
 }
 
 export async function startBenchStack(opts: BenchStackOptions = {}): Promise<BenchStack> {
@@ -375,11 +390,25 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   const problem = checkKamailioConfig(rendered.kamailioCfg);
   if (problem) throw new Error(`kamailio -c: ${problem}`);
 
-  const logs = { router: path.join(dir, 'router.log'), kamailio: path.join(dir, 'kamailio.log'), rtpengine: path.join(dir, 'rtpengine.log') };
+  const logs = {
+    router: path.join(dir, 'router.log'),
+    kamailio: path.join(dir, 'kamailio.log'),
+    rtpengine: path.join(dir, 'rtpengine.log'),
+  };
   const started: { p: ChildProcess; group: boolean }[] = [];
-  const spawnLogged = (cmd: string, args: string[], logFile: string, o: { env?: Record<string, string>; group?: boolean; cwd?: string } = {}) => {
+  const spawnLogged = (
+    cmd: string,
+    args: string[],
+    logFile: string,
+    o: { env?: Record<string, string>; group?: boolean; cwd?: string } = {},
+  ) => {
     const out = fs.openSync(logFile, 'a');
-    const p = spawn(cmd, args, { cwd: o.cwd ?? ROOT, stdio: ['ignore', out, out], env: { ...process.env, ...o.env }, detached: o.group ?? false });
+    const p = spawn(cmd, args, {
+      cwd: o.cwd ?? ROOT,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, ...o.env },
+      detached: o.group ?? false,
+    });
     fs.closeSync(out);
     started.push({ p, group: o.group ?? false });
     return p;
@@ -400,17 +429,45 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   try {
     procs.rtpengine = spawnLogged(
       'rtpengine',
-      ['--config-file', rendered.rtpengineConf, '--config-section', 'rtpengine', '--foreground', '--log-stderr', '--pidfile', path.join(dir, 'rtpengine.pid')],
+      [
+        '--config-file',
+        rendered.rtpengineConf,
+        '--config-section',
+        'rtpengine',
+        '--foreground',
+        '--log-stderr',
+        '--pidfile',
+        path.join(dir, 'rtpengine.pid'),
+      ],
       logs.rtpengine,
     );
-    await waitFor(async () => (alive(procs.rtpengine, 'rtpengine', logs.rtpengine), udpTaken(host(env.RTPENGINE_NG_ADDR!), port(env.RTPENGINE_NG_ADDR!))), 'rtpengine');
-    procs.kamailio = spawnLogged('kamailio', ['-f', rendered.kamailioCfg, '-DD', '-E', '-m', String(opts.kamailioShmMb ?? 256), '-M', '16'], logs.kamailio, {
-      group: true,
-      env: opts.kamailioEnv,
+    await waitFor(
+      async () => (
+        alive(procs.rtpengine, 'rtpengine', logs.rtpengine),
+        udpTaken(host(env.RTPENGINE_NG_ADDR!), port(env.RTPENGINE_NG_ADDR!))
+      ),
+      'rtpengine',
+    );
+    procs.kamailio = spawnLogged(
+      'kamailio',
+      ['-f', rendered.kamailioCfg, '-DD', '-E', '-m', String(opts.kamailioShmMb ?? 256), '-M', '16'],
+      logs.kamailio,
+      {
+        group: true,
+        env: opts.kamailioEnv,
+      },
+    );
+    await waitFor(
+      async () => (alive(procs.kamailio, 'kamailio', logs.kamailio), udpTaken(host(env.SIP_TRUNK_ADDR!), port(env.SIP_TRUNK_ADDR!))),
+      'kamailio SIP',
+    );
+    await waitFor(
+      async () => (alive(procs.kamailio, 'kamailio', logs.kamailio), tcpOpen(host(env.EVAPI_ADDR!), port(env.EVAPI_ADDR!))),
+      'kamailio evapi',
+    );
+    procs.router = spawnLogged(process.execPath, [...(opts.routerNodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], logs.router, {
+      env,
     });
-    await waitFor(async () => (alive(procs.kamailio, 'kamailio', logs.kamailio), udpTaken(host(env.SIP_TRUNK_ADDR!), port(env.SIP_TRUNK_ADDR!))), 'kamailio SIP');
-    await waitFor(async () => (alive(procs.kamailio, 'kamailio', logs.kamailio), tcpOpen(host(env.EVAPI_ADDR!), port(env.EVAPI_ADDR!))), 'kamailio evapi');
-    procs.router = spawnLogged(process.execPath, [...(opts.routerNodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], logs.router, { env });
     const routerUrl = `http://127.0.0.1:${env.PORT}`;
     await waitFor(
       async () => {
@@ -439,7 +496,12 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   };
 
   const connectConsole = async (cookie: string): Promise<ClientSocket> => {
-    const socket: ClientSocket = ioClient(routerUrl, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+    const socket: ClientSocket = ioClient(routerUrl, {
+      transports: ['websocket'],
+      extraHeaders: { cookie },
+      reconnection: false,
+      forceNew: true,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (err) => reject(err));
@@ -526,7 +588,14 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
       const r = spawnSync('kamcmd', ['-s', `unix:${env.SIP_RUN_DIR}/kamailio_ctl`, 'core.shmmem'], { encoding: 'utf8', timeout: 3000 });
       const v = (k: string) => Number(new RegExp(`\\b${k}:\\s*(\\d+)`).exec(r.stdout ?? '')?.[1] ?? NaN);
       if (r.status !== 0) return null;
-      return { total: v('total'), used: v('used'), realUsed: v('real_used'), maxUsed: v('max_used'), free: v('free'), fragments: v('fragments') };
+      return {
+        total: v('total'),
+        used: v('used'),
+        realUsed: v('real_used'),
+        maxUsed: v('max_used'),
+        free: v('free'),
+        fragments: v('fragments'),
+      };
     },
     sipp(args, o = {}) {
       const logFile = o.log ?? path.join(dir, `sipp-${Date.now()}.log`);
@@ -544,7 +613,9 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
 /** Compiles bench/sip/tcp-nodelay-shim.c into `dir` (needs gcc); returns the .so path. */
 export function buildNodelayShim(dir: string): string {
   const out = path.join(dir, 'tcp-nodelay-shim.so');
-  const r = spawnSync('gcc', ['-shared', '-fPIC', '-O2', '-o', out, path.join(import.meta.dirname, 'tcp-nodelay-shim.c'), '-ldl'], { encoding: 'utf8' });
+  const r = spawnSync('gcc', ['-shared', '-fPIC', '-O2', '-o', out, path.join(import.meta.dirname, 'tcp-nodelay-shim.c'), '-ldl'], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`cannot build the TCP_NODELAY shim (gcc): ${r.error?.message ?? r.stderr}`);
   return out;
 }
@@ -559,5 +630,8 @@ export function pct(sorted: number[], p: number): number {
 
 export function machineLine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  return `${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 }

@@ -33,9 +33,13 @@ export class WireCapture {
 
   async start(): Promise<void> {
     const { trunk, seat, evapi } = this.ports;
-    this.proc = spawn('tshark', ['-q', '-i', 'lo', '-B', '64', '-w', this.file, '-f', `udp port ${trunk} or udp port ${seat} or tcp port ${evapi}`], {
-      stdio: 'ignore',
-    });
+    this.proc = spawn(
+      'tshark',
+      ['-q', '-i', 'lo', '-B', '64', '-w', this.file, '-f', `udp port ${trunk} or udp port ${seat} or tcp port ${evapi}`],
+      {
+        stdio: 'ignore',
+      },
+    );
     // dumpcap needs a moment before it sees packets
     for (let i = 0; i < 50 && !fs.existsSync(this.file); i++) await sleep(100);
     await sleep(500);
@@ -61,7 +65,28 @@ export class WireCapture {
     const { trunk, seat, evapi } = this.ports;
     const r = spawnSync(
       'tshark',
-      ['-r', this.file, '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.time_epoch', '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'udp.payload', '-e', 'tcp.payload'],
+      [
+        '-r',
+        this.file,
+        '-T',
+        'fields',
+        '-E',
+        'separator=\t',
+        '-e',
+        'frame.time_epoch',
+        '-e',
+        'udp.srcport',
+        '-e',
+        'udp.dstport',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tcp.dstport',
+        '-e',
+        'udp.payload',
+        '-e',
+        'tcp.payload',
+      ],
       { encoding: 'utf8', maxBuffer: 1 << 30 },
     );
     if (r.status !== 0) throw new Error(`tshark -r: ${r.stderr}`);

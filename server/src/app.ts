@@ -166,7 +166,13 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(
     '/api',
-    createAuthRouter({ auth, sipCredentials, requireUser, cookieSecure: config.COOKIE_SECURE, onLogout: (token) => sockets?.endSession(token) }),
+    createAuthRouter({
+      auth,
+      sipCredentials,
+      requireUser,
+      cookieSecure: config.COOKIE_SECURE,
+      onLogout: (token) => sockets?.endSession(token),
+    }),
     createCallRouter({
       calls,
       summaryViewsOf: (ids, viewer, now) => summaryViews(summaries.summariesOf(ids, viewer, now)),

@@ -14,10 +14,16 @@ const hostPort = z
 
 const cidrList = z
   .string()
-  .regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?(\s*,\s*\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)*$/, 'must be IPv4 addresses or CIDRs, comma separated');
+  .regex(
+    /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?(\s*,\s*\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)*$/,
+    'must be IPv4 addresses or CIDRs, comma separated',
+  );
 
 /** A control port: loopback only, never reachable from the network. */
-const loopbackHostPort = hostPort.refine((v) => /^(127\.\d+\.\d+\.\d+|localhost):/.test(v), 'control ports listen on loopback only (127.x.x.x)');
+const loopbackHostPort = hostPort.refine(
+  (v) => /^(127\.\d+\.\d+\.\d+|localhost):/.test(v),
+  'control ports listen on loopback only (127.x.x.x)',
+);
 
 /** Splits host:port. */
 export function splitHostPort(v: string): { host: string; port: number } {
@@ -36,7 +42,11 @@ export const EnvSchema = z.object({
   DEMO_SEED: bool.default(true),
   /** Secure cookies (set when the console is served over https). */
   COOKIE_SECURE: bool.default(false),
-  SESSION_HOURS: z.coerce.number().min(1).max(24 * 14).default(12),
+  SESSION_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 14)
+    .default(12),
   /** A seat whose console disconnected goes offline after this many seconds without reconnecting. */
   SEAT_DISCONNECT_GRACE_S: z.coerce.number().min(0).max(3600).default(30),
   /** Serve the built client from this folder (if it exists). */
@@ -53,7 +63,10 @@ export const EnvSchema = z.object({
    */
   SIP_DOMAIN: z
     .string()
-    .regex(/^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$/, 'must be a host name whose last label starts with a letter, e.g. 12348.local')
+    .regex(
+      /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$/,
+      'must be a host name whose last label starts with a letter, e.g. 12348.local',
+    )
     .default('12348.local'),
   /** Trunk UDP listener: calls from the network arrive here. */
   SIP_TRUNK_ADDR: hostPort.default('127.0.0.1:5060'),
@@ -64,7 +77,10 @@ export const EnvSchema = z.object({
   /** WebSocket listener for the browser softphones (loopback: ws; any other address: wss with a self-signed certificate). */
   SIP_WS_ADDR: hostPort.default('127.0.0.1:8088'),
   /** Where overflow to the 12345 government hotline is sent. */
-  SIP_12345_URI: z.string().regex(/^sips?:[^\s]+$/, 'must be a sip: URI').default('sip:12345@127.0.0.1:5070'),
+  SIP_12345_URI: z
+    .string()
+    .regex(/^sips?:[^\s]+$/, 'must be a sip: URI')
+    .default('sip:12345@127.0.0.1:5070'),
   /** rtpengine's control (ng) port, loopback only. */
   RTPENGINE_NG_ADDR: loopbackHostPort.default('127.0.0.1:2223'),
   /** rtpengine's media address as seen by the seats and the trunk. */

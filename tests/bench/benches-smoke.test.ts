@@ -32,7 +32,10 @@ interface Run {
 function runBench(file: string, timeoutMs: number): Promise<Run> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join('bench', file), '--smoke'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', path.join('bench', file), '--smoke'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -50,7 +53,9 @@ const tail = (s: string, lines = 40) => s.trimEnd().split('\n').slice(-lines).jo
 
 describe('benches at smoke size', () => {
   it('finds the benches', () => {
-    expect(BENCHES).toEqual(expect.arrayContaining(['routing.bench.ts', 'enqueue-durable.bench.ts', 'sip-latency.bench.ts', 'sip-load.bench.ts']));
+    expect(BENCHES).toEqual(
+      expect.arrayContaining(['routing.bench.ts', 'enqueue-durable.bench.ts', 'sip-latency.bench.ts', 'sip-load.bench.ts']),
+    );
   });
 
   for (const file of BENCHES) {
@@ -84,7 +89,11 @@ describe('bench tooling', () => {
   it('bench/sip/cpuprofile-summary.ts summarises a profile of node --cpu-prof (sip-load --cpu-prof)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-prof-'));
     try {
-      const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '-e', 'let x = 0; const t = Date.now(); while (Date.now() - t < 300) x += Math.sqrt(x + 1);'], { encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        ['--cpu-prof', '--cpu-prof-dir', dir, '-e', 'let x = 0; const t = Date.now(); while (Date.now() - t < 300) x += Math.sqrt(x + 1);'],
+        { encoding: 'utf8' },
+      );
       expect(r.status, r.stderr).toBe(0);
       const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       expect(file).toBeDefined();

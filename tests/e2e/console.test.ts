@@ -84,7 +84,10 @@ describe('knowledge base', () => {
     await answer.fill(`${await answer.inputValue()}\n6. 本市劳动保障监察投诉电话:12333 转 2 号键。`);
     await sup.getByRole('button', { name: '保存修改' }).click();
     await sup.getByText('已保存,当前版本 2').waitFor();
-    await sup.locator('.kb-entry-meta').getByText(/版本 2 ·/).waitFor();
+    await sup
+      .locator('.kb-entry-meta')
+      .getByText(/版本 2 ·/)
+      .waitFor();
     await sup.screenshot({ path: path.join(shots, 'knowledge.png') });
 
     const seat = await signIn('seat06');

@@ -60,7 +60,13 @@ describe('a call in the seat console', () => {
       const page = await signInSeat(ctx, stack.routerUrl, 'seat02');
       await readyInConsole(page, 's02');
 
-      const caller = stack.startCall({ dialed: '123482', caller: '13912348888', flags: 'elderly', scenario: 'caller-seat-hangup.xml', timeoutMs: 180_000 });
+      const caller = stack.startCall({
+        dialed: '123482',
+        caller: '13912348888',
+        flags: 'elderly',
+        scenario: 'caller-seat-hangup.xml',
+        timeoutMs: 180_000,
+      });
       await pop(page).waitFor({ timeout: 30_000 });
       const popText = (await pop(page).textContent()) ?? '';
       expect(popText).toContain('139****8888');
@@ -114,7 +120,9 @@ describe('a call in the seat console', () => {
 
       // The summary is on the server, filed by this seat, with the knowledge entry it used.
       const cookie = await login(stack.routerUrl, 'supervisor');
-      const res = (await (await fetch(`${stack.routerUrl}/api/calls/${encodeURIComponent(callId)}/summary`, { headers: { cookie } })).json()) as {
+      const res = (await (
+        await fetch(`${stack.routerUrl}/api/calls/${encodeURIComponent(callId)}/summary`, { headers: { cookie } })
+      ).json()) as {
         data: { summary: { seatId: string; topic: string; disposition: string; knowledgeIds: number[]; answer: string } };
       };
       expect(res.data.summary).toMatchObject({ seatId: 's02', topic: '拖欠工资三个月', disposition: 'answered', answer: typedAnswer });
@@ -133,7 +141,13 @@ describe('a call in the seat console', () => {
     try {
       const page = await signInSeat(ctx, stack.routerUrl, 'seat03');
       await readyInConsole(page, 's03');
-      const first = stack.startCall({ dialed: '123483', caller: '13655556666', scenario: 'caller-transfer.xml', keys: { xferfile: xferFile }, timeoutMs: 90_000 });
+      const first = stack.startCall({
+        dialed: '123483',
+        caller: '13655556666',
+        scenario: 'caller-transfer.xml',
+        keys: { xferfile: xferFile },
+        timeoutMs: 90_000,
+      });
       const callId = await answerFromPop(page, 's03');
 
       await softphone(page).getByRole('button', { name: '转接…' }).click();
@@ -147,7 +161,12 @@ describe('a call in the seat console', () => {
       await page.getByText('已转出,请填写本次通话小结').waitFor();
 
       // The trunk dials 12348 again with the token it was given; the specialist answers.
-      const second = await stack.call({ dialed: '12348', caller: '13655556666', transfer: fs.readFileSync(xferFile, 'utf8').trim(), talkMs: 1000 });
+      const second = await stack.call({
+        dialed: '12348',
+        caller: '13655556666',
+        transfer: fs.readFileSync(xferFile, 'utf8').trim(),
+        talkMs: 1000,
+      });
       expect(sippCounts(second), second.errors).toEqual({ ok: 1, failed: 0 });
       const again = stack.calls().find((c) => c.id !== callId && c.caller === '13655556666')!;
       expect(stack.events(again.id).find((e) => e.type === 'answered')?.data.seatId).toBe('s05');
@@ -167,7 +186,13 @@ describe('a call in the seat console', () => {
       await readyInConsole(b, 's11');
       await readyInConsole(a, 's08');
       // A notary question (IVR 13): the notary specialist s08 (黄磊) answers it.
-      const first = stack.startCall({ dialed: '1234813', caller: '13577778888', scenario: 'caller-transfer.xml', keys: { xferfile: xferFile }, timeoutMs: 120_000 });
+      const first = stack.startCall({
+        dialed: '1234813',
+        caller: '13577778888',
+        scenario: 'caller-transfer.xml',
+        keys: { xferfile: xferFile },
+        timeoutMs: 120_000,
+      });
       const callId = await answerFromPop(a, 's08');
 
       await softphone(a).getByRole('button', { name: '转接…' }).click();
@@ -188,7 +213,13 @@ describe('a call in the seat console', () => {
       await expect.poll(() => stack.seatState('s08').kind, POLL).toBe('wrap-up');
 
       // The trunk dials again with the token; the colleague's console pops the call.
-      const second = stack.startCall({ dialed: '12348', caller: '13577778888', transfer: fs.readFileSync(xferFile, 'utf8').trim(), scenario: 'caller-seat-hangup.xml', timeoutMs: 60_000 });
+      const second = stack.startCall({
+        dialed: '12348',
+        caller: '13577778888',
+        transfer: fs.readFileSync(xferFile, 'utf8').trim(),
+        scenario: 'caller-seat-hangup.xml',
+        timeoutMs: 60_000,
+      });
       await pop(b).waitFor({ timeout: 30_000 });
       expect(await pop(b).textContent()).toContain('由 黄磊 转入');
       const again = await answerFromPop(b, 's11');

@@ -131,7 +131,13 @@ describe('the seat console softphone', () => {
       await softphone(page).getByRole('button', { name: '拨号盘' }).click();
       await softphone(page).getByRole('button', { name: '按键 5' }).click();
       await expect
-        .poll(() => routerLog().split('\n').some((l) => l.includes('"dtmf digit"') && l.includes(callId) && l.includes('"digit":"5"')), POLL)
+        .poll(
+          () =>
+            routerLog()
+              .split('\n')
+              .some((l) => l.includes('"dtmf digit"') && l.includes(callId) && l.includes('"digit":"5"')),
+          POLL,
+        )
         .toBe(true);
 
       await softphone(page).getByRole('button', { name: '挂断' }).click();
@@ -190,7 +196,15 @@ describe('the seat console softphone', () => {
       expect(await phoneText(page)).not.toContain('连接已断开');
 
       // The router reconnects to Kamailio by itself; the seat takes the next call.
-      await expect.poll(() => routerLog().split('\n').filter((l) => l.includes('resync with Kamailio done')).length, POLL).toBeGreaterThan(1);
+      await expect
+        .poll(
+          () =>
+            routerLog()
+              .split('\n')
+              .filter((l) => l.includes('resync with Kamailio done')).length,
+          POLL,
+        )
+        .toBeGreaterThan(1);
       await expect.poll(() => stack.seatState('s04'), POLL).toMatchObject({ kind: 'ready', registered: true });
       const caller = stack.startCall({ caller: '13800000401', talkMs: 3000, timeoutMs: 60_000 });
       const callId = await answer(page, 's04');
@@ -307,7 +321,10 @@ describe('the softphone with short-lived SIP credentials', () => {
         const el = document.querySelector('section[aria-label="软电话"] [data-registration]')!;
         const seen: string[] = [];
         (window as unknown as { __regSeen: string[] }).__regSeen = seen;
-        new MutationObserver(() => seen.push(el.getAttribute('data-registration') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-registration'] });
+        new MutationObserver(() => seen.push(el.getAttribute('data-registration') ?? '')).observe(el, {
+          attributes: true,
+          attributeFilter: ['data-registration'],
+        });
       });
 
       await expect
@@ -317,7 +334,9 @@ describe('the softphone with short-lived SIP credentials', () => {
       await expect.poll(async () => cseq(await lookup('s09', short)), POLL).toBeGreaterThan(cseq(before));
       expect(await bindings('s09', short)).toBe(1);
       expect(await registration(page)).toBe('registered');
-      expect(await page.evaluate(() => (window as unknown as { __regSeen: string[] }).__regSeen.filter((r) => r !== 'registered'))).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { __regSeen: string[] }).__regSeen.filter((r) => r !== 'registered'))).toEqual(
+        [],
+      );
       expect(short.seatState('s09').registered).toBe(true);
     } finally {
       await ctx.close();

@@ -101,7 +101,7 @@ describe('major-matter alerts (重大事项上报)', () => {
     expect(data(await api<MajorAlert[]>(h, 'GET', '/api/alerts', 'supervisor')).map((a) => a.callId)).toEqual(['g-2', 'g-1']);
   });
 
-  it('when a risk-flagged summary is filed for a call already reported, should keep the one alert, now under the summary\'s category', async () => {
+  it("when a risk-flagged summary is filed for a call already reported, should keep the one alert, now under the summary's category", async () => {
     const before = data(await api<MajorAlert[]>(h, 'GET', '/api/alerts', 'supervisor')).find((a) => a.callId === 'g-1');
     h.srv.app.engine.hangup('g-1', 'seat');
 

@@ -67,7 +67,7 @@ describe('health and login', () => {
     expect((await res.json()).error.code).toBe('RATE_LIMITED');
   });
 
-  it('after logout, the session\'s open sockets should be disconnected', async () => {
+  it("after logout, the session's open sockets should be disconnected", async () => {
     const cookie = await login(srv.url, 'seat08');
     const socket = await connect(srv.url, cookie);
     const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
@@ -90,7 +90,7 @@ describe('roles', () => {
     expect((await res.json()).error.code).toBe('UNAUTHENTICATED');
   });
 
-  it('when a seat asks for the supervisors\' queue view, it should be refused with 403', async () => {
+  it("when a seat asks for the supervisors' queue view, it should be refused with 403", async () => {
     const cookie = await login(srv.url, 'seat05');
     expect((await fetch(`${srv.url}/api/queue`, { headers: { cookie } })).status).toBe(403);
   });
@@ -105,7 +105,11 @@ describe('roles', () => {
 
   it('when a supervisor tries to change the routing config, it should be refused with 403', async () => {
     const cookie = await login(srv.url, 'supervisor');
-    const res = await fetch(`${srv.url}/api/config/routing`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${srv.url}/api/config/routing`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -117,7 +121,10 @@ describe('roles', () => {
 describe('demo data', () => {
   it('should have at least 15 seats over a city and two county centres, covering every category', async () => {
     const cookie = await login(srv.url, 'admin');
-    const seats = (await (await fetch(`${srv.url}/api/seats`, { headers: { cookie } })).json()).data as { centreId: string; skills: Record<string, number> }[];
+    const seats = (await (await fetch(`${srv.url}/api/seats`, { headers: { cookie } })).json()).data as {
+      centreId: string;
+      skills: Record<string, number>;
+    }[];
     const ref = (await (await fetch(`${srv.url}/api/reference`, { headers: { cookie } })).json()).data as {
       categories: { id: string }[];
       centres: { id: string; level: string }[];

@@ -83,7 +83,7 @@ describe('my calls (我的来电)', () => {
     expect(r.entries.map((e) => [e.record.callId, e.summary])).toEqual([['m-3', null]]);
   });
 
-  it('when a day is given, should list that day\'s calls the seat answered, newest first, with records and summaries', async () => {
+  it("when a day is given, should list that day's calls the seat answered, newest first, with records and summaries", async () => {
     const r = data(await api<MyCallsResponse>(h, 'GET', '/api/my/calls?day=2026-11-23', 'seat05'));
 
     expect(r.day).toBe('2026-11-23');
@@ -102,7 +102,7 @@ describe('my calls (我的来电)', () => {
     expect(error(impossible).fields).toEqual({ day: ['没有 2026-02-30 这一天'] });
   });
 
-  it('when a supervisor asks, should answer 403 (my calls are a seat\'s)', async () => {
+  it("when a supervisor asks, should answer 403 (my calls are a seat's)", async () => {
     expect((await api(h, 'GET', '/api/my/calls', 'supervisor')).status).toBe(403);
   });
 });

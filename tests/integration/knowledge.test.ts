@@ -34,13 +34,13 @@ async function create(body: unknown, user = 'supervisor'): Promise<KnowledgeEntr
   return (await res.json()).data as KnowledgeEntry;
 }
 
-const liveCount = () =>
-  (srv.db.prepare('SELECT COUNT(*) AS n FROM knowledge_entries WHERE retired_at IS NULL').get() as { n: number }).n;
+const liveCount = () => (srv.db.prepare('SELECT COUNT(*) AS n FROM knowledge_entries WHERE retired_at IS NULL').get() as { n: number }).n;
 
 const NEW_ENTRY = {
   categoryId: 'labor',
   question: '外卖骑手在送餐途中受伤，平台要赔吗？',
-  answer: '先确认与谁建立了劳动关系或用工关系：与配送站点签了劳动合同的按工伤处理；属于灵活就业的，看是否参加了职业伤害保障。保留接单记录和事故证明。',
+  answer:
+    '先确认与谁建立了劳动关系或用工关系：与配送站点签了劳动合同的按工伤处理；属于灵活就业的，看是否参加了职业伤害保障。保留接单记录和事故证明。',
   legalBasis: '《工伤保险条例》第十四条',
   keywords: ['骑手', '职业伤害', '新就业形态'],
 };
@@ -200,7 +200,12 @@ describe('editing the knowledge base', () => {
 
   it('when a supervisor updates with the current version, should bump the version and reindex', async () => {
     const e = await create({ ...NEW_ENTRY, question: '网约车司机被平台封号怎么办？', keywords: ['网约车'] });
-    const res = await call('PUT', `/${e.id}`, 'supervisor', { ...NEW_ENTRY, question: '网约车司机账号被封怎么申诉？', keywords: ['网约车', '申诉'], version: 1 });
+    const res = await call('PUT', `/${e.id}`, 'supervisor', {
+      ...NEW_ENTRY,
+      question: '网约车司机账号被封怎么申诉？',
+      keywords: ['网约车', '申诉'],
+      version: 1,
+    });
     expect(res.status).toBe(200);
     const updated = (await res.json()).data as KnowledgeEntry;
     expect(updated).toMatchObject({ id: e.id, version: 2, question: '网约车司机账号被封怎么申诉？', updatedBy: '班长 林晓' });

@@ -89,7 +89,13 @@ describe('a call through the engine, seen by seat and supervisor', () => {
     const filed = await fetch(`${srv.url}/api/calls/it-1/summary`, {
       method: 'POST',
       headers: { cookie: await login(srv.url, 'seat02'), 'content-type': 'application/json' },
-      body: JSON.stringify({ categoryId: 'labor', topic: '欠薪', question: '工资被拖欠三个月', answer: '可向劳动监察投诉或申请劳动仲裁', disposition: 'answered' }),
+      body: JSON.stringify({
+        categoryId: 'labor',
+        topic: '欠薪',
+        question: '工资被拖欠三个月',
+        answer: '可向劳动监察投诉或申请劳动仲裁',
+        disposition: 'answered',
+      }),
     });
     expect(filed.status).toBe(201);
     const done = await emit(seat, 'seat:end-wrap-up', {});
@@ -98,7 +104,14 @@ describe('a call through the engine, seen by seat and supervisor', () => {
     const res = await fetch(`${srv.url}/api/calls/it-1`, { headers: { cookie: await login(srv.url, 'supervisor') } });
     const record = (await res.json()).data;
     expect(record.caller).toBe('138****5678');
-    expect(record.events.map((e: { type: string }) => e.type)).toEqual(['enqueued', 'offered', 'answered', 'hung-up', 'summary-filed', 'wrap-up-ended']);
+    expect(record.events.map((e: { type: string }) => e.type)).toEqual([
+      'enqueued',
+      'offered',
+      'answered',
+      'hung-up',
+      'summary-filed',
+      'wrap-up-ended',
+    ]);
     expect(record.events[1].why.rule).toBe('skill');
   });
 
@@ -144,7 +157,11 @@ describe('routing configuration over HTTP', () => {
   it('when an admin shortens the general-skill expansion, a waiting call should be routed at once and the change should persist', async () => {
     const cookie = await login(srv.url, 'admin');
     const put = (body: unknown) =>
-      fetch(`${srv.url}/api/config/routing`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${srv.url}/api/config/routing`, {
+        method: 'PUT',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const seat = await seatSocket('seat01'); // 王建国, city: marriage-family 5, mediation 4, general 3; no labour skill
     await emit(seat, 'seat:set-status', { status: 'ready' });
     const current = (await (await fetch(`${srv.url}/api/config/routing`, { headers: { cookie } })).json()).data;

@@ -12,15 +12,14 @@ afterEach(async () => {
 });
 
 const start = async (opts: Parameters<typeof startTestServer>[0] = {}) => (srv = await startTestServer({ sipSecret: SECRET, ...opts }));
-const credentials = (s: TestServer, cookie?: string) =>
-  fetch(`${s.url}/api/sip/credentials`, { headers: cookie ? { cookie } : {} });
+const credentials = (s: TestServer, cookie?: string) => fetch(`${s.url}/api/sip/credentials`, { headers: cookie ? { cookie } : {} });
 
 /** The session's stored end (sliding: the request itself may have moved it). */
 const sessionEnd = (s: TestServer, username: string): number =>
   (
-    s.db
-      .prepare('SELECT MAX(s.expires_at) AS e FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?')
-      .get(username) as { e: number }
+    s.db.prepare('SELECT MAX(s.expires_at) AS e FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?').get(username) as {
+      e: number;
+    }
   ).e;
 
 describe('GET /api/sip/credentials', () => {

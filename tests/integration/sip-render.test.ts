@@ -41,13 +41,20 @@ describe('rendering the SIP configuration', () => {
   });
 
   it('a placeholder without a value is an error that names it, never an empty string', () => {
-    expect(() => fillTemplate('listen={{TRUNK_LISTEN}} {{NOPE}}', { TRUNK_LISTEN: 'udp:1.2.3.4:5060' }, 't.tmpl')).toThrow('t.tmpl: no value for NOPE');
+    expect(() => fillTemplate('listen={{TRUNK_LISTEN}} {{NOPE}}', { TRUNK_LISTEN: 'udp:1.2.3.4:5060' }, 't.tmpl')).toThrow(
+      't.tmpl: no value for NOPE',
+    );
   });
 
   it("the SIP latency benchmark's direct route still fits the rendered configuration, and Kamailio accepts it", () => {
     const dir = tmp();
     const r = renderSipConfig(loadConfig({ SIP_RUN_DIR: dir }), 'secret-3');
-    const withDirect = addDirectRoute(fs.readFileSync(r.kamailioCfg, 'utf8'), { number: '99999', seat: 's01', domain: '12348.local', trunkSources: '127.0.0.1/32' });
+    const withDirect = addDirectRoute(fs.readFileSync(r.kamailioCfg, 'utf8'), {
+      number: '99999',
+      seat: 's01',
+      domain: '12348.local',
+      trunkSources: '127.0.0.1/32',
+    });
     expect(withDirect.match(/route\(BENCH_DIRECT\);/g)).toHaveLength(1);
     const file = path.join(dir, 'bench-kamailio.cfg');
     fs.writeFileSync(file, withDirect, { mode: 0o600 });

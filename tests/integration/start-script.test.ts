@@ -46,7 +46,8 @@ async function freePort(): Promise<number> {
 async function startEnv(dir: string): Promise<Record<string, string>> {
   const rtpBase = 61000 + Math.floor(Math.random() * 39) * 100;
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(TELEPHONY|SIP_|EVAPI_|RTP|DTMF_|PORT$|HOST$|DB_PATH$|ROUTING_CONFIG_FILE$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(TELEPHONY|SIP_|EVAPI_|RTP|DTMF_|PORT$|HOST$|DB_PATH$|ROUTING_CONFIG_FILE$)/.test(k)) env[k] = v;
   return {
     ...env,
     PORT: String(await freePort()),
@@ -135,7 +136,11 @@ async function waitUp(s: Start): Promise<void> {
     throw new Error(`${err.message}\n--- start.sh output ---\n${s.output()}`);
   });
   // the router has its evapi link to Kamailio
-  await waitFor(() => fs.readFileSync(path.join(s.runDir, 'kamailio.log'), 'utf8').includes('routing server connected to evapi'), 'the evapi link', 5000);
+  await waitFor(
+    () => fs.readFileSync(path.join(s.runDir, 'kamailio.log'), 'utf8').includes('routing server connected to evapi'),
+    'the evapi link',
+    5000,
+  );
   const procs = processesWith(s.runDir);
   expect(procs.some((p) => p.cmd.startsWith('rtpengine '))).toBe(true);
   expect(procs.some((p) => p.cmd.startsWith('kamailio '))).toBe(true);
@@ -163,7 +168,12 @@ describe('scripts/sip-config.ts', () => {
     const r = sipConfig(env);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const vars = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     expect(vars.KAMAILIO_CFG).toBe(`'${path.join(dir, 'run', 'kamailio.cfg')}'`);
     expect(vars.RTPENGINE_CONF).toBe(`'${path.join(dir, 'run', 'rtpengine.conf')}'`);
     expect(vars.SIP_WS_URL).toBe(`'ws://${env.SIP_WS_ADDR}'`);
@@ -184,7 +194,7 @@ describe('scripts/sip-config.ts', () => {
     expect(r.stderr).toContain('"nonsense"');
   });
 
-  it('a syntax error in the template: Kamailio\'s error lines and the template line, not a setting', async () => {
+  it("a syntax error in the template: Kamailio's error lines and the template line, not a setting", async () => {
     const dir = tempDir();
     const env = await startEnv(dir);
     const tpl = path.join(dir, 'tpl');
@@ -211,7 +221,10 @@ describe('scripts/sip-config.ts', () => {
     const file = path.join(tpl, 'kamailio.cfg.tmpl');
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")');
-    fs.writeFileSync(file, text.replace('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")', 'modparam("evapi", "bind_addr", {{EVAPI_BIND}})'));
+    fs.writeFileSync(
+      file,
+      text.replace('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")', 'modparam("evapi", "bind_addr", {{EVAPI_BIND}})'),
+    );
     const r = sipConfig(env, ['--template-dir', tpl]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('kamailio -c rejected the rendered config');

@@ -111,7 +111,7 @@ describe('filing a summary (提交小结)', () => {
     expect(data(await api<SummaryState>(h, 'GET', '/api/calls/f-1/summary', 'seat02')).summary).toBeNull();
   });
 
-  it('when a supervisor tries to file a seat\'s summary, should answer 403', async () => {
+  it("when a supervisor tries to file a seat's summary, should answer 403", async () => {
     const r = await api(h, 'POST', '/api/calls/f-1/summary', 'supervisor', SUMMARY);
 
     expect(r.status).toBe(403);
@@ -318,7 +318,14 @@ describe('durability', () => {
     engine.answered('gap-1', 's02');
     engine.hangup('gap-1', 'caller');
     const repo = new SummaryRepository(first.db);
-    immediateTransaction(first.db, () => repo.insertSummary('gap-1', 's02', { ...SUMMARY, referral: '', followUpAt: null, riskFlag: false, riskNote: '', knowledgeIds: [] }, T0));
+    immediateTransaction(first.db, () =>
+      repo.insertSummary(
+        'gap-1',
+        's02',
+        { ...SUMMARY, referral: '', followUpAt: null, riskFlag: false, riskNote: '', knowledgeIds: [] },
+        T0,
+      ),
+    );
     await first.stop({ keepDb: true });
 
     const second = await startTestServer({ dbPath: first.dbPath, clock });

@@ -16,7 +16,13 @@ const db = openDatabase(dbPath!);
 await seedDemo(db, SystemClock.now());
 const config = loadConfig({ PORT: '0', DB_PATH: dbPath, LOG_LEVEL: 'silent', CLIENT_DIST: 'client/dist' });
 const noop = () => {};
-const app = createApp({ config, db, clock: SystemClock, logger: pino({ level: 'silent' }), telephony: { ring: noop, overflow: noop, cancelRing: noop } });
+const app = createApp({
+  config,
+  db,
+  clock: SystemClock,
+  logger: pino({ level: 'silent' }),
+  telephony: { ring: noop, overflow: noop, cancelRing: noop },
+});
 app.engine.setSeatReady('s02');
 app.engine.offerCall({ id: 'kill-1', caller: '13822223333', dialed: '12348', ivrCode: '2' });
 app.engine.answered('kill-1', 's02');

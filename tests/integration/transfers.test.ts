@@ -56,7 +56,11 @@ describe('starting a transfer (转接)', () => {
     const first = srv.app.transfers.resolve(token, 'c2');
     const again = srv.app.transfers.resolve(token, 'c3');
 
-    expect(first).toMatchObject({ caller: '13812341234', categoryId: 'general', transfer: { fromCallId: 'c1', fromSeatId: 's03', targetSeatId: null } });
+    expect(first).toMatchObject({
+      caller: '13812341234',
+      categoryId: 'general',
+      transfer: { fromCallId: 'c1', fromSeatId: 's03', targetSeatId: null },
+    });
     expect(again).toBeNull();
     expect(srv.app.transfers.resolve('0'.repeat(32), 'c4')).toBeNull();
   });
@@ -66,19 +70,28 @@ describe('starting a transfer (转接)', () => {
     ['itself', { kind: 'seat', seatId: 's03' }, 'blind', 'VALIDATION', '不能转接给自己'],
     ['a seat that does not exist', { kind: 'seat', seatId: 'nobody' }, 'blind', 'NOT_FOUND', '不存在'],
     ['a specialty nobody is signed in for', { kind: 'category', categoryId: 'forensic' }, 'blind', 'CONFLICT', '没有在线坐席'],
-    ['a consultation with a specialty nobody is ready for', { kind: 'category', categoryId: 'forensic' }, 'consult', 'CONFLICT', '没有空闲坐席'],
+    [
+      'a consultation with a specialty nobody is ready for',
+      { kind: 'category', categoryId: 'forensic' },
+      'consult',
+      'CONFLICT',
+      '没有空闲坐席',
+    ],
     ['a specialty that does not exist', { kind: 'category', categoryId: 'astrology' }, 'blind', 'VALIDATION', '不存在'],
-  ] as const)('when a seat transfers to %s, should refuse with a sentence and keep the caller', async (_name, target, mode, code, words) => {
-    const s03 = await talkingAtS03();
+  ] as const)(
+    'when a seat transfers to %s, should refuse with a sentence and keep the caller',
+    async (_name, target, mode, code, words) => {
+      const s03 = await talkingAtS03();
 
-    const ack = await emit(s03, 'call:transfer', { callId: 'c1', target, mode });
+      const ack = await emit(s03, 'call:transfer', { callId: 'c1', target, mode });
 
-    expect(ack.ok).toBe(false);
-    if (ack.ok) return;
-    expect(ack.error.code).toBe(code);
-    expect(ack.error.message).toContain(words);
-    expect(srv.app.engine.getCall('c1')?.state.kind).toBe('talking');
-  });
+      expect(ack.ok).toBe(false);
+      if (ack.ok) return;
+      expect(ack.error.code).toBe(code);
+      expect(ack.error.message).toContain(words);
+      expect(srv.app.engine.getCall('c1')?.state.kind).toBe('talking');
+    },
+  );
 
   it('when a seat consults a seat that is not ready, should refuse and not hold that seat', async () => {
     const s03 = await talkingAtS03();

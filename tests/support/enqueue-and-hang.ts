@@ -15,7 +15,13 @@ const db = openDatabase(dbPath!);
 await seedDemo(db, SystemClock.now());
 const config = loadConfig({ DB_PATH: dbPath, LOG_LEVEL: 'silent' });
 const noop = () => {};
-const app = createApp({ config, db, clock: SystemClock, logger: pino({ level: 'silent' }), telephony: { ring: noop, overflow: noop, cancelRing: noop } });
+const app = createApp({
+  config,
+  db,
+  clock: SystemClock,
+  logger: pino({ level: 'silent' }),
+  telephony: { ring: noop, overflow: noop, cancelRing: noop },
+});
 // Seat s02 (labour, city) is logged in but busy, so labour calls wait rather than overflow.
 app.engine.setSeatNotReady('s02', 'meeting');
 for (let i = 1; i <= Number(count); i++) {

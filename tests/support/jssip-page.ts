@@ -32,7 +32,9 @@ export async function startJssipPageServer(): Promise<JssipPageServer> {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>seat phone</title><script src="/jssip.js"></script>');
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end('<!doctype html><title>seat phone</title><script src="/jssip.js"></script>');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
@@ -49,7 +51,14 @@ export async function startPhone(page: Page, pageUrl: string, creds: SipCredenti
     type Session = import('jssip/lib/RTCSession').RTCSession;
     const w = window as unknown as Record<string, unknown> & { JsSIP: typeof import('jssip') };
     const socket = new w.JsSIP.WebSocketInterface(c.wsUrl);
-    const ua = new w.JsSIP.UA({ sockets: [socket], uri: c.uri, authorization_user: c.username, password: c.password, register: true, session_timers: false });
+    const ua = new w.JsSIP.UA({
+      sockets: [socket],
+      uri: c.uri,
+      authorization_user: c.username,
+      password: c.password,
+      register: true,
+      session_timers: false,
+    });
     const sessions: Session[] = [];
     const events: string[] = [];
     Object.assign(w, { ua, sessions, events });

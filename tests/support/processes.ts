@@ -85,7 +85,10 @@ export function tail(file: string, lines = 20): string {
 }
 
 /** SIGTERM (SIGKILL after `timeoutMs`); `group`: the whole process group (Kamailio's workers). */
-export function stopProcess(p: ChildProcess | null, o: { signal?: NodeJS.Signals; timeoutMs?: number; group?: boolean } = {}): Promise<void> {
+export function stopProcess(
+  p: ChildProcess | null,
+  o: { signal?: NodeJS.Signals; timeoutMs?: number; group?: boolean } = {},
+): Promise<void> {
   if (!p || p.pid === undefined || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
   const pid = p.pid;
   const kill = (sig: NodeJS.Signals) => {

@@ -117,7 +117,10 @@ export interface SipStack {
   startKamailio(): Promise<void>;
   stopKamailio(): Promise<void>;
   /** Logs in the seat's account, sets it ready, starts a SIPp phone and registers it. */
-  seat(seatId: string, opts?: { behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold'; ringMs?: number; ready?: boolean }): Promise<SeatPhone>;
+  seat(
+    seatId: string,
+    opts?: { behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold'; ringMs?: number; ready?: boolean },
+  ): Promise<SeatPhone>;
   /** Runs a SIPp caller on the trunk; resolves when SIPp exits. */
   call(opts?: CallOptions): Promise<SipResult>;
   /** Starts a SIPp caller and returns at once. */
@@ -161,7 +164,11 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
   });
   const problem = checkKamailioConfig(rendered.kamailioCfg);
   if (problem) throw new Error(`kamailio -c: ${problem}`);
-  const logs = { router: path.join(dir, 'router.log'), kamailio: path.join(dir, 'kamailio.log'), rtpengine: path.join(dir, 'rtpengine.log') };
+  const logs = {
+    router: path.join(dir, 'router.log'),
+    kamailio: path.join(dir, 'kamailio.log'),
+    rtpengine: path.join(dir, 'rtpengine.log'),
+  };
   const children = new Set<ChildProcess>();
   // If the test process ends without stop() (a hook timed out), take the servers down with it.
   const killAll = () => {
@@ -200,7 +207,11 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         'the routing server',
         20_000,
       );
-      await waitFor(() => /resync with Kamailio done/.test(fs.readFileSync(logs.router, 'utf8').split('\n').slice(-200).join('\n')), 'router synced with Kamailio', 10_000);
+      await waitFor(
+        () => /resync with Kamailio done/.test(fs.readFileSync(logs.router, 'utf8').split('\n').slice(-200).join('\n')),
+        'router synced with Kamailio',
+        10_000,
+      );
     },
     async killRouter() {
       await stopProcess(stack.router, { signal: 'SIGKILL', timeoutMs: 5000 });
@@ -227,17 +238,55 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       const sippLog = path.join(dir, `seat-${seatId}.log`);
       const sipp = spawnLogged(
         'sipp',
-        ['-sf', path.join(SIPP_DIR, `seat-${behaviour}.xml`), '-i', seatIp, '-p', String(sipPort), '-mi', seatIp, '-mp', String(mediaPort), '-d', String(o.ringMs ?? 300), '-nostdin', '-nd', '-trace_err', '-error_file', path.join(dir, `seat-${seatId}-errors.log`)],
+        [
+          '-sf',
+          path.join(SIPP_DIR, `seat-${behaviour}.xml`),
+          '-i',
+          seatIp,
+          '-p',
+          String(sipPort),
+          '-mi',
+          seatIp,
+          '-mp',
+          String(mediaPort),
+          '-d',
+          String(o.ringMs ?? 300),
+          '-nostdin',
+          '-nd',
+          '-trace_err',
+          '-error_file',
+          path.join(dir, `seat-${seatId}-errors.log`),
+        ],
         sippLog,
       );
       await waitForPort('udp-listener', seatIp, sipPort, sipp, `sipp seat ${seatId}`, sippLog);
       const register = async (expires = 300) => {
         const r = await stack.sipp([
           env.SIP_TRUNK_ADDR!,
-          '-sf', path.join(SIPP_DIR, 'register.xml'),
-          '-au', creds.username, '-ap', creds.password,
-          '-key', 'seat', seatId, '-key', 'domain', creds.domain, '-key', 'contact', contact, '-key', 'expires', String(expires),
-          '-i', seatIp, '-p', String(await freePort(seatIp)), '-m', '1',
+          '-sf',
+          path.join(SIPP_DIR, 'register.xml'),
+          '-au',
+          creds.username,
+          '-ap',
+          creds.password,
+          '-key',
+          'seat',
+          seatId,
+          '-key',
+          'domain',
+          creds.domain,
+          '-key',
+          'contact',
+          contact,
+          '-key',
+          'expires',
+          String(expires),
+          '-i',
+          seatIp,
+          '-p',
+          String(await freePort(seatIp)),
+          '-m',
+          '1',
         ]);
         if (r.code !== 0) throw new Error(`REGISTER for ${seatId} failed: ${r.errors || r.stdout.slice(-500)}`);
         return r;
@@ -274,25 +323,45 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       const n = o.calls ?? 1;
       const args = [
         env.SIP_TRUNK_ADDR!,
-        '-sf', path.join(SIPP_DIR, o.scenario ?? 'caller.xml'),
-        '-s', o.dialed ?? '12348',
-        '-key', 'caller', o.caller ?? '13812345678',
-        '-key', 'flags', o.flags ?? '',
-        '-key', 'ticket', o.ticket ?? '',
-        '-key', 'xfer', o.transfer ?? '',
-        '-i', o.fromIp ?? '127.0.0.1',
-        '-p', '0',
-        '-mi', o.fromIp ?? '127.0.0.1',
-        '-mp', String(nextMediaPortUnchecked()),
-        '-d', String(o.talkMs ?? 1000),
-        '-m', String(n),
-        '-r', String(o.rate ?? 10),
+        '-sf',
+        path.join(SIPP_DIR, o.scenario ?? 'caller.xml'),
+        '-s',
+        o.dialed ?? '12348',
+        '-key',
+        'caller',
+        o.caller ?? '13812345678',
+        '-key',
+        'flags',
+        o.flags ?? '',
+        '-key',
+        'ticket',
+        o.ticket ?? '',
+        '-key',
+        'xfer',
+        o.transfer ?? '',
+        '-i',
+        o.fromIp ?? '127.0.0.1',
+        '-p',
+        '0',
+        '-mi',
+        o.fromIp ?? '127.0.0.1',
+        '-mp',
+        String(nextMediaPortUnchecked()),
+        '-d',
+        String(o.talkMs ?? 1000),
+        '-m',
+        String(n),
+        '-r',
+        String(o.rate ?? 10),
       ];
       for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v);
       if (o.expectCode) {
         // SIPp cannot take a response code from a -key: write the scenario with the code in it.
         const file = path.join(dir, `caller-refused-${o.expectCode}.xml`);
-        fs.writeFileSync(file, fs.readFileSync(path.join(SIPP_DIR, 'caller-refused.xml'), 'utf8').replace('[expect]', String(o.expectCode)));
+        fs.writeFileSync(
+          file,
+          fs.readFileSync(path.join(SIPP_DIR, 'caller-refused.xml'), 'utf8').replace('[expect]', String(o.expectCode)),
+        );
         args[2] = file;
       }
       return runSipp(args, dir, children, o.timeoutMs);
@@ -307,7 +376,9 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       const db = new Database(env.DB_PATH!, { readonly: true, fileMustExist: true });
       try {
         return db
-          .prepare('SELECT id, state_kind, caller, category_id, answered_at, snapshot_json AS snapshot FROM calls ORDER BY enqueued_at, rowid')
+          .prepare(
+            'SELECT id, state_kind, caller, category_id, answered_at, snapshot_json AS snapshot FROM calls ORDER BY enqueued_at, rowid',
+          )
           .all() as ReturnType<SipStack['calls']>;
       } finally {
         db.close();
@@ -316,9 +387,12 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
     events(callId) {
       const db = new Database(env.DB_PATH!, { readonly: true, fileMustExist: true });
       try {
-        return (db.prepare('SELECT type, data_json FROM call_events WHERE call_id = ? ORDER BY id').all(callId) as { type: string; data_json: string }[]).map(
-          (r) => ({ type: r.type, data: JSON.parse(r.data_json) as Record<string, unknown> }),
-        );
+        return (
+          db.prepare('SELECT type, data_json FROM call_events WHERE call_id = ? ORDER BY id').all(callId) as {
+            type: string;
+            data_json: string;
+          }[]
+        ).map((r) => ({ type: r.type, data: JSON.parse(r.data_json) as Record<string, unknown> }));
       } finally {
         db.close();
       }
@@ -326,7 +400,10 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
     seatState(seatId) {
       const db = new Database(env.DB_PATH!, { readonly: true, fileMustExist: true });
       try {
-        const r = db.prepare('SELECT state_json, registered FROM seat_states WHERE seat_id = ?').get(seatId) as { state_json: string; registered: number };
+        const r = db.prepare('SELECT state_json, registered FROM seat_states WHERE seat_id = ?').get(seatId) as {
+          state_json: string;
+          registered: number;
+        };
         return { ...(JSON.parse(r.state_json) as { kind: string; reason?: string }), registered: r.registered === 1 };
       } finally {
         db.close();
@@ -334,7 +411,8 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
     },
     async stop() {
       await stopProcess(stack.router, { timeoutMs: 5000 });
-      for (const c of [...children]) if (c !== stack.kamailio && c !== stack.rtpengine) await stopProcess(c, { signal: 'SIGKILL', timeoutMs: 5000 });
+      for (const c of [...children])
+        if (c !== stack.kamailio && c !== stack.rtpengine) await stopProcess(c, { signal: 'SIGKILL', timeoutMs: 5000 });
       await stopProcess(stack.kamailio, { timeoutMs: 5000 });
       await stopProcess(stack.rtpengine, { timeoutMs: 5000 });
       process.off('exit', killAll);
@@ -345,7 +423,16 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
   try {
     const rtp = spawnLogged(
       'rtpengine',
-      ['--config-file', rendered.rtpengineConf, '--config-section', 'rtpengine', '--foreground', '--log-stderr', '--pidfile', path.join(dir, 'rtpengine.pid')],
+      [
+        '--config-file',
+        rendered.rtpengineConf,
+        '--config-section',
+        'rtpengine',
+        '--foreground',
+        '--log-stderr',
+        '--pidfile',
+        path.join(dir, 'rtpengine.pid'),
+      ],
       logs.rtpengine,
     );
     stack.rtpengine = rtp;
@@ -359,12 +446,21 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
   return stack;
 }
 
-function runSipp(args: string[], dir: string, children: Set<ChildProcess>, timeoutMs = 60_000): { proc: ChildProcess; done: Promise<SipResult> } {
+function runSipp(
+  args: string[],
+  dir: string,
+  children: Set<ChildProcess>,
+  timeoutMs = 60_000,
+): { proc: ChildProcess; done: Promise<SipResult> } {
   const errFile = path.join(dir, `sipp-${Date.now()}-${Math.random().toString(36).slice(2)}-errors.log`);
-  const proc = spawn('sipp', [...args, '-nostdin', '-trace_err', '-error_file', errFile, '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    'sipp',
+    [...args, '-nostdin', '-trace_err', '-error_file', errFile, '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(proc);
   let stdout = '';
   let stderr = '';

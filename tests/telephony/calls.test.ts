@@ -38,7 +38,7 @@ const lastCall = () => stack.calls().at(-1)!;
 const types = (callId: string) => stack.events(callId).map((e) => e.type);
 
 describe('a call to 12348 through Kamailio and rtpengine', () => {
-  it('reaches a registered seat of the IVR specialty, with audio both ways and the caller\'s digits reported', async () => {
+  it("reaches a registered seat of the IVR specialty, with audio both ways and the caller's digits reported", async () => {
     // s01 has been ready longest but only knows contract law at the general level;
     // s03's specialty is contracts and debts (IVR 3).
     const s01 = await seat('s01');
@@ -49,11 +49,15 @@ describe('a call to 12348 through Kamailio and rtpengine', () => {
     const answered = stack.events(call.id).find((e) => e.type === 'answered');
     expect(answered?.data.seatId).toBe('s03');
     // rtpengine's own counters: packets arrived from both the caller and the seat.
-    const packets = await waitFor(async () => {
-      const p = await packetsByTag(stack.env.RTPENGINE_NG_ADDR!, call.id);
-      const counts = Object.values(p);
-      return counts.length >= 2 && counts.every((n) => n > 20) ? p : null;
-    }, 'RTP from both sides', 8000);
+    const packets = await waitFor(
+      async () => {
+        const p = await packetsByTag(stack.env.RTPENGINE_NG_ADDR!, call.id);
+        const counts = Object.values(p);
+        return counts.length >= 2 && counts.every((n) => n > 20) ? p : null;
+      },
+      'RTP from both sides',
+      8000,
+    );
     expect(Object.keys(packets)).toHaveLength(2);
     const r = await caller.done;
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
@@ -153,16 +157,36 @@ describe('refusals', () => {
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
   });
 
-  it('REGISTER with a wrong password, or with another seat\'s credentials, is refused', async () => {
+  it("REGISTER with a wrong password, or with another seat's credentials, is refused", async () => {
     const cookie = (await stack.seat('s07', { ready: false })).cookie;
     const creds = await sipCredentials(stack.routerUrl, cookie);
     const reg = (seat: string, password: string) =>
       stack.sipp([
         stack.env.SIP_TRUNK_ADDR!,
-        '-sf', path.join(SIPP_DIR, 'register.xml'),
-        '-au', creds.username, '-ap', password,
-        '-key', 'seat', seat, '-key', 'domain', creds.domain, '-key', 'contact', '127.0.0.2:5999', '-key', 'expires', '60',
-        '-i', '127.0.0.2', '-p', '0', '-m', '1',
+        '-sf',
+        path.join(SIPP_DIR, 'register.xml'),
+        '-au',
+        creds.username,
+        '-ap',
+        password,
+        '-key',
+        'seat',
+        seat,
+        '-key',
+        'domain',
+        creds.domain,
+        '-key',
+        'contact',
+        '127.0.0.2:5999',
+        '-key',
+        'expires',
+        '60',
+        '-i',
+        '127.0.0.2',
+        '-p',
+        '0',
+        '-m',
+        '1',
       ]);
     const wrong = await reg('s07', 'not-the-password');
     expect(wrong.code).not.toBe(0);

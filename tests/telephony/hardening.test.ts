@@ -21,10 +21,21 @@ afterAll(async () => {
 const options = (fromIp: string, n: number, rate: number, ua = 'office-phone') =>
   stack.sipp([
     stack.env.SIP_TRUNK_ADDR!,
-    '-sf', path.join(SIPP_DIR, 'options.xml'),
-    '-key', 'ua', ua,
-    '-i', fromIp, '-p', '0',
-    '-m', String(n), '-r', String(rate), '-l', String(n),
+    '-sf',
+    path.join(SIPP_DIR, 'options.xml'),
+    '-key',
+    'ua',
+    ua,
+    '-i',
+    fromIp,
+    '-p',
+    '0',
+    '-m',
+    String(n),
+    '-r',
+    String(rate),
+    '-l',
+    String(n),
   ]);
 
 describe('flood guard', () => {
@@ -62,10 +73,30 @@ describe('REGISTER gives nothing away', () => {
     const reg = async (seat: string) => {
       const r = await stack.sipp([
         stack.env.SIP_TRUNK_ADDR!,
-        '-sf', path.join(SIPP_DIR, 'register.xml'),
-        '-au', `${Math.floor(Date.now() / 1000) + 3600}:${seat}`, '-ap', 'guess',
-        '-key', 'seat', seat, '-key', 'domain', stack.config.SIP_DOMAIN, '-key', 'contact', '127.0.0.2:5999', '-key', 'expires', '60',
-        '-i', '127.0.0.2', '-p', '0', '-m', '1',
+        '-sf',
+        path.join(SIPP_DIR, 'register.xml'),
+        '-au',
+        `${Math.floor(Date.now() / 1000) + 3600}:${seat}`,
+        '-ap',
+        'guess',
+        '-key',
+        'seat',
+        seat,
+        '-key',
+        'domain',
+        stack.config.SIP_DOMAIN,
+        '-key',
+        'contact',
+        '127.0.0.2:5999',
+        '-key',
+        'expires',
+        '60',
+        '-i',
+        '127.0.0.2',
+        '-p',
+        '0',
+        '-m',
+        '1',
       ]);
       expect(r.code).not.toBe(0);
       // the status line and the challenge realm, without per-request nonces and tags

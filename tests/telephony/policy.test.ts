@@ -42,7 +42,22 @@ afterAll(async () => {
 async function hotline12345() {
   const [host, port] = stack.config.SIP_12345_URI.replace(/^sip:[^@]+@/, '').split(':') as [string, string];
   const done = stack.sipp(
-    ['-sf', path.join(SIPP_DIR, 'seat-answer.xml'), '-i', host, '-p', port, '-mi', host, '-mp', String(await freeMediaPort(host)), '-d', '100', '-m', '1'],
+    [
+      '-sf',
+      path.join(SIPP_DIR, 'seat-answer.xml'),
+      '-i',
+      host,
+      '-p',
+      port,
+      '-mi',
+      host,
+      '-mp',
+      String(await freeMediaPort(host)),
+      '-d',
+      '100',
+      '-m',
+      '1',
+    ],
     { timeoutMs: 30_000 },
   );
   return { done };
@@ -66,7 +81,7 @@ describe('overflow', () => {
 });
 
 describe("Kamailio's queue backstop", () => {
-  it('when a call outlives Kamailio\'s own queue timer, the caller hears 480 and the call is recorded as timed out', async () => {
+  it("when a call outlives Kamailio's own queue timer, the caller hears 480 and the call is recorded as timed out", async () => {
     const s06 = await stack.seat('s06', { ready: false });
     phones.push(s06);
     expect((await emit(s06.socket, 'seat:set-status', { status: 'not-ready', reason: 'meeting' })).ok).toBe(true);

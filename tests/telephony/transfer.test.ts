@@ -9,7 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboundPackets, pageEvents, startBrowserSipBench, startPhone, type BrowserSipBench, type JssipPageServer } from '../support/jssip-page.js';
+import {
+  inboundPackets,
+  pageEvents,
+  startBrowserSipBench,
+  startPhone,
+  type BrowserSipBench,
+  type JssipPageServer,
+} from '../support/jssip-page.js';
 import { connect, emit, login } from '../support/server.js';
 import { sipCredentials, sippCounts, waitFor, type SipStack } from '../support/sip-stack.js';
 
@@ -64,7 +71,14 @@ function refer(page: Page, uri: string): Promise<string> {
 }
 
 const talkingCall = (seatId: string) =>
-  waitFor(() => stack.calls().find((c) => c.state_kind === 'talking' && stack.events(c.id).some((e) => e.type === 'answered' && e.data.seatId === seatId)), `a call talking at ${seatId}`, 20_000);
+  waitFor(
+    () =>
+      stack
+        .calls()
+        .find((c) => c.state_kind === 'talking' && stack.events(c.id).some((e) => e.type === 'answered' && e.data.seatId === seatId)),
+    `a call talking at ${seatId}`,
+    20_000,
+  );
 
 describe('transfers through Kamailio (REFER)', () => {
   it('when a seat blind-transfers to a specialty queue, the trunk dials again with the token and that queue answers first', async () => {
@@ -72,11 +86,23 @@ describe('transfers through Kamailio (REFER)', () => {
     const b = await stack.seat('s02', { behaviour: 'answer' }); // labour specialist (SIPp phone)
     const xferFile = path.join(stack.dir, 'xfer-blind.txt');
     try {
-      const first = stack.startCall({ dialed: '123483', caller: '13912345678', flags: 'elderly', ticket: 'T-777', scenario: 'caller-transfer.xml', keys: { xferfile: xferFile }, timeoutMs: 60_000 });
+      const first = stack.startCall({
+        dialed: '123483',
+        caller: '13912345678',
+        flags: 'elderly',
+        ticket: 'T-777',
+        scenario: 'caller-transfer.xml',
+        keys: { xferfile: xferFile },
+        timeoutMs: 60_000,
+      });
       const call = await talkingCall('s03');
       await waitFor(async () => (await inboundPackets(a.page)) > 10, 'audio at seat A');
 
-      const ack = await emit(a.socket, 'call:transfer', { callId: call.id, target: { kind: 'category', categoryId: 'labor' }, mode: 'blind' });
+      const ack = await emit(a.socket, 'call:transfer', {
+        callId: call.id,
+        target: { kind: 'category', categoryId: 'labor' },
+        mode: 'blind',
+      });
       if (!ack.ok) throw new Error(ack.error.message);
       expect(await refer(a.page, ack.data.referTo)).toBe('accepted');
       await a.page.evaluate(() => (window as unknown as { sessions: { terminate(): void }[] }).sessions[0]!.terminate());
@@ -109,11 +135,19 @@ describe('transfers through Kamailio (REFER)', () => {
     try {
       const caller = stack.startCall({ dialed: '123483', scenario: 'caller-refer-refused.xml', timeoutMs: 60_000 });
       const call = await talkingCall('s03');
-      const ack = await emit(a.socket, 'call:transfer', { callId: call.id, target: { kind: 'category', categoryId: 'general' }, mode: 'blind' });
+      const ack = await emit(a.socket, 'call:transfer', {
+        callId: call.id,
+        target: { kind: 'category', categoryId: 'general' },
+        mode: 'blind',
+      });
       if (!ack.ok) throw new Error(ack.error.message);
 
       expect(await refer(a.page, ack.data.referTo)).toBe('failed:501');
-      const reported = await emit(a.socket, 'transfer:report', { transferId: ack.data.id, outcome: 'refused', detail: '501 Not Implemented' });
+      const reported = await emit(a.socket, 'transfer:report', {
+        transferId: ack.data.id,
+        outcome: 'refused',
+        detail: '501 Not Implemented',
+      });
       expect(reported.ok && reported.data.state).toBe('refused');
 
       expect(stack.calls().find((c) => c.id === call.id)?.state_kind).toBe('talking');
@@ -133,7 +167,13 @@ describe('transfers through Kamailio (REFER)', () => {
     const b = await browserSeat('seat11', 's11');
     const xferFile = path.join(stack.dir, 'xfer-consult.txt');
     try {
-      const first = stack.startCall({ dialed: '123483', caller: '13700001111', scenario: 'caller-transfer.xml', keys: { xferfile: xferFile }, timeoutMs: 90_000 });
+      const first = stack.startCall({
+        dialed: '123483',
+        caller: '13700001111',
+        scenario: 'caller-transfer.xml',
+        keys: { xferfile: xferFile },
+        timeoutMs: 90_000,
+      });
       const call = await talkingCall('s03');
 
       const ack = await emit(a.socket, 'call:transfer', { callId: call.id, target: { kind: 'seat', seatId: 's11' }, mode: 'consult' });
@@ -148,7 +188,10 @@ describe('transfers through Kamailio (REFER)', () => {
         w.ua.call(uri, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
       }, ack.data.consultUri!);
       await waitFor(async () => (await pageEvents(b.page)).includes('0:confirmed'), 'B answered the consultation');
-      await waitFor(async () => (await inboundPackets(a.page, 1)) > 10 && (await inboundPackets(b.page, 0)) > 10, 'audio both ways between the seats');
+      await waitFor(
+        async () => (await inboundPackets(a.page, 1)) > 10 && (await inboundPackets(b.page, 0)) > 10,
+        'audio both ways between the seats',
+      );
 
       // A ends the consultation and transfers the caller to B.
       await a.page.evaluate(() => (window as unknown as { sessions: { terminate(): void }[] }).sessions[1]!.terminate());
@@ -160,7 +203,10 @@ describe('transfers through Kamailio (REFER)', () => {
       const token = fs.readFileSync(xferFile, 'utf8').trim();
       const second = stack.startCall({ dialed: '12348', caller: '13700001111', transfer: token, talkMs: 3000 });
       const again = await talkingCall('s11');
-      expect(stack.events(again.id).find((e) => e.type === 'transferred-in')?.data).toMatchObject({ fromCallId: call.id, targetSeatId: 's11' });
+      expect(stack.events(again.id).find((e) => e.type === 'transferred-in')?.data).toMatchObject({
+        fromCallId: call.id,
+        targetSeatId: 's11',
+      });
       await waitFor(async () => (await inboundPackets(b.page, 1)) > 10, "the caller's audio at B");
       const r2 = await second.done;
       expect(sippCounts(r2), r2.errors).toEqual({ ok: 1, failed: 0 });

@@ -8,7 +8,14 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboundPackets, pageEvents, startBrowserSipBench, startPhone, type BrowserSipBench, type JssipPageServer } from '../support/jssip-page.js';
+import {
+  inboundPackets,
+  pageEvents,
+  startBrowserSipBench,
+  startPhone,
+  type BrowserSipBench,
+  type JssipPageServer,
+} from '../support/jssip-page.js';
 import { packetsByTag } from '../support/rtpengine-ng.js';
 import { connect, emit, login } from '../support/server.js';
 import { sipCredentials, sippCounts, waitFor, type SipStack } from '../support/sip-stack.js';
@@ -41,11 +48,15 @@ describe('a browser seat (JsSIP over WebSocket, DTLS-SRTP)', () => {
       const call = await waitFor(() => stack.calls().find((c) => c.state_kind === 'talking'), 'answered by the browser', 20_000);
       expect(stack.events(call.id).find((e) => e.type === 'answered')?.data.seatId).toBe('s03');
       await waitFor(async () => (await inboundPackets(page)) > 20, 'audio from the caller in the browser', 10_000);
-      const legs = await waitFor(async () => {
-        const p = await packetsByTag(stack.env.RTPENGINE_NG_ADDR!, call.id);
-        const counts = Object.values(p);
-        return counts.length === 2 && counts.every((n) => n > 20) ? p : null;
-      }, 'rtpengine counting packets from the trunk and from the browser', 10_000);
+      const legs = await waitFor(
+        async () => {
+          const p = await packetsByTag(stack.env.RTPENGINE_NG_ADDR!, call.id);
+          const counts = Object.values(p);
+          return counts.length === 2 && counts.every((n) => n > 20) ? p : null;
+        },
+        'rtpengine counting packets from the trunk and from the browser',
+        10_000,
+      );
       expect(Object.keys(legs)).toHaveLength(2);
 
       const r = await caller.done;

@@ -87,6 +87,12 @@ describe('periodAt', () => {
 
   it('when a holiday is dated in local time, should apply from local midnight (not UTC midnight)', () => {
     // 2026-09-30 16:30 UTC = 2026-10-01 00:30 local: already the holiday; weekday evening period must not apply.
-    expect(periodAt({ ...CAL, periods: [{ days: [1, 2, 3, 4, 5], from: '00:00', to: '24:00', plannedSeats: 3 }] }, Date.UTC(2026, 8, 30, 16, 30), CHINA)).toBeNull();
+    expect(
+      periodAt(
+        { ...CAL, periods: [{ days: [1, 2, 3, 4, 5], from: '00:00', to: '24:00', plannedSeats: 3 }] },
+        Date.UTC(2026, 8, 30, 16, 30),
+        CHINA,
+      ),
+    ).toBeNull();
   });
 });

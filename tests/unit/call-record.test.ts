@@ -266,7 +266,13 @@ describe('callRecord: calls that left unanswered', () => {
     h.advanceS(50);
     h.engine.timedOut('c1');
 
-    expect(record(h, 'c1')).toMatchObject({ result: 'timed-out', hungUpBy: 'system', endedAt: at(50), waitMs: 50 * SEC, overflowTrigger: null });
+    expect(record(h, 'c1')).toMatchObject({
+      result: 'timed-out',
+      hungUpBy: 'system',
+      endedAt: at(50),
+      waitMs: 50 * SEC,
+      overflowTrigger: null,
+    });
   });
 });
 

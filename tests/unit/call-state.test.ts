@@ -107,7 +107,12 @@ describe('engine call commands', () => {
     h.advanceS(10);
     h.engine.resume('c1');
 
-    expect(h.callById('c1').events.map((e) => e.type).slice(-2)).toEqual(['held', 'resumed']);
+    expect(
+      h
+        .callById('c1')
+        .events.map((e) => e.type)
+        .slice(-2),
+    ).toEqual(['held', 'resumed']);
   });
 
   it('when a call in wrap-up is hung up again, should refuse it as already hung up', () => {

@@ -32,19 +32,24 @@ async function rig(opts: { store?: (db: Db) => EngineStore } = {}) {
   const db = openDatabase(file);
   db.pragma('wal_autocheckpoint = 0');
   expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-  db.prepare(`INSERT INTO seats (id, name, staff_no, centre_id, skills_json, languages_json) VALUES ('s1', 'Lawyer s1', 's1', 'city', '{"labor":5}', '["zh"]')`).run();
+  db.prepare(
+    `INSERT INTO seats (id, name, staff_no, centre_id, skills_json, languages_json) VALUES ('s1', 'Lawyer s1', 's1', 'city', '{"labor":5}', '["zh"]')`,
+  ).run();
   const fake = await fakeKamailio();
   const legs = new SipLegRepo(db);
-  const { engine, adapter } = wireAdapter(fake, legs, (telephony) =>
-    new AcdEngine({
-      clock: SystemClock,
-      store: opts.store ? opts.store(db) : new SqliteEngineStore(db),
-      telephony,
-      config: makeConfig(),
-      seats: [seat('s1', { labor: 5 })],
-      requireRegistration: true,
-      onStorageFailure: () => {},
-    }),
+  const { engine, adapter } = wireAdapter(
+    fake,
+    legs,
+    (telephony) =>
+      new AcdEngine({
+        clock: SystemClock,
+        store: opts.store ? opts.store(db) : new SqliteEngineStore(db),
+        telephony,
+        config: makeConfig(),
+        seats: [seat('s1', { labor: 5 })],
+        requireRegistration: true,
+        onStorageFailure: () => {},
+      }),
   );
   cleanups.push(
     () => fs.rmSync(dir, { recursive: true, force: true }),
@@ -166,7 +171,11 @@ describe('group commit: events that arrive in one read from Kamailio', () => {
     await until(() => r.engine.getCall('c3') !== undefined && onDisk() !== null, 'all three handled');
     expect(r.commits() - before).toBe(1);
     expect(onDisk()!.legs.sort()).toEqual(['c1', 'c2', 'c3']);
-    expect(onDisk()!.calls.map((c) => `${c.id} ${c.state_kind}`).sort()).toEqual(['c1 ringing', 'c2 queued', 'c3 queued']);
+    expect(
+      onDisk()!
+        .calls.map((c) => `${c.id} ${c.state_kind}`)
+        .sort(),
+    ).toEqual(['c1 ringing', 'c2 queued', 'c3 queued']);
   });
 
   it('a refused event does not stop the others in the same read', async () => {

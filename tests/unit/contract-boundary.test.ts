@@ -71,7 +71,10 @@ describe('contract boundary', () => {
     for (const file of filesUnder(CONTRACT, ['.ts'])) {
       for (const spec of specifiers(file)) {
         const target = resolved(file, spec);
-        expect(target === 'zod' || target.startsWith(`${CONTRACT}/`) || target.startsWith(`${VOCABULARY}/`), `${file} imports ${spec}`).toBe(true);
+        expect(
+          target === 'zod' || target.startsWith(`${CONTRACT}/`) || target.startsWith(`${VOCABULARY}/`),
+          `${file} imports ${spec}`,
+        ).toBe(true);
       }
     }
   });
@@ -79,14 +82,25 @@ describe('contract boundary', () => {
   it('when the vocabulary is read, should import nothing (its index only gathers its own files)', () => {
     for (const file of filesUnder(VOCABULARY, ['.ts'])) {
       const targets = specifiers(file).map((s) => resolved(file, s));
-      if (file.endsWith('/index.ts')) expect(targets.every((t) => t.startsWith(`${VOCABULARY}/`)), file).toBe(true);
+      if (file.endsWith('/index.ts'))
+        expect(
+          targets.every((t) => t.startsWith(`${VOCABULARY}/`)),
+          file,
+        ).toBe(true);
       else expect(targets, file).toEqual([]);
     }
   });
 
   it('when the contract and vocabulary files import each other, should form no cycle', () => {
     const files = [...filesUnder(CONTRACT, ['.ts']), ...filesUnder(VOCABULARY, ['.ts'])];
-    const edges = new Map(files.map((f) => [f, specifiers(f).map((s) => resolved(f, s)).filter((t) => files.includes(t))]));
+    const edges = new Map(
+      files.map((f) => [
+        f,
+        specifiers(f)
+          .map((s) => resolved(f, s))
+          .filter((t) => files.includes(t)),
+      ]),
+    );
     const state = new Map<string, 'open' | 'done'>();
     const visit = (f: string, path: string[]): void => {
       if (state.get(f) === 'done') return;

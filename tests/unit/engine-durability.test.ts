@@ -154,7 +154,7 @@ describe('a storage failure stops the engine (crash-only recovery)', () => {
   });
 });
 
-describe('joining the unit of work (one commit for a caller\'s rows and the engine\'s decision)', () => {
+describe("joining the unit of work (one commit for a caller's rows and the engine's decision)", () => {
   it('when a caller writes its own rows and runs commands in one unit, should use one transaction and ring only after it commits', () => {
     const { h, log } = setup();
     h.readyInOrder('s1');
@@ -188,7 +188,7 @@ describe('joining the unit of work (one commit for a caller\'s rows and the engi
     expect(pushed).toEqual(['c1 ringing', 'c2 ringing']);
   });
 
-  it('when the unit fails, should roll back the caller\'s rows with the engine\'s and send nothing', () => {
+  it("when the unit fails, should roll back the caller's rows with the engine's and send nothing", () => {
     const { h, log, store } = setup();
     h.readyInOrder('s1');
     const pushed: string[] = [];

@@ -182,9 +182,7 @@ describe('skill expansion: the city centre for county calls', () => {
   });
 
   it('when the home centre comes from the dialed-number prefix, should still share with the city after cityAfterS', () => {
-    const h = setup(
-      makeConfig({ homeCentre: { byTrunk: {}, byDialedPrefix: { '0535': 'xishan' }, defaultCentreId: 'city' } }),
-    );
+    const h = setup(makeConfig({ homeCentre: { byTrunk: {}, byDialedPrefix: { '0535': 'xishan' }, defaultCentreId: 'city' } }));
     h.call('c1', { dialed: '053512348' });
 
     h.advanceS(59);
@@ -209,7 +207,11 @@ describe('skill expansion: the city centre for county calls', () => {
   it('when a county seat and a city seat both qualify at the city step, should still prefer the home centre', () => {
     // generalAfterS = cityAfterS = 60: at 60 s the county general seat and the city expert qualify together.
     const h = createHarness({
-      seats: [seat('dc-expert', { labor: 5 }, 'dongcheng'), seat('dc-gen', { general: 3 }, 'dongcheng'), seat('city1', { labor: 5 }, 'city')],
+      seats: [
+        seat('dc-expert', { labor: 5 }, 'dongcheng'),
+        seat('dc-gen', { general: 3 }, 'dongcheng'),
+        seat('city1', { labor: 5 }, 'city'),
+      ],
       config: makeConfig({ policy: { generalAfterS: 60, cityAfterS: 60 } }),
     });
     h.busy('dc-expert');

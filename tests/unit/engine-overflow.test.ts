@@ -27,7 +27,9 @@ describe('overflow on maximum wait', () => {
 
     expect(h.state('c1')).toEqual({ kind: 'overflowed', since: T0 + 300 * SEC, target: 'callback', trigger: 'max-wait' });
     expect(h.events('c1', 'overflowed')).toEqual([{ type: 'overflowed', at: T0 + 300 * SEC, target: 'callback', trigger: 'max-wait' }]);
-    expect(h.telephony.overflows()).toEqual([{ kind: 'overflow', at: T0 + 300 * SEC, callId: 'c1', target: 'callback', trigger: 'max-wait' }]);
+    expect(h.telephony.overflows()).toEqual([
+      { kind: 'overflow', at: T0 + 300 * SEC, callId: 'c1', target: 'callback', trigger: 'max-wait' },
+    ]);
   });
 
   it('when max-wait is configured to 12345, should hand the call to 12345', () => {

@@ -28,11 +28,7 @@ describe('ring no-answer', () => {
 
     h.advanceS(20);
 
-    expect(h.telephony.actions.map((a) => `${a.kind} ${'seatId' in a ? a.seatId : ''}`)).toEqual([
-      'ring s1',
-      'cancel-ring s1',
-      'ring s2',
-    ]);
+    expect(h.telephony.actions.map((a) => `${a.kind} ${'seatId' in a ? a.seatId : ''}`)).toEqual(['ring s1', 'cancel-ring s1', 'ring s2']);
   });
 
   it('when the ring times out, should record the timeout with seat and attempt', () => {

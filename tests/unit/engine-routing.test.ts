@@ -186,7 +186,12 @@ describe('priority', () => {
   });
 
   it('when a callback-flagged call waits with a green-channel call, should come after it', () => {
-    expect(serveOrder([{ id: 'cb', flags: ['callback'] }, { id: 'old', flags: ['elderly'] }])).toEqual(['old', 'cb']);
+    expect(
+      serveOrder([
+        { id: 'cb', flags: ['callback'] },
+        { id: 'old', flags: ['elderly'] },
+      ]),
+    ).toEqual(['old', 'cb']);
   });
 
   it('when calls share a priority, should serve them in enqueue order', () => {

@@ -5,7 +5,10 @@ const closed = { periods: [], holidays: [] };
 
 describe('edges of the routing rules', () => {
   it('when the only skilled seat has missed a call, the call should overflow as no-seat instead of waiting for max-wait', () => {
-    const h = createHarness({ seats: [seat('s1', { labor: 5 })], config: makeConfig({ policy: { generalAfterS: null, cityAfterS: null } }) });
+    const h = createHarness({
+      seats: [seat('s1', { labor: 5 })],
+      config: makeConfig({ policy: { generalAfterS: null, cityAfterS: null } }),
+    });
     h.readyInOrder('s1');
     h.call('c1');
     h.advanceS(20); // ring timeout
@@ -33,7 +36,7 @@ describe('edges of the routing rules', () => {
     expect(h.telephony.rings()).toEqual([]);
   });
 
-  it('when the seat that last helped a caller lacks the new call\'s specialty and the general skill, sticky routing should not apply', () => {
+  it("when the seat that last helped a caller lacks the new call's specialty and the general skill, sticky routing should not apply", () => {
     const h = createHarness({ seats: [seat('s1', { labor: 5 }), seat('s2', { medical: 5 })] });
     h.readyInOrder('s1');
     h.call('c1', { caller: '13700000001', category: 'labor' });
@@ -48,8 +51,11 @@ describe('edges of the routing rules', () => {
     expect(h.offers('c2')[0]!.why.rule).toBe('skill');
   });
 
-  it('when an admin removes the last seat\'s skill for a waiting call, the call should overflow as no-seat', () => {
-    const h = createHarness({ seats: [seat('s1', { labor: 5 })], config: makeConfig({ policy: { generalAfterS: null, cityAfterS: null } }) });
+  it("when an admin removes the last seat's skill for a waiting call, the call should overflow as no-seat", () => {
+    const h = createHarness({
+      seats: [seat('s1', { labor: 5 })],
+      config: makeConfig({ policy: { generalAfterS: null, cityAfterS: null } }),
+    });
     h.busy('s1');
     h.call('c1');
     expect(h.state('c1').kind).toBe('queued');

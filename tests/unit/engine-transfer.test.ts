@@ -36,7 +36,9 @@ describe('transfers (转接)', () => {
 
     expect(h.ringingAt('t1')).toBe('c');
     expect(h.ringingAt('w1')).toBeNull();
-    expect(h.events('t1', 'transferred-in')).toEqual([expect.objectContaining({ fromCallId: 'orig', fromSeatId: 'a', targetSeatId: null })]);
+    expect(h.events('t1', 'transferred-in')).toEqual([
+      expect.objectContaining({ fromCallId: 'orig', fromSeatId: 'a', targetSeatId: null }),
+    ]);
   });
 
   it('when a call is transferred to a named seat that is ready, should ring that seat only, even if another has waited longer', () => {
@@ -159,7 +161,10 @@ describe('transfers (转接)', () => {
       seats: [seat('a', { labor: 5 }), seat('b', { 'contract-debt': 5 }), seat('c', { 'contract-debt': 4 }), seat('d', { labor: 3 })],
       clock: h.clock,
     });
-    h2.engine.restore([structuredClone(h.callById('t1'))], h.engine.listSeats().map((x) => ({ id: x.profile.id, state: x.state, registered: x.registered, missedAt: x.missedAt })));
+    h2.engine.restore(
+      [structuredClone(h.callById('t1'))],
+      h.engine.listSeats().map((x) => ({ id: x.profile.id, state: x.state, registered: x.registered, missedAt: x.missedAt })),
+    );
 
     expect(h2.state('t1').kind).toBe('queued');
     h2.engine.setSeatReady('c');

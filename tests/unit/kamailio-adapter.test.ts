@@ -23,25 +23,32 @@ async function setup(opts: { legs?: SipLegRepo } = {}) {
   const db = openDatabase(':memory:');
   const legs = opts.legs ?? new SipLegRepo(db);
   // The engine and the adapter need each other: the engine rings through a relay to the adapter.
-  const { engine, adapter } = wireAdapter(fake, legs, (telephony) =>
-    new AcdEngine({
-      clock: SystemClock,
-      store: new MemoryEngineStore(),
-      telephony,
-      config: makeConfig(),
-      seats: [seat('s1', { labor: 5 }), seat('s2', { labor: 5 })],
-      requireRegistration: true,
-    }),
+  const { engine, adapter } = wireAdapter(
+    fake,
+    legs,
+    (telephony) =>
+      new AcdEngine({
+        clock: SystemClock,
+        store: new MemoryEngineStore(),
+        telephony,
+        config: makeConfig(),
+        seats: [seat('s1', { labor: 5 }), seat('s2', { labor: 5 })],
+        requireRegistration: true,
+      }),
   );
   // Both seats are signed in but busy, so calls wait in the queue until a test readies one.
   engine.setSeatNotReady('s1', 'meal');
   engine.setSeatNotReady('s2', 'meal');
-  cleanups.push(() => fake.close(), () => adapter.stop(), () => engine.dispose());
+  cleanups.push(
+    () => fake.close(),
+    () => adapter.stop(),
+    () => engine.dispose(),
+  );
   return { fake, adapter, engine, legs };
 }
 
 describe('KamailioTelephony', () => {
-  it('asks Kamailio for every held call and the seats\' registrations as soon as it connects', async () => {
+  it("asks Kamailio for every held call and the seats' registrations as soon as it connects", async () => {
     const { fake, adapter } = await setup();
     adapter.start();
     await until(() => fake.received.some((m) => m.cmd === 'sync'), 'sync');
@@ -70,7 +77,14 @@ describe('KamailioTelephony', () => {
     await until(() => engine.getSeat('s1').registered, 'registered');
     engine.setSeatReady('s1');
     await until(() => fake.received.some((m) => m.cmd === 'ring'), 'ring');
-    expect(fake.received.find((m) => m.cmd === 'ring')).toEqual({ cmd: 'ring', tindex: 11, tlabel: 22, callid: 'c1', seat: 's1', ring_ms: 20_000 });
+    expect(fake.received.find((m) => m.cmd === 'ring')).toEqual({
+      cmd: 'ring',
+      tindex: 11,
+      tlabel: 22,
+      callid: 'c1',
+      seat: 's1',
+      ring_ms: 20_000,
+    });
   });
 
   it('a decision made while the link is down waits, and goes out after the next sync', async () => {
@@ -179,8 +193,10 @@ describe('NetstringDecoder', () => {
     expect(out).toEqual(['{"a":"一"}', '{}']);
   });
 
-  it('skips whitespace between frames, as Kamailio\'s evapi reader does', () => {
-    expect(new NetstringDecoder().push(Buffer.concat([Buffer.from('\n'), encodeNetstring('{}'), Buffer.from('\n\n'), encodeNetstring('[]')]))).toEqual(['{}', '[]']);
+  it("skips whitespace between frames, as Kamailio's evapi reader does", () => {
+    expect(
+      new NetstringDecoder().push(Buffer.concat([Buffer.from('\n'), encodeNetstring('{}'), Buffer.from('\n\n'), encodeNetstring('[]')])),
+    ).toEqual(['{}', '[]']);
   });
 
   it('refuses a stream that is not netstrings', () => {

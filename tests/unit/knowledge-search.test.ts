@@ -4,7 +4,13 @@ import { DEFAULT_CATEGORIES } from '../../server/src/domain/model.js';
 import { KNOWLEDGE_SEEDED_KEY, STARTER_KNOWLEDGE, seedKnowledgeIfEmpty } from '../../server/src/seed/knowledge-entries.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
 import { KnowledgeRepository as KnowledgeRepo } from '../../server/src/features/knowledge/knowledge-repository.js';
-import { buildKnowledgeQuery, ftsPhrase, likePattern, makeSnippet, splitTerms } from '../../server/src/features/knowledge/knowledge-search.js';
+import {
+  buildKnowledgeQuery,
+  ftsPhrase,
+  likePattern,
+  makeSnippet,
+  splitTerms,
+} from '../../server/src/features/knowledge/knowledge-search.js';
 
 const clock = { now: () => 1_700_000_000_000 } as Parameters<typeof seedKnowledgeIfEmpty>[1];
 

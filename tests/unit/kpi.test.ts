@@ -9,7 +9,11 @@ const enq = (at: number): CallEvent => ({ type: 'enqueued', at, priority: 0, cat
 /** A call answered after `waitS`, talking `talkS` (with optional hold), wrap-up `wrapS`. */
 function answeredCall(id: string, waitS: number, talkS: number, wrapS: number, hold?: { atS: number; forS: number }) {
   const a = waitS * S;
-  const events: CallEvent[] = [enq(0), { type: 'offered', at: a, seatId: 's1', attempt: 1, why }, { type: 'answered', at: a, seatId: 's1' }];
+  const events: CallEvent[] = [
+    enq(0),
+    { type: 'offered', at: a, seatId: 's1', attempt: 1, why },
+    { type: 'answered', at: a, seatId: 's1' },
+  ];
   let hangAt = a + talkS * S;
   if (hold) {
     events.push({ type: 'held', at: a + hold.atS * S }, { type: 'resumed', at: a + (hold.atS + hold.forS) * S });

@@ -79,7 +79,16 @@ describe('simulator: the engine is an exact FIFO N-seat queue', () => {
   });
 
   it('when callers abandon and seats take wrap-up, should still match the FIFO recursion call by call', () => {
-    const { result, calls } = traced({ seats: 12, arrivalsPerHour: 200, ahtS: 150, wrapS: 30, patienceS: 90, thresholdS: 20, calls: 20_000, seed: 11 });
+    const { result, calls } = traced({
+      seats: 12,
+      arrivalsPerHour: 200,
+      ahtS: 150,
+      wrapS: 30,
+      patienceS: 90,
+      thresholdS: 20,
+      calls: 20_000,
+      seed: 11,
+    });
     const cmp = compareWithFifoRecursion(calls, 12);
     expect(cmp.abandoned).toBeGreaterThan(0);
     expect(cmp.wrongAbandons).toBe(0);
@@ -160,9 +169,13 @@ describe('simulate CLI', () => {
   });
 
   it('when run with a bad flag, should exit 2 with a message naming it', () => {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/sim/simulate.ts', '--seats', '4', '--arrivals-per-hour', '60', '--aht-s', '120', '--seed', '1.5'], {
-      encoding: 'utf8',
-    });
+    const out = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/sim/simulate.ts', '--seats', '4', '--arrivals-per-hour', '60', '--aht-s', '120', '--seed', '1.5'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(/--seed must be/);
   });
@@ -170,7 +183,24 @@ describe('simulate CLI', () => {
   it('when run with --json, should print one JSON object with the KPIs and the Erlang C prediction', () => {
     const out = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'server/src/sim/simulate.ts', '--seats', '4', '--arrivals-per-hour', '60', '--aht-s', '120', '--threshold-s', '20', '--calls', '2000', '--seed', '2', '--json'],
+      [
+        '--import',
+        'tsx',
+        'server/src/sim/simulate.ts',
+        '--seats',
+        '4',
+        '--arrivals-per-hour',
+        '60',
+        '--aht-s',
+        '120',
+        '--threshold-s',
+        '20',
+        '--calls',
+        '2000',
+        '--seed',
+        '2',
+        '--json',
+      ],
       { encoding: 'utf8' },
     );
     expect(out.status).toBe(0);

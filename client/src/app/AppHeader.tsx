@@ -32,7 +32,12 @@ function Tabs() {
   return (
     <nav className="tabs" aria-label="页面">
       {routes.map((r) => (
-        <button key={r} className={r === route ? 'tab active' : 'tab'} aria-current={r === route ? 'page' : undefined} onClick={() => navigate(r)}>
+        <button
+          key={r}
+          className={r === route ? 'tab active' : 'tab'}
+          aria-current={r === route ? 'page' : undefined}
+          onClick={() => navigate(r)}
+        >
           {TAB_LABELS[r]}
           {r === 'seat' && badge && <span className={`tab-badge tab-badge-${seatKind}`}>{badge}</span>}
         </button>

@@ -6,8 +6,7 @@ export type HotlineSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export type CommandEvent = keyof ClientToServerEvents;
 export type PayloadOf<E extends CommandEvent> = Parameters<ClientToServerEvents[E]>[0];
-export type AckDataOf<E extends CommandEvent> =
-  Parameters<ClientToServerEvents[E]>[1] extends (res: Ack<infer T>) => void ? T : never;
+export type AckDataOf<E extends CommandEvent> = Parameters<ClientToServerEvents[E]>[1] extends (res: Ack<infer T>) => void ? T : never;
 
 /** Same origin as the page; the HttpOnly session cookie authenticates the handshake. */
 export function createSocket(): HotlineSocket {

@@ -21,7 +21,8 @@ let shared: AudioContext | null = null;
 
 /** The page's AudioContext (resumed), or null where WebAudio is missing. */
 export function audioContext(): AudioContext | null {
-  const Ctor = (window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext) as AudioContextCtor | undefined;
+  const Ctor = (window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext) as
+    AudioContextCtor | undefined;
   if (!Ctor) return null;
   shared ??= new Ctor();
   if (shared.state === 'suspended') void shared.resume().catch(() => undefined);
@@ -35,7 +36,12 @@ const QUIET = 0.0001;
  * Plays `tones` through `out` (the speakers unless told), starting at `start` (context time).
  * Returns a stop for a pattern that must end early (a ring answered mid-burst).
  */
-export function playTones(ctx: AudioContext, tones: readonly Tone[], out: AudioNode = ctx.destination, start = ctx.currentTime + EDGE): () => void {
+export function playTones(
+  ctx: AudioContext,
+  tones: readonly Tone[],
+  out: AudioNode = ctx.destination,
+  start = ctx.currentTime + EDGE,
+): () => void {
   const playing: { osc: OscillatorNode; gain: GainNode }[] = [];
   for (const tone of tones) {
     const t = start + tone.at;

@@ -3,9 +3,7 @@ import { z } from 'zod';
 import { text } from './fields.js';
 import { SUMMARY_LIMITS } from './summaries.js';
 
-export const MajorReportSchema = z
-  .object({ note: text('上报说明', SUMMARY_LIMITS.riskNote).min(1, '请填写上报说明') })
-  .strict();
+export const MajorReportSchema = z.object({ note: text('上报说明', SUMMARY_LIMITS.riskNote).min(1, '请填写上报说明') }).strict();
 export interface MajorAlert {
   id: number;
   callId: string;

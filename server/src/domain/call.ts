@@ -46,9 +46,7 @@ export function isTerminal(kind: CallStateKind): boolean {
 
 export function assertCallMove(callId: string, from: CallStateKind, to: CallStateKind): void {
   if (ALLOWED[from].includes(to)) return;
-  const hint = isTerminal(from)
-    ? 'the call is already over'
-    : `allowed from ${from}: ${ALLOWED[from].join(', ')}`;
+  const hint = isTerminal(from) ? 'the call is already over' : `allowed from ${from}: ${ALLOWED[from].join(', ')}`;
   throw new DomainError('INVALID_TRANSITION', `Call ${callId} cannot go from ${from} to ${to}: ${hint}.`, {
     callId,
     from,

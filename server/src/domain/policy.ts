@@ -12,7 +12,10 @@ export type OverflowTarget = z.infer<typeof OverflowTargetSchema>;
 export const OverflowTriggerSchema = z.enum(OVERFLOW_TRIGGERS);
 export type OverflowTrigger = z.infer<typeof OverflowTriggerSchema>;
 
-const seconds = z.number().min(0).max(7 * 24 * 3600);
+const seconds = z
+  .number()
+  .min(0)
+  .max(7 * 24 * 3600);
 const optionalSeconds = seconds.nullable();
 
 export const CategoryPolicySchema = z.object({
@@ -136,7 +139,12 @@ export const RoutingConfigSchema = z
     cfg.categories.forEach((c, i) => {
       for (const code of c.ivrCodes) {
         const other = codes.get(code);
-        if (other) ctx.addIssue({ code: 'custom', path: ['categories', i, 'ivrCodes'], message: `IVR code "${code}" is already used by "${other}"` });
+        if (other)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['categories', i, 'ivrCodes'],
+            message: `IVR code "${code}" is already used by "${other}"`,
+          });
         codes.set(code, c.id);
       }
     });

@@ -35,7 +35,14 @@ export const DEMO_SEATS: SeatProfile[] = [
   seat('s18', '高原', 'X005', 'xishan', { company: 5, 'legal-aid': 5, general: 3 }),
 ];
 
-function seat(id: string, name: string, staffNo: string, centreId: string, skills: Record<string, number>, languages = ['zh']): SeatProfile {
+function seat(
+  id: string,
+  name: string,
+  staffNo: string,
+  centreId: string,
+  skills: Record<string, number>,
+  languages = ['zh'],
+): SeatProfile {
   return { id, name, staffNo, centreId, skills, languages };
 }
 

@@ -99,7 +99,8 @@ export function formatTable(r: SimResult): string {
     '',
     `${r.simulatedHours.toFixed(1)} simulated hours in ${(r.elapsedMs / 1000).toFixed(2)} s`,
   ];
-  if (p.patienceS !== null || p.wrapS > 0) lines.push('Erlang C assumes no abandonment and exponential handle times: read it as a reference only.');
+  if (p.patienceS !== null || p.wrapS > 0)
+    lines.push('Erlang C assumes no abandonment and exponential handle times: read it as a reference only.');
   return lines.join('\n');
 }
 

@@ -85,7 +85,12 @@ export function validateSimOptions(o: SimOptions): void {
   need(int(o.seats) && o.seats >= 1 && o.seats <= MAX_SEATS, 'seats', `a whole number from 1 to ${MAX_SEATS}`, o.seats);
   need(Number.isFinite(o.arrivalsPerHour) && o.arrivalsPerHour > 0, 'arrivals-per-hour', 'a number > 0', o.arrivalsPerHour);
   need(Number.isFinite(o.ahtS) && o.ahtS > 0, 'aht-s', 'a number of seconds > 0', o.ahtS);
-  need(Number.isFinite(o.thresholdS) && o.thresholdS >= 0 && o.thresholdS <= 7 * 24 * 3600, 'threshold-s', 'a number of seconds from 0 to 604800', o.thresholdS);
+  need(
+    Number.isFinite(o.thresholdS) && o.thresholdS >= 0 && o.thresholdS <= 7 * 24 * 3600,
+    'threshold-s',
+    'a number of seconds from 0 to 604800',
+    o.thresholdS,
+  );
   need(int(o.calls) && o.calls >= 1, 'calls', 'a whole number ≥ 1', o.calls);
   need(int(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff, 'seed', 'a whole number from 0 to 4294967295', o.seed);
   const wrap = o.wrapS ?? 0;

@@ -68,7 +68,11 @@ export function fillTemplate(text: string, values: Record<string, string | numbe
 
 /** The modules folder of the installed Kamailio (Debian's multiarch path). */
 export function kamailioModulesDir(): string {
-  for (const dir of ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules']) {
+  for (const dir of [
+    '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+    '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+    '/usr/lib/kamailio/modules',
+  ]) {
     if (fs.existsSync(path.join(dir, 'tm.so'))) return dir;
   }
   return '/usr/lib/x86_64-linux-gnu/kamailio/modules';
@@ -81,7 +85,23 @@ function ensureSelfSignedCert(runDir: string, host: string): { cert: string; key
     const san = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? `IP:${host}` : `DNS:${host}`;
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '825', '-subj', `/CN=${host}`, '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', cert],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '825',
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=${san}`,
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
       { stdio: 'pipe' },
     );
     fs.chmodSync(key, 0o600);

@@ -47,9 +47,7 @@ export class SqliteEngineStore implements EngineStore {
     this.selectEventsOf = db.prepare(
       'SELECT call_id, at, type, data_json FROM call_events WHERE call_id IN (SELECT value FROM json_each(?)) ORDER BY call_id, id',
     );
-    this.lastSeat = db.prepare(
-      'SELECT seat_id FROM calls WHERE caller = ? AND answered_at >= ? ORDER BY answered_at DESC LIMIT 1',
-    );
+    this.lastSeat = db.prepare('SELECT seat_id FROM calls WHERE caller = ? AND answered_at >= ? ORDER BY answered_at DESC LIMIT 1');
   }
 
   /**

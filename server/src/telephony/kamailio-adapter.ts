@@ -9,13 +9,7 @@ import type { OverflowTrigger } from '../domain/policy.js';
 import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
 import { LegRows } from './leg-rows.js';
-import {
-  EnqueueEvent,
-  KamailioEvent,
-  parseHeldState,
-  type Decision,
-  type KamailioCommand,
-} from './kamailio-protocol.js';
+import { EnqueueEvent, KamailioEvent, parseHeldState, type Decision, type KamailioCommand } from './kamailio-protocol.js';
 
 export interface KamailioAdapterOptions {
   /** The engine this adapter reports to (built first, with a TelephonyRelay as its port). */
@@ -470,4 +464,3 @@ function parseFlags(raw: string): CallerFlag[] {
     .map((f) => f.trim().toLowerCase())
     .filter((f): f is CallerFlag => (CALLER_FLAGS as readonly string[]).includes(f));
 }
-

@@ -50,7 +50,10 @@ export class LegRows {
       this.scheduled = false;
       if (this.toDelete.size === 0) return;
       try {
-        this.inOneCommit(() => {}, () => {});
+        this.inOneCommit(
+          () => {},
+          () => {},
+        );
       } catch (err) {
         this.logger.error({ err }, 'could not delete finished SIP legs');
       }

@@ -38,10 +38,8 @@ export function toApiError(err: unknown): { status: number; error: ApiError; une
 export const unknownApiPath = (_req: Request, _res: Response, next: NextFunction) => next(new DomainError('NOT_FOUND', '接口不存在'));
 
 /** The one Express error handler (mounted once, in app.ts): any error becomes `{ok:false, error}`. */
-export const apiErrorHandler =
-  (logger: Logger) =>
-  (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const { status, error, unexpected } = toApiError(err);
-    if (unexpected) logger.error({ err, path: req.path }, 'request failed');
-    res.status(status).json({ ok: false, error } satisfies Ack<never>);
-  };
+export const apiErrorHandler = (logger: Logger) => (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const { status, error, unexpected } = toApiError(err);
+  if (unexpected) logger.error({ err, path: req.path }, 'request failed');
+  res.status(status).json({ ok: false, error } satisfies Ack<never>);
+};

@@ -11,13 +11,11 @@ export type AuthedRequest = Request & { user?: SessionUser; sessionExpiresAt?: n
 export const ok = <T>(res: Response, data: T, status = 200) => res.status(status).json({ ok: true, data } satisfies Ack<T>);
 
 /** Wraps a handler so thrown errors (and rejected promises) reach the one error handler. */
-export const route =
-  (fn: (req: AuthedRequest, res: Response) => unknown) =>
-  (req: Request, res: Response, next: NextFunction) => {
-    Promise.resolve()
-      .then(() => fn(req as AuthedRequest, res))
-      .catch(next);
-  };
+export const route = (fn: (req: AuthedRequest, res: Response) => unknown) => (req: Request, res: Response, next: NextFunction) => {
+  Promise.resolve()
+    .then(() => fn(req as AuthedRequest, res))
+    .catch(next);
+};
 
 /** Middleware factory: a signed-in user, and with a permission, one whose role has it. */
 export type RequireUser = (permission?: Permission) => RequestHandler;

@@ -13,7 +13,12 @@ async function bundle(): Promise<Chunk[]> {
   // the production build that `npm run build` ships.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
-  const out = await build({ configFile: config, logLevel: 'silent', mode: 'production', build: { write: false, emptyOutDir: false } }).finally(() => {
+  const out = await build({
+    configFile: config,
+    logLevel: 'silent',
+    mode: 'production',
+    build: { write: false, emptyOutDir: false },
+  }).finally(() => {
     process.env.NODE_ENV = nodeEnv;
   });
   const outputs = (Array.isArray(out) ? out : [out]) as Rollup.RolldownOutput[];
@@ -53,7 +58,13 @@ describe('client bundle', () => {
     const loginPage = new Set([...staticClosure(chunks, entry!), ...staticClosure(chunks, login!)]);
     for (const file of jssipFiles) expect(loginPage.has(file), `${file} (JsSIP) loads with the login page`).toBe(false);
 
-    for (const page of ['workbench/SeatPage', 'monitor/MonitorPage', 'my-calls/MyCallsPage', 'knowledge/KnowledgePage', 'reports/ReportsPage']) {
+    for (const page of [
+      'workbench/SeatPage',
+      'monitor/MonitorPage',
+      'my-calls/MyCallsPage',
+      'knowledge/KnowledgePage',
+      'reports/ReportsPage',
+    ]) {
       const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(`/features/${page}.tsx`));
       expect(chunk?.isDynamicEntry, `${page} loads lazily`).toBe(true);
       // Only the phone's own chunk brings JsSIP, and no page pulls it in statically.

@@ -20,7 +20,8 @@ const imports = (text: string) => [...text.matchAll(/(?:from|import\()\s*'([^']+
 
 describe('client layout', () => {
   it('has one composition root: only app/root.ts creates the api client and the controllers', () => {
-    const creators = /\bcreate(Api|SessionController|TransferController|SummaryController|KnowledgeController|AlertsController|LazyPhone|BrowserPhone)\(/;
+    const creators =
+      /\bcreate(Api|SessionController|TransferController|SummaryController|KnowledgeController|AlertsController|LazyPhone|BrowserPhone)\(/;
     const callers = files.filter((f) => creators.test(f.text.replace(/export function create\w+\(/g, ''))).map((f) => f.file);
     expect(callers).toEqual(['app/root.ts']);
   });
@@ -34,7 +35,9 @@ describe('client layout', () => {
   });
 
   it('imports JsSIP in the phone adapter only, which nothing imports statically but the lazily loaded phone', () => {
-    expect(files.filter((f) => imports(f.text).some((s) => s === 'jssip' || s.startsWith('jssip/'))).map((f) => f.file)).toEqual(['features/phone/jssip-adapter.ts']);
+    expect(files.filter((f) => imports(f.text).some((s) => s === 'jssip' || s.startsWith('jssip/'))).map((f) => f.file)).toEqual([
+      'features/phone/jssip-adapter.ts',
+    ]);
     const staticImporters = files.filter((f) => /from\s+'[^']*jssip-adapter'/.test(f.text)).map((f) => f.file);
     expect(staticImporters).toEqual(['features/phone/browser.ts']);
     const browserImporters = files.filter((f) => /from\s+'[^']*phone\/browser'/.test(f.text)).map((f) => f.file);
@@ -44,7 +47,9 @@ describe('client layout', () => {
   it('defines assertNever and the China-time offset once', () => {
     expect(files.filter((f) => /function assertNever\(/.test(f.text)).map((f) => f.file)).toEqual(['shared/assert-never.ts']);
     expect(files.filter((f) => /8 \* 3600_?000/.test(f.text)).map((f) => f.file)).toEqual(['shared/format.ts']);
-    expect(files.filter((f) => /new (window\.)?AudioContext|\.createOscillator\(/.test(f.text)).map((f) => f.file)).toEqual(['shared/tone.ts']);
+    expect(files.filter((f) => /new (window\.)?AudioContext|\.createOscillator\(/.test(f.text)).map((f) => f.file)).toEqual([
+      'shared/tone.ts',
+    ]);
   });
 
   it('keeps every source file under about 500 lines', () => {

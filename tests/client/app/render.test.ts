@@ -1,4 +1,3 @@
-// @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -102,7 +101,10 @@ describe('monitor page', () => {
     const s = appStore.getState();
     s.signedIn(user('supervisor'));
     s.setReference(reference);
-    s.applySnapshot(snapshot({ service: { open: true, plannedSeats: 12, period: { from: '08:30', to: '18:00' }, holiday: null, answerTargetS: 20 } }), T0);
+    s.applySnapshot(
+      snapshot({ service: { open: true, plannedSeats: 12, period: { from: '08:30', to: '18:00' }, holiday: null, answerTargetS: 20 } }),
+      T0,
+    );
     show(MonitorPage);
     expect(host.textContent).toContain('本时段计划 12 人');
     expect(host.textContent).toContain('应答目标 20 秒');
@@ -142,8 +144,13 @@ describe('login page', () => {
   });
 
   it('when the server returns field errors, should show them under the fields', async () => {
-    vi.stubGlobal('fetch', async () =>
-      new Response(JSON.stringify({ ok: false, error: { code: 'VALIDATION', message: '输入有误', fields: { password: ['密码过长'] } } }), { status: 400 }),
+    vi.stubGlobal(
+      'fetch',
+      async () =>
+        new Response(
+          JSON.stringify({ ok: false, error: { code: 'VALIDATION', message: '输入有误', fields: { password: ['密码过长'] } } }),
+          { status: 400 },
+        ),
     );
     appStore.getState().setAnonymous();
     show(LoginPage);

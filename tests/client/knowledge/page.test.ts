@@ -1,4 +1,3 @@
-// @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,7 +15,9 @@ let calls: FetchCall[];
 
 /** Search answers `hits`; other requests go to `other`. */
 function serve(hits: KnowledgeHit[], other: (c: FetchCall) => FetchReply = () => errBody(404, 'NOT_FOUND', '未找到')): void {
-  const fake = fakeFetch((c) => (c.method === 'GET' && c.path === '/api/knowledge' ? okBody({ q: c.query.get('q'), category: null, hits }) : other(c)));
+  const fake = fakeFetch((c) =>
+    c.method === 'GET' && c.path === '/api/knowledge' ? okBody({ q: c.query.get('q'), category: null, hits }) : other(c),
+  );
   calls = fake.calls;
   vi.stubGlobal('fetch', fake.fetch);
 }
@@ -45,7 +46,8 @@ async function show(role: 'seat' | 'supervisor' | 'manager'): Promise<void> {
   await settle();
 }
 
-const button = (label: string) => [...host.querySelectorAll('button')].find((b) => b.textContent === label) as HTMLButtonElement | undefined;
+const button = (label: string) =>
+  [...host.querySelectorAll('button')].find((b) => b.textContent === label) as HTMLButtonElement | undefined;
 const click = async (el: HTMLElement | undefined) => {
   expect(el).toBeDefined();
   act(() => el!.click());
@@ -57,7 +59,8 @@ const field = (label: string) => {
 };
 function fill(label: string, value: string): void {
   const el = field(label);
-  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement : el instanceof HTMLSelectElement ? HTMLSelectElement : HTMLInputElement;
+  const proto =
+    el instanceof HTMLTextAreaElement ? HTMLTextAreaElement : el instanceof HTMLSelectElement ? HTMLSelectElement : HTMLInputElement;
   act(() => {
     Object.getOwnPropertyDescriptor(proto.prototype, 'value')?.set?.call(el, value);
     el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
@@ -65,13 +68,18 @@ function fill(label: string, value: string): void {
 }
 const errorsOf = (label: string) => {
   const ids = field(label).getAttribute('aria-describedby')?.split(' ') ?? [];
-  return ids.map((id) => document.getElementById(id)).filter((e) => e?.classList.contains('field-errors')).map((e) => e!.textContent).join('');
+  return ids
+    .map((id) => document.getElementById(id))
+    .filter((e) => e?.classList.contains('field-errors'))
+    .map((e) => e!.textContent)
+    .join('');
 };
 const submit = async () => {
   act(() => host.querySelector('form')!.requestSubmit());
   await settle();
 };
-const listItem = (text: string) => [...host.querySelectorAll<HTMLButtonElement>('.kb-list-item')].find((b) => b.textContent?.includes(text));
+const listItem = (text: string) =>
+  [...host.querySelectorAll<HTMLButtonElement>('.kb-list-item')].find((b) => b.textContent?.includes(text));
 
 describe('knowledge page: reading', () => {
   it('when a seat opens it, should list and show entries but offer no editing', async () => {
@@ -132,7 +140,11 @@ describe('knowledge page: editing', () => {
   });
 
   it('when the server rejects a field, should show its message under that field', async () => {
-    serve([], (c) => (c.method === 'POST' ? errBody(400, 'VALIDATION', '请求参数有误: categoryId: 未知的类别 labor', { categoryId: ['未知的类别 labor'] }) : errBody(404, 'NOT_FOUND', '')));
+    serve([], (c) =>
+      c.method === 'POST'
+        ? errBody(400, 'VALIDATION', '请求参数有误: categoryId: 未知的类别 labor', { categoryId: ['未知的类别 labor'] })
+        : errBody(404, 'NOT_FOUND', ''),
+    );
     await show('supervisor');
     await click(button('新建条目'));
     fill('类别', 'labor');
@@ -195,7 +207,9 @@ describe('knowledge page: editing', () => {
   });
 
   it('when 停用 is pressed, should ask first and retire only on confirmation', async () => {
-    serve([hit(), hit({ id: 2, question: '工伤认定需要多长时间?' })], (c) => (c.method === 'DELETE' ? okBody(null) : errBody(404, 'NOT_FOUND', '')));
+    serve([hit(), hit({ id: 2, question: '工伤认定需要多长时间?' })], (c) =>
+      c.method === 'DELETE' ? okBody(null) : errBody(404, 'NOT_FOUND', ''),
+    );
     await show('supervisor');
     await click(listItem('公司拖欠工资怎么办'));
     await click(button('停用'));

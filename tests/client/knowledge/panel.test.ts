@@ -1,4 +1,3 @@
-// @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,7 +19,8 @@ function serve(): void {
   const fake = fakeFetch((c) => {
     const q = c.query.get('q') ?? '';
     const category = c.query.get('category');
-    if (!q) return okBody({ q, category, hits: [hit({ id: 100, question: '用人单位不签劳动合同怎么办?', snippet: '' }), hit({ id: 101 })] });
+    if (!q)
+      return okBody({ q, category, hits: [hit({ id: 100, question: '用人单位不签劳动合同怎么办?', snippet: '' }), hit({ id: 101 })] });
     return okBody({ q, category, hits: [hit({ id: next++, question: `关于${q}的问题`, snippet: `可以申请【${q}】处理。` })] });
   });
   calls = fake.calls;

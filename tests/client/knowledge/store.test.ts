@@ -61,7 +61,13 @@ describe('knowledge: marked snippets', () => {
 });
 
 describe('knowledge: editor rules', () => {
-  const form = { categoryId: 'labor', question: '公司拖欠工资怎么办', answer: '可以向劳动监察大队投诉或申请劳动仲裁。', legalBasis: '', keywords: '' };
+  const form = {
+    categoryId: 'labor',
+    question: '公司拖欠工资怎么办',
+    answer: '可以向劳动监察大队投诉或申请劳动仲裁。',
+    legalBasis: '',
+    keywords: '',
+  };
 
   it('when the form is empty, should give the contract schema messages per field', () => {
     const r = validateKnowledgeForm({ categoryId: '', question: '欠薪', answer: '太短', legalBasis: '', keywords: '' });
@@ -97,7 +103,11 @@ describe('knowledge: editor rules', () => {
   });
 
   it('when the server answers 409, should report a conflict and no field errors', () => {
-    expect(editorErrorOf({ code: 'CONFLICT', message: '该条目已被他人修改,请刷新后再改' })).toEqual({ fields: {}, conflict: true, message: null });
+    expect(editorErrorOf({ code: 'CONFLICT', message: '该条目已被他人修改,请刷新后再改' })).toEqual({
+      fields: {},
+      conflict: true,
+      message: null,
+    });
   });
 
   it('should let supervisors and admins edit, and seats and managers only read', () => {
@@ -123,7 +133,12 @@ describe('knowledge: search slice', () => {
   it('when a search fails, should keep the earlier hits and show the error', async () => {
     const store = createAppStore();
     await store.getState().runKnowledgeSearch('page', { q: '欠薪', category: null }, async () => found('欠薪', [hit()]));
-    await store.getState().runKnowledgeSearch('page', { q: '欠薪x', category: null }, async () => ({ ok: false, error: { code: 'INTERNAL', message: '服务器内部错误,请稍后重试' } }));
+    await store
+      .getState()
+      .runKnowledgeSearch('page', { q: '欠薪x', category: null }, async () => ({
+        ok: false,
+        error: { code: 'INTERNAL', message: '服务器内部错误,请稍后重试' },
+      }));
     const st = store.getState().knowledge.page;
     expect(st.hits).toHaveLength(1);
     expect(st.error).toBe('服务器内部错误,请稍后重试');
@@ -162,7 +177,12 @@ describe('knowledge: search slice', () => {
   it('when the session has expired, should sign out', async () => {
     const store = createAppStore();
     store.getState().signedIn(user('seat'));
-    await store.getState().runKnowledgeSearch('panel', { q: '欠薪', category: null }, async () => ({ ok: false, error: { code: 'UNAUTHENTICATED', message: '请先登录' } }));
+    await store
+      .getState()
+      .runKnowledgeSearch('panel', { q: '欠薪', category: null }, async () => ({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED', message: '请先登录' },
+      }));
     expect(store.getState().authStatus).toBe('anonymous');
   });
 });

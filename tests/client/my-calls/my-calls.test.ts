@@ -1,4 +1,3 @@
-// @vitest-environment jsdom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallerHistoryEntry, CallSummaryInput } from '../../../client/src/contract';
@@ -154,7 +153,12 @@ describe('我的来电', () => {
     screen.show(MyCallsPage);
     await settled();
     const today = server.myCallsResponse;
-    server.myCallsResponse = { day: '2025-01-03', entries: [{ ...entry('c0', T0 - 3 * 86_400_000, true), summary: { ...filedView('c0', input, T0 - 3 * 86_400_000), amendable: false } }] };
+    server.myCallsResponse = {
+      day: '2025-01-03',
+      entries: [
+        { ...entry('c0', T0 - 3 * 86_400_000, true), summary: { ...filedView('c0', input, T0 - 3 * 86_400_000), amendable: false } },
+      ],
+    };
     type(screen.host.querySelector('input[type="date"]') as HTMLInputElement, '2025-01-03');
     await settled();
     expect(requests.at(-1)?.path).toBe('/api/my/calls?day=2025-01-03');

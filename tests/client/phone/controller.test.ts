@@ -112,7 +112,11 @@ describe('phone: credential renewal', () => {
     const browser = sharedBrowser();
     const rig = phoneRig(browser);
     const lifetime = 3600_000;
-    rig.answers = [() => ({ ok: true, data: credentials(browser.clock, lifetime) }), () => network, () => ({ ok: true, data: credentials(browser.clock, lifetime) })];
+    rig.answers = [
+      () => ({ ok: true, data: credentials(browser.clock, lifetime) }),
+      () => network,
+      () => ({ ok: true, data: credentials(browser.clock, lifetime) }),
+    ];
     const ua = await registered(rig);
     await browser.clock.advance(lifetime - renewalMarginMs(lifetime));
     expect(rig.fetches).toBe(2);

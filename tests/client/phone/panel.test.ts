@@ -1,4 +1,3 @@
-// @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -102,7 +101,13 @@ describe('softphone panel', () => {
   it('should offer the microphone and speaker pickers with 系统默认 and the devices', () => {
     show({
       registration: 'registered',
-      devices: { inputs: [{ deviceId: 'm1', label: '耳麦' }], outputs: [{ deviceId: 's1', label: '音箱' }], inputId: 'm1', outputId: null, canSelectOutput: true },
+      devices: {
+        inputs: [{ deviceId: 'm1', label: '耳麦' }],
+        outputs: [{ deviceId: 's1', label: '音箱' }],
+        inputId: 'm1',
+        outputId: null,
+        canSelectOutput: true,
+      },
     });
     const selects = host.querySelectorAll('select');
     expect(selects).toHaveLength(2);

@@ -17,7 +17,10 @@ function fakeApi(over: Partial<Api> = {}): Api {
     reference: vi.fn(async () => ({ ok: true, data: reference }) as const),
     sipCredentials: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '只有坐席账号可以使用软电话' } }) as const),
     transferTargets: vi.fn(async () => ({ ok: true as const, data: { categories: [], seats: [] } })),
-    searchKnowledge: vi.fn(async ({ q, category }: { q: string; category?: string | null }) => ({ ok: true as const, data: { q, category: category ?? null, hits: [] } })),
+    searchKnowledge: vi.fn(async ({ q, category }: { q: string; category?: string | null }) => ({
+      ok: true as const,
+      data: { q, category: category ?? null, hits: [] },
+    })),
     getKnowledge: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
     createKnowledge: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '无权限' } }) as const),
     updateKnowledge: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '无权限' } }) as const),

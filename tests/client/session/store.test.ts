@@ -83,7 +83,10 @@ describe('the one sign-out reset (resetAll)', () => {
     s.applyAlert({ id: 7, acknowledgedAt: T0, raisedAt: T0 } as never);
     s.summaryOpened({ callId: 'c1' } as never);
     s.transferPhase('failed', { error: 'x' });
-    s.phoneChanged({ registration: 'registered', devices: { inputs: [], outputs: [], inputId: 'mic-2', outputId: null, canSelectOutput: true } });
+    s.phoneChanged({
+      registration: 'registered',
+      devices: { inputs: [], outputs: [], inputId: 'mic-2', outputId: null, canSelectOutput: true },
+    });
 
     store.getState().signedOut('您已退出登录');
 
@@ -91,8 +94,24 @@ describe('the one sign-out reset (resetAll)', () => {
     expect(after.authStatus).toBe('anonymous');
     expect(after.notice).toBe('您已退出登录');
     expect(after.reference).toEqual(reference);
-    expect(after.phone).toEqual({ ...fresh.phone, devices: { inputs: [], outputs: [], inputId: 'mic-2', outputId: null, canSelectOutput: true } });
-    for (const key of ['user', 'route', 'seat', 'call', 'snapshot', 'alerts', 'alertsAcknowledged', 'summaryWork', 'callerHistory', 'myCalls', 'knowledge', 'transfer'] as const) {
+    expect(after.phone).toEqual({
+      ...fresh.phone,
+      devices: { inputs: [], outputs: [], inputId: 'mic-2', outputId: null, canSelectOutput: true },
+    });
+    for (const key of [
+      'user',
+      'route',
+      'seat',
+      'call',
+      'snapshot',
+      'alerts',
+      'alertsAcknowledged',
+      'summaryWork',
+      'callerHistory',
+      'myCalls',
+      'knowledge',
+      'transfer',
+    ] as const) {
       expect(after[key], key).toEqual(fresh[key]);
     }
   });

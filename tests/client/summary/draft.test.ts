@@ -153,7 +153,16 @@ describe('summary drafts: typing, saving and reloading', () => {
     await first.controller.open('c1');
     first.controller.edit({ topic: '拖欠工资', question: '问', answer: '答', disposition: 'answered', categoryId: 'labor' });
     await first.controller.submit();
-    first.drafts.write('seat01', { v: 1, callId: 'c1', draft: { topic: '残留' }, editedAt: T0, dirty: true, serverSavedAt: null, sentEditedAt: null, reported: null });
+    first.drafts.write('seat01', {
+      v: 1,
+      callId: 'c1',
+      draft: { topic: '残留' },
+      editedAt: T0,
+      dirty: true,
+      serverSavedAt: null,
+      sentEditedAt: null,
+      reported: null,
+    });
     const second = summaryRig({ storage: first.storage, server: first.server, timers: first.timers });
     await second.controller.open('c1');
     expect(second.work()?.filed).not.toBeNull();
@@ -204,7 +213,10 @@ describe('draft status line', () => {
     [{ sync: 'saving' as const }, '保存中…'],
     [{ sync: 'saved' as const, savedAt: T0 + 3_742_000 }, '草稿已保存 10:02:22'],
     [{ sync: 'offline' as const }, '离线,已保存在本机'],
-    [{ sync: 'failed' as const, syncError: '只有接听本通电话的坐席可以保存小结草稿' }, '草稿未能保存到服务器(只有接听本通电话的坐席可以保存小结草稿),已保存在本机'],
+    [
+      { sync: 'failed' as const, syncError: '只有接听本通电话的坐席可以保存小结草稿' },
+      '草稿未能保存到服务器(只有接听本通电话的坐席可以保存小结草稿),已保存在本机',
+    ],
     [{ sync: 'saved' as const, localFailed: true }, '本机无法保存草稿,请暂勿关闭页面'],
   ])('%o should read %s', (over, text) => {
     expect(draftStatusText({ ...base, loading: false, ...over }).text).toBe(text);

@@ -341,7 +341,10 @@ export function sharedBrowser(opts: { locks?: boolean } = {}): SharedBrowser {
 }
 
 /** One tab of the console with a signed-in seat and its phone controller (not yet started). */
-export function phoneRig(browser: SharedBrowser = sharedBrowser(), opts: { unsupported?: string; tabStorage?: MemoryStorage } = {}): PhoneRig {
+export function phoneRig(
+  browser: SharedBrowser = sharedBrowser(),
+  opts: { unsupported?: string; tabStorage?: MemoryStorage } = {},
+): PhoneRig {
   const store = createAppStore();
   store.getState().signedIn(user('seat'));
   const adapter = new FakeAdapter();

@@ -43,7 +43,8 @@ export class Screen {
 
   button(name: string): HTMLButtonElement {
     const b = [...this.host.querySelectorAll('button')].find((x) => (x.textContent ?? '').trim().startsWith(name));
-    if (!b) throw new Error(`no button ${name}; buttons: ${[...this.host.querySelectorAll('button')].map((x) => x.textContent).join(' | ')}`);
+    if (!b)
+      throw new Error(`no button ${name}; buttons: ${[...this.host.querySelectorAll('button')].map((x) => x.textContent).join(' | ')}`);
     return b;
   }
 
@@ -54,7 +55,12 @@ export class Screen {
 
 /** Types a value as a user would (React listens to the native input event). */
 export function type(el: HTMLElement, value: string): void {
-  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+  const proto =
+    el instanceof HTMLTextAreaElement
+      ? HTMLTextAreaElement.prototype
+      : el instanceof HTMLSelectElement
+        ? HTMLSelectElement.prototype
+        : HTMLInputElement.prototype;
   act(() => {
     Object.getOwnPropertyDescriptor(proto, 'value')?.set?.call(el, value);
     el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));

@@ -1,5 +1,16 @@
 import { vi } from 'vitest';
-import type { Ack, ApiError, CallerHistory, DraftSaved, CallSummaryInput, CallSummaryView, MajorAlert, MyCallsResponse, SummaryDraft, SummaryDraftView } from '../../../client/src/contract';
+import type {
+  Ack,
+  ApiError,
+  CallerHistory,
+  DraftSaved,
+  CallSummaryInput,
+  CallSummaryView,
+  MajorAlert,
+  MyCallsResponse,
+  SummaryDraft,
+  SummaryDraftView,
+} from '../../../client/src/contract';
 import { NETWORK_ERROR } from '../../../client/src/shared/errors';
 import { createAppStore, type AppStore } from '../../../client/src/app/store';
 import { createSummaryController, type SummaryApi } from '../../../client/src/features/summary/controller';
@@ -198,7 +209,8 @@ export function fetchFor(server: FakeSummaryServer, log: FetchLogEntry[] = []): 
     if (m) {
       const id = decodeURIComponent(m[1]!);
       const what = m[2];
-      if (what === 'summary/draft' && method === 'PUT') ack = await api.saveSummaryDraft(id, body as SummaryDraft, { keepalive: init?.keepalive === true });
+      if (what === 'summary/draft' && method === 'PUT')
+        ack = await api.saveSummaryDraft(id, body as SummaryDraft, { keepalive: init?.keepalive === true });
       else if (what === 'summary' && method === 'GET') ack = await api.summaryState(id);
       else if (what === 'summary' && method === 'POST') ack = await api.fileSummary(id, body as CallSummaryInput);
       else if (what === 'summary' && method === 'PUT') ack = await api.amendSummary(id, body as CallSummaryInput);

@@ -29,9 +29,18 @@ function setup(o: { start?: Ack<TransferView>; refer?: TransferResult; consult?:
     hangupConsult: vi.fn(),
     toggleHold: vi.fn(),
   };
-  const report = vi.fn(async (r: { transferId: string; outcome: string }) => ({ ok: true as const, data: view({ state: r.outcome as TransferView['state'] }) }));
+  const report = vi.fn(async (r: { transferId: string; outcome: string }) => ({
+    ok: true as const,
+    data: view({ state: r.outcome as TransferView['state'] }),
+  }));
   const start = vi.fn(async () => o.start ?? { ok: true as const, data: view() });
-  const ctl = createTransferController({ store, phone, start, report, targets: async () => ({ ok: true, data: { categories: [], seats: [] } }) });
+  const ctl = createTransferController({
+    store,
+    phone,
+    start,
+    report,
+    targets: async () => ({ ok: true, data: { categories: [], seats: [] } }),
+  });
   return { store, phone, report, start, ctl };
 }
 

@@ -39,7 +39,10 @@ describe('seat action availability', () => {
 
 describe('seat actions when the server does not gate wrap-up on the summary', () => {
   it('when summaries are not required, should let the seat finish wrap-up without one', () => {
-    const can = seatActionsFor({ kind: 'wrap-up', since: 0, callId: 'c1', until: 60_000, extensions: 0 }, { summaryFiled: false, summaryRequired: false });
+    const can = seatActionsFor(
+      { kind: 'wrap-up', since: 0, callId: 'c1', until: 60_000, extensions: 0 },
+      { summaryFiled: false, summaryRequired: false },
+    );
     expect(can).toMatchObject({ endWrapUp: true, notReady: true, offline: true, hint: null });
   });
 });

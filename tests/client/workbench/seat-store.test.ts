@@ -32,7 +32,7 @@ describe('seat slice: applying status changes', () => {
     expect(isStaleSeat(wrap(0), wrap(1))).toBe(false);
   });
 
-  it("when a view for another seat arrives, should ignore it", () => {
+  it('when a view for another seat arrives, should ignore it', () => {
     const store = seatStore();
     store.getState().applySeat(seat({ kind: 'ready', since: T0 }));
     store.getState().applySeat(seat({ kind: 'offline', since: T0 + 5 }, { id: 's02' }));

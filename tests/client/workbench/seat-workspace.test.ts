@@ -1,4 +1,3 @@
-// @vitest-environment jsdom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallerHistory } from '../../../client/src/contract';
@@ -52,7 +51,11 @@ async function talking() {
 
 async function wrapUp(untilFromNow = 30_000) {
   await talking();
-  act(() => appStore.getState().applySeat(seat({ kind: 'wrap-up', since: now() - 1_000, callId: 'c1', until: now() + untilFromNow, extensions: 0 })));
+  act(() =>
+    appStore
+      .getState()
+      .applySeat(seat({ kind: 'wrap-up', since: now() - 1_000, callId: 'c1', until: now() + untilFromNow, extensions: 0 })),
+  );
   await settled();
 }
 
@@ -117,7 +120,18 @@ describe('screen pop', () => {
     await settled();
     const pop = screen.host.querySelector('[aria-label="来电弹屏"]');
     const text = pop?.textContent ?? '';
-    for (const want of ['138****1234', '劳动与社会保障', '绿色通道', '老年人', '农民工', 'GD-2025-0001', '已等待', '历史来电', '引导申请法律援助', '工伤认定']) {
+    for (const want of [
+      '138****1234',
+      '劳动与社会保障',
+      '绿色通道',
+      '老年人',
+      '农民工',
+      'GD-2025-0001',
+      '已等待',
+      '历史来电',
+      '引导申请法律援助',
+      '工伤认定',
+    ]) {
       expect(text).toContain(want);
     }
     expect(requests.some((r) => r.path === '/api/calls/c1/history?limit=10')).toBe(true);
@@ -130,7 +144,9 @@ describe('screen pop', () => {
   it('when a transferred call rings, should say which seat transferred it', async () => {
     const t = now();
     const s = appStore.getState();
-    s.applyCall(call({ transferredFrom: { callId: 'c0', seatId: 's03', seatName: '张伟' }, state: { kind: 'ringing', since: t, seatId: 's01' } }));
+    s.applyCall(
+      call({ transferredFrom: { callId: 'c0', seatId: 's03', seatName: '张伟' }, state: { kind: 'ringing', since: t, seatId: 's01' } }),
+    );
     s.applySeat(seat({ kind: 'ringing', since: t, callId: 'c1', attempt: 1, idleSince: t - 60_000 }));
     screen.show(SeatPage);
     await settled();
@@ -145,9 +161,18 @@ describe('screen pop', () => {
     screen.show(SeatPage);
     await settled();
     expect(screen.button('接听').disabled).toBe(true);
-    act(() => appStore.getState().phoneChanged({ ...initialPhoneState, registration: 'registered', incoming: { sipCallId: 'c1', remote: '138****1234', at: now(), answering: false } }));
+    act(() =>
+      appStore
+        .getState()
+        .phoneChanged({
+          ...initialPhoneState,
+          registration: 'registered',
+          incoming: { sipCallId: 'c1', remote: '138****1234', at: now(), answering: false },
+        }),
+    );
     const pop = screen.host.querySelector('[aria-label="来电弹屏"]') as HTMLElement;
-    const popButton = (name: string) => [...pop.querySelectorAll('button')].find((b) => b.textContent?.startsWith(name)) as HTMLButtonElement;
+    const popButton = (name: string) =>
+      [...pop.querySelectorAll('button')].find((b) => b.textContent?.startsWith(name)) as HTMLButtonElement;
     click(popButton('接听'));
     click(popButton('拒接'));
     expect(answer).toHaveBeenCalledOnce();
@@ -231,7 +256,9 @@ describe('summary during the call', () => {
         keywords: [],
       }),
     );
-    expect(screen.field<HTMLTextAreaElement>('解答内容').value).toBe('先与单位协商。\n\n可向劳动保障监察机构投诉。\n法律依据:《保障农民工工资支付条例》');
+    expect(screen.field<HTMLTextAreaElement>('解答内容').value).toBe(
+      '先与单位协商。\n\n可向劳动保障监察机构投诉。\n法律依据:《保障农民工工资支付条例》',
+    );
     expect(screen.text()).toContain('已引用知识库 1 条');
   });
 
@@ -278,7 +305,25 @@ describe('wrap-up gate', () => {
   });
 
   it('when the summary was filed before a reload, should open filed and let 完成整理 go', async () => {
-    server.summaries.set('c1', filedView('c1', { categoryId: 'labor', topic: '拖欠工资', question: 'q', answer: 'a', disposition: 'answered', referral: '', followUpAt: null, riskFlag: false, riskNote: '', knowledgeIds: [] }, now()));
+    server.summaries.set(
+      'c1',
+      filedView(
+        'c1',
+        {
+          categoryId: 'labor',
+          topic: '拖欠工资',
+          question: 'q',
+          answer: 'a',
+          disposition: 'answered',
+          referral: '',
+          followUpAt: null,
+          riskFlag: false,
+          riskNote: '',
+          knowledgeIds: [],
+        },
+        now(),
+      ),
+    );
     await wrapUp();
     expect(screen.button('完成整理').disabled).toBe(false);
     expect(screen.text()).toContain('第 1 版');
@@ -306,12 +351,20 @@ describe('keyboard on the seat page', () => {
     const answer = vi.spyOn(phone, 'answer').mockImplementation(() => {});
     const hangup = vi.spyOn(phone, 'hangup').mockImplementation(() => {});
     ringing();
-    act(() => appStore.getState().phoneChanged({ ...initialPhoneState, incoming: { sipCallId: 'c1', remote: '138****1234', at: now(), answering: false } }));
+    act(() =>
+      appStore
+        .getState()
+        .phoneChanged({ ...initialPhoneState, incoming: { sipCallId: 'c1', remote: '138****1234', at: now(), answering: false } }),
+    );
     screen.show(SeatPage);
     await settled();
     key(document.body, { key: 'F8' });
     expect(answer).toHaveBeenCalledOnce();
-    act(() => appStore.getState().phoneChanged({ incoming: null, active: { sipCallId: 'c1', answeredAt: now(), muted: false, held: false, holdPending: false } }));
+    act(() =>
+      appStore
+        .getState()
+        .phoneChanged({ incoming: null, active: { sipCallId: 'c1', answeredAt: now(), muted: false, held: false, holdPending: false } }),
+    );
     key(document.body, { key: 'h', code: 'KeyH', ctrlKey: true, altKey: true });
     expect(hangup).toHaveBeenCalledOnce();
   });

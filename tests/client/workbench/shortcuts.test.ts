@@ -1,12 +1,27 @@
-// @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it, vi } from 'vitest';
-import { isTypingTarget, matchShortcut, SHORTCUTS, useShortcuts, type KeyLike, type ShortcutHandlers } from '../../../client/src/features/workbench/shortcuts';
+import {
+  isTypingTarget,
+  matchShortcut,
+  SHORTCUTS,
+  useShortcuts,
+  type KeyLike,
+  type ShortcutHandlers,
+} from '../../../client/src/features/workbench/shortcuts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const k = (over: Partial<KeyLike>): KeyLike => ({ key: '', code: '', ctrlKey: false, altKey: false, shiftKey: false, metaKey: false, repeat: false, ...over });
+const k = (over: Partial<KeyLike>): KeyLike => ({
+  key: '',
+  code: '',
+  ctrlKey: false,
+  altKey: false,
+  shiftKey: false,
+  metaKey: false,
+  repeat: false,
+  ...over,
+});
 
 describe('matchShortcut', () => {
   it.each([
@@ -102,7 +117,7 @@ describe('useShortcuts', () => {
     m.unmount();
   });
 
-  it('when something already handled the key (a form\'s own Ctrl+Enter), should leave it', () => {
+  it("when something already handled the key (a form's own Ctrl+Enter), should leave it", () => {
     const submit = vi.fn();
     const m = mount({ submit });
     const stop = (e: Event) => e.preventDefault();

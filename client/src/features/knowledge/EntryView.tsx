@@ -6,7 +6,13 @@ import { formatDateTime } from '../../shared/format';
 import { knowledge } from '../../app/root';
 
 /** One entry as read: its answer, legal basis and keywords; 编辑 and 停用 for those who maintain them. */
-export function EntryView(props: { entry: KnowledgeEntry; editable: boolean; reference: ReferenceData | null; onEdit: () => void; onRetired: () => void }) {
+export function EntryView(props: {
+  entry: KnowledgeEntry;
+  editable: boolean;
+  reference: ReferenceData | null;
+  onEdit: () => void;
+  onRetired: () => void;
+}) {
   const { entry, reference } = props;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

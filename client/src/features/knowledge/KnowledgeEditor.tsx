@@ -116,7 +116,11 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
     <form className="kb-editor" onSubmit={(e) => void submit(e)} noValidate aria-label={base ? '编辑知识库条目' : '新建知识库条目'}>
       <div className="kb-editor-head">
         <h2>{base ? '编辑条目' : '新建条目'}</h2>
-        {base && <span className="muted small">当前版本 {base.version} · 编号 {base.id}</span>}
+        {base && (
+          <span className="muted small">
+            当前版本 {base.version} · 编号 {base.id}
+          </span>
+        )}
       </div>
 
       <div ref={bannerRef} tabIndex={-1} className="kb-banner">
@@ -138,12 +142,7 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
         )}
       </div>
 
-      <Field
-        id={idOf('categoryId')}
-        label="类别"
-        errors={fields.categoryId}
-        labelRow={{ className: 'kb-label-row', aside: null }}
-      >
+      <Field id={idOf('categoryId')} label="类别" errors={fields.categoryId} labelRow={{ className: 'kb-label-row', aside: null }}>
         <select
           id={idOf('categoryId')}
           className="kb-input"
@@ -157,7 +156,9 @@ export function KnowledgeEditor({ base, defaultCategory, reference, onSaved, onC
               {c.name}
             </option>
           ))}
-          {form.categoryId && !reference?.categories.some((c) => c.id === form.categoryId) && <option value={form.categoryId}>{form.categoryId}</option>}
+          {form.categoryId && !reference?.categories.some((c) => c.id === form.categoryId) && (
+            <option value={form.categoryId}>{form.categoryId}</option>
+          )}
         </select>
       </Field>
 

@@ -18,11 +18,7 @@ export interface KnowledgePanelProps {
 
 /** Text with marked runs as <mark>; React escapes every run, nothing is read as HTML. */
 export function Marked({ parts }: { parts: MarkedPart[] }) {
-  return (
-    <>
-      {parts.map((p, i) => (p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
-    </>
-  );
+  return <>{parts.map((p, i) => (p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}</>;
 }
 
 export interface SearchInputProps {
@@ -119,7 +115,8 @@ export function moveFocus(e: KeyboardEvent<HTMLElement>, list: HTMLElement | nul
   const at = items.indexOf(e.currentTarget);
   if (at < 0) return;
   e.preventDefault();
-  const next = e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : e.key === 'ArrowDown' ? Math.min(at + 1, items.length - 1) : at - 1;
+  const next =
+    e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : e.key === 'ArrowDown' ? Math.min(at + 1, items.length - 1) : at - 1;
   if (next < 0) back();
   else items[next]?.focus();
 }
@@ -143,7 +140,15 @@ function HitItem(props: {
   return (
     <li className={props.open ? 'kb-hit open' : 'kb-hit'}>
       <div className="kb-hit-row">
-        <button type="button" className="kb-hit-head" data-nav aria-expanded={props.open} aria-controls={bodyId} onClick={props.onToggle} onKeyDown={props.onKeyDown}>
+        <button
+          type="button"
+          className="kb-hit-head"
+          data-nav
+          aria-expanded={props.open}
+          aria-controls={bodyId}
+          onClick={props.onToggle}
+          onKeyDown={props.onKeyDown}
+        >
           <span className="kb-hit-q">
             <Marked parts={markTerms(hit.question, q)} />
           </span>
@@ -237,7 +242,9 @@ export function KnowledgePanel({ categoryId, onInsert }: KnowledgePanelProps) {
         <>
           <h3 className="kb-heading">{heading}</h3>
           {search.hits.length === 0 && !search.loading ? (
-            <p className="muted kb-hint">{answered.q ? `未找到与“${answered.q}”相关的条目,可换个说法或拆成两个词再试。` : '该类别暂无条目。'}</p>
+            <p className="muted kb-hint">
+              {answered.q ? `未找到与“${answered.q}”相关的条目,可换个说法或拆成两个词再试。` : '该类别暂无条目。'}
+            </p>
           ) : (
             <ul className="kb-hits" ref={listRef} aria-label={heading} aria-busy={search.loading}>
               {search.hits.map((hit) => (

@@ -110,7 +110,9 @@ export function fieldErrorsOf(fields: Record<string, string[]> | undefined): Kno
 }
 
 /** Checks the form with the contract's schema (the same rules the server applies). */
-export function validateKnowledgeForm(form: KnowledgeForm): { ok: true; input: KnowledgeEntryInput } | { ok: false; fields: KnowledgeFieldErrors } {
+export function validateKnowledgeForm(
+  form: KnowledgeForm,
+): { ok: true; input: KnowledgeEntryInput } | { ok: false; fields: KnowledgeFieldErrors } {
   const parsed = KnowledgeEntryInputSchema.safeParse({
     categoryId: form.categoryId,
     question: form.question,

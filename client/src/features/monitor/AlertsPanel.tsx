@@ -62,7 +62,17 @@ export function ago(at: number, now: number): string {
   return `${Math.floor(s / 3600)} 小时前`;
 }
 
-function AlertCard({ alert, reference, now, pending }: { alert: MajorAlert; reference: ReferenceData | null; now: number; pending: boolean }) {
+function AlertCard({
+  alert,
+  reference,
+  now,
+  pending,
+}: {
+  alert: MajorAlert;
+  reference: ReferenceData | null;
+  now: number;
+  pending: boolean;
+}) {
   const ack = () => void controller.ack(alert.id);
   return (
     <li className="major-alert">

@@ -34,7 +34,6 @@ const newestFirst = (a: MajorAlert, b: MajorAlert) => b.raisedAt - a.raisedAt ||
 
 /** Alerts name callers and notes: the sign-out reset (resetAll) clears them. */
 export const createAlertsSlice: SliceCreator<AlertsSlice> = (set, get) => {
-
   const upsert = (alert: MajorAlert) =>
     set((s) => {
       if (alert.acknowledgedAt !== null) {

@@ -161,11 +161,7 @@ export function MyCallsPage() {
                               idPrefix={`mycall-${r.callId}`}
                               callId={r.callId}
                               mode={edit.mode}
-                              initial={
-                                s
-                                  ? summaryToDraft(s)
-                                  : (controller.localDraft(r.callId) ?? { categoryId: r.categoryId })
-                              }
+                              initial={s ? summaryToDraft(s) : (controller.localDraft(r.callId) ?? { categoryId: r.categoryId })}
                               onCancel={() => setEditing(null)}
                               onSaved={() => {
                                 setEditing(null);

@@ -64,13 +64,17 @@ function StatusBlock({ p }: { p: PhoneState }) {
         aria-live="polite"
         data-registration={p.registration}
         data-credentials-until={p.credentialsExpireAt ?? undefined}
-        title={p.credentialsExpireAt ? `登记凭据有效至 ${new Date(p.credentialsExpireAt).toLocaleString('zh-CN')},到期前自动续期` : undefined}
+        title={
+          p.credentialsExpireAt ? `登记凭据有效至 ${new Date(p.credentialsExpireAt).toLocaleString('zh-CN')},到期前自动续期` : undefined
+        }
       >
         <span className="state-dot" aria-hidden="true" /> {registrationText(p)}
       </p>
       {p.registration === 'other-tab' && (
         <div className="softphone-other-tab">
-          <p className="muted small">同一坐席只能在一个标签页使用电话,以免来电在两处同时振铃。若另一个标签页正在通话,接管会结束那里的通话。</p>
+          <p className="muted small">
+            同一坐席只能在一个标签页使用电话,以免来电在两处同时振铃。若另一个标签页正在通话,接管会结束那里的通话。
+          </p>
           <button type="button" className="btn btn-primary" onClick={() => phone.takeOver()}>
             在此页面使用电话
           </button>
@@ -196,7 +200,13 @@ function Active({ p }: { p: PhoneState }) {
         <button type="button" className="btn btn-ghost" aria-pressed={active.muted} onClick={() => phone.toggleMute()}>
           {active.muted ? '取消静音' : '静音'}
         </button>
-        <button type="button" className="btn btn-ghost" aria-pressed={active.held} disabled={active.holdPending} onClick={() => phone.toggleHold()}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          aria-pressed={active.held}
+          disabled={active.holdPending}
+          onClick={() => phone.toggleHold()}
+        >
           {active.holdPending ? '处理中…' : active.held ? '恢复通话' : '保持'}
         </button>
         <button type="button" className="btn btn-ghost" aria-expanded={keypad} onClick={() => setKeypad((k) => !k)}>
@@ -257,15 +267,18 @@ export function Softphone(props: SoftphoneProps) {
       <StatusBlock p={p} />
       <OrphanCall p={p} />
       {p.incoming && <Incoming p={p} />}
-      {p.active ? (
-        <Active p={p} />
-      ) : (
-        !p.incoming && !p.consult && p.registration === 'registered' && <p className="muted">暂无通话</p>
-      )}
+      {p.active ? <Active p={p} /> : !p.incoming && !p.consult && p.registration === 'registered' && <p className="muted">暂无通话</p>}
       {p.consult && (
         <div className="softphone-consult" role="group" aria-label="咨询通话">
           <p>
-            咨询通话:{p.consult.answeredAt !== null ? <>通话中 <Elapsed since={p.consult.answeredAt} /></> : '正在呼叫…'}
+            咨询通话:
+            {p.consult.answeredAt !== null ? (
+              <>
+                通话中 <Elapsed since={p.consult.answeredAt} />
+              </>
+            ) : (
+              '正在呼叫…'
+            )}
             {!p.active && '(来电方已挂机)'}
           </p>
           <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => phone.hangupConsult()}>

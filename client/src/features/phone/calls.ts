@@ -83,7 +83,11 @@ export function createCalls(core: PhoneCore): Calls {
     if (p.incoming?.sipCallId === callId) {
       ringer.stop();
       rememberTabCall(callId);
-      patch({ incoming: null, active: { sipCallId: callId, answeredAt: clock.now(), muted: false, held: false, holdPending: false }, lostCallId: null });
+      patch({
+        incoming: null,
+        active: { sipCallId: callId, answeredAt: clock.now(), muted: false, held: false, holdPending: false },
+        lostCallId: null,
+      });
     } else if (p.consult?.sipCallId === callId) {
       patch({ consult: { ...p.consult, answeredAt: clock.now() } });
       const done = pendingConsult;

@@ -13,7 +13,8 @@ export function applySink(el: HTMLMediaElement, outputId: string | null): void {
 
 function micProblem(err: unknown): string {
   const name = err instanceof DOMException || err instanceof Error ? err.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return '浏览器不允许本站使用麦克风:请在地址栏左侧的网站设置中允许麦克风,然后刷新页面';
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return '浏览器不允许本站使用麦克风:请在地址栏左侧的网站设置中允许麦克风,然后刷新页面';
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return '没有找到麦克风,请连接耳麦后刷新页面';
   if (name === 'NotReadableError') return '麦克风被其他程序占用,请关闭占用麦克风的程序';
   return `无法打开麦克风(${name || String(err)})`;
@@ -47,7 +48,9 @@ export function browserMediaDevices(): MediaDevicesPort {
       return {
         inputs: audioDevices(all, 'audioinput', '麦克风'),
         outputs: audioDevices(all, 'audiooutput', '扬声器'),
-        canSelectOutput: typeof HTMLMediaElement !== 'undefined' && typeof (HTMLMediaElement.prototype as { setSinkId?: unknown }).setSinkId === 'function',
+        canSelectOutput:
+          typeof HTMLMediaElement !== 'undefined' &&
+          typeof (HTMLMediaElement.prototype as { setSinkId?: unknown }).setSinkId === 'function',
       };
     },
     onChange(listener) {

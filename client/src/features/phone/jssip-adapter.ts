@@ -104,11 +104,20 @@ class JsSipUa implements PhoneUa {
     session.on('muted', () => this.emit({ type: 'muted', callId, muted: true }));
     session.on('unmuted', () => this.emit({ type: 'muted', callId, muted: false }));
     session.on('getusermediafailed', (err: unknown) =>
-      this.emit({ type: 'media-error', callId, detail: `无法打开麦克风(${err instanceof Error ? err.name : String(err)}),请检查麦克风和浏览器权限` }),
+      this.emit({
+        type: 'media-error',
+        callId,
+        detail: `无法打开麦克风(${err instanceof Error ? err.name : String(err)}),请检查麦克风和浏览器权限`,
+      }),
     );
     const finish = (failed: boolean) => (ev: { originator: string; cause: string; message?: unknown }) => {
       const status = failed ? statusOf(ev.message) : null;
-      const end: CallEnd = { by: ev.originator === 'local' ? 'local' : ev.originator === 'remote' ? 'remote' : 'system', cause: ev.cause, status, failed };
+      const end: CallEnd = {
+        by: ev.originator === 'local' ? 'local' : ev.originator === 'remote' ? 'remote' : 'system',
+        cause: ev.cause,
+        status,
+        failed,
+      };
       this.cleanup(callId);
       this.emit({ type: 'ended', callId, end });
     };

@@ -102,12 +102,9 @@ export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): R
           return;
         }
         creds = ack.data;
-        const next = adapter.createUa(
-          { uri: creds.uri, wsUrl: creds.wsUrl, username: creds.username, password: creds.password },
-          (ev) => {
-            if (gen === uaGen) hooks.onUaEvent(ev);
-          },
-        );
+        const next = adapter.createUa({ uri: creds.uri, wsUrl: creds.wsUrl, username: creds.username, password: creds.password }, (ev) => {
+          if (gen === uaGen) hooks.onUaEvent(ev);
+        });
         core.ua = next;
         next.setOutput(phone().devices.outputId);
         patch({ credentialsExpireAt: creds.expiresAt });
@@ -213,7 +210,11 @@ export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): R
     const ua = core.ua;
     switch (ev.type) {
       case 'connecting':
-        patch((s) => ({ connection: 'connecting', registration: s.registration === 'failed' ? 'failed' : 'connecting', attempt: ev.attempt }));
+        patch((s) => ({
+          connection: 'connecting',
+          registration: s.registration === 'failed' ? 'failed' : 'connecting',
+          attempt: ev.attempt,
+        }));
         return;
       case 'connected':
         patch({ connection: 'connected', registration: 'registering', attempt: 0, retryAt: null });
@@ -246,7 +247,10 @@ export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): R
         }
         const auth = (ev.status !== null && AUTH_STATUSES.has(ev.status)) || ev.cause === 'Authentication Error' || ev.cause === 'Rejected';
         const timedOut = ev.status === null && ev.cause === 'Request Timeout';
-        patch({ registration: 'failed', error: timedOut ? '电话服务器没有响应登记请求,将自动重试' : `电话登记未成功(${ev.status ?? ev.cause}),将自动重试` });
+        patch({
+          registration: 'failed',
+          error: timedOut ? '电话服务器没有响应登记请求,将自动重试' : `电话登记未成功(${ev.status ?? ev.cause}),将自动重试`,
+        });
         if (auth) scheduleRetry(refreshAndRegister);
         // No answer on a socket that still looks open (a laptop waking up): without a call, start afresh.
         else if (timedOut) scheduleRetry(() => (hooks.callUp() ? core.ua?.register() : connect()));

@@ -104,10 +104,7 @@ export function createSessionController(deps: SessionDeps): SessionController {
   }
 
   /** One seat command through the store, so pending and errors show the same way for all. */
-  async function seatCommand(
-    command: SeatCommand,
-    send: (s: HotlineSocket) => Promise<Ack<SeatView>>,
-  ): Promise<void> {
+  async function seatCommand(command: SeatCommand, send: (s: HotlineSocket) => Promise<Ack<SeatView>>): Promise<void> {
     await store
       .getState()
       .runSeatCommand(command, () => (socket ? send(socket) : Promise.resolve({ ok: false, error: DISCONNECTED_ERROR })));
@@ -146,8 +143,7 @@ export function createSessionController(deps: SessionDeps): SessionController {
     },
 
     setReady: () => seatCommand('ready', (s) => emitAck(s, 'seat:set-status', { status: 'ready' })),
-    setNotReady: (reason) =>
-      seatCommand('not-ready', (s) => emitAck(s, 'seat:set-status', { status: 'not-ready', reason })),
+    setNotReady: (reason) => seatCommand('not-ready', (s) => emitAck(s, 'seat:set-status', { status: 'not-ready', reason })),
     goOffline: () => seatCommand('offline', (s) => emitAck(s, 'seat:set-status', { status: 'offline' })),
     extendWrapUp: () => seatCommand('extend', (s) => emitAck(s, 'seat:extend-wrap-up', {})),
     endWrapUp: () => seatCommand('end', (s) => emitAck(s, 'seat:end-wrap-up', {})),

@@ -40,7 +40,6 @@ export interface SummaryFormProps {
   className?: string;
 }
 
-
 /**
  * 小结 form: the fields of a call summary with per-field zh-CN errors. Used for the current
  * call, for 修改 and for 补写 on 我的来电; the caller decides where the draft goes.
@@ -107,7 +106,12 @@ export function SummaryForm(props: SummaryFormProps) {
             />
           </Field>
           <Field id={id('categoryId')} label="咨询类别" errors={errors.categoryId} className="sfield">
-            <select id={id('categoryId')} value={draft.categoryId ?? ''} onChange={(e) => onChange({ categoryId: e.target.value || undefined })} {...invalid('categoryId')}>
+            <select
+              id={id('categoryId')}
+              value={draft.categoryId ?? ''}
+              onChange={(e) => onChange({ categoryId: e.target.value || undefined })}
+              {...invalid('categoryId')}
+            >
               <option value="">请选择…</option>
               {!knownCategory && <option value={draft.categoryId}>{draft.categoryId}</option>}
               {categories.map((c) => (
@@ -141,7 +145,13 @@ export function SummaryForm(props: SummaryFormProps) {
           errors={errors.answer}
           className="sfield answer-field"
         >
-          <textarea id={id('answer')} rows={3} value={draft.answer ?? ''} onChange={(e) => onChange({ answer: e.target.value })} {...invalid('answer')} />
+          <textarea
+            id={id('answer')}
+            rows={3}
+            value={draft.answer ?? ''}
+            onChange={(e) => onChange({ answer: e.target.value })}
+            {...invalid('answer')}
+          />
         </Field>
 
         <div className="field-row">

@@ -23,7 +23,12 @@ function MajorReportStatus({ work }: { work: SummaryWork }) {
   const r = work.report;
   const note = (work.draft.riskNote ?? '').trim();
   const send = () => void controller.reportMajor();
-  if (r.status === 'sending') return <p className="report-line" role="status">正在上报班长…</p>;
+  if (r.status === 'sending')
+    return (
+      <p className="report-line" role="status">
+        正在上报班长…
+      </p>
+    );
   if (r.status === 'sent' && r.at !== null) {
     const changed = note !== '' && note !== r.note;
     return (
@@ -97,7 +102,9 @@ export function SummaryPanel() {
       <section className="panel summary-panel summary-empty" aria-label="通话小结">
         <h2 className="panel-title">通话小结</h2>
         <p className="muted">
-          {seatState?.kind === 'ringing' ? '接听后即可在此填写小结,边听边记。' : '暂无进行中的通话。接听来电后在此填写小结;以往的小结见“我的来电”。'}
+          {seatState?.kind === 'ringing'
+            ? '接听后即可在此填写小结,边听边记。'
+            : '暂无进行中的通话。接听来电后在此填写小结;以往的小结见“我的来电”。'}
         </p>
       </section>
     );

@@ -352,7 +352,9 @@ export function createSummaryController(deps: SummaryControllerDeps): SummaryCon
       setWork(callId, { report: { status: 'sent', note, at: reported.at, error: null } });
     } else {
       if (ack.error.code === 'UNAUTHENTICATED') return st().signedOut(errorMessage(ack.error));
-      setWork(callId, (cur) => ({ report: { ...cur.report, status: cur.report.note ? 'sent' : 'failed', error: errorMessage(ack.error) } }));
+      setWork(callId, (cur) => ({
+        report: { ...cur.report, status: cur.report.note ? 'sent' : 'failed', error: errorMessage(ack.error) },
+      }));
     }
   }
 

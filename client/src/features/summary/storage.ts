@@ -129,7 +129,8 @@ const EDIT_PREFIX = 'hotline12348:summary-edit:';
  * every change and dropped once saved or cancelled, so a reload mid-edit loses nothing either.
  */
 export function createEditStore(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>) {
-  const keyOf = (owner: string, mode: string, callId: string) => `${EDIT_PREFIX}${encodeURIComponent(owner)}:${mode}:${encodeURIComponent(callId)}`;
+  const keyOf = (owner: string, mode: string, callId: string) =>
+    `${EDIT_PREFIX}${encodeURIComponent(owner)}:${mode}:${encodeURIComponent(callId)}`;
   return {
     read(owner: string, mode: string, callId: string): SummaryDraft | null {
       try {

@@ -34,7 +34,9 @@ export function checkSummary(draft: SummaryDraft, now: number): SummaryCheck {
   // disposition are there. So that one press of 提交小结 names every gap, run the same rules
   // again with stand-ins for those two (当场解答 needs the most) and add what else they find.
   if (!draft.disposition || !draft.categoryId) {
-    const again = schema.safeParse(draftToInput({ ...draft, disposition: draft.disposition ?? 'answered', categoryId: draft.categoryId || 'unset' }));
+    const again = schema.safeParse(
+      draftToInput({ ...draft, disposition: draft.disposition ?? 'answered', categoryId: draft.categoryId || 'unset' }),
+    );
     if (!again.success) add(again.error.issues, (key) => key !== 'disposition' && key !== 'categoryId');
   }
   return { ok: false, fields };

@@ -35,7 +35,11 @@ export function TransferPanel() {
     return (
       <div className="transfer-box" role="group" aria-label="咨询转接">
         <p>
-          {consult?.answeredAt ? `正在与 ${name} 咨询,来电人保持中。` : consult ? `正在呼叫 ${name}…` : `与 ${name} 的咨询已结束,来电人保持中。`}
+          {consult?.answeredAt
+            ? `正在与 ${name} 咨询,来电人保持中。`
+            : consult
+              ? `正在呼叫 ${name}…`
+              : `与 ${name} 的咨询已结束,来电人保持中。`}
         </p>
         <div className="action-row">
           <button className="btn btn-primary" onClick={() => void transfers.complete()}>
@@ -82,10 +86,20 @@ export function TransferPanel() {
   return (
     <div className="transfer-box" role="dialog" aria-label="转接来电">
       <div className="transfer-tabs" role="tablist">
-        <button role="tab" aria-selected={tab === 'category'} className={tab === 'category' ? 'transfer-tab active' : 'transfer-tab'} onClick={() => setTab('category')}>
+        <button
+          role="tab"
+          aria-selected={tab === 'category'}
+          className={tab === 'category' ? 'transfer-tab active' : 'transfer-tab'}
+          onClick={() => setTab('category')}
+        >
           专席队列
         </button>
-        <button role="tab" aria-selected={tab === 'seat'} className={tab === 'seat' ? 'transfer-tab active' : 'transfer-tab'} onClick={() => setTab('seat')}>
+        <button
+          role="tab"
+          aria-selected={tab === 'seat'}
+          className={tab === 'seat' ? 'transfer-tab active' : 'transfer-tab'}
+          onClick={() => setTab('seat')}
+        >
           指定坐席
         </button>
       </div>
@@ -115,9 +129,14 @@ export function TransferPanel() {
                 return (
                   <li key={x.id}>
                     <label>
-                      <input type="radio" name="transfer-target" checked={isPicked(target)} onChange={() => setPicked(target)} disabled={!x.registered} />
-                      {x.name}({x.staffNo})
-                      <span className="muted">{x.registered ? x.state : '话机未登记'}</span>
+                      <input
+                        type="radio"
+                        name="transfer-target"
+                        checked={isPicked(target)}
+                        onChange={() => setPicked(target)}
+                        disabled={!x.registered}
+                      />
+                      {x.name}({x.staffNo})<span className="muted">{x.registered ? x.state : '话机未登记'}</span>
                     </label>
                   </li>
                 );

@@ -62,5 +62,6 @@ export const createTransferSlice: SliceCreator<TransferSlice> = (set) => ({
       }
       return {};
     }),
-  resetTransfer: () => set((s) => ({ transfer: { ...initialTransferState, targets: s.transfer.targets, consultedBy: s.transfer.consultedBy } })),
+  resetTransfer: () =>
+    set((s) => ({ transfer: { ...initialTransferState, targets: s.transfer.targets, consultedBy: s.transfer.consultedBy } })),
 });

@@ -49,11 +49,7 @@ function AnswerButtons({ seat }: { seat: SeatView }) {
   const ringingAtPhone = usePhoneRinging();
   const answering = usePhoneAnswering();
   const registered = usePhoneRegistered();
-  const note = ringingAtPhone
-    ? null
-    : !registered && !seat.registered
-      ? '软电话未注册,无法接听;请检查下方软电话'
-      : '等待软电话振铃…';
+  const note = ringingAtPhone ? null : !registered && !seat.registered ? '软电话未注册,无法接听;请检查下方软电话' : '等待软电话振铃…';
   return (
     <div className="answer-row">
       <button

@@ -5,7 +5,11 @@ import { FieldErrors } from './FieldErrors';
 export const errorsId = (id: string) => `${id}-errors`;
 
 /** aria-invalid and aria-describedby of a control with these errors (and an optional hint's id). */
-export function fieldAria(id: string, errors: readonly string[] | undefined, hintId?: string): { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined } {
+export function fieldAria(
+  id: string,
+  errors: readonly string[] | undefined,
+  hintId?: string,
+): { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined } {
   const has = (errors?.length ?? 0) > 0;
   return {
     'aria-invalid': has ? true : undefined,

@@ -182,7 +182,11 @@ export function timedOut(core: EngineCore, callId: string): Call {
 export function talkingEvent(core: EngineCore, callId: string, type: 'held' | 'resumed'): Call {
   const call = core.activeCall(callId);
   if (call.state.kind !== 'talking') {
-    throw new DomainError('INVALID_TRANSITION', `Call ${callId} is ${call.state.kind}; only a call in progress can be put on hold or resumed.`, { callId });
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `Call ${callId} is ${call.state.kind}; only a call in progress can be put on hold or resumed.`,
+      { callId },
+    );
   }
   call.events.push({ type, at: core.clock.now() });
   core.markCall(call);

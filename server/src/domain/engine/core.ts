@@ -86,7 +86,13 @@ export class EngineCore {
     } else if (st.kind !== 'ready') {
       return false;
     }
-    const why: RoutingReason = { rule: 'transfer', step: 0, proficiency: seat.profile.skills[call.categoryId] ?? null, considered: 1, alternatives: [] };
+    const why: RoutingReason = {
+      rule: 'transfer',
+      step: 0,
+      proficiency: seat.profile.skills[call.categoryId] ?? null,
+      considered: 1,
+      alternatives: [],
+    };
     this.offer(call, seat, why);
     return true;
   }
@@ -249,7 +255,11 @@ export class EngineCore {
 
   assertSummaryFiled(callId: string, seatId: string): void {
     if (this.summaryMissing(callId)) {
-      throw new DomainError('CONFLICT', '请先提交本次通话的小结(必填项填写完整)再结束话后整理。', { seatId, callId, reason: 'summary-missing' });
+      throw new DomainError('CONFLICT', '请先提交本次通话的小结(必填项填写完整)再结束话后整理。', {
+        seatId,
+        callId,
+        reason: 'summary-missing',
+      });
     }
   }
 

@@ -62,7 +62,10 @@ export function bestSeatFor(
     const seat = sid ? ix.seats.get(sid) : undefined;
     const skilled = seat && Object.keys(seat.profile.skills).some((c) => c === call.categoryId || ix.generalCategoryIds.has(c));
     if (seat && skilled && seat.state.kind === 'ready' && ix.seatUsable(seat) && !excluded.includes(sid!)) {
-      return { pick: seat, why: { rule: 'sticky', step: exp.step, proficiency: seat.profile.skills[call.categoryId] ?? null, considered: 1, alternatives: [] } };
+      return {
+        pick: seat,
+        why: { rule: 'sticky', step: exp.step, proficiency: seat.profile.skills[call.categoryId] ?? null, considered: 1, alternatives: [] },
+      };
     }
   }
   const centres = [call.homeCentreId];

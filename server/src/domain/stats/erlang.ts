@@ -67,7 +67,8 @@ export function trafficErlangs(lambdaPerHour: number, ahtS: number): number {
  * for `lambdaPerHour` calls an hour of mean handle time `ahtS`.
  */
 export function requiredAgents(lambdaPerHour: number, ahtS: number, thresholdS: number, targetSL: number): number {
-  if (!(lambdaPerHour >= 0) || !Number.isFinite(lambdaPerHour)) throw new RangeError(`Arrivals per hour must be ≥ 0 (got ${lambdaPerHour}).`);
+  if (!(lambdaPerHour >= 0) || !Number.isFinite(lambdaPerHour))
+    throw new RangeError(`Arrivals per hour must be ≥ 0 (got ${lambdaPerHour}).`);
   if (!(targetSL >= 0 && targetSL < 1)) throw new RangeError(`The target service level must be in [0, 1) (got ${targetSL}).`);
   const a = trafficErlangs(lambdaPerHour, ahtS);
   let n = Math.max(1, Math.floor(a) + 1);

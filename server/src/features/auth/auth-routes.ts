@@ -47,7 +47,11 @@ export function createAuthRouter(deps: AuthRouteDeps): express.Router {
     }),
   );
 
-  r.get('/auth/me', deps.requireUser(), route((req, res) => ok(res, { user: userView(userOf(req)) })));
+  r.get(
+    '/auth/me',
+    deps.requireUser(),
+    route((req, res) => ok(res, { user: userView(userOf(req)) })),
+  );
 
   r.get(
     '/sip/credentials',

@@ -22,7 +22,13 @@ export function seatOfUser(user: SessionUser): string {
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
-const sessionUser = (u: UserRecord): SessionUser => ({ id: u.id, username: u.username, displayName: u.displayName, role: u.role, seatId: u.seatId });
+const sessionUser = (u: UserRecord): SessionUser => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  seatId: u.seatId,
+});
 
 /** Logins, sessions (sliding expiry) and a per-account/per-address brake on password guessing. */
 export class AuthService implements SessionLookup {

@@ -2,7 +2,13 @@ import type { SipCredentials, UserView } from '../../contract/index.js';
 import type { SessionUser } from './auth-service.js';
 import type { SoftphoneCredentials } from './sip-credentials-service.js';
 
-export const userView = (u: SessionUser): UserView => ({ id: u.id, username: u.username, displayName: u.displayName, role: u.role, seatId: u.seatId });
+export const userView = (u: SessionUser): UserView => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  seatId: u.seatId,
+});
 
 export const sipCredentialsView = (c: SoftphoneCredentials): SipCredentials => ({
   username: c.username,

@@ -5,7 +5,9 @@ export class SessionRepository {
   constructor(private readonly db: Db) {}
 
   create(tokenHash: string, userId: number, now: number, expiresAt: number): void {
-    this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, userId, now, expiresAt);
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(tokenHash, userId, now, expiresAt);
   }
 
   /**
@@ -14,8 +16,7 @@ export class SessionRepository {
    */
   touch(tokenHash: string, now: number, expiresAt: number): { userId: number; expiresAt: number } | null {
     const row = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash) as
-      | { user_id: number; expires_at: number }
-      | undefined;
+      { user_id: number; expires_at: number } | undefined;
     if (!row) return null;
     if (row.expires_at <= now) {
       this.delete(tokenHash);

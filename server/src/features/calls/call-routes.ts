@@ -67,7 +67,11 @@ export function createCallRouter(deps: CallRouteDeps): express.Router {
       const { limit } = parseOrThrow(HistoryQuerySchema, req.query);
       const now = clock.now();
       const earlier = calls.earlierCalls(call, limit);
-      const summaries = deps.summaryViewsOf(earlier.calls.map((c) => c.id), user, now);
+      const summaries = deps.summaryViewsOf(
+        earlier.calls.map((c) => c.id),
+        user,
+        now,
+      );
       ok<CallerHistory>(res, { callId: call.id, entries: historyEntries(earlier.calls, summaries, now), total: earlier.total });
     }),
   );
@@ -82,7 +86,11 @@ export function createCallRouter(deps: CallRouteDeps): express.Router {
       const now = clock.now();
       const day = q.day ?? calls.today();
       const answered = calls.answeredOn(seatId, day);
-      const summaries = deps.summaryViewsOf(answered.map((c) => c.id), user, now);
+      const summaries = deps.summaryViewsOf(
+        answered.map((c) => c.id),
+        user,
+        now,
+      );
       ok<MyCallsResponse>(res, { day, entries: historyEntries(answered, summaries, now) });
     }),
   );

@@ -53,9 +53,7 @@ const toEntry = (r: Row): KnowledgeRecord => ({
 });
 
 export type KnowledgeUpdateResult =
-  | { ok: true; entry: KnowledgeRecord }
-  | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'stale'; current: KnowledgeRecord };
+  { ok: true; entry: KnowledgeRecord } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'stale'; current: KnowledgeRecord };
 
 /** Knowledge base entries (knowledge_entries, searched through knowledge_fts). */
 export class KnowledgeRepository {
@@ -63,9 +61,8 @@ export class KnowledgeRepository {
 
   /** A live entry; retired entries are not found. */
   get(id: number): KnowledgeRecord | null {
-    const r = this.db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM knowledge_entries e WHERE e.id = ? AND e.retired_at IS NULL`)
-      .get(id) as Row | undefined;
+    const r = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM knowledge_entries e WHERE e.id = ? AND e.retired_at IS NULL`).get(id) as
+      Row | undefined;
     return r ? toEntry(r) : null;
   }
 

@@ -33,7 +33,11 @@ export function createKnowledgeRouter(deps: { knowledge: KnowledgeService; requi
     }),
   );
 
-  r.get('/:id', signedIn, route((req, res) => ok(res, knowledgeEntryView(knowledge.get(entryId(req.params.id))))));
+  r.get(
+    '/:id',
+    signedIn,
+    route((req, res) => ok(res, knowledgeEntryView(knowledge.get(entryId(req.params.id))))),
+  );
 
   r.post(
     '/',

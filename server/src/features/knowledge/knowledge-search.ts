@@ -124,7 +124,13 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function makeSnippet(text: string, terms: readonly string[], length = SNIPPET_LENGTH): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const re = terms.length
-    ? new RegExp([...terms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'giu')
+    ? new RegExp(
+        [...terms]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRegExp)
+          .join('|'),
+        'giu',
+      )
     : null;
   const first = re ? flat.search(re) : -1;
   let start = first <= SNIPPET_BEFORE ? 0 : first - SNIPPET_BEFORE;
@@ -137,4 +143,3 @@ export function makeSnippet(text: string, terms: readonly string[], length = SNI
   const marked = re && first >= 0 ? window.replace(re, (m) => `【${m}】`) : window;
   return `${start > 0 ? '…' : ''}${marked}${end < flat.length ? '…' : ''}`;
 }
-

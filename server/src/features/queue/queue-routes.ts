@@ -6,6 +6,10 @@ import { queueSnapshot, type LiveQueue } from './queue-views.js';
 /** GET /api/queue: the live queue for staff (the socket's queue:subscribe keeps it current). */
 export function createQueueRouter(deps: { queue: LiveQueue; clock: Clock; requireUser: RequireUser }): express.Router {
   const r = express.Router();
-  r.get('/queue', deps.requireUser('queue:monitor'), route((_req, res) => ok(res, queueSnapshot(deps.queue, deps.clock.now()))));
+  r.get(
+    '/queue',
+    deps.requireUser('queue:monitor'),
+    route((_req, res) => ok(res, queueSnapshot(deps.queue, deps.clock.now()))),
+  );
   return r;
 }

@@ -10,9 +10,17 @@ export function createRoutingConfigRouter(deps: { routingConfig: RoutingConfigSe
   const r = express.Router();
   const { routingConfig, requireUser } = deps;
 
-  r.get('/reference', requireUser(), route((_req, res) => ok(res, referenceDataView(routingConfig.current()))));
+  r.get(
+    '/reference',
+    requireUser(),
+    route((_req, res) => ok(res, referenceDataView(routingConfig.current()))),
+  );
 
-  r.get('/config/routing', requireUser('config:read'), route((_req, res) => ok(res, routingConfig.current())));
+  r.get(
+    '/config/routing',
+    requireUser('config:read'),
+    route((_req, res) => ok(res, routingConfig.current())),
+  );
 
   r.put(
     '/config/routing',

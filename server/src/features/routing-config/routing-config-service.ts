@@ -8,7 +8,11 @@ import type { RoutingConfigRepository } from './routing-config-repository.js';
  * The configuration the engine starts with: the stored one (the default when none is stored),
  * or `override` (ROUTING_CONFIG_FILE), which is then stored as the one in force.
  */
-export function startupRoutingConfig(repo: RoutingConfigRepository, override: RoutingConfig | null | undefined, now: number): RoutingConfig {
+export function startupRoutingConfig(
+  repo: RoutingConfigRepository,
+  override: RoutingConfig | null | undefined,
+  now: number,
+): RoutingConfig {
   if (!override) return repo.get() ?? DEFAULT_ROUTING_CONFIG;
   repo.save(override, now);
   return override;

@@ -9,7 +9,11 @@ import { seatView } from './seat-views.js';
 export function createSeatRouter(deps: { seats: SeatService; requireUser: RequireUser }): express.Router {
   const r = express.Router();
 
-  r.get('/seats', deps.requireUser('config:read'), route((_req, res) => ok(res, deps.seats.list().map(seatView))));
+  r.get(
+    '/seats',
+    deps.requireUser('config:read'),
+    route((_req, res) => ok(res, deps.seats.list().map(seatView))),
+  );
 
   r.put(
     '/seats/:id',

@@ -4,7 +4,12 @@ import { DomainError } from '../../domain/errors.js';
 /** A request that failed its schema or a rule on its fields: 400 with the messages per field. */
 export class ValidationError extends DomainError {
   constructor(readonly fields: Record<string, string[]>) {
-    super('VALIDATION', `请求参数有误: ${Object.entries(fields).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ')}`);
+    super(
+      'VALIDATION',
+      `请求参数有误: ${Object.entries(fields)
+        .map(([k, v]) => `${k}: ${v.join(', ')}`)
+        .join('; ')}`,
+    );
   }
 }
 

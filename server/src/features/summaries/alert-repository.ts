@@ -66,9 +66,7 @@ export class AlertRepository {
   constructor(db: Db) {
     this.selectAlertById = db.prepare(`${ALERT_SELECT} WHERE a.id = ?`);
     this.selectAlertByCall = db.prepare(`${ALERT_SELECT} WHERE a.call_id = ?`);
-    this.insertAlertStmt = db.prepare(
-      'INSERT INTO major_alerts (call_id, seat_id, note, raised_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-    );
+    this.insertAlertStmt = db.prepare('INSERT INTO major_alerts (call_id, seat_id, note, raised_at, updated_at) VALUES (?, ?, ?, ?, ?)');
     this.updateAlertNoteStmt = db.prepare(
       'UPDATE major_alerts SET note = ?, updated_at = ?, acknowledged_at = NULL, acknowledged_by = NULL WHERE call_id = ?',
     );

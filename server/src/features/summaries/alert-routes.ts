@@ -9,7 +9,12 @@ import { majorAlertView } from './summary-views.js';
 
 const AlertListQuerySchema = z.object({
   open: z.enum(['0', '1', 'true', 'false'], { error: 'open 须为 1 或 0' }).optional(),
-  limit: z.coerce.number({ error: 'limit 必须是整数' }).int('limit 必须是整数').min(1, 'limit 至少为 1').max(500, 'limit 最多为 500').default(100),
+  limit: z.coerce
+    .number({ error: 'limit 必须是整数' })
+    .int('limit 必须是整数')
+    .min(1, 'limit 至少为 1')
+    .max(500, 'limit 最多为 500')
+    .default(100),
 });
 
 /** Major-matter alerts (重大事项上报): a seat reports one on its call; staff list and acknowledge them. */
@@ -21,7 +26,11 @@ export function createAlertRouter(deps: { alerts: AlertService; requireUser: Req
     '/calls/:id/major-report',
     requireUser(),
     route((req, res) => {
-      const { alert, created } = alerts.report(userOf(req), String(req.params.id), () => parseOrThrow(MajorReportSchema, req.body ?? {}).note);
+      const { alert, created } = alerts.report(
+        userOf(req),
+        String(req.params.id),
+        () => parseOrThrow(MajorReportSchema, req.body ?? {}).note,
+      );
       ok(res, majorAlertView(alert), created ? 201 : 200);
     }),
   );

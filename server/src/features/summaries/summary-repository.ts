@@ -77,7 +77,9 @@ export class SummaryRepository {
       'UPDATE call_summaries SET json = ?, revision = revision + 1, updated_at = ? WHERE call_id = ? RETURNING revision',
     );
     this.insertRevisionStmt = db.prepare('INSERT INTO summary_revisions (call_id, revision, json, seat_id, at) VALUES (?, ?, ?, ?, ?)');
-    this.selectRevisions = db.prepare('SELECT call_id, revision, json, seat_id, at FROM summary_revisions WHERE call_id = ? ORDER BY revision');
+    this.selectRevisions = db.prepare(
+      'SELECT call_id, revision, json, seat_id, at FROM summary_revisions WHERE call_id = ? ORDER BY revision',
+    );
     this.selectDraft = db.prepare('SELECT call_id, seat_id, json, saved_at FROM summary_drafts WHERE call_id = ? AND seat_id = ?');
     this.upsertDraftStmt = db.prepare(`
       INSERT INTO summary_drafts (call_id, seat_id, json, saved_at) VALUES (?, ?, ?, ?)

@@ -75,7 +75,9 @@ export class TransferRepository {
       `INSERT INTO transfers (id, token, call_id, from_seat_id, mode, target_json, target_seat_id, state, detail, carry_json, new_call_id, created_at, expires_at, updated_at)
        VALUES (@id, @token, @callId, @fromSeatId, @mode, @targetJson, @targetSeatId, @state, @detail, @carryJson, @newCallId, @createdAt, @expiresAt, @updatedAt)`,
     );
-    this.updateStmt = db.prepare('UPDATE transfers SET state = @state, detail = @detail, new_call_id = @newCallId, updated_at = @updatedAt WHERE id = @id');
+    this.updateStmt = db.prepare(
+      'UPDATE transfers SET state = @state, detail = @detail, new_call_id = @newCallId, updated_at = @updatedAt WHERE id = @id',
+    );
     this.byIdStmt = db.prepare('SELECT * FROM transfers WHERE id = ?');
     this.byTokenStmt = db.prepare('SELECT * FROM transfers WHERE token = ?');
   }

@@ -81,10 +81,13 @@ export class TransferService {
       categoryId = cat.id;
       if (req.mode === 'consult') {
         const seat = this.readySeatFor(cat.id, seatId);
-        if (!seat) throw new DomainError('CONFLICT', `「${cat.name}」当前没有空闲坐席可以咨询,可改为直接转入该专席队列。`, { categoryId: cat.id });
+        if (!seat)
+          throw new DomainError('CONFLICT', `「${cat.name}」当前没有空闲坐席可以咨询,可改为直接转入该专席队列。`, { categoryId: cat.id });
         targetSeatId = seat.profile.id;
       } else if (!engine.listSeats().some((s) => s.state.kind !== 'offline' && cat.id in s.profile.skills)) {
-        throw new DomainError('CONFLICT', `「${cat.name}」当前没有在线坐席,转过去来电人只能等待,请选择其他专席或转12345。`, { categoryId: cat.id });
+        throw new DomainError('CONFLICT', `「${cat.name}」当前没有在线坐席,转过去来电人只能等待,请选择其他专席或转12345。`, {
+          categoryId: cat.id,
+        });
       }
     } else {
       const id = target.seatId;
@@ -92,7 +95,11 @@ export class TransferService {
       const seat = engine.listSeats().find((s) => s.profile.id === id);
       if (!seat) throw new DomainError('NOT_FOUND', '要转接的坐席不存在。', { seatId: id });
       if (seat.state.kind === 'offline' || !engine.isReachable(id)) {
-        throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} 当前${seat.state.kind === 'offline' ? '离线' : '话机未登记'},不能转接。`, { seatId: id });
+        throw new DomainError(
+          'CONFLICT',
+          `坐席 ${seat.profile.name} 当前${seat.state.kind === 'offline' ? '离线' : '话机未登记'},不能转接。`,
+          { seatId: id },
+        );
       }
       targetSeatId = id;
     }
@@ -145,7 +152,10 @@ export class TransferService {
    * A call arrived with an X-Transfer token: what the engine should know of it. An unknown,
    * expired or reused token gives null: the call is then queued like any other (never lost).
    */
-  resolve(token: string, newCallId: string): Pick<IncomingCall, 'caller' | 'categoryId' | 'flags' | 'ticket12345' | 'priority' | 'transfer'> | null {
+  resolve(
+    token: string,
+    newCallId: string,
+  ): Pick<IncomingCall, 'caller' | 'categoryId' | 'flags' | 'ticket12345' | 'priority' | 'transfer'> | null {
     if (!TOKEN_RE.test(token)) return null;
     const t = this.o.repo.byToken(token);
     const now = this.o.clock.now();
@@ -155,7 +165,10 @@ export class TransferService {
     }
     if (t.newCallId === newCallId) return this.carried(t); // the same INVITE again (a resync after a restart)
     if (t.newCallId !== null || t.state === 'refused' || t.state === 'cancelled' || t.expiresAt < now) {
-      this.log.warn({ transferId: t.id, state: t.state, newCallId }, 'a call came with a used or expired transfer token: queued as a new call');
+      this.log.warn(
+        { transferId: t.id, state: t.state, newCallId },
+        'a call came with a used or expired transfer token: queued as a new call',
+      );
       return null;
     }
     t.state = 'completed';
@@ -181,7 +194,13 @@ export class TransferService {
   private readySeatFor(categoryId: string, exceptSeatId: string): Seat | null {
     let best: Seat | null = null;
     for (const s of this.o.engine.listSeats()) {
-      if (s.profile.id === exceptSeatId || s.state.kind !== 'ready' || !this.o.engine.isReachable(s.profile.id) || !(categoryId in s.profile.skills)) continue;
+      if (
+        s.profile.id === exceptSeatId ||
+        s.state.kind !== 'ready' ||
+        !this.o.engine.isReachable(s.profile.id) ||
+        !(categoryId in s.profile.skills)
+      )
+        continue;
       if (!best || s.state.since < best.state.since) best = s;
     }
     return best;
