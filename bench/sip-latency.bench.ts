@@ -239,7 +239,7 @@ async function main() {
 
     // Every router call must be in the router's database; no direct call may be.
     await sleep(500);
-    const db = new Database(stack.env.DB_PATH!, { readonly: true });
+    const db = new Database(stack.env.DB_PATH, { readonly: true });
     const stored = db.prepare("SELECT state_kind AS kind, COUNT(*) AS n FROM calls WHERE dialed = '12348' GROUP BY state_kind").all() as {
       kind: string;
       n: number;

@@ -461,7 +461,7 @@ async function main() {
       .slice(0, 6);
     const machineBusyPct = (100 * (m1.busy - m0.busy)) / (m1.total - m0.total);
 
-    const db = new Database(stack.env.DB_PATH!, { readonly: true });
+    const db = new Database(stack.env.DB_PATH, { readonly: true });
     const since = wall0 - 5000;
     const q = <T>(sql: string, ...a: unknown[]) => db.prepare(sql).get(...a) as T;
     const routerDb = {

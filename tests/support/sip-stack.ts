@@ -373,7 +373,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       return runSipp(args, dir, children, o.timeoutMs).done;
     },
     calls() {
-      const db = new Database(env.DB_PATH!, { readonly: true, fileMustExist: true });
+      const db = new Database(env.DB_PATH, { readonly: true, fileMustExist: true });
       try {
         return db
           .prepare(
@@ -385,7 +385,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       }
     },
     events(callId) {
-      const db = new Database(env.DB_PATH!, { readonly: true, fileMustExist: true });
+      const db = new Database(env.DB_PATH, { readonly: true, fileMustExist: true });
       try {
         return (
           db.prepare('SELECT type, data_json FROM call_events WHERE call_id = ? ORDER BY id').all(callId) as {
@@ -398,7 +398,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
       }
     },
     seatState(seatId) {
-      const db = new Database(env.DB_PATH!, { readonly: true, fileMustExist: true });
+      const db = new Database(env.DB_PATH, { readonly: true, fileMustExist: true });
       try {
         const r = db.prepare('SELECT state_json, registered FROM seat_states WHERE seat_id = ?').get(seatId) as {
           state_json: string;
@@ -464,8 +464,8 @@ function runSipp(
   children.add(proc);
   let stdout = '';
   let stderr = '';
-  proc.stdout!.on('data', (d) => (stdout += String(d)));
-  proc.stderr!.on('data', (d) => (stderr += String(d)));
+  proc.stdout.on('data', (d) => (stdout += String(d)));
+  proc.stderr.on('data', (d) => (stderr += String(d)));
   const done = new Promise<SipResult>((resolve) => {
     proc.once('exit', (code) => {
       children.delete(proc);

@@ -284,7 +284,7 @@ class JsSipUa implements PhoneUa {
 
 function statusOf(message: unknown): number | null {
   if (message && typeof message === 'object' && 'status_code' in message) {
-    const code = (message as { status_code: unknown }).status_code;
+    const code = (message).status_code;
     return typeof code === 'number' ? code : null;
   }
   return null;

@@ -17,7 +17,7 @@ export function resolveCategory(core: EngineCore, ivrCode: string | null | undef
 
 export function resolveHomeCentre(core: EngineCore, trunk: string | null | undefined, dialed: string): string {
   const hc = core.ix.cfg.homeCentre;
-  if (trunk && hc.byTrunk[trunk]) return hc.byTrunk[trunk]!;
+  if (trunk && hc.byTrunk[trunk]) return hc.byTrunk[trunk];
   let best: string | null = null;
   for (const prefix of Object.keys(hc.byDialedPrefix)) {
     if (dialed.startsWith(prefix) && (best === null || prefix.length > best.length)) best = prefix;

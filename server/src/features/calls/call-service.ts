@@ -65,7 +65,7 @@ export class CallService {
       call !== null &&
       (can(user.role, 'calls:read-all') || (seatId !== null && (answeringSeat(call) === seatId || currentSeat(call) === seatId)));
     if (!visible) throw new DomainError('NOT_FOUND', `没有找到编号为 ${callId} 的来电,或您无权查看`);
-    return call!;
+    return call;
   }
 
   /** The user's seat when it answered the call; `action` completes the refusal sentence. */
