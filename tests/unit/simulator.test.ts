@@ -108,7 +108,7 @@ describe('simulator: abandonment', () => {
     expect(r.abandoned).toBeGreaterThan(0);
     expect(r.answered + r.abandoned + r.shortAbandoned).toBe(20_000);
     expect(r.offered).toBe(20_000 - r.shortAbandoned);
-    // abandoned callers who waited past T count against the DOMAIN.md service level
+    // abandoned callers who waited past T count against the service level of docs/definitions.md
     expect(r.serviceLevelDomain!).toBeLessThan(r.serviceLevel!);
   });
 

@@ -45,7 +45,7 @@ export interface SimResult {
   params: Required<Omit<SimOptions, 'patienceS' | 'onCall'>> & { patienceS: number | null };
   /** Answered within T ÷ answered (the Erlang C definition). */
   serviceLevel: number | null;
-  /** Answered within T ÷ (answered + abandoned after T), DOMAIN.md's definition. */
+  /** Answered within T ÷ (answered + abandoned after T): the service level of docs/definitions.md. */
   serviceLevelDomain: number | null;
   asaSeconds: number | null;
   ahtSeconds: number | null;

@@ -2,7 +2,7 @@
  * The one module that knows JsSIP. It turns JsSIP's UA and RTCSession objects into the small
  * PhoneUa interface (types.ts), keyed by SIP Call-ID, and owns the remote <audio> elements.
  *
- * Settings that matter with Kamailio + rtpengine (see /work/shared/SIP-NOTES.md):
+ * Settings that matter with Kamailio + rtpengine (see docs/telephony-notes.md):
  * - session_timers off: the trunk side does not need them, and they add re-INVITEs.
  * - no iceServers, and each session's icecandidate `ready()` on the first candidate: rtpengine
  *   runs ICE=force with its own candidates, so host candidates are enough and gathering would

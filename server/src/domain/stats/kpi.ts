@@ -8,7 +8,7 @@ import type { SeatStateKind } from '../seat.js';
  * simulator all read `KpiAccumulator.summary()`. No I/O; times are ms numbers
  * taken from the events, so the live engine and the simulator give the same answer.
  *
- * Definitions (DOMAIN.md "KPI definitions"; T = kpi.serviceLevelThresholdS,
+ * Definitions (docs/definitions.md states them for users; T = kpi.serviceLevelThresholdS,
  * S = kpi.shortAbandonS; "within X s" means a wait ≤ X s):
  *
  * - wait            time from the call's first `enqueued` event to its `answered`
