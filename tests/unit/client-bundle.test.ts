@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { build, type Rollup } from 'vite';
 
-const config = fileURLToPath(new URL('../../../client/vite.config.ts', import.meta.url));
+const config = fileURLToPath(new URL('../../client/vite.config.ts', import.meta.url));
 /** Vite warns about chunks over 500 kB (minified); the build must print no such warning. */
 const WARN_LIMIT = 500 * 1024;
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /** The client's shape (features/<feature>, shared/, app/ with one composition root), checked on the source. */
-const SRC = fileURLToPath(new URL('../../../client/src/', import.meta.url));
+const SRC = fileURLToPath(new URL('../../client/src/', import.meta.url));
 
 function sources(dir = SRC): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
