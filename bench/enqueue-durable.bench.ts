@@ -39,7 +39,8 @@ const reader = new Database(dbPath, { readonly: true });
 const committedState = reader.prepare<[string], { state_kind: string }>('SELECT state_kind FROM calls WHERE id = ?');
 const stateOnDisk = (id: string) => committedState.get(id)?.state_kind ?? 'missing';
 
-let decidedAt = 0;
+/** When telephony heard the decision (set by the port below; reset before each call). */
+let decidedAt: number;
 /** Rings whose call was not yet committed as ringing when telephony heard of it. */
 const ringsBeforeCommit: string[] = [];
 const telephony: TelephonyPort = {
@@ -105,7 +106,7 @@ for (let i = 0; i < calls; i++) {
 }
 const result = {
   calls,
-  synchronous: db.pragma('synchronous', { simple: true }),
+  synchronous: db.pragma('synchronous', { simple: true }) as number, // 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
   journal: db.pragma('journal_mode', { simple: true }),
   ringDecision: { n: ringLat.length, p50Ms: pct(ringLat, 50), p99Ms: pct(ringLat, 99), maxMs: Math.max(...ringLat) },
   queueDecision: { n: queueLat.length, p50Ms: pct(queueLat, 50), p99Ms: pct(queueLat, 99), maxMs: Math.max(...queueLat) },

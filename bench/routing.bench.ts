@@ -129,7 +129,8 @@ const noopStore: EngineStore = {
   saveSeatState: () => {},
   lastAnsweringSeat: () => null,
 };
-let lastRing: { callId: string; seatId: string } | null = null;
+/** The ring telephony was asked for (set by the port below; reset before each decision). */
+let lastRing: { callId: string; seatId: string } | null;
 let overflowed = 0;
 const telephony: TelephonyPort = {
   ring: (call, seatId) => {
@@ -143,7 +144,6 @@ const telephony: TelephonyPort = {
 };
 const engine = new AcdEngine({ clock, store: noopStore, telephony, config, seats: profiles });
 const seatObjs: Seat[] = engine.listSeats();
-const seatById = new Map(seatObjs.map((s) => [s.profile.id, s]));
 
 // ------------------------------------------------------------------ the naive router
 

@@ -20,7 +20,9 @@ const EXIT_CONFIG = 78;
 const DEFAULT_TEMPLATE_DIR = path.resolve(import.meta.dirname, '../sip-config');
 
 /** Which setting fills each placeholder of kamailio.cfg.tmpl (render.ts). */
-const PLACEHOLDER_SOURCE: Record<string, { key?: keyof ServerConfig; what?: string }> = {
+/** The settings that are text (every setting a placeholder is filled from). */
+type TextSetting = { [K in keyof ServerConfig]: ServerConfig[K] extends string ? K : never }[keyof ServerConfig];
+const PLACEHOLDER_SOURCE: Record<string, { key?: TextSetting; what?: string }> = {
   TLS_DEFINE: { key: 'SIP_WS_ADDR', what: 'TLS is on when SIP_WS_ADDR is not a loopback address' },
   WS_LISTEN: { key: 'SIP_WS_ADDR' },
   TRUNK_LISTEN: { key: 'SIP_TRUNK_ADDR' },
@@ -187,7 +189,7 @@ function explainCheckFailure(problem: string, cfgPath: string, templatePath: str
         const src = PLACEHOLDER_SOURCE[name];
         if (src?.key) {
           settingHints.push(
-            `{{${name}}} is filled from ${src.key} (now ${JSON.stringify(String(config[src.key]))})${src.what ? `, ${src.what}` : ''}: check that setting, then the template line around it.`,
+            `{{${name}}} is filled from ${src.key} (now ${JSON.stringify(config[src.key])})${src.what ? `, ${src.what}` : ''}: check that setting, then the template line around it.`,
           );
         } else {
           settingHints.push(`{{${name}}} is filled from ${src?.what ?? 'server/src/sip/render.ts'}.`);

@@ -9,14 +9,11 @@ apt_install_telephony
 npm_install
 log "typecheck"
 npm run typecheck
-# Lint (ESLint, architecture boundaries) and format (Prettier) checks: off until the one-time
-# format and lint sweep has landed, then this condition goes. HOTLINE_LINT=1 runs them now.
-if [ "${HOTLINE_LINT:-0}" = 1 ]; then
-  log "lint"
-  npm run lint
-  log "format check"
-  npm run format:check
-fi
+# Lint (ESLint, architecture boundaries) and format (Prettier) checks.
+log "lint"
+npm run lint
+log "format check"
+npm run format:check
 build_client
 mkdir -p .run
 log "tests"

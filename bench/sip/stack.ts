@@ -261,7 +261,7 @@ async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: stri
   try {
     const hash = await hashPassword(DEMO_PASSWORD); // one scrypt hash shared by every bench account
     const now = Date.now();
-    await seedDemo(db, now, { hash: async () => hash });
+    await seedDemo(db, now, { hash: () => Promise.resolve(hash) });
     const seats = new SeatRepo(db);
     const users = new UserRepo(db);
     const sessions = new SessionRepo(db);

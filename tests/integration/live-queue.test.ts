@@ -188,7 +188,9 @@ describe('a console reloaded mid-call', () => {
     first.disconnect();
 
     let pushed: Promise<CallView> | null = null;
-    const second = await connect(srv.url, cookie, (s) => (pushed = next(s, 'call:updated', (c) => c.id === 'rl-1')));
+    const second = await connect(srv.url, cookie, (s) => {
+      pushed = next(s, 'call:updated', (c) => c.id === 'rl-1');
+    });
     sockets.push(second);
     const call = await pushed!;
 

@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
+import { describeError } from '../../server/src/domain/errors.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -70,7 +71,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${describeError(last)})` : ''}`);
     await sleep(everyMs);
   }
 }

@@ -53,13 +53,17 @@ export function bdecode(buf: Buffer): unknown {
   return parse();
 }
 
-export async function ngCommand(addr: string, msg: Record<string, B>, timeoutMs = 2000): Promise<Record<string, unknown>> {
+export async function ngCommand(
+  addr: string,
+  msg: { command: string; [k: string]: B },
+  timeoutMs = 2000,
+): Promise<Record<string, unknown>> {
   const [host, port] = [addr.split(':')[0]!, Number(addr.split(':')[1])];
   const cookie = Math.random().toString(36).slice(2, 10);
   const sock = dgram.createSocket('udp4');
   try {
     return await new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`rtpengine ng ${String(msg.command)}: no answer`)), timeoutMs);
+      const t = setTimeout(() => reject(new Error(`rtpengine ng ${msg.command}: no answer`)), timeoutMs);
       sock.on('message', (data) => {
         const sp = data.indexOf(0x20);
         if (data.subarray(0, sp).toString() !== cookie) return;

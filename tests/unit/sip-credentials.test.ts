@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueSipCredentials, loadOrCreateSipSecret, wsUrlFor } from '../../server/src/telephony/credentials.js';
+import { issueSipCredentials } from '../../server/src/features/auth/sip-credentials.js';
+import { loadOrCreateSipSecret, wsUrlFor } from '../../server/src/telephony/credentials.js';
 
 /** What Kamailio's auth_ephemeral computes, by an independent implementation: openssl. */
 function opensslPassword(secret: string, username: string): string {

@@ -17,3 +17,17 @@ export class DomainError extends Error {
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${JSON.stringify(x)}`);
 }
+
+/**
+ * A one-line description of anything thrown, for error details and logs: `Name: message` for an
+ * Error (what String(err) gives), the string itself for a thrown string, else its JSON.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.toString();
+  if (typeof err === 'string') return err;
+  try {
+    return JSON.stringify(err) ?? typeof err;
+  } catch {
+    return Object.prototype.toString.call(err);
+  }
+}

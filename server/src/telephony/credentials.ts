@@ -2,25 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/**
- * Time-limited SIP credentials for Kamailio's auth_ephemeral (username_format 1):
- * username "<unix expiry>:<seat>", password base64(HMAC-SHA1(secret, username)).
- * Kamailio checks them without a database and binds the From/To user to the seat;
- * they cannot be revoked, so they live at most a shift.
- */
-export interface SipCredentialsIssued {
-  username: string;
-  password: string;
-  /** Unix ms. */
-  expiresAt: number;
-}
-
-export function issueSipCredentials(o: { seatId: string; nowMs: number; lifetimeMs: number; secret: string }): SipCredentialsIssued {
-  const expiry = Math.floor((o.nowMs + o.lifetimeMs) / 1000);
-  const username = `${expiry}:${o.seatId}`;
-  const password = crypto.createHmac('sha1', o.secret).update(username).digest('base64');
-  return { username, password, expiresAt: expiry * 1000 };
-}
+// The credentials themselves (auth_ephemeral username and HMAC password) are issued by the auth
+// feature: server/src/features/auth/sip-credentials.ts. This file holds the secret Kamailio and the
+// server share, and the softphone's WebSocket URL.
 
 /** Reads the shared secret, or creates it (random, mode 0600) on first start. */
 export function loadOrCreateSipSecret(file: string): string {

@@ -24,6 +24,11 @@ import { ROOMS, type HotlineSocket, type SocketContext, type SocketHandler } fro
 
 type HotlineServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+/** A client's acknowledgement callback: the last argument of an emit, when the client asked for a reply. */
+type AckCallback = (res: Ack<unknown>) => void;
+/** The client sends whatever it likes; only a function is a callback to answer through. */
+const isAckCallback = (ack: unknown): ack is AckCallback => typeof ack === 'function';
+
 export interface SocketDeps {
   auth: SessionLookup;
   engine: Acd;
@@ -119,7 +124,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   function register(socket: HotlineSocket, ctx: SocketContext, h: SocketHandler): void {
     socket.on(h.event, (payload: unknown, ack: unknown) => {
       const reply = (res: Ack<unknown>) => {
-        if (typeof ack === 'function') ack(res);
+        if (isAckCallback(ack)) ack(res);
       };
       // the session may have expired or been ended since the socket connected
       if (!deps.auth.userForToken(sessionToken(socket.handshake.headers.cookie))) {

@@ -29,8 +29,7 @@ function show(page: () => unknown): void {
   act(() => root.render(createElement(page as () => null)));
 }
 
-const button = (label: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent === label) as HTMLButtonElement | undefined;
+const button = (label: string) => [...host.querySelectorAll('button')].find((b) => b.textContent === label);
 
 describe('seat page', () => {
   it('when ringing with an elderly caller, should show the masked number, category and green channel', () => {

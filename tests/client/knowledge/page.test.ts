@@ -46,8 +46,7 @@ async function show(role: 'seat' | 'supervisor' | 'manager'): Promise<void> {
   await settle();
 }
 
-const button = (label: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent === label) as HTMLButtonElement | undefined;
+const button = (label: string) => [...host.querySelectorAll('button')].find((b) => b.textContent === label);
 const click = async (el: HTMLElement | undefined) => {
   expect(el).toBeDefined();
   act(() => el!.click());

@@ -70,7 +70,9 @@ const compose = (type: 'compositionstart' | 'compositionend', data = '') =>
     input().dispatchEvent(new CompositionEvent(type, { bubbles: true, data }));
   });
 const wait = async (ms: number) => {
-  act(() => vi.advanceTimersByTime(ms));
+  act(() => {
+    vi.advanceTimersByTime(ms);
+  });
   await settle();
 };
 const heads = () => [...host.querySelectorAll<HTMLButtonElement>('.kb-hit-head')];

@@ -133,12 +133,10 @@ describe('knowledge: search slice', () => {
   it('when a search fails, should keep the earlier hits and show the error', async () => {
     const store = createAppStore();
     await store.getState().runKnowledgeSearch('page', { q: '欠薪', category: null }, async () => found('欠薪', [hit()]));
-    await store
-      .getState()
-      .runKnowledgeSearch('page', { q: '欠薪x', category: null }, async () => ({
-        ok: false,
-        error: { code: 'INTERNAL', message: '服务器内部错误,请稍后重试' },
-      }));
+    await store.getState().runKnowledgeSearch('page', { q: '欠薪x', category: null }, async () => ({
+      ok: false,
+      error: { code: 'INTERNAL', message: '服务器内部错误,请稍后重试' },
+    }));
     const st = store.getState().knowledge.page;
     expect(st.hits).toHaveLength(1);
     expect(st.error).toBe('服务器内部错误,请稍后重试');
@@ -177,12 +175,10 @@ describe('knowledge: search slice', () => {
   it('when the session has expired, should sign out', async () => {
     const store = createAppStore();
     store.getState().signedIn(user('seat'));
-    await store
-      .getState()
-      .runKnowledgeSearch('panel', { q: '欠薪', category: null }, async () => ({
-        ok: false,
-        error: { code: 'UNAUTHENTICATED', message: '请先登录' },
-      }));
+    await store.getState().runKnowledgeSearch('panel', { q: '欠薪', category: null }, async () => ({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: '请先登录' },
+    }));
     expect(store.getState().authStatus).toBe('anonymous');
   });
 });

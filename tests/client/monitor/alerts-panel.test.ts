@@ -113,9 +113,13 @@ describe('monitor: 重大事项上报', () => {
     expect(cards()[0]?.textContent).toContain('王建国');
     expect(tones).toBeGreaterThan(0);
     expect(document.title).toBe('【重大事项】1 条待确认');
-    act(() => vi.advanceTimersByTime(TITLE_FLASH_MS));
+    act(() => {
+      vi.advanceTimersByTime(TITLE_FLASH_MS);
+    });
     expect(document.title).toBe('12348 热线');
-    act(() => vi.advanceTimersByTime(TITLE_FLASH_MS));
+    act(() => {
+      vi.advanceTimersByTime(TITLE_FLASH_MS);
+    });
     expect(document.title).toBe('【重大事项】1 条待确认');
 
     const confirm = cards()[0]!.querySelector('button')!;

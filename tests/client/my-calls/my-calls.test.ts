@@ -115,13 +115,13 @@ describe('我的来电', () => {
     await settled();
     click(screen.button('修改'));
 
-    expect((screen.field('主题') as HTMLInputElement).value).toBe('拖欠工资(改到一半)');
+    expect(screen.field('主题').value).toBe('拖欠工资(改到一半)');
     expect(screen.text()).toContain('已恢复上次未保存的修改');
     click(screen.button('保存修改'));
     await settled();
     expect(server.summaries.get('c1')?.topic).toBe('拖欠工资(改到一半)');
     click(screen.button('修改'));
-    expect((screen.field('主题') as HTMLInputElement).value).toBe('拖欠工资(改到一半)');
+    expect(screen.field('主题').value).toBe('拖欠工资(改到一半)');
     expect(screen.text()).not.toContain('已恢复上次未保存的修改');
   });
 

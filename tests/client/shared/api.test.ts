@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../../client/src/shared/api';
+import { requestUrl } from '../support/fixtures';
 
 function respond(status: number, body: string, headers: Record<string, string> = {}): typeof fetch {
   return async () => new Response(body, { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -45,7 +46,7 @@ describe('api: fetch wrapper', () => {
     let url = '';
     const api = createApi({
       fetch: async (input, init) => {
-        url = String(input);
+        url = requestUrl(input);
         seen = init;
         return new Response(JSON.stringify({ ok: true, data: null }));
       },
@@ -54,7 +55,9 @@ describe('api: fetch wrapper', () => {
     expect(url).toBe('/api/auth/login');
     expect(seen?.method).toBe('POST');
     expect(seen?.credentials).toBe('same-origin');
-    expect(JSON.parse(String(seen?.body))).toEqual({ username: 'seat01', password: 'pw' });
+    const body = seen?.body;
+    expect(typeof body).toBe('string');
+    expect(JSON.parse(body as string)).toEqual({ username: 'seat01', password: 'pw' });
   });
 
   it('when the response has a Date header, should report the server time', async () => {

@@ -73,3 +73,7 @@ export const reference: ReferenceData = {
     { id: 'missed', label: '未接来电' },
   ],
 };
+
+/** The URL a `fetch` was called with, whichever form it came in (string, URL or Request). */
+export const requestUrl = (input: RequestInfo | URL): string =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;

@@ -1,5 +1,5 @@
 import type { KnowledgeHit, MajorAlert } from '../../../client/src/contract';
-import { T0 } from './fixtures';
+import { T0, requestUrl } from './fixtures';
 
 export function hit(over: Partial<KnowledgeHit> = {}): KnowledgeHit {
   return {
@@ -45,7 +45,7 @@ export type FetchReply = { status?: number; body: unknown } | Promise<{ status?:
 export function fakeFetch(handler: (call: FetchCall) => FetchReply) {
   const calls: FetchCall[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input), 'http://console.test');
+    const url = new URL(requestUrl(input), 'http://console.test');
     const call: FetchCall = {
       method: init?.method ?? 'GET',
       path: url.pathname,

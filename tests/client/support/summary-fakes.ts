@@ -15,7 +15,7 @@ import { NETWORK_ERROR } from '../../../client/src/shared/errors';
 import { createAppStore, type AppStore } from '../../../client/src/app/store';
 import { createSummaryController, type SummaryApi } from '../../../client/src/features/summary/controller';
 import { createDraftStore, type KeyValueStorage } from '../../../client/src/features/summary/storage';
-import { T0, user } from './fixtures';
+import { T0, requestUrl, user } from './fixtures';
 
 /** A Map-backed Web Storage; `full` makes writes throw like a full quota. */
 export class MemoryStorage implements KeyValueStorage {
@@ -199,7 +199,7 @@ export interface FetchLogEntry {
 /** A `fetch` that answers the summary endpoints from `server` (404 for anything else). */
 export function fetchFor(server: FakeSummaryServer, log: FetchLogEntry[] = []): typeof fetch {
   return async (input, init) => {
-    const url = new URL(String(input), 'http://localhost');
+    const url = new URL(requestUrl(input), 'http://localhost');
     const method = init?.method ?? 'GET';
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
     log.push({ method, path: url.pathname + url.search, body, keepalive: init?.keepalive === true });

@@ -162,13 +162,11 @@ describe('screen pop', () => {
     await settled();
     expect(screen.button('接听').disabled).toBe(true);
     act(() =>
-      appStore
-        .getState()
-        .phoneChanged({
-          ...initialPhoneState,
-          registration: 'registered',
-          incoming: { sipCallId: 'c1', remote: '138****1234', at: now(), answering: false },
-        }),
+      appStore.getState().phoneChanged({
+        ...initialPhoneState,
+        registration: 'registered',
+        incoming: { sipCallId: 'c1', remote: '138****1234', at: now(), answering: false },
+      }),
     );
     const pop = screen.host.querySelector('[aria-label="来电弹屏"]') as HTMLElement;
     const popButton = (name: string) =>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { KnowledgeEntry, KnowledgeHit } from '../../contract';
 import { categoryName } from '../../shared/labels';
 import { knowledge } from '../../app/root';
@@ -193,12 +193,13 @@ export function KnowledgePanel({ categoryId, onInsert }: KnowledgePanelProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const idle = !q && !categoryId;
 
-  const run = () => {
+  // Searches the current query: again whenever it changes, and on 重试.
+  const run = useCallback(() => {
     if (idle) return;
     const query = { q, category: categoryId };
     void knowledge.search('panel', query, PANEL_LIMIT);
-  };
-  useEffect(run, [q, categoryId]);
+  }, [idle, q, categoryId]);
+  useEffect(run, [run]);
 
   useEffect(() => {
     if (!inserted) return;

@@ -19,17 +19,19 @@ export type CallCommands = Pick<
   'answer' | 'decline' | 'hangup' | 'toggleMute' | 'toggleHold' | 'sendDtmf' | 'refer' | 'consult' | 'hangupConsult'
 >;
 
+// Members are function properties, not methods: closures implement them (no `this`), and callers
+// take them off the object (`const { phone, patch } = core`, `callUp: calls.callUp`).
 export interface Calls extends CallCommands {
-  onEvent(ev: CallEvent): void;
+  onEvent: (ev: CallEvent) => void;
   /** A call is ringing, up or being consulted: the user agent must not be replaced now. */
-  callUp(): boolean;
+  callUp: () => boolean;
   /** The user agent is going away: ring off, settle what waits, forget every call. */
-  drop(): void;
+  drop: () => void;
   /** Remembers (sessionStorage) the call up in this tab, so the next load can say it was lost. */
-  rememberTabCall(callId: string): void;
-  forgetTabCall(): void;
+  rememberTabCall: (callId: string) => void;
+  forgetTabCall: () => void;
   /** After a reload: the call this tab had up, if any, is shown as lost. */
-  checkLostCall(): void;
+  checkLostCall: () => void;
 }
 
 /**

@@ -75,12 +75,14 @@ export interface PhoneController {
   dismissNotice(): void;
 }
 
+// Members are function properties, not methods: closures implement them (no `this`), and callers
+// take them off the object (`const { phone, patch } = core`, `callUp: calls.callUp`).
 /** What the parts of the phone (tab ownership, registration, calls) share. */
 export interface PhoneCore {
   deps: PhoneControllerDeps;
-  phone(): PhoneState;
+  phone: () => PhoneState;
   /** The one writer of the store's `phone` slice. */
-  patch(p: Partial<PhoneState> | ((s: PhoneState) => Partial<PhoneState>)): void;
+  patch: (p: Partial<PhoneState> | ((s: PhoneState) => Partial<PhoneState>)) => void;
   /** The seat whose phone this is, while started. */
   seatId: string | null;
   /** The running user agent (registration.ts replaces it), used by the calls. */

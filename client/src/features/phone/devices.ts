@@ -4,9 +4,9 @@ type SinkCapable = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void
 
 /** Plays this element on the chosen speaker where the browser can (setSinkId); '' is the default. */
 export function applySink(el: HTMLMediaElement, outputId: string | null): void {
-  const sink = (el as SinkCapable).setSinkId;
-  if (typeof sink !== 'function') return;
-  sink.call(el, outputId ?? '').catch(() => {
+  const media = el as SinkCapable;
+  if (typeof media.setSinkId !== 'function') return;
+  media.setSinkId(outputId ?? '').catch(() => {
     // The device went away: the default speaker keeps playing.
   });
 }

@@ -123,7 +123,10 @@ class JsSipUa implements PhoneUa {
     };
     session.on('ended', finish(false));
     session.on('failed', finish(true));
-    if (e.originator === 'remote') {
+    // JsSIP's typings declare `originator` as an enum that its JavaScript does not export (there
+    // is no value to compare with), so the comparison is on the string it holds at run time.
+    const originator: string = e.originator;
+    if (originator === 'remote') {
       this.emit({ type: 'incoming', callId, remoteUser: session.remote_identity.uri.user ?? '' });
     }
   }
@@ -284,7 +287,7 @@ class JsSipUa implements PhoneUa {
 
 function statusOf(message: unknown): number | null {
   if (message && typeof message === 'object' && 'status_code' in message) {
-    const code = (message).status_code;
+    const code = message.status_code;
     return typeof code === 'number' ? code : null;
   }
   return null;

@@ -16,18 +16,20 @@ export type RegistrationEvent = Extract<
   { type: 'connecting' | 'connected' | 'disconnected' | 'registered' | 'unregistered' | 'registration-failed' }
 >;
 
+// Members are function properties, not methods: closures implement them (no `this`), and callers
+// take them off the object (`const { phone, patch } = core`, `callUp: calls.callUp`).
 export interface Registration {
   /** A fresh user agent with fresh credentials. Never while a call is up. */
-  connect(): void;
+  connect: () => void;
   /** Stops the user agent (its late events are ignored) and clears every call it had. */
-  dropUa(): void;
-  clearTimers(): void;
+  dropUa: () => void;
+  clearTimers: () => void;
   /** Counting failures from zero again (a new owner, the network back). */
-  resetFailures(): void;
-  onEvent(ev: RegistrationEvent): void;
-  onNetwork(online: boolean): void;
+  resetFailures: () => void;
+  onEvent: (ev: RegistrationEvent) => void;
+  onNetwork: (online: boolean) => void;
   /** Try again now instead of waiting for the next automatic attempt. */
-  retryNow(): void;
+  retryNow: () => void;
 }
 
 export interface RegistrationHooks {

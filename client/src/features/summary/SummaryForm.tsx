@@ -1,4 +1,4 @@
-import { useEffect, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import {
   DISPOSITION_LABELS,
   DISPOSITIONS,
@@ -51,8 +51,8 @@ export function SummaryForm(props: SummaryFormProps) {
   const id = (field: string) => `${p}-${field}`;
   const invalid = (field: string) => fieldAria(id(field), errors[field]);
 
-  useEffect(() => {
-    if (!props.focusErrorsKey) return;
+  // Reads the errors and ids of the latest render without being a reason to run the effect.
+  const focusFirstError = useEffectEvent(() => {
     const first = FIELD_ORDER.find((f) => (errors[f]?.length ?? 0) > 0);
     const el = first ? formRef.current?.ownerDocument.getElementById(id(first)) : null;
     if (el) {
@@ -60,6 +60,10 @@ export function SummaryForm(props: SummaryFormProps) {
       // Bring the field's message into view too, not only the field.
       el.parentElement?.scrollIntoView?.({ block: 'nearest' });
     }
+  });
+  useEffect(() => {
+    if (!props.focusErrorsKey) return;
+    focusFirstError();
     // Only a new refused submit moves the focus, not each keystroke that changes the errors.
   }, [props.focusErrorsKey]);
 

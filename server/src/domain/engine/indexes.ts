@@ -75,7 +75,7 @@ const enqueued = (c: Call) => c.enqueuedAt;
 
 export function insertFifo(index: Map<string, PriorityFifos>, key: string, call: Call): void {
   let byPriority = index.get(key);
-  if (!byPriority) index.set(key, (byPriority = new Map()));
+  if (!byPriority) index.set(key, (byPriority = new Map<number, OrderedMap<Call>>()));
   let fifo = byPriority.get(call.priority);
   if (!fifo) {
     fifo = new OrderedMap<Call>(enqueued);

@@ -1,5 +1,5 @@
 import { isTerminal, type Call } from '../call.js';
-import { DomainError, assertNever } from '../errors.js';
+import { DomainError, assertNever, describeError } from '../errors.js';
 import type { OverflowTrigger } from '../policy.js';
 import type { Seat } from '../seat.js';
 import type { EngineListener, EngineStore, TelephonyPort } from './ports.js';
@@ -42,7 +42,7 @@ export class UnitOfWork {
   run<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
     if (this.storageFailure !== null) {
-      throw new DomainError('UNAVAILABLE', '路由服务因存储故障已停止,正在等待重启恢复。', { cause: String(this.storageFailure) });
+      throw new DomainError('UNAVAILABLE', '路由服务因存储故障已停止,正在等待重启恢复。', { cause: describeError(this.storageFailure) });
     }
     this.depth++;
     let result: T;

@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
-import { issueSipCredentials, type SipCredentialsIssued } from '../../telephony/credentials.js';
 import type { SessionUser } from './auth-service.js';
+import { issueSipCredentials, type SipCredentialsIssued } from './sip-credentials.js';
 
 /** SIP settings for seat softphones. */
 export interface SoftphoneSettings {

@@ -15,8 +15,9 @@ export class SeatRepository {
         name: r.name,
         staffNo: r.staff_no,
         centreId: r.centre_id,
-        skills: JSON.parse(r.skills_json),
-        languages: JSON.parse(r.languages_json),
+        // the schema checks what the JSON columns hold
+        skills: JSON.parse(r.skills_json) as unknown,
+        languages: JSON.parse(r.languages_json) as unknown,
       }),
     );
   }
