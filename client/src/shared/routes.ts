@@ -1,16 +1,30 @@
-import type { Role, UserView } from '../contract';
+import { can, type Permission, type Role, type UserView } from '../contract';
 
 /** The console's pages. The hash (#/seat, #/monitor, #/reports) keeps the tab across reloads. */
 export const ROUTES = ['login', 'seat', 'calls', 'monitor', 'reports', 'knowledge'] as const;
 export type Route = (typeof ROUTES)[number];
 
+/**
+ * The permission each page needs (the contract's one role-permission table); a role's pages are
+ * the ROUTES it may see, in this order, and the first is its home.
+ */
+const PAGE_PERMISSION: Record<Exclude<Route, 'login'>, Permission> = {
+  seat: 'seat:console',
+  // 我的来电: a seat's own calls and summaries.
+  calls: 'seat:console',
+  monitor: 'queue:monitor',
+  reports: 'reports:read',
+  // 知识库: everyone reads it; supervisors and admins also maintain it ('knowledge:edit').
+  knowledge: 'knowledge:read',
+};
+
+const pagesOf = (role: Role): readonly Route[] => ROUTES.filter((r) => r !== 'login' && can(role, PAGE_PERMISSION[r]));
+
 const ALLOWED: Record<Role, readonly Route[]> = {
-  // 知识库: seats and managers read it, supervisors and admins also maintain it.
-  // 我的来电 (calls): a seat's own calls and summaries.
-  seat: ['seat', 'calls', 'knowledge'],
-  supervisor: ['monitor', 'knowledge'],
-  manager: ['monitor', 'reports', 'knowledge'],
-  admin: ['monitor', 'reports', 'knowledge'],
+  seat: pagesOf('seat'),
+  supervisor: pagesOf('supervisor'),
+  manager: pagesOf('manager'),
+  admin: pagesOf('admin'),
 };
 
 export function homeRoute(role: Role): Route {
@@ -39,5 +53,5 @@ export function routeHash(route: Route): string {
 
 /** Roles that watch the live queue ('queue:subscribe'). */
 export function watchesQueue(role: Role): boolean {
-  return role !== 'seat';
+  return can(role, 'queue:monitor');
 }

@@ -18,3 +18,4 @@ export * from './alerts.js';
 export * from './knowledge.js';
 export * from './transfers.js';
 export * from './events.js';
+export * from './permissions.js';

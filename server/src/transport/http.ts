@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Ack } from '../contract/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { SessionLookup, SessionUser } from '../features/auth/auth-service.js';
-import { can, refusalOf, type Permission } from '../features/shared/permissions.js';
+import { can, refusalOf, type Permission } from '../contract/permissions.js';
 import { sessionToken } from './session-cookie.js';
 
 /** A request past `requireUser`: the session's user and when the session (just extended) expires. */

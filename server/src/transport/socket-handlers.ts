@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Ack, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../contract/index.js';
 import type { SessionUser } from '../features/auth/auth-service.js';
-import type { Permission } from '../features/shared/permissions.js';
+import type { Permission } from '../contract/permissions.js';
 import { parseOrThrow } from '../features/shared/validation.js';
 
 export type HotlineSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -17,7 +17,7 @@ import { seatOfUser, type SessionLookup } from '../features/auth/auth-service.js
 import { callView } from '../features/calls/call-views.js';
 import { queueSnapshot } from '../features/queue/queue-views.js';
 import { seatView } from '../features/seats/seat-views.js';
-import { can, refusalOf } from '../features/shared/permissions.js';
+import { can, refusalOf } from '../contract/permissions.js';
 import { toApiError } from './api-errors.js';
 import { sessionToken } from './session-cookie.js';
 import { ROOMS, type HotlineSocket, type SocketContext, type SocketHandler } from './socket-handlers.js';

@@ -43,4 +43,11 @@ describe('role routing', () => {
     expect(parseHash('#/nowhere')).toBeNull();
     expect(parseHash('')).toBeNull();
   });
+
+  it("should give each role exactly the pages the contract's permission table allows, home first", () => {
+    expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge']);
+    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'knowledge']);
+    expect(allowedRoutes('manager')).toEqual(['monitor', 'reports', 'knowledge']);
+    expect(allowedRoutes('admin')).toEqual(['monitor', 'reports', 'knowledge']);
+  });
 });

@@ -1,11 +1,11 @@
-import { KnowledgeEntryInputSchema, type ApiError, type KnowledgeEntry, type KnowledgeEntryInput, type Role } from '../../contract';
+import { can, KnowledgeEntryInputSchema, type ApiError, type KnowledgeEntry, type KnowledgeEntryInput, type Role } from '../../contract';
 import { errorMessage } from '../../shared/errors';
 
 /** 知识库's pure rules, shared by the workbench panel and the page: who edits, marks, the editor's form. */
 
 /** Supervisors and admins maintain the knowledge base; seats and managers read it. */
 export function canEditKnowledge(role: Role | undefined | null): boolean {
-  return role === 'supervisor' || role === 'admin';
+  return role != null && can(role, 'knowledge:edit');
 }
 
 export interface MarkedPart {

@@ -4,7 +4,7 @@ import type { Acd } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
-import { can } from '../shared/permissions.js';
+import { can } from '../../contract/permissions.js';
 import { ValidationError } from '../shared/validation.js';
 import type { CallRepository } from './call-repository.js';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../../contract/index.js';
+import type { Role } from './auth.js';
 
 const STAFF: readonly Role[] = ['supervisor', 'manager', 'admin'];
 
@@ -9,13 +9,17 @@ interface PermissionRule {
 }
 
 /**
- * The one role-permission table: who may do what, by name. HTTP routes ask for a permission with
- * transport/http.ts `requireUser(permission)`, socket handlers name one in transport/socket-handlers.ts
- * `on(...)`, and a service deciding per record (staff see every call) calls `can`.
+ * The one role-permission table: who may do what, by name, for both sides. On the server, HTTP
+ * routes ask for a permission with transport/http.ts `requireUser(permission)`, socket handlers
+ * name one in transport/socket-handlers.ts `on(...)`, and a service deciding per record (staff see
+ * every call) calls `can`. The client shows pages and controls by the same table (it only hides
+ * what the server would refuse).
  */
 export const PERMISSIONS = {
   /** The seat console: seat status and wrap-up, transfers, "my calls". */
   'seat:console': { roles: ['seat'] },
+  /** Read the knowledge base (every signed-in user). */
+  'knowledge:read': { roles: ['seat', 'supervisor', 'manager', 'admin'] },
   /** The live queue (GET /api/queue, queue:subscribe and its snapshots, major-matter pushes). */
   'queue:monitor': { roles: STAFF },
   /** Every call: the call records list, any call's record, summary and history. */
@@ -26,6 +30,8 @@ export const PERMISSIONS = {
   'config:read': { roles: STAFF },
   /** Change the routing configuration and seat profiles. */
   'config:edit': { roles: ['admin'] },
+  /** The duty manager's statistics and exports (统计报表). */
+  'reports:read': { roles: ['manager', 'admin'] },
   /** Create, edit and retire knowledge base entries (every signed-in user may read them). */
   'knowledge:edit': { roles: ['supervisor', 'admin'], refusal: '只有班长或系统管理员可以新增、修改或停用知识库条目' },
 } as const satisfies Record<string, PermissionRule>;
