@@ -14,9 +14,7 @@ export class DomainError extends Error {
   }
 }
 
-export function assertNever(x: never, what = 'value'): never {
-  throw new Error(`Unhandled ${what}: ${JSON.stringify(x)}`);
-}
+export { assertNever } from '../vocabulary/assert-never.js';
 
 /**
  * A one-line description of anything thrown, for error details and logs: `Name: message` for an

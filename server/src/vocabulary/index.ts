@@ -11,3 +11,4 @@ export * from './hangup.js';
 export * from './not-ready-reasons.js';
 export * from './overflow.js';
 export * from './seat-states.js';
+export * from './assert-never.js';

@@ -4,7 +4,7 @@ import { useServerNow } from '../../shared/ticker';
 import { phone } from '../../app/root';
 import { useAppStore } from '../../app/store';
 import type { PhoneState } from './slice';
-import { assertNever } from '../../shared/assert-never';
+import { assertNever } from '../../contract';
 import { WrappedField } from '../../shared/components/Field';
 
 export interface SoftphoneProps {

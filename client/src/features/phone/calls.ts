@@ -1,5 +1,5 @@
 import { maskNumber } from '../../contract';
-import { assertNever } from '../../shared/assert-never';
+import { assertNever } from '../../contract';
 import type { PhoneController, PhoneCore, TransferResult } from './core';
 import type { CallEnd, PhoneUaEvent } from './types';
 

@@ -1,4 +1,4 @@
-import { assertNever } from '../../shared/assert-never';
+import { assertNever } from '../../contract';
 import { createCalls } from './calls';
 import { createPhoneCore, type PhoneController, type PhoneControllerDeps } from './core';
 import { createRegistration } from './registration';

@@ -1,6 +1,6 @@
 import type { Ack, ApiError, SipCredentials } from '../../contract';
 import { errorMessage } from '../../shared/errors';
-import { assertNever } from '../../shared/assert-never';
+import { assertNever } from '../../contract';
 import type { PhoneCore } from './core';
 import type { PhoneUaEvent } from './types';
 

@@ -1,6 +1,6 @@
 import { formatClock } from '../../shared/format';
 import type { SummaryWork } from './slice';
-import { assertNever } from '../../shared/assert-never';
+import { assertNever } from '../../contract';
 
 /** "草稿已保存 14:03:22" / "保存中…" / "离线,已保存在本机" … */
 export function draftStatusText(w: SummaryWork): { text: string; tone: 'ok' | 'busy' | 'warn' | 'muted' } {

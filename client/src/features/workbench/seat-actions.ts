@@ -1,5 +1,5 @@
 import type { SeatStateView } from '../../contract';
-import { assertNever } from '../../shared/assert-never';
+import { assertNever } from '../../contract';
 
 export interface SeatActionAvailability {
   ready: boolean;

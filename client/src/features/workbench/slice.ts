@@ -1,7 +1,7 @@
 import type { Ack, CallView, SeatStateView, SeatView } from '../../contract';
 import { errorMessage, NETWORK_ERROR } from '../../shared/errors';
 import type { SliceCreator } from '../../app/store-types';
-import { assertNever } from '../../shared/assert-never';
+import { assertNever } from '../../contract';
 
 /** What the seat asked the server to do; buttons are disabled while one is in flight. */
 export type SeatCommand = 'load' | 'ready' | 'not-ready' | 'offline' | 'extend' | 'end';

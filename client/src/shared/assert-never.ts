@@ -1,4 +1,0 @@
-/** The default branch of an exhaustive switch: a compile error when a case is missing, a throw if one slips through at run time. */
-export function assertNever(x: never, what = 'value'): never {
-  throw new Error(`Unhandled ${what}: ${JSON.stringify(x)}`);
-}
