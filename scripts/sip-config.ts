@@ -13,15 +13,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type ServerConfig } from '../server/src/config.js';
-import { checkKamailioConfig, renderSipConfig } from '../server/src/sip/render.js';
+import { checkKamailioConfig, readKamailioTemplate, renderSipConfig, type TemplateOrigin } from '../server/src/sip/render.js';
 import { loadOrCreateSipSecret } from '../server/src/telephony/credentials.js';
 
 const EXIT_CONFIG = 78;
 const DEFAULT_TEMPLATE_DIR = path.resolve(import.meta.dirname, '../sip-config');
 
-/** Which setting fills each placeholder of kamailio.cfg.tmpl (render.ts). */
 /** The settings that are text (every setting a placeholder is filled from). */
 type TextSetting = { [K in keyof ServerConfig]: ServerConfig[K] extends string ? K : never }[keyof ServerConfig];
+/** Which setting fills each placeholder of the Kamailio template parts (render.ts). */
 const PLACEHOLDER_SOURCE: Record<string, { key?: TextSetting; what?: string }> = {
   TLS_DEFINE: { key: 'SIP_WS_ADDR', what: 'TLS is on when SIP_WS_ADDR is not a loopback address' },
   WS_LISTEN: { key: 'SIP_WS_ADDR' },
@@ -73,10 +73,12 @@ function shq(v: string | number): string {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Maps each line of the rendered file back to its template line. A placeholder's value
- * may span lines (WS_LISTEN with TLS), so a template line may cover more than one
- * rendered line; the next literal template line decides how many. Returns, for each
- * rendered line (0-based), the template line (0-based), or null where alignment fails.
+ * Maps each line of the rendered file back to its line of the joined template (the parts
+ * as render.ts joins them; readKamailioTemplate's `origin` then names the part file and its
+ * line). A placeholder's value may span lines (WS_LISTEN with TLS), so a template line may
+ * cover more than one rendered line; the next literal template line decides how many.
+ * Returns, for each rendered line (0-based), the joined template's line (0-based), or null
+ * where alignment fails.
  */
 function alignToTemplate(template: string[], rendered: string[]): (number | null)[] {
   const out: (number | null)[] = rendered.map(() => null);
@@ -118,7 +120,7 @@ function show(p: string): string {
 }
 
 /** A readable account of what `kamailio -c` rejected, with a hint where it comes from. */
-function explainCheckFailure(problem: string, cfgPath: string, templatePath: string, config: ServerConfig, secret: string): string[] {
+function explainCheckFailure(problem: string, cfgPath: string, templateDir: string, config: ServerConfig, secret: string): string[] {
   const redact = (s: string) => (secret ? s.split(secret).join('<secret>') : s);
   const errorLines = [
     ...new Set(
@@ -133,7 +135,7 @@ function explainCheckFailure(problem: string, cfgPath: string, templatePath: str
         .filter((l) => l && !/column [\d-]+:\s*$/.test(l)),
     ),
   ];
-  const out = [`kamailio -c rejected the rendered config ${show(cfgPath)} (from the template ${show(templatePath)}):`];
+  const out = [`kamailio -c rejected the rendered config ${show(cfgPath)} (from the Kamailio template parts in ${show(templateDir)}):`];
   for (const l of errorLines) out.push(`  ${redact(l)}`);
   const hints: string[] = [];
 
@@ -154,9 +156,12 @@ function explainCheckFailure(problem: string, cfgPath: string, templatePath: str
     const column = Number(at[2]);
     let rendered: string[] = [];
     let template: string[] = [];
+    let partLine: TemplateOrigin[] = [];
     try {
       rendered = fs.readFileSync(cfgPath, 'utf8').split('\n');
-      template = fs.readFileSync(templatePath, 'utf8').split('\n');
+      const joined = readKamailioTemplate(templateDir);
+      template = joined.text.split('\n');
+      partLine = joined.origin;
     } catch {
       /* both were just written and read; if not, no line hint */
     }
@@ -179,9 +184,9 @@ function explainCheckFailure(problem: string, cfgPath: string, templatePath: str
       if (rendered[n - 1] === undefined) continue;
       out.push(`line ${n} of the rendered file${n === lineNo ? '' : ' (the likely culprit)'}: ${redact(rendered[n - 1]!.trim())}`);
       const t = origin[n - 1];
-      if (t === null || t === undefined) continue;
+      if (t === null || t === undefined || !partLine[t]) continue;
       const tLine = template[t]!;
-      out.push(`  from ${show(templatePath)} line ${t + 1}: ${tLine.trim()}`);
+      out.push(`  from ${show(partLine[t].file)} line ${partLine[t].line}: ${tLine.trim()}`);
       if (n !== culprit) continue;
       const names = [...tLine.matchAll(/\{\{([A-Z0-9_]+)\}\}/g)].map((m) => m[1]!);
       if (names.length === 0) literal = true;
@@ -198,7 +203,7 @@ function explainCheckFailure(problem: string, cfgPath: string, templatePath: str
     }
     hints.push(...new Set(settingHints));
     if (literal && hints.length === 0) {
-      hints.push(`no setting fills that line: the mistake is in the template itself (git diff -- ${show(path.dirname(templatePath))}).`);
+      hints.push(`no setting fills that line: the mistake is in the template itself (git diff -- ${show(templateDir)}).`);
     }
   }
   if (hints.length === 0) hints.push(`the rendered file is ${show(cfgPath)}; run kamailio -c -f ${show(cfgPath)} to see every message.`);
@@ -231,7 +236,7 @@ function main(): void {
   }
   const problem = checkKamailioConfig(rendered.kamailioCfg);
   if (problem) {
-    fail(1, explainCheckFailure(problem, rendered.kamailioCfg, path.join(templateDir, 'kamailio.cfg.tmpl'), config, secret));
+    fail(1, explainCheckFailure(problem, rendered.kamailioCfg, templateDir, config, secret));
   }
   const vars: Record<string, string | number> = {
     SIP_RUN_DIR: rendered.runDir,

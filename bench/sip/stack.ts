@@ -304,7 +304,10 @@ async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: stri
  * before the trunk INVITE handling and a route that does the same Kamailio work as a
  * routed call (trunk check, transaction, 182, SEAT_BRANCH: rtpengine_manage and
  * record_route, SEAT_REPLY: rtpengine_manage on the answer) but rings a fixed seat
- * at once, with no evapi round trip and no routing server.
+ * at once, with no evapi round trip and no routing server. It hooks the one rendered
+ * file: the #!KAMAILIO line opens sip-config/kamailio-1-global.cfg.tmpl, the INVITE
+ * dispatch is in kamailio-2-request.cfg.tmpl, SEAT_BRANCH and SEAT_REPLY in
+ * kamailio-4-decisions.cfg.tmpl.
  */
 export function addDirectRoute(cfg: string, o: { number: string; seat: string; domain: string; trunkSources: string }): string {
   // The request route's one INVITE dispatch (seat consultations vs. trunk calls).

@@ -194,14 +194,18 @@ describe('scripts/sip-config.ts', () => {
     expect(r.stderr).toContain('"nonsense"');
   });
 
-  it("a syntax error in the template: Kamailio's error lines and the template line, not a setting", async () => {
+  it.each([
+    ['kamailio-2-request.cfg.tmpl', 'request_route {'],
+    ['kamailio-4-decisions.cfg.tmpl', 'route[DECIDED] {'],
+  ])("a syntax error in the template part %s: Kamailio's error lines and that part's line, not a setting", async (part, opening) => {
     const dir = tempDir();
     const env = await startEnv(dir);
     const tpl = path.join(dir, 'tpl');
     fs.cpSync(path.join(ROOT, 'sip-config'), tpl, { recursive: true });
-    const file = path.join(tpl, 'kamailio.cfg.tmpl');
+    const file = path.join(tpl, part);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
-    const at = lines.indexOf('request_route {') + 1;
+    const at = lines.indexOf(opening) + 1;
+    expect(at).toBeGreaterThan(0);
     lines.splice(at, 0, '\tforward_to_nowhere(;');
     fs.writeFileSync(file, lines.join('\n'));
     const r = sipConfig(env, ['--template-dir', tpl]);
@@ -209,7 +213,7 @@ describe('scripts/sip-config.ts', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('kamailio -c rejected the rendered config');
     expect(r.stderr).toMatch(/parse error in config file .*kamailio\.cfg, line \d+/);
-    expect(r.stderr).toContain(`kamailio.cfg.tmpl line ${at + 1}: forward_to_nowhere(;`);
+    expect(r.stderr).toContain(`from ${file} line ${at + 1}: forward_to_nowhere(;`);
     expect(r.stderr).toContain('the mistake is in the template itself');
   });
 
@@ -218,9 +222,10 @@ describe('scripts/sip-config.ts', () => {
     const env = await startEnv(dir);
     const tpl = path.join(dir, 'tpl');
     fs.cpSync(path.join(ROOT, 'sip-config'), tpl, { recursive: true });
-    const file = path.join(tpl, 'kamailio.cfg.tmpl');
+    const file = path.join(tpl, 'kamailio-1-global.cfg.tmpl');
     const text = fs.readFileSync(file, 'utf8');
-    expect(text).toContain('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")');
+    const at = text.split('\n').indexOf('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")');
+    expect(at).toBeGreaterThan(0);
     fs.writeFileSync(
       file,
       text.replace('modparam("evapi", "bind_addr", "{{EVAPI_BIND}}")', 'modparam("evapi", "bind_addr", {{EVAPI_BIND}})'),
@@ -228,6 +233,7 @@ describe('scripts/sip-config.ts', () => {
     const r = sipConfig(env, ['--template-dir', tpl]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('kamailio -c rejected the rendered config');
+    expect(r.stderr).toContain(`from ${file} line ${at + 1}: modparam("evapi", "bind_addr", {{EVAPI_BIND}})`);
     expect(r.stderr).toContain(`hint: {{EVAPI_BIND}} is filled from EVAPI_ADDR (now "${env.EVAPI_ADDR}")`);
   });
 

@@ -9,6 +9,7 @@ import { isLoopbackHost, wsUrlFor } from '../telephony/credentials.js';
  * (the same zod-checked environment the routing server reads), so that ports,
  * addresses and the auth_ephemeral secret are stated once. Templates live in
  * sip-config/ with {{NAME}} placeholders; the rendered files go to SIP_RUN_DIR.
+ * Kamailio's template is in parts (KAMAILIO_TEMPLATE_PARTS) that render into one file.
  */
 
 export type SipSettings = Pick<
@@ -64,6 +65,68 @@ export function fillTemplate(text: string, values: Record<string, string | numbe
   });
   if (missing.size > 0) throw new Error(`${name}: no value for ${[...missing].join(', ')}`);
   return out;
+}
+
+/**
+ * Kamailio's template, split along its own sections so that no file is long; each part is a
+ * contiguous slice of the one config, in this order. render.ts joins them into ONE rendered
+ * kamailio.cfg rather than rendering each part and letting Kamailio `include_file` them:
+ * everything downstream reads that one file as before (`kamailio -c -f` and its line
+ * numbers, the bench's direct-route hook in bench/sip/stack.ts, the tests), and the file
+ * that holds the secret stays a single 0600 file. scripts/sip-config.ts maps a rendered
+ * line back to its part and line through `origin`.
+ */
+export const KAMAILIO_TEMPLATE_PARTS = [
+  'kamailio-1-global.cfg.tmpl',
+  'kamailio-2-request.cfg.tmpl',
+  'kamailio-3-new-calls.cfg.tmpl',
+  'kamailio-4-decisions.cfg.tmpl',
+] as const;
+
+/** Where a line of the joined Kamailio template comes from: a part file and its line (1-based). */
+export interface TemplateOrigin {
+  file: string;
+  line: number;
+}
+
+export interface KamailioTemplate {
+  /** Each part's file and its body: its lines without the header, ending in one newline. */
+  parts: { file: string; body: string }[];
+  /** The bodies joined with one blank line between them, placeholders not yet filled. */
+  text: string;
+  /** For each line of `text` (0-based), the part file and line it comes from. */
+  origin: TemplateOrigin[];
+}
+
+/**
+ * Reads the Kamailio template parts from `templateDir`. Each part opens with a header of
+ * `#%` lines (what the part holds) and one blank line; the header is the template's own and
+ * is left out. Trailing blank lines of a part are dropped (so an editor that trims or adds
+ * them changes nothing) and one blank line separates the parts, as in the config before it
+ * was split: the joined text is that config, byte for byte.
+ */
+export function readKamailioTemplate(templateDir: string): KamailioTemplate {
+  const parts: KamailioTemplate['parts'] = [];
+  const origin: TemplateOrigin[] = [];
+  for (const part of KAMAILIO_TEMPLATE_PARTS) {
+    const file = path.join(templateDir, part);
+    if (!fs.existsSync(file)) {
+      throw new Error(`${file} is missing: Kamailio's template is the parts ${KAMAILIO_TEMPLATE_PARTS.join(', ')}`);
+    }
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    let start = 0;
+    while (lines[start]?.startsWith('#%')) start++;
+    if (start === 0 || lines[start] !== '') {
+      throw new Error(`${file}: a template part opens with its #% header lines, then one blank line`);
+    }
+    start++;
+    let end = lines.length;
+    while (end > start && lines[end - 1]!.trim() === '') end--;
+    if (parts.length > 0) origin.push({ file, line: start }); // the blank line between parts: the header's
+    for (let n = start; n < end; n++) origin.push({ file, line: n + 1 });
+    parts.push({ file, body: `${lines.slice(start, end).join('\n')}\n` });
+  }
+  return { parts, text: parts.map((p) => p.body).join('\n'), origin };
 }
 
 /** The modules folder of the installed Kamailio (Debian's multiarch path). */
@@ -130,29 +193,28 @@ export function renderSipConfig(settings: SipSettings, secret: string, opts: Ren
     );
   }
   const queueMaxMs = opts.queueMaxMs ?? 900_000;
-  const kamailioCfg = fillTemplate(
-    fs.readFileSync(path.join(templateDir, 'kamailio.cfg.tmpl'), 'utf8'),
-    {
-      TLS_DEFINE: tls ? '#!define WITH_TLS' : '',
-      // 1 = notice and above: at info, auth_ephemeral would log the secret
-      DEBUG_LEVEL: opts.debugLevel ?? 1,
-      CHILDREN: opts.children ?? 4,
-      SIP_DOMAIN: settings.SIP_DOMAIN,
-      MODULES_DIR: opts.modulesDir ?? kamailioModulesDir(),
-      TRUNK_LISTEN: `udp:${trunk.host}:${trunk.port}`,
-      WS_LISTEN: wsListen,
-      RUN_DIR: runDir,
-      QUEUE_MAX_MS: queueMaxMs,
-      SEAT_NO_RESPONSE_MS: 5000,
-      MAX_BRANCHES: settings.SIP_MAX_BRANCHES,
-      SIP_SECRET: secret,
-      RTPENGINE_NG: settings.RTPENGINE_NG_ADDR,
-      EVAPI_BIND: settings.EVAPI_ADDR,
-      TRUNK_SOURCES: settings.SIP_TRUNK_SOURCES.replace(/\s+/g, ''),
-      TRUSTED_SOURCES: settings.SIP_TRUSTED_SOURCES.replace(/\s+/g, ''),
-    },
-    'kamailio.cfg.tmpl',
-  );
+  const kamailioValues = {
+    TLS_DEFINE: tls ? '#!define WITH_TLS' : '',
+    // 1 = notice and above: at info, auth_ephemeral would log the secret
+    DEBUG_LEVEL: opts.debugLevel ?? 1,
+    CHILDREN: opts.children ?? 4,
+    SIP_DOMAIN: settings.SIP_DOMAIN,
+    MODULES_DIR: opts.modulesDir ?? kamailioModulesDir(),
+    TRUNK_LISTEN: `udp:${trunk.host}:${trunk.port}`,
+    WS_LISTEN: wsListen,
+    RUN_DIR: runDir,
+    QUEUE_MAX_MS: queueMaxMs,
+    SEAT_NO_RESPONSE_MS: 5000,
+    MAX_BRANCHES: settings.SIP_MAX_BRANCHES,
+    SIP_SECRET: secret,
+    RTPENGINE_NG: settings.RTPENGINE_NG_ADDR,
+    EVAPI_BIND: settings.EVAPI_ADDR,
+    TRUNK_SOURCES: settings.SIP_TRUNK_SOURCES.replace(/\s+/g, ''),
+    TRUSTED_SOURCES: settings.SIP_TRUSTED_SOURCES.replace(/\s+/g, ''),
+  };
+  const kamailioCfg = readKamailioTemplate(templateDir)
+    .parts.map((p) => fillTemplate(p.body, kamailioValues, path.basename(p.file)))
+    .join('\n');
   const rtpengineConf = fillTemplate(
     fs.readFileSync(path.join(templateDir, 'rtpengine.conf.tmpl'), 'utf8'),
     {
