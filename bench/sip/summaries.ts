@@ -41,7 +41,12 @@ export interface SummaryCounts {
 export class SummaryFiler {
   readonly counts: SummaryCounts = { posted: 0, filed: 0, refused: 0, errors: [], inFlight: 0, latencyMs: [] };
   private readonly seen = new Set<string>();
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  /**
+   * Idle sockets are dropped after 4 s, before the router's HTTP server closes them (Node's
+   * keepAliveTimeout, 5 s): reusing a socket the server is closing fails the POST with
+   * "socket hang up" (a browser retries such a request; this client does not).
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
   private readonly url: URL;
 
   constructor(routerUrl: string) {

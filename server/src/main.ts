@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { SystemClock } from './domain/clock.js';
 import { seedDemo } from './seed/demo.js';
+import { startBackgroundCheckpoints } from './store/checkpointer.js';
 import { openDatabase } from './store/db.js';
 import { loadOrCreateSipSecret } from './telephony/credentials.js';
 import { createTelephony } from './telephony/setup.js';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.LOG_LEVEL, base: { svc: 'hotline' } });
   const db = openDatabase(config.DB_PATH);
+  // WAL checkpoints off the event loop (store/checkpointer.ts): no call's commit waits for one.
+  const checkpoints = config.DB_PATH === ':memory:' ? null : startBackgroundCheckpoints(db, config.DB_PATH, logger);
   if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now()))) {
     logger.info({ db: config.DB_PATH }, 'created the demo database (accounts in README)');
   }
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     telephony.stop();
     await app.close();
+    await checkpoints?.stop();
     db.close();
     process.exit(0);
   };

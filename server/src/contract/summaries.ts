@@ -70,6 +70,15 @@ export type SummaryDraft = z.infer<typeof SummaryDraftSchema>;
 
 /** The rules of a filed summary; `now` bounds the follow-up time. Messages are what the seat reads. */
 export function callSummaryInputSchema(now: number) {
+  return summaryInputSchemaWith(() => now);
+}
+
+/**
+ * The same rules, with the follow-up bound read from `nowOf` when a summary is checked: a
+ * caller that checks many summaries builds the schema once (zod builds and compiles a schema
+ * on its first parse, which costs far more than the parse itself).
+ */
+export function summaryInputSchemaWith(nowOf: () => number) {
   return z
     .object({
       categoryId: z.string({ error: '请选择咨询类别' }).min(1, '请选择咨询类别').max(40),
@@ -95,7 +104,7 @@ export function callSummaryInputSchema(now: number) {
       if (REFERRAL_DISPOSITIONS.includes(s.disposition) && !s.referral) need('referral', '请填写转介去向');
       if (s.disposition === 'callback') {
         if (s.followUpAt === null) need('followUpAt', '预约回电须填写回电时间');
-        else if (s.followUpAt <= now) need('followUpAt', '回电时间须晚于现在');
+        else if (s.followUpAt <= nowOf()) need('followUpAt', '回电时间须晚于现在');
       }
       if ((s.riskFlag || s.disposition === 'major-report') && !s.riskNote) need('riskNote', '重大事项上报须填写上报说明');
     })

@@ -23,8 +23,11 @@ export class SqliteEngineStore implements EngineStore {
   private readonly selectEnqueued;
   private readonly selectEventsOf;
   private readonly lastSeatKind = new Map<string, string>();
+  /** One transaction function for every unit (better-sqlite3 builds its wrappers once, not per call). */
+  private readonly runInTransaction;
 
   constructor(private readonly db: Db) {
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.upsertCall = db.prepare(`
       INSERT INTO calls (id, caller, dialed, trunk, category_id, home_centre_id, priority, enqueued_at, state_kind,
                          seat_id, answered_at, ended_at, snapshot_json, updated_at)
@@ -57,7 +60,7 @@ export class SqliteEngineStore implements EngineStore {
    */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).immediate();
+    return this.runInTransaction.immediate(fn) as T;
   }
 
   saveCall(call: Call, newEvents: readonly CallEvent[]): void {

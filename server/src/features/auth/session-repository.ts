@@ -2,7 +2,16 @@ import type { Db } from '../../store/db.js';
 
 /** Sessions (sessions table), keyed by the SHA-256 of their token. */
 export class SessionRepository {
-  constructor(private readonly db: Db) {}
+  // Prepared once: every authenticated request reads its session.
+  private readonly selectStmt;
+  private readonly extendStmt;
+  private readonly deleteStmt;
+
+  constructor(private readonly db: Db) {
+    this.selectStmt = db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?');
+    this.extendStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?');
+    this.deleteStmt = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
+  }
 
   create(tokenHash: string, userId: number, now: number, expiresAt: number): void {
     this.db
@@ -15,22 +24,21 @@ export class SessionRepository {
    * expiry; written only when it moves by more than a minute).
    */
   touch(tokenHash: string, now: number, expiresAt: number): { userId: number; expiresAt: number } | null {
-    const row = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash) as
-      { user_id: number; expires_at: number } | undefined;
+    const row = this.selectStmt.get(tokenHash) as { user_id: number; expires_at: number } | undefined;
     if (!row) return null;
     if (row.expires_at <= now) {
       this.delete(tokenHash);
       return null;
     }
     if (expiresAt - row.expires_at > 60_000) {
-      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, tokenHash);
+      this.extendStmt.run(expiresAt, tokenHash);
       return { userId: row.user_id, expiresAt };
     }
     return { userId: row.user_id, expiresAt: row.expires_at };
   }
 
   delete(tokenHash: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    this.deleteStmt.run(tokenHash);
   }
 
   purgeExpired(now: number): void {

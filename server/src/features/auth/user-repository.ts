@@ -34,19 +34,26 @@ const toUser = (r: RawUser): UserRecord => ({
 
 /** Accounts (users table). */
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  // Prepared once: every authenticated request reads its user.
+  private readonly byIdStmt;
+  private readonly byUsernameStmt;
+
+  constructor(private readonly db: Db) {
+    this.byIdStmt = db.prepare('SELECT * FROM users WHERE id = ?');
+    this.byUsernameStmt = db.prepare('SELECT * FROM users WHERE username = ?');
+  }
 
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
   byUsername(username: string): UserRecord | null {
-    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as RawUser | undefined;
+    const r = this.byUsernameStmt.get(username) as RawUser | undefined;
     return r ? toUser(r) : null;
   }
 
   byId(id: number): UserRecord | null {
-    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as RawUser | undefined;
+    const r = this.byIdStmt.get(id) as RawUser | undefined;
     return r ? toUser(r) : null;
   }
 
