@@ -15,6 +15,21 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 /** `--smoke`: the bench's smallest meaningful size (seconds), for `npm test`. */
 export const SMOKE = process.argv.includes('--smoke');
 
+/**
+ * A bench's numeric option `--name N` (≥ 0), or `fallback` when absent; a bad value ends the
+ * bench with status 2 and a sentence naming the bench and the option.
+ */
+export function numberOption(bench: string, name: string, fallback: number): number {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v < 0) {
+    process.stderr.write(`${bench}: --${name} must be a number ≥ 0\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
 /** Correctness checks of one run, printed together; any failure sets the exit status to 1. */
 export class Checks {
   private readonly list: { name: string; ok: boolean; detail: string }[] = [];

@@ -44,33 +44,13 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Checks, SMOKE, writeResult } from './report.js';
+import { Checks, numberOption, SMOKE, writeResult } from './report.js';
 import { WireCapture, tsharkAvailable, type WireCall } from './sip/wire.js';
-import {
-  SCENARIOS,
-  SQLITE_NORMAL_PRELOAD,
-  buildNodelayShim,
-  freePort,
-  freePortBlock,
-  machineCpu,
-  machineLine,
-  pct,
-  sleep,
-  startBenchStack,
-  stopProcess,
-  tail,
-} from './sip/stack.js';
+import { SQLITE_NORMAL_PRELOAD, buildNodelayShim, machineCpu, machineLine, pct } from './sip/machine.js';
+import { SCENARIOS, freePort, freePortBlock, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
 
 const argv = process.argv.slice(2);
-const opt = (k: string, d: number) => {
-  const i = argv.indexOf(`--${k}`);
-  const v = i >= 0 ? Number(argv[i + 1]) : d;
-  if (!Number.isFinite(v) || v < 0) {
-    process.stderr.write(`sip-latency: --${k} must be a number ≥ 0\n`);
-    process.exit(2);
-  }
-  return v;
-};
+const opt = (k: string, d: number) => numberOption('sip-latency', k, d);
 const CALLS = opt('calls', SMOKE ? 40 : 4000);
 const BLOCK = opt('block', SMOKE ? 20 : 500);
 const WARMUP = opt('warmup', SMOKE ? 10 : 200);

@@ -41,41 +41,30 @@
  * rate achieved, CPU seconds of each process (from /proc) and per Kamailio role,
  * INVITE → 180 and INVITE → 200 (answer) delay percentiles, per 30 s window too.
  */
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io as ioClient } from 'socket.io-client';
 import { ngCommand } from '../tests/support/rtpengine-ng.js';
-import { Checks, SMOKE, writeResult } from './report.js';
-import { summarise } from './sip/cpuprofile-summary.js';
+import { Checks, numberOption, SMOKE, writeResult } from './report.js';
+import { keepProfiles } from './sip/cpuprofile-summary.js';
 import { SummaryFiler } from './sip/summaries.js';
 import {
-  SCENARIOS,
-  buildNodelayShim,
-  childPids,
-  cpuSeconds,
-  freePort,
-  freePortBlock,
-  machineCpu,
-  machineLine,
-  pct,
-  sleep,
-  startBenchStack,
-  stopProcess,
-  tail,
-} from './sip/stack.js';
+  answerWindows,
+  dist,
+  grepCount,
+  parseCallLog,
+  render,
+  routerDbCounts,
+  rtpengineDelta,
+  sippTotals,
+  sorted,
+} from './sip/load-results.js';
+import { buildNodelayShim, childPids, cpuSampler, kamailioCpu, machineCpu, machineLine } from './sip/machine.js';
+import { connectSupervisors } from './sip/consoles.js';
+import { freePort, freePortBlock, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
 
 const argv = process.argv.slice(2);
-const opt = (k: string, d: number) => {
-  const i = argv.indexOf(`--${k}`);
-  const v = i >= 0 ? Number(argv[i + 1]) : d;
-  if (!Number.isFinite(v) || v < 0) {
-    process.stderr.write(`sip-load: --${k} must be a number ≥ 0\n`);
-    process.exit(2);
-  }
-  return v;
-};
+const opt = (k: string, d: number) => numberOption('sip-load', k, d);
 const RATE = opt('rate', SMOKE ? 20 : 200);
 const DURATION_S = opt('duration', SMOKE ? 5 : 300);
 /** Each seat takes about one call a second (1 s talk, then the summary), so twice the rate leaves headroom. */
@@ -101,46 +90,6 @@ const SAMPLE_S = 5;
 const WINDOW_S = 30;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
-
-function render(file: string, to: string, repl: Record<string, string>, talkMs = 0): string {
-  let text = fs.readFileSync(path.join(SCENARIOS, file), 'utf8').replace(/"TALK_MS"/g, `"${talkMs}"`);
-  for (const [k, v] of Object.entries(repl)) text = text.replace(new RegExp(`^\\s*\\[${k}\\]\\s*$`, 'm'), v);
-  fs.writeFileSync(to, text);
-  return to;
-}
-
-interface Answered {
-  t0: number;
-  t180: number | null;
-  t200: number;
-}
-
-function parseCallLog(file: string): Answered[] {
-  if (!fs.existsSync(file)) return [];
-  const out: Answered[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const f = line.trim().split(';');
-    if (f.length < 8) continue;
-    const t = (s: string, u: string) => Number(s) + Number(u) / 1e6;
-    out.push({ t0: t(f[2]!, f[3]!), t180: Number(f[4]) > 0 ? t(f[4]!, f[5]!) : null, t200: t(f[6]!, f[7]!) });
-  }
-  return out;
-}
-
-/** SIPp's final counters from its screen dump. */
-function sippTotals(file: string): { created: number; successful: number; failed: number; retrans: number; deadMsgs: number } {
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const last = (re: RegExp) => Number([...text.matchAll(re)].at(-1)?.[1] ?? NaN);
-  const inviteRetrans = last(/INVITE ---------->\s+\d+\s+(\d+)/g);
-  const byeRetrans = last(/BYE ---------->\s+\d+\s+(\d+)/g);
-  return {
-    created: last(/Outgoing calls created\s*\|\s*\d+\s*\|\s*(\d+)/g),
-    successful: last(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/g),
-    failed: last(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/g),
-    retrans: (Number.isNaN(inviteRetrans) ? 0 : inviteRetrans) + (Number.isNaN(byeRetrans) ? 0 : byeRetrans),
-    deadMsgs: last(/(\d+) dead call msg/g),
-  };
-}
 
 async function main() {
   const profDir = path.join(os.tmpdir(), `hotline-bench-prof-${process.pid}`);
@@ -203,23 +152,8 @@ async function main() {
       stack.reregister(stack.benchSeatIds, `${seatIp}:${seatPort}`, 900).catch((err) => log(`re-REGISTER failed: ${String(err)}`));
     }, 600_000);
     refresh.unref();
-    const supervisorSockets = [];
     let snapshots = 0;
-    for (let i = 0; i < SUPERVISORS; i++) {
-      const s = ioClient(stack.routerUrl, {
-        transports: ['websocket'],
-        extraHeaders: { cookie: stack.cookies.get('supervisor')! },
-        reconnection: false,
-        forceNew: true,
-      });
-      await new Promise<void>((resolve, reject) => {
-        s.once('connect', () => resolve());
-        s.once('connect_error', reject);
-      });
-      s.on('queue:updated', () => snapshots++);
-      await new Promise((resolve) => s.emit('queue:subscribe', {}, resolve));
-      supervisorSockets.push(s);
-    }
+    const supervisorSockets = await connectSupervisors(stack.routerUrl, stack.cookies.get('supervisor')!, SUPERVISORS, () => snapshots++);
 
     // ---------------------------------------------------------------- CPU sampling
     const roles = new Map(stack.kamailioProcesses().map((p) => [p.pid, p.role]));
@@ -231,23 +165,7 @@ async function main() {
       'sipp callers': procs.slice(1).map((p) => p.pid!),
       'sipp seat phone': [seatPhone.pid!],
     });
-    // A process that has exited keeps the last CPU time read for it.
-    const lastSeen = new Map<number, number>();
-    const cpuOf = (pid: number) => {
-      const v = cpuSeconds(pid);
-      if (v !== null) lastSeen.set(pid, v);
-      return lastSeen.get(pid) ?? 0;
-    };
-    const sampleCpu = () => {
-      const out: Record<string, number> = {};
-      for (const [k, pids] of Object.entries(named())) out[k] = pids.reduce((a, p) => a + cpuOf(p), 0);
-      out['bench (consoles, supervisor)'] = (() => {
-        const u = process.cpuUsage();
-        return (u.user + u.system) / 1e6;
-      })();
-      for (const p of kamPids) out[`kamailio:${p}`] = cpuOf(p);
-      return out;
-    };
+    const sampleCpu = cpuSampler(named, kamPids);
 
     // ---------------------------------------------------------------- load
     const calls = Math.round(RATE * DURATION_S);
@@ -413,116 +331,25 @@ async function main() {
     const answered = parseCallLog(callLog);
     const firstInvite = Math.min(...answered.map((a) => a.t0));
     const lastInvite = Math.max(...answered.map((a) => a.t0));
-    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const answerMs = sorted(answered.map((a) => (a.t200 - a.t0) * 1000));
     const ringMs = sorted(answered.flatMap((a) => (a.t180 === null ? [] : [(a.t180 - a.t0) * 1000])));
-    const dist = (s: number[]) => ({
-      n: s.length,
-      p50: pct(s, 50),
-      p90: pct(s, 90),
-      p99: pct(s, 99),
-      p999: pct(s, 99.9),
-      max: s.at(-1) ?? NaN,
-    });
-    const windows: { fromS: number; calls: number; answerP50: number; answerP99: number; answerMax: number }[] = [];
-    for (let w = 0; firstInvite + w * WINDOW_S <= lastInvite; w++) {
-      const a = firstInvite + w * WINDOW_S;
-      const inW = sorted(answered.filter((x) => x.t0 >= a && x.t0 < a + WINDOW_S).map((x) => (x.t200 - x.t0) * 1000));
-      // a last window with only the final few INVITEs says nothing
-      if (inW.length >= RATE * WINDOW_S * 0.5)
-        windows.push({
-          fromS: w * WINDOW_S,
-          calls: inW.length,
-          answerP50: pct(inW, 50),
-          answerP99: pct(inW, 99),
-          answerMax: inW.at(-1) ?? NaN,
-        });
-    }
+    const windows = answerWindows(answered, WINDOW_S, RATE * WINDOW_S * 0.5);
     const cpu = Object.fromEntries(
       Object.keys(cpu1)
         .filter((k) => !k.startsWith('kamailio:'))
         .map((k) => [k, { seconds: (cpu1[k] ?? 0) - (cpu0[k] ?? 0), pctOfOneCore: (((cpu1[k] ?? 0) - (cpu0[k] ?? 0)) / wallS) * 100 }]),
     );
-    const kamRoles: Record<string, number> = {};
-    for (const p of kamPids) {
-      const role = (roles.get(p) ?? 'unknown')
-        .replace(/ child=\d+| \d+$/g, '')
-        .replace(/receiver \(udp:[^)]*\)/, 'udp receiver')
-        .trim();
-      kamRoles[role] = (kamRoles[role] ?? 0) + (((cpu1[`kamailio:${p}`] ?? 0) - (cpu0[`kamailio:${p}`] ?? 0)) / wallS) * 100;
-    }
-    const kamBusiest = kamPids
-      .map((p) => ({
-        pid: p,
-        role: roles.get(p) ?? 'unknown',
-        pct: (((cpu1[`kamailio:${p}`] ?? 0) - (cpu0[`kamailio:${p}`] ?? 0)) / wallS) * 100,
-      }))
-      .sort((a, b) => b.pct - a.pct)
-      .slice(0, 6);
+    const { byRole: kamRoles, busiest: kamBusiest } = kamailioCpu(kamPids, roles, cpu0, cpu1, wallS);
     const machineBusyPct = (100 * (m1.busy - m0.busy)) / (m1.total - m0.total);
 
-    const db = new Database(stack.env.DB_PATH, { readonly: true });
-    const since = wall0 - 5000;
-    const q = <T>(sql: string, ...a: unknown[]) => db.prepare(sql).get(...a) as T;
-    const routerDb = {
-      calls: q<{ n: number }>("SELECT COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348'", since).n,
-      answered: q<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' AND answered_at IS NOT NULL",
-        since,
-      ).n,
-      byState: db
-        .prepare("SELECT state_kind AS kind, COUNT(*) AS n FROM calls WHERE enqueued_at >= ? AND dialed = '12348' GROUP BY state_kind")
-        .all(since) as { kind: string; n: number }[],
-      offeredAnsweredHungUp: q<{ n: number }>(
-        `SELECT COUNT(*) AS n FROM calls c WHERE c.enqueued_at >= ? AND c.dialed = '12348'
-           AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'offered')
-           AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'answered')
-           AND EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id AND e.type = 'hung-up')`,
-        since,
-      ).n,
-      seatsUsed: q<{ n: number }>(
-        'SELECT COUNT(DISTINCT seat_id) AS n FROM calls WHERE enqueued_at >= ? AND answered_at IS NOT NULL',
-        since,
-      ).n,
-      summaries: q<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM call_summaries s JOIN calls c ON c.id = s.call_id WHERE c.enqueued_at >= ? AND c.dialed = '12348'",
-        since,
-      ).n,
-      offersPerCall: q<{ v: number }>(
-        "SELECT AVG(n) AS v FROM (SELECT COUNT(*) AS n FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.enqueued_at >= ? AND e.type = 'offered' GROUP BY e.call_id)",
-        since,
-      ).v,
-    };
-    db.close();
-    const grepCount = (file: string, re: RegExp) =>
-      fs.existsSync(file)
-        ? fs
-            .readFileSync(file, 'utf8')
-            .split('\n')
-            .filter((l) => re.test(l)).length
-        : 0;
+    const routerDb = routerDbCounts(stack.env.DB_PATH!, wall0 - 5000);
     const problems = {
       routerWarnOrError: grepCount(stack.logs.router, /"level":(4|5|6)0/),
       kamailioErrors: grepCount(stack.logs.kamailio, /ERROR|CRITICAL/),
       rtpengineErrors: grepCount(stack.logs.rtpengine, /\[(err|crit|alert|emerg)\]|ERR|error/i),
       callerErrorLines: grepCount(path.join(stack.dir, 'load-caller-errors.log'), /./),
     };
-    const rtpTotals = (s: Record<string, unknown> | null) => {
-      const t = ((s?.statistics as Record<string, unknown> | undefined)?.totalstatistics ?? {}) as Record<string, unknown>;
-      const keys = [
-        'managedsessions',
-        'regularterminatedsessions',
-        'forcedterminatedsessions',
-        'timeoutsessions',
-        'rejectedsessions',
-        'relayedpackets',
-        'relayedpacketerrors',
-        'zerowaystreams',
-        'onewaystreams',
-      ];
-      return Object.fromEntries(keys.map((k) => [k, Number(t[k] ?? NaN)]));
-    };
-    const rtpDelta = Object.fromEntries(Object.entries(rtpTotals(rtpAfter)).map(([k, v]) => [k, v - (rtpTotals(rtpBefore)[k] ?? 0)]));
+    const rtpDelta = rtpengineDelta(rtpBefore, rtpAfter);
     const result = {
       machine: machineLine(),
       settings: {
@@ -667,16 +494,7 @@ async function main() {
     for (const p of procs) await stopProcess(p);
     await stack.stop();
     fs.rmSync(shimDir, { recursive: true, force: true });
-    if (CPU_PROF) {
-      for (const f of fs.existsSync(profDir) ? fs.readdirSync(profDir) : []) {
-        const file = path.join(profDir, f);
-        const summary = summarise(file, { skipS: (loadStartedAt - routerStartedAt) / 1000 + 2, top: 25 });
-        if (/busy 0\.0 s/.test(summary)) continue; // the loader thread's profile
-        const kept = path.join(stack.dir, f);
-        fs.renameSync(file, kept);
-        process.stdout.write(`\nrouter CPU profile ${kept}:\n${summary}\n`);
-      }
-    }
+    if (CPU_PROF) process.stdout.write(keepProfiles(profDir, stack.dir, (loadStartedAt - routerStartedAt) / 1000 + 2));
   }
 }
 

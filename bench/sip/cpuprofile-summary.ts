@@ -8,6 +8,7 @@
  * functions the telephony path goes through.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 
 interface Node {
   id: number;
@@ -20,6 +21,23 @@ interface Profile {
   endTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+/**
+ * Moves the router's profiles from `profDir` into `keepDir` and returns their summaries, skipping
+ * the first `skipS` seconds (start-up) and the loader thread's empty profile.
+ */
+export function keepProfiles(profDir: string, keepDir: string, skipS: number): string {
+  let out = '';
+  for (const f of fs.existsSync(profDir) ? fs.readdirSync(profDir) : []) {
+    const file = path.join(profDir, f);
+    const summary = summarise(file, { skipS, top: 25 });
+    if (/busy 0\.0 s/.test(summary)) continue; // the loader thread's profile
+    const kept = path.join(keepDir, f);
+    fs.renameSync(file, kept);
+    out += `\nrouter CPU profile ${kept}:\n${summary}\n`;
+  }
+  return out;
 }
 
 export function summarise(file: string, o: { skipS?: number; top?: number } = {}): string {

@@ -8,14 +8,13 @@
  *     (INVITE to a bench number → the registered seat, no evapi, no router);
  *   - seats, seat accounts and their sessions written to the database before the
  *     router starts (hundreds of seats without hundreds of scrypt logins);
- *   - a digest REGISTER client, so hundreds of seat AORs register to one SIPp UAS;
- *   - Node flags for the router (--cpu-prof) and per-process CPU accounting.
+ *   - hundreds of seat AORs registered to one SIPp UAS (register-client.ts);
+ *   - Node flags for the router (--cpu-prof); CPU accounting lives in machine.ts.
  *
  * Nothing here is a test helper: the benches own their timing and their reports.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +33,7 @@ import { loadOrCreateSipSecret } from '../../server/src/telephony/credentials.js
 import { hashPassword } from '../../server/src/features/auth/passwords.js';
 import { freePort, sleep, stopProcess, tail, tcpOpen, udpFree, waitFor as waitForShared } from '../../tests/support/processes.js';
 import { loopbackSipEnv } from '../../tests/support/sip-env.js';
+import { RegisterClient } from './register-client.js';
 
 export { freePort, sleep, stopProcess, tail };
 
@@ -60,135 +60,6 @@ export async function freePortBlock(host: string, count: number): Promise<number
 
 function udpTaken(host: string, port: number): Promise<boolean> {
   return udpFree(host, port).then((free) => !free);
-}
-
-// ------------------------------------------------------------------ CPU accounting
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** utime + stime of one process (all its threads), in seconds; null when it is gone. */
-export function cpuSeconds(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-/** Direct children of `pid` (Kamailio's workers). */
-export function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(d));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-/** Whole-machine CPU: busy and total jiffies from /proc/stat. */
-export function machineCpu(): { busy: number; total: number } {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
-
-// ------------------------------------------------------------------ digest REGISTER client
-
-/**
- * Registers seat AORs with Kamailio over UDP (RFC 3261 REGISTER, RFC 2617 digest
- * without qop, as auth_challenge(…, "0") asks). One socket, several in flight.
- */
-export class RegisterClient {
-  private readonly sock = dgram.createSocket('udp4');
-  private readonly pending = new Map<string, (msg: string) => void>();
-  private localPort = 0;
-
-  constructor(
-    private readonly localIp: string,
-    private readonly kamailio: { host: string; port: number },
-  ) {}
-
-  async open(): Promise<void> {
-    await new Promise<void>((resolve) => this.sock.bind(0, this.localIp, resolve));
-    this.localPort = this.sock.address().port;
-    this.sock.on('message', (buf) => {
-      const msg = buf.toString();
-      const callId = /^Call-ID:\s*(.+)$/im.exec(msg)?.[1]?.trim();
-      if (callId) this.pending.get(callId)?.(msg);
-    });
-  }
-
-  close(): void {
-    this.sock.close();
-  }
-
-  private request(callId: string, text: string, timeoutMs = 3000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      let tries = 0;
-      const send = () => this.sock.send(text, this.kamailio.port, this.kamailio.host);
-      const retrans = setInterval(() => (++tries < 4 ? send() : undefined), 500);
-      const t = setTimeout(() => {
-        clearInterval(retrans);
-        this.pending.delete(callId);
-        reject(new Error(`REGISTER ${callId}: no final response`));
-      }, timeoutMs);
-      this.pending.set(callId, (msg) => {
-        const code = Number(/^SIP\/2\.0 (\d{3})/.exec(msg)?.[1]);
-        if (code < 200) return;
-        clearTimeout(t);
-        clearInterval(retrans);
-        this.pending.delete(callId);
-        resolve(msg);
-      });
-      send();
-    });
-  }
-
-  /** REGISTER `creds.seatId` with Contact sip:<seat>@<contact>; throws unless 200. */
-  async register(creds: SipCredentials, contact: string, expires: number): Promise<void> {
-    const callId = `${crypto.randomBytes(8).toString('hex')}@bench`;
-    const tag = crypto.randomBytes(4).toString('hex');
-    const ruri = `sip:${creds.domain}`;
-    const build = (cseq: number, auth: string) =>
-      [
-        `REGISTER ${ruri} SIP/2.0`,
-        `Via: SIP/2.0/UDP ${this.localIp}:${this.localPort};branch=z9hG4bK${crypto.randomBytes(6).toString('hex')};rport`,
-        `From: <sip:${creds.seatId}@${creds.domain}>;tag=${tag}`,
-        `To: <sip:${creds.seatId}@${creds.domain}>`,
-        `Call-ID: ${callId}`,
-        `CSeq: ${cseq} REGISTER`,
-        `Contact: <sip:${creds.seatId}@${contact}>`,
-        `Expires: ${expires}`,
-        ...(auth ? [auth] : []),
-        'Max-Forwards: 70',
-        'User-Agent: bench-register',
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n');
-    const first = await this.request(callId, build(1, ''));
-    if (/^SIP\/2\.0 200/.test(first)) return;
-    const www = /^WWW-Authenticate:\s*Digest\s+(.+)$/im.exec(first)?.[1];
-    if (!www) throw new Error(`REGISTER ${creds.seatId}: ${first.split('\r\n')[0]}`);
-    const param = (k: string) => new RegExp(`${k}="([^"]*)"`).exec(www)?.[1] ?? '';
-    const realm = param('realm');
-    const nonce = param('nonce');
-    const md5 = (s: string) => crypto.createHash('md5').update(s).digest('hex');
-    const response = md5(`${md5(`${creds.username}:${realm}:${creds.password}`)}:${nonce}:${md5(`REGISTER:${ruri}`)}`);
-    const auth = `Authorization: Digest username="${creds.username}", realm="${realm}", nonce="${nonce}", uri="${ruri}", response="${response}", algorithm=MD5`;
-    const second = await this.request(callId, build(2, auth));
-    if (!/^SIP\/2\.0 200/.test(second)) throw new Error(`REGISTER ${creds.seatId}: ${second.split('\r\n')[0]}`);
-  }
 }
 
 // ------------------------------------------------------------------ the stack
@@ -611,30 +482,4 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
     },
   };
   return stack;
-}
-
-/** Compiles bench/sip/tcp-nodelay-shim.c into `dir` (needs gcc); returns the .so path. */
-export function buildNodelayShim(dir: string): string {
-  const out = path.join(dir, 'tcp-nodelay-shim.so');
-  const r = spawnSync('gcc', ['-shared', '-fPIC', '-O2', '-o', out, path.join(import.meta.dirname, 'tcp-nodelay-shim.c'), '-ldl'], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`cannot build the TCP_NODELAY shim (gcc): ${r.error?.message ?? r.stderr}`);
-  return out;
-}
-
-export const SQLITE_NORMAL_PRELOAD = path.join(import.meta.dirname, 'sqlite-normal-preload.mjs');
-
-/** Nearest-rank percentile of sorted values. */
-export function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-export function machineLine(): string {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`;
 }
