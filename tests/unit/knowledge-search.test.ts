@@ -54,8 +54,8 @@ describe('query words and escaping', () => {
     expect(likePattern('50%_\\')).toBe('%50\\%\\_\\\\%');
   });
 
-  it('when words are 1–2 or ≥3 characters, should send the short ones to LIKE and the rest to the trigram index', () => {
-    const q = buildKnowledgeQuery({ q: '欠薪 工伤认定 a', limit: 10 });
+  it('when words are 1–2 or ≥3 characters, should send the short ones to the gram index and the rest to the trigram index', () => {
+    const q = buildKnowledgeQuery({ q: '欠薪 工伤认定 a', limit: 10, dictionary: new Set(['工伤认定']) });
     expect(q.likeTerms).toEqual(['欠薪', 'a']);
     expect(q.ftsTerms).toEqual(['工伤认定']);
   });

@@ -28,6 +28,11 @@ export class KnowledgeService {
     return this.o.knowledge.search({ q, category, limit });
   }
 
+  /** Indexes the entries for 1–2 character and pinyin search if the index is missing or of an older format (at start). */
+  ensureSearchIndex(): number {
+    return this.o.knowledge.ensureSearchIndex(this.o.clock.now());
+  }
+
   get(id: number): KnowledgeRecord {
     const entry = this.o.knowledge.get(id);
     if (!entry) throw notFound(id);
