@@ -72,7 +72,7 @@ export function KnowledgePage() {
         <div className="kb-toolbar">
           <SearchInput
             label="搜索知识库"
-            placeholder="搜索问题、答复、法律依据或关键词"
+            placeholder="搜索问题、答复、法律依据或关键词(可用拼音或首字母)"
             onQuery={setQ}
             onArrowDown={() => focusFirst(listRef.current)}
             inputRef={inputRef}

@@ -222,7 +222,7 @@ export function KnowledgePanel({ categoryId, onInsert }: KnowledgePanelProps) {
       <h2 className="panel-title">知识库</h2>
       <SearchInput
         label="搜索知识库"
-        placeholder="输入关键词,如:欠薪、工伤认定、离婚财产"
+        placeholder="输入关键词、口语或拼音,如:欠薪、被打了、qx"
         onQuery={setQ}
         onArrowDown={() => focusFirst(listRef.current)}
         inputRef={inputRef}
