@@ -184,7 +184,7 @@ export function parseKnowledgeQuery(q: string, dictionary: ReadonlySet<string> =
     // Single characters left between words say little (伤 of 被车撞伤) once there are words.
     if (parts.some((p) => Array.from(p).length > 1)) parts = parts.filter((p) => Array.from(p).length > 1);
     // The whole phrase first, when it was cut: an entry containing it matches every term.
-    if (parts.length > 1) parts.unshift(whole);
+    if (parts.length > 1 || (parts.length === 1 && parts[0] !== whole)) parts.unshift(whole);
     for (const text of parts) {
       if (terms.length === MAX_TERMS_PER_WORD) break;
       if (!terms.some((t) => t.text === text)) terms.push(termOf(text));
