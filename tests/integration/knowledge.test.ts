@@ -165,7 +165,8 @@ describe('GET /api/knowledge: what lawyers type', () => {
   });
 
   it('when a seat searches 欠我工资怎么办, should find the wage-arrears entries first with the words marked', async () => {
-    const { hits } = await search({ q: '欠我工资怎么办' });
+    const { hits, terms } = await search({ q: '欠我工资怎么办' });
+    expect(terms).toEqual(['欠工资', '拖欠工资', '欠薪']);
     expect(hits[0]!.question).toBe('老板拖欠工资不给，我该怎么讨薪？');
     const all = (await search({ q: '欠薪', limit: 50 })).hits.filter(wageArrears).map((h) => h.id);
     expect(hits.map((h) => h.id)).toEqual(expect.arrayContaining(all));

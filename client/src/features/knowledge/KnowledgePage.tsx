@@ -121,7 +121,7 @@ export function KnowledgePage() {
                 onKeyDown={(e) => moveFocus(e, listRef.current, () => inputRef.current?.focus())}
               >
                 <span className="kb-hit-q">
-                  <Marked parts={markTerms(hit.question, answered?.q ?? '')} />
+                  <Marked parts={markTerms(hit.question, search.terms.join(' '))} />
                 </span>
                 <span className="kb-hit-cat">{categoryName(hit.categoryId, reference)}</span>
                 <span className="kb-hit-snippet">

@@ -167,13 +167,19 @@ export class KnowledgeRepository {
   }
 
   search(opts: { q: string; category?: string | null; limit: number }): KnowledgeSearchHit[] {
+    return this.searchWithTerms(opts).hits;
+  }
+
+  /** A search with the strings it looked for (to mark them; pinyin readings excluded). */
+  searchWithTerms(opts: { q: string; category?: string | null; limit: number }): { hits: KnowledgeSearchHit[]; terms: string[] } {
     const query = buildKnowledgeQuery({ ...opts, dictionary: this.keywordDictionary() });
     const rows = this.db.prepare(query.sql).all(...query.params) as Row[];
     const terms = [...query.ftsTerms, ...query.likeTerms];
-    return rows.map((r) => {
+    const hits = rows.map((r) => {
       const entry = toEntry(r);
       return { ...entry, snippet: makeSnippet(entry.answer, terms) };
     });
+    return { hits, terms };
   }
 
   /** Live entries per category. */
