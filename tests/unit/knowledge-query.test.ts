@@ -49,6 +49,29 @@ describe('cutting a phrase into terms', () => {
     expect(read('被车撞伤', [])).toEqual([['被车撞伤', '被车撞|交通事故']]);
   });
 
+  it('when a long stretch is left that no dictionary word cuts, should search its two-character pieces too, weighted low', () => {
+    const [word] = parseKnowledgeQuery('邻居家的狗把我孩子咬了');
+    expect(word!.terms.map((t) => `${t.text}:${t.weight}`)).toEqual([
+      '邻居家狗把孩子咬:2',
+      '邻居:1',
+      '居家:1',
+      '家狗:1',
+      '狗把:1',
+      '把孩:1',
+      '孩子:1',
+      '子咬:1',
+    ]);
+  });
+
+  it('when a phrase is cut, should weigh dictionary words above the stretches between them and the whole phrase', () => {
+    const [word] = parseKnowledgeQuery('老板欠薪了', new Set(['欠薪']));
+    expect(word!.terms.map((t) => `${t.text}:${t.weight}`)).toEqual(['老板欠薪:2', '老板:2', '欠薪:3']);
+  });
+
+  it('when a phrase ends in 开除了, should drop the particle (除了 is not protected)', () => {
+    expect(dropFunctionWords('把我开除了')).toBe('把开除');
+  });
+
   it('when the query has several words or punctuation, should read each word on its own', () => {
     expect(read('欠薪 法律援助')).toEqual([['欠薪'], ['法律援助']]);
     expect(read('被打了，怎么办？ 轻伤')).toEqual([['被打'], ['轻伤']]);

@@ -398,4 +398,15 @@ describe('starter set', () => {
     expect(search('老公打我怎么办')[0]?.keywords).toContain('家庭暴力');
     expect(search('出车祸了')[0]?.categoryId).toBe('traffic-injury');
   });
+
+  it('when a lawyer types a whole sentence, should still find entries, the best matching first', () => {
+    seedKnowledgeIfEmpty(db, clock);
+    expect(search('楼上邻居家漏水了不赔')[0]?.keywords).toContain('漏水');
+    expect(
+      search('我在工地干活老板拖欠工资三个月不给')
+        .slice(0, 3)
+        .some((h) => h.keywords.includes('欠薪')),
+    ).toBe(true);
+    expect(search('邻居家的狗把我孩子咬了怎么办').length).toBeGreaterThan(0);
+  });
 });

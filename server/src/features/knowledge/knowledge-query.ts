@@ -12,8 +12,10 @@
  *      dropped once there are longer terms, and the whole remainder is kept as a term too (an
  *      entry containing 工伤认定 matches 工伤认定, 工伤 and 认定 and so ranks first);
  *   3. a term that is a colloquial phrasing (欠工资, 挨打 …) is searched for itself or the
- *      knowledge base's terms it stands for (欠薪, 拖欠工资).
- * Within a word an entry needs any one of its terms, and entries with more of them rank first.
+ *      knowledge base's terms it stands for (欠薪, 拖欠工资);
+ *   4. a stretch of more than LONG_STRETCH characters that no dictionary word cuts (邻居家狗把孩子咬)
+ *      is also searched by its two-character pieces, weighted low, so a sentence finds something.
+ * Within a word an entry needs any one of its terms, and entries matching more (by weight) rank first.
  * A word of Latin letters is also read as pinyin: full syllables (qianxin; "qian xin" is joined
  * first) or initials (qx).
  */
@@ -26,6 +28,12 @@ export interface QueryTerm {
   alternatives: string[];
   /** The term read as pinyin (lower-case letters, no spaces), when the word is Latin letters only. */
   pinyin: string | null;
+  /**
+   * How much matching the term counts in the ranking: 3 for a dictionary word or a word typed on
+   * its own, 2 for a whole phrase or a stretch between dictionary words, 1 for a two-character
+   * piece of a long stretch.
+   */
+  weight: number;
 }
 
 export interface QueryWord {
@@ -37,8 +45,10 @@ export interface QueryWord {
 
 /** Words of a query beyond this many are ignored (the query itself is at most 100 characters). */
 export const MAX_WORDS = 8;
-/** Terms of one word beyond this many are ignored. */
-export const MAX_TERMS_PER_WORD = 6;
+/** Terms of one word beyond this many are ignored (the two-character pieces of long stretches go first). */
+export const MAX_TERMS_PER_WORD = 12;
+/** A stretch between dictionary words longer than this is also searched by its two-character pieces. */
+export const LONG_STRETCH = 5;
 
 const HAN = /\p{Script=Han}/u;
 /** Word separators: whitespace (with the ideographic space) and sentence punctuation, ASCII and full-width. */
@@ -140,8 +150,14 @@ export function segment(text: string, dictionary: ReadonlySet<string>): string[]
 }
 
 /** Step 3: a term with the knowledge base's terms it stands for. */
-function termOf(text: string): QueryTerm {
-  return { text, alternatives: [...new Set([text, ...(fromPhrase.get(text) ?? [])])], pinyin: null };
+function termOf(text: string, weight: number): QueryTerm {
+  return { text, alternatives: [...new Set([text, ...(fromPhrase.get(text) ?? [])])], pinyin: null, weight };
+}
+
+/** The overlapping two-character pieces of a stretch (邻居家狗 → 邻居, 居家, 家狗). */
+function bigrams(text: string): string[] {
+  const chars = Array.from(text);
+  return chars.slice(0, -1).map((c, i) => c + chars[i + 1]!);
 }
 
 /** The words of a query, split at spaces and punctuation, with consecutive pinyin syllable words joined (qian xin → qianxin). */
@@ -167,7 +183,12 @@ function splitWords(q: string): string[] {
 export function parseKnowledgeQuery(q: string, dictionary: ReadonlySet<string> = new Set()): QueryWord[] {
   const words: QueryWord[] = [];
   const seen = new Set<string>();
-  const literal = (typed: string): QueryWord => ({ typed, terms: [{ text: typed, alternatives: [typed], pinyin: pinyinOf(typed) }] });
+  const literal = (typed: string): QueryWord => ({
+    typed,
+    terms: [{ text: typed, alternatives: [typed], pinyin: pinyinOf(typed), weight: 3 }],
+  });
+  const known = (t: string) => STATIC_DICTIONARY.has(t) || dictionary.has(t);
+  const long = (t: string) => Array.from(t).length > LONG_STRETCH;
   const pieces = splitWords(q);
   for (const typed of pieces) {
     if (words.length === MAX_WORDS) break;
@@ -178,16 +199,25 @@ export function parseKnowledgeQuery(q: string, dictionary: ReadonlySet<string> =
       words.push(literal(typed));
       continue;
     }
-    const terms: QueryTerm[] = [];
     const whole = dropFunctionWords(typed);
     let parts = segment(whole, dictionary);
     // Single characters left between words say little (伤 of 被车撞伤) once there are words.
     if (parts.some((p) => Array.from(p).length > 1)) parts = parts.filter((p) => Array.from(p).length > 1);
-    // The whole phrase first, when it was cut: an entry containing it matches every term.
-    if (parts.length > 1 || (parts.length === 1 && parts[0] !== whole)) parts.unshift(whole);
-    for (const text of parts) {
+    const candidates: QueryTerm[] = [];
+    if (parts.length === 1 && parts[0] === whole) {
+      // Not cut: the word as typed (less its function words) counts fully unless it is a long unknown stretch.
+      candidates.push(termOf(whole, !known(whole) && long(whole) ? 2 : 3));
+    } else if (parts.length > 0) {
+      // Cut: the whole phrase too, so an entry containing it matches every term and ranks first.
+      candidates.push(termOf(whole, 2));
+      for (const p of parts) candidates.push(termOf(p, known(p) ? 3 : 2));
+    }
+    // Long stretches no dictionary word cuts: their two-character pieces too, so a sentence finds something.
+    for (const p of parts) if (!known(p) && long(p)) for (const b of bigrams(p)) candidates.push(termOf(b, 1));
+    const terms: QueryTerm[] = [];
+    for (const t of candidates) {
       if (terms.length === MAX_TERMS_PER_WORD) break;
-      if (!terms.some((t) => t.text === text)) terms.push(termOf(text));
+      if (!terms.some((u) => u.text === t.text)) terms.push(t);
     }
     if (terms.length > 0) words.push({ typed, terms });
   }

@@ -67,7 +67,7 @@ export const ENTRY_COLUMNS = 'e.id, e.category_id, e.question, e.answer, e.legal
 
 /**
  * The SQL of a search. Ordering: entries of `category` first (when given), then those matching
- * more of the query's terms, then by the column-weighted score of what matched, then by id (the
+ * more of the query's terms (by their weights), then by the column-weighted score of what matched, then by id (the
  * starter set lists the commonest questions of a category first). With no words, `category`
  * lists that category's entries and nothing else; with neither, every entry. `dictionary` is the
  * knowledge base's keywords, which query understanding cuts phrases by.
@@ -135,7 +135,7 @@ export function buildKnowledgeQuery(opts: {
       }
       const condition = `(${found.join(' OR ')})`;
       termConditions.push(condition);
-      termHits.push(condition);
+      termHits.push(`${condition} * ${term.weight}`);
     }
     wordConditions.push(`(${termConditions.join(' OR ')})`);
   }

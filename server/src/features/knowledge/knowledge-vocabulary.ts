@@ -55,21 +55,11 @@ export const STOPWORDS: readonly string[] = [
   '咋',
 ];
 
-/** Words that contain a stopword and must stay whole (其他 is not 其 + 他; 怎么办理 keeps 办理). */
-export const PROTECTED_WORDS: readonly string[] = [
-  '其他',
-  '他人',
-  '了解',
-  '为了',
-  '除了',
-  '了结',
-  '目的',
-  '的确',
-  '我国',
-  '自我',
-  '办理',
-  '处理',
-];
+/**
+ * Words that contain a stopword and must stay whole (其他 is not 其 + 他; 怎么办理 keeps 办理). Not
+ * 除了 or 为了: 开除了 and 成为了 end in the particle.
+ */
+export const PROTECTED_WORDS: readonly string[] = ['其他', '他人', '了解', '了结', '目的', '的确', '我国', '自我', '办理', '处理'];
 
 /**
  * Colloquial phrasings and the knowledge base's terms they stand for. A query containing any
