@@ -100,6 +100,21 @@ const KINDS: { kind: string; queries: { q: string; category?: string; expect: Ex
     ],
   },
   {
+    kind: 'sentence',
+    queries: [
+      { q: '楼上邻居家漏水了不赔', expect: keyword('漏水'), what: 'keyword 漏水' },
+      {
+        q: '我在工地干活老板拖欠工资三个月不给',
+        expect: (h) => baseOf(h.id).keywords.includes('欠薪') || baseOf(h.id).question.includes('拖欠工资'),
+        what: 'an entry on 拖欠工资',
+      },
+    ],
+  },
+  {
+    kind: 'eight one-character words',
+    queries: [{ q: '法 律 援 助 欠 薪 工 伤', expect: keyword('法律援助'), what: 'keyword 法律援助' }],
+  },
+  {
     kind: "call's category, no words",
     queries: [{ q: '', category: 'labor', expect: (h) => h.categoryId === 'labor', what: 'a 劳动 entry' }],
   },
