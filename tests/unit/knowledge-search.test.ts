@@ -223,6 +223,20 @@ describe('a database from before the pinyin index', () => {
     expect(fresh.ensureSearchIndex(6)).toBe(0);
   });
 
+  it('when every entry was written since migration 6 (a new database, just seeded), should only record the format', () => {
+    seedKnowledgeIfEmpty(db, clock);
+    expect(repo.ensureSearchIndex(5)).toBe(0);
+    expect(db.prepare('SELECT value FROM settings WHERE key = ?').get(TERMS_INDEX_KEY)).toEqual({ value: '1' });
+    expect(search('qx')[0]?.keywords).toContain('欠薪');
+  });
+
+  it('when the index was built in an older format, should rebuild it', () => {
+    repo.create(input('labor', '拖欠工资怎么办', '申请劳动仲裁。', ['欠薪']), 't', 1);
+    db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(TERMS_INDEX_KEY, '0', 1);
+    expect(repo.ensureSearchIndex(5)).toBe(1);
+    expect(ids(search('qx'))).toHaveLength(1);
+  });
+
   it('when an existing database file is opened, should add the knowledge_terms table by migration', () => {
     expect(db.prepare('SELECT name FROM schema_migrations WHERE version = 6').get()).toBeTruthy();
     expect(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'knowledge_terms'").get()).toBeTruthy();

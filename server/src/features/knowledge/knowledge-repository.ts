@@ -119,21 +119,30 @@ export class KnowledgeRepository {
   /**
    * Builds knowledge_terms for every live entry unless it was built in the current format
    * (TERMS_INDEX_VERSION, recorded in settings): a database from before migration 6, or one built
-   * by an older version, is indexed at start. Returns how many entries it indexed.
+   * by an older version, is indexed at start. A database whose every entry was written since
+   * migration 6 (a new one, just seeded) only has the format recorded. Returns how many entries it
+   * indexed.
    */
   ensureSearchIndex(at: number): number {
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(TERMS_INDEX_KEY) as { value: string } | undefined;
       if (row && Number(row.value) === TERMS_INDEX_VERSION) return 0;
-      this.db.prepare("INSERT INTO knowledge_terms (knowledge_terms) VALUES ('delete-all')").run();
-      const rows = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM knowledge_entries e WHERE e.retired_at IS NULL`).all() as Row[];
-      for (const r of rows) this.index(toEntry(r));
+      const unindexed = this.db
+        .prepare('SELECT count(*) AS n FROM knowledge_entries WHERE retired_at IS NULL AND id NOT IN (SELECT rowid FROM knowledge_terms)')
+        .get() as { n: number };
+      let indexed = 0;
+      if (row || unindexed.n > 0) {
+        this.db.prepare("INSERT INTO knowledge_terms (knowledge_terms) VALUES ('delete-all')").run();
+        const rows = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM knowledge_entries e WHERE e.retired_at IS NULL`).all() as Row[];
+        for (const r of rows) this.index(toEntry(r));
+        indexed = rows.length;
+      }
       this.db
         .prepare(
           'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
         )
         .run(TERMS_INDEX_KEY, String(TERMS_INDEX_VERSION), at);
-      return rows.length;
+      return indexed;
     })();
   }
 
