@@ -27,7 +27,8 @@ export const MAX_TERMS = 8;
 
 /**
  * The words of a query as typed: split on any whitespace (including the ideographic space),
- * control characters dropped, duplicates (case-insensitively) removed.
+ * control characters dropped, duplicates (case-insensitively) removed. The search itself reads
+ * the query with parseKnowledgeQuery (which also splits at punctuation); this is the plain split.
  */
 export function splitTerms(q: string): string[] {
   const seen = new Set<string>();
@@ -67,10 +68,10 @@ export const ENTRY_COLUMNS = 'e.id, e.category_id, e.question, e.answer, e.legal
 
 /**
  * The SQL of a search. Ordering: entries of `category` first (when given), then those matching
- * more of the query's terms (by their weights), then by the column-weighted score of what matched, then by id (the
- * starter set lists the commonest questions of a category first). With no words, `category`
- * lists that category's entries and nothing else; with neither, every entry. `dictionary` is the
- * knowledge base's keywords, which query understanding cuts phrases by.
+ * more of the query's terms (by their weights), then by the column-weighted score of what
+ * matched, then by id (the starter set lists the commonest questions of a category first). With
+ * no words, `category` lists that category's entries and nothing else; with neither, every entry.
+ * `dictionary` is the knowledge base's keywords, which query understanding cuts phrases by.
  */
 export function buildKnowledgeQuery(opts: {
   q: string;
