@@ -175,7 +175,9 @@ describe('GET /api/knowledge: what lawyers type', () => {
   });
 
   it.each(['qianxin', 'qian xin', 'QianXin', 'qx'])('when a seat searches the pinyin %j, should find the 欠薪 entries first', async (q) => {
-    const { hits } = await search({ q });
+    const { hits, terms } = await search({ q });
+    expect(terms).toContain('欠薪');
+    expect(hits[0]!.snippet).toContain('【欠薪】');
     expect(hits.length).toBeGreaterThanOrEqual(2);
     expect(hits.slice(0, 2).every(wageArrears)).toBe(true);
     expect(hits[0]!.categoryId).toBe('labor');

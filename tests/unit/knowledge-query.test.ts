@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gramToken, gramsOf, pinyinTokensOf } from '../../server/src/features/knowledge/knowledge-index.js';
+import { gramToken, gramsOf, keywordMatchesPinyin, pinyinTokensOf } from '../../server/src/features/knowledge/knowledge-index.js';
 import { dropFunctionWords, isPinyinSyllables, parseKnowledgeQuery, segment } from '../../server/src/features/knowledge/knowledge-query.js';
 import { STOPWORDS, SYNONYMS } from '../../server/src/features/knowledge/knowledge-vocabulary.js';
 
@@ -153,6 +153,13 @@ describe('the index tokens of an entry', () => {
       expect.arrayContaining(['tuoqiangongzizenmeban', 'qiangongzizenmeban', 'gongzizenmeban', 'tqgzzmb', 'qgzzmb']),
     );
     expect(py.split(' ')).toEqual(expect.arrayContaining(['qianxin', 'xin', 'qx', 'x']));
+  });
+
+  it('when a keyword is checked against pinyin readings, should match as the index does (from a syllable on)', () => {
+    expect(keywordMatchesPinyin('欠薪', ['qx'])).toBe(true);
+    expect(keywordMatchesPinyin('拖欠工资', ['gongzi'])).toBe(true);
+    expect(keywordMatchesPinyin('拖欠工资', ['ongzi'])).toBe(false);
+    expect(keywordMatchesPinyin('12315', ['qx'])).toBe(false);
   });
 
   it('when a character has several readings, should read it in context and write ü as v', () => {

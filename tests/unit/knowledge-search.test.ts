@@ -202,6 +202,13 @@ describe('pinyin', () => {
     expect(ids(search('彩'))).toEqual([]);
   });
 
+  it('when pinyin finds an entry by a keyword, should mark that keyword in the snippet and name it among the terms', () => {
+    repo.create(input('labor', '老板不给钱怎么讨', '先固定欠薪的证据，再投诉。', ['欠薪', '劳动仲裁']), 't', 1);
+    const { hits, terms } = repo.searchWithTerms({ q: 'qx', limit: 10 });
+    expect(hits[0]?.snippet).toBe('先固定【欠薪】的证据，再投诉。');
+    expect(terms).toEqual(['qx', '欠薪']);
+  });
+
   it('when a Latin word is also English in the text (DNA), should still find it literally', () => {
     const e = repo.create(input('forensic', '怎么做亲子鉴定', '可以委托有资质的机构做DNA鉴定。'), 't', 1);
     expect(ids(search('DNA'))).toEqual([e.id]);

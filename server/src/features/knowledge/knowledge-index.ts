@@ -53,6 +53,15 @@ function syllables(run: string): string[] {
   return pinyin(run, { toneType: 'none', type: 'array', v: true }).map((s) => s.toLowerCase().replace(/[^a-z]/g, ''));
 }
 
+/**
+ * Whether a keyword is found by any of these pinyin readings the way the index finds it (a prefix
+ * of its pinyin or initials from some syllable on): to mark the keyword a pinyin search matched.
+ */
+export function keywordMatchesPinyin(keyword: string, readings: readonly string[]): boolean {
+  const tokens = pinyinTokensOf('', [keyword]).py.split(' ');
+  return tokens.some((t) => t !== '' && readings.some((p) => t.startsWith(p)));
+}
+
 /** The pinyin tokens of an entry's question and keywords. */
 export function pinyinTokensOf(question: string, keywords: readonly string[]): { py: string; pykw: string } {
   const py = new Set<string>();

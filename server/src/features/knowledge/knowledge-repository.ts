@@ -1,5 +1,5 @@
 import type { Db } from '../../store/db.js';
-import { TERMS_INDEX_VERSION, gramsOf, pinyinTokensOf } from './knowledge-index.js';
+import { TERMS_INDEX_VERSION, gramsOf, keywordMatchesPinyin, pinyinTokensOf } from './knowledge-index.js';
 import { ENTRY_COLUMNS, buildKnowledgeQuery, makeSnippet } from './knowledge-search.js';
 
 /** Settings key holding the format version knowledge_terms was built with (knowledge-index.ts). */
@@ -179,16 +179,22 @@ export class KnowledgeRepository {
     return this.searchWithTerms(opts).hits;
   }
 
-  /** A search with the strings it looked for (to mark them; pinyin readings excluded). */
+  /**
+   * A search with the strings it looked for, to mark them: the query's strings, and for a pinyin
+   * search the hits' keywords the pinyin matched (qx → 欠薪); pinyin readings themselves excluded.
+   */
   searchWithTerms(opts: { q: string; category?: string | null; limit: number }): { hits: KnowledgeSearchHit[]; terms: string[] } {
     const query = buildKnowledgeQuery({ ...opts, dictionary: this.keywordDictionary() });
     const rows = this.db.prepare(query.sql).all(...query.params) as Row[];
     const terms = [...query.ftsTerms, ...query.likeTerms];
+    const all = new Set(terms);
     const hits = rows.map((r) => {
       const entry = toEntry(r);
-      return { ...entry, snippet: makeSnippet(entry.answer, terms) };
+      const byPinyin = query.pinyinTerms.length ? entry.keywords.filter((k) => keywordMatchesPinyin(k, query.pinyinTerms)) : [];
+      for (const k of byPinyin) all.add(k);
+      return { ...entry, snippet: makeSnippet(entry.answer, [...terms, ...byPinyin]) };
     });
-    return { hits, terms };
+    return { hits, terms: [...all] };
   }
 
   /** Live entries per category. */
