@@ -152,6 +152,8 @@ export function createApp(deps: AppDeps): App {
   const knowledge = new KnowledgeService({ db, knowledge: new KnowledgeRepository(db), clock, categories: () => engine.config.categories });
   const seededKnowledge = seedKnowledgeIfEmpty(db, clock);
   if (seededKnowledge > 0) logger.info({ entries: seededKnowledge }, 'seeded the knowledge base with its starter set');
+  const indexedKnowledge = knowledge.ensureSearchIndex();
+  if (indexedKnowledge > 0) logger.info({ entries: indexedKnowledge }, 'indexed the knowledge base for short words and pinyin');
 
   // ------------------------------------------------------------------ HTTP
   const app = express();

@@ -54,7 +54,13 @@ const tail = (s: string, lines = 40) => s.trimEnd().split('\n').slice(-lines).jo
 describe('benches at smoke size', () => {
   it('finds the benches', () => {
     expect(BENCHES).toEqual(
-      expect.arrayContaining(['routing.bench.ts', 'enqueue-durable.bench.ts', 'sip-latency.bench.ts', 'sip-load.bench.ts']),
+      expect.arrayContaining([
+        'routing.bench.ts',
+        'enqueue-durable.bench.ts',
+        'knowledge-search.bench.ts',
+        'sip-latency.bench.ts',
+        'sip-load.bench.ts',
+      ]),
     );
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KnowledgeEntry, KnowledgeSearchResponse } from '../../server/src/contract/index.js';
+import Database from 'better-sqlite3';
+import type { KnowledgeEntry, KnowledgeHit, KnowledgeSearchResponse } from '../../server/src/contract/index.js';
 import { DEFAULT_CATEGORIES } from '../../server/src/domain/model.js';
 import { STARTER_KNOWLEDGE } from '../../server/src/seed/knowledge-entries.js';
 import { login, startTestServer, type TestServer } from '../support/server.js';
@@ -153,6 +154,51 @@ describe('GET /api/knowledge: searching in Chinese', () => {
   });
 });
 
+describe('GET /api/knowledge: what lawyers type', () => {
+  const wageArrears = (h: KnowledgeHit) => h.keywords.includes('欠薪');
+
+  it('when a seat searches 被打了, should find the entry for 被打 first, as 被打 does', async () => {
+    const { hits } = await search({ q: '被打了' });
+    expect(hits[0]!.question).toBe('被人打伤了，怎么追究对方的责任？');
+    expect(hits[0]!.keywords).toContain('被打');
+    expect(hits[0]!.id).toBe((await search({ q: '被打' })).hits[0]!.id);
+  });
+
+  it('when a seat searches 欠我工资怎么办, should find the wage-arrears entries first with the words marked', async () => {
+    const { hits, terms } = await search({ q: '欠我工资怎么办' });
+    expect(terms).toEqual(['欠工资', '拖欠工资', '欠薪']);
+    expect(hits[0]!.question).toBe('老板拖欠工资不给，我该怎么讨薪？');
+    const all = (await search({ q: '欠薪', limit: 50 })).hits.filter(wageArrears).map((h) => h.id);
+    expect(hits.map((h) => h.id)).toEqual(expect.arrayContaining(all));
+    for (const h of hits.slice(0, 3)) expect(`${h.question}${h.keywords.join(' ')}`).toMatch(/欠薪|拖欠工资/);
+    expect(hits[0]!.snippet).toMatch(/【(欠薪|拖欠工资)】/);
+  });
+
+  it.each(['qianxin', 'qian xin', 'QianXin', 'qx'])('when a seat searches the pinyin %j, should find the 欠薪 entries first', async (q) => {
+    const { hits, terms } = await search({ q });
+    expect(terms).toContain('欠薪');
+    expect(hits[0]!.snippet).toContain('【欠薪】');
+    expect(hits.length).toBeGreaterThanOrEqual(2);
+    expect(hits.slice(0, 2).every(wageArrears)).toBe(true);
+    expect(hits[0]!.categoryId).toBe('labor');
+  });
+
+  it('when a seat searches pinyin during a call of another category, should list that category first and still find the rest', async () => {
+    const plain = await search({ q: 'gongshang', limit: 20 });
+    expect(plain.hits[0]!.categoryId).toBe('labor');
+    const { hits } = await search({ q: 'gongshang', category: 'legal-aid', limit: 20 });
+    expect(hits[0]!.categoryId).toBe('legal-aid');
+    expect(hits[0]!.keywords).toContain('工伤');
+    expect(hits.slice(1).some((h) => h.categoryId === 'labor' && h.keywords.includes('工伤认定'))).toBe(true);
+  });
+
+  it('when a seat mixes pinyin and Chinese (qx 法律援助), should need both', async () => {
+    const { hits } = await search({ q: 'qx 法律援助', limit: 50 });
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(`${h.question}${h.answer}${h.keywords.join(' ')}`).toContain('法律援助');
+  });
+});
+
 describe('GET /api/knowledge/:id', () => {
   it('when the entry exists, should return it to any signed-in user', async () => {
     const { hits } = await search({ q: '工伤认定' });
@@ -280,6 +326,21 @@ describe('editing the knowledge base', () => {
 });
 
 describe('restarts', () => {
+  it('when the database predates the pinyin index (migration 6), should index its entries at start and find pinyin', async () => {
+    const dbPath = srv.dbPath;
+    await srv.stop({ keepDb: true });
+    const raw = new Database(dbPath);
+    raw.exec(
+      "DROP TABLE knowledge_terms; DELETE FROM schema_migrations WHERE version = 6; DELETE FROM settings WHERE key = 'knowledge_terms_index';",
+    );
+    raw.close();
+    srv = await startTestServer({ dbPath });
+    cookies.seat01 = await login(srv.url, 'seat01');
+    const { hits } = await search({ q: 'qx' });
+    expect(hits[0]!.keywords).toContain('欠薪');
+    expect((await search({ q: '被打了' })).hits[0]!.keywords).toContain('被打');
+  });
+
   it('when every entry was retired, should not seed the starter set again at the next start', async () => {
     const ids = srv.db.prepare('SELECT id FROM knowledge_entries WHERE retired_at IS NULL').all() as { id: number }[];
     for (const { id } of ids) expect((await call('DELETE', `/${id}`, 'admin')).status).toBe(200);

@@ -3,7 +3,7 @@ import { KnowledgeEntryInputSchema, type KnowledgeEntryInput } from '../../serve
 import { DEFAULT_CATEGORIES } from '../../server/src/domain/model.js';
 import { KNOWLEDGE_SEEDED_KEY, STARTER_KNOWLEDGE, seedKnowledgeIfEmpty } from '../../server/src/seed/knowledge-entries.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
-import { KnowledgeRepository as KnowledgeRepo } from '../../server/src/features/knowledge/knowledge-repository.js';
+import { KnowledgeRepository as KnowledgeRepo, TERMS_INDEX_KEY } from '../../server/src/features/knowledge/knowledge-repository.js';
 import {
   buildKnowledgeQuery,
   ftsPhrase,
@@ -54,8 +54,8 @@ describe('query words and escaping', () => {
     expect(likePattern('50%_\\')).toBe('%50\\%\\_\\\\%');
   });
 
-  it('when words are 1–2 or ≥3 characters, should send the short ones to LIKE and the rest to the trigram index', () => {
-    const q = buildKnowledgeQuery({ q: '欠薪 工伤认定 a', limit: 10 });
+  it('when words are 1–2 or ≥3 characters, should send the short ones to the gram index and the rest to the trigram index', () => {
+    const q = buildKnowledgeQuery({ q: '欠薪 工伤认定 a', limit: 10, dictionary: new Set(['工伤认定']) });
     expect(q.likeTerms).toEqual(['欠薪', 'a']);
     expect(q.ftsTerms).toEqual(['工伤认定']);
   });
@@ -131,6 +131,122 @@ describe('search ranking', () => {
   it('when the limit is smaller than the matches, should return only that many', () => {
     for (let i = 0; i < 5; i++) repo.create(input('labor', `欠薪问题第${i}种情形`, '申请劳动仲裁处理。'), 't', 1);
     expect(search('欠薪', null, 3)).toHaveLength(3);
+  });
+});
+
+describe('phrases as lawyers type them', () => {
+  it('when a phrase carries particles (被打了), should find the entry for 被打', () => {
+    const e = repo.create(input('criminal', '被人打伤了怎么追责', '先报警并验伤。', ['被打', '故意伤害']), 't', 1);
+    repo.create(input('labor', '打官司要多久', '一般六个月内审结。'), 't', 1);
+    expect(ids(search('被打了'))).toEqual([e.id]);
+    expect(ids(search('我被打了怎么办'))).toEqual([e.id]);
+  });
+
+  it('when a colloquial phrase stands for a knowledge base term (欠我工资怎么办), should find the entries for that term', () => {
+    const byKeyword = repo.create(input('labor', '老板不给钱怎么讨', '向劳动监察投诉。', ['欠薪']), 't', 1);
+    const byQuestion = repo.create(input('legal-aid', '拖欠工资能申请法律援助吗', '可以申请。'), 't', 1);
+    repo.create(input('labor', '加班工资怎么算', '按法定标准计算。'), 't', 1);
+    expect(ids(search('欠我工资怎么办')).sort()).toEqual([byKeyword.id, byQuestion.id].sort());
+  });
+
+  it('when a phrase is cut into several terms, should rank entries matching more of them first', () => {
+    const one = repo.create(input('labor', '欠薪怎么办', '申请劳动仲裁。'), 't', 1);
+    const both = repo.create(input('labor', '老板欠薪不给怎么办', '向监察机构投诉。', ['欠薪']), 't', 1);
+    expect(ids(search('老板欠薪了'))).toEqual([both.id, one.id]);
+  });
+
+  it('when the call has a category, should still list that category first', () => {
+    const labor = repo.create(input('labor', '工伤期间单位能解除合同吗', '不得解除劳动合同。', ['辞退']), 't', 1);
+    const company = repo.create(input('company', '公司把我辞退了还欠薪', '可以主张经济补偿。', ['辞退', '欠薪']), 't', 1);
+    expect(ids(search('被开除了'))).toEqual([company.id, labor.id]);
+    expect(ids(search('被开除了', 'labor'))).toEqual([labor.id, company.id]);
+  });
+});
+
+describe('pinyin', () => {
+  it('when a lawyer types full pinyin with or without spaces (qianxin, qian xin), should find the entry whose keyword it is first', () => {
+    const kw = repo.create(input('labor', '老板不给钱怎么讨', '向劳动监察投诉。', ['欠薪']), 't', 1);
+    const inQuestion = repo.create(input('labor', '欠薪期间能辞职吗', '可以解除并要求补偿。'), 't', 1);
+    repo.create(input('labor', '加班费怎么算', '按法定标准计算。', ['加班']), 't', 1);
+    expect(ids(search('qianxin'))).toEqual([kw.id, inQuestion.id]);
+    expect(ids(search('qian xin'))).toEqual([kw.id, inQuestion.id]);
+    expect(ids(search('QianXin'))).toEqual([kw.id, inQuestion.id]);
+  });
+
+  it('when a lawyer types initials (qx), should find the entries whose keyword has them first', () => {
+    const kw = repo.create(input('labor', '老板不给钱怎么讨', '向劳动监察投诉。', ['欠薪']), 't', 1);
+    const other = repo.create(input('administrative', '怎么申请取消处罚', '申请行政复议。'), 't', 1);
+    repo.create(input('labor', '加班费怎么算', '按法定标准计算。', ['加班']), 't', 1);
+    expect(ids(search('qx'))).toEqual([kw.id, other.id]);
+  });
+
+  it('when pinyin starts inside a word at a syllable (gongzi of 拖欠工资), should find it; not in the middle of a syllable', () => {
+    const e = repo.create(input('labor', '拖欠工资怎么办', '申请劳动仲裁。'), 't', 1);
+    expect(ids(search('gongzi'))).toEqual([e.id]);
+    expect(ids(search('ongzi'))).toEqual([]);
+  });
+
+  it('when pinyin is combined with a Chinese word, should need both', () => {
+    const both = repo.create(input('legal-aid', '欠薪能申请法律援助吗', '可以，农民工免予核查。'), 't', 1);
+    repo.create(input('labor', '欠薪怎么办', '申请劳动仲裁。'), 't', 1);
+    expect(ids(search('qx 法律援助'))).toEqual([both.id]);
+  });
+
+  it('when an entry is edited or retired, should be found by the pinyin of its new words only', () => {
+    const e = repo.create(input('labor', '欠薪怎么办', '申请劳动仲裁。', ['欠薪']), 't', 1);
+    repo.update(e.id, { ...input('marriage-family', '彩礼能要回来吗', '视情况返还。', ['彩礼']), version: 1 }, 't', 2);
+    expect(ids(search('qianxin'))).toEqual([]);
+    expect(ids(search('caili'))).toEqual([e.id]);
+    repo.retire(e.id, 't', 3);
+    expect(ids(search('caili'))).toEqual([]);
+    expect(ids(search('彩'))).toEqual([]);
+  });
+
+  it('when pinyin finds an entry by a keyword, should mark that keyword in the snippet and name it among the terms', () => {
+    repo.create(input('labor', '老板不给钱怎么讨', '先固定欠薪的证据，再投诉。', ['欠薪', '劳动仲裁']), 't', 1);
+    const { hits, terms } = repo.searchWithTerms({ q: 'qx', limit: 10 });
+    expect(hits[0]?.snippet).toBe('先固定【欠薪】的证据，再投诉。');
+    expect(terms).toEqual(['qx', '欠薪']);
+  });
+
+  it('when a Latin word is also English in the text (DNA), should still find it literally', () => {
+    const e = repo.create(input('forensic', '怎么做亲子鉴定', '可以委托有资质的机构做DNA鉴定。'), 't', 1);
+    expect(ids(search('DNA'))).toEqual([e.id]);
+  });
+});
+
+describe('a database from before the pinyin index', () => {
+  it('when entries were written before migration 6, should find short words and pinyin once the index is ensured at start', () => {
+    const e = repo.create(input('labor', '拖欠工资怎么办', '申请劳动仲裁。', ['欠薪']), 't', 1);
+    // What a database written before migration 6 looks like after it: entries, an empty knowledge_terms.
+    db.prepare("INSERT INTO knowledge_terms (knowledge_terms) VALUES ('delete-all')").run();
+    const fresh = new KnowledgeRepo(db);
+    expect(fresh.search({ q: 'qx', limit: 10 })).toEqual([]);
+    expect(fresh.search({ q: '欠薪', limit: 10 })).toEqual([]);
+    expect(fresh.ensureSearchIndex(5)).toBe(1);
+    expect(ids(fresh.search({ q: 'qx', limit: 10 }))).toEqual([e.id]);
+    expect(ids(fresh.search({ q: '欠薪', limit: 10 }))).toEqual([e.id]);
+    expect((db.prepare('SELECT value FROM settings WHERE key = ?').get(TERMS_INDEX_KEY) as { value: string }).value).toBe('1');
+    expect(fresh.ensureSearchIndex(6)).toBe(0);
+  });
+
+  it('when every entry was written since migration 6 (a new database, just seeded), should only record the format', () => {
+    seedKnowledgeIfEmpty(db, clock);
+    expect(repo.ensureSearchIndex(5)).toBe(0);
+    expect(db.prepare('SELECT value FROM settings WHERE key = ?').get(TERMS_INDEX_KEY)).toEqual({ value: '1' });
+    expect(search('qx')[0]?.keywords).toContain('欠薪');
+  });
+
+  it('when the index was built in an older format, should rebuild it', () => {
+    repo.create(input('labor', '拖欠工资怎么办', '申请劳动仲裁。', ['欠薪']), 't', 1);
+    db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(TERMS_INDEX_KEY, '0', 1);
+    expect(repo.ensureSearchIndex(5)).toBe(1);
+    expect(ids(search('qx'))).toHaveLength(1);
+  });
+
+  it('when an existing database file is opened, should add the knowledge_terms table by migration', () => {
+    expect(db.prepare('SELECT name FROM schema_migrations WHERE version = 6').get()).toBeTruthy();
+    expect(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'knowledge_terms'").get()).toBeTruthy();
   });
 });
 
@@ -291,5 +407,27 @@ describe('starter set', () => {
     expect(search('人身安全保护令')[0]?.question).toContain('人身安全保护令');
     expect(search('彩礼')[0]?.question).toContain('彩礼');
     expect(search('七天无理由')[0]?.question).toContain('七天无理由');
+  });
+
+  it('when lawyers type phrases or pinyin against the starter set, should find the right entries first', () => {
+    seedKnowledgeIfEmpty(db, clock);
+    expect(search('被打了')[0]?.keywords).toContain('被打');
+    expect(search('欠我工资怎么办')[0]?.keywords).toContain('欠薪');
+    expect(search('qianxin')[0]?.keywords).toContain('欠薪');
+    expect(search('qx')[0]?.keywords).toContain('欠薪');
+    expect(search('lihun')[0]?.categoryId).toBe('marriage-family');
+    expect(search('老公打我怎么办')[0]?.keywords).toContain('家庭暴力');
+    expect(search('出车祸了')[0]?.categoryId).toBe('traffic-injury');
+  });
+
+  it('when a lawyer types a whole sentence, should still find entries, the best matching first', () => {
+    seedKnowledgeIfEmpty(db, clock);
+    expect(search('楼上邻居家漏水了不赔')[0]?.keywords).toContain('漏水');
+    expect(
+      search('我在工地干活老板拖欠工资三个月不给')
+        .slice(0, 3)
+        .some((h) => h.keywords.includes('欠薪')),
+    ).toBe(true);
+    expect(search('邻居家的狗把我孩子咬了怎么办').length).toBeGreaterThan(0);
   });
 });

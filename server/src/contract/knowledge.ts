@@ -34,5 +34,12 @@ export interface KnowledgeHit extends KnowledgeEntry {
 export interface KnowledgeSearchResponse {
   q: string;
   category: string | null;
+  /**
+   * The strings the search looked for, to mark in the hits' questions: the query's words without
+   * their function words (被打了 → 被打) and the knowledge base's terms a colloquial phrase stands
+   * for (欠我工资 → 欠工资, 欠薪, 拖欠工资), and for a pinyin search the hits' keywords it matched
+   * (qx → 欠薪).
+   */
+  terms: string[];
   hits: KnowledgeHit[];
 }

@@ -209,6 +209,19 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX transfers_call ON transfers(call_id);
     `,
   },
+  {
+    version: 6,
+    name: 'knowledge search: 1-2 character grams and pinyin',
+    sql: `
+      -- One row per live knowledge entry (rowid = entry id), written by KnowledgeRepository (the
+      -- tokens are computed in TypeScript: knowledge-index.ts): grams = every 1- and 2-character
+      -- stretch of the entry as an ASCII token; py = pinyin and initials of the question and
+      -- keywords from each syllable on; pykw = each keyword's pinyin and initials whole.
+      -- Contentless: only the index is stored. An existing database's entries are indexed at the
+      -- next start (KnowledgeRepository.ensureSearchIndex, versioned in settings).
+      CREATE VIRTUAL TABLE knowledge_terms USING fts5(grams, py, pykw, tokenize = 'ascii', content = '', contentless_delete = 1);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -16,7 +16,9 @@ let calls: FetchCall[];
 /** Search answers `hits`; other requests go to `other`. */
 function serve(hits: KnowledgeHit[], other: (c: FetchCall) => FetchReply = () => errBody(404, 'NOT_FOUND', '未找到')): void {
   const fake = fakeFetch((c) =>
-    c.method === 'GET' && c.path === '/api/knowledge' ? okBody({ q: c.query.get('q'), category: null, hits }) : other(c),
+    c.method === 'GET' && c.path === '/api/knowledge'
+      ? okBody({ q: c.query.get('q'), category: null, terms: c.query.get('q') ? [c.query.get('q')] : [], hits })
+      : other(c),
   );
   calls = fake.calls;
   vi.stubGlobal('fetch', fake.fetch);

@@ -20,8 +20,18 @@ function serve(): void {
     const q = c.query.get('q') ?? '';
     const category = c.query.get('category');
     if (!q)
-      return okBody({ q, category, hits: [hit({ id: 100, question: '用人单位不签劳动合同怎么办?', snippet: '' }), hit({ id: 101 })] });
-    return okBody({ q, category, hits: [hit({ id: next++, question: `关于${q}的问题`, snippet: `可以申请【${q}】处理。` })] });
+      return okBody({
+        q,
+        category,
+        terms: q ? [q] : [],
+        hits: [hit({ id: 100, question: '用人单位不签劳动合同怎么办?', snippet: '' }), hit({ id: 101 })],
+      });
+    return okBody({
+      q,
+      category,
+      terms: q ? [q] : [],
+      hits: [hit({ id: next++, question: `关于${q}的问题`, snippet: `可以申请【${q}】处理。` })],
+    });
   });
   calls = fake.calls;
   vi.stubGlobal('fetch', fake.fetch);
@@ -156,13 +166,32 @@ describe('knowledge panel: search', () => {
   it('should show the snippet with the query in <mark>, and never read it as HTML', async () => {
     vi.stubGlobal(
       'fetch',
-      fakeFetch(() => okBody({ q: 'x', category: null, hits: [hit({ snippet: '<b>粗体</b>申请【劳动仲裁】' })] })).fetch,
+      fakeFetch(() => okBody({ q: 'x', category: null, terms: ['x'], hits: [hit({ snippet: '<b>粗体</b>申请【劳动仲裁】' })] })).fetch,
     );
     await show({ categoryId: 'labor' });
     const snippet = host.querySelector('.kb-hit-snippet');
     expect(snippet?.querySelector('mark')?.textContent).toBe('劳动仲裁');
     expect(snippet?.querySelector('b')).toBeNull();
     expect(snippet?.textContent).toBe('<b>粗体</b>申请劳动仲裁');
+  });
+  it('when the server read the query into other words (欠我工资怎么办 → 拖欠工资), should mark those in the question', async () => {
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch((c) =>
+        okBody({
+          q: c.query.get('q') ?? '',
+          category: null,
+          terms: c.query.get('q') ? ['欠工资', '欠薪', '拖欠工资'] : [],
+          hits: [hit({ question: '老板拖欠工资不给，我该怎么讨薪？', snippet: '' })],
+        }),
+      ).fetch,
+    );
+    await show({ categoryId: null });
+    typeText('欠我工资怎么办');
+    act(() => void input().dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
+    await settle();
+    const question = host.querySelector('.kb-hit-q');
+    expect([...(question?.querySelectorAll('mark') ?? [])].map((m) => m.textContent)).toEqual(['拖欠工资']);
   });
 });
 

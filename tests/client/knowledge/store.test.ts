@@ -14,7 +14,10 @@ import {
 import { user } from '../support/fixtures';
 import { hit } from '../support/knowledge-fixtures';
 
-const found = (q: string, hits: KnowledgeHit[]): Ack<KnowledgeSearchResponse> => ({ ok: true, data: { q, category: null, hits } });
+const found = (q: string, hits: KnowledgeHit[]): Ack<KnowledgeSearchResponse> => ({
+  ok: true,
+  data: { q, category: null, terms: q ? [q] : [], hits },
+});
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -19,7 +19,7 @@ function fakeApi(over: Partial<Api> = {}): Api {
     transferTargets: vi.fn(async () => ({ ok: true as const, data: { categories: [], seats: [] } })),
     searchKnowledge: vi.fn(async ({ q, category }: { q: string; category?: string | null }) => ({
       ok: true as const,
-      data: { q, category: category ?? null, hits: [] },
+      data: { q, category: category ?? null, terms: q ? [q] : [], hits: [] },
     })),
     getKnowledge: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
     createKnowledge: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '无权限' } }) as const),

@@ -72,7 +72,7 @@ export function KnowledgePage() {
         <div className="kb-toolbar">
           <SearchInput
             label="搜索知识库"
-            placeholder="搜索问题、答复、法律依据或关键词"
+            placeholder="搜索问题、答复、法律依据或关键词(可用拼音或首字母)"
             onQuery={setQ}
             onArrowDown={() => focusFirst(listRef.current)}
             inputRef={inputRef}
@@ -121,7 +121,7 @@ export function KnowledgePage() {
                 onKeyDown={(e) => moveFocus(e, listRef.current, () => inputRef.current?.focus())}
               >
                 <span className="kb-hit-q">
-                  <Marked parts={markTerms(hit.question, answered?.q ?? '')} />
+                  <Marked parts={markTerms(hit.question, search.terms.join(' '))} />
                 </span>
                 <span className="kb-hit-cat">{categoryName(hit.categoryId, reference)}</span>
                 <span className="kb-hit-snippet">

@@ -127,14 +127,15 @@ export function focusFirst(list: HTMLElement | null): void {
 
 function HitItem(props: {
   hit: KnowledgeHit;
-  q: string;
+  /** The words to mark in the question, space-separated. */
+  marks: string;
   open: boolean;
   inserted: boolean;
   onToggle: () => void;
   onInsert: () => void;
   onKeyDown: (e: KeyboardEvent<HTMLElement>) => void;
 }) {
-  const { hit, q } = props;
+  const { hit, marks } = props;
   const reference = useAppStore((s) => s.reference);
   const bodyId = `kb-hit-${useId()}`;
   return (
@@ -150,7 +151,7 @@ function HitItem(props: {
           onKeyDown={props.onKeyDown}
         >
           <span className="kb-hit-q">
-            <Marked parts={markTerms(hit.question, q)} />
+            <Marked parts={markTerms(hit.question, marks)} />
           </span>
           <span className="kb-hit-cat">{categoryName(hit.categoryId, reference)}</span>
           {!props.open && hit.snippet && (
@@ -222,7 +223,7 @@ export function KnowledgePanel({ categoryId, onInsert }: KnowledgePanelProps) {
       <h2 className="panel-title">知识库</h2>
       <SearchInput
         label="搜索知识库"
-        placeholder="输入关键词,如:欠薪、工伤认定、离婚财产"
+        placeholder="输入关键词、口语或拼音,如:欠薪、被打了、qx"
         onQuery={setQ}
         onArrowDown={() => focusFirst(listRef.current)}
         inputRef={inputRef}
@@ -252,7 +253,7 @@ export function KnowledgePanel({ categoryId, onInsert }: KnowledgePanelProps) {
                 <HitItem
                   key={hit.id}
                   hit={hit}
-                  q={answered.q}
+                  marks={search.terms.join(' ')}
                   open={openId === hit.id}
                   inserted={inserted?.id === hit.id}
                   onToggle={() => setOpenId(openId === hit.id ? null : hit.id)}

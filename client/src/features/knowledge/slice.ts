@@ -14,6 +14,8 @@ export interface KnowledgeSearchState {
   /** What the hits answer (the query of the last finished search). */
   query: KnowledgeQueryParams | null;
   hits: KnowledgeHit[];
+  /** What the server looked for (the query read: 被打了 → 被打), to mark in the hits' questions. */
+  terms: string[];
   loading: boolean;
   error: string | null;
   /** Sequence of the newest search sent; an older answer arriving late is dropped. */
@@ -35,7 +37,7 @@ export interface KnowledgeSlice {
   knowledgeEntryRetired: (id: number) => void;
 }
 
-const idleSearch: KnowledgeSearchState = { query: null, hits: [], loading: false, error: null, seq: 0 };
+const idleSearch: KnowledgeSearchState = { query: null, hits: [], terms: [], loading: false, error: null, seq: 0 };
 
 export const initialKnowledgeState = {
   knowledge: { panel: idleSearch, page: idleSearch },
@@ -59,7 +61,7 @@ export const createKnowledgeSlice: SliceCreator<KnowledgeSlice> = (set, get) => 
         ack = { ok: false, error: NETWORK_ERROR };
       }
       if (get().knowledge[scope].seq !== seq) return;
-      if (ack.ok) patch(scope, { loading: false, query, hits: ack.data.hits });
+      if (ack.ok) patch(scope, { loading: false, query, hits: ack.data.hits, terms: ack.data.terms });
       else if (ack.error.code === 'UNAUTHENTICATED') get().signedOut(errorMessage(ack.error));
       else patch(scope, { loading: false, error: errorMessage(ack.error) });
     },

@@ -24,8 +24,14 @@ const notFound = (id: number) => new DomainError('NOT_FOUND', `没有编号为 $
 export class KnowledgeService {
   constructor(private readonly o: KnowledgeServiceDeps) {}
 
-  search(q: string, category: string | null, limit: number): KnowledgeSearchHit[] {
-    return this.o.knowledge.search({ q, category, limit });
+  /** The hits, and the strings the search looked for (to mark them). */
+  search(q: string, category: string | null, limit: number): { hits: KnowledgeSearchHit[]; terms: string[] } {
+    return this.o.knowledge.searchWithTerms({ q, category, limit });
+  }
+
+  /** Indexes the entries for 1–2 character and pinyin search if the index is missing or of an older format (at start). */
+  ensureSearchIndex(): number {
+    return this.o.knowledge.ensureSearchIndex(this.o.clock.now());
   }
 
   get(id: number): KnowledgeRecord {

@@ -15,8 +15,13 @@ export const knowledgeEntryView = (e: KnowledgeRecord): KnowledgeEntry => ({
 
 const knowledgeHitView = (h: KnowledgeSearchHit): KnowledgeHit => ({ ...knowledgeEntryView(h), snippet: h.snippet });
 
-export const knowledgeSearchView = (q: string, category: string | null, hits: KnowledgeSearchHit[]): KnowledgeSearchResponse => ({
+export const knowledgeSearchView = (
+  q: string,
+  category: string | null,
+  found: { hits: KnowledgeSearchHit[]; terms: string[] },
+): KnowledgeSearchResponse => ({
   q,
   category,
-  hits: hits.map(knowledgeHitView),
+  terms: found.terms,
+  hits: found.hits.map(knowledgeHitView),
 });
