@@ -215,10 +215,16 @@ export class EngineCore {
     return false;
   }
 
-  /** After a seat logs out or unregisters: calls nobody logged in can ever take overflow. */
-  overflowOrphanedCalls(): void {
+  /**
+   * After a seat signs off or loses a skill: calls nobody signed in can ever take overflow.
+   * When a city seat left (`cityCallsMayMove`), a waiting city call may have lost its last
+   * city specialist and may now go to a ready county specialist: those are routed again.
+   */
+  overflowOrphanedCalls(cityCallsMayMove = false): void {
     for (const call of this.ix.waitingCalls()) {
-      if (call.state.kind === 'queued' && !routing.canEverBeServed(this.ix, call)) this.overflowCall(call, 'no-seat');
+      if (call.state.kind !== 'queued') continue;
+      if (!routing.canEverBeServed(this.ix, call)) this.overflowCall(call, 'no-seat');
+      else if (cityCallsMayMove && call.homeCentreId === this.ix.cityCentreId) this.routeCall(call);
     }
   }
 

@@ -49,7 +49,7 @@ export function setSeatOffline(core: EngineCore, seatId: string, opts: { bySeat?
     core.endCallWrapUp(seat, seat.state.callId, now);
   }
   core.moveSeat(seat, { kind: 'offline', since: now });
-  core.overflowOrphanedCalls();
+  core.overflowOrphanedCalls(seat.profile.centreId === core.ix.cityCentreId);
   return seat;
 }
 
@@ -155,6 +155,6 @@ export function upsertSeat(core: EngineCore, profile: SeatProfile): Seat {
   core.ix.indexSeat(existing);
   core.uow.markSeat(existing);
   if (existing.state.kind === 'ready') core.routeSeat(existing);
-  core.overflowOrphanedCalls(); // a skill taken away may leave calls nobody can take
+  core.overflowOrphanedCalls(true); // a skill taken away may leave calls nobody can take (or no city specialist)
   return existing;
 }
