@@ -81,7 +81,7 @@ export interface RoutingReason {
   proficiency: number | null;
   /** How many ready seats (or waiting calls) were considered. */
   considered: number;
-  /** The runners-up, best first (at most a few): seats for a call, calls for a seat. */
+  /** The runners-up, best first (at most a few): seats for a call; for a seat, the best call of each other queue it could take. */
   alternatives: string[];
   /** The seat had missed or declined this call before and was offered it again (ready again, no other seat free). */
   reoffer?: true;
