@@ -75,6 +75,17 @@ describe('city calls at county specialists', () => {
     expect(h.ringingAt('c1')).toBe('dc1');
   });
 
+  it("when an admin takes the last city specialist's skill away, should offer the waiting city call to a ready county specialist", () => {
+    const h = createHarness({ seats: [seat('city1', { labor: 5, general: 3 }, 'city'), seat('dc1', { labor: 5 }, 'dongcheng')] });
+    h.busy('city1');
+    h.readyInOrder('dc1');
+    h.call('c1');
+
+    h.engine.upsertSeat(seat('city1', { general: 3 }, 'city'));
+
+    expect(h.ringingAt('c1')).toBe('dc1');
+  });
+
   it('when countyAfterS is null and a city specialist is signed in, should never offer the city call to a county seat', () => {
     const h = createHarness({
       seats: [seat('city1', { labor: 5 }, 'city'), seat('dc1', { labor: 5 }, 'dongcheng')],
