@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness, makeConfig, seat } from './support/engine-harness.js';
+import { VirtualClock } from '../../server/src/domain/clock.js';
+import { SEC, createHarness, makeConfig, seat } from './support/engine-harness.js';
 
 /*
  * Missed is not forever (issue 10, item 2): a seat that missed or declined a call may be
@@ -138,5 +139,27 @@ describe('the offer cap and the branch budget still hold on re-offers', () => {
 
     expect(h.offers('c1')).toHaveLength(8);
     expect(h.state('c1')).toMatchObject({ kind: 'overflowed', trigger: 'offers-exhausted' });
+  });
+});
+
+describe('re-offers across a restart', () => {
+  it('when the engine restarts while a seat that missed the call is not-ready, should re-offer the call once that seat is ready again', () => {
+    const h = createHarness({ seats: [seat('s1', { labor: 5 })] });
+    h.readyInOrder('s1');
+    h.call('c1');
+    h.advanceS(20); // s1 misses: not-ready until 50 s
+    const snap = h.memory.snapshot();
+    const h2 = createHarness({
+      seats: h.engine.listSeats().map((s) => s.profile),
+      config: h.engine.config,
+      store: h.store,
+      clock: new VirtualClock(h.now() + 5 * SEC),
+    });
+    h2.engine.restore(snap.calls, snap.seats);
+
+    h2.advanceS(25); // 50 s: s1's missed-offer pause ends
+
+    expect(h2.ringingAt('c1')).toBe('s1');
+    expect(h2.offers('c1').at(-1)!.why.reoffer).toBe(true);
   });
 });
