@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../server/src/domain/call.js';
 import { policyFor, type RoutingConfig } from '../../server/src/domain/policy.js';
 import type { Seat } from '../../server/src/domain/seat.js';
@@ -17,7 +17,9 @@ const S = 1000;
 const CATS = ['labor', 'contract-debt', 'marriage-family', 'criminal', 'general'];
 const CENTRES = ['city', 'dongcheng', 'xishan'];
 
-function reference(cfg: RoutingConfig, seats: Seat[], waiting: Call[], s: Seat, now: number): string | null {
+/** The call the reference pairs with the seat, and the rule an offer should record for it. */
+function reference(cfg: RoutingConfig, seats: Seat[], waiting: Call[], s: Seat, now: number): { callId: string; rule: string } | null {
+  const all: { c: Call; match: number; overdue: boolean }[] = [];
   const centre = s.profile.centreId;
   const skills = s.profile.skills;
   const hasGeneral = skills.general !== undefined;
@@ -55,12 +57,26 @@ function reference(cfg: RoutingConfig, seats: Seat[], waiting: Call[], s: Seat, 
           : !overdue && match !== b.match
             ? match < b.match
             : c.enqueuedAt < b.c.enqueuedAt);
+    all.push({ c, match, overdue });
     if (before) best = { c, match, overdue };
   }
-  return best ? best.c.id : null;
+  if (!best) return null;
+  const x = best;
+  const rivals = all.filter((r) => r.c !== x.c && r.c.priority === x.c.priority);
+  const rule = rivals.some((r) => r.c.enqueuedAt < x.c.enqueuedAt)
+    ? 'best-match'
+    : x.overdue && rivals.some((r) => r.match < x.match)
+      ? 'fairness-bound'
+      : 'oldest-eligible-call';
+  return { callId: x.c.id, rule };
 }
 
 describe('pairing against a reference scan', () => {
+  const seen: string[] = [];
+  afterAll(() => {
+    // The random backlogs exercise every seat-side rule.
+    expect(new Set(seen)).toEqual(new Set(['oldest-eligible-call', 'best-match', 'fairness-bound']));
+  });
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
     it(`when seats become ready one by one on a random backlog (seed ${seed}), should pick the call the reference picks`, () => {
       const rng = new Random(seed);
@@ -89,6 +105,7 @@ describe('pairing against a reference scan', () => {
         h.advanceS(1 + rng.int(3)); // distinct enqueue times: no ties to break
       }
       let compared = 0;
+      const rules = new Set<string>();
       for (let i = 0; i < 120; i++) {
         const s = h.engine.getSeat(profiles[1 + rng.int(profiles.length - 1)]!.id);
         if (s.state.kind !== 'not-ready') continue;
@@ -96,10 +113,12 @@ describe('pairing against a reference scan', () => {
         const before = h.telephony.rings().length;
         h.engine.setSeatReady(s.profile.id);
         const ring = h.telephony.rings().slice(before)[0] ?? null;
-        expect(ring?.split('->')[0] ?? null).toBe(expected);
+        const callId = ring?.split('->')[0] ?? null;
+        expect(callId).toBe(expected?.callId ?? null);
+        if (callId) expect(h.offers(callId).at(-1)!.why.rule).toBe(expected!.rule);
+        if (expected) rules.add(expected.rule);
         compared++;
-        if (ring) {
-          const callId = ring.split('->')[0]!;
+        if (callId) {
           h.answer(callId);
           h.engine.hangup(callId, 'caller');
         }
@@ -108,6 +127,7 @@ describe('pairing against a reference scan', () => {
         h.advanceS(1 + rng.int(5));
       }
       expect(compared).toBeGreaterThan(50);
+      seen.push(...rules);
     });
   }
 });

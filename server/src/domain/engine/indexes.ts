@@ -37,6 +37,12 @@ export class OrderedMap<V> {
   values(): IterableIterator<V> {
     return this.items.values();
   }
+
+  /** The entry of the lowest order, if any. */
+  first(): V | undefined {
+    for (const v of this.items.values()) return v;
+    return undefined;
+  }
 }
 
 /** OrderedMaps by bucket key; empty buckets are dropped. */

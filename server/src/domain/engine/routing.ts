@@ -235,6 +235,11 @@ type Reach = 'own' | 'county-call-at-city' | 'city-call-at-county';
  * The waiting call a ready seat gets from the queues (targeted calls aside), and why: the
  * first in the pairing order (pairsBefore). A call the seat missed or declined comes only
  * when it has no other call and is ready again since.
+ *
+ * Each FIFO (one queue, one priority) is looked at from its head: its first eligible call is
+ * its best (older calls are more expanded, so match at least as well, and are older). A FIFO
+ * whose head is younger than the best so far and cannot match better is skipped unexpanded;
+ * it is looked at again only when the reason recorded for the offer depends on it.
  */
 export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<Call> | null {
   const sid = seat.profile.id;
@@ -245,14 +250,19 @@ export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<
   const hasGeneral = Object.keys(skills).some((c) => ix.generalCategoryIds.has(c));
   const boundMs = ix.cfg.pairing.fairnessBoundS * S;
   const candidates: CallCandidate[] = [];
+  const skipped: { fifo: OrderedMap<Call>; reach: Reach; head: Call }[] = [];
   let best: CallCandidate | null = null;
   let again: CallCandidate | null = null;
   let considered = 0;
 
-  /** Scans one FIFO (one priority); its first eligible call is its best (older calls are more expanded). */
-  const scan = (fifo: OrderedMap<Call>, reach: Reach, sharedOnly: boolean) => {
+  /** The best match a call of this category could be for the seat (its specialty, else general). */
+  const bestPossibleRank = (c: Call) => {
+    const prof = skills[c.categoryId];
+    return prof === undefined ? 5 : 5 - prof;
+  };
+  /** The FIFO's first eligible call the seat has not failed (null: none), and the first it failed but may take again. */
+  const firstEligible = (fifo: OrderedMap<Call>, reach: Reach, sharedOnly: boolean, withAgain: boolean): CallCandidate | null => {
     for (const c of fifo.values()) {
-      if (best && c.priority < best.call.priority) return;
       considered++;
       if (c.state.kind !== 'queued') continue;
       if (!sharedOnly && c.sharedToCity && c.homeCentreId !== centre) continue; // seen in the shared index
@@ -261,18 +271,32 @@ export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<
       if (reach === 'own' || (reach === 'county-call-at-city' && exp.city)) rank = matchRank(ix, skills, hasGeneral, c, exp, false);
       else if (reach === 'city-call-at-county' && countyEligible(ix, c, exp)) rank = matchRank(ix, skills, hasGeneral, c, exp, true);
       if (rank < 0) {
-        if (!sharedOnly) return; // younger calls are less expanded
+        if (!sharedOnly) return null; // younger calls are less expanded
         continue;
       }
       const cand: CallCandidate = { call: c, rank, overdue: now - c.enqueuedAt >= boundMs };
       if (c.excludedSeats.includes(sid)) {
-        if ((!again || pairsBefore(cand, again)) && readyAgain(c, seat)) again = cand;
+        if (withAgain && (!again || pairsBefore(cand, again)) && readyAgain(c, seat)) again = cand;
         continue;
       }
-      candidates.push(cand);
-      if (!best || pairsBefore(cand, best)) best = cand;
+      return cand;
+    }
+    return null;
+  };
+  const scan = (fifo: OrderedMap<Call>, reach: Reach, sharedOnly: boolean) => {
+    const head = fifo.first();
+    if (!head) return;
+    const b = best;
+    if (b && head.priority < b.call.priority) return; // a lower priority never wins
+    // Younger than the best so far: it wins only by a better match, and neither is overdue then.
+    if (b && head.priority === b.call.priority && head.enqueuedAt > b.call.enqueuedAt && (b.overdue || bestPossibleRank(head) >= b.rank)) {
+      skipped.push({ fifo, reach, head });
       return;
     }
+    const cand = firstEligible(fifo, reach, sharedOnly, true);
+    if (!cand) return;
+    candidates.push(cand);
+    if (!b || pairsBefore(cand, b)) best = cand;
   };
 
   for (const [key, byPriority] of ix.queues) {
@@ -285,12 +309,16 @@ export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<
     if (skills[cat] === undefined && !hasGeneral) continue;
     for (const fifo of byPriority.values()) scan(fifo, reach, false);
   }
+  const sharedFifos = new Set<OrderedMap<Call>>();
   if (isCity) {
     for (const byPriority of ix.shared.values()) {
-      for (const fifo of byPriority.values()) scan(fifo, 'own', true);
+      for (const fifo of byPriority.values()) {
+        sharedFifos.add(fifo);
+        scan(fifo, 'own', true);
+      }
     }
   }
-  // (assigned in the closure above: TypeScript's narrowing does not see it)
+  // (assigned in the closures above: TypeScript's narrowing does not see it)
   const found = best as CallCandidate | null;
   const fallback = again as CallCandidate | null;
   const chosen = found ?? fallback;
@@ -307,13 +335,29 @@ export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<
     why.reoffer = true;
     return { pick: chosen.call, why };
   }
-  // Which rule decided, against the other calls of the same priority; the runners-up, best first.
-  const rivals = candidates.filter((c) => c !== chosen && c.call.priority === chosen.call.priority);
-  if (rivals.some((c) => c.call.enqueuedAt < chosen.call.enqueuedAt)) why.rule = 'best-match';
-  else if (chosen.overdue && rivals.some((c) => c.rank < chosen.rank)) why.rule = 'fairness-bound';
+  // Which rule decided, against the other calls of the same priority the seat could take
+  // (a skipped FIFO is looked at only when it could change the answer).
+  const top = chosen.call.priority;
+  const rivals = candidates.filter((c) => c !== chosen && c.call.priority === top);
+  const skippedRival = (may: (head: Call) => boolean, is: (c: CallCandidate) => boolean) =>
+    skipped.some((k) => {
+      if (k.head.priority !== top || !may(k.head)) return false;
+      const c = firstEligible(k.fifo, k.reach, sharedFifos.has(k.fifo), false);
+      if (c) candidates.push(c);
+      return c !== null && is(c);
+    });
+  const older = (c: CallCandidate) => c.call.enqueuedAt < chosen.call.enqueuedAt;
+  const betterMatch = (c: CallCandidate) => c.rank < chosen.rank;
+  if (rivals.some(older) || skippedRival((head) => head.enqueuedAt < chosen.call.enqueuedAt, older)) {
+    why.rule = 'best-match';
+  } else if (chosen.overdue && (rivals.some(betterMatch) || skippedRival((head) => bestPossibleRank(head) < chosen.rank, betterMatch))) {
+    why.rule = 'fairness-bound';
+  }
+  why.considered = considered;
+  // The runners-up among the calls looked at (skipped FIFOs are not), best first.
   const runners: CallCandidate[] = [];
   for (const c of candidates) {
-    if (c === chosen) continue;
+    if (c.call === chosen.call || runners.some((r) => r.call === c.call)) continue;
     const at = runners.findIndex((r) => pairsBefore(c, r));
     runners.splice(at < 0 ? runners.length : at, 0, c);
     if (runners.length > 3) runners.pop();
