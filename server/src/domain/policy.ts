@@ -33,7 +33,10 @@ const categoryPolicyFields = {
    * the call needs by then; never to a county's general-only seats). null: never by time.
    */
   countyAfterS: optionalSeconds,
-  /** A city call goes to county specialists at once while no city seat with its specialty is signed in. */
+  /**
+   * A city call goes to county specialists at once while no city seat with its specialty (at a
+   * proficiency the policy ever accepts) is signed in.
+   */
   countyWithoutCitySpecialist: z.boolean(),
   /** Longest a caller waits before the call overflows. */
   maxWaitS: seconds,
