@@ -33,7 +33,13 @@ import { Checks, SMOKE, writeResult } from './report.js';
  * The naive router is how Asterisk's app_queue rescans members: for each decision,
  * walk every waiting call in priority/FIFO order and, for each, scan every seat for
  * a ready, eligible one (same eligibility and preference rules as the engine). Its
- * choice is compared with the engine's on every naive sample.
+ * choice is compared with the engine's on every naive sample. For a seat that becomes
+ * ready it applies the pairing rule (README "How routing works"): over every waiting
+ * call the seat may take, highest priority, then calls past the fairness bound (oldest
+ * first), then the seat's best match (specialty by proficiency before general), then the
+ * oldest. The bench's fairness bound is 60 s so that both sides of it occur (the backlog's
+ * oldest calls pass it during scenario A); city calls reach county specialists after
+ * countyAfterS (60 s), except county-4's (countySharing), so scenario B keeps its meaning.
  */
 
 const args = new Map<string, string>();
@@ -89,6 +95,9 @@ const config: RoutingConfig = RoutingConfigSchema.parse({
   centres,
   homeCentre: { byTrunk: Object.fromEntries(centres.map((c) => [`trunk-${c.id}`, c.id])), byDialedPrefix: {}, defaultCentreId: 'city' },
   defaultPolicy: { ...DEFAULT_ROUTING_CONFIG.defaultPolicy, maxWaitS: 24 * 3600 },
+  // county-4's seats are the ready seats of scenario B: they must not take the backlog's city calls.
+  countySharing: { 'county-4': { sendsToCity: true, takesCityCalls: false } },
+  pairing: { fairnessBoundS: 60 },
   serviceCalendar: { periods: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', plannedSeats: SEATS }], holidays: [] },
 });
 
@@ -180,19 +189,45 @@ interface CallNeeds {
   minProf: number;
   general: boolean;
   cityOk: boolean;
+  /** A city call that county specialists (of the counties that take city calls) may take now. */
+  countyOk: boolean;
+  overdue: boolean;
 }
 
-function needsOf(call: Call, now: number): CallNeeds {
+const countiesTakingCityCalls = new Set(
+  centres.filter((c) => c.level === 'county' && config.countySharing[c.id]?.takesCityCalls !== false).map((c) => c.id),
+);
+
+/** Per decision: whether a city seat with the category (at the policy's lowest accepted proficiency) is signed in, by a full seat scan. */
+function citySpecialistCache(): (categoryId: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (categoryId) => {
+    let v = cache.get(categoryId);
+    if (v === undefined) {
+      const p = policyFor(config, categoryId);
+      const floor = Math.min(p.initialMinProficiency, p.lowerProficiencyAfterS === null ? 5 : p.expandedMinProficiency);
+      v = seatObjs.some((s) => s.state.kind !== 'offline' && s.profile.centreId === cityId && (s.profile.skills[categoryId] ?? 0) >= floor);
+      cache.set(categoryId, v);
+    }
+    return v;
+  };
+}
+
+function needsOf(call: Call, now: number, citySpecialist: (categoryId: string) => boolean): CallNeeds {
   const p = policyFor(config, call.categoryId);
   const waited = now - call.enqueuedAt;
   const reached = (s: number | null) => s !== null && waited >= s * S;
   const lowered = reached(p.lowerProficiencyAfterS);
   const city = centreLevel.get(call.homeCentreId) === 'county' && reached(p.cityAfterS);
+  const county =
+    call.homeCentreId === cityId && (reached(p.countyAfterS) || (p.countyWithoutCitySpecialist && !citySpecialist(call.categoryId)));
   return {
     call,
     minProf: lowered ? Math.min(p.expandedMinProficiency, p.initialMinProficiency) : p.initialMinProficiency,
     general: reached(p.generalAfterS),
     cityOk: call.homeCentreId !== cityId && (city || call.sharedToCity),
+    countyOk: county,
+    overdue: waited >= config.pairing.fairnessBoundS * S,
   };
 }
 
@@ -208,57 +243,86 @@ const generalProf = new Map<Seat, number>(
   ]),
 );
 
-/** Rank of `seat` for a call (lower is better), or -1 when it may not take it. Mirrors the engine's rules. */
+/**
+ * Rank of `seat` for a call (lower is better), or -1 when it may not take it. Mirrors the
+ * engine's rules: home centre, then the city for a county call, then county specialists
+ * for a city call; within each, specialty by proficiency, then general.
+ */
 function naiveRank(n: CallNeeds, seat: Seat): number {
   const call = n.call;
   const centre = seat.profile.centreId;
   const home = centre === call.homeCentreId;
-  if (!home && !(centre === cityId && n.cityOk)) return -1;
+  const atCity = centre === cityId && n.cityOk;
+  const atCounty = !home && call.homeCentreId === cityId && countiesTakingCityCalls.has(centre) && n.countyOk;
+  if (!home && !atCity && !atCounty) return -1;
   if (call.excludedSeats.includes(seat.profile.id)) return -1;
   const prof = seat.profile.skills[call.categoryId];
   let tier = -1;
   if (prof !== undefined && prof >= n.minProf)
     tier = 5 - prof; // 0..4: best proficiency first
-  else if (n.general) {
+  else if (n.general && !atCounty) {
     const g = generalProf.get(seat)!;
     if (g > 0) tier = 5 + (5 - g); // general seats after the specialists
   }
   if (tier < 0) return -1;
-  return (home ? 0 : 10) + tier;
+  return (home ? 0 : atCity ? 10 : 20) + tier;
 }
 
 /**
- * One naive decision: the first waiting call (priority, then FIFO) that some ready
- * seat may take, and its best seat (home centre, proficiency, then longest idle).
- * `alsoReady` is treated as ready (the seat whose readiness triggers the decision).
+ * One naive decision for a call: the first waiting call (priority, then FIFO) that some
+ * ready seat may take, and its best seat (home centre, proficiency, then longest idle).
  */
-function naiveDecide(
-  waiting: readonly Call[],
-  seats: readonly Seat[],
-  now: number,
-  alsoReady: Seat | null,
-): { callId: string; seatId: string } | null {
+function naiveDecide(waiting: readonly Call[], seats: readonly Seat[], now: number): { callId: string; seatId: string } | null {
+  const citySpecialist = citySpecialistCache();
   for (const call of waiting) {
     if (call.state.kind !== 'queued') continue;
-    const needs = needsOf(call, now);
+    const needs = needsOf(call, now, citySpecialist);
     let best: Seat | null = null;
     let bestRank = Infinity;
     let bestIdle = Infinity;
     for (const seat of seats) {
       const st = seat.state;
-      if (st.kind !== 'ready' && seat !== alsoReady) continue;
+      if (st.kind !== 'ready') continue;
       const rank = naiveRank(needs, seat);
       if (rank < 0) continue;
-      const idle = st.kind === 'ready' ? st.since : now;
-      if (rank < bestRank || (rank === bestRank && idle < bestIdle)) {
+      if (rank < bestRank || (rank === bestRank && st.since < bestIdle)) {
         best = seat;
         bestRank = rank;
-        bestIdle = idle;
+        bestIdle = st.since;
       }
     }
     if (best) return { callId: call.id, seatId: best.profile.id };
   }
   return null;
+}
+
+/**
+ * One naive decision for a seat that becomes ready: every waiting call it may take, in the
+ * pairing order (priority; past the fairness bound, oldest first; the seat's best match,
+ * specialty by proficiency before general; oldest).
+ */
+function naivePair(waiting: readonly Call[], seat: Seat, now: number): { callId: string; seatId: string } | null {
+  const citySpecialist = citySpecialistCache();
+  let best: { n: CallNeeds; match: number } | null = null;
+  for (const call of waiting) {
+    if (call.state.kind !== 'queued') continue;
+    const n = needsOf(call, now, citySpecialist);
+    if (naiveRank(n, seat) < 0) continue;
+    const prof = seat.profile.skills[call.categoryId];
+    const match = prof !== undefined && prof >= n.minProf ? 5 - prof : 5;
+    const b = best;
+    const before =
+      !b ||
+      (call.priority !== b.n.call.priority
+        ? call.priority > b.n.call.priority
+        : n.overdue !== b.n.overdue
+          ? n.overdue
+          : !n.overdue && match !== b.match
+            ? match < b.match
+            : call.enqueuedAt < b.n.call.enqueuedAt);
+    if (before) best = { n, match };
+  }
+  return best ? { callId: best.n.call.id, seatId: seat.profile.id } : null;
 }
 
 // ------------------------------------------------------------------ helpers
@@ -333,7 +397,7 @@ for (let i = 0; i < WARMUP + SAMPLES; i++) {
   let naive: { callId: string; seatId: string } | null = null;
   if (runNaive) {
     const n0 = performance.now();
-    naive = naiveDecide(naiveQueue.calls, seatObjs, clock.now(), seat);
+    naive = naivePair(naiveQueue.calls, seat, clock.now());
     naiveA.push(performance.now() - n0);
   }
   lastRing = null;
@@ -388,7 +452,7 @@ for (let i = 0; i < WARMUP + SAMPLES; i++) {
     const waiting = [...naiveQueue.calls];
     const at = waiting.findIndex((c) => c.priority < probe.priority);
     waiting.splice(at < 0 ? waiting.length : at, 0, probe);
-    naive = naiveDecide(waiting, seatObjs, clock.now(), null);
+    naive = naiveDecide(waiting, seatObjs, clock.now());
     naiveB.push(performance.now() - n0);
   }
   lastRing = null;

@@ -124,6 +124,21 @@ describe('a call to 12348 through Kamailio and rtpengine', () => {
   });
 });
 
+describe('city and county share the load', () => {
+  it('a city caller reaches the only seat signed in, a county specialist (东城 s11, 合同与债务 4), instead of a 480 call-back', async () => {
+    const s11 = await seat('s11');
+    const r = await stack.call({ dialed: '123483', talkMs: 300 });
+    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    const call = lastCall();
+    const ev = stack.events(call.id);
+    expect(ev.find((e) => e.type === 'enqueued')?.data).toMatchObject({ categoryId: 'contract-debt', centreId: 'city' });
+    expect(ev.find((e) => e.type === 'offered')?.data).toMatchObject({ seatId: 's11', why: { rule: 'county' } });
+    expect(ev.find((e) => e.type === 'answered')?.data.seatId).toBe('s11');
+    expect(ev.some((e) => e.type === 'overflowed')).toBe(false);
+    await s11.stop();
+  });
+});
+
 describe('trunk conventions', () => {
   it('a caller flagged elderly (X-Caller-Flags) is served before an earlier caller; a 12345 ticket is kept with the call', async () => {
     // The labour seat is busy while two callers queue: first an ordinary one, then an elderly one.

@@ -224,14 +224,17 @@ describe('skill expansion: the city centre for county calls', () => {
     expect(h.offers('c1')[0]!.why).toMatchObject({ rule: 'general', step: 3, alternatives: [] });
   });
 
-  it('when a call belongs to the city centre, should never reach the city step', () => {
+  // Issue 10: a city call now reaches step 3 too (county specialists at countyAfterS); it used to stop at [1, 2].
+  it('when a call belongs to the city centre, should reach the county step at countyAfterS, never the city step', () => {
     const h = createHarness({ seats: [seat('expert', { labor: 5 })] });
     h.busy('expert');
     h.call('c1');
 
     h.advanceS(100);
 
-    expect(h.events('c1', 'expanded').map((e) => e.step)).toEqual([1, 2]);
+    expect(h.events('c1', 'expanded').map((e) => e.step)).toEqual([1, 2, 3]);
+    expect(h.events('c1', 'expanded')[2]!.at).toBe(T0 + 60 * SEC);
+    expect(h.callById('c1').sharedToCity).toBe(false);
   });
 });
 

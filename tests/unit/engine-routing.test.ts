@@ -331,15 +331,21 @@ describe('why each offer was made', () => {
 });
 
 describe('centres never swap callers sideways', () => {
-  it('when only a county seat is ready, should never offer it a city call', () => {
+  // Issue 10 changed this rule: county specialists now take city calls after countyAfterS (the
+  // old expectation was that a county seat never gets a city call, even after 100 s).
+  it('when only a county seat is ready and a city specialist is signed in, should offer it a city call only at countyAfterS', () => {
     const h = createHarness({ seats: [seat('city1', { labor: 5 }, 'city'), seat('dc1', { labor: 5, general: 5 }, 'dongcheng')] });
     h.busy('city1');
     h.readyInOrder('dc1');
 
     h.call('c1');
-    h.advanceS(100);
+    h.clock.advance(60 * SEC - 1);
+    const before = h.offers('c1').length;
+    h.clock.advance(1);
 
-    expect(h.offers('c1')).toEqual([]);
+    expect(before).toBe(0);
+    expect(h.ringingAt('c1')).toBe('dc1');
+    expect(h.offers('c1')[0]!.why).toMatchObject({ rule: 'county', step: 3, proficiency: 5 });
   });
 
   it('when a county call reaches the city step, should still not offer another county seat', () => {

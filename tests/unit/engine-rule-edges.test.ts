@@ -4,16 +4,20 @@ import { SEC, createHarness, makeConfig, seat } from './support/engine-harness.j
 const closed = { periods: [], holidays: [] };
 
 describe('edges of the routing rules', () => {
-  it('when the only skilled seat has missed a call, the call should overflow as no-seat instead of waiting for max-wait', () => {
+  // Issue 10 ("missed is not forever"): this call used to overflow as no-seat at the ring timeout.
+  it('when the only skilled seat has missed a call, the call should wait and be offered to it again once it is ready again', () => {
     const h = createHarness({
       seats: [seat('s1', { labor: 5 })],
       config: makeConfig({ policy: { generalAfterS: null, cityAfterS: null } }),
     });
     h.readyInOrder('s1');
     h.call('c1');
-    h.advanceS(20); // ring timeout
+    h.advanceS(20); // ring timeout: s1 not-ready (missed) for 30 s
 
-    expect(h.state('c1')).toMatchObject({ kind: 'overflowed', trigger: 'no-seat' });
+    expect(h.state('c1').kind).toBe('queued');
+    h.advanceS(30);
+    expect(h.ringingAt('c1')).toBe('s1');
+    expect(h.offers('c1')[1]!.why).toMatchObject({ rule: 'oldest-eligible-call', reoffer: true });
   });
 
   it('when it is after hours and only the city is configured as a target, the call should still queue and be served', () => {

@@ -56,14 +56,35 @@ export function assertCallMove(callId: string, from: CallStateKind, to: CallStat
 
 /** Why a decision was made: enough for a supervisor to understand it later. */
 export interface RoutingReason {
-  rule: 'transfer' | 'sticky' | 'skill' | 'expanded-proficiency' | 'general' | 'city' | 'oldest-eligible-call';
-  /** Expansion step in force for the call: 0 initial, 1 lower proficiency, 2 general, 3 city. */
+  /**
+   * A call routed to a seat: transfer, sticky, skill, expanded-proficiency, general, city (a
+   * county call at a city seat), county (a city call at a county specialist). A seat that
+   * became ready and took a waiting call: oldest-eligible-call (the oldest call of the highest
+   * priority it may take, which was also its best match or the only one), best-match (a younger
+   * call it is better qualified for, before older ones it could take by a weaker match),
+   * fairness-bound (the oldest call past `pairing.fairnessBoundS`, although the seat was
+   * better qualified for another).
+   */
+  rule:
+    | 'transfer'
+    | 'sticky'
+    | 'skill'
+    | 'expanded-proficiency'
+    | 'general'
+    | 'city'
+    | 'county'
+    | 'oldest-eligible-call'
+    | 'best-match'
+    | 'fairness-bound';
+  /** Expansion step in force for the call: 0 initial, 1 lower proficiency, 2 general, 3 the other centre (city for a county call, county specialists for a city call). */
   step: number;
   proficiency: number | null;
   /** How many ready seats (or waiting calls) were considered. */
   considered: number;
-  /** The runners-up, best first (at most a few). */
+  /** The runners-up, best first (at most a few): seats for a call; for a seat, the best call of each other queue it could take. */
   alternatives: string[];
+  /** The seat had missed or declined this call before and was offered it again (ready again, no other seat free). */
+  reoffer?: true;
 }
 
 /** Every step of a call, with its time. The single source of every KPI. */
@@ -109,7 +130,10 @@ export interface Call {
   maxOffers: number;
   /** County call shared to the city centre by overflow (not only by expansion time). */
   sharedToCity: boolean;
-  /** Seats that missed or declined this call; not offered it again. */
+  /**
+   * Seats that missed or declined this call: offered it again only once ready again since
+   * (a later ready period than the one it failed in) and no other seat is free for it.
+   */
   excludedSeats: string[];
   /** A transfer to a named seat: only that seat is offered the call until `until`, then its queue. */
   target?: { seatId: string; until: number } | null;

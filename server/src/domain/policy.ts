@@ -18,7 +18,7 @@ const seconds = z
   .max(7 * 24 * 3600);
 const optionalSeconds = seconds.nullable();
 
-export const CategoryPolicySchema = z.object({
+const categoryPolicyFields = {
   /** Proficiency a seat needs when the call first queues. */
   initialMinProficiency: z.number().int().min(1).max(5),
   /** After this wait any seat with the category at `expandedMinProficiency` or better may take it. */
@@ -26,8 +26,18 @@ export const CategoryPolicySchema = z.object({
   expandedMinProficiency: z.number().int().min(1).max(5),
   /** After this wait any seat with the general (综合咨询) skill may take it. */
   generalAfterS: optionalSeconds,
-  /** After this wait a county call may go to the city centre's seats. */
+  /** After this wait a county call may go to the city centre's seats (null: never by time). */
   cityAfterS: optionalSeconds,
+  /**
+   * After this wait a city call may go to county seats with its specialty (at the proficiency
+   * the call needs by then; never to a county's general-only seats). null: never by time.
+   */
+  countyAfterS: optionalSeconds,
+  /**
+   * A city call goes to county specialists at once while no city seat with its specialty (at a
+   * proficiency the policy ever accepts) is signed in.
+   */
+  countyWithoutCitySpecialist: z.boolean(),
   /** Longest a caller waits before the call overflows. */
   maxWaitS: seconds,
   /** A repeat caller prefers the seat that last helped them, within this window (0 = off). */
@@ -39,7 +49,20 @@ export const CategoryPolicySchema = z.object({
     'after-hours': z.array(OverflowTargetSchema).min(1),
     'offers-exhausted': z.array(OverflowTargetSchema).min(1),
   }),
+};
+
+/** Defaults of the keys added after configurations were first stored (an old stored config still parses). */
+export const CATEGORY_POLICY_ADDED_DEFAULTS = { countyAfterS: 60, countyWithoutCitySpecialist: true } as const;
+
+export const CategoryPolicySchema = z.object({
+  ...categoryPolicyFields,
+  countyAfterS: categoryPolicyFields.countyAfterS.default(CATEGORY_POLICY_ADDED_DEFAULTS.countyAfterS),
+  countyWithoutCitySpecialist: categoryPolicyFields.countyWithoutCitySpecialist.default(
+    CATEGORY_POLICY_ADDED_DEFAULTS.countyWithoutCitySpecialist,
+  ),
 });
+/** A category's overrides: only the keys it sets (no defaults, so the default policy shows through). */
+const CategoryPolicyOverrideSchema = z.object(categoryPolicyFields).partial();
 export type CategoryPolicy = z.infer<typeof CategoryPolicySchema>;
 
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, 'HH:MM, 00:00 to 24:00');
@@ -86,7 +109,7 @@ export const RoutingConfigSchema = z
       defaultCentreId: z.string(),
     }),
     defaultPolicy: CategoryPolicySchema,
-    categoryPolicies: z.record(z.string(), CategoryPolicySchema.partial()),
+    categoryPolicies: z.record(z.string(), CategoryPolicyOverrideSchema),
     /** Caller flag → priority (higher is served first). */
     flagPriorities: z.partialRecord(z.enum(CALLER_FLAGS), z.number().int().min(0).max(100)),
     ringTimeoutS: z.number().min(1).max(120),
@@ -110,6 +133,22 @@ export const RoutingConfigSchema = z
       windowS: seconds,
       steps: z.array(z.object({ autoReadyAfterS: optionalSeconds })).min(1),
     }),
+    /**
+     * Which county centres share load with the city, by direction (a county not listed does both):
+     * `sendsToCity`: its calls go to the city's seats after `cityAfterS`; `takesCityCalls`: its
+     * specialists take city calls after `countyAfterS` (or at once, see `countyWithoutCitySpecialist`).
+     * Overflow to the city (the `city` overflow target) is configured apart and is not affected.
+     */
+    countySharing: z
+      .record(z.string(), z.object({ sendsToCity: z.boolean().default(true), takesCityCalls: z.boolean().default(true) }))
+      .default({}),
+    /**
+     * Best pairing when a seat frees up: among the waiting calls of the highest priority it may take,
+     * it gets the one it is best qualified for (its specialty over a general match, higher
+     * proficiency first), unless one of them has waited `fairnessBoundS` or more: then the oldest
+     * of those. 0 serves the oldest eligible call first (plain FIFO).
+     */
+    pairing: z.object({ fairnessBoundS: seconds }).default({ fairnessBoundS: 120 }),
     serviceCalendar: ServiceCalendarSchema,
     /** KPI definitions (see docs): short abandons and the service-level threshold. */
     kpi: z.object({
@@ -132,6 +171,11 @@ export const RoutingConfigSchema = z
     check(cfg.homeCentre.defaultCentreId, ['homeCentre', 'defaultCentreId']);
     for (const [k, v] of Object.entries(cfg.homeCentre.byTrunk)) check(v, ['homeCentre', 'byTrunk', k]);
     for (const [k, v] of Object.entries(cfg.homeCentre.byDialedPrefix)) check(v, ['homeCentre', 'byDialedPrefix', k]);
+    for (const id of Object.keys(cfg.countySharing)) {
+      if (cfg.centres.find((c) => c.id === id)?.level !== 'county') {
+        ctx.addIssue({ code: 'custom', path: ['countySharing', id], message: `"${id}" is not a county centre` });
+      }
+    }
     for (const id of Object.keys(cfg.categoryPolicies)) {
       if (!categoryIds.has(id)) ctx.addIssue({ code: 'custom', path: ['categoryPolicies', id], message: `unknown category "${id}"` });
     }
@@ -169,6 +213,8 @@ export const DEFAULT_ROUTING_CONFIG: RoutingConfig = {
     expandedMinProficiency: 1,
     generalAfterS: 40,
     cityAfterS: 60,
+    countyAfterS: 60,
+    countyWithoutCitySpecialist: true,
     maxWaitS: 300,
     stickyWindowS: 7 * 24 * 3600,
     overflow: {
@@ -188,6 +234,8 @@ export const DEFAULT_ROUTING_CONFIG: RoutingConfig = {
     military: 3,
     women: 1,
   },
+  countySharing: {},
+  pairing: { fairnessBoundS: 120 },
   ringTimeoutS: 20,
   maxOfferAttempts: 8,
   wrapUp: { seconds: 60, extendS: 60, maxExtensions: 3, requireSummary: true },

@@ -215,10 +215,18 @@ export class EngineCore {
     return false;
   }
 
-  /** After a seat logs out or unregisters: calls nobody logged in can ever take overflow. */
-  overflowOrphanedCalls(): void {
+  /**
+   * After a seat signs off or loses a skill: calls nobody signed in can ever take overflow.
+   * When that was a city seat (`left`: its centre and the categories it had), a waiting city
+   * call of those categories may have lost its last city specialist and may now go to a
+   * ready county specialist: those are routed again.
+   */
+  overflowOrphanedCalls(left?: { centreId: string; categories: string[] }): void {
+    const moved = left && left.centreId === this.ix.cityCentreId ? new Set(left.categories) : null;
     for (const call of this.ix.waitingCalls()) {
-      if (call.state.kind === 'queued' && !routing.canEverBeServed(this.ix, call)) this.overflowCall(call, 'no-seat');
+      if (call.state.kind !== 'queued') continue;
+      if (!routing.canEverBeServed(this.ix, call)) this.overflowCall(call, 'no-seat');
+      else if (moved?.has(call.categoryId) && call.homeCentreId === this.ix.cityCentreId) this.routeCall(call);
     }
   }
 

@@ -37,6 +37,12 @@ export class OrderedMap<V> {
   values(): IterableIterator<V> {
     return this.items.values();
   }
+
+  /** The entry of the lowest order, if any. */
+  first(): V | undefined {
+    for (const v of this.items.values()) return v;
+    return undefined;
+  }
 }
 
 /** OrderedMaps by bucket key; empty buckets are dropped. */
@@ -119,6 +125,10 @@ export class EngineIndexes {
   generalCategoryIds = new Set<string>();
   categoryByIvr = new Map<string, string>();
   categoryIds = new Set<string>();
+  /** County centres whose calls go to the city after `cityAfterS` (countySharing.sendsToCity). */
+  countiesSendingToCity = new Set<string>();
+  /** County centres whose specialists take city calls (countySharing.takesCityCalls), in configuration order. */
+  countiesTakingCityCalls: string[] = [];
 
   constructor(
     cfg: RoutingConfig,
@@ -139,6 +149,10 @@ export class EngineIndexes {
     this.centreLevel = new Map(this.cfg.centres.map((c) => [c.id, c.level]));
     this.generalCategoryIds = new Set(this.cfg.categories.filter((c) => c.general).map((c) => c.id));
     this.categoryIds = new Set(this.cfg.categories.map((c) => c.id));
+    const counties = this.cfg.centres.filter((c) => c.level === 'county').map((c) => c.id);
+    const sharing = (id: string) => this.cfg.countySharing[id] ?? { sendsToCity: true, takesCityCalls: true };
+    this.countiesSendingToCity = new Set(counties.filter((id) => sharing(id).sendsToCity));
+    this.countiesTakingCityCalls = counties.filter((id) => sharing(id).takesCityCalls);
     this.categoryByIvr = new Map(this.cfg.categories.flatMap((c) => c.ivrCodes.map((code) => [code, c.id] as [string, string])));
   }
 

@@ -49,7 +49,7 @@ export function setSeatOffline(core: EngineCore, seatId: string, opts: { bySeat?
     core.endCallWrapUp(seat, seat.state.callId, now);
   }
   core.moveSeat(seat, { kind: 'offline', since: now });
-  core.overflowOrphanedCalls();
+  core.overflowOrphanedCalls({ centreId: seat.profile.centreId, categories: Object.keys(seat.profile.skills) });
   return seat;
 }
 
@@ -150,11 +150,12 @@ export function upsertSeat(core: EngineCore, profile: SeatProfile): Seat {
     core.uow.markSeat(seat);
     return seat;
   }
+  const before = { centreId: existing.profile.centreId, categories: Object.keys(existing.profile.skills) };
   core.ix.unindexSeat(existing);
   existing.profile = profile;
   core.ix.indexSeat(existing);
   core.uow.markSeat(existing);
   if (existing.state.kind === 'ready') core.routeSeat(existing);
-  core.overflowOrphanedCalls(); // a skill taken away may leave calls nobody can take
+  core.overflowOrphanedCalls(before); // a skill taken away may leave calls nobody can take (or no city specialist)
   return existing;
 }
