@@ -47,7 +47,7 @@ import path from 'node:path';
 import { Checks, numberOption, SMOKE, writeResult } from './report.js';
 import { WireCapture, tsharkAvailable, type WireCall } from './sip/wire.js';
 import { SQLITE_NORMAL_PRELOAD, buildNodelayShim, machineCpu, machineLine, pct } from './sip/machine.js';
-import { SCENARIOS, freePort, freePortBlock, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
+import { SCENARIOS, freePort, sippAddresses, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
 
 const argv = process.argv.slice(2);
 const opt = (k: string, d: number) => numberOption('sip-latency', k, d);
@@ -108,22 +108,9 @@ async function main() {
   try {
     const seatIp = '127.0.0.2';
     const seatPort = await freePort(seatIp);
-    seatPhone = stack.sipp(
-      [
-        '-sf',
-        path.join(SCENARIOS, 'latency-seat.xml'),
-        '-i',
-        seatIp,
-        '-p',
-        String(seatPort),
-        '-mi',
-        seatIp,
-        '-mp',
-        String(await freePortBlock(seatIp, 4)),
-        '-nd',
-      ],
-      { log: path.join(stack.dir, 'seat-phone.log') },
-    );
+    seatPhone = stack.sipp(['-sf', path.join(SCENARIOS, 'latency-seat.xml'), ...(await sippAddresses(seatIp, seatPort)), '-nd'], {
+      log: path.join(stack.dir, 'seat-phone.log'),
+    });
     await sleep(300);
     if (seatPhone.exitCode !== null) throw new Error(`seat phone exited: ${tail(path.join(stack.dir, 'seat-phone.log'))}`);
     await stack.seatsReady(['s01'], `${seatIp}:${seatPort}`);
@@ -154,14 +141,7 @@ async function main() {
           path.join(SCENARIOS, 'latency-caller.xml'),
           '-s',
           which === 'router' ? '12348' : DIRECT,
-          '-i',
-          '127.0.0.1',
-          '-p',
-          String(await freePort('127.0.0.1')),
-          '-mi',
-          '127.0.0.1',
-          '-mp',
-          String(await freePortBlock('127.0.0.1', 4)),
+          ...(await sippAddresses('127.0.0.1')),
           '-m',
           String(n),
           '-r',

@@ -61,7 +61,7 @@ import {
 } from './sip/load-results.js';
 import { buildNodelayShim, childPids, cpuSampler, kamailioCpu, machineCpu, machineLine } from './sip/machine.js';
 import { connectSupervisors } from './sip/consoles.js';
-import { freePort, freePortBlock, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
+import { freePort, sippAddresses, sleep, startBenchStack, stopProcess, tail } from './sip/stack.js';
 
 const argv = process.argv.slice(2);
 const opt = (k: string, d: number) => numberOption('sip-load', k, d);
@@ -122,14 +122,7 @@ async function main() {
       [
         '-sf',
         render('load-seat.xml', path.join(stack.dir, 'load-seat.xml'), { ring: RING_MS > 0 ? `<pause milliseconds="${RING_MS}" />` : '' }),
-        '-i',
-        seatIp,
-        '-p',
-        String(seatPort),
-        '-mi',
-        seatIp,
-        '-mp',
-        String(await freePortBlock(seatIp, 4)),
+        ...(await sippAddresses(seatIp, seatPort)),
         '-rtp_echo',
         '-trace_err',
         '-error_file',
@@ -194,14 +187,7 @@ async function main() {
         render('load-caller.xml', path.join(stack.dir, 'load-caller.xml'), { media: '' }, TALK_MS),
         '-s',
         '12348',
-        '-i',
-        '127.0.0.1',
-        '-p',
-        String(await freePort('127.0.0.1')),
-        '-mi',
-        '127.0.0.1',
-        '-mp',
-        String(await freePortBlock('127.0.0.1', 4)),
+        ...(await sippAddresses('127.0.0.1')),
         '-d',
         String(TALK_MS),
         '-m',
@@ -252,14 +238,7 @@ async function main() {
           ),
           '-s',
           '12348',
-          '-i',
-          '127.0.0.1',
-          '-p',
-          String(await freePort('127.0.0.1')),
-          '-mi',
-          '127.0.0.1',
-          '-mp',
-          String(await freePortBlock('127.0.0.1', 4)),
+          ...(await sippAddresses('127.0.0.1')),
           '-d',
           String(MEDIA_TALK_MS),
           '-m',

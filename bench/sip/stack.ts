@@ -62,6 +62,15 @@ function udpTaken(host: string, port: number): Promise<boolean> {
   return udpFree(host, port).then((free) => !free);
 }
 
+/**
+ * SIPp's signalling and media addresses on `ip` (`-i -p -mi -mp`): the given or a free SIP
+ * port, and a free block of four RTP ports.
+ */
+export async function sippAddresses(ip: string, port?: number): Promise<string[]> {
+  const sip = port ?? (await freePort(ip));
+  return ['-i', ip, '-p', String(sip), '-mi', ip, '-mp', String(await freePortBlock(ip, 4))];
+}
+
 // ------------------------------------------------------------------ the stack
 
 export interface BenchStackOptions {
