@@ -28,6 +28,24 @@ describe('phone: one phone per seat across computers', () => {
     expect(first.adapter.uas).toHaveLength(1);
   });
 
+  it('when the freshly signed-in page starts its phone again (back from the back/forward cache), should only ask, not take', async () => {
+    const browser = sharedBrowser();
+    const first = phoneRig(browser);
+    await registered(first);
+    const second = otherComputer(browser, { fresh: true });
+    await registered(second);
+    second.phone.unload();
+    first.phone.takeBack();
+    await flush();
+    first.adapter.last.comeUp();
+
+    second.phone.start();
+    await flush();
+    expect(browser.server.claims.at(-1)).toEqual({ consoleId: second.consoleId, take: false });
+    expect(second.store.getState().phone.registration).toBe('elsewhere');
+    expect(first.store.getState().phone.registration).toBe('registered');
+  });
+
   it('when a console reloads while another computer holds the phone, should not register and offer to take it', async () => {
     const browser = sharedBrowser();
     const first = phoneRig(browser);

@@ -48,6 +48,8 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
   });
   /** Whether the next claim at the router takes the phone from another computer. */
   let takeNext = false;
+  /** The signed-in user whose fresh sign-in already took the phone (it takes it once). */
+  let takenFor: unknown = null;
   const ownership = createTabOwnership(core, {
     onOwned() {
       const take = takeNext;
@@ -140,8 +142,10 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
         return;
       }
       unsubscribers = [network.onChange(registration.onNetwork), devices.onChange(() => void refreshDevices())];
-      // A fresh sign-in takes the seat's phone over from another computer; a reload only asks.
-      takeNext = deps.store.getState().freshSignIn;
+      // A fresh sign-in takes the seat's phone over from another computer, once; a reload (or a
+      // page back from the back/forward cache) only asks.
+      takeNext = deps.store.getState().freshSignIn && takenFor !== user;
+      takenFor = user;
       ownership.claim('try');
     },
 
