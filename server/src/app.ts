@@ -31,6 +31,8 @@ import { createAlertRouter } from './features/summaries/alert-routes.js';
 import { AlertService } from './features/summaries/alert-service.js';
 import { SummaryRepository } from './features/summaries/summary-repository.js';
 import { createSummaryRouter } from './features/summaries/summary-routes.js';
+import { PhoneOwnershipService } from './features/seats/phone-ownership-service.js';
+import { createPhoneRouter } from './features/seats/phone-routes.js';
 import { SummaryService } from './features/summaries/summary-service.js';
 import { majorAlertView, summaryViews } from './features/summaries/summary-views.js';
 import { TransferRepository } from './features/transfers/transfer-repository.js';
@@ -45,6 +47,7 @@ import { wsUrlFor } from './telephony/credentials.js';
 import { apiErrorHandler, unknownApiPath } from './transport/api-errors.js';
 import { createRequireUser } from './transport/http.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket-server.js';
+import { ROOMS } from './transport/socket-handlers.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -106,6 +109,12 @@ export function createApp(deps: AppDeps): App {
   const sessionMs = config.SESSION_HOURS * 3600_000;
   const auth = new AuthService(new UserRepository(db), new SessionRepository(db), clock, sessionMs);
   auth.purgeExpiredSessions();
+  // One phone per seat: which console's softphone may register; changes go to the seat's consoles.
+  const phones = new PhoneOwnershipService({
+    clock,
+    inCall: (seatId) => engine.getSeat(seatId).state.kind === 'talking',
+    onChange: (owner) => sockets?.io.to(ROOMS.seat(owner.seatId)).emit('phone:owner-changed', owner),
+  });
   const sipCredentials = new SipCredentialService(
     deps.sipSecret
       ? {
@@ -117,6 +126,7 @@ export function createApp(deps: AppDeps): App {
       : null,
     clock,
     sessionMs,
+    phones,
   );
   const seats = new SeatService(db, engine, seatRepo);
   const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock);
@@ -173,7 +183,10 @@ export function createApp(deps: AppDeps): App {
       sipCredentials,
       requireUser,
       cookieSecure: config.COOKIE_SECURE,
-      onLogout: (token) => sockets?.endSession(token),
+      onLogout: (token) => {
+        phones.releaseSession(token);
+        sockets?.endSession(token);
+      },
     }),
     createCallRouter({
       calls,
@@ -181,7 +194,12 @@ export function createApp(deps: AppDeps): App {
       requireUser,
       clock,
     }),
-    createSummaryRouter({ summaries, requireUser }),
+    createSummaryRouter({
+      summaries,
+      requireUser,
+      onFiled: (summary) => sockets?.io.to(ROOMS.seat(summary.seatId)).emit('summary:filed', summary),
+    }),
+    createPhoneRouter({ phones, requireUser }),
     createAlertRouter({ alerts, requireUser }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: engine, clock, requireUser }),

@@ -26,7 +26,20 @@ export const session = createSessionController({
   api,
   store: appStore,
   makeSocket: createSocket,
-  bindPushes: (socket, hooks) => bindSocket(socket, appStore, hooks),
+  bindPushes: (socket, hooks) => {
+    const unbind = bindSocket(socket, appStore, hooks);
+    // The seat's other tabs and computers: who holds the phone, and summaries filed there.
+    const recheckPhone = () => phone.recheck();
+    socket.on('connect', recheckPhone);
+    socket.on('phone:owner-changed', (owner) => phone.ownerChanged(owner));
+    socket.on('summary:filed', (filed) => summary.filedElsewhere(filed));
+    return () => {
+      unbind();
+      socket.off('connect', recheckPhone);
+      socket.off('phone:owner-changed');
+      socket.off('summary:filed');
+    };
+  },
 });
 
 /**

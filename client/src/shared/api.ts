@@ -12,6 +12,8 @@ import type {
   LoginRequest,
   MajorAlert,
   MyCallsResponse,
+  PhoneClaimResult,
+  PhoneOwnerView,
   ReferenceData,
   SipCredentials,
   SummaryDraft,
@@ -34,8 +36,12 @@ export interface Api {
   logout: () => Promise<Ack<null>>;
   me: () => Promise<Ack<{ user: UserView }>>;
   reference: () => Promise<Ack<ReferenceData>>;
-  /** The softphone's time-limited SIP credentials (seat accounts only). */
-  sipCredentials: () => Promise<Ack<SipCredentials>>;
+  /** The softphone's time-limited SIP credentials (seat accounts only), for the console holding the phone. */
+  sipCredentials: (consoleId?: string) => Promise<Ack<SipCredentials>>;
+  /** One phone per seat: may this console's softphone register (`take`: move it here from another computer)? */
+  claimPhone: (consoleId: string, take: boolean) => Promise<Ack<PhoneClaimResult>>;
+  /** This console stops using the seat's phone (with `keepalive` as the page closes). */
+  releasePhone: (consoleId: string, opts?: RequestOptions) => Promise<Ack<PhoneOwnerView>>;
   /** Where this seat may transfer its call now. */
   transferTargets: () => Promise<Ack<TransferTargets>>;
   searchKnowledge: (query: { q: string; category?: string | null; limit?: number }) => Promise<Ack<KnowledgeSearchResponse>>;
@@ -140,7 +146,10 @@ export function createApi(deps: ApiDeps): Api {
     logout: () => request('POST', '/api/auth/logout'),
     me: () => request('GET', '/api/auth/me'),
     reference: () => request('GET', '/api/reference'),
-    sipCredentials: () => request('GET', '/api/sip/credentials'),
+    sipCredentials: (consoleId) =>
+      request('GET', consoleId ? `/api/sip/credentials?console=${encodeURIComponent(consoleId)}` : '/api/sip/credentials'),
+    claimPhone: (consoleId, take) => request('POST', '/api/phone/claim', { consoleId, take }),
+    releasePhone: (consoleId, opts) => request('POST', '/api/phone/release', { consoleId }, opts),
     transferTargets: () => request('GET', '/api/transfer-targets'),
     searchKnowledge: ({ q, category, limit }) => {
       const params = new URLSearchParams({ q });

@@ -14,8 +14,10 @@ import { EmptySchema, type Ack } from './common.js';
 import type { MajorAlert } from './alerts.js';
 import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
+import type { PhoneOwnerView } from './phone.js';
 import type { QueueSnapshot } from './queue.js';
 import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
+import type { CallSummaryView } from './summaries.js';
 import { TransferReportSchema, TransferRequestSchema, type TransferView } from './transfers.js';
 
 type Empty = Record<string, never>;
@@ -62,6 +64,10 @@ export interface Facts {
   'alert:updated': MajorAlert;
   /** A transfer involving this seat changed (to the sending seat and a named target seat). */
   'transfer:updated': TransferView;
+  /** To every console of the seat: which console now holds the seat's phone (one phone per seat). */
+  'phone:owner-changed': PhoneOwnerView;
+  /** To every console of the seat: a summary of its call was filed or amended (any tab or computer). */
+  'summary:filed': CallSummaryView;
 }
 export type FactName = keyof Facts;
 
@@ -72,6 +78,8 @@ export const FACT_EVENTS = [
   'queue:updated',
   'alert:updated',
   'transfer:updated',
+  'phone:owner-changed',
+  'summary:filed',
 ] as const satisfies readonly FactName[];
 
 export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };

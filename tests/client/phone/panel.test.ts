@@ -53,6 +53,15 @@ describe('softphone panel', () => {
     expect(host.querySelector('select')).toBeNull();
   });
 
+  it('when the seat’s phone moved to another computer, should say so plainly and offer to take it back here', () => {
+    const text = show({ registration: 'elsewhere', elsewhere: '此坐席已在另一台电脑登录,电话已转到那台电脑,本机不再振铃。' });
+    expect(text).toContain('电话已转到另一台电脑');
+    expect(text).toContain('本机不再振铃');
+    expect(buttons()).toContain('在此电脑使用电话');
+    expect(host.querySelector('[data-registration="elsewhere"]')?.className).toContain('tone-muted');
+    expect(host.querySelector('select')).toBeNull();
+  });
+
   it('when a colleague calls to consult (no call offered by the router), should offer 接听 and 拒接 here', () => {
     const text = show({ registration: 'registered', incoming: { sipCallId: 'consult-1', remote: '***', at: T0, answering: false } });
     expect(text).toContain('内部来电');

@@ -278,13 +278,14 @@ describe('phone: one tab per seat', () => {
     expect(first.store.getState().phone).toMatchObject({ registration: 'registered', notice: null });
   });
 
-  it('when the browser has no Web Locks, should register in every tab (nothing to coordinate with)', async () => {
+  it('when the browser has no Web Locks, the router should still give the phone to one tab: the last one started', async () => {
     const browser = sharedBrowser({ locks: false });
     const a = phoneRig(browser);
     const b = phoneRig(browser);
-    await registered(a);
+    const uaA = await registered(a);
     await registered(b);
-    expect(a.store.getState().phone.registration).toBe('registered');
     expect(b.store.getState().phone.registration).toBe('registered');
+    expect(uaA.stopped).toBe(true);
+    expect(a.store.getState().phone).toMatchObject({ registration: 'other-tab', notice: '电话已被另一个标签页接管,本页已停止登记' });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../../client/src/shared/api';
 import type { Ack } from '../../../client/src/contract';
-import { createSessionController, validateLogin } from '../../../client/src/features/session/controller';
+import { createSessionController, SIGNED_OUT_PHONE_ELSEWHERE, validateLogin } from '../../../client/src/features/session/controller';
 import { createAppStore } from '../../../client/src/app/store';
 import { bindSocket } from '../../../client/src/app/socket-bindings';
 import { FakeSocket, flush } from '../support/fake-socket';
@@ -16,6 +16,8 @@ function fakeApi(over: Partial<Api> = {}): Api {
     me: vi.fn(async () => unauth),
     reference: vi.fn(async () => ({ ok: true, data: reference }) as const),
     sipCredentials: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '只有坐席账号可以使用软电话' } }) as const),
+    claimPhone: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '当前账号无权执行此操作' } }) as const),
+    releasePhone: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '当前账号无权执行此操作' } }) as const),
     transferTargets: vi.fn(async () => ({ ok: true as const, data: { categories: [], seats: [] } })),
     searchKnowledge: vi.fn(async ({ q, category }: { q: string; category?: string | null }) => ({
       ok: true as const,
@@ -161,6 +163,28 @@ describe('session controller: live session', () => {
     expect(api.logout).toHaveBeenCalled();
     expect(store.getState().route).toBe('login');
     expect(socket.active).toBe(false);
+  });
+
+  it('when the seat’s phone is on another computer, logging out here should end only this session and leave the seat’s state alone', async () => {
+    const { store, socket, controller, api } = await seatSession();
+    store.getState().applySeat(seat({ kind: 'ready', since: T0 + 1 }));
+    store.getState().phoneChanged({ registration: 'elsewhere', elsewhere: '此坐席已在另一台电脑登录,电话已转到那台电脑,本机不再振铃。' });
+    const sent = socket.emitted.length;
+    await controller.logout();
+    expect(socket.emitted.slice(sent).some((e) => e.event === 'seat:set-status')).toBe(false);
+    expect(api.logout).toHaveBeenCalled();
+    expect(store.getState()).toMatchObject({ route: 'login', notice: SIGNED_OUT_PHONE_ELSEWHERE });
+  });
+
+  it('when a seat signs in with its password, the page should be marked a fresh sign-in (its phone takes over); a resumed session not', async () => {
+    const fresh = setup(
+      fakeApi({ login: vi.fn(async (): ReturnType<Api['login']> => ({ ok: true, data: { user: user('seat') } })) }),
+      seatServer,
+    );
+    await fresh.controller.login({ username: 'seat01', password: 'pw' }, null);
+    expect(fresh.store.getState().freshSignIn).toBe(true);
+    const { store } = await seatSession();
+    expect(store.getState().freshSignIn).toBe(false);
   });
 });
 

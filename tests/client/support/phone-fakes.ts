@@ -4,7 +4,7 @@
  * with exclusive / ifAvailable / steal / abort semantics shared by several "tabs", storage, devices,
  * ringer and network.
  */
-import type { Ack, SipCredentials } from '../../../client/src/contract';
+import type { Ack, PhoneClaimResult, PhoneOwnerView, SipCredentials } from '../../../client/src/contract';
 import { createPhoneController, type PhoneController } from '../../../client/src/features/phone/controller';
 import type {
   DeviceList,
@@ -25,8 +25,62 @@ import { createAppStore, type AppStore } from '../../../client/src/app/store';
 import { T0, user } from './fixtures';
 
 export const flush = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  for (let i = 0; i < 10; i++) await Promise.resolve();
 };
+
+/**
+ * The router's side of one phone per seat (POST /api/phone/claim, /api/phone/release and the
+ * 'phone:owner-changed' push to every console of the seat), with the same rules as
+ * server/src/features/seats/phone-ownership-service.ts: free, same console or same browser → yours;
+ * another computer's → only with `take`, and not while the seat is in a call.
+ */
+export class FakePhoneServer {
+  owner: { consoleId: string; browser: string } | null = null;
+  inCall = false;
+  /** Answer claims with this error instead (network trouble). */
+  failClaims: Ack<PhoneClaimResult> | null = null;
+  readonly claims: { consoleId: string; take: boolean }[] = [];
+  readonly consoles: { seatId: string; onPush: (o: PhoneOwnerView) => void }[] = [];
+
+  view(seatId = 's01'): PhoneOwnerView {
+    return this.owner
+      ? { seatId, consoleId: this.owner.consoleId, browser: this.owner.browser, since: T0 }
+      : { seatId, consoleId: null, browser: null, since: null };
+  }
+
+  private push(): void {
+    for (const c of [...this.consoles]) c.onPush(this.view(c.seatId));
+  }
+
+  claim(consoleId: string, browser: string, take: boolean): Ack<PhoneClaimResult> {
+    this.claims.push({ consoleId, take });
+    if (this.failClaims) return this.failClaims;
+    const free = !this.owner || this.owner.consoleId === consoleId || this.owner.browser === browser;
+    const refuse = (reason: string): Ack<PhoneClaimResult> => {
+      this.push();
+      return { ok: true, data: { owned: false, owner: this.view(), browser, reason } };
+    };
+    if (!free && !take) return refuse('此坐席已在另一台电脑登录,电话正在那台电脑使用');
+    if (!free && this.inCall) return refuse('此坐席正在另一台电脑通话,通话结束后才能在此电脑使用电话');
+    const changed = this.owner?.consoleId !== consoleId;
+    this.owner = { consoleId, browser };
+    if (changed) this.push();
+    return { ok: true, data: { owned: true, owner: this.view(), browser, reason: null } };
+  }
+
+  release(consoleId: string): void {
+    if (this.owner?.consoleId !== consoleId) return;
+    this.owner = null;
+    this.push();
+  }
+
+  owns(consoleId: string): boolean {
+    return this.owner?.consoleId === consoleId;
+  }
+}
+
+let browsers = 0;
+let consoles = 0;
 
 export class FakeUa implements PhoneUa {
   started = false;
@@ -328,16 +382,31 @@ export interface PhoneRig {
   /** Answers for GET /api/sip/credentials, in order; the last one repeats. */
   answers: (() => Ack<SipCredentials>)[];
   fetches: number;
+  consoleId: string;
+  /** Pushes from the router reach this console (its socket is connected). */
+  connected: boolean;
+  releases: { keepalive: boolean }[];
 }
 
 export interface SharedBrowser {
   clock: FakeClock;
   locks: FakeLocks | null;
   storage: MemoryStorage;
+  /** The router, shared by every computer of the test. */
+  server: FakePhoneServer;
+  /** This browser's sign-in session tag. */
+  tag: string;
 }
 
-export function sharedBrowser(opts: { locks?: boolean } = {}): SharedBrowser {
-  return { clock: new FakeClock(), locks: opts.locks === false ? null : new FakeLocks(), storage: new MemoryStorage() };
+/** One browser (one computer); pass `other` to make a second computer talking to the same router. */
+export function sharedBrowser(opts: { locks?: boolean; other?: SharedBrowser } = {}): SharedBrowser {
+  return {
+    clock: opts.other?.clock ?? new FakeClock(),
+    locks: opts.locks === false ? null : new FakeLocks(),
+    storage: new MemoryStorage(),
+    server: opts.other?.server ?? new FakePhoneServer(),
+    tag: `browser-${++browsers}`,
+  };
 }
 
 /** One tab of the console with a signed-in seat and its phone controller (not yet started). */
@@ -362,16 +431,32 @@ export function phoneRig(
     tabStorage,
     answers: [() => ({ ok: true, data: credentials(browser.clock) })],
     fetches: 0,
+    consoleId: `console-${++consoles}`,
+    connected: true,
+    releases: [],
     phone: null as unknown as PhoneController,
   };
+  const server = browser.server;
+  server.consoles.push({ seatId: 's01', onPush: (o) => rig.connected && rig.phone.ownerChanged(o) });
   rig.phone = createPhoneController({
     api: {
-      sipCredentials: async () => {
+      sipCredentials: async (consoleId) => {
+        if (server.owner && !server.owns(consoleId)) {
+          rig.fetches++;
+          return { ok: false, error: { code: 'CONFLICT', message: '此坐席的电话已转到另一台电脑,本机不再登记' } };
+        }
         const answer = rig.answers[Math.min(rig.fetches, rig.answers.length - 1)]!;
         rig.fetches++;
         return answer();
       },
+      claimPhone: async (consoleId, take) => server.claim(consoleId, browser.tag, take),
+      releasePhone: async (consoleId, o) => {
+        rig.releases.push({ keepalive: o?.keepalive === true });
+        server.release(consoleId);
+        return { ok: true, data: server.view() };
+      },
     },
+    consoleId: rig.consoleId,
     store,
     adapter,
     clock: browser.clock,

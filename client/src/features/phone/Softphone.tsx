@@ -30,6 +30,8 @@ export function registrationText(p: Pick<PhoneState, 'registration' | 'attempt' 
       return '电话未登记,暂时无法接听来电';
     case 'other-tab':
       return '电话已在另一个标签页登记';
+    case 'elsewhere':
+      return '电话已转到另一台电脑';
     default:
       return assertNever(p.registration, 'registration');
   }
@@ -38,7 +40,7 @@ export function registrationText(p: Pick<PhoneState, 'registration' | 'attempt' 
 function tone(p: PhoneState): string {
   if (p.registration === 'registered') return 'tone-ok';
   if (p.registration === 'failed') return 'tone-busy';
-  if (p.registration === 'other-tab' || p.registration === 'off') return 'tone-muted';
+  if (p.registration === 'other-tab' || p.registration === 'elsewhere' || p.registration === 'off') return 'tone-muted';
   return 'tone-warn';
 }
 
@@ -80,6 +82,15 @@ function StatusBlock({ p }: { p: PhoneState }) {
           </button>
         </div>
       )}
+      {p.registration === 'elsewhere' && (
+        <div className="softphone-elsewhere">
+          <p className="alert alert-info">{p.elsewhere}</p>
+          <p className="muted small">同一坐席只能在一台电脑使用电话,以免来电在两处同时振铃。在此电脑使用后,另一台电脑将停止振铃。</p>
+          <button type="button" className="btn btn-primary" onClick={() => phone.takeBack()}>
+            在此电脑使用电话
+          </button>
+        </div>
+      )}
       {p.error && (
         <p className="alert alert-error inline-error" role="alert">
           <span>{p.error}</span> {p.retryAt !== null && <RetryLine retryAt={p.retryAt} />}
@@ -117,7 +128,7 @@ function OrphanCall({ p }: { p: PhoneState }) {
       </p>
     );
   }
-  if (!talkingId || p.active || p.registration === 'other-tab') return null;
+  if (!talkingId || p.active || p.registration === 'other-tab' || p.registration === 'elsewhere') return null;
   const reloaded = p.lostCallId === talkingId;
   return (
     <p className="alert alert-error" role="alert">
@@ -290,7 +301,7 @@ export function Softphone(props: SoftphoneProps) {
       <div className="softphone-transfer" role="group" aria-label="转接">
         {props.transferSlot ?? <div data-slot="transfer" />}
       </div>
-      {p.registration !== 'other-tab' && p.registration !== 'off' && <Devices p={p} />}
+      {p.registration !== 'other-tab' && p.registration !== 'elsewhere' && p.registration !== 'off' && <Devices p={p} />}
     </section>
   );
 }

@@ -18,11 +18,20 @@ function storageOr(get: () => Storage): KeyValueStorage {
   }
 }
 
+/** A fresh id for this page load: the console the router gives the seat's phone to. */
+function newConsoleId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** The page's softphone: the controller wired to JsSIP, WebAudio, mediaDevices, Web Locks and storage. */
 export function createBrowserPhone(api: PhoneApi, store: AppStore): PhoneController {
   const locks = (navigator as Navigator & { locks?: LockManagerLike }).locks ?? null;
   const phone = createPhoneController({
     api,
+    consoleId: newConsoleId(),
     store,
     adapter: jssipAdapter,
     clock: {

@@ -2,6 +2,7 @@ import { assertNever } from '../../contract';
 import { createCalls } from './calls';
 import { createPhoneCore, type PhoneController, type PhoneControllerDeps } from './core';
 import { createRegistration } from './registration';
+import { createSeatOwnership } from './seat-ownership';
 import { initialPhoneState } from './slice';
 import { createTabOwnership } from './tab-ownership';
 import type { PhoneUaEvent } from './types';
@@ -13,9 +14,10 @@ const INPUT_KEY = 'hotline.phone.input';
 const OUTPUT_KEY = 'hotline.phone.output';
 
 /**
- * The seat's softphone, put together from its three parts: the tab that owns the seat's phone
- * (tab-ownership.ts, Web Locks), the registration of its one user agent (registration.ts) and the
- * calls (calls.ts). This file starts and stops them, routes the user agent's events, and keeps the
+ * The seat's softphone, put together from its four parts: the tab that owns the seat's phone in
+ * this browser (tab-ownership.ts, Web Locks), the console that holds it among the seat's computers
+ * (seat-ownership.ts, the router's word), the registration of its one user agent (registration.ts)
+ * and the calls (calls.ts). This file starts and stops them, routes the user agent's events, and keeps the
  * microphone and speaker choice. It writes only the store's `phone` slice; React reads that.
  */
 export function createPhoneController(deps: PhoneControllerDeps): PhoneController {
@@ -26,19 +28,36 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
 
   const calls = createCalls(core);
   const registration = createRegistration(core, {
-    owned: () => ownership.owned(),
+    owned: () => ownership.owned() && seat.held(),
     callUp: calls.callUp,
     dropCalls: calls.drop,
     onUaEvent,
+    onNotOwner: (reason) => seat.refused(reason),
   });
-  const ownership = createTabOwnership(core, {
-    onOwned() {
+  const seat = createSeatOwnership(core, {
+    onGranted() {
       registration.resetFailures();
-      patch({ registration: 'connecting', notice: null, error: null });
+      patch({ registration: 'connecting', notice: null, error: null, elsewhere: null });
       void prepareDevices();
       registration.connect();
     },
     onLost() {
+      registration.dropUa();
+      registration.clearTimers();
+    },
+  });
+  /** Whether the next claim at the router takes the phone from another computer. */
+  let takeNext = false;
+  /** The signed-in user whose fresh sign-in already took the phone (it takes it once). */
+  let takenFor: unknown = null;
+  const ownership = createTabOwnership(core, {
+    onOwned() {
+      const take = takeNext;
+      takeNext = false;
+      seat.claim(take);
+    },
+    onLost() {
+      seat.drop();
       registration.dropUa();
       registration.clearTimers();
     },
@@ -123,11 +142,17 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
         return;
       }
       unsubscribers = [network.onChange(registration.onNetwork), devices.onChange(() => void refreshDevices())];
+      // A fresh sign-in takes the seat's phone over from another computer, once; a reload (or a
+      // page back from the back/forward cache) only asks.
+      takeNext = deps.store.getState().freshSignIn && takenFor !== user;
+      takenFor = user;
       ownership.claim('try');
     },
 
     stop() {
       if (!core.seatId) return;
+      seat.release();
+      takeNext = false;
       registration.dropUa();
       registration.clearTimers();
       calls.forgetTabCall();
@@ -141,14 +166,25 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
     unload() {
       if (!core.seatId) return;
       const up = phone().active?.sipCallId ?? null;
+      seat.release({ keepalive: true });
       controller.stop();
       if (up) calls.rememberTabCall(up);
     },
 
     takeOver() {
       if (!core.seatId || ownership.owned()) return;
+      takeNext = true;
       ownership.claim('steal');
     },
+
+    takeBack() {
+      if (!core.seatId || seat.held()) return;
+      if (ownership.owned()) seat.claim(true);
+      else controller.takeOver();
+    },
+
+    ownerChanged: (owner) => seat.ownerChanged(owner),
+    recheck: () => seat.recheck(),
 
     retryNow: registration.retryNow,
 

@@ -1,4 +1,4 @@
-import type { Ack, SipCredentials } from '../../contract';
+import type { Ack, PhoneClaimResult, PhoneOwnerView, SipCredentials } from '../../contract';
 import type { AppStore } from '../../app/store';
 import type { PhoneState } from './slice';
 import type { KeyValueStorage, LockManagerLike, MediaDevicesPort, NetworkPort, PhoneAdapter, PhoneClock, PhoneUa, Ringer } from './types';
@@ -6,11 +6,15 @@ import type { KeyValueStorage, LockManagerLike, MediaDevicesPort, NetworkPort, P
 export type TransferResult = { ok: true } | { ok: false; detail: string };
 
 export interface PhoneApi {
-  sipCredentials: () => Promise<Ack<SipCredentials>>;
+  sipCredentials: (consoleId: string) => Promise<Ack<SipCredentials>>;
+  claimPhone: (consoleId: string, take: boolean) => Promise<Ack<PhoneClaimResult>>;
+  releasePhone: (consoleId: string, opts?: { keepalive?: boolean }) => Promise<Ack<PhoneOwnerView>>;
 }
 
 export interface PhoneControllerDeps {
   api: PhoneApi;
+  /** This page's console id (random, per page load): the router gives the seat's phone to one console. */
+  consoleId: string;
   store: AppStore;
   adapter: PhoneAdapter;
   clock: PhoneClock;
@@ -45,6 +49,12 @@ export interface PhoneController {
   unload(): void;
   /** 在此页面使用电话: take the phone over from the other tab of this seat. */
   takeOver(): void;
+  /** 在此电脑使用电话: take the seat's phone back from another computer. */
+  takeBack(): void;
+  /** A push from the router: which console holds the seat's phone now. */
+  ownerChanged(owner: PhoneOwnerView): void;
+  /** The socket is back: check that this console still holds the phone (a push may have been missed). */
+  recheck(): void;
   /** Try again now instead of waiting for the next automatic attempt. */
   retryNow(): void;
   answer(): void;

@@ -39,6 +39,9 @@ export function createLazyPhone(store: AppStore, load: () => Promise<PhoneContro
     },
     unload: () => real?.unload(),
     takeOver: () => real?.takeOver(),
+    takeBack: () => real?.takeBack(),
+    ownerChanged: (owner) => real?.ownerChanged(owner),
+    recheck: () => real?.recheck(),
     retryNow() {
       if (real) real.retryNow();
       else if (wanted) ensure();

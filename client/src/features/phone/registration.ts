@@ -41,6 +41,8 @@ export interface RegistrationHooks {
   dropCalls(): void;
   /** Where the new user agent's events go (the controller's dispatch). */
   onUaEvent(ev: PhoneUaEvent): void;
+  /** The router refused credentials to this console: another console holds the seat's phone. */
+  onNotOwner(reason: string): void;
 }
 
 /**
@@ -59,7 +61,8 @@ export interface RegistrationHooks {
  * user agent and re-REGISTERs the same contact.
  */
 export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): Registration {
-  const { api, adapter, clock } = core.deps;
+  const { api, adapter, clock, consoleId } = core.deps;
+  const credentials = () => api.sipCredentials(consoleId);
   const retryMinMs = core.deps.retryMinMs ?? 2_000;
   const retryMaxMs = core.deps.retryMaxMs ?? 60_000;
   const { phone, patch } = core;
@@ -96,10 +99,11 @@ export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): R
     clearTimers();
     const gen = uaGen;
     patch({ registration: 'connecting', connection: 'connecting', retryAt: null });
-    void api.sipCredentials().then(
+    void credentials().then(
       (ack) => {
         if (gen !== uaGen || !hooks.owned()) return;
         if (!ack.ok) {
+          if (ack.error.code === 'CONFLICT') return hooks.onNotOwner(ack.error.message);
           credentialsRefused(ack.error, connect);
           return;
         }
@@ -164,7 +168,7 @@ export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): R
   async function renew(attempt: number): Promise<void> {
     const gen = uaGen;
     const before = creds;
-    const ack = await api.sipCredentials().catch((): Ack<SipCredentials> => ({ ok: false, error: { code: 'INTERNAL', message: '' } }));
+    const ack = await credentials().catch((): Ack<SipCredentials> => ({ ok: false, error: { code: 'INTERNAL', message: '' } }));
     const ua = core.ua;
     if (gen !== uaGen || !ua || !before) return;
     if (!ack.ok) {
@@ -172,6 +176,7 @@ export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): R
         patch({ error: '登录已失效,电话登记到期后将无法接听来电,请重新登录' });
         return;
       }
+      if (ack.error.code === 'CONFLICT') return hooks.onNotOwner(ack.error.message);
       // Keep trying while the current credentials still hold.
       const delay = Math.min(5 * 60_000, 30_000 * 2 ** attempt);
       if (clock.now() + delay < before.expiresAt) {
@@ -193,10 +198,11 @@ export function createRegistration(core: PhoneCore, hooks: RegistrationHooks): R
   /** After a refused REGISTER: fresh credentials, then REGISTER again, in the same user agent. */
   function refreshAndRegister(): void {
     const gen = uaGen;
-    void api.sipCredentials().then((ack) => {
+    void credentials().then((ack) => {
       const ua = core.ua;
       if (gen !== uaGen || !ua) return;
       if (!ack.ok) {
+        if (ack.error.code === 'CONFLICT') return hooks.onNotOwner(ack.error.message);
         credentialsRefused(ack.error, refreshAndRegister);
         return;
       }

@@ -9,8 +9,9 @@ import type { SliceCreator } from '../../app/store-types';
  *                      │  └────── failed ◄────┘ (refused)        │ ws lost
  *                      └─────────────────────────────────────────┘
  *   other-tab: another tab of this seat holds the phone (Web Locks); nothing is registered here.
+ *   elsewhere: the router says another computer holds the seat's phone; nothing is registered here.
  */
-export type PhoneRegistration = 'off' | 'connecting' | 'registering' | 'registered' | 'failed' | 'other-tab';
+export type PhoneRegistration = 'off' | 'connecting' | 'registering' | 'registered' | 'failed' | 'other-tab' | 'elsewhere';
 
 /** The SIP WebSocket to Kamailio. */
 export type PhoneConnection = 'idle' | 'connecting' | 'connected' | 'disconnected';
@@ -59,6 +60,8 @@ export interface PhoneState {
   error: string | null;
   /** A fact worth telling once (taken over by another tab), zh-CN. */
   notice: string | null;
+  /** While 'elsewhere': where the phone is and what to do, zh-CN. */
+  elsewhere: string | null;
   /** The microphone cannot be used (permission refused, no device), zh-CN. */
   mediaError: string | null;
   /**
@@ -94,6 +97,7 @@ export const initialPhoneState: PhoneState = {
   connection: 'idle',
   error: null,
   notice: null,
+  elsewhere: null,
   mediaError: null,
   lostCallId: null,
   retryAt: null,

@@ -3,6 +3,8 @@ import { LoginRequestSchema, type Ack, type ApiError, type SeatView, type UserVi
 import { DISCONNECTED_ERROR } from '../../shared/errors';
 
 const SESSION_EXPIRED = '登录已失效,请重新登录';
+/** Signed out on a computer whose seat's phone had moved to another one. */
+export const SIGNED_OUT_PHONE_ELSEWHERE = '您已在本机退出登录。此坐席的电话在另一台电脑上,坐席状态未改变,那台电脑照常接听。';
 import type { SelectableNotReadyReason } from '../../shared/labels';
 import type { Route } from '../../shared/routes';
 import { emitAck, type AckDataOf, type CommandEvent, type HotlineSocket, type PayloadOf } from '../../shared/socket';
@@ -97,8 +99,8 @@ export function createSessionController(deps: SessionDeps): SessionController {
     if (ref.ok) store.getState().setReference(ref.data);
   }
 
-  async function start(user: UserView, requested: Route | null): Promise<void> {
-    store.getState().signedIn(user, requested);
+  async function start(user: UserView, requested: Route | null, fresh = false): Promise<void> {
+    store.getState().signedIn(user, requested, fresh);
     openSocket();
     await loadReference();
   }
@@ -127,19 +129,22 @@ export function createSessionController(deps: SessionDeps): SessionController {
       }
       st.loginStarted();
       const ack = await api.login({ username: form.username.trim(), password: form.password });
-      if (ack.ok) await start(ack.data.user, requested);
+      if (ack.ok) await start(ack.data.user, requested, true);
       else store.getState().loginFailed(ack.error);
     },
 
     async logout() {
-      const { seat } = store.getState();
+      const { seat, phone } = store.getState();
+      // The seat's phone is on another computer: signing out here ends only this session and
+      // leaves the seat's state to that computer.
+      const phoneElsewhere = phone.registration === 'elsewhere';
       // Leave the queue cleanly; a talking seat cannot go offline (the page disables logout then).
-      if (socket && seat && seat.state.kind !== 'offline' && seat.state.kind !== 'talking') {
+      if (socket && seat && !phoneElsewhere && seat.state.kind !== 'offline' && seat.state.kind !== 'talking') {
         await emitAck(socket, 'seat:set-status', { status: 'offline' }, 3_000);
       }
       closeSocket();
       await api.logout();
-      store.getState().signedOut('您已退出登录');
+      store.getState().signedOut(phoneElsewhere ? SIGNED_OUT_PHONE_ELSEWHERE : '您已退出登录');
     },
 
     setReady: () => seatCommand('ready', (s) => emitAck(s, 'seat:set-status', { status: 'ready' })),

@@ -25,8 +25,13 @@ export interface SessionSlice {
   login: LoginFormState;
   /** Shown on the login page after an expired session or a logout. */
   notice: string | null;
+  /**
+   * This page signed in with a password (not a resumed session): a seat's phone then moves here
+   * from another computer (one phone per seat); a reload only asks for it.
+   */
+  freshSignIn: boolean;
 
-  signedIn: (user: UserView, requested?: Route | null) => void;
+  signedIn: (user: UserView, requested?: Route | null, fresh?: boolean) => void;
   /** The session ended (logout, expiry, refusal): the store's one reset (resetAll). */
   signedOut: (notice?: string | null) => void;
   setAnonymous: () => void;
@@ -49,18 +54,20 @@ export const initialSessionState = {
   clockOffsetMs: 0,
   login: idleLogin,
   notice: null,
+  freshSignIn: false,
 } satisfies Partial<SessionSlice>;
 
 export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
   ...initialSessionState,
 
-  signedIn: (user, requested = null) =>
+  signedIn: (user, requested = null, fresh = false) =>
     set({
       authStatus: 'authenticated',
       user,
       route: resolveRoute(user, requested),
       login: idleLogin,
       notice: null,
+      freshSignIn: fresh,
     }),
 
   signedOut: (notice = null) => get().resetAll(notice),

@@ -53,6 +53,11 @@ export interface SummaryController {
   localDraft: (callId: string) => SummaryDraft | null;
   /** Before signing out: drops local copies the server already holds (privacy on shared PCs). */
   releaseSynced: () => void;
+  /**
+   * A push: a summary of this seat was filed or amended (in this tab, another tab or on another
+   * computer). The form shows it filed, this browser's copy of the draft goes, 我的来电 updates.
+   */
+  filedElsewhere: (summary: CallSummaryView) => void;
   /** Follows the seat's calls in the store: history on ringing, the summary on answer. */
   attach: () => () => void;
 }
@@ -433,6 +438,14 @@ export function createSummaryController(deps: SummaryControllerDeps): SummaryCon
       return result;
     },
     localDraft: (callId) => record(callId)?.draft ?? null,
+    filedElsewhere: (summary) => {
+      const callId = summary.callId;
+      forget(callId);
+      const w = work(callId);
+      if (w)
+        setWork(callId, { filed: summary, draft: summaryToDraft(summary), sync: 'idle', syncError: null, error: null, fieldErrors: {} });
+      st().summarySaved(summary);
+    },
     releaseSynced: () => {
       const who = owner();
       if (!who) return;

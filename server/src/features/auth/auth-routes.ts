@@ -57,7 +57,8 @@ export function createAuthRouter(deps: AuthRouteDeps): express.Router {
     '/sip/credentials',
     deps.requireUser(),
     route((req, res) => {
-      const issued = deps.sipCredentials.issue(userOf(req), req.sessionExpiresAt);
+      const consoleId = typeof req.query.console === 'string' ? req.query.console : undefined;
+      const issued = deps.sipCredentials.issue(userOf(req), req.sessionExpiresAt, consoleId);
       res.set('Cache-Control', 'no-store');
       ok(res, sipCredentialsView(issued));
     }),

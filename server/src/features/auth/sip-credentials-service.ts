@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import type { SessionUser } from './auth-service.js';
+import type { PhoneOwnershipService } from '../seats/phone-ownership-service.js';
 import { issueSipCredentials, type SipCredentialsIssued } from './sip-credentials.js';
 
 /** SIP settings for seat softphones. */
@@ -23,6 +24,11 @@ export interface SoftphoneCredentials extends SipCredentialsIssued {
  * Time-limited SIP credentials for the seat's softphone (auth_ephemeral). Only a seat user gets
  * them, only for its own seat, and they live at most SIP_CREDENTIAL_HOURS and never past the
  * session's end: they cannot be revoked, so a console whose session is over cannot keep registering.
+ *
+ * A seat console asks with its console id and gets credentials only while it holds the seat's
+ * phone (seats/phone-ownership-service.ts): a console whose phone moved to another computer is
+ * refused at its next renewal. A SIP phone that asks without a console id (a desk phone, the test
+ * phones) is not arbitrated; Kamailio keeps one contact per seat, so the last REGISTER wins.
  */
 export class SipCredentialService {
   constructor(
@@ -30,12 +36,16 @@ export class SipCredentialService {
     private readonly sip: SoftphoneSettings | null,
     private readonly clock: Clock,
     private readonly sessionMs: number,
+    private readonly phones: Pick<PhoneOwnershipService, 'owns'> | null = null,
   ) {}
 
-  issue(user: SessionUser, sessionExpiresAt: number | undefined): SoftphoneCredentials {
+  issue(user: SessionUser, sessionExpiresAt: number | undefined, consoleId?: string): SoftphoneCredentials {
     const seatId = user.role === 'seat' ? user.seatId : null;
     if (!seatId) throw new DomainError('FORBIDDEN', '只有绑定了坐席的坐席账号可以使用软电话');
     if (!this.sip) throw new DomainError('UNAVAILABLE', '电话系统未接入(TELEPHONY=none),软电话暂不可用');
+    if (consoleId !== undefined && this.phones && !this.phones.owns(seatId, consoleId)) {
+      throw new DomainError('CONFLICT', '此坐席的电话已转到另一台电脑,本机不再登记');
+    }
     const now = this.clock.now();
     const sessionLeftMs = (sessionExpiresAt ?? now + this.sessionMs) - now;
     const issued = issueSipCredentials({

@@ -1,5 +1,5 @@
 import express from 'express';
-import { SummaryDraftSchema, type DraftSaved } from '../../contract/index.js';
+import { SummaryDraftSchema, type CallSummaryView, type DraftSaved } from '../../contract/index.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { parseSummaryInput } from './summary-input.js';
@@ -7,7 +7,12 @@ import type { SummaryService } from './summary-service.js';
 import { summaryStateView, summaryView } from './summary-views.js';
 
 /** A call's summary (小结) and the seat's draft of it, under /api/calls/:id/summary. */
-export function createSummaryRouter(deps: { summaries: SummaryService; requireUser: RequireUser }): express.Router {
+export function createSummaryRouter(deps: {
+  summaries: SummaryService;
+  requireUser: RequireUser;
+  /** After a filing or an amendment: tell the seat's other tabs and computers. */
+  onFiled?: (summary: CallSummaryView) => void;
+}): express.Router {
   const { summaries } = deps;
   const r = express.Router();
   const anyUser = deps.requireUser();
@@ -32,7 +37,9 @@ export function createSummaryRouter(deps: { summaries: SummaryService; requireUs
     anyUser,
     route((req, res) => {
       const filed = summaries.file(userOf(req), String(req.params.id), (now) => parseSummaryInput(req.body, now, summaries.categories()));
-      ok(res, summaryView(filed), 201);
+      const view = summaryView(filed);
+      ok(res, view, 201);
+      deps.onFiled?.(view);
     }),
   );
 
@@ -41,7 +48,9 @@ export function createSummaryRouter(deps: { summaries: SummaryService; requireUs
     anyUser,
     route((req, res) => {
       const filed = summaries.amend(userOf(req), String(req.params.id), (now) => parseSummaryInput(req.body, now, summaries.categories()));
-      ok(res, summaryView(filed));
+      const view = summaryView(filed);
+      ok(res, view);
+      deps.onFiled?.(view);
     }),
   );
 
