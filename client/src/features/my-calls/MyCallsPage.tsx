@@ -7,6 +7,7 @@ import { summary as controller } from '../../app/root';
 import { summaryToDraft } from '../summary/validate';
 import { FiledSummaryView, revisionLine, SummaryEditor } from '../summary/SummaryEditor';
 import { WrappedField } from '../../shared/components/Field';
+import { UnfiledList } from '../unfiled/UnfiledList';
 
 type Editing = { callId: string; mode: 'amend' | 'late' } | null;
 
@@ -60,6 +61,7 @@ export function MyCallsPage() {
 
   return (
     <div className="mycalls-page">
+      <UnfiledList mine />
       <section className="panel table-panel mycalls-panel" aria-label="我的来电">
         <div className="mycalls-head">
           <h2 className="panel-title">
