@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CallerHistoryEntry } from '../../contract';
 import { accounts } from '../../app/root';
 import { useAppStore } from '../../app/store';
-import { formatDateTime } from '../../shared/format';
+import { chinaDay, formatDateTime } from '../../shared/format';
 import { categoryName } from '../../shared/labels';
 
 /**
@@ -10,7 +10,7 @@ import { categoryName } from '../../shared/labels';
  * it went offline). Supervisors see their centres' list on the monitor; a seat sees its own as a
  * to-do in 我的来电, and files each one there (补写).
  */
-export function UnfiledList(props: { mine: boolean }) {
+export function UnfiledList(props: { mine: boolean; /** Opens the day of a call (我的来电). */ onPick?: (day: string) => void }) {
   const reference = useAppStore((s) => s.reference);
   const [entries, setEntries] = useState<CallerHistoryEntry[] | null>(null);
   useEffect(() => {
@@ -32,12 +32,19 @@ export function UnfiledList(props: { mine: boolean }) {
       <h2 className="panel-title">
         小结未填 <span className="count-pill">{entries.length}</span>
       </h2>
-      {props.mine && <p className="muted small">以下来电结束时小结尚未提交,请在当天列表中补写(选择对应日期)。</p>}
+      {props.mine && <p className="muted small">以下来电结束时小结尚未提交,请点击打开当天的列表,补写小结。</p>}
       <ul className="unfiled-list">
         {entries.map((e) => (
           <li key={e.record.callId} data-call-id={e.record.callId}>
-            <span className="badge badge-risk">小结未填</span> {formatDateTime(e.record.answeredAt ?? e.record.enqueuedAt)} ·{' '}
-            {categoryName(e.record.categoryId, reference)} · {e.record.callerMasked}
+            <span className="badge badge-risk">小结未填</span>{' '}
+            {props.onPick ? (
+              <button type="button" className="link" onClick={() => props.onPick?.(chinaDay(e.record.answeredAt ?? e.record.enqueuedAt))}>
+                {formatDateTime(e.record.answeredAt ?? e.record.enqueuedAt)}
+              </button>
+            ) : (
+              formatDateTime(e.record.answeredAt ?? e.record.enqueuedAt)
+            )}{' '}
+            · {categoryName(e.record.categoryId, reference)} · {e.record.callerMasked}
             {!props.mine && e.record.seatId && <span> · 坐席 {e.record.seatId}</span>}
           </li>
         ))}
