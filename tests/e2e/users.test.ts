@@ -82,9 +82,10 @@ describe('用户管理 in the browser', () => {
     await dialog.getByText('密码不能包含用户名').waitFor();
     await dialog.getByLabel('新密码', { exact: true }).fill('Dongcheng#Lead7');
     await dialog.getByLabel('再次输入新密码').fill('Dongcheng#Lead7');
-    await dialog.getByRole('button', { name: '保存新密码' }).click();
+    // The page reloads once the password is changed (what failed with 403 meanwhile is fetched again).
+    await Promise.all([sup.waitForEvent('load'), dialog.getByRole('button', { name: '保存新密码' }).click()]);
     await sup.getByText('班长监控').first().waitFor();
-    await expect.poll(() => sup.getByRole('dialog', { name: '修改密码' }).count()).toBe(0);
+    await sup.getByRole('dialog', { name: '修改密码' }).waitFor({ state: 'detached' });
     const queue = await sup.evaluate(async () => ((await (await fetch('/api/queue')).json()) as { data: QueueSnapshot }).data);
     expect(new Set(queue.seats.map((s) => s.centreId))).toEqual(new Set(['dongcheng']));
 
@@ -115,7 +116,7 @@ describe('用户管理 in the browser', () => {
     await dialog.getByText('当前密码不正确').waitFor();
     await dialog.getByLabel('当前密码').fill('demo12348');
     await dialog.getByRole('button', { name: '保存新密码' }).click();
-    await expect.poll(() => dialog.count()).toBe(0);
+    await dialog.waitFor({ state: 'detached' });
     const login = await fetch(`${srv.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
