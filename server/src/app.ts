@@ -44,7 +44,7 @@ import { createTransferRouter } from './features/transfers/transfer-routes.js';
 import { TransferService, type ConsultGate } from './features/transfers/transfer-service.js';
 import { transferSocketHandlers } from './features/transfers/transfer-socket.js';
 import { createTransferView } from './features/transfers/transfer-views.js';
-import { passwordGate } from './features/users/password-gate.js';
+import { gateSocketHandlers, passwordGate } from './features/users/password-gate.js';
 import { ScopeService } from './features/users/scope-service.js';
 import { createUsersRouter } from './features/users/users-routes.js';
 import { UserService } from './features/users/users-service.js';
@@ -243,11 +243,11 @@ export function createApp(deps: AppDeps): App {
   sockets = attachSocketServer(httpServer, {
     auth,
     engine,
-    handlers: [
+    handlers: gateSocketHandlers(users, [
       ...seatSocketHandlers(seats),
       ...transferSocketHandlers(transfers, transferView),
       ...queueSocketHandlers(engine, clock, scope),
-    ],
+    ]),
     clock,
     logger,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,

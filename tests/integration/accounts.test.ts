@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditListResponse, PasswordResetResult, PasswordStatus, UserAdminView } from '../../server/src/contract/index.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
-import { login, startTestServer } from '../support/server.js';
+import { connect, emit, login, startTestServer } from '../support/server.js';
 import { FIRST_PASSWORD, OWN_PASSWORD, createAccount } from './support-accounts.js';
 import { T0, api, data, error, harness } from './support-summaries.js';
 
@@ -99,6 +99,26 @@ describe('用户管理 (administrators)', () => {
     expect((await api(h, 'GET', '/api/queue', 'zhang.supervisor')).status).toBe(200);
     expect((await tryLogin(h.srv.url, 'zhang.supervisor', FIRST_PASSWORD)).status).toBe(401);
     expect((await tryLogin(h.srv.url, 'zhang.supervisor', OWN_PASSWORD)).status).toBe(200);
+  });
+
+  it('a one-time password runs no socket command either, until it is changed', async () => {
+    const created = await api<UserAdminView>(h, 'POST', '/api/users', 'admin', {
+      username: 'sun.seat',
+      displayName: '孙坐席',
+      role: 'seat',
+      seatId: 's12',
+      password: FIRST_PASSWORD,
+    });
+    expect(created.status).toBe(201);
+    h.cookies['sun.seat'] = await login(h.srv.url, 'sun.seat', FIRST_PASSWORD);
+    const socket = await connect(h.srv.url, h.cookies['sun.seat']);
+    h.sockets.push(socket);
+    const refused = await emit(socket, 'seat:set-status', { status: 'ready' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/请先修改密码/) });
+    expect(h.srv.app.engine.getSeat('s12').state.kind).toBe('offline');
+    await api(h, 'POST', '/api/my/password', 'sun.seat', { currentPassword: FIRST_PASSWORD, newPassword: OWN_PASSWORD });
+    expect((await emit(socket, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
   });
 
   it('everyone changes their own password (a demo seat too)', async () => {

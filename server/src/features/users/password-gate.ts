@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../../domain/errors.js';
 import type { SessionLookup } from '../auth/auth-service.js';
 import { sessionToken } from '../../transport/session-cookie.js';
+import type { SocketHandler } from '../../transport/socket-handlers.js';
 import type { UserService } from './users-service.js';
 
 /** What a user who must change the password may still reach (signing in and out, the change itself). */
@@ -21,4 +22,15 @@ export function passwordGate(users: UserService, sessions: Pick<SessionLookup, '
     }
     next();
   };
+}
+
+/** The same gate for socket events: a session with a one-time or expired password runs none of them. */
+export function gateSocketHandlers(users: UserService, handlers: SocketHandler[]): SocketHandler[] {
+  return handlers.map((h) => ({
+    ...h,
+    handle: (payload, ctx) => {
+      if (users.passwordStatus(ctx.user.id).mustChange) throw new DomainError('FORBIDDEN', '请先修改密码(一次性密码或密码已过期)');
+      return h.handle(payload, ctx);
+    },
+  }));
 }
