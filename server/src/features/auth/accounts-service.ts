@@ -53,8 +53,9 @@ export class AccountService {
   }
   /** The accounts whose password is still a demo password (a production start refuses them). */
   async withDemoPassword(): Promise<UserRecord[]> {
-    const found: UserRecord[] = [];
-    for (const u of this.repo.list()) if (await isDemoPasswordHash(u.passwordHash)) found.push(u);
-    return found;
+    // scrypt runs on libuv's thread pool: check the accounts side by side.
+    const users = this.repo.list();
+    const demo = await Promise.all(users.map((u) => isDemoPasswordHash(u.passwordHash)));
+    return users.filter((_, i) => demo[i]);
   }
 }
