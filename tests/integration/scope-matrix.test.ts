@@ -115,6 +115,20 @@ describe('centres in scope on every staff route', () => {
     ).toEqual(['a-city', 'a-xs']);
   });
 
+  it("alert pushes reach a scoped supervisor for its centres only (pushes arrive in order: the 东城 one after the city one's moment)", async () => {
+    const s = await connect(h.srv.url, h.cookies['supervisor-dc']!);
+    h.sockets.push(s);
+    expect((await emit(s, 'queue:subscribe', {})).ok).toBe(true);
+    const got: string[] = [];
+    s.on('alert:updated', (a) => got.push(a.callId));
+    const dcPush = next(s, 'alert:updated', (a) => a.callId === 'a-dc');
+    // A second report on a call updates its alert and pushes it again.
+    expect((await api(h, 'POST', '/api/calls/a-city/major-report', 'seat01', { note: '市中心:新情况' })).status).toBe(200);
+    expect((await api(h, 'POST', '/api/calls/a-dc/major-report', 'seat09', { note: '东城:新情况' })).status).toBe(200);
+    await dcPush;
+    expect(got).toEqual(['a-dc']);
+  });
+
   describe('seats', () => {
     it('a seat reaches no staff route', async () => {
       for (const path of [
