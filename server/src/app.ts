@@ -6,6 +6,12 @@ import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
+import { AuditRepository } from './features/audit/audit-repository.js';
+import { createAuditRouter } from './features/audit/audit-routes.js';
+import { AuditService, type AuditInput } from './features/audit/audit-service.js';
+import { withSignInAudit } from './features/audit/auth-audit.js';
+import { withRequestContext } from './features/audit/request-context.js';
+import { AccountService } from './features/auth/accounts-service.js';
 import { AuthService } from './features/auth/auth-service.js';
 import { createAuthRouter } from './features/auth/auth-routes.js';
 import { SessionRepository } from './features/auth/session-repository.js';
@@ -40,6 +46,10 @@ import { createTransferRouter } from './features/transfers/transfer-routes.js';
 import { TransferService, type ConsultGate } from './features/transfers/transfer-service.js';
 import { transferSocketHandlers } from './features/transfers/transfer-socket.js';
 import { createTransferView } from './features/transfers/transfer-views.js';
+import { gateSocketHandlers, passwordGate } from './features/users/password-gate.js';
+import { ScopeService } from './features/users/scope-service.js';
+import { createUsersRouter } from './features/users/users-routes.js';
+import { UserService } from './features/users/users-service.js';
 import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
 import type { Db } from './store/db.js';
 import { SqliteEngineStore } from './store/engine-store.js';
@@ -107,7 +117,24 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ services
   let sockets: SocketLayer | null = null;
   const sessionMs = config.SESSION_HOURS * 3600_000;
-  const auth = new AuthService(new UserRepository(db), new SessionRepository(db), clock, sessionMs);
+  const userRepo = new UserRepository(db);
+  const auth = new AuthService(userRepo, new SessionRepository(db), clock, sessionMs);
+  // Accounts, scope and the audit log (features/users, features/audit).
+  const audit = new AuditService(db, new AuditRepository(db), clock);
+  const record = (entry: AuditInput) => void audit.record(entry);
+  const accounts = new AccountService(userRepo);
+  const scope = new ScopeService(accounts, (seatId) => engine.listSeats().find((s) => s.profile.id === seatId)?.profile.centreId ?? null);
+  const users = new UserService({
+    db,
+    users: accounts,
+    audit,
+    clock,
+    seatExists: (id) => engine.listSeats().some((s) => s.profile.id === id),
+    centreExists: (id) => engine.config.centres.some((c) => c.id === id),
+    // The sign-in brake's lock API plugs in here once it offers one (see docs/security.md).
+    locks: null,
+    maxPasswordAgeMs: config.PASSWORD_MAX_AGE_DAYS * 86_400_000,
+  });
   auth.purgeExpiredSessions();
   // One phone per seat: which console's softphone may register; changes go to the seat's consoles.
   const phones = new PhoneOwnershipService({
@@ -128,18 +155,21 @@ export function createApp(deps: AppDeps): App {
     sessionMs,
     phones,
   );
-  const seats = new SeatService(db, engine, seatRepo);
-  const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock);
-  const calls = new CallService(engine, new CallRepository(db, engineStore), clock);
+  const seats = new SeatService(db, engine, seatRepo, record);
+  const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record);
+  const calls = new CallService(engine, new CallRepository(db, engineStore), clock, scope);
   const alerts = new AlertService({
     db,
     alerts: new AlertRepository(db),
     calls,
     clock,
     logger,
-    onAlert: (alert) => sockets?.notifyStaff(majorAlertView(alert)),
+    onAlert: (alert) =>
+      sockets?.notifyStaff(majorAlertView(alert), [alert.homeCentreId, scope.seatCentre(alert.seatId) ?? alert.homeCentreId]),
+    scope,
+    audit: record,
   });
-  const summaries = new SummaryService({ db, engine, calls, summaries: new SummaryRepository(db), alerts, clock, logger });
+  const summaries = new SummaryService({ db, engine, calls, summaries: new SummaryRepository(db), alerts, clock, logger, audit: record });
   summaries.repairFilings();
 
   const trunk = splitHostPort(config.SIP_TRUNK_ADDR);
@@ -159,7 +189,13 @@ export function createApp(deps: AppDeps): App {
     onChange: (t) => sockets?.transferChanged(transferView(t)),
   });
 
-  const knowledge = new KnowledgeService({ db, knowledge: new KnowledgeRepository(db), clock, categories: () => engine.config.categories });
+  const knowledge = new KnowledgeService({
+    db,
+    knowledge: new KnowledgeRepository(db),
+    clock,
+    categories: () => engine.config.categories,
+    audit: record,
+  });
   const seededKnowledge = seedKnowledgeIfEmpty(db, clock);
   if (seededKnowledge > 0) logger.info({ entries: seededKnowledge }, 'seeded the knowledge base with its starter set');
   const indexedKnowledge = knowledge.ensureSearchIndex();
@@ -171,6 +207,7 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', 'loopback');
   let ready = false;
   const requireUser = createRequireUser(auth);
+  app.use('/api', (req, _res, next) => withRequestContext({ address: req.ip ?? 'unknown' }, next));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/health', (_req, res) => {
     if (!ready) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
@@ -178,8 +215,9 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(
     '/api',
+    passwordGate(users, auth),
     createAuthRouter({
-      auth,
+      auth: withSignInAudit(auth, audit),
       sipCredentials,
       requireUser,
       cookieSecure: config.COOKIE_SECURE,
@@ -202,9 +240,11 @@ export function createApp(deps: AppDeps): App {
     createPhoneRouter({ phones, requireUser }),
     createAlertRouter({ alerts, requireUser }),
     createTransferRouter({ transfers, requireUser }),
-    createQueueRouter({ queue: engine, clock, requireUser }),
-    createSeatRouter({ seats, requireUser }),
+    createQueueRouter({ queue: engine, clock, requireUser, scope }),
+    createSeatRouter({ seats, requireUser, scope }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
+    createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
+    createAuditRouter({ audit, requireUser }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);
@@ -221,7 +261,11 @@ export function createApp(deps: AppDeps): App {
   sockets = attachSocketServer(httpServer, {
     auth,
     engine,
-    handlers: [...seatSocketHandlers(seats), ...transferSocketHandlers(transfers, transferView), ...queueSocketHandlers(engine, clock)],
+    handlers: gateSocketHandlers(users, [
+      ...seatSocketHandlers(seats),
+      ...transferSocketHandlers(transfers, transferView),
+      ...queueSocketHandlers(engine, clock, scope),
+    ]),
     clock,
     logger,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,

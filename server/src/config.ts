@@ -38,7 +38,14 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Optional JSON file with a routing configuration that replaces the stored one at start. */
   ROUTING_CONFIG_FILE: z.string().optional(),
-  /** Create the demo centres, seats and accounts when the database is empty. */
+  /**
+   * demo (the default of `npm start`): the demo accounts and a 演示环境 banner on every page.
+   * production: no demo data, and the server refuses to start while any account has a demo password.
+   */
+  HOTLINE_MODE: z.enum(['demo', 'production']).default('demo'),
+  /** Passwords older than this many days must be changed at sign-in (0: no expiry). */
+  PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+  /** Create the demo centres, seats and accounts when the database is empty (demo mode only). */
   DEMO_SEED: bool.default(true),
   /** Secure cookies (set when the console is served over https). */
   COOKIE_SECURE: bool.default(false),

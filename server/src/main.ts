@@ -2,6 +2,9 @@ import pino from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { SystemClock } from './domain/clock.js';
+import { AccountService } from './features/auth/accounts-service.js';
+import { UserRepository } from './features/auth/user-repository.js';
+import { productionStartProblem } from './features/users/production-check.js';
 import { seedDemo } from './seed/demo.js';
 import { startBackgroundCheckpoints } from './store/checkpointer.js';
 import { openDatabase } from './store/db.js';
@@ -26,7 +29,14 @@ async function main(): Promise<void> {
   const db = openDatabase(config.DB_PATH);
   // WAL checkpoints off the event loop (store/checkpointer.ts): no call's commit waits for one.
   const checkpoints = config.DB_PATH === ':memory:' ? null : startBackgroundCheckpoints(db, config.DB_PATH, logger);
-  if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now()))) {
+  if (config.HOTLINE_MODE === 'production') {
+    const problem = await productionStartProblem(new AccountService(new UserRepository(db)));
+    if (problem) {
+      console.error(problem);
+      db.close();
+      process.exit(78);
+    }
+  } else if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now()))) {
     logger.info({ db: config.DB_PATH }, 'created the demo database (accounts in README)');
   }
   const telephony = createTelephony(config, db, SystemClock, logger);

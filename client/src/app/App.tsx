@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, type ComponentType, type LazyExoticComponent
 import { ConnectionBanner } from './ConnectionBanner';
 import { parseHash, routeHash, type Route } from '../shared/routes';
 import { AppHeader } from './AppHeader';
+import { DemoBanner } from './DemoBanner';
+import { PasswordGate } from '../features/users/PasswordGate';
 import { appStore, useAppStore } from './store';
 
 /** Each page is its own chunk, fetched the first time it is shown. */
@@ -15,6 +17,8 @@ const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>>
   monitor: page(() => import('../features/monitor/MonitorPage'), 'MonitorPage'),
   reports: page(() => import('../features/reports/ReportsPage'), 'ReportsPage'),
   knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),
+  users: page(() => import('../features/users/UsersPage'), 'UsersPage'),
+  audit: page(() => import('../features/audit/AuditPage'), 'AuditPage'),
 };
 
 /**
@@ -46,6 +50,7 @@ export function App() {
   if (authStatus === 'anonymous' || route === 'login') {
     return (
       <Suspense fallback={<div className="splash">正在连接 12348 热线系统…</div>}>
+        <DemoBanner />
         <LoginPage />
       </Suspense>
     );
@@ -54,7 +59,9 @@ export function App() {
   const Page = PAGES[route];
   return (
     <div className="shell">
+      <DemoBanner />
       <AppHeader />
+      <PasswordGate />
       <ConnectionBanner />
       <main className="content">
         <Suspense fallback={<p className="muted">正在加载页面…</p>}>

@@ -7,6 +7,7 @@ import { seatActionsFor } from '../features/workbench/seat-actions';
 import { useAppStore } from './store';
 import { selectSummaryFiled } from '../features/summary/slice';
 import { summary } from './root';
+import { ChangePasswordButton } from '../features/users/PasswordDialog';
 
 const TAB_LABELS: Record<Route, string> = {
   login: '登录',
@@ -15,6 +16,8 @@ const TAB_LABELS: Record<Route, string> = {
   monitor: '班长监控',
   reports: '统计报表',
   knowledge: '知识库',
+  users: '用户管理',
+  audit: '审计日志',
 };
 
 /** While the seat is away from the workbench, its tab says a call needs it. */
@@ -101,6 +104,7 @@ export function AppHeader() {
       <Tabs />
       <div className="header-right">
         <UserInfo />
+        <ChangePasswordButton />
         <LogoutButton />
       </div>
     </header>

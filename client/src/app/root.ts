@@ -1,4 +1,5 @@
-import { createApi } from '../shared/api';
+import { createApi, createRequest } from '../shared/api';
+import { createAccountsApi } from '../features/users/api';
 import { createSocket } from '../shared/socket';
 import { bindSocket } from './socket-bindings';
 import { createSessionController } from '../features/session/controller';
@@ -20,6 +21,9 @@ const api = createApi({
   // The Date header has 1 s resolution: only a skew beyond 2 s is worth correcting from it.
   onServerDate: (serverAt, localAt) => appStore.getState().noteServerTime(serverAt, localAt, 2_000),
 });
+
+/** 用户管理, 修改密码, 审计日志, 小结未填 and the deployment mode (演示环境). */
+export const accounts = createAccountsApi(createRequest({ fetch: (input, init) => fetch(input, init) }));
 
 /** The session owns the socket; its pushes land in the store through socket-bindings.ts. */
 export const session = createSessionController({

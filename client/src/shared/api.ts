@@ -97,16 +97,30 @@ function isAck(body: unknown): body is Ack<unknown> {
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
 }
 
+/** One JSON request to the API; always resolves to an Ack. */
+export type JsonRequest = <T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  opts?: RequestOptions,
+) => Promise<Ack<T>>;
+
 /**
  * A fetch wrapper that always resolves to an Ack: the server's own Ack when it sent one,
  * otherwise an error built from the status, the timeout or the network failure.
  * The session cookie travels with every request (same origin).
  */
 export function createApi(deps: ApiDeps): Api {
+  const request = createRequest(deps);
+  return apiMethods(request);
+}
+
+/** The request function alone, for features that name their own endpoints (用户管理, 审计日志). */
+export function createRequest(deps: ApiDeps): JsonRequest {
   const now = deps.now ?? Date.now;
   const timeoutMs = deps.timeoutMs ?? 15_000;
 
-  async function request<T>(
+  return async function request<T>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
@@ -139,8 +153,10 @@ export function createApi(deps: ApiDeps): Api {
     }
     if (isAck(parsed)) return parsed as Ack<T>;
     return { ok: false, error: errorForStatus(res.ok ? 500 : res.status) };
-  }
+  };
+}
 
+function apiMethods(request: JsonRequest): Api {
   return {
     login: (req) => request('POST', '/api/auth/login', req),
     logout: () => request('POST', '/api/auth/logout'),

@@ -18,4 +18,5 @@ export * from './alerts.js';
 export * from './knowledge.js';
 export * from './transfers.js';
 export * from './events.js';
+export * from './users.js';
 export * from './permissions.js';

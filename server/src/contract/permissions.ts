@@ -34,6 +34,10 @@ export const PERMISSIONS = {
   'reports:read': { roles: ['manager', 'admin'] },
   /** Create, edit and retire knowledge base entries (every signed-in user may read them). */
   'knowledge:edit': { roles: ['supervisor', 'admin'], refusal: '只有班长或系统管理员可以新增、修改或停用知识库条目' },
+  /** Accounts (用户管理): create, disable, reset passwords, unlock. */
+  'users:manage': { roles: ['admin'], refusal: '只有系统管理员可以管理用户' },
+  /** The audit log (审计日志). */
+  'audit:read': { roles: ['admin'], refusal: '只有系统管理员可以查看审计日志' },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;

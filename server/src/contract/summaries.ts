@@ -64,6 +64,8 @@ export const SummaryDraftSchema = z
     riskNote: text('上报说明', SUMMARY_LIMITS.riskNote).optional(),
     /** Knowledge-base entries the answer drew on. */
     knowledgeIds: z.array(z.number().int().positive()).max(20).optional(),
+    /** 保密: the caller asked for confidentiality (GB/T 33358-2016). */
+    confidential: z.boolean().optional(),
   })
   .strict();
 export type SummaryDraft = z.infer<typeof SummaryDraftSchema>;
@@ -91,6 +93,12 @@ export function summaryInputSchemaWith(nowOf: () => number) {
       riskFlag: z.boolean().default(false),
       riskNote: text('上报说明', SUMMARY_LIMITS.riskNote).default(''),
       knowledgeIds: z.array(z.number().int().positive()).max(20).default([]),
+      /**
+       * 保密 (GB/T 33358-2016): the caller asked for confidentiality. Their number and summaries
+       * then stay out of other seats' screen pops and out of exports; supervisors read them with a
+       * recorded reason.
+       */
+      confidential: z.boolean().optional(),
     })
     .strict()
     .superRefine((s, ctx) => {
@@ -108,7 +116,12 @@ export function summaryInputSchemaWith(nowOf: () => number) {
       }
       if ((s.riskFlag || s.disposition === 'major-report') && !s.riskNote) need('riskNote', '重大事项上报须填写上报说明');
     })
-    .transform((s) => ({ ...s, riskFlag: s.riskFlag || s.disposition === 'major-report' }));
+    .transform(({ confidential, ...s }) => ({
+      ...s,
+      riskFlag: s.riskFlag || s.disposition === 'major-report',
+      // Present only when asked for, so a summary without it reads as before.
+      ...(confidential ? { confidential: true as const } : {}),
+    }));
 }
 export type CallSummaryInput = z.output<ReturnType<typeof callSummaryInputSchema>>;
 

@@ -46,10 +46,12 @@ function seat(
   return { id, name, staffNo, centreId, skills, languages };
 }
 
-export const DEMO_STAFF: { username: string; role: Role; displayName: string }[] = [
-  { username: 'supervisor', role: 'supervisor', displayName: '班长 林晓' },
-  { username: 'manager', role: 'manager', displayName: '值班负责人 郑毅' },
-  { username: 'admin', role: 'admin', displayName: '系统管理员' },
+/** Demo staff; `centres` null = every centre (the city's), else the centres in scope. */
+export const DEMO_STAFF: { username: string; role: Role; displayName: string; centres: string[] | null }[] = [
+  { username: 'supervisor', role: 'supervisor', displayName: '班长 林晓', centres: null },
+  { username: 'manager', role: 'manager', displayName: '值班负责人 郑毅', centres: null },
+  { username: 'admin', role: 'admin', displayName: '系统管理员', centres: null },
+  { username: 'supervisor-dc', role: 'supervisor', displayName: '东城区班长 韩雪', centres: ['dongcheng'] },
 ];
 
 /** Seat accounts are seat01 … seat18, matching s01 … s18. */
@@ -57,7 +59,10 @@ export function demoSeatUsername(seatId: string): string {
   return `seat${seatId.slice(1)}`;
 }
 
-/** Fills an empty database with the demo centres, seats and accounts. Returns whether it did. */
+/**
+ * Fills an empty database with the demo centres, seats and accounts (demo mode only: a
+ * production start never seeds, and refuses any account with a demo password). Returns whether it did.
+ */
 export async function seedDemo(
   db: Db,
   now: number,

@@ -222,6 +222,43 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE VIRTUAL TABLE knowledge_terms USING fts5(grams, py, pykw, tokenize = 'ascii', content = '', contentless_delete = 1);
     `,
   },
+  {
+    version: 7,
+    name: 'accounts: centres in scope, password lifecycle; the hash-chained audit log',
+    sql: `
+      -- centres_json: the centres a supervisor or manager sees (JSON array); NULL = every centre.
+      -- must_change_password: set by an administrator's reset (one-time password).
+      ALTER TABLE users ADD COLUMN centres_json TEXT;
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+      -- Append-only: each row's hash = SHA-256(prev_hash + canonical entry); see features/audit.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user_id INTEGER,
+        username TEXT NOT NULL,
+        role TEXT NOT NULL,
+        address TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        before_json TEXT,
+        after_json TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_at ON audit_log(at);
+      CREATE INDEX audit_log_action ON audit_log(action, at);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only');
+      END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only');
+      END;
+      -- Who acknowledged an alert, as a user (acknowledged_by keeps the display name shown).
+      ALTER TABLE major_alerts ADD COLUMN acknowledged_by_user_id INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -15,7 +15,7 @@ import type { Acd } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
 import { seatOfUser, type SessionLookup } from '../features/auth/auth-service.js';
 import { callView } from '../features/calls/call-views.js';
-import { queueSnapshot } from '../features/queue/queue-views.js';
+import { centresOfRoom, queueSnapshot } from '../features/queue/queue-views.js';
 import { seatView } from '../features/seats/seat-views.js';
 import { can, refusalOf } from '../contract/permissions.js';
 import { toApiError } from './api-errors.js';
@@ -47,7 +47,7 @@ export interface SocketLayer {
   /** Disconnects every socket opened with this session token (after logout). */
   endSession(token: string): void;
   /** 重大事项上报: pushes an alert (raised, updated or acknowledged) to the supervisors' room. */
-  notifyStaff(alert: MajorAlert): void;
+  notifyStaff(alert: MajorAlert, centres?: readonly string[]): void;
   /** Tells the transferring seat and the target seat. */
   transferChanged(t: TransferView): void;
   close(): void;
@@ -71,6 +71,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
       snapshotTimer = null;
       if (closed) return;
       io.to(ROOMS.supervisors).emit('queue:updated', queueSnapshot(engine, clock.now()));
+      // Supervisors with centres in scope (features/queue): each scope's room gets its centres only.
+      for (const room of io.sockets.adapter.rooms.keys()) {
+        const centres = centresOfRoom(room);
+        if (centres) io.to(room).emit('queue:updated', queueSnapshot(engine, clock.now(), centres));
+      }
     }, deps.snapshotIntervalMs ?? 200);
   };
 
@@ -173,8 +178,15 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
 
   return {
     io,
-    notifyStaff: (alert) => {
-      if (!closed) io.to(ROOMS.supervisors).emit('alert:updated', alert);
+    notifyStaff: (alert, alertCentres = []) => {
+      if (closed) return;
+      io.to(ROOMS.supervisors).emit('alert:updated', alert);
+      for (const room of io.sockets.adapter.rooms.keys()) {
+        const centres = centresOfRoom(room);
+        if (centres && alertCentres.some((c) => centres.has(c))) {
+          io.to(room).emit('alert:updated', alert);
+        }
+      }
     },
     transferChanged: (t) => {
       const rooms = [ROOMS.seat(t.fromSeatId), ...(t.targetSeatId ? [ROOMS.seat(t.targetSeatId)] : [])];

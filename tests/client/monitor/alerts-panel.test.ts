@@ -88,7 +88,8 @@ describe('monitor: 重大事项上报', () => {
   it('when nothing is open, should load the list and show no alert area', async () => {
     serve([]);
     await show();
-    expect(calls.map((c) => `${c.method} ${c.path}?${c.query}`)).toEqual(['GET /api/alerts?open=1']);
+    // The monitor also asks for the 小结未填 list (features/unfiled), which stays hidden while empty.
+    expect(calls.map((c) => `${c.method} ${c.path}?${c.query}`)).toEqual(['GET /api/alerts?open=1', 'GET /api/summaries/unfiled?']);
     expect(host.querySelector('.alerts-panel')).toBeNull();
     expect(document.title).toBe('12348 热线');
   });

@@ -4,6 +4,7 @@ import { AlertsPanel } from './AlertsPanel';
 import { CountsBar } from './CountsBar';
 import { SeatTable } from './SeatTable';
 import { WaitingCallsTable } from './WaitingCallsTable';
+import { UnfiledList } from '../unfiled/UnfiledList';
 
 function SnapshotStatus() {
   const at = useAppStore((s) => s.snapshot?.at ?? null);
@@ -17,6 +18,7 @@ export function MonitorPage() {
   return (
     <div className="monitor-page">
       <AlertsPanel />
+      <UnfiledList mine={false} />
       <div className="monitor-top">
         <CountsBar />
         <SnapshotStatus />

@@ -7,6 +7,7 @@ import { summary as controller } from '../../app/root';
 import { summaryToDraft } from '../summary/validate';
 import { FiledSummaryView, revisionLine, SummaryEditor } from '../summary/SummaryEditor';
 import { WrappedField } from '../../shared/components/Field';
+import { UnfiledList } from '../unfiled/UnfiledList';
 
 type Editing = { callId: string; mode: 'amend' | 'late' } | null;
 
@@ -60,6 +61,7 @@ export function MyCallsPage() {
 
   return (
     <div className="mycalls-page">
+      <UnfiledList mine onPick={pick} />
       <section className="panel table-panel mycalls-panel" aria-label="我的来电">
         <div className="mycalls-head">
           <h2 className="panel-title">
@@ -75,7 +77,7 @@ export function MyCallsPage() {
                 回到今天
               </button>
             )}
-            {!isToday && today && <span className="muted small">往日记录只读</span>}
+            {!isToday && today && <span className="muted small">往日记录只读(未填的小结可补写)</span>}
           </div>
         </div>
         {myCalls.error && (
@@ -107,7 +109,8 @@ export function MyCallsPage() {
                 const mine = r.seatId !== null && r.seatId === seatId;
                 const canAmend = isToday && s !== null && s.amendable;
                 const live = r.callId === liveCallId;
-                const canLate = isToday && s === null && mine && r.result === 'answered' && !live;
+                // A missing summary may be written late on any day (小结未填), amendments only the same day.
+                const canLate = s === null && mine && r.result === 'answered' && !live;
                 const expanded = open === r.callId;
                 const edit = editing?.callId === r.callId ? editing : null;
                 return (

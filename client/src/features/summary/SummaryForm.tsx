@@ -236,6 +236,11 @@ export function SummaryForm(props: SummaryFormProps) {
             </Field>
           )}
         </div>
+        <label className="check confidential-check">
+          <input type="checkbox" checked={draft.confidential === true} onChange={(e) => onChange({ confidential: e.target.checked })} />
+          <span>来电人要求保密</span>
+          <span className="muted small">(号码与小结不出现在其他坐席的弹屏和导出中)</span>
+        </label>
       </fieldset>
       <div className="summary-footer">{props.footer}</div>
     </form>

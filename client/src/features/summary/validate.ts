@@ -63,6 +63,7 @@ export function summaryToDraft(s: CallSummaryView | CallSummaryInput): SummaryDr
     riskFlag: s.riskFlag,
     riskNote: s.riskNote,
     knowledgeIds: s.knowledgeIds,
+    ...(s.confidential ? { confidential: true } : {}),
   };
 }
 

@@ -10,6 +10,13 @@ export interface UserRecord {
   displayName: string;
   seatId: string | null;
   disabled: boolean;
+  /** Centres a supervisor or manager sees; null = every centre (the city's staff, administrators). */
+  centres: string[] | null;
+  /** Set by an administrator's reset: the password is one-time and must be changed at sign-in. */
+  mustChangePassword: boolean;
+  /** When the password was last set (null: at creation, before this was recorded). */
+  passwordChangedAt: number | null;
+  createdAt: number;
 }
 
 type RawUser = {
@@ -20,6 +27,10 @@ type RawUser = {
   display_name: string;
   seat_id: string | null;
   disabled: number;
+  centres_json: string | null;
+  must_change_password: number;
+  password_changed_at: number | null;
+  created_at: number;
 };
 
 const toUser = (r: RawUser): UserRecord => ({
@@ -30,7 +41,15 @@ const toUser = (r: RawUser): UserRecord => ({
   displayName: r.display_name,
   seatId: r.seat_id,
   disabled: r.disabled === 1,
+  centres: r.centres_json === null ? null : (JSON.parse(r.centres_json) as string[]),
+  mustChangePassword: r.must_change_password === 1,
+  passwordChangedAt: r.password_changed_at,
+  createdAt: r.created_at,
 });
+
+/** What creating an account takes. */
+export type NewUser = Pick<UserRecord, 'username' | 'passwordHash' | 'role' | 'displayName' | 'seatId'> &
+  Partial<Pick<UserRecord, 'centres' | 'mustChangePassword'>>;
 
 /** Accounts (users table). */
 export class UserRepository {
@@ -57,10 +76,49 @@ export class UserRepository {
     return r ? toUser(r) : null;
   }
 
-  create(u: Omit<UserRecord, 'id' | 'disabled'>, at: number): number {
+  list(): UserRecord[] {
+    return (this.db.prepare('SELECT * FROM users ORDER BY id').all() as RawUser[]).map(toUser);
+  }
+
+  create(u: NewUser, at: number): number {
     const res = this.db
-      .prepare('INSERT INTO users (username, password_hash, role, display_name, seat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(u.username, u.passwordHash, u.role, u.displayName, u.seatId, at);
+      .prepare(
+        `INSERT INTO users (username, password_hash, role, display_name, seat_id, created_at, centres_json, must_change_password, password_changed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        u.username,
+        u.passwordHash,
+        u.role,
+        u.displayName,
+        u.seatId,
+        at,
+        u.centres ? JSON.stringify(u.centres) : null,
+        u.mustChangePassword ? 1 : 0,
+        at,
+      );
     return Number(res.lastInsertRowid);
+  }
+
+  /** Changes an account's role, name, seat and centres. */
+  update(id: number, u: Pick<UserRecord, 'role' | 'displayName' | 'seatId' | 'centres'>): void {
+    this.db
+      .prepare('UPDATE users SET role = ?, display_name = ?, seat_id = ?, centres_json = ? WHERE id = ?')
+      .run(u.role, u.displayName, u.seatId, u.centres ? JSON.stringify(u.centres) : null, id);
+  }
+
+  setDisabled(id: number, disabled: boolean): void {
+    this.db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id);
+  }
+
+  setPassword(id: number, passwordHash: string, mustChange: boolean, at: number): void {
+    this.db
+      .prepare('UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ? WHERE id = ?')
+      .run(passwordHash, mustChange ? 1 : 0, at, id);
+  }
+
+  /** Ends every session of the account (disabled, or its password was reset). */
+  endSessions(id: number): void {
+    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
   }
 }

@@ -12,6 +12,8 @@ export class CallRepository {
   private readonly selectEarlier;
   private readonly countEarlier;
   private readonly selectAnsweredBy;
+  private readonly selectEnqueuedIn;
+  private readonly selectUnfiled;
 
   constructor(
     db: Db,
@@ -21,6 +23,18 @@ export class CallRepository {
       'SELECT id FROM calls WHERE caller = ? AND enqueued_at < ? AND id <> ? ORDER BY enqueued_at DESC, rowid DESC LIMIT ?',
     );
     this.countEarlier = db.prepare('SELECT COUNT(*) AS n FROM calls WHERE caller = ? AND enqueued_at < ? AND id <> ?');
+    this.selectEnqueuedIn = db.prepare(
+      `SELECT id FROM calls WHERE enqueued_at >= ? AND enqueued_at < ?
+         AND (home_centre_id IN (SELECT value FROM json_each(?)) OR seat_id IN (SELECT value FROM json_each(?)))
+       ORDER BY enqueued_at DESC, rowid DESC LIMIT ?`,
+    );
+    // 小结未填: answered, over (the seat's wrap-up ended, e.g. it went offline), and no summary on file.
+    this.selectUnfiled = db.prepare(
+      `SELECT c.id FROM calls c WHERE c.state_kind = 'ended' AND c.answered_at IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM call_summaries s WHERE s.call_id = c.id)
+         AND (? IS NULL OR c.seat_id = ?)
+       ORDER BY c.answered_at DESC LIMIT ?`,
+    );
     this.selectAnsweredBy = db.prepare(
       'SELECT id FROM calls WHERE seat_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at DESC, rowid DESC',
     );
@@ -40,6 +54,17 @@ export class CallRepository {
     const ids = (this.selectEarlier.all(caller, before, callId, limit) as { id: string }[]).map((r) => r.id);
     const { n } = this.countEarlier.get(caller, before, callId) as { n: number };
     return { ids, total: n };
+  }
+
+  /** Calls enqueued in [from, to) whose home centre is one of `centres` or that a seat of `seatIds` took, newest first. */
+  listEnqueuedIn(from: number, to: number, limit: number, centres: readonly string[], seatIds: readonly string[]): Call[] {
+    const ids = this.selectEnqueuedIn.all(from, to, JSON.stringify(centres), JSON.stringify(seatIds), limit) as { id: string }[];
+    return ids.map((r) => this.log.loadCall(r.id)).filter((c): c is Call => c !== null);
+  }
+
+  /** Ids of answered calls that ended without a summary (of one seat, or of every seat), newest first. */
+  unfiled(seatId: string | null, limit: number): string[] {
+    return (this.selectUnfiled.all(seatId, seatId, limit) as { id: string }[]).map((r) => r.id);
   }
 
   /** Ids of the calls the seat answered in [from, to) (answer time), newest first. */

@@ -6,6 +6,7 @@ import type { SessionUser } from '../auth/auth-service.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
 import { can } from '../../contract/permissions.js';
 import { ValidationError } from '../shared/validation.js';
+import type { ScopeService } from '../users/scope-service.js';
 import type { CallRepository } from './call-repository.js';
 
 /** The seat that answered the call, if one did. */
@@ -15,7 +16,7 @@ export const answeringSeat = (call: Call): string | null => {
 };
 
 /** The seat the call rings at, talks with or wraps up at now, if any. */
-const currentSeat = (call: Call): string | null => {
+export const currentSeat = (call: Call): string | null => {
   const st = call.state;
   return st.kind === 'ringing' || st.kind === 'talking' || st.kind === 'wrap-up' ? st.seatId : null;
 };
@@ -30,7 +31,37 @@ export class CallService {
     private readonly engine: Acd,
     private readonly calls: CallRepository,
     private readonly clock: Clock,
+    /** Supervisors and managers see the calls of their centres only. */
+    private readonly scope?: ScopeService,
   ) {}
+
+  /** Whether staff may see this call under their scope (home centre or a seat of theirs took it). */
+  inScope(user: SessionUser, call: Call): boolean {
+    return !this.scope || this.scope.seesCall(user, { homeCentreId: call.homeCentreId, seatIds: [answeringSeat(call), currentSeat(call)] });
+  }
+
+  /** A filter of calls by the user's scope. */
+  scopeFilter(user: SessionUser): (call: Call) => boolean {
+    if (!this.scope) return () => true;
+    const sees = this.scope.callFilter(user);
+    return (call) => sees({ homeCentreId: call.homeCentreId, seatIds: [answeringSeat(call), currentSeat(call)] });
+  }
+
+  /** Call records (话单) the user's scope covers, of the calls enqueued in [from, to), newest first. */
+  listFor(user: SessionUser, from: number, to: number, limit: number): Call[] {
+    const centres = this.scope?.centreList(user) ?? null;
+    if (centres === null) return this.calls.listEnqueued(from, to, limit);
+    const seatIds = this.engine
+      .listSeats()
+      .filter((s) => centres.includes(s.profile.centreId))
+      .map((s) => s.profile.id);
+    return this.calls.listEnqueuedIn(from, to, limit, centres, seatIds);
+  }
+
+  /** 小结未填: answered calls that ended without a summary, of one seat or (null) of every seat, newest first. */
+  unfiled(seatId: string | null, limit: number): Call[] {
+    return this.loadAll(this.calls.unfiled(seatId, limit));
+  }
 
   /** Offset of the local day (the routing configuration's fixed UTC offset). */
   get utcOffsetMinutes(): number {
@@ -45,10 +76,10 @@ export class CallService {
     return this.engine.getCall(id) ?? this.calls.load(id);
   }
 
-  /** Any call, for staff. */
-  get(id: string): Call {
+  /** Any call, for staff (in their scope when one is given). */
+  get(id: string, viewer?: SessionUser): Call {
     const call = this.find(id);
-    if (!call) throw new DomainError('NOT_FOUND', `没有编号为 ${id} 的来电`);
+    if (!call || (viewer && !this.inScope(viewer, call))) throw new DomainError('NOT_FOUND', `没有编号为 ${id} 的来电`);
     return call;
   }
 
@@ -63,7 +94,8 @@ export class CallService {
     const seatId = user.seatId;
     const visible =
       call !== null &&
-      (can(user.role, 'calls:read-all') || (seatId !== null && (answeringSeat(call) === seatId || currentSeat(call) === seatId)));
+      ((can(user.role, 'calls:read-all') && this.inScope(user, call)) ||
+        (seatId !== null && (answeringSeat(call) === seatId || currentSeat(call) === seatId)));
     if (!visible) throw new DomainError('NOT_FOUND', `没有找到编号为 ${callId} 的来电,或您无权查看`);
     return call;
   }
@@ -75,6 +107,11 @@ export class CallService {
       throw new DomainError('FORBIDDEN', `只有接听本通电话的坐席可以${action}`);
     }
     return seatId;
+  }
+
+  /** Whether the user's seat is ringing, talking or wrapping up with the call now. */
+  handlingNow(user: SessionUser, call: Call): boolean {
+    return user.seatId !== null && currentSeat(call) === user.seatId;
   }
 
   /** The caller's calls before this one, newest first (at most `limit`), and how many there are. */

@@ -35,3 +35,25 @@ export function callDetailView(call: Call, now: number) {
 export function historyEntries(calls: Call[], summaries: Map<string, CallSummaryView>, now: number): CallerHistoryEntry[] {
   return calls.map((c) => ({ record: callRecordView(c, now), summary: summaries.get(c.id) ?? null }));
 }
+
+/** What stands for a confidential (保密) caller's number in lists and exports. */
+export const CONFIDENTIAL_CALLER = '保密';
+
+/**
+ * A summary as someone other than its author sees it in a list: never the 重大事项 note
+ * (riskNote), and of a confidential (保密) call only that it is one.
+ */
+export function redactedSummary(s: CallSummaryView, viewerSeatId: string | null): CallSummaryView {
+  if (viewerSeatId !== null && s.seatId === viewerSeatId) return s;
+  if (!s.confidential) return { ...s, riskNote: '' };
+  return { ...s, topic: '(来电人要求保密)', question: '', answer: '', referral: '', riskNote: '', knowledgeIds: [], amendable: false };
+}
+
+/** History or my-calls entries with others' summaries redacted and confidential callers' numbers withheld. */
+export function redactedEntries(entries: CallerHistoryEntry[], viewerSeatId: string | null): CallerHistoryEntry[] {
+  return entries.map((e) => {
+    const summary = e.summary ? redactedSummary(e.summary, viewerSeatId) : null;
+    const record = e.summary?.confidential ? { ...e.record, callerMasked: CONFIDENTIAL_CALLER } : e.record;
+    return { record, summary };
+  });
+}

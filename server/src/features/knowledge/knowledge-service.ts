@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Db } from '../../store/db.js';
+import { immediateTransaction, type Db } from '../../store/db.js';
+import type { AuditInput } from '../audit/audit-service.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import { ValidationError } from '../shared/validation.js';
 import type { KnowledgeRecord, KnowledgeRecordInput, KnowledgeRepository, KnowledgeSearchHit } from './knowledge-repository.js';
@@ -11,6 +12,8 @@ export interface KnowledgeServiceDeps {
   clock: Clock;
   /** The categories of the routing configuration in force (they may change at run time). */
   categories: () => readonly { id: string }[];
+  /** The audit log (joins the edit's transaction). */
+  audit?: (entry: AuditInput) => void;
 }
 
 const notFound = (id: number) => new DomainError('NOT_FOUND', `没有编号为 ${id} 的知识库条目(可能已停用)`);
@@ -42,20 +45,33 @@ export class KnowledgeService {
 
   create(author: SessionUser, input: KnowledgeRecordInput): KnowledgeRecord {
     this.checkCategory(input.categoryId);
-    return this.o.knowledge.create(input, author.displayName, this.o.clock.now());
+    return immediateTransaction(this.o.db, () => {
+      const created = this.o.knowledge.create(input, author.displayName, this.o.clock.now());
+      this.o.audit?.({ actor: author, action: 'knowledge.create', target: `knowledge:${created.id}`, after: created });
+      return created;
+    });
   }
 
   update(author: SessionUser, id: number, input: KnowledgeRecordInput & { version: number }): KnowledgeRecord {
     this.checkCategory(input.categoryId);
     const { db, knowledge, clock } = this.o;
-    const result = db.transaction(() => knowledge.update(id, input, author.displayName, clock.now()))();
+    const result = db.transaction(() => {
+      const before = knowledge.get(id);
+      const r = knowledge.update(id, input, author.displayName, clock.now());
+      if (r.ok) this.o.audit?.({ actor: author, action: 'knowledge.update', target: `knowledge:${id}`, before, after: r.entry });
+      return r;
+    })();
     if (result.ok) return result.entry;
     if (result.reason === 'not-found') throw notFound(id);
     throw new DomainError('CONFLICT', '该条目已被他人修改,请刷新后再改');
   }
 
   retire(author: SessionUser, id: number): void {
-    if (!this.o.knowledge.retire(id, author.displayName, this.o.clock.now())) throw notFound(id);
+    immediateTransaction(this.o.db, () => {
+      const before = this.o.knowledge.get(id);
+      if (!this.o.knowledge.retire(id, author.displayName, this.o.clock.now())) throw notFound(id);
+      this.o.audit?.({ actor: author, action: 'knowledge.retire', target: `knowledge:${id}`, before });
+    });
   }
 
   private checkCategory(categoryId: string): void {

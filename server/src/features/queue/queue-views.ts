@@ -24,11 +24,31 @@ export function serviceStatus(cfg: RoutingConfig, now: number): ServiceStatus {
   };
 }
 
-export function queueSnapshot(queue: LiveQueue, now: number): QueueSnapshot {
+/**
+ * The live queue; with `centres`, only the seats of those centres and the calls whose home
+ * centre is one of them or that ring at, talk with or wrap up at one of those seats.
+ */
+export function queueSnapshot(queue: LiveQueue, now: number, centres: ReadonlySet<string> | null = null): QueueSnapshot {
+  const seats = queue.listSeats();
+  if (centres === null) {
+    return { at: now, service: serviceStatus(queue.config, now), seats: seats.map(seatView), calls: queue.activeCalls().map(callView) };
+  }
+  const seatIds = new Set(seats.filter((s) => centres.has(s.profile.centreId)).map((s) => s.profile.id));
   return {
     at: now,
     service: serviceStatus(queue.config, now),
-    seats: queue.listSeats().map(seatView),
-    calls: queue.activeCalls().map(callView),
+    seats: seats.filter((s) => seatIds.has(s.profile.id)).map(seatView),
+    calls: queue
+      .activeCalls()
+      .filter((c) => centres.has(c.homeCentreId) || ('seatId' in c.state && seatIds.has(c.state.seatId)))
+      .map(callView),
   };
+}
+
+/** Socket rooms of supervisors with centres in scope: `supervisors:<centre>,<centre>`. */
+export const SCOPED_ROOM_PREFIX = 'supervisors:';
+export const scopedRoom = (centres: readonly string[]) => `${SCOPED_ROOM_PREFIX}${[...centres].sort().join(',')}`;
+/** The centres of a scoped room, or null for any other room. */
+export function centresOfRoom(room: string): ReadonlySet<string> | null {
+  return room.startsWith(SCOPED_ROOM_PREFIX) ? new Set(room.slice(SCOPED_ROOM_PREFIX.length).split(',')) : null;
 }

@@ -1,6 +1,6 @@
 import express from 'express';
 import { RoutingConfigSchema } from '../../domain/policy.js';
-import { ok, route, type RequireUser } from '../../transport/http.js';
+import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import type { RoutingConfigService } from './routing-config-service.js';
 import { referenceDataView } from './routing-config-views.js';
@@ -27,7 +27,7 @@ export function createRoutingConfigRouter(deps: { routingConfig: RoutingConfigSe
     requireUser('config:edit'),
     route((req, res) => {
       const cfg = parseOrThrow(RoutingConfigSchema, req.body);
-      ok(res, routingConfig.update(cfg));
+      ok(res, routingConfig.update(userOf(req), cfg));
     }),
   );
 

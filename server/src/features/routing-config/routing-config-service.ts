@@ -2,6 +2,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Acd } from '../../domain/engine.js';
 import { DEFAULT_ROUTING_CONFIG, type RoutingConfig } from '../../domain/policy.js';
 import type { Db } from '../../store/db.js';
+import type { AuditActor, AuditInput } from '../audit/audit-service.js';
 import type { RoutingConfigRepository } from './routing-config-repository.js';
 
 /**
@@ -25,15 +26,19 @@ export class RoutingConfigService {
     private readonly engine: Acd,
     private readonly repo: RoutingConfigRepository,
     private readonly clock: Clock,
+    /** The audit log (joins the update's transaction). */
+    private readonly audit?: (entry: AuditInput) => void,
   ) {}
 
   current(): RoutingConfig {
     return this.engine.config;
   }
 
-  update(cfg: RoutingConfig): RoutingConfig {
+  update(actor: AuditActor, cfg: RoutingConfig): RoutingConfig {
     this.db.transaction(() => {
+      const before = this.engine.config;
       this.engine.updateConfig(cfg);
+      this.audit?.({ actor, action: 'routing-config.update', target: 'routing-config', before, after: cfg });
       this.repo.save(cfg, this.clock.now());
     })();
     return this.engine.config;

@@ -1,18 +1,28 @@
 import express from 'express';
 import { SeatProfileSchema } from '../../domain/model.js';
-import { ok, route, type RequireUser } from '../../transport/http.js';
+import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
+import type { ScopeService } from '../users/scope-service.js';
 import type { SeatService } from './seat-service.js';
 import { seatView } from './seat-views.js';
 
 /** GET /api/seats (staff) and PUT /api/seats/:id (admin). */
-export function createSeatRouter(deps: { seats: SeatService; requireUser: RequireUser }): express.Router {
+export function createSeatRouter(deps: { seats: SeatService; requireUser: RequireUser; scope?: ScopeService }): express.Router {
   const r = express.Router();
 
   r.get(
     '/seats',
     deps.requireUser('config:read'),
-    route((_req, res) => ok(res, deps.seats.list().map(seatView))),
+    route((req, res) => {
+      const centres = deps.scope?.centresOf(userOf(req)) ?? null;
+      ok(
+        res,
+        deps.seats
+          .list()
+          .filter((s) => centres === null || centres.has(s.profile.centreId))
+          .map(seatView),
+      );
+    }),
   );
 
   r.put(
@@ -20,7 +30,7 @@ export function createSeatRouter(deps: { seats: SeatService; requireUser: Requir
     deps.requireUser('config:edit'),
     route((req, res) => {
       const profile = parseOrThrow(SeatProfileSchema, { ...req.body, id: req.params.id });
-      ok(res, seatView(deps.seats.saveProfile(profile)));
+      ok(res, seatView(deps.seats.saveProfile(userOf(req), profile)));
     }),
   );
 

@@ -3,6 +3,7 @@ import type { Acd } from '../../domain/engine.js';
 import type { SeatProfile } from '../../domain/model.js';
 import type { Seat } from '../../domain/seat.js';
 import type { Db } from '../../store/db.js';
+import type { AuditActor, AuditInput } from '../audit/audit-service.js';
 import { ValidationError } from '../shared/validation.js';
 import type { SeatRepository } from './seat-repository.js';
 
@@ -12,6 +13,8 @@ export class SeatService {
     private readonly db: Db,
     private readonly engine: Acd,
     private readonly seats: SeatRepository,
+    /** The audit log (joins the change's transaction). */
+    private readonly audit?: (entry: AuditInput) => void,
   ) {}
 
   list(): Seat[] {
@@ -23,7 +26,7 @@ export class SeatService {
   }
 
   /** Creates or replaces a seat profile: its centre and skills must be ones the configuration knows. */
-  saveProfile(profile: SeatProfile): Seat {
+  saveProfile(actor: AuditActor, profile: SeatProfile): Seat {
     const cfg = this.engine.config;
     const fields: Record<string, string[]> = {};
     if (!cfg.centres.some((c) => c.id === profile.centreId)) fields.centreId = [`未知的中心 ${profile.centreId}`];
@@ -32,7 +35,9 @@ export class SeatService {
     }
     if (Object.keys(fields).length) throw new ValidationError(fields);
     this.db.transaction(() => {
+      const before = this.engine.listSeats().find((s) => s.profile.id === profile.id)?.profile ?? null;
       this.seats.upsert(profile);
+      this.audit?.({ actor, action: 'seat.profile', target: `seat:${profile.id}`, before, after: profile });
       this.engine.upsertSeat(profile);
     })();
     return this.engine.getSeat(profile.id);

@@ -8,6 +8,8 @@ export interface AlertRecord {
   seatName: string;
   /** The filed summary's category when there is one, else the call's routing category. */
   categoryId: string;
+  /** The call's home centre (for the supervisors' scope). */
+  homeCentreId: string;
   caller: string;
   note: string;
   raisedAt: number;
@@ -22,6 +24,7 @@ interface AlertRow {
   seat_id: string;
   seat_name: string | null;
   category_id: string;
+  home_centre_id: string;
   caller: string;
   note: string;
   raised_at: number;
@@ -36,6 +39,7 @@ const toAlert = (r: AlertRow): AlertRecord => ({
   seatId: r.seat_id,
   seatName: r.seat_name ?? '',
   categoryId: r.category_id,
+  homeCentreId: r.home_centre_id,
   caller: r.caller,
   note: r.note,
   raisedAt: r.raised_at,
@@ -46,7 +50,7 @@ const toAlert = (r: AlertRow): AlertRecord => ({
 
 const ALERT_SELECT = `
   SELECT a.id, a.call_id, a.seat_id, seats.name AS seat_name,
-         COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS category_id, c.caller,
+         COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS category_id, c.home_centre_id, c.caller,
          a.note, a.raised_at, a.updated_at, a.acknowledged_at, a.acknowledged_by
   FROM major_alerts a
   JOIN calls c ON c.id = a.call_id
@@ -71,7 +75,7 @@ export class AlertRepository {
       'UPDATE major_alerts SET note = ?, updated_at = ?, acknowledged_at = NULL, acknowledged_by = NULL WHERE call_id = ?',
     );
     this.ackAlertStmt = db.prepare(
-      'UPDATE major_alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL',
+      'UPDATE major_alerts SET acknowledged_at = ?, acknowledged_by = ?, acknowledged_by_user_id = ? WHERE id = ? AND acknowledged_at IS NULL',
     );
     this.selectAlerts = db.prepare(`${ALERT_SELECT} ORDER BY a.raised_at DESC, a.id DESC LIMIT ?`);
     this.selectOpenAlerts = db.prepare(`${ALERT_SELECT} WHERE a.acknowledged_at IS NULL ORDER BY a.raised_at DESC, a.id DESC LIMIT ?`);
@@ -97,8 +101,8 @@ export class AlertRepository {
   }
 
   /** Acknowledges an open alert; false when it was not open (or does not exist). */
-  acknowledge(id: number, by: string, at: number): boolean {
-    return this.ackAlertStmt.run(at, by, id).changes > 0;
+  acknowledge(id: number, by: { userId: number; name: string }, at: number): boolean {
+    return this.ackAlertStmt.run(at, by.name, by.userId, id).changes > 0;
   }
 
   /** Alerts newest first; `openOnly` leaves out the acknowledged ones. */

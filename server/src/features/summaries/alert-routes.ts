@@ -41,7 +41,7 @@ export function createAlertRouter(deps: { alerts: AlertService; requireUser: Req
     route((req, res) => {
       const q = parseOrThrow(AlertListQuerySchema, req.query);
       const openOnly = q.open === '1' || q.open === 'true';
-      ok<MajorAlert[]>(res, alerts.list(openOnly, q.limit).map(majorAlertView));
+      ok<MajorAlert[]>(res, alerts.list(userOf(req), openOnly, q.limit).map(majorAlertView));
     }),
   );
 
@@ -51,7 +51,7 @@ export function createAlertRouter(deps: { alerts: AlertService; requireUser: Req
     route((req, res) => {
       const raw = String(req.params.id);
       const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-      const alert = Number.isSafeInteger(id) ? alerts.acknowledge(id, userOf(req).displayName) : null;
+      const alert = Number.isSafeInteger(id) ? alerts.acknowledge(id, userOf(req)) : null;
       if (!alert) throw new DomainError('NOT_FOUND', `没有编号为 ${raw} 的重大事项上报`);
       ok(res, majorAlertView(alert));
     }),

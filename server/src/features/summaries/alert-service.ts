@@ -3,7 +3,9 @@ import type { CallSummaryInput } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
 import type { SessionUser } from '../auth/auth-service.js';
+import type { AuditInput } from '../audit/audit-service.js';
 import type { CallService } from '../calls/call-service.js';
+import type { ScopeService } from '../users/scope-service.js';
 import type { AlertRecord, AlertRepository } from './alert-repository.js';
 
 /**
@@ -22,6 +24,9 @@ export class AlertService {
       logger: Logger;
       /** Pushes a raised, updated or acknowledged alert to the supervisors at once. */
       onAlert: (alert: AlertRecord) => void;
+      /** Supervisors and managers see the alerts of their centres only. */
+      scope?: ScopeService;
+      audit?: (entry: AuditInput) => void;
     },
   ) {}
 
@@ -43,16 +48,33 @@ export class AlertService {
     return this.raise(callId, seatId, input.riskNote, now).alert;
   }
 
-  list(openOnly: boolean, limit: number): AlertRecord[] {
-    return this.o.alerts.list({ openOnly, limit });
+  /** The alerts the viewer's scope covers, newest first. */
+  list(viewer: SessionUser, openOnly: boolean, limit: number): AlertRecord[] {
+    const inScope = this.inScope(viewer);
+    return this.o.alerts
+      .list({ openOnly, limit: inScope ? 5000 : limit })
+      .filter((a) => !inScope || inScope(a))
+      .slice(0, limit);
+  }
+
+  private inScope(viewer: SessionUser): ((a: AlertRecord) => boolean) | null {
+    const scope = this.o.scope;
+    if (!scope || scope.centresOf(viewer) === null) return null;
+    const sees = scope.callFilter(viewer);
+    return (a) => sees({ homeCentreId: a.homeCentreId, seatIds: [a.seatId] });
   }
 
   /** Acknowledges an open alert (null when there is none); an alert already acknowledged keeps its first acknowledgement. */
-  acknowledge(id: number, by: string): AlertRecord | null {
+  acknowledge(id: number, by: SessionUser): AlertRecord | null {
     const { alerts, clock } = this.o;
     const result = immediateTransaction(this.o.db, () => {
-      const changed = alerts.acknowledge(id, by, clock.now());
+      const found = alerts.alert(id);
+      const inScope = this.inScope(by);
+      if (!found || (inScope && !inScope(found))) return null;
+      const changed = alerts.acknowledge(id, { userId: by.id, name: by.displayName }, clock.now());
       const alert = alerts.alert(id);
+      if (changed && alert)
+        this.o.audit?.({ actor: by, action: 'alert.acknowledge', target: `alert:${id}`, after: { callId: alert.callId } });
       return alert ? { alert, changed } : null;
     });
     if (result?.changed) this.publish(result.alert);

@@ -20,7 +20,10 @@ export function createSummaryRouter(deps: {
   r.get(
     '/calls/:id/summary',
     anyUser,
-    route((req, res) => ok(res, summaryStateView(summaries.state(userOf(req), String(req.params.id))))),
+    route((req, res) => {
+      const reason = typeof req.query.reason === 'string' ? req.query.reason.trim().slice(0, 200) : '';
+      ok(res, summaryStateView(summaries.state(userOf(req), String(req.params.id), reason)));
+    }),
   );
 
   r.put(

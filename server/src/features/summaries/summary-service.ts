@@ -5,6 +5,7 @@ import type { Acd } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
 import type { SessionUser } from '../auth/auth-service.js';
+import type { AuditInput } from '../audit/audit-service.js';
 import type { CallService } from '../calls/call-service.js';
 import { localDay } from '../shared/local-day.js';
 import type { AlertService } from './alert-service.js';
@@ -24,6 +25,7 @@ export interface SummaryServiceDeps {
   alerts: AlertService;
   clock: Clock;
   logger: Logger;
+  audit?: (entry: AuditInput) => void;
 }
 
 const alreadyFiled = () => new DomainError('CONFLICT', '本通电话的小结已提交,如需修改请使用修改功能');
@@ -50,11 +52,18 @@ export class SummaryService {
     return viewer.seatId === s.seatId && localDay(s.filedAt, offset) === localDay(now, offset);
   }
 
-  /** The call's summary (if filed) and the user's own draft of it (if any). */
-  state(user: SessionUser, callId: string): { summary: FiledSummary | null; draft: StoredDraft | null } {
+  /**
+   * The call's summary (if filed) and the user's own draft of it (if any). A confidential (保密)
+   * summary is read by anyone but its author only with a reason, which the audit log keeps.
+   */
+  state(user: SessionUser, callId: string, reason = ''): { summary: FiledSummary | null; draft: StoredDraft | null } {
     const call = this.o.calls.visibleCall(user, callId);
     const now = this.o.clock.now();
     const s = this.o.summaries.summary(call.id);
+    if (s?.input.confidential && s.seatId !== user.seatId) {
+      if (reason.length < 4) throw new DomainError('FORBIDDEN', '来电人要求保密:查看本小结须填写查看理由(至少 4 个字),将记入审计日志');
+      this.o.audit?.({ actor: user, action: 'summary.confidential-read', target: `call:${call.id}`, reason });
+    }
     const draft = user.seatId ? this.o.summaries.draft(call.id, user.seatId) : null;
     return { summary: s ? this.filed(s, user, now) : null, draft };
   }
