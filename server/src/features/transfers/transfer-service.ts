@@ -51,17 +51,29 @@ export class TransferService {
     this.log = o.logger.child({ part: 'transfers' });
   }
 
-  /** Where this seat may send a call now. */
+  /**
+   * Where this seat may send a call now. A category counts the seats with that specialty whom
+   * the routing rules would offer the transferred caller to (the home centre of the call being
+   * transferred: e.g. not a county that takes no city calls).
+   */
   targets(seatId: string): TransferTargetList {
     const { engine } = this.o;
     const seats = engine.listSeats().filter((s) => s.profile.id !== seatId && s.state.kind !== 'offline');
+    const st = engine.getSeat(seatId).state;
+    const current = 'callId' in st ? engine.getCall(st.callId) : undefined;
+    const homeCentreId = current?.homeCentreId ?? engine.config.homeCentre.defaultCentreId;
     return {
-      categories: engine.config.categories.map((c) => ({
-        id: c.id,
-        name: c.name,
-        readySeats: seats.filter((s) => s.state.kind === 'ready' && engine.isReachable(s.profile.id) && c.id in s.profile.skills).length,
-        loggedInSeats: seats.filter((s) => c.id in s.profile.skills).length,
-      })),
+      categories: engine.config.categories.map((c) => {
+        const eligible = seats.filter(
+          (s) => c.id in s.profile.skills && engine.seatCouldEverTake(s.profile.id, { categoryId: c.id, homeCentreId }),
+        );
+        return {
+          id: c.id,
+          name: c.name,
+          readySeats: eligible.filter((s) => s.state.kind === 'ready' && engine.isReachable(s.profile.id)).length,
+          loggedInSeats: eligible.length,
+        };
+      }),
       seats,
     };
   }
