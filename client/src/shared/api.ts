@@ -13,6 +13,7 @@ import type {
   MajorAlert,
   MyCallsResponse,
   ReferenceData,
+  SeatTodayView,
   SipCredentials,
   SummaryDraft,
   SummaryState,
@@ -38,6 +39,8 @@ export interface Api {
   sipCredentials: () => Promise<Ack<SipCredentials>>;
   /** Where this seat may transfer its call now. */
   transferTargets: () => Promise<Ack<TransferTargets>>;
+  /** The signed-in seat's queue in its specialties and its own day. */
+  seatToday: () => Promise<Ack<SeatTodayView>>;
   searchKnowledge: (query: { q: string; category?: string | null; limit?: number }) => Promise<Ack<KnowledgeSearchResponse>>;
   getKnowledge: (id: number) => Promise<Ack<KnowledgeEntry>>;
   createKnowledge: (input: KnowledgeEntryInput) => Promise<Ack<KnowledgeEntry>>;
@@ -142,6 +145,7 @@ export function createApi(deps: ApiDeps): Api {
     reference: () => request('GET', '/api/reference'),
     sipCredentials: () => request('GET', '/api/sip/credentials'),
     transferTargets: () => request('GET', '/api/transfer-targets'),
+    seatToday: () => request('GET', '/api/seats/me/today'),
     searchKnowledge: ({ q, category, limit }) => {
       const params = new URLSearchParams({ q });
       if (category) params.set('category', category);

@@ -17,6 +17,7 @@ function fakeApi(over: Partial<Api> = {}): Api {
     reference: vi.fn(async () => ({ ok: true, data: reference }) as const),
     sipCredentials: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '只有坐席账号可以使用软电话' } }) as const),
     transferTargets: vi.fn(async () => ({ ok: true as const, data: { categories: [], seats: [] } })),
+    seatToday: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '只有坐席账号' } }) as const),
     searchKnowledge: vi.fn(async ({ q, category }: { q: string; category?: string | null }) => ({
       ok: true as const,
       data: { q, category: category ?? null, terms: q ? [q] : [], hits: [] },

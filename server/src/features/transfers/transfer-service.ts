@@ -94,7 +94,7 @@ export class TransferService {
       if (req.mode === 'consult') {
         const seat = this.readySeatFor(cat.id, seatId);
         if (!seat)
-          throw new DomainError('CONFLICT', `「${cat.name}」当前没有空闲坐席可以咨询,可改为直接转入该专席队列。`, { categoryId: cat.id });
+          throw new DomainError('CONFLICT', `「${cat.name}」当前没有就绪的坐席可以咨询,可改为直接转入该专席队列。`, { categoryId: cat.id });
         targetSeatId = seat.profile.id;
       } else if (!engine.listSeats().some((s) => s.state.kind !== 'offline' && cat.id in s.profile.skills)) {
         throw new DomainError('CONFLICT', `「${cat.name}」当前没有在线坐席,转过去来电人只能等待,请选择其他专席或转12345。`, {
