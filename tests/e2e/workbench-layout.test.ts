@@ -164,3 +164,55 @@ describe('the workbench at office screen sizes', () => {
     }, 180_000);
   }
 });
+
+describe('the knowledge panel and the date inputs, as a lawyer types', () => {
+  it('when a lawyer types 被打了, 欠我工资怎么办, qianxin or qx into the workbench knowledge panel, should find the entries for 被打 and 欠薪', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    try {
+      const page = await signInSeat(ctx, stack.routerUrl, 'seat06');
+      const knowledge = page.getByRole('region', { name: '知识库' });
+      const box = knowledge.getByPlaceholder(/输入关键词/);
+      const cases = [
+        ['被打了', '被人打伤了'],
+        ['欠我工资怎么办', '老板拖欠工资不给'],
+        ['qianxin', '老板拖欠工资不给'],
+        ['qx', '老板拖欠工资不给'],
+      ] as const;
+      for (const [typed, question] of cases) {
+        // An empty box (no call) clears the results, so each phrase's hits are its own.
+        await box.fill('');
+        await expect.poll(() => knowledge.locator('.kb-hit').count(), POLL).toBe(0);
+        await box.fill(typed);
+        await knowledge.getByRole('heading', { name: '搜索结果' }).waitFor({ timeout: 15_000 });
+        const hit = knowledge.locator('.kb-hit', { hasText: question });
+        await hit.first().waitFor({ timeout: 15_000 });
+        expect(await hit.count(), `${typed} finds ${question}`).toBe(1);
+        await expectInView(hit, `the entry ${question} for ${typed}`);
+      }
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
+
+  it('when the browser speaks English, should still show dates as 年-月-日 with a Chinese calendar on 我的来电', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    try {
+      const page = await signInSeat(ctx, stack.routerUrl, 'seat06');
+      expect(await page.evaluate(() => navigator.language)).toBe('en-US');
+      await page.getByRole('button', { name: '我的来电' }).click();
+      const day = page.locator('.date-input input');
+      await expect.poll(() => day.inputValue(), POLL).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const today = await day.inputValue();
+      await page.getByRole('button', { name: '打开日历' }).click();
+      const calendar = page.getByRole('dialog', { name: '选择日期' });
+      expect(await calendar.textContent()).toContain(`${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月`);
+      expect(await calendar.textContent()).toContain('一二三四五六日');
+      const first = `${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月1日`;
+      await calendar.getByRole('gridcell', { name: first }).click();
+      await expect.poll(() => day.inputValue(), POLL).toBe(`${today.slice(0, 8)}01`);
+      if (today.slice(8) !== '01') await page.getByRole('button', { name: '回到今天' }).waitFor();
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
+});
