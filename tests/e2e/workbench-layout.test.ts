@@ -134,6 +134,8 @@ describe('the workbench at office screen sizes', () => {
         await softphone(page).getByRole('button', { name: '转接…' }).click();
         const dialog = page.getByRole('dialog', { name: '转接来电' });
         await dialog.getByRole('radio').first().waitFor({ timeout: 15_000 });
+        // The colleague (陈静, a city traffic specialist) is the one seat counted for her specialty.
+        expect(await dialog.getByRole('listitem').filter({ hasText: '交通事故与人身损害' }).textContent()).toContain('就绪 1 / 在线 1');
         await expectInView(dialog.getByRole('button', { name: '直接转接' }), '直接转接');
         await expectInView(dialog.getByRole('button', { name: '关闭' }), '关闭');
         await page.screenshot({ path: path.join(shots, `seat-transfer-${size.width}.png`) });
