@@ -105,6 +105,10 @@ describe('the workbench at office screen sizes', () => {
         });
         const pop = page.getByRole('region', { name: '来电弹屏' });
         await pop.waitFor({ timeout: 30_000 });
+        await expect.poll(() => pop.getByRole('button', { name: /接听/ }).isEnabled(), POLL).toBe(true);
+        await expectInView(pop.getByRole('button', { name: /接听/ }), '接听');
+        await expectInView(pop.getByRole('button', { name: '拒接' }), '拒接');
+        await page.screenshot({ path: path.join(shots, `workbench-ringing-${size.width}.png`) });
         await pop.getByRole('button', { name: /接听/ }).click();
         await expect.poll(() => stack.seatState(size.seatId).kind, POLL).toBe('talking');
 
@@ -120,7 +124,7 @@ describe('the workbench at office screen sizes', () => {
         await page.getByRole('checkbox', { name: '重大事项上报' }).check();
         await page.getByLabel('上报说明').fill('群体性讨薪,二十余人,情绪激动');
         if (process.env.SCREENSHOT_DIR) await page.waitForTimeout(5_000); // timers under way for README's picture
-        await page.screenshot({ path: path.join(shots, size.width === 1366 ? 'seat-in-call.png' : `seat-in-call-${size.width}.png`) });
+        await page.screenshot({ path: path.join(shots, `workbench-in-call-${size.width}.png`) });
 
         await expectInView(page.getByRole('button', { name: '立即上报班长' }), '立即上报班长');
         const risk = await expectInView(page.locator('.risk-box'), 'the 重大事项 box');
@@ -138,7 +142,7 @@ describe('the workbench at office screen sizes', () => {
         expect(await dialog.getByRole('listitem').filter({ hasText: '交通事故与人身损害' }).textContent()).toContain('就绪 1 / 在线 1');
         await expectInView(dialog.getByRole('button', { name: '直接转接' }), '直接转接');
         await expectInView(dialog.getByRole('button', { name: '关闭' }), '关闭');
-        await page.screenshot({ path: path.join(shots, `seat-transfer-${size.width}.png`) });
+        await page.screenshot({ path: path.join(shots, `workbench-transfer-${size.width}.png`) });
         await dialog.getByRole('button', { name: '关闭' }).click();
         await expect.poll(() => dialog.count()).toBe(0);
 
@@ -155,7 +159,7 @@ describe('the workbench at office screen sizes', () => {
         const filed = page.getByRole('region', { name: '通话小结' }).locator('.summary-view');
         const box = await expectInView(filed, 'the filed summary');
         expect(box.height).toBeGreaterThan(150);
-        if (size.width === 1366) await page.screenshot({ path: path.join(shots, 'seat-filed.png') });
+        await page.screenshot({ path: path.join(shots, `workbench-filed-${size.width}.png`) });
         await page.getByRole('button', { name: '完成整理' }).click();
         await expect.poll(() => stack.seatState(size.seatId).kind, POLL).toBe('ready');
         await page.getByRole('button', { name: '下线', exact: true }).click();

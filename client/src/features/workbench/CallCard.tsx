@@ -136,6 +136,8 @@ export function CallCard() {
           ))}
         </span>
       )}
+      {/* Right under who is calling, so it is in view on a small screen. */}
+      {kind === 'ringing' && <AnswerButtons seat={seat} />}
       <dl className="call-facts">
         <dt>来电中心</dt>
         <dd>{centreName(call.homeCentreId, reference)}</dd>
@@ -164,7 +166,6 @@ export function CallCard() {
           </>
         )}
       </dl>
-      {kind === 'ringing' && <AnswerButtons seat={seat} />}
       <CallerHistoryList callId={call.id} />
     </section>
   );
