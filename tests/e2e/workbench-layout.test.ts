@@ -221,4 +221,21 @@ describe('the knowledge panel and the date inputs, as a lawyer types', () => {
       await ctx.close();
     }
   }, 60_000);
+  it('when the computer loses its network, the softphone should say so in one status line, never 电话已登记 beside it', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+    try {
+      const page = await signInSeat(ctx, stack.routerUrl, 'seat07');
+      await expect.poll(() => registration(page), POLL).toBe('registered');
+      const status = softphone(page).locator('[data-registration]');
+      expect(await status.textContent()).toContain('电话已登记');
+      await ctx.setOffline(true);
+      await expect.poll(() => status.getAttribute('data-online'), POLL).toBe('false');
+      expect(await status.textContent()).toContain('网络已断开');
+      expect(await softphone(page).textContent()).not.toContain('电话已登记');
+      await ctx.setOffline(false);
+      await expect.poll(() => status.textContent(), POLL).toContain('电话已登记');
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
 });
