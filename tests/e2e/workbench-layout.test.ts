@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { registration, signInSeat, softphone } from '../support/console-page.js';
@@ -17,8 +17,21 @@ import { sippCounts, startSipStack, type SeatPhone, type SipStack } from '../sup
 
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
 const POLL = { timeout: 30_000, interval: 100 };
-const shots = process.env.SCREENSHOT_DIR ?? '.run/screenshots';
-fs.mkdirSync(shots, { recursive: true });
+const RUN_SHOTS = '.run/screenshots';
+/** The pictures README shows; the others stay in .run/screenshots for looking at. */
+const README_SHOTS = [
+  'workbench-in-call-1366.png',
+  'workbench-transfer-1280.png',
+  'workbench-ringing-1280.png',
+  'workbench-filed-1366.png',
+];
+fs.mkdirSync(RUN_SHOTS, { recursive: true });
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(RUN_SHOTS, name) });
+  const dir = process.env.SCREENSHOT_DIR;
+  if (dir && README_SHOTS.includes(name)) fs.copyFileSync(path.join(RUN_SHOTS, name), path.join(dir, name));
+}
 
 let stack: SipStack;
 let browser: Browser;
@@ -108,7 +121,7 @@ describe('the workbench at office screen sizes', () => {
         await expect.poll(() => pop.getByRole('button', { name: /接听/ }).isEnabled(), POLL).toBe(true);
         await expectInView(pop.getByRole('button', { name: /接听/ }), '接听');
         await expectInView(pop.getByRole('button', { name: '拒接' }), '拒接');
-        await page.screenshot({ path: path.join(shots, `workbench-ringing-${size.width}.png`) });
+        await shot(page, `workbench-ringing-${size.width}.png`);
         await pop.getByRole('button', { name: /接听/ }).click();
         await expect.poll(() => stack.seatState(size.seatId).kind, POLL).toBe('talking');
 
@@ -124,7 +137,7 @@ describe('the workbench at office screen sizes', () => {
         await page.getByRole('checkbox', { name: '重大事项上报' }).check();
         await page.getByLabel('上报说明').fill('群体性讨薪,二十余人,情绪激动');
         if (process.env.SCREENSHOT_DIR) await page.waitForTimeout(5_000); // timers under way for README's picture
-        await page.screenshot({ path: path.join(shots, `workbench-in-call-${size.width}.png`) });
+        await shot(page, `workbench-in-call-${size.width}.png`);
 
         await expectInView(page.getByRole('button', { name: '立即上报班长' }), '立即上报班长');
         const risk = await expectInView(page.locator('.risk-box'), 'the 重大事项 box');
@@ -142,7 +155,7 @@ describe('the workbench at office screen sizes', () => {
         expect(await dialog.getByRole('listitem').filter({ hasText: '交通事故与人身损害' }).textContent()).toContain('就绪 1 / 在线 1');
         await expectInView(dialog.getByRole('button', { name: '直接转接' }), '直接转接');
         await expectInView(dialog.getByRole('button', { name: '关闭' }), '关闭');
-        await page.screenshot({ path: path.join(shots, `workbench-transfer-${size.width}.png`) });
+        await shot(page, `workbench-transfer-${size.width}.png`);
         await dialog.getByRole('button', { name: '关闭' }).click();
         await expect.poll(() => dialog.count()).toBe(0);
 
@@ -159,7 +172,7 @@ describe('the workbench at office screen sizes', () => {
         const filed = page.getByRole('region', { name: '通话小结' }).locator('.summary-view');
         const box = await expectInView(filed, 'the filed summary');
         expect(box.height).toBeGreaterThan(150);
-        await page.screenshot({ path: path.join(shots, `workbench-filed-${size.width}.png`) });
+        await shot(page, `workbench-filed-${size.width}.png`);
         await page.getByRole('button', { name: '完成整理' }).click();
         await expect.poll(() => stack.seatState(size.seatId).kind, POLL).toBe('ready');
         await page.getByRole('button', { name: '下线', exact: true }).click();
