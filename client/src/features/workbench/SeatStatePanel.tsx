@@ -3,10 +3,16 @@ import { Countdown, Elapsed } from '../../shared/components/Elapsed';
 import { reasonLabel, SEAT_STATE_LABELS } from '../../shared/labels';
 import { useAppStore } from '../../app/store';
 import { phaseTitle } from './CallCard';
+import { selectSummaryFiled } from '../summary/slice';
 
 function WrapUpDetail({ callId }: { callId: string }) {
   const call = useAppStore((s) => (s.call?.id === callId ? s.call : null));
-  return <div className="state-detail">{phaseTitle('wrap-up', call)},提交小结后完成整理</div>;
+  const filed = useAppStore(selectSummaryFiled);
+  return (
+    <div className="state-detail">
+      {phaseTitle('wrap-up', call)},{filed ? '小结已提交,可完成整理' : '提交小结后完成整理'}
+    </div>
+  );
 }
 
 function StateDetail({ seat }: { seat: SeatView }) {
