@@ -13,6 +13,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { registration, signInSeat, softphone } from '../support/console-page.js';
+import { connect, emit, login, type ClientSocket } from '../support/server.js';
 import { sippCounts, startSipStack, type SeatPhone, type SipStack } from '../support/sip-stack.js';
 
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
@@ -36,15 +37,24 @@ async function shot(page: Page, name: string): Promise<void> {
 let stack: SipStack;
 let browser: Browser;
 let colleague: SeatPhone | undefined;
+const onBreak: ClientSocket[] = [];
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error(`No built client in ${DIST}: run npm run build first.`);
   [stack, browser] = await Promise.all([startSipStack({ env: { CLIENT_DIST: DIST } }), launchChromium()]);
   // A colleague signed in and ready (a SIPp phone): the transfer panel has targets to list.
   colleague = await stack.seat('s05', { behaviour: 'answer' });
+  // Ten more signed in but on a break (no phone, never offered a call): a long list of specialties.
+  for (const n of ['08', '09', '10', '12', '13', '14', '15', '16', '17', '18']) {
+    const socket = await connect(stack.routerUrl, await login(stack.routerUrl, `seat${n}`));
+    const ack = await emit(socket, 'seat:set-status', { status: 'not-ready', reason: 'meal' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    onBreak.push(socket);
+  }
 }, 90_000);
 
 afterAll(async () => {
+  for (const socket of onBreak) socket.disconnect();
   await colleague?.stop();
   await browser?.close();
   await stack?.stop();
@@ -151,8 +161,9 @@ describe('the workbench at office screen sizes', () => {
         await softphone(page).getByRole('button', { name: '转接…' }).click();
         const dialog = page.getByRole('dialog', { name: '转接来电' });
         await dialog.getByRole('radio').first().waitFor({ timeout: 15_000 });
-        // The colleague (陈静, a city traffic specialist) is the one seat counted for her specialty.
-        expect(await dialog.getByRole('listitem').filter({ hasText: '交通事故与人身损害' }).textContent()).toContain('就绪 1 / 在线 1');
+        // Traffic: 陈静 (city) ready; 吴涛 (东城) and 何明 (西山), county specialists on a break, may take a city call too.
+        expect(await dialog.getByRole('listitem').filter({ hasText: '交通事故与人身损害' }).textContent()).toContain('就绪 1 / 在线 3');
+        expect(await dialog.getByRole('radio').count()).toBeGreaterThan(12); // the list scrolls, the buttons stay
         await expectInView(dialog.getByRole('button', { name: '直接转接' }), '直接转接');
         await expectInView(dialog.getByRole('button', { name: '关闭' }), '关闭');
         await shot(page, `workbench-transfer-${size.width}.png`);
