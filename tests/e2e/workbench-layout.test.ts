@@ -178,7 +178,19 @@ describe('the workbench at office screen sizes', () => {
         await page
           .getByLabel(/解答内容/)
           .fill('可先固定劳动合同、考勤、工资条等证据,向劳动保障监察投诉或申请劳动仲裁;人数较多时推选代表理性维权。');
-        await page.getByLabel('处理结果').selectOption({ label: '当场解答' });
+        // 预约回电: the follow-up time is picked in the zh-CN calendar (an English browser) and typed as 24-hour time.
+        await page.getByLabel('处理结果').selectOption({ label: '预约回电' });
+        const followUp = page.locator('.datetime-input');
+        await followUp.getByRole('button', { name: '打开日历' }).click();
+        const calendar = page.getByRole('dialog', { name: '选择日期' });
+        await expectInView(calendar, 'the follow-up calendar');
+        await calendar.getByRole('button', { name: '下个月' }).click();
+        await calendar.getByRole('gridcell', { name: /月15日$/ }).click();
+        const time = followUp.getByLabel('时间(24小时制)');
+        await time.fill('15:30');
+        await time.press('Tab');
+        expect(await followUp.locator('.date-input input').inputValue()).toMatch(/^\d{4}-\d{2}-15$/);
+        expect(await time.inputValue()).toBe('15:30');
         await page.getByRole('button', { name: /提交小结/ }).click();
         const filed = page.getByRole('region', { name: '通话小结' }).locator('.summary-view');
         const box = await expectInView(filed, 'the filed summary');
@@ -235,6 +247,8 @@ describe('the knowledge panel and the date inputs, as a lawyer types', () => {
       const today = await day.inputValue();
       await page.getByRole('button', { name: '打开日历' }).click();
       const calendar = page.getByRole('dialog', { name: '选择日期' });
+      await expectInView(calendar, 'the calendar');
+      await shot(page, 'my-calls-calendar-en-US.png');
       expect(await calendar.textContent()).toContain(`${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月`);
       expect(await calendar.textContent()).toContain('一二三四五六日');
       const first = `${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月1日`;

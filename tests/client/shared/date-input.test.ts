@@ -1,6 +1,13 @@
 import { act, createElement, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DateInput, DateTimeInput, monthGrid, normalizeDate, normalizeTime } from '../../../client/src/shared/components/DateInput';
+import {
+  calendarPlace,
+  DateInput,
+  DateTimeInput,
+  monthGrid,
+  normalizeDate,
+  normalizeTime,
+} from '../../../client/src/shared/components/DateInput';
 import { click, key, Screen, type } from '../support/summary-dom';
 
 describe('zh-CN date and time text', () => {
@@ -70,6 +77,7 @@ function ShowDateTime() {
 }
 
 const input = () => screen.host.querySelector('.date-input input') as HTMLInputElement;
+const calendarButton = () => screen.host.querySelector('button[aria-label="打开日历"]') as HTMLButtonElement;
 const leave = (el: HTMLElement) => act(() => void el.dispatchEvent(new FocusEvent('focusout', { bubbles: true })));
 
 describe('DateInput', () => {
@@ -101,7 +109,7 @@ describe('DateInput', () => {
 
   it('when a day is picked in the calendar, should take it; days after max cannot be picked', () => {
     screen.show(ShowDate);
-    click(screen.button('📅'));
+    click(calendarButton());
     expect(screen.text()).toContain('2026年11月');
     expect(screen.text()).toContain('一二三四五六日');
     const day = (label: string) => screen.host.querySelector(`[aria-label="${label}"]`) as HTMLButtonElement;
@@ -117,7 +125,7 @@ describe('DateTimeInput', () => {
     screen.show(ShowDateTime);
     const time = () => screen.host.querySelector('.time-input') as HTMLInputElement;
     expect(time().disabled).toBe(true); // no day yet
-    click(screen.button('📅'));
+    click(calendarButton());
     click(screen.host.querySelector('[aria-label="2026年11月25日"]') as HTMLButtonElement);
     expect(changes.at(-1)).toBe('2026-11-25T09:00');
     type(time(), '15:30');
@@ -127,5 +135,16 @@ describe('DateTimeInput', () => {
     leave(time());
     expect(time().getAttribute('aria-invalid')).toBe('true');
     expect(changes.at(-1)).toBe('2026-11-25T15:30');
+  });
+});
+
+describe('where the calendar opens', () => {
+  const win = { width: 1280, height: 720 };
+  it('should open below its button, its right edge at the button, when there is room', () => {
+    expect(calendarPlace({ top: 100, bottom: 130, right: 600 }, win)).toEqual({ position: 'fixed', top: 134, left: 352 });
+  });
+
+  it('when the window ends below the button, should open above it; near the left edge, should stay in the window', () => {
+    expect(calendarPlace({ top: 600, bottom: 630, right: 100 }, win)).toEqual({ position: 'fixed', top: 346, left: 4 });
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 
 /**
  * zh-CN date and time inputs that read the same whatever the browser's language: a native
@@ -51,7 +51,25 @@ function shiftMonth(month: string, by: number): string {
   return `${t.getUTCFullYear()}-${pad2(t.getUTCMonth() + 1)}`;
 }
 
+const CALENDAR_W = 248;
+const CALENDAR_H = 250;
+
+/**
+ * Where the calendar opens: fixed to the window beside its button (a form that scrolls inside
+ * itself would clip it otherwise), below the button or above it when the window ends first.
+ */
+export function calendarPlace(
+  button: { top: number; bottom: number; right: number },
+  win: { width: number; height: number },
+): CSSProperties {
+  const below = button.bottom + 4 + CALENDAR_H <= win.height;
+  const top = below ? button.bottom + 4 : Math.max(4, button.top - 4 - CALENDAR_H);
+  const left = Math.min(Math.max(4, button.right - CALENDAR_W), win.width - CALENDAR_W - 4);
+  return { position: 'fixed', top, left };
+}
+
 interface CalendarProps {
+  style: CSSProperties;
   value: string;
   fallbackMonth: string;
   min?: string;
@@ -60,12 +78,12 @@ interface CalendarProps {
   onClose: () => void;
 }
 
-function Calendar({ value, fallbackMonth, min, max, onPick, onClose }: CalendarProps) {
+function Calendar({ style, value, fallbackMonth, min, max, onPick, onClose }: CalendarProps) {
   const [month, setMonth] = useState((value || fallbackMonth).slice(0, 7));
   const [y, m] = month.split('-');
   const out = (d: string) => (min !== undefined && d < min) || (max !== undefined && d > max);
   return (
-    <div className="date-calendar" role="dialog" aria-label="选择日期" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="date-calendar" style={style} role="dialog" aria-label="选择日期" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div className="date-calendar-head">
         <button type="button" className="btn btn-small btn-ghost" aria-label="上个月" onClick={() => setMonth(shiftMonth(month, -1))}>
           ‹
@@ -106,6 +124,17 @@ function Calendar({ value, fallbackMonth, min, max, onPick, onClose }: CalendarP
   );
 }
 
+/** A drawn calendar (an emoji would need a font the office computer may not have). */
+function CalendarIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <rect x="1.5" y="2.5" width="13" height="12" rx="1.5" fill="none" stroke="currentColor" />
+      <path d="M1.5 6h13M5 1v3M11 1v3" stroke="currentColor" />
+      <path d="M4 8.5h2v2H4zM7 8.5h2v2H7zM10 8.5h2v2h-2z" fill="currentColor" />
+    </svg>
+  );
+}
+
 export interface DateInputProps {
   id?: string;
   /** YYYY-MM-DD, or '' for none. */
@@ -124,7 +153,7 @@ export interface DateInputProps {
 export function DateInput(props: DateInputProps) {
   const { value, onChange, min, max } = props;
   const [text, setText] = useState(value);
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<CSSProperties | null>(null);
   const [bad, setBad] = useState(false);
   const wrapRef = useRef<HTMLSpanElement>(null);
   const calId = useId();
@@ -149,15 +178,20 @@ export function DateInput(props: DateInputProps) {
       e.preventDefault();
       commit();
     } else if (e.key === 'ArrowDown' && e.altKey) {
-      setOpen(true);
+      toggle();
     }
+  };
+  const toggle = () => {
+    const button = wrapRef.current?.querySelector('button');
+    if (open || !button) return setOpen(null);
+    setOpen(calendarPlace(button.getBoundingClientRect(), { width: window.innerWidth, height: window.innerHeight }));
   };
   return (
     <span
       className="date-input"
       ref={wrapRef}
       onBlur={(e) => {
-        if (!wrapRef.current?.contains(e.relatedTarget)) setOpen(false);
+        if (!wrapRef.current?.contains(e.relatedTarget)) setOpen(null);
       }}
     >
       <input
@@ -180,24 +214,25 @@ export function DateInput(props: DateInputProps) {
         type="button"
         className="date-input-button"
         aria-label="打开日历"
-        aria-expanded={open}
+        aria-expanded={open !== null}
         aria-controls={open ? calId : undefined}
-        onClick={() => setOpen((o) => !o)}
+        onClick={toggle}
       >
-        📅
+        <CalendarIcon />
       </button>
       {open && (
         <span id={calId}>
           <Calendar
+            style={open}
             value={value}
             fallbackMonth={(props.today ?? max ?? min ?? '').slice(0, 7) || new Date().toISOString().slice(0, 7)}
             min={min}
             max={max}
             onPick={(d) => {
-              setOpen(false);
+              setOpen(null);
               onChange(d);
             }}
-            onClose={() => setOpen(false)}
+            onClose={() => setOpen(null)}
           />
         </span>
       )}
