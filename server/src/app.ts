@@ -29,6 +29,9 @@ import { RoutingConfigRepository } from './features/routing-config/routing-confi
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
 import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
+import { SeatDayRepository } from './features/seats/seat-day-repository.js';
+import { createSeatDayRouter } from './features/seats/seat-day-routes.js';
+import { SeatDayService } from './features/seats/seat-day-service.js';
 import { createSeatRouter } from './features/seats/seat-routes.js';
 import { SeatService } from './features/seats/seat-service.js';
 import { seatSocketHandlers } from './features/seats/seat-socket.js';
@@ -158,6 +161,7 @@ export function createApp(deps: AppDeps): App {
   const seats = new SeatService(db, engine, seatRepo, record);
   const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record);
   const calls = new CallService(engine, new CallRepository(db, engineStore), clock, scope);
+  const seatDay = new SeatDayService(engine, calls, new SeatDayRepository(db), clock);
   const alerts = new AlertService({
     db,
     alerts: new AlertRepository(db),
@@ -241,6 +245,7 @@ export function createApp(deps: AppDeps): App {
     createAlertRouter({ alerts, requireUser }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: engine, clock, requireUser, scope }),
+    createSeatDayRouter({ seatDay, requireUser }),
     createSeatRouter({ seats, requireUser, scope }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),

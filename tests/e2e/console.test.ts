@@ -47,7 +47,7 @@ describe('signing in', () => {
     await page.getByText('王建国').first().waitFor();
     await page.getByRole('button', { name: '就绪' }).click();
     await expect.poll(() => srv.app.engine.getSeat('s01').state.kind).toBe('ready');
-    await page.getByText('空闲').first().waitFor();
+    await page.getByRole('region', { name: '坐席状态' }).getByText('就绪', { exact: true }).waitFor();
 
     srv.app.engine.offerCall({ id: 'e2e-1', caller: '13812345678', dialed: '12348', ivrCode: '1', flags: ['elderly'] });
     await page.getByText('138****5678').waitFor();

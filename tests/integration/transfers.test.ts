@@ -75,7 +75,7 @@ describe('starting a transfer (转接)', () => {
       { kind: 'category', categoryId: 'forensic' },
       'consult',
       'CONFLICT',
-      '没有空闲坐席',
+      '没有就绪的坐席',
     ],
     ['a specialty that does not exist', { kind: 'category', categoryId: 'astrology' }, 'blind', 'VALIDATION', '不存在'],
   ] as const)(

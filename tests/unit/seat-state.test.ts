@@ -47,8 +47,8 @@ describe('seat state machine', () => {
     ['talking', 'ready', /每通电话结束后都要先进入话后整理/],
     ['talking', 'offline', /通话中不能下线,请先挂断/],
     ['talking', 'not-ready', /通话结束后会先进入话后整理/],
-    ['offline', 'ringing', /只有空闲的坐席才能分配来电/],
-    ['not-ready', 'ringing', /只有空闲的坐席才能分配来电/],
+    ['offline', 'ringing', /只有就绪的坐席才能分配来电/],
+    ['not-ready', 'ringing', /只有就绪的坐席才能分配来电/],
     ['wrap-up', 'ringing', /仍在话后整理/],
     ['ready', 'talking', /来电须先在坐席振铃才能接听/],
     ['ready', 'wrap-up', /当前没有可整理的通话/],
@@ -62,7 +62,7 @@ describe('seat state machine', () => {
   it('when a move has no specific hint, should list the moves allowed from the current state', () => {
     const err = thrown(() => assertSeatMove('s1', 'offline', 'talking'));
 
-    expect(err.message).toBe('坐席 s1 不能从「离线」变为「通话」:「离线」时只能切换为「空闲」、「示忙」。');
+    expect(err.message).toBe('坐席 s1 不能从「离线」变为「通话」:「离线」时只能切换为「就绪」、「示忙」。');
   });
 });
 
@@ -162,7 +162,7 @@ describe('engine seat commands', () => {
     const err = thrown(() => h.engine.endWrapUp('s1'));
 
     expect(err.code).toBe('INVALID_TRANSITION');
-    expect(err.message).toBe('坐席 s1 不在话后整理中(当前:空闲)。');
+    expect(err.message).toBe('坐席 s1 不在话后整理中(当前:就绪)。');
   });
 
   it('when a seat not in wrap-up asks to extend it, should refuse it', () => {

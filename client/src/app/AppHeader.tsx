@@ -63,7 +63,8 @@ function UserInfo() {
           <span className="user-meta">{centreName(seat.centreId, reference)}</span>
         </>
       ) : (
-        <span className="user-meta">{ROLE_LABELS[user.role]}</span>
+        // The demo admin is called 系统管理员 too: the role is not said twice.
+        ROLE_LABELS[user.role] !== user.displayName && <span className="user-meta">{ROLE_LABELS[user.role]}</span>
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { createLazyPhone } from '../features/phone/lazy';
 import { createTransferController } from '../features/transfer/controller';
 import { createKnowledgeController } from '../features/knowledge/controller';
 import { createAlertsController } from '../features/monitor/controller';
+import { createSeatDayController } from '../features/workbench/day-controller';
 import { createSummaryController } from '../features/summary/controller';
 import { browserStorage, createDraftStore, LOCAL_DRAFT_TTL_MS } from '../features/summary/storage';
 import { appStore } from './store';
@@ -69,6 +70,9 @@ export const transfers = createTransferController({
 
 /** 知识库: the workbench panel's and the page's searches, and the entries' upkeep. */
 export const knowledge = createKnowledgeController({ api, store: appStore });
+
+/** The seat's queue and its own day on the workbench. */
+export const seatDay = createSeatDayController({ load: () => api.seatToday(), store: appStore });
 
 /** 重大事项上报 on the monitor. */
 export const alerts = createAlertsController({ api, store: appStore });

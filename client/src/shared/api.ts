@@ -15,6 +15,7 @@ import type {
   PhoneClaimResult,
   PhoneOwnerView,
   ReferenceData,
+  SeatTodayView,
   SipCredentials,
   SummaryDraft,
   SummaryState,
@@ -44,6 +45,8 @@ export interface Api {
   releasePhone: (consoleId: string, opts?: RequestOptions) => Promise<Ack<PhoneOwnerView>>;
   /** Where this seat may transfer its call now. */
   transferTargets: () => Promise<Ack<TransferTargets>>;
+  /** The signed-in seat's queue in its specialties and its own day. */
+  seatToday: () => Promise<Ack<SeatTodayView>>;
   searchKnowledge: (query: { q: string; category?: string | null; limit?: number }) => Promise<Ack<KnowledgeSearchResponse>>;
   getKnowledge: (id: number) => Promise<Ack<KnowledgeEntry>>;
   createKnowledge: (input: KnowledgeEntryInput) => Promise<Ack<KnowledgeEntry>>;
@@ -167,6 +170,7 @@ function apiMethods(request: JsonRequest): Api {
     claimPhone: (consoleId, take) => request('POST', '/api/phone/claim', { consoleId, take }),
     releasePhone: (consoleId, opts) => request('POST', '/api/phone/release', { consoleId }, opts),
     transferTargets: () => request('GET', '/api/transfer-targets'),
+    seatToday: () => request('GET', '/api/seats/me/today'),
     searchKnowledge: ({ q, category, limit }) => {
       const params = new URLSearchParams({ q });
       if (category) params.set('category', category);

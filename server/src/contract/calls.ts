@@ -21,6 +21,8 @@ export interface CallView {
   answeredAt: number | null;
   /** The seat whose transfer brought this caller in (转接来电), or null. */
   transferredFrom: { callId: string; seatId: string; seatName: string } | null;
+  /** Who ended the conversation (caller, seat, system) once it has ended, else null. */
+  hungUpBy: HangupSide | null;
   state: { kind: CallStateKind; since: number; seatId?: string };
 }
 

@@ -10,6 +10,7 @@ export * from './auth.js';
 export * from './reference.js';
 export * from './phone.js';
 export * from './seats.js';
+export * from './seat-day.js';
 export * from './calls.js';
 export * from './queue.js';
 export * from './summaries.js';

@@ -9,6 +9,7 @@ import * as calls from './engine/call-commands.js';
 import { EngineCore } from './engine/core.js';
 import { EngineIndexes } from './engine/indexes.js';
 import * as lifecycle from './engine/lifecycle.js';
+import { seatCouldEverTake } from './engine/routing.js';
 import type { EngineListener, EngineOptions, IncomingCall } from './engine/ports.js';
 import * as seats from './engine/seat-commands.js';
 import { EngineTimers } from './engine/timers.js';
@@ -131,6 +132,11 @@ export class AcdEngine implements Acd {
   /** Whether the seat may leave the wrap-up of this call (the summary gate). */
   summaryMissing(callId: string): boolean {
     return this.core.summaryMissing(callId);
+  }
+
+  /** Whether the routing rules would ever offer this seat a call of this category from this home centre. */
+  seatCouldEverTake(seatId: string, call: { categoryId: string; homeCentreId: string }): boolean {
+    return seatCouldEverTake(this.ix, call, this.getSeat(seatId));
   }
 
   // ------------------------------------------------------------------ calls

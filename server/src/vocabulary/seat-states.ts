@@ -5,7 +5,7 @@ export type SeatStateKind = (typeof SEAT_STATE_KINDS)[number];
 /** zh-CN names of the seat states. */
 export const SEAT_STATE_LABELS: Record<SeatStateKind, string> = {
   offline: '离线',
-  ready: '空闲',
+  ready: '就绪',
   ringing: '振铃',
   talking: '通话',
   'wrap-up': '话后整理',

@@ -6,7 +6,7 @@ import { AppHeader } from '../../../client/src/app/AppHeader';
 import { MyCallsPage } from '../../../client/src/features/my-calls/MyCallsPage';
 import { appStore } from '../../../client/src/app/store';
 import { reference, seat, T0, user } from '../support/fixtures';
-import { click, Screen, settled, type } from '../support/summary-dom';
+import { click, key, Screen, settled, type } from '../support/summary-dom';
 import { FakeSummaryServer, fetchFor, filedView, type FetchLogEntry } from '../support/summary-fakes';
 
 let screen: Screen;
@@ -87,7 +87,10 @@ describe('我的来电', () => {
     expect(rows[0]).toContain('当场解答');
     expect(rows[0]).toContain('拖欠工资');
     expect(rows[1]).toContain('未提交');
-    expect((screen.host.querySelector('input[type="date"]') as HTMLInputElement).value).toBe('2025-01-06');
+    // The day reads 2025-01-06 whatever the browser's language (a zh-CN date input, not the native one).
+    const dayInput = screen.host.querySelector('.date-input input') as HTMLInputElement;
+    expect(dayInput.value).toBe('2025-01-06');
+    expect(dayInput.getAttribute('placeholder')).toBe('年-月-日');
   });
 
   it('when 修改 is saved, should amend the summary in the same form and show the new revision', async () => {
@@ -159,8 +162,11 @@ describe('我的来电', () => {
         { ...entry('c0', T0 - 3 * 86_400_000, true), summary: { ...filedView('c0', input, T0 - 3 * 86_400_000), amendable: false } },
       ],
     };
-    type(screen.host.querySelector('input[type="date"]') as HTMLInputElement, '2025-01-03');
+    const dayInput = screen.host.querySelector('.date-input input') as HTMLInputElement;
+    type(dayInput, '2025-1-3');
+    key(dayInput, { key: 'Enter' });
     await settled();
+    expect(dayInput.value).toBe('2025-01-03');
     expect(requests.at(-1)?.path).toBe('/api/my/calls?day=2025-01-03');
     expect(screen.text()).toContain('往日记录只读');
     expect(screen.hasButton('修改')).toBe(false);

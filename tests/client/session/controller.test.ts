@@ -19,6 +19,7 @@ function fakeApi(over: Partial<Api> = {}): Api {
     claimPhone: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '当前账号无权执行此操作' } }) as const),
     releasePhone: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '当前账号无权执行此操作' } }) as const),
     transferTargets: vi.fn(async () => ({ ok: true as const, data: { categories: [], seats: [] } })),
+    seatToday: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '只有坐席账号' } }) as const),
     searchKnowledge: vi.fn(async ({ q, category }: { q: string; category?: string | null }) => ({
       ok: true as const,
       data: { q, category: category ?? null, terms: q ? [q] : [], hits: [] },

@@ -40,6 +40,7 @@ export function call(over: Partial<CallView> = {}): CallView {
     offers: 1,
     answeredAt: null,
     transferredFrom: null,
+    hungUpBy: null,
     state: { kind: 'queued', since: T0 },
     ...over,
   };

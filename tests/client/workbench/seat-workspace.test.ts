@@ -210,7 +210,9 @@ describe('summary during the call', () => {
     type(screen.field('处理结果'), 'mediation');
     expect(screen.field('转介去向').getAttribute('list')).toBeTruthy();
     type(screen.field('处理结果'), 'callback');
-    expect(screen.field('回电时间').getAttribute('type')).toBe('datetime-local');
+    // A zh-CN date (年-月-日 with a calendar) and a 24-hour time, whatever the browser's language.
+    expect(screen.field('回电时间').getAttribute('placeholder')).toBe('年-月-日');
+    expect(screen.host.querySelector('.datetime-input .time-input')?.getAttribute('placeholder')).toBe('时:分');
   });
 
   it('when the server refuses the summary with field errors, should show them under the fields', async () => {
@@ -299,7 +301,7 @@ describe('wrap-up gate', () => {
     expect(panel?.className).toContain('wrapup-overdue');
     expect(panel?.textContent).toContain('超时');
     expect(panel?.textContent).toMatch(/\+01:0\d/);
-    expect(panel?.textContent).toContain('提交小结后将立即恢复空闲');
+    expect(panel?.textContent).toContain('提交小结后将立即恢复就绪');
   });
 
   it('when the summary was filed before a reload, should open filed and let 完成整理 go', async () => {
@@ -342,7 +344,8 @@ describe('keyboard on the seat page', () => {
     await wrapUp();
     key(screen.field('主题'), { key: 'F10' });
     expect(endWrapUp).not.toHaveBeenCalled();
-    expect(screen.host.querySelector('[role="alert"]')?.textContent).toContain('请先提交小结');
+    const alerts = [...screen.host.querySelectorAll('[role="alert"]')].map((a) => a.textContent ?? '');
+    expect(alerts.some((t) => t.includes('请先提交小结'))).toBe(true);
   });
 
   it('F8 should answer a ringing call even while typing; F9 should hang up a call that is up', async () => {

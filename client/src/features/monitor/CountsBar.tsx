@@ -13,7 +13,7 @@ function Tile({ label, value, tone, sub }: { label: string; value: string | numb
   );
 }
 
-/** 排队 / 空闲 / 通话 / 示忙 at a glance, with the longest wait. */
+/** 排队 / 就绪 / 通话 / 示忙 at a glance, with the longest wait. */
 export function CountsBar() {
   const snapshot = useAppStore((s) => s.snapshot);
   const now = useServerNow();
@@ -40,7 +40,7 @@ export function CountsBar() {
         tone={oldest !== null && now - oldest > target * 1000 ? 'queue-alert' : 'queue'}
         sub={`应答目标 ${target} 秒`}
       />
-      <Tile label="空闲" value={c.ready} tone="ready" />
+      <Tile label="就绪" value={c.ready} tone="ready" />
       <Tile label="通话" value={c.talking} tone="talking" sub={c.wrapUp > 0 ? `话后整理 ${c.wrapUp}` : undefined} />
       <Tile label="示忙" value={c.notReady} tone="busy" />
       <Tile

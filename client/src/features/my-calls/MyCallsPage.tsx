@@ -1,3 +1,4 @@
+import { DateInput } from '../../shared/components/DateInput';
 import { Fragment, useEffect, useState } from 'react';
 import { CALL_RESULT_LABELS, DISPOSITION_LABELS, type CallerHistoryEntry } from '../../contract';
 import { categoryName } from '../../shared/labels';
@@ -70,7 +71,7 @@ export function MyCallsPage() {
           </h2>
           <div className="mycalls-tools">
             <WrappedField className="inline-field" label="日期">
-              <input type="date" value={shownDay} max={today ?? undefined} onChange={(e) => pick(e.target.value)} />
+              <DateInput value={shownDay} max={today ?? undefined} today={today ?? undefined} onChange={pick} />
             </WrappedField>
             {!isToday && today && (
               <button type="button" className="btn btn-small" onClick={() => pick(today)}>

@@ -14,13 +14,17 @@ export interface SoftphoneProps {
 
 const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
-/** One plain sentence for where the phone is. */
+/** A computer without network cannot take calls whatever the last registration said. */
+const offlineShown = (p: Pick<PhoneState, 'registration' | 'online'>) =>
+  !p.online && p.registration !== 'off' && p.registration !== 'other-tab';
+
+/** One plain sentence for where the phone is: one status, derived here only, that cannot contradict itself. */
 export function registrationText(p: Pick<PhoneState, 'registration' | 'attempt' | 'online'>): string {
+  if (offlineShown(p)) return '网络已断开,等待网络恢复…';
   switch (p.registration) {
     case 'off':
       return '软电话未启动';
     case 'connecting':
-      if (!p.online) return '网络已断开,等待网络恢复…';
       return p.attempt > 0 ? `正在连接电话服务器…(第 ${p.attempt} 次重连)` : '正在连接电话服务器…';
     case 'registering':
       return '已连接电话服务器,正在登记…';
@@ -38,6 +42,7 @@ export function registrationText(p: Pick<PhoneState, 'registration' | 'attempt' 
 }
 
 function tone(p: PhoneState): string {
+  if (offlineShown(p)) return 'tone-warn';
   if (p.registration === 'registered') return 'tone-ok';
   if (p.registration === 'failed') return 'tone-busy';
   if (p.registration === 'other-tab' || p.registration === 'elsewhere' || p.registration === 'off') return 'tone-muted';
@@ -65,6 +70,7 @@ function StatusBlock({ p }: { p: PhoneState }) {
         role="status"
         aria-live="polite"
         data-registration={p.registration}
+        data-online={p.online}
         data-credentials-until={p.credentialsExpireAt ?? undefined}
         title={
           p.credentialsExpireAt ? `登记凭据有效至 ${new Date(p.credentialsExpireAt).toLocaleString('zh-CN')},到期前自动续期` : undefined
@@ -91,7 +97,7 @@ function StatusBlock({ p }: { p: PhoneState }) {
           </button>
         </div>
       )}
-      {p.error && (
+      {p.error && !offlineShown(p) && (
         <p className="alert alert-error inline-error" role="alert">
           <span>{p.error}</span> {p.retryAt !== null && <RetryLine retryAt={p.retryAt} />}
         </p>

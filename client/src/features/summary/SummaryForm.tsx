@@ -11,6 +11,7 @@ import {
 import { fromChinaLocalInput, toChinaLocalInput } from '../../shared/format';
 import { needsFollowUp, needsReferral, riskFlagged } from './validate';
 import { Field, fieldAria } from '../../shared/components/Field';
+import { DateTimeInput } from '../../shared/components/DateInput';
 
 /** The order fields are checked in, so the first error gets the focus. */
 const FIELD_ORDER = ['topic', 'categoryId', 'question', 'answer', 'disposition', 'referral', 'followUpAt', 'riskNote'] as const;
@@ -194,11 +195,10 @@ export function SummaryForm(props: SummaryFormProps) {
           )}
           {showFollowUp && (
             <Field id={id('followUpAt')} label="回电时间" errors={errors.followUpAt} className="sfield">
-              <input
+              <DateTimeInput
                 id={id('followUpAt')}
-                type="datetime-local"
                 value={toChinaLocalInput(draft.followUpAt)}
-                onChange={(e) => onChange({ followUpAt: fromChinaLocalInput(e.target.value) })}
+                onChange={(v) => onChange({ followUpAt: fromChinaLocalInput(v) })}
                 {...invalid('followUpAt')}
               />
             </Field>

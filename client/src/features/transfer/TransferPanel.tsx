@@ -84,7 +84,15 @@ export function TransferPanel() {
   const targets = t.targets;
   const isPicked = (x: TransferTarget) => JSON.stringify(x) === JSON.stringify(picked);
   return (
-    <div className="transfer-box" role="dialog" aria-label="转接来电">
+    <div
+      className="transfer-box transfer-dialog"
+      role="dialog"
+      aria-label="转接来电"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !working) setOpen(false);
+      }}
+    >
+      <h3>转接来电</h3>
       <div className="transfer-tabs" role="tablist">
         <button
           role="tab"
@@ -117,8 +125,8 @@ export function TransferPanel() {
                       <label>
                         <input type="radio" name="transfer-target" checked={isPicked(target)} onChange={() => setPicked(target)} />
                         {c.name}
-                        <span className="muted">
-                          空闲 {c.readySeats} / 在线 {c.loggedInSeats}
+                        <span className="muted" title="可接此来电的该专长坐席:就绪 / 在线">
+                          就绪 {c.readySeats} / 在线 {c.loggedInSeats}
                         </span>
                       </label>
                     </li>

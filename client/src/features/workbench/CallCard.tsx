@@ -13,6 +13,18 @@ const PHASE: Record<'ringing' | 'talking' | 'wrap-up', string> = {
   'wrap-up': '通话已结束',
 };
 
+/** Who ended the conversation, as Kamailio reported the BYE (the call's hungUpBy). */
+const ENDED_BY: Record<NonNullable<CallView['hungUpBy']>, string> = {
+  caller: '对方已挂断',
+  seat: '您已挂断',
+  system: '通话已中断',
+};
+
+/** The card's title: in wrap-up it says who hung up when the server knows it. */
+export function phaseTitle(kind: 'ringing' | 'talking' | 'wrap-up', call: CallView | null): string {
+  return kind === 'wrap-up' && call?.hungUpBy ? ENDED_BY[call.hungUpBy] : PHASE[kind];
+}
+
 /** The live timer of the card: the caller's wait while ringing, the talk time after. */
 function CallTimer({ call, state }: { call: CallView; state: SeatStateView }) {
   const answered = useAppStore((s) => (s.answered?.callId === call.id ? s.answered.at : null));
@@ -105,10 +117,10 @@ export function CallCard() {
     >
       {/* Announced once per phase (the card itself is read on demand); the ticking timers stay out of it. */}
       <p className="sr-only" role="status">
-        {kind === 'ringing' ? '新来电振铃,请接听' : PHASE[kind]}
+        {kind === 'ringing' ? '新来电振铃,请接听' : phaseTitle(kind, call)}
       </p>
       <div className="call-head">
-        <h2 className="panel-title">{PHASE[kind]}</h2>
+        <h2 className="panel-title">{phaseTitle(kind, call)}</h2>
         <CallTimer call={call} state={seat.state} />
       </div>
       {green && <div className="green-banner">绿色通道 · 优先受理</div>}
@@ -124,6 +136,8 @@ export function CallCard() {
           ))}
         </span>
       )}
+      {/* Right under who is calling, so it is in view on a small screen. */}
+      {kind === 'ringing' && <AnswerButtons seat={seat} />}
       <dl className="call-facts">
         <dt>来电中心</dt>
         <dd>{centreName(call.homeCentreId, reference)}</dd>
@@ -152,7 +166,6 @@ export function CallCard() {
           </>
         )}
       </dl>
-      {kind === 'ringing' && <AnswerButtons seat={seat} />}
       <CallerHistoryList callId={call.id} />
     </section>
   );

@@ -8,6 +8,7 @@ import { summary } from '../../app/root';
 import { CallCard } from './CallCard';
 import { KnowledgePanel } from '../knowledge/KnowledgePanel';
 import { phoneCommands } from '../phone/commands';
+import { SeatDayPanel } from './SeatDayPanel';
 import { SeatStatePanel } from './SeatStatePanel';
 import { ShortcutHelp } from './ShortcutHelp';
 import { Softphone } from '../phone/Softphone';
@@ -55,8 +56,10 @@ function useWorkCategory(): string | null {
 }
 
 /**
- * 坐席工作台, sized for 1280×720 without page scroll: state and actions | the call and the
- * softphone | the summary and the knowledge base. Panels scroll inside themselves.
+ * 坐席工作台, sized for 1366×768 and 1280×720 without page scroll, in three columns: the seat's
+ * state, its queue and day, the call and the softphone | the summary with 重大事项 and 立即上报 |
+ * the knowledge base. Panels scroll inside themselves; the transfer panel opens over the first
+ * column's call card.
  */
 export function SeatPage() {
   const [helpOpen, setHelpOpen] = useState(false);
@@ -65,18 +68,21 @@ export function SeatPage() {
   const categoryId = useWorkCategory();
   return (
     <div className="seat-workspace">
-      <div className="ws-col ws-status">
-        <SeatStatePanel />
-        <WrapUpPanel />
-        <StatusActions />
-        <ShortcutHelp open={helpOpen} onToggle={setHelpOpen} />
-      </div>
       <div className="ws-col ws-call">
+        <div className="ws-head">
+          <SeatStatePanel />
+          <ShortcutHelp open={helpOpen} onToggle={setHelpOpen} />
+        </div>
+        <SeatDayPanel />
+        <WrapUpPanel />
         <CallCard />
         <Softphone transferSlot={<TransferPanel />} />
+        <StatusActions />
       </div>
-      <div className="ws-col ws-work">
+      <div className="ws-col ws-summary">
         <SummaryPanel />
+      </div>
+      <div className="ws-col ws-knowledge">
         <KnowledgePanel categoryId={categoryId} onInsert={summary.insertKnowledge} />
       </div>
     </div>

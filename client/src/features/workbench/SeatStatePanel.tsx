@@ -2,6 +2,18 @@ import type { SeatView } from '../../contract';
 import { Countdown, Elapsed } from '../../shared/components/Elapsed';
 import { reasonLabel, SEAT_STATE_LABELS } from '../../shared/labels';
 import { useAppStore } from '../../app/store';
+import { phaseTitle } from './CallCard';
+import { selectSummaryFiled } from '../summary/slice';
+
+function WrapUpDetail({ callId }: { callId: string }) {
+  const call = useAppStore((s) => (s.call?.id === callId ? s.call : null));
+  const filed = useAppStore(selectSummaryFiled);
+  return (
+    <div className="state-detail">
+      {phaseTitle('wrap-up', call)},{filed ? '小结已提交,可完成整理' : '提交小结后完成整理'}
+    </div>
+  );
+}
 
 function StateDetail({ seat }: { seat: SeatView }) {
   const reference = useAppStore((s) => s.reference);
@@ -21,7 +33,7 @@ function StateDetail({ seat }: { seat: SeatView }) {
     case 'ringing':
       return <div className="state-detail">来电振铃中,请接听(第 {st.attempt} 次分配)</div>;
     case 'wrap-up':
-      return <div className="state-detail">通话已结束,提交小结后完成整理</div>;
+      return <WrapUpDetail callId={st.callId} />;
     case 'offline':
       return <div className="state-detail muted">点击“就绪”开始接听来电</div>;
     case 'ready':

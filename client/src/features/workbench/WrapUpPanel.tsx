@@ -21,9 +21,9 @@ export function WrapUpPanel() {
   const overdueMs = now - state.until;
   const overdue = overdueMs > 0;
   const hint = filed
-    ? '小结已提交。可完成整理;到时将自动恢复空闲。'
+    ? '小结已提交。可完成整理;到时将自动恢复就绪。'
     : overdue
-      ? '整理时间已到。提交小结后将立即恢复空闲。'
+      ? '整理时间已到。提交小结后将立即恢复就绪。'
       : '请先提交小结,提交后才能完成整理。';
   return (
     <section className={overdue && !filed ? 'panel wrapup-panel wrapup-overdue' : 'panel wrapup-panel'} aria-label="话后整理">

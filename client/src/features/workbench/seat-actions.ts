@@ -27,7 +27,7 @@ export const SUMMARY_GATE_HINT = '请先提交小结,再完成整理、就绪、
 /**
  * Which buttons a seat may press in each state. Mirrors the server's allowed moves; the server
  * still decides, this only keeps the page from offering what it would refuse.
- * In wrap-up, 完成整理 is the way back to 空闲, so 就绪 stays off to avoid two buttons for one move.
+ * In wrap-up, 完成整理 is the way back to 就绪, so 就绪 stays off to avoid two buttons for one move.
  * The server keeps a seat in wrap-up until the call's summary is filed (wrapUp.requireSummary,
  * on by default): until then 完成整理, 示忙, 下线 and logging out wait, and say why.
  */

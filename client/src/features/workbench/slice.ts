@@ -1,4 +1,4 @@
-import type { Ack, CallView, SeatStateView, SeatView } from '../../contract';
+import type { Ack, CallView, SeatStateView, SeatTodayView, SeatView } from '../../contract';
 import { errorMessage, NETWORK_ERROR } from '../../shared/errors';
 import type { SliceCreator } from '../../app/store-types';
 import { assertNever } from '../../contract';
@@ -14,12 +14,17 @@ export interface SeatSlice {
   answered: { callId: string; at: number } | null;
   seatPending: SeatCommand | null;
   seatError: string | null;
+  /** The seat's queue and its own day (GET /api/seats/me/today), with when it was read (local clock). */
+  seatDay: SeatTodayView | null;
+  /** Why the last read of the seat's day failed (the last figures stay shown). */
+  seatDayError: string | null;
 
   applySeat: (seat: SeatView) => void;
   applyCall: (call: CallView) => void;
   /** Sends one seat command and applies its ack: the returned SeatView or an inline error. */
   runSeatCommand: (command: SeatCommand, send: () => Promise<Ack<SeatView>>) => Promise<Ack<SeatView>>;
   dismissSeatError: () => void;
+  applySeatDay: (day: SeatTodayView | null, error: string | null) => void;
 }
 
 export const initialSeatState = {
@@ -28,6 +33,8 @@ export const initialSeatState = {
   answered: null,
   seatPending: null,
   seatError: null,
+  seatDay: null,
+  seatDayError: null,
 } satisfies Partial<SeatSlice>;
 
 export function callIdOf(state: SeatStateView): string | null {
@@ -102,4 +109,6 @@ export const createSeatSlice: SliceCreator<SeatSlice> = (set, get) => ({
   },
 
   dismissSeatError: () => set({ seatError: null }),
+
+  applySeatDay: (day, error) => set((s) => ({ seatDay: day ?? s.seatDay, seatDayError: error })),
 });

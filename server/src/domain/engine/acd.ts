@@ -26,6 +26,8 @@ export interface AcdQueries {
   isReachable(seatId: string): boolean;
   /** Whether the seat may leave the wrap-up of this call (the summary gate). */
   summaryMissing(callId: string): boolean;
+  /** Whether the routing rules would ever offer this seat a call of this category from this home centre. */
+  seatCouldEverTake(seatId: string, call: { categoryId: string; homeCentreId: string }): boolean;
 }
 
 /** What telephony reports about calls. */

@@ -391,6 +391,26 @@ export function canEverBeServed(ix: EngineIndexes, call: Call): boolean {
   return ix.countiesTakingCityCalls.some((county) => specialistSignedIn(ix, call, county));
 }
 
+/**
+ * Whether `seat` could ever be offered a call of this category from this home centre under
+ * the rules canEverBeServed applies (its own centre; the city for a county call that may go
+ * there; a county taking city calls for a city call, specialists only), whatever its state.
+ */
+export function seatCouldEverTake(ix: EngineIndexes, call: Pick<Call, 'categoryId' | 'homeCentreId'>, seat: Seat): boolean {
+  const p = policyFor(ix.cfg, call.categoryId);
+  const centre = seat.profile.centreId;
+  const home = call.homeCentreId;
+  const prof = seat.profile.skills[call.categoryId];
+  const specialist = prof !== undefined && prof >= floorProficiency(p);
+  const general = p.generalAfterS !== null && Object.keys(seat.profile.skills).some((c) => ix.generalCategoryIds.has(c));
+  if (centre === home) return specialist || general;
+  if (home !== ix.cityCentreId) {
+    return centre === ix.cityCentreId && p.cityAfterS !== null && ix.countiesSendingToCity.has(home) && (specialist || general);
+  }
+  if (p.countyAfterS === null && !p.countyWithoutCitySpecialist) return false;
+  return ix.countiesTakingCityCalls.includes(centre) && specialist;
+}
+
 /** Max wait from enqueue; a call shared to the city on max-wait gets one more period there. */
 export function maxWaitDeadline(ix: EngineIndexes, call: Call): number {
   const periods = 1 + call.events.filter((e) => e.type === 'shared-to-city' && e.trigger === 'max-wait').length;

@@ -108,7 +108,7 @@ export function reserveForConsult(core: EngineCore, seatId: string): Seat {
   const st = seat.state;
   if (st.kind === 'not-ready' && st.reason === 'consult') return seat;
   if (st.kind !== 'ready' || !core.ix.seatUsable(seat)) {
-    throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} 当前${SEAT_STATE_LABELS[st.kind]},不能接受咨询转接,请选择空闲的坐席。`, {
+    throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} 当前${SEAT_STATE_LABELS[st.kind]},不能接受咨询转接,请选择就绪的坐席。`, {
       seatId,
       state: st.kind,
     });

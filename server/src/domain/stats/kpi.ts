@@ -39,7 +39,7 @@ import type { SeatStateKind } from '../seat.js';
  *                   wrap-up = wrap-up-ended − hung-up.
  * - occupancy       = handle time ÷ (handle time + ready time), from seat state
  *                   time: handle = talking + wrap-up (a talking seat on hold is
- *                   still talking); ready = 空闲. Ringing, not-ready and offline
+ *                   still talking); ready = 就绪. Ringing, not-ready and offline
  *                   time are in neither term (ringing is reported separately).
  * - overflowed      offered calls that left by overflow, by target (12345 |
  *                   callback) and by trigger. Sharing a county call with the city

@@ -17,6 +17,7 @@ export function callView(call: Call): CallView {
     offers: call.offers,
     answeredAt: call.events.find((e) => e.type === 'answered')?.at ?? null,
     transferredFrom: call.transferredFrom ?? null,
+    hungUpBy: call.events.find((e) => e.type === 'hung-up')?.by ?? null,
     state: { kind: st.kind, since: st.since, ...('seatId' in st ? { seatId: st.seatId } : {}) },
   };
 }

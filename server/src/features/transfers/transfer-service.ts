@@ -51,17 +51,29 @@ export class TransferService {
     this.log = o.logger.child({ part: 'transfers' });
   }
 
-  /** Where this seat may send a call now. */
+  /**
+   * Where this seat may send a call now. A category counts the seats with that specialty whom
+   * the routing rules would offer the transferred caller to (the home centre of the call being
+   * transferred: e.g. not a county that takes no city calls).
+   */
   targets(seatId: string): TransferTargetList {
     const { engine } = this.o;
     const seats = engine.listSeats().filter((s) => s.profile.id !== seatId && s.state.kind !== 'offline');
+    const st = engine.getSeat(seatId).state;
+    const current = 'callId' in st ? engine.getCall(st.callId) : undefined;
+    const homeCentreId = current?.homeCentreId ?? engine.config.homeCentre.defaultCentreId;
     return {
-      categories: engine.config.categories.map((c) => ({
-        id: c.id,
-        name: c.name,
-        readySeats: seats.filter((s) => s.state.kind === 'ready' && engine.isReachable(s.profile.id) && c.id in s.profile.skills).length,
-        loggedInSeats: seats.filter((s) => c.id in s.profile.skills).length,
-      })),
+      categories: engine.config.categories.map((c) => {
+        const eligible = seats.filter(
+          (s) => c.id in s.profile.skills && engine.seatCouldEverTake(s.profile.id, { categoryId: c.id, homeCentreId }),
+        );
+        return {
+          id: c.id,
+          name: c.name,
+          readySeats: eligible.filter((s) => s.state.kind === 'ready' && engine.isReachable(s.profile.id)).length,
+          loggedInSeats: eligible.length,
+        };
+      }),
       seats,
     };
   }
@@ -82,7 +94,7 @@ export class TransferService {
       if (req.mode === 'consult') {
         const seat = this.readySeatFor(cat.id, seatId);
         if (!seat)
-          throw new DomainError('CONFLICT', `「${cat.name}」当前没有空闲坐席可以咨询,可改为直接转入该专席队列。`, { categoryId: cat.id });
+          throw new DomainError('CONFLICT', `「${cat.name}」当前没有就绪的坐席可以咨询,可改为直接转入该专席队列。`, { categoryId: cat.id });
         targetSeatId = seat.profile.id;
       } else if (!engine.listSeats().some((s) => s.state.kind !== 'offline' && cat.id in s.profile.skills)) {
         throw new DomainError('CONFLICT', `「${cat.name}」当前没有在线坐席,转过去来电人只能等待,请选择其他专席或转12345。`, {
