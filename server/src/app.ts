@@ -33,6 +33,12 @@ import { SummaryRepository } from './features/summaries/summary-repository.js';
 import { createSummaryRouter } from './features/summaries/summary-routes.js';
 import { SummaryService } from './features/summaries/summary-service.js';
 import { majorAlertView, summaryViews } from './features/summaries/summary-views.js';
+import { HandoverRepository } from './features/handover/handover-repository.js';
+import { createHandoverRouter, createHandoverWebhookRouter } from './features/handover/handover-routes.js';
+import { HandoverService, STREAM_12345 } from './features/handover/handover-service.js';
+import { OutboxRepository } from './features/handover/outbox-repository.js';
+import { fetchTransport, OutboxWorker } from './features/handover/outbox-worker.js';
+import { loadOrCreateKeyRing, type KeyRing } from './features/handover/signing.js';
 import { TransferRepository } from './features/transfers/transfer-repository.js';
 import { createTransferRouter } from './features/transfers/transfer-routes.js';
 import { TransferService, type ConsultGate } from './features/transfers/transfer-service.js';
@@ -67,6 +73,8 @@ export interface App {
   engine: Acd;
   engineStore: SqliteEngineStore;
   transfers: TransferService;
+  handover: HandoverService;
+  outbox: OutboxWorker;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -121,6 +129,42 @@ export function createApp(deps: AppDeps): App {
   const seats = new SeatService(db, engine, seatRepo);
   const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock);
   const calls = new CallService(engine, new CallRepository(db, engineStore), clock);
+  // ------------------------------------------------------------------ 12345 hand-overs (outbox)
+  let keyRing: KeyRing | null = null;
+  const keys = () =>
+    (keyRing ??= loadOrCreateKeyRing(
+      config.H12345_KEY_FILE ?? path.join(config.DB_PATH === ':memory:' ? 'data' : path.dirname(config.DB_PATH), '12345-keys'),
+    ));
+  const outboxRepo = new OutboxRepository(db);
+  const outbox = new OutboxWorker({
+    repo: outboxRepo,
+    clock,
+    logger,
+    endpoint: (stream) => (stream === STREAM_12345 ? { baseUrl: config.H12345_API_URL, key: keys().signing } : null),
+    transport: fetchTransport(),
+    backoff: { baseMs: config.H12345_RETRY_BASE_MS, maxMs: config.H12345_RETRY_MAX_MS },
+  });
+  const summaryRepo = new SummaryRepository(db);
+  const handover = new HandoverService({
+    db,
+    repo: new HandoverRepository(db),
+    outbox: outboxRepo,
+    clock,
+    logger,
+    keys: () => keys().all,
+    maxSkewS: config.H12345_MAX_SKEW_S,
+    shareCallerNumber: config.H12345_SHARE_CALLER_NUMBER,
+    seatInfo: (id) => {
+      const p = engine.listSeats().find((x) => x.profile.id === id)?.profile;
+      if (!p) return null;
+      const centre = engine.config.centres.find((c) => c.id === p.centreId);
+      return { name: p.name, staffNo: p.staffNo, centreId: p.centreId, centreName: centre?.name ?? p.centreId };
+    },
+    categoryName: (id) => engine.config.categories.find((c) => c.id === id)?.name ?? null,
+    draftOf: (callId, seatId) => summaryRepo.draft(callId, seatId)?.draft ?? null,
+    kick: () => outbox.kick(),
+  });
+
   const alerts = new AlertService({
     db,
     alerts: new AlertRepository(db),
@@ -129,7 +173,7 @@ export function createApp(deps: AppDeps): App {
     logger,
     onAlert: (alert) => sockets?.notifyStaff(majorAlertView(alert)),
   });
-  const summaries = new SummaryService({ db, engine, calls, summaries: new SummaryRepository(db), alerts, clock, logger });
+  const summaries = new SummaryService({ db, engine, calls, summaries: summaryRepo, alerts, clock, logger, handover });
   summaries.repairFilings();
 
   const trunk = splitHostPort(config.SIP_TRUNK_ADDR);
@@ -137,6 +181,7 @@ export function createApp(deps: AppDeps): App {
     // The caller's side dials us again at the trunk listener (a wildcard listener: by domain).
     referHost: trunk.host === '0.0.0.0' || trunk.host === '::' ? config.SIP_DOMAIN : config.SIP_TRUNK_ADDR,
     sipDomain: config.SIP_DOMAIN,
+    uri12345: config.SIP_12345_URI,
     seats: () => engine.listSeats(),
     now: () => clock.now(),
   });
@@ -146,6 +191,8 @@ export function createApp(deps: AppDeps): App {
     clock,
     logger,
     gate: deps.consultGate ?? null,
+    db,
+    handover,
     onChange: (t) => sockets?.transferChanged(transferView(t)),
   });
 
@@ -161,6 +208,8 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', 'loopback');
   let ready = false;
   const requireUser = createRequireUser(auth);
+  // The 12345 webhook reads its raw body (the signature covers the exact bytes): before the JSON parser.
+  app.use('/api', createHandoverWebhookRouter({ handover }));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/health', (_req, res) => {
     if (!ready) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
@@ -187,6 +236,12 @@ export function createApp(deps: AppDeps): App {
     createQueueRouter({ queue: engine, clock, requireUser }),
     createSeatRouter({ seats, requireUser }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
+    createHandoverRouter({
+      handover,
+      requireUser,
+      knownCategory: (id) => engine.config.categories.some((c) => c.id === id),
+      now: () => clock.now(),
+    }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);
@@ -209,14 +264,18 @@ export function createApp(deps: AppDeps): App {
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
   });
   ready = true;
+  outbox.kick(); // messages a previous process committed but did not deliver
 
   return {
     httpServer,
     engine,
     engineStore,
     transfers,
+    handover,
+    outbox,
     close: () =>
       new Promise<void>((resolve) => {
+        outbox.stop();
         sockets?.close();
         engine.dispose();
         httpServer.close(() => resolve());

@@ -17,5 +17,6 @@ export * from './history.js';
 export * from './alerts.js';
 export * from './knowledge.js';
 export * from './transfers.js';
+export * from './handover.js';
 export * from './events.js';
 export * from './permissions.js';

@@ -222,6 +222,57 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE VIRTUAL TABLE knowledge_terms USING fts5(grams, py, pykw, tokenize = 'ascii', content = '', contentless_delete = 1);
     `,
   },
+  {
+    version: 7,
+    name: '12345 hand-overs: outbox, hand-overs, tickets, webhook receipts, category map',
+    sql: `
+      -- The transactional outbox: a row is written in the same commit as the decision that sends it
+      -- and delivered by features/handover/outbox-worker.ts, in id order per stream.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        stream TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        body_json TEXT NOT NULL,
+        ref_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'rejected')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX outbox_pending ON outbox(stream, id) WHERE state = 'pending';
+      CREATE INDEX outbox_ref ON outbox(ref_id, id);
+      CREATE TABLE handovers (
+        id TEXT PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('to-12345', 'from-12345')),
+        call_id TEXT,
+        seat_id TEXT,
+        ticket TEXT,
+        transfer_id TEXT,
+        state TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        payload_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX handovers_call ON handovers(call_id);
+      CREATE INDEX handovers_ticket ON handovers(ticket);
+      CREATE TABLE webhook_receipts (
+        delivery_id TEXT PRIMARY KEY,
+        received_at INTEGER NOT NULL
+      );
+      CREATE TABLE category_map_12345 (
+        category TEXT PRIMARY KEY,
+        category_id TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
