@@ -18,6 +18,8 @@ import type {
   SummaryState,
   TransferTargets,
   UserView,
+  HandoverView,
+  Ticket12345View,
 } from '../contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './errors';
 
@@ -58,6 +60,10 @@ export interface Api {
   myCalls: (day?: string) => Promise<Ack<MyCallsResponse>>;
   /** 重大事项上报 of a call: alerts the supervisors at once. */
   reportMajor: (callId: string, note: string) => Promise<Ack<MajorAlert>>;
+  /** 12345 hand-overs: one's state, a 12345 call-back request, a ticket's content. */
+  handover: (id: string) => Promise<Ack<HandoverView>>;
+  handoverCallback: (id: string, note: string) => Promise<Ack<HandoverView>>;
+  ticket12345: (ticket: string) => Promise<Ack<Ticket12345View>>;
 }
 
 export interface RequestOptions {
@@ -161,5 +167,8 @@ export function createApi(deps: ApiDeps): Api {
     callerHistory: (callId, limit = 10) => request('GET', `${callPath(callId)}/history?limit=${limit}`),
     myCalls: (day) => request('GET', day ? `/api/my/calls?day=${encodeURIComponent(day)}` : '/api/my/calls'),
     reportMajor: (callId, note) => request('POST', `${callPath(callId)}/major-report`, { note }),
+    handover: (id) => request('GET', `/api/handovers/${encodeURIComponent(id)}`),
+    handoverCallback: (id, note) => request('POST', `/api/handovers/${encodeURIComponent(id)}/callback`, { note }),
+    ticket12345: (ticket) => request('GET', `/api/handover/tickets/${encodeURIComponent(ticket)}`),
   };
 }
