@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
+import { sendWebhook, startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
 import { launchChromium } from '../support/browser.js';
 import { inboundPackets, startJssipPageServer, startPhone, type JssipPageServer } from '../support/jssip-page.js';
 import { freeMediaPort, sipCredentials, sippCounts, startSipStack, waitFor, type SipStack } from '../support/sip-stack.js';
@@ -205,6 +205,55 @@ describe('转12345 through Kamailio (REFER to the 12345 number)', () => {
       expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
     } finally {
       await a.close();
+    }
+  }, 90_000);
+});
+
+describe('from 12345 (X-12345-Ticket)', () => {
+  it('a call carrying a ticket 12345 sent by webhook is routed by the mapped specialty, and the filed summary goes back as the ticket result', async () => {
+    const admin = await login(stack.routerUrl, 'admin');
+    const put = await fetch(`${stack.routerUrl}/api/handover/category-map`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: admin },
+      body: JSON.stringify({ entries: [{ category: '劳动保障', categoryId: 'labor' }] }),
+    });
+    expect(put.status).toBe(200);
+    const hook = await sendWebhook(
+      `${stack.routerUrl}/api/12345/webhook`,
+      {
+        deliveryId: 'tel-1',
+        event: 'ticket.transferred',
+        ticket: { id: 'GD-TEL-1', category: '劳动保障', title: '欠薪', content: '工地拖欠工资两个月', citizenPhone: null },
+      },
+      KEY,
+    );
+    expect(hook.status).toBe(200);
+
+    const s02 = await stack.seat('s02', { behaviour: 'answer' });
+    try {
+      // 12348 without IVR digits would be 综合咨询: the ticket's category makes it 劳动.
+      const r = await stack.call({ dialed: '12348', caller: '13700002222', ticket: 'GD-TEL-1', talkMs: 500 });
+      expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+      const call = stack.calls().find((c) => c.caller === '13700002222')!;
+      expect(call.category_id).toBe('labor');
+      expect(stack.events(call.id).find((e) => e.type === 'answered')?.data.seatId).toBe('s02');
+
+      const filed = await fetch(`${stack.routerUrl}/api/calls/${call.id}/summary`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: s02.cookie },
+        body: JSON.stringify({
+          categoryId: 'labor',
+          topic: '欠薪',
+          question: '拖欠工资',
+          answer: '可申请劳动仲裁',
+          disposition: 'answered',
+        }),
+      });
+      expect(filed.status).toBe(201);
+      await waitFor(() => sim.accepted.find((m) => m.path === '/tickets/GD-TEL-1/result'), 'the ticket result at 12345');
+      expect(sim.accepted.find((m) => m.path === '/tickets/GD-TEL-1/result')!.body).toMatchObject({ result: 'closed', callId: call.id });
+    } finally {
+      await s02.stop();
     }
   }, 90_000);
 });
