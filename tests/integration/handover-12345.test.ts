@@ -295,3 +295,55 @@ describe('from 12345: the signed ticket webhook', () => {
     });
   });
 });
+
+describe('reports', () => {
+  it('count hand-overs each way with their outcome, delivery delays and failures by cause', async () => {
+    const seat = await talkingAtS03();
+    const t = await transferTo12345(seat);
+    await emit(seat.s, 'transfer:report', { transferId: t.id, outcome: 'refused', detail: '486 Busy Here' });
+    await waitFor(() => sim.accepted.length === 2, 'both messages');
+    sim.setMode('reject');
+    expect(
+      (
+        await sendWebhook(
+          `${srv.url}/api/12345/webhook`,
+          { deliveryId: 'r-1', event: 'ticket.callback-requested', ticket: { id: 'GD-R1', category: '其他' } },
+          KEY,
+        )
+      ).status,
+    ).toBe(200);
+    srv.app.engine.hangup('c1', 'caller');
+    const filed = await fetch(`${srv.url}/api/calls/c1/summary`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: seat.cookie },
+      body: JSON.stringify({
+        categoryId: 'contract-debt',
+        topic: '社保',
+        question: '社保',
+        answer: '转12345',
+        disposition: 'to-12345',
+        referral: '12345',
+      }),
+    });
+    expect(filed.status).toBe(201);
+    expect((await emit(seat.s, 'seat:end-wrap-up', {})).ok).toBe(true);
+    srv.app.engine.offerCall({ id: 'c2', caller: '13812341235', dialed: '123483', ivrCode: '3' });
+    srv.app.engine.answered('c2', 's03');
+    const t2 = await transferTo12345(seat, 'c2');
+    await waitFor(() => srv.app.handover.messagesOf(t2.handoverId!)[0]?.state === 'rejected', 'the refusal');
+
+    const manager = await login(srv.url, 'manager');
+    const res = await fetch(`${srv.url}/api/handover/report`, { headers: { cookie: manager } });
+    expect(res.status).toBe(200);
+    const { data } = (await res.json()) as { data: Record<string, unknown> };
+    expect(data).toMatchObject({
+      to12345: { total: 2, byState: { 'not-connected': 1, pending: 1 } },
+      from12345: { total: 1, byState: { 'callback-requested': 1 } },
+      messages: { total: 3, delivered: 2, rejected: 1, pending: 0, failuresByCause: { '拒收 422': 1 } },
+    });
+    expect((data.messages as { delayMs: { max: number } }).delayMs.max).toBeGreaterThanOrEqual(0);
+    expect((await fetch(`${srv.url}/api/handover/report`, { headers: { cookie: seat.cookie } })).status).toBe(403);
+    const bad = await fetch(`${srv.url}/api/handover/report?from=abc`, { headers: { cookie: manager } });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -60,7 +60,7 @@ export class HandoverRepository {
       byId: db.prepare('SELECT * FROM handovers WHERE id = ?'),
       byTransfer: db.prepare('SELECT * FROM handovers WHERE transfer_id = ?'),
       inboundByTicket: db.prepare("SELECT * FROM handovers WHERE ticket = ? AND direction = 'from-12345'"),
-      recent: db.prepare('SELECT * FROM handovers WHERE created_at >= ? ORDER BY created_at DESC, id LIMIT 500'),
+      recent: db.prepare('SELECT * FROM handovers WHERE created_at >= ? ORDER BY created_at DESC, id LIMIT 5000'),
       receipt: db.prepare('INSERT OR IGNORE INTO webhook_receipts (delivery_id, received_at) VALUES (?, ?)'),
       map: db.prepare('SELECT category, category_id FROM category_map_12345 ORDER BY category'),
       clearMap: db.prepare('DELETE FROM category_map_12345'),

@@ -1,4 +1,5 @@
 import express from 'express';
+import { z } from 'zod';
 import { CategoryMapSchema, HandoverCallbackSchema } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
@@ -6,6 +7,9 @@ import { parseOrThrow } from '../shared/validation.js';
 import { seatOfUser } from '../auth/auth-service.js';
 import type { HandoverService } from './handover-service.js';
 import { handoverView, stuckView, ticketView } from './handover-views.js';
+
+const ms = z.coerce.number({ message: '必须是毫秒时间戳' }).int().nonnegative().optional();
+const ReportQuerySchema = z.object({ from: ms, to: ms });
 
 /** Body limit of the webhook (its own raw parser: the signature covers the exact bytes). */
 const WEBHOOK_LIMIT = '64kb';
@@ -71,6 +75,15 @@ export function createHandoverRouter(deps: {
     route((_req, res) => {
       const recent = handover.recent(deps.now() - 24 * 3600_000).map((h) => handoverView(h, handover.messagesOf(h.id)));
       return ok(res, { handovers: recent, stuck: handover.stuck().map(stuckView) });
+    }),
+  );
+  r.get(
+    '/handover/report',
+    deps.requireUser('reports:read'),
+    route((req, res) => {
+      const q = parseOrThrow(ReportQuerySchema, req.query);
+      const to = q.to ?? deps.now();
+      return ok(res, handover.report(q.from ?? to - 24 * 3600_000, to));
     }),
   );
   r.get(

@@ -15,6 +15,23 @@ import type { HandoverRecord, HandoverRepository } from './handover-repository.j
 import type { OutboxMessage, OutboxRepository } from './outbox-repository.js';
 import { verifySignature, type SigningKey } from './signing.js';
 
+export interface HandoverReport {
+  from: number;
+  to: number;
+  to12345: { total: number; byState: Record<string, number> };
+  from12345: { total: number; byState: Record<string, number> };
+  messages: {
+    total: number;
+    delivered: number;
+    pending: number;
+    rejected: number;
+    /** Delivered after more than one try, or still pending after a failed one. */
+    retried: number;
+    delayMs: { median: number | null; max: number | null };
+    failuresByCause: Record<string, number>;
+  };
+}
+
 /** The outbox stream (and endpoint) of the 12345 platform. */
 export const STREAM_12345 = '12345';
 
@@ -293,6 +310,46 @@ export class HandoverService {
   /** Messages pending after 5 tries or for more than 10 minutes, and those 12345 refused. */
   stuck(): OutboxMessage[] {
     return this.o.outbox.stuck(5, this.o.clock.now() - 10 * 60_000);
+  }
+
+  /**
+   * Reports: hand-overs each way created in [from, to) by state, and their messages' delivery
+   * (delivered, still pending, refused; delay from commit to acknowledgement; failures by cause).
+   */
+  report(from: number, to: number): HandoverReport {
+    const handovers = this.o.repo.since(from).filter((h) => h.createdAt < to);
+    const count = (dir: HandoverRecord['direction']) => {
+      const byState: Record<string, number> = {};
+      for (const h of handovers) if (h.direction === dir) byState[h.state] = (byState[h.state] ?? 0) + 1;
+      return { total: handovers.filter((h) => h.direction === dir).length, byState };
+    };
+    const messages = handovers.flatMap((h) => this.o.outbox.byRef(h.id));
+    const delays = messages.filter((m) => m.deliveredAt !== null).map((m) => m.deliveredAt! - m.createdAt);
+    delays.sort((a, b) => a - b);
+    const causes: Record<string, number> = {};
+    for (const m of messages) {
+      if (m.state === 'delivered' || !m.lastError) continue;
+      const cause = m.state === 'rejected' ? `拒收 ${m.lastStatus ?? ''}`.trim() : m.lastStatus ? `暂不可用 ${m.lastStatus}` : '无法送达';
+      causes[cause] = (causes[cause] ?? 0) + 1;
+    }
+    return {
+      from,
+      to,
+      to12345: count('to-12345'),
+      from12345: count('from-12345'),
+      messages: {
+        total: messages.length,
+        delivered: messages.filter((m) => m.state === 'delivered').length,
+        pending: messages.filter((m) => m.state === 'pending').length,
+        rejected: messages.filter((m) => m.state === 'rejected').length,
+        retried: messages.filter((m) => m.attempts > 1 || (m.state === 'pending' && m.attempts > 0)).length,
+        delayMs: {
+          median: delays.length ? delays[Math.floor((delays.length - 1) / 2)]! : null,
+          max: delays.length ? delays.at(-1)! : null,
+        },
+        failuresByCause: causes,
+      },
+    };
   }
 
   categoryMap(): CategoryMap {
