@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
+import type { CallSummaryInput } from './contract/index.js';
 import type { Clock } from './domain/clock.js';
 import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
 import { AuthService } from './features/auth/auth-service.js';
@@ -38,6 +39,9 @@ import { createHandoverRouter, createHandoverWebhookRouter } from './features/ha
 import { HandoverService, STREAM_12345 } from './features/handover/handover-service.js';
 import { OutboxRepository } from './features/handover/outbox-repository.js';
 import { fetchTransport, OutboxWorker } from './features/handover/outbox-worker.js';
+import { ReferralRepository } from './features/handover/referral-repository.js';
+import { createReferralRouter } from './features/handover/referral-routes.js';
+import { ReferralService } from './features/handover/referral-service.js';
 import { loadOrCreateKeyRing, type KeyRing } from './features/handover/signing.js';
 import { TransferRepository } from './features/transfers/transfer-repository.js';
 import { createTransferRouter } from './features/transfers/transfer-routes.js';
@@ -140,11 +144,29 @@ export function createApp(deps: AppDeps): App {
     repo: outboxRepo,
     clock,
     logger,
-    endpoint: (stream) => (stream === STREAM_12345 ? { baseUrl: config.H12345_API_URL, key: keys().signing } : null),
+    endpoint: (stream) => {
+      const url = stream === STREAM_12345 ? config.H12345_API_URL : referrals.endpointOf(stream);
+      return url ? { baseUrl: url, key: keys().signing } : null;
+    },
     transport: fetchTransport(),
     backoff: { baseMs: config.H12345_RETRY_BASE_MS, maxMs: config.H12345_RETRY_MAX_MS },
   });
   const summaryRepo = new SummaryRepository(db);
+  const seatInfo = (id: string) => {
+    const p = engine.listSeats().find((x) => x.profile.id === id)?.profile;
+    if (!p) return null;
+    const centre = engine.config.centres.find((c) => c.id === p.centreId);
+    return { name: p.name, staffNo: p.staffNo, centreId: p.centreId, centreName: centre?.name ?? p.centreId };
+  };
+  const referrals = new ReferralService({
+    db,
+    repo: new ReferralRepository(db),
+    outbox: outboxRepo,
+    clock,
+    seatInfo,
+    knownCentre: (id) => engine.config.centres.some((c) => c.id === id),
+    kick: () => outbox.kick(),
+  });
   const handover = new HandoverService({
     db,
     repo: new HandoverRepository(db),
@@ -154,12 +176,7 @@ export function createApp(deps: AppDeps): App {
     keys: () => keys().all,
     maxSkewS: config.H12345_MAX_SKEW_S,
     shareCallerNumber: config.H12345_SHARE_CALLER_NUMBER,
-    seatInfo: (id) => {
-      const p = engine.listSeats().find((x) => x.profile.id === id)?.profile;
-      if (!p) return null;
-      const centre = engine.config.centres.find((c) => c.id === p.centreId);
-      return { name: p.name, staffNo: p.staffNo, centreId: p.centreId, centreName: centre?.name ?? p.centreId };
-    },
+    seatInfo,
     categoryName: (id) => engine.config.categories.find((c) => c.id === id)?.name ?? null,
     draftOf: (callId, seatId) => summaryRepo.draft(callId, seatId)?.draft ?? null,
     kick: () => outbox.kick(),
@@ -173,7 +190,17 @@ export function createApp(deps: AppDeps): App {
     logger,
     onAlert: (alert) => sockets?.notifyStaff(majorAlertView(alert)),
   });
-  const summaries = new SummaryService({ db, engine, calls, summaries: summaryRepo, alerts, clock, logger, handover });
+  // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.
+  const onFiling = {
+    summaryFiled: (callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string) => {
+      return [handover.summaryFiled(callId, seatId, ticket, input), referrals.summaryFiled(callId, seatId, caller, input)];
+    },
+    afterCommit: ([h, r]: [ReturnType<HandoverService['summaryFiled']>, ReturnType<ReferralService['summaryFiled']>]) => {
+      if (h) handover.afterCommit(h);
+      if (r) referrals.afterCommit();
+    },
+  };
+  const summaries = new SummaryService({ db, engine, calls, summaries: summaryRepo, alerts, clock, logger, handover: onFiling });
   summaries.repairFilings();
 
   const trunk = splitHostPort(config.SIP_TRUNK_ADDR);
@@ -236,6 +263,7 @@ export function createApp(deps: AppDeps): App {
     createQueueRouter({ queue: engine, clock, requireUser }),
     createSeatRouter({ seats, requireUser }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
+    createReferralRouter({ referrals, messagesOf: (id) => outboxRepo.byRef(id), requireUser, now: () => clock.now() }),
     createHandoverRouter({
       handover,
       requireUser,

@@ -92,3 +92,62 @@ export type CategoryMap = z.output<typeof CategoryMapSchema>;
 
 /** A seat asks 12345 to call the citizen back after a transfer that did not connect. */
 export const HandoverCallbackSchema = z.object({ note: text('回电说明', 200).default('') }).strict();
+
+/** Onward referrals (转介): the dispositions that send the citizen to another office. */
+export const REFERRAL_KINDS = ['legal-aid', 'mediation', 'notary-forensic', 'complaint'] as const;
+export type ReferralKind = (typeof REFERRAL_KINDS)[number];
+export const REFERRAL_KIND_LABELS: Record<ReferralKind, string> = {
+  'legal-aid': '法律援助中心',
+  mediation: '人民调解委员会',
+  'notary-forensic': '公证处/司法鉴定机构',
+  complaint: '司法局投诉受理',
+};
+
+/** PUT /api/referrals/offices (admin): per centre and kind, where a referral goes. */
+export const ReferralOfficesSchema = z
+  .object({
+    offices: z
+      .array(
+        z
+          .object({
+            centreId: z.string().min(1),
+            kind: z.enum(REFERRAL_KINDS),
+            name: z.string().trim().min(1).max(60),
+            /** The office's HTTP endpoint (signed like the 12345 API); null: a printable form. */
+            endpointUrl: z.url({ message: 'endpointUrl 必须是 http(s) 地址' }).nullable().default(null),
+            email: z.email({ message: 'email 格式不正确' }).nullable().default(null),
+            /** Days the office has to close it (the bureau sets it for complaints). */
+            dueDays: z.number().int().min(1).max(365).nullable().default(null),
+          })
+          .strict(),
+      )
+      .max(200),
+  })
+  .strict();
+export type ReferralOffices = z.output<typeof ReferralOfficesSchema>;
+
+/** PUT /api/referrals/:id (staff): the bureau sets the due date, or the referral is closed. */
+export const ReferralUpdateSchema = z
+  .object({
+    dueAt: z.number().int().nonnegative().nullable().optional(),
+    close: z.object({ outcome: text('办理结果', 200).pipe(z.string().min(1, '请填写办理结果')) }).optional(),
+  })
+  .strict();
+
+export interface ReferralView {
+  id: string;
+  callId: string;
+  seatId: string;
+  centreId: string;
+  kind: ReferralKind;
+  kindLabel: string;
+  officeName: string;
+  /** `http`: sent to the office's endpoint through the outbox; `form`: printed or e-mailed. */
+  channel: 'http' | 'form';
+  state: 'open' | 'closed';
+  outcome: string;
+  dueAt: number | null;
+  overdue: boolean;
+  delivery: HandoverDelivery | null;
+  createdAt: number;
+}

@@ -271,6 +271,35 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         category_id TEXT NOT NULL,
         updated_at INTEGER NOT NULL
       );
+      -- Onward referrals (转介): the office each kind of referral goes to, per centre, and the referrals.
+      CREATE TABLE referral_offices (
+        id TEXT PRIMARY KEY,
+        centre_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        endpoint_url TEXT,
+        email TEXT,
+        due_days INTEGER,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (centre_id, kind)
+      );
+      CREATE TABLE referrals (
+        id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL UNIQUE,
+        seat_id TEXT NOT NULL,
+        centre_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        office_id TEXT,
+        office_name TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('http', 'form')),
+        state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        outcome TEXT NOT NULL DEFAULT '',
+        due_at INTEGER,
+        payload_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX referrals_open_due ON referrals(state, due_at);
     `,
   },
 ];

@@ -30,7 +30,7 @@ export interface SummaryServiceDeps {
 
 /** What filing tells the 12345 hand-over (features/handover's service). */
 export interface HandoverOnFiling {
-  summaryFiled(callId: string, seatId: string, ticket: string | null, input: CallSummaryInput): unknown;
+  summaryFiled(callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string): unknown;
   afterCommit(result: never): void;
 }
 
@@ -98,7 +98,7 @@ export class SummaryService {
       summaries.insertSummary(call.id, seatId, input, now);
       summaries.deleteDrafts(call.id);
       const raised = this.o.alerts.raiseFromSummary(call.id, seatId, input, now);
-      handedBack = this.o.handover?.summaryFiled(call.id, seatId, call.ticket12345, input) ?? null;
+      handedBack = this.o.handover?.summaryFiled(call.id, seatId, call.ticket12345, input, call.caller) ?? null;
       engine.summaryFiled(call.id, seatId);
       return raised;
     });
