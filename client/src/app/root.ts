@@ -56,6 +56,8 @@ export const handover = createHandoverController({
   handover: (id) => api.handover(id),
   callback: (id, note) => api.handoverCallback(id, note),
   ticket: (t) => api.ticket12345(t),
+  handovers: () => api.handovers(),
+  referrals: () => api.referrals(),
 });
 
 /** 知识库: the workbench panel's and the page's searches, and the entries' upkeep. */

@@ -20,6 +20,8 @@ import type {
   UserView,
   HandoverView,
   Ticket12345View,
+  HandoverList,
+  ReferralList,
 } from '../contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './errors';
 
@@ -64,6 +66,9 @@ export interface Api {
   handover: (id: string) => Promise<Ack<HandoverView>>;
   handoverCallback: (id: string, note: string) => Promise<Ack<HandoverView>>;
   ticket12345: (ticket: string) => Promise<Ack<Ticket12345View>>;
+  /** Supervisors: the day's hand-overs with the stuck messages, and referrals with the overdue ones. */
+  handovers: () => Promise<Ack<HandoverList>>;
+  referrals: () => Promise<Ack<ReferralList>>;
 }
 
 export interface RequestOptions {
@@ -170,5 +175,7 @@ export function createApi(deps: ApiDeps): Api {
     handover: (id) => request('GET', `/api/handovers/${encodeURIComponent(id)}`),
     handoverCallback: (id, note) => request('POST', `/api/handovers/${encodeURIComponent(id)}/callback`, { note }),
     ticket12345: (ticket) => request('GET', `/api/handover/tickets/${encodeURIComponent(ticket)}`),
+    handovers: () => request('GET', '/api/handovers'),
+    referrals: () => request('GET', '/api/referrals'),
   };
 }

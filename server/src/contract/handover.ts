@@ -151,3 +151,28 @@ export interface ReferralView {
   delivery: HandoverDelivery | null;
   createdAt: number;
 }
+
+/** A stuck outbox message as supervisors see it. */
+export interface StuckMessageView {
+  id: number;
+  kind: string;
+  handoverId: string | null;
+  state: 'pending' | 'delivered' | 'rejected';
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  createdAt: number;
+}
+
+/** GET /api/handovers (staff). */
+export interface HandoverList {
+  handovers: HandoverView[];
+  stuck: StuckMessageView[];
+}
+
+/** GET /api/referrals (staff). */
+export interface ReferralList {
+  referrals: ReferralView[];
+  overdue: ReferralView[];
+}

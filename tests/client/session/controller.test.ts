@@ -37,6 +37,8 @@ function fakeApi(over: Partial<Api> = {}): Api {
     handover: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
     handoverCallback: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
     ticket12345: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    handovers: vi.fn(async () => ({ ok: true as const, data: { handovers: [], stuck: [] } })),
+    referrals: vi.fn(async () => ({ ok: true as const, data: { referrals: [], overdue: [] } })),
     ...over,
   };
 }

@@ -1,4 +1,4 @@
-import type { HandoverDelivery, HandoverView, Ticket12345View } from '../../contract/index.js';
+import type { HandoverDelivery, HandoverView, StuckMessageView, Ticket12345View } from '../../contract/index.js';
 import type { HandoverRecord } from './handover-repository.js';
 import type { OutboxMessage } from './outbox-repository.js';
 
@@ -45,7 +45,7 @@ export function ticketView(h: HandoverRecord): Ticket12345View {
 }
 
 /** A stuck outbox message as supervisors see it. */
-export function stuckView(m: OutboxMessage) {
+export function stuckView(m: OutboxMessage): StuckMessageView {
   return {
     id: m.id,
     kind: m.kind,
