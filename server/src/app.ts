@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
+import type { CallSummaryInput } from './contract/index.js';
 import type { Clock } from './domain/clock.js';
 import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
 import { AuditRepository } from './features/audit/audit-repository.js';
@@ -44,6 +45,15 @@ import { PhoneOwnershipService } from './features/seats/phone-ownership-service.
 import { createPhoneRouter } from './features/seats/phone-routes.js';
 import { SummaryService } from './features/summaries/summary-service.js';
 import { majorAlertView, summaryViews } from './features/summaries/summary-views.js';
+import { HandoverRepository } from './features/handover/handover-repository.js';
+import { createHandoverRouter, createHandoverWebhookRouter } from './features/handover/handover-routes.js';
+import { HandoverService, STREAM_12345 } from './features/handover/handover-service.js';
+import { OutboxRepository } from './features/handover/outbox-repository.js';
+import { fetchTransport, OutboxWorker } from './features/handover/outbox-worker.js';
+import { ReferralRepository } from './features/handover/referral-repository.js';
+import { createReferralRouter } from './features/handover/referral-routes.js';
+import { ReferralService } from './features/handover/referral-service.js';
+import { loadOrCreateKeyRing, type KeyRing } from './features/handover/signing.js';
 import { TransferRepository } from './features/transfers/transfer-repository.js';
 import { createTransferRouter } from './features/transfers/transfer-routes.js';
 import { TransferService, type ConsultGate } from './features/transfers/transfer-service.js';
@@ -83,6 +93,8 @@ export interface App {
   engine: Acd;
   engineStore: SqliteEngineStore;
   transfers: TransferService;
+  handover: HandoverService;
+  outbox: OutboxWorker;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -162,6 +174,55 @@ export function createApp(deps: AppDeps): App {
   const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record);
   const calls = new CallService(engine, new CallRepository(db, engineStore), clock, scope);
   const seatDay = new SeatDayService(engine, calls, new SeatDayRepository(db), clock);
+  // ------------------------------------------------------------------ 12345 hand-overs (outbox)
+  let keyRing: KeyRing | null = null;
+  const keys = () =>
+    (keyRing ??= loadOrCreateKeyRing(
+      config.H12345_KEY_FILE ?? path.join(config.DB_PATH === ':memory:' ? 'data' : path.dirname(config.DB_PATH), '12345-keys'),
+    ));
+  const outboxRepo = new OutboxRepository(db);
+  const outbox = new OutboxWorker({
+    repo: outboxRepo,
+    clock,
+    logger,
+    endpoint: (stream) => {
+      const url = stream === STREAM_12345 ? config.H12345_API_URL : referrals.endpointOf(stream);
+      return url ? { baseUrl: url, key: keys().signing } : null;
+    },
+    transport: fetchTransport(),
+    backoff: { baseMs: config.H12345_RETRY_BASE_MS, maxMs: config.H12345_RETRY_MAX_MS },
+  });
+  const summaryRepo = new SummaryRepository(db);
+  const seatInfo = (id: string) => {
+    const p = engine.listSeats().find((x) => x.profile.id === id)?.profile;
+    if (!p) return null;
+    const centre = engine.config.centres.find((c) => c.id === p.centreId);
+    return { name: p.name, staffNo: p.staffNo, centreId: p.centreId, centreName: centre?.name ?? p.centreId };
+  };
+  const referrals = new ReferralService({
+    db,
+    repo: new ReferralRepository(db),
+    outbox: outboxRepo,
+    clock,
+    seatInfo,
+    knownCentre: (id) => engine.config.centres.some((c) => c.id === id),
+    kick: () => outbox.kick(),
+  });
+  const handover = new HandoverService({
+    db,
+    repo: new HandoverRepository(db),
+    outbox: outboxRepo,
+    clock,
+    logger,
+    keys: () => keys().all,
+    maxSkewS: config.H12345_MAX_SKEW_S,
+    shareCallerNumber: config.H12345_SHARE_CALLER_NUMBER,
+    seatInfo,
+    categoryName: (id) => engine.config.categories.find((c) => c.id === id)?.name ?? null,
+    draftOf: (callId, seatId) => summaryRepo.draft(callId, seatId)?.draft ?? null,
+    kick: () => outbox.kick(),
+  });
+
   const alerts = new AlertService({
     db,
     alerts: new AlertRepository(db),
@@ -173,7 +234,17 @@ export function createApp(deps: AppDeps): App {
     scope,
     audit: record,
   });
-  const summaries = new SummaryService({ db, engine, calls, summaries: new SummaryRepository(db), alerts, clock, logger, audit: record });
+  // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.
+  const onFiling = {
+    summaryFiled: (callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string) => {
+      return [handover.summaryFiled(callId, seatId, ticket, input), referrals.summaryFiled(callId, seatId, caller, input)];
+    },
+    afterCommit: ([h, r]: [ReturnType<HandoverService['summaryFiled']>, ReturnType<ReferralService['summaryFiled']>]) => {
+      if (h) handover.afterCommit(h);
+      if (r) referrals.afterCommit();
+    },
+  };
+  const summaries = new SummaryService({ db, engine, calls, summaries: summaryRepo, alerts, clock, logger, handover: onFiling, audit: record });
   summaries.repairFilings();
 
   const trunk = splitHostPort(config.SIP_TRUNK_ADDR);
@@ -181,6 +252,7 @@ export function createApp(deps: AppDeps): App {
     // The caller's side dials us again at the trunk listener (a wildcard listener: by domain).
     referHost: trunk.host === '0.0.0.0' || trunk.host === '::' ? config.SIP_DOMAIN : config.SIP_TRUNK_ADDR,
     sipDomain: config.SIP_DOMAIN,
+    uri12345: config.SIP_12345_URI,
     seats: () => engine.listSeats(),
     now: () => clock.now(),
   });
@@ -190,6 +262,8 @@ export function createApp(deps: AppDeps): App {
     clock,
     logger,
     gate: deps.consultGate ?? null,
+    db,
+    handover,
     onChange: (t) => sockets?.transferChanged(transferView(t)),
   });
 
@@ -212,6 +286,8 @@ export function createApp(deps: AppDeps): App {
   let ready = false;
   const requireUser = createRequireUser(auth);
   app.use('/api', (req, _res, next) => withRequestContext({ address: req.ip ?? 'unknown' }, next));
+  // The 12345 webhook reads its raw body (the signature covers the exact bytes): before the JSON parser.
+  app.use('/api', createHandoverWebhookRouter({ handover }));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/health', (_req, res) => {
     if (!ready) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
@@ -250,6 +326,13 @@ export function createApp(deps: AppDeps): App {
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
     createAuditRouter({ audit, requireUser }),
+    createReferralRouter({ referrals, messagesOf: (id) => outboxRepo.byRef(id), requireUser, now: () => clock.now() }),
+    createHandoverRouter({
+      handover,
+      requireUser,
+      knownCategory: (id) => engine.config.categories.some((c) => c.id === id),
+      now: () => clock.now(),
+    }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);
@@ -276,14 +359,18 @@ export function createApp(deps: AppDeps): App {
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
   });
   ready = true;
+  outbox.kick(); // messages a previous process committed but did not deliver
 
   return {
     httpServer,
     engine,
     engineStore,
     transfers,
+    handover,
+    outbox,
     close: () =>
       new Promise<void>((resolve) => {
+        outbox.stop();
         sockets?.close();
         engine.dispose();
         httpServer.close(() => resolve());

@@ -107,6 +107,22 @@ export const EnvSchema = z.object({
   SIP_MAX_BRANCHES: z.coerce.number().int().min(4).max(30).default(30),
   /** Folder for the rendered Kamailio/rtpengine configs, pid files and control sockets. */
   SIP_RUN_DIR: z.string().min(1).default('.run/sip'),
+
+  // ---- the 12345 platform (hand-overs both ways; README "12345 integration")
+  /** Base URL of the 12345 platform's API: work orders and ticket results are POSTed under it. */
+  H12345_API_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:5071/api/12348'),
+  /**
+   * `<key id>=<secret>` lines shared with 12345 (the first signs, all verify); created with mode
+   * 0600 when missing. Never in git. Default: `12345-keys` next to the database.
+   */
+  H12345_KEY_FILE: z.string().min(1).optional(),
+  /** How far a signed webhook's timestamp may be from this server's clock. */
+  H12345_MAX_SKEW_S: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Send the caller's number with a work order (false: masked, 139****5678). */
+  H12345_SHARE_CALLER_NUMBER: bool.default(true),
+  /** Outbox back-off: first retry after this, doubled each time up to the maximum. */
+  H12345_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  H12345_RETRY_MAX_MS: z.coerce.number().int().min(10).max(3_600_000).default(300_000),
 });
 
 export type ServerConfig = z.infer<typeof EnvSchema> & { routingOverride: RoutingConfig | null };

@@ -57,7 +57,14 @@ async function main(): Promise<void> {
     },
   });
   try {
-    await telephony.start(app.engine, (token, callId) => app.transfers.resolve(token, callId));
+    await telephony.start(
+      app.engine,
+      (token, callId) => app.transfers.resolve(token, callId),
+      (ticket) => {
+        const categoryId = app.handover.specialtyForTicket(ticket);
+        return categoryId ? { categoryId } : null;
+      },
+    );
   } catch (err) {
     logger.fatal({ err }, `cannot listen for rtpengine's DTMF log on ${config.DTMF_LOG_ADDR}`);
     process.exit(1);

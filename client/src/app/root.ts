@@ -5,6 +5,7 @@ import { bindSocket } from './socket-bindings';
 import { createSessionController } from '../features/session/controller';
 import { createLazyPhone } from '../features/phone/lazy';
 import { createTransferController } from '../features/transfer/controller';
+import { createHandoverController } from '../features/handover/controller';
 import { createKnowledgeController } from '../features/knowledge/controller';
 import { createAlertsController } from '../features/monitor/controller';
 import { createSeatDayController } from '../features/workbench/day-controller';
@@ -66,6 +67,15 @@ export const transfers = createTransferController({
   start: (req) => session.command('call:transfer', req),
   report: (req) => session.command('transfer:report', req),
   targets: () => api.transferTargets(),
+});
+
+/** 转12345 and 12345 tickets: hand-over states, call-back requests, ticket content. */
+export const handover = createHandoverController({
+  handover: (id) => api.handover(id),
+  callback: (id, note) => api.handoverCallback(id, note),
+  ticket: (t) => api.ticket12345(t),
+  handovers: () => api.handovers(),
+  referrals: () => api.referrals(),
 });
 
 /** 知识库: the workbench panel's and the page's searches, and the entries' upkeep. */

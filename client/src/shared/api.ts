@@ -21,6 +21,10 @@ import type {
   SummaryState,
   TransferTargets,
   UserView,
+  HandoverView,
+  Ticket12345View,
+  HandoverList,
+  ReferralList,
 } from '../contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './errors';
 
@@ -67,6 +71,13 @@ export interface Api {
   myCalls: (day?: string) => Promise<Ack<MyCallsResponse>>;
   /** 重大事项上报 of a call: alerts the supervisors at once. */
   reportMajor: (callId: string, note: string) => Promise<Ack<MajorAlert>>;
+  /** 12345 hand-overs: one's state, a 12345 call-back request, a ticket's content. */
+  handover: (id: string) => Promise<Ack<HandoverView>>;
+  handoverCallback: (id: string, note: string) => Promise<Ack<HandoverView>>;
+  ticket12345: (ticket: string) => Promise<Ack<Ticket12345View>>;
+  /** Supervisors: the day's hand-overs with the stuck messages, and referrals with the overdue ones. */
+  handovers: () => Promise<Ack<HandoverList>>;
+  referrals: () => Promise<Ack<ReferralList>>;
 }
 
 export interface RequestOptions {
@@ -190,5 +201,10 @@ function apiMethods(request: JsonRequest): Api {
     callerHistory: (callId, limit = 10) => request('GET', `${callPath(callId)}/history?limit=${limit}`),
     myCalls: (day) => request('GET', day ? `/api/my/calls?day=${encodeURIComponent(day)}` : '/api/my/calls'),
     reportMajor: (callId, note) => request('POST', `${callPath(callId)}/major-report`, { note }),
+    handover: (id) => request('GET', `/api/handovers/${encodeURIComponent(id)}`),
+    handoverCallback: (id, note) => request('POST', `/api/handovers/${encodeURIComponent(id)}/callback`, { note }),
+    ticket12345: (ticket) => request('GET', `/api/handover/tickets/${encodeURIComponent(ticket)}`),
+    handovers: () => request('GET', '/api/handovers'),
+    referrals: () => request('GET', '/api/referrals'),
   };
 }

@@ -18,6 +18,7 @@ export * from './history.js';
 export * from './alerts.js';
 export * from './knowledge.js';
 export * from './transfers.js';
+export * from './handover.js';
 export * from './events.js';
 export * from './users.js';
 export * from './permissions.js';

@@ -8,6 +8,8 @@ export const TransferRequestSchema = z
     target: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('category'), categoryId: z.string().min(1) }),
       z.object({ kind: z.literal('seat'), seatId: z.string().min(1) }),
+      /** 转12345: the caller goes to the 12345 hotline and a work order goes with them. */
+      z.object({ kind: z.literal('12345') }),
     ]),
     mode: z.enum(['blind', 'consult']),
     note: text('转接说明', 200).default(''),
@@ -43,6 +45,8 @@ export interface TransferView {
   targetSeatName: string | null;
   /** The call the caller came back in with, once the token arrived. */
   newCallId: string | null;
+  /** 转12345: the work order's hand-over id (its state comes in handover:updated). */
+  handoverId?: string | null;
   state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired';
   createdAt: number;
 }

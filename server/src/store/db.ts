@@ -257,6 +257,86 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       END;
       -- Who acknowledged an alert, as a user (acknowledged_by keeps the display name shown).
       ALTER TABLE major_alerts ADD COLUMN acknowledged_by_user_id INTEGER;
+      `,
+    },
+    {
+      version: 9,
+    name: '12345 hand-overs: outbox, hand-overs, tickets, webhook receipts, category map',
+    sql: `
+      -- The transactional outbox: a row is written in the same commit as the decision that sends it
+      -- and delivered by features/handover/outbox-worker.ts, in id order per stream.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        stream TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        body_json TEXT NOT NULL,
+        ref_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'rejected')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX outbox_pending ON outbox(stream, id) WHERE state = 'pending';
+      CREATE INDEX outbox_ref ON outbox(ref_id, id);
+      CREATE TABLE handovers (
+        id TEXT PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('to-12345', 'from-12345')),
+        call_id TEXT,
+        seat_id TEXT,
+        ticket TEXT,
+        transfer_id TEXT,
+        state TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        payload_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX handovers_call ON handovers(call_id);
+      CREATE INDEX handovers_ticket ON handovers(ticket);
+      CREATE TABLE webhook_receipts (
+        delivery_id TEXT PRIMARY KEY,
+        received_at INTEGER NOT NULL
+      );
+      CREATE TABLE category_map_12345 (
+        category TEXT PRIMARY KEY,
+        category_id TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- Onward referrals (转介): the office each kind of referral goes to, per centre, and the referrals.
+      CREATE TABLE referral_offices (
+        id TEXT PRIMARY KEY,
+        centre_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        endpoint_url TEXT,
+        email TEXT,
+        due_days INTEGER,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (centre_id, kind)
+      );
+      CREATE TABLE referrals (
+        id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL UNIQUE,
+        seat_id TEXT NOT NULL,
+        centre_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        office_id TEXT,
+        office_name TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('http', 'form')),
+        state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        outcome TEXT NOT NULL DEFAULT '',
+        due_at INTEGER,
+        payload_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX referrals_open_due ON referrals(state, due_at);
     `,
   },
 ];

@@ -16,6 +16,8 @@ export interface KamailioAdapterOptions {
   engine: AcdForTelephony;
   /** Turns a transfer token into the new call's details; none: transfers arrive as new calls. */
   resolveTransfer?: TransferResolver | null;
+  /** A call from 12345 (X-12345-Ticket): the specialty its ticket's category maps to, if known. */
+  resolveTicket?: ((ticket: string) => Partial<IncomingCall> | null) | null;
   evapiHost: string;
   evapiPort: number;
   clock: Clock;
@@ -337,6 +339,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     try {
       // A transferred caller keeps its number, flags and ticket, and names its target.
       const transferred = ev.xfer && this.resolveTransfer ? this.resolveTransfer(ev.xfer, ev.callid) : null;
+      const ticketed = !transferred && ev.ticket && this.o.resolveTicket ? this.o.resolveTicket(ev.ticket) : null;
       const input: IncomingCall = {
         id: ev.callid,
         caller: ev.caller,
@@ -346,6 +349,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         flags: parseFlags(ev.flags),
         ticket12345: ev.ticket || null,
         offerBudget: this.o.offerBudget,
+        ...ticketed,
         ...transferred,
       };
       // The leg and the call are stored in one commit, before any decision goes out:

@@ -23,7 +23,7 @@ export interface Telephony {
    * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
    * and listens for rtpengine's DTMF log; call after createApp.
    */
-  start(engine: AcdForTelephony, transfers?: TransferResolver): Promise<void>;
+  start(engine: AcdForTelephony, transfers?: TransferResolver, tickets?: (ticket: string) => { categoryId: string } | null): Promise<void>;
   stop(): void;
 }
 
@@ -50,10 +50,11 @@ export function createTelephony(
     kamailio: relay,
     adapter: () => kamailio,
     dtmf,
-    start: async (engine, transfers) => {
+    start: async (engine, transfers, tickets) => {
       kamailio = new KamailioTelephony({
         engine,
         resolveTransfer: transfers ?? null,
+        resolveTicket: tickets ?? null,
         evapiHost: evapi.host,
         evapiPort: evapi.port,
         clock,

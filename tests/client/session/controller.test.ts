@@ -37,6 +37,11 @@ function fakeApi(over: Partial<Api> = {}): Api {
     callerHistory: vi.fn(async (callId: string) => ({ ok: true as const, data: { callId, entries: [], total: 0 } })),
     myCalls: vi.fn(async () => ({ ok: true as const, data: { day: '2025-01-06', entries: [] } })),
     reportMajor: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    handover: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    handoverCallback: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    ticket12345: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    handovers: vi.fn(async () => ({ ok: true as const, data: { handovers: [], stuck: [] } })),
+    referrals: vi.fn(async () => ({ ok: true as const, data: { referrals: [], overdue: [] } })),
     ...over,
   };
 }

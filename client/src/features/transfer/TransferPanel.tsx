@@ -2,12 +2,14 @@ import { useState } from 'react';
 import type { TransferTarget } from '../../contract';
 import { transfers } from '../../app/root';
 import { useAppStore } from '../../app/store';
+import { Handover12345Status } from '../handover/Handover12345Status';
 
 type Tab = 'category' | 'seat';
 
 /**
  * 转接: to another specialty's queue or a named seat, directly (直接转接) or after talking to
- * the target first (咨询转接). 转12345 has its own issue; its button is here, not yet active.
+ * the target first (咨询转接), or to the 12345 hotline (转12345: the work order goes with the
+ * caller; its state is shown, and after a failed transfer the seat may retry or book a call-back).
  */
 export function TransferPanel() {
   const seat = useAppStore((s) => s.seat);
@@ -53,11 +55,15 @@ export function TransferPanel() {
     );
   }
 
+  const handoverId = t.current?.target.kind === '12345' ? (t.current.handoverId ?? null) : null;
+  const to12345 = handoverId && (t.phase === 'done' || t.phase === 'failed') ? <Handover12345Status id={handoverId} /> : null;
+
   if (!callId || !active) {
     return t.phase === 'done' ? (
-      <p className="transfer-box muted" role="status">
-        已转出,请填写本次通话小结。
-      </p>
+      <div className="transfer-box muted" role="status">
+        <p>已转出,请填写本次通话小结。</p>
+        {to12345}
+      </div>
     ) : null;
   }
 
@@ -70,14 +76,22 @@ export function TransferPanel() {
 
   if (!open) {
     return (
-      <div className="action-row">
-        <button className="btn" onClick={openPanel} disabled={working}>
-          转接…
-        </button>
-        <button className="btn btn-ghost" disabled title="转12345 将在后续版本接入">
-          转12345
-        </button>
-      </div>
+      <>
+        <div className="action-row">
+          <button className="btn" onClick={openPanel} disabled={working}>
+            转接…
+          </button>
+          <button className="btn btn-ghost" disabled={working} onClick={() => void transfers.blind(callId, { kind: '12345' })}>
+            {t.phase === 'referring' && handoverId ? '转12345中…' : handoverId && t.phase === 'failed' ? '重试转12345' : '转12345'}
+          </button>
+        </div>
+        {handoverId && t.phase === 'failed' && (
+          <p className="alert alert-error" role="alert">
+            {t.error}
+          </p>
+        )}
+        {to12345}
+      </>
     );
   }
 

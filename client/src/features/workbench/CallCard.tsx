@@ -6,6 +6,7 @@ import { callIdOf } from './slice';
 import { useAppStore } from '../../app/store';
 import { CallerHistoryList } from './CallerHistoryList';
 import { phoneCommands, usePhoneAnswering, usePhoneRegistered, usePhoneRinging } from '../phone/commands';
+import { Ticket12345Details } from '../handover/Ticket12345Details';
 
 const PHASE: Record<'ringing' | 'talking' | 'wrap-up', string> = {
   ringing: '来电振铃',
@@ -156,7 +157,10 @@ export function CallCard() {
         {call.ticket12345 && (
           <>
             <dt>12345 转办单</dt>
-            <dd className="mono">{call.ticket12345}</dd>
+            <dd className="mono">
+              {call.ticket12345}
+              <Ticket12345Details ticket={call.ticket12345} />
+            </dd>
           </>
         )}
         {call.transferredFrom && (

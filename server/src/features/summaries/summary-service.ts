@@ -26,6 +26,14 @@ export interface SummaryServiceDeps {
   clock: Clock;
   logger: Logger;
   audit?: (entry: AuditInput) => void;
+  /** A call from 12345 with a ticket: the result goes back in the summary's own commit. */
+  handover?: HandoverOnFiling | null;
+}
+
+/** What filing tells the 12345 hand-over (features/handover's service). */
+export interface HandoverOnFiling {
+  summaryFiled(callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string): unknown;
+  afterCommit(result: never): void;
 }
 
 const alreadyFiled = () => new DomainError('CONFLICT', '本通电话的小结已提交,如需修改请使用修改功能');
@@ -93,15 +101,18 @@ export class SummaryService {
 
     // One commit: the summary, its alert and the engine's record of the filing (which may free
     // the seat from wrap-up) are stored together, so a kill never leaves one without the other.
+    let handedBack: unknown = null;
     const alert = engine.unitOfWork(() => {
       if (summaries.summary(call.id)) throw alreadyFiled();
       summaries.insertSummary(call.id, seatId, input, now);
       summaries.deleteDrafts(call.id);
       const raised = this.o.alerts.raiseFromSummary(call.id, seatId, input, now);
+      handedBack = this.o.handover?.summaryFiled(call.id, seatId, call.ticket12345, input, call.caller) ?? null;
       engine.summaryFiled(call.id, seatId);
       return raised;
     });
     if (alert) this.o.alerts.publish(alert);
+    if (handedBack) this.o.handover?.afterCommit(handedBack as never);
     return this.filed(summaries.summary(call.id)!, user, now);
   }
 

@@ -5,6 +5,8 @@ import type { Clock } from '../../domain/clock.js';
 import { CONSULT_HOLD_MS, TRANSFER_PRIORITY, type Acd, type IncomingCall } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Seat } from '../../domain/seat.js';
+import { immediateTransaction, type Db } from '../../store/db.js';
+import type { HandoverService } from '../handover/handover-service.js';
 import type { TransferRecord, TransferRepository } from './transfer-repository.js';
 
 /** Lets a seat's phone call the seat it consults (Kamailio refuses seat-to-seat INVITEs otherwise). */
@@ -22,7 +24,13 @@ export interface TransferServiceOptions {
   onChange?: (t: TransferRecord) => void;
   /** How long a blind transfer's token stays good between REFER and the new INVITE. */
   blindTtlMs?: number;
+  /** 转12345: the work order goes through the hand-over outbox in the transfer's own commit. */
+  db?: Db;
+  handover?: HandoverService | null;
 }
+
+/** The hand-over (work order) id of a transfer to 12345. */
+export const handoverIdOf = (t: Pick<TransferRecord, 'token'>) => `ho-${t.token}`;
 
 /** Where a seat may send its call now: each category with its ready and logged-in seat counts, and the other logged-in seats. */
 export interface TransferTargetList {
@@ -87,7 +95,10 @@ export class TransferService {
     let categoryId = call.categoryId;
     let targetSeatId: string | null = null;
     const target = req.target;
-    if (target.kind === 'category') {
+    if (target.kind === '12345') {
+      if (!this.o.handover || !this.o.db) throw new DomainError('CONFLICT', '本系统未配置12345对接,不能转12345。');
+      if (req.mode !== 'blind') throw new DomainError('VALIDATION', '转12345目前只支持直接转接。', { field: 'mode' });
+    } else if (target.kind === 'category') {
       const cat = engine.config.categories.find((c) => c.id === target.categoryId);
       if (!cat) throw new DomainError('VALIDATION', '转接的专席类别不存在。', { field: 'target' });
       categoryId = cat.id;
@@ -138,7 +149,26 @@ export class TransferService {
       expiresAt: now + ttl,
       updatedAt: now,
     };
-    this.o.repo.insert(t);
+    const handover = this.o.handover;
+    if (target.kind === '12345' && handover && this.o.db) {
+      // One commit: the transfer and its work order (the outbox row); sent only once committed.
+      const h = immediateTransaction(this.o.db, () => {
+        this.o.repo.insert(t);
+        return handover.openForTransfer({
+          transferId: t.id,
+          handoverId: handoverIdOf(t),
+          callId: call.id,
+          caller: call.caller,
+          categoryId: call.categoryId,
+          ticket12345: call.ticket12345,
+          seatId,
+          reason: req.note || '非法律事项,转12345办理',
+        });
+      });
+      handover.afterCommit(h);
+    } else {
+      this.o.repo.insert(t);
+    }
     this.log.info({ transferId: t.id, callId: call.id, seatId, target: req.target, mode: req.mode }, 'transfer started');
     this.o.onChange?.(t);
     return t;
@@ -153,7 +183,17 @@ export class TransferService {
     t.state = outcome;
     t.detail = detail || t.detail;
     t.updatedAt = now;
-    this.o.repo.update(t);
+    const handover = this.o.handover;
+    if (t.target.kind === '12345' && handover && this.o.db) {
+      // The outcome and the work order's transfer result (connected or not) in one commit.
+      const h = immediateTransaction(this.o.db, () => {
+        this.o.repo.update(t);
+        return handover.transferSettled(t.id, outcome === 'completed', detail);
+      });
+      handover.afterCommit(h);
+    } else {
+      this.o.repo.update(t);
+    }
     if (outcome !== 'completed' && t.mode === 'consult' && t.targetSeatId) this.o.engine.releaseConsult(t.targetSeatId);
     this.log.info({ transferId, outcome, detail }, 'transfer reported by the seat');
     this.o.onChange?.(t);
@@ -175,6 +215,7 @@ export class TransferService {
       this.log.warn({ newCallId }, 'a call came with an unknown transfer token: queued as a new call');
       return null;
     }
+    if (t.target.kind === '12345') return null; // its token names a work order, never a way back in
     if (t.newCallId === newCallId) return this.carried(t); // the same INVITE again (a resync after a restart)
     if (t.newCallId !== null || t.state === 'refused' || t.state === 'cancelled' || t.expiresAt < now) {
       this.log.warn(

@@ -1,17 +1,21 @@
 import type { TransferTargets, TransferView } from '../../contract/index.js';
 import { SEAT_STATE_LABELS, type Seat } from '../../domain/seat.js';
 import type { TransferRecord } from './transfer-repository.js';
-import type { TransferTargetList } from './transfer-service.js';
+import { handoverIdOf, type TransferTargetList } from './transfer-service.js';
 
 /** The number the caller's side dials again; the token travels as a URI header (RFC 3261 §19.1.1). */
 const HOTLINE = '12348';
 export const TRANSFER_HEADER = 'X-Transfer';
+/** On a transfer to 12345: the work order the call belongs to (the 12345 side matches the two). */
+export const HANDOVER_HEADER = 'X-12348-Workorder';
 
 export interface TransferViewContext {
   /** host[:port] the caller's side sends the new INVITE to (Kamailio's trunk listener). */
   referHost: string;
   /** The SIP domain seats register in (consult calls go to sip:<seat>@domain). */
   sipDomain: string;
+  /** Where a caller transferred to 12345 goes (the trunk dials it with the work order header). */
+  uri12345: string;
   seats: () => readonly Seat[];
   now: () => number;
 }
@@ -27,12 +31,16 @@ export function createTransferView(ctx: TransferViewContext): TransferViewOf {
     fromSeatId: t.fromSeatId,
     target: t.target,
     mode: t.mode,
-    referTo: `sip:${HOTLINE}@${ctx.referHost}?${TRANSFER_HEADER}=${t.token}`,
+    referTo:
+      t.target.kind === '12345'
+        ? `${ctx.uri12345}?${HANDOVER_HEADER}=${handoverIdOf(t)}`
+        : `sip:${HOTLINE}@${ctx.referHost}?${TRANSFER_HEADER}=${t.token}`,
     consultUri: t.mode === 'consult' && t.targetSeatId ? `sip:${t.targetSeatId}@${ctx.sipDomain}` : null,
     targetSeatId: t.targetSeatId,
     fromSeatName: seatName(t.fromSeatId),
     targetSeatName: t.targetSeatId ? seatName(t.targetSeatId) : null,
     newCallId: t.newCallId,
+    handoverId: t.target.kind === '12345' ? handoverIdOf(t) : null,
     state: t.state === 'pending' && t.expiresAt < ctx.now() ? 'expired' : t.state,
     createdAt: t.createdAt,
   });

@@ -1,0 +1,72 @@
+import type { Ack, HandoverList, HandoverView, ReferralList, Ticket12345View } from '../../contract';
+
+export interface HandoverDeps {
+  handover: (id: string) => Promise<Ack<HandoverView>>;
+  callback: (id: string, note: string) => Promise<Ack<HandoverView>>;
+  ticket: (ticket: string) => Promise<Ack<Ticket12345View>>;
+  handovers?: () => Promise<Ack<HandoverList>>;
+  referrals?: () => Promise<Ack<ReferralList>>;
+}
+
+export interface HandoverController {
+  /** A hand-over's state (the work order's delivery and the transfer's outcome). */
+  load(id: string): Promise<Ack<HandoverView>>;
+  /** 预约12345回电 after a transfer that did not connect. */
+  bookCallback(id: string): Promise<Ack<HandoverView>>;
+  /** A 12345 ticket's content for the screen pop. */
+  ticket(ticket: string): Promise<Ack<Ticket12345View>>;
+  /** Supervisors' watch: stuck hand-overs, 12345 call-back requests, overdue referrals. */
+  watch(): Promise<{ lines: MonitorLine[]; error: string | null }>;
+}
+
+export interface MonitorLine {
+  key: string;
+  kind: 'stuck' | 'callback' | 'overdue';
+  text: string;
+}
+
+const fmt = (ms: number) => new Date(ms).toLocaleString('zh-CN', { hour12: false });
+
+/** What needs a supervisor's eye, one sentence each. */
+export function monitorLines(h: HandoverList | null, r: ReferralList | null): MonitorLine[] {
+  const lines: MonitorLine[] = [];
+  for (const m of h?.stuck ?? []) {
+    const what = m.state === 'rejected' ? '被拒收' : `已尝试 ${m.attempts} 次仍未送达`;
+    lines.push({ key: `s${m.id}`, kind: 'stuck', text: `12345 消息 ${m.handoverId ?? m.id}(${m.kind})${what}:${m.lastError ?? ''}` });
+  }
+  for (const x of h?.handovers ?? []) {
+    if (x.state === 'callback-requested')
+      lines.push({ key: `c${x.id}`, kind: 'callback', text: `12345 工单 ${x.ticket ?? x.id} 请求 12348 回电` });
+  }
+  for (const x of r?.overdue ?? []) {
+    lines.push({
+      key: `o${x.id}`,
+      kind: 'overdue',
+      text: `转介 ${x.kindLabel} → ${x.officeName} 已逾期(期限 ${x.dueAt ? fmt(x.dueAt) : '—'})`,
+    });
+  }
+  return lines;
+}
+
+/** The only code on the page that asks the server about 12345 hand-overs. */
+export function createHandoverController(deps: HandoverDeps): HandoverController {
+  return {
+    load: (id) => deps.handover(id),
+    bookCallback: (id) => deps.callback(id, '转接未接通,请12345回电来电人'),
+    ticket: (t) => deps.ticket(t),
+    async watch() {
+      const [h, r] = await Promise.all([deps.handovers?.(), deps.referrals?.()]);
+      const error = h && !h.ok ? h.error.message : r && !r.ok ? r.error.message : null;
+      return { lines: monitorLines(h?.ok ? h.data : null, r?.ok ? r.data : null), error };
+    },
+  };
+}
+
+/** The seat's one-line reading of a hand-over. */
+export function handoverSentence(h: HandoverView, labels: { state: Record<string, string>; delivery: Record<string, string> }): string {
+  const state = labels.state[h.state] ?? h.state;
+  const delivery = labels.delivery[h.delivery] ?? h.delivery;
+  const why = h.state === 'not-connected' && h.detail ? `(${h.detail})` : '';
+  const err = h.delivery === 'retrying' || h.delivery === 'failed' ? `:${h.lastError ?? ''}` : '';
+  return `转接:${state}${why};工单:${delivery}${err}`;
+}

@@ -1,0 +1,100 @@
+import express from 'express';
+import { z } from 'zod';
+import { CategoryMapSchema, HandoverCallbackSchema } from '../../contract/index.js';
+import { DomainError } from '../../domain/errors.js';
+import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
+import { parseOrThrow } from '../shared/validation.js';
+import { seatOfUser } from '../auth/auth-service.js';
+import type { HandoverService } from './handover-service.js';
+import { handoverView, stuckView, ticketView } from './handover-views.js';
+
+const ms = z.coerce.number({ message: '必须是毫秒时间戳' }).int().nonnegative().optional();
+const ReportQuerySchema = z.object({ from: ms, to: ms });
+
+/** Body limit of the webhook (its own raw parser: the signature covers the exact bytes). */
+const WEBHOOK_LIMIT = '64kb';
+
+/**
+ * The 12345 webhook (signed, no session: mounted before the JSON parser), and the console's
+ * hand-over APIs: a ticket's content for the screen pop, a hand-over's state, call-back
+ * requests, the supervisors' list of recent and stuck hand-overs, and the admin's category map.
+ */
+export function createHandoverWebhookRouter(deps: { handover: HandoverService }): express.Router {
+  const r = express.Router();
+  r.post(
+    '/12345/webhook',
+    express.raw({ type: () => true, limit: WEBHOOK_LIMIT }),
+    route((req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+      const h = deps.handover.receiveWebhook(raw, req.headers);
+      return ok(res, { ticket: h.ticket, state: h.state });
+    }),
+  );
+  return r;
+}
+
+export function createHandoverRouter(deps: {
+  handover: HandoverService;
+  requireUser: RequireUser;
+  knownCategory: (id: string) => boolean;
+  now: () => number;
+}): express.Router {
+  const { handover } = deps;
+  const r = express.Router();
+  const view = (id: string) => {
+    const h = handover.byId(id);
+    if (!h) throw new DomainError('NOT_FOUND', '没有这次转办记录');
+    return handoverView(h, handover.messagesOf(h.id));
+  };
+  r.get(
+    '/handover/tickets/:ticket',
+    deps.requireUser(),
+    route((req, res) => {
+      const h = handover.ticket(String(req.params.ticket));
+      if (!h) throw new DomainError('NOT_FOUND', '12345 尚未推送该工单的内容');
+      return ok(res, ticketView(h));
+    }),
+  );
+  r.get(
+    '/handovers/:id',
+    deps.requireUser(),
+    route((req, res) => ok(res, view(String(req.params.id)))),
+  );
+  r.post(
+    '/handovers/:id/callback',
+    deps.requireUser('seat:console'),
+    route((req, res) => {
+      const body = parseOrThrow(HandoverCallbackSchema, req.body);
+      const h = handover.requestCallback(seatOfUser(userOf(req)), String(req.params.id), body.note);
+      return ok(res, view(h.id));
+    }),
+  );
+  r.get(
+    '/handovers',
+    deps.requireUser('queue:monitor'),
+    route((_req, res) => {
+      const recent = handover.recent(deps.now() - 24 * 3600_000).map((h) => handoverView(h, handover.messagesOf(h.id)));
+      return ok(res, { handovers: recent, stuck: handover.stuck().map(stuckView) });
+    }),
+  );
+  r.get(
+    '/handover/report',
+    deps.requireUser('reports:read'),
+    route((req, res) => {
+      const q = parseOrThrow(ReportQuerySchema, req.query);
+      const to = q.to ?? deps.now();
+      return ok(res, handover.report(q.from ?? to - 24 * 3600_000, to));
+    }),
+  );
+  r.get(
+    '/handover/category-map',
+    deps.requireUser('config:read'),
+    route((_req, res) => ok(res, handover.categoryMap())),
+  );
+  r.put(
+    '/handover/category-map',
+    deps.requireUser('config:edit'),
+    route((req, res) => ok(res, handover.setCategoryMap(parseOrThrow(CategoryMapSchema, req.body), deps.knownCategory))),
+  );
+  return r;
+}
