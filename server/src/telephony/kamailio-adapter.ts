@@ -345,6 +345,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         ivrCode: ev.ivr || null,
         flags: parseFlags(ev.flags),
         ticket12345: ev.ticket || null,
+        language: ev.lang || null,
         offerBudget: this.o.offerBudget,
         ...transferred,
       };
