@@ -2,7 +2,8 @@
  * Issue 10's callers who must not be lost, end to end: the built console in headless Chromium
  * against the real Kamailio, rtpengine and router, SIPp callers on the trunk.
  * - A caller no seat can take is turned into a callback request (回电请求): stored with the
- *   full number on the server, shown masked on the supervisor's monitor at once.
+ *   full number on the server, shown masked on the supervisor's monitor at once; the caller
+ *   is answered, hears the zh-CN call-back prompt and is hung up on.
  * - An English-speaking caller (X-Caller-Language: en) rings the seat that speaks English,
  *   although a Mandarin-only seat has been ready longer, and the screen pop says 英语.
  */
@@ -44,7 +45,7 @@ async function signInSupervisor(): Promise<Page> {
 }
 
 describe('callers who must not be lost', () => {
-  it('when no signed-in seat speaks the caller’s language, the callback request is stored and the supervisor sees it at once, number masked', async () => {
+  it('when no signed-in seat speaks the caller’s language, the callback request is stored, the supervisor sees it at once (number masked) and the caller hears the prompt before the call ends', async () => {
     // 李秀英 (s02) is signed in and ready, but speaks only Mandarin; the caller speaks French.
     const s02 = await stack.seat('s02');
     phones.push(s02);
@@ -52,11 +53,20 @@ describe('callers who must not be lost', () => {
     const list = sup.getByLabel('回电请求');
     await list.getByText('暂无回电请求').waitFor();
 
-    const r = await stack.call({ dialed: '123482', caller: '13912340004', language: 'fr', expectCode: 480 });
-
-    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    // The caller is answered, hears the zh-CN call-back prompt and is hung up on (caller-hung-up.xml
+    // fails unless it gets the 200 and then a BYE; tests/telephony/callback-prompt.test.ts counts the audio).
+    const caller = stack.startCall({
+      dialed: '123482',
+      caller: '13912340004',
+      language: 'fr',
+      scenario: 'caller-hung-up.xml',
+      timeoutMs: 60_000,
+    });
     const row = list.locator('tbody tr').first();
     await expect.poll(() => row.textContent(), POLL).toContain('139****0004');
+    const r = await caller.done;
+    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    expect(fs.readFileSync(stack.logs.router, 'utf8')).toMatch(/"durationMs":\d{4,}.*call-back prompt playing/);
     const text = (await row.textContent()) ?? '';
     for (const part of ['劳动与社会保障', '法语', '市12348公共法律服务中心', '无法语坐席', '待回电']) expect(text).toContain(part);
     expect(await sup.content()).not.toContain('13912340004');
@@ -80,7 +90,7 @@ describe('callers who must not be lost', () => {
     await expect.poll(() => sup.getByLabel('回电请求').locator('tbody tr').first().textContent(), POLL).toContain('139****0004');
     await sup.context().close();
     await s02.stop();
-  });
+  }, 60_000);
 
   it('an English-speaking caller rings the seat that speaks English, and the screen pop says so', async () => {
     // 李秀英 (s02, Mandarin only) has been ready longest; 赵敏 (s07) speaks English. Both take 综合咨询.
