@@ -6,7 +6,7 @@ import { MonitorPage } from '../../../client/src/features/monitor/MonitorPage';
 import { bindSocket } from '../../../client/src/app/socket-bindings';
 import { appStore } from '../../../client/src/app/store';
 import { FakeSocket } from '../support/fake-socket';
-import { reference, snapshot, T0, user } from '../support/fixtures';
+import { call, reference, snapshot, T0, user } from '../support/fixtures';
 import { errBody, fakeFetch, okBody, type FetchCall } from '../support/knowledge-fixtures';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -105,6 +105,16 @@ describe('monitor: 回电请求', () => {
 
     expect(host.querySelector('.callbacks-panel [role="alert"]')?.textContent).toContain('未能读取回电请求');
     expect(host.querySelector('.callbacks-panel .empty')?.textContent).toBe('暂无回电请求');
+  });
+
+  it('a waiting caller in another language shows the language next to the category in 排队来电', async () => {
+    serve(() => okBody([]));
+    appStore.getState().applySnapshot(snapshot({ calls: [call({ id: 'w1', language: 'en' }), call({ id: 'w2', language: null })] }), T0);
+    await show();
+
+    const waiting = [...host.querySelectorAll('.monitor-grid tbody tr')].map((r) => r.textContent ?? '');
+    expect(waiting.filter((t) => t.includes('劳动与社会保障 · 英语'))).toHaveLength(1);
+    expect(waiting.filter((t) => t.includes('英语'))).toHaveLength(1);
   });
 
   it('on sign-out, should forget the requests', async () => {
