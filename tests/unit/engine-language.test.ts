@@ -109,6 +109,34 @@ describe('a caller in another language', () => {
   });
 });
 
+describe('a seat profile that changes its languages', () => {
+  it('when English is added to a ready seat while an English call waits, the seat gets it', () => {
+    const zh1 = seat('zh1', { labor: 5 });
+    const h = createHarness({ seats: [zh1, speaking(seat('en1', { labor: 5 }), 'en')] });
+    h.busy('en1');
+    h.readyInOrder('zh1');
+    call(h, 'c1', { language: 'en' });
+    const before = h.state('c1').kind;
+
+    h.engine.upsertSeat(speaking(zh1, 'en'));
+
+    expect(before).toBe('queued');
+    expect(h.ringingAt('c1')).toBe('zh1');
+  });
+
+  it('when the only seat speaking it loses the language, the waiting call overflows with the language reason', () => {
+    const en1 = speaking(seat('en1', { labor: 5 }), 'en');
+    const h = createHarness({ seats: [en1] });
+    h.busy('en1');
+    call(h, 'c1', { language: 'en' });
+
+    h.engine.upsertSeat({ ...en1, languages: ['zh'] });
+
+    expect(h.state('c1')).toMatchObject({ kind: 'overflowed', trigger: 'no-seat' });
+    expect(h.events('c1', 'overflowed')[0]).toMatchObject({ reason: 'no-seat-with-language' });
+  });
+});
+
 describe('Mandarin callers', () => {
   it('should be unaffected: a seat that also speaks English takes them by the usual rules, zh or no language the same', () => {
     const h = createHarness({ seats: [speaking(seat('en1', { labor: 5 }), 'en'), seat('zh1', { labor: 5 })] });
