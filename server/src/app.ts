@@ -18,6 +18,10 @@ import { createAuthRouter } from './features/auth/auth-routes.js';
 import { SessionRepository } from './features/auth/session-repository.js';
 import { SipCredentialService } from './features/auth/sip-credentials-service.js';
 import { UserRepository } from './features/auth/user-repository.js';
+import { CallbackRepository } from './features/callbacks/callback-repository.js';
+import { createCallbackRouter } from './features/callbacks/callback-routes.js';
+import { CallbackService } from './features/callbacks/callback-service.js';
+import { callbackView } from './features/callbacks/callback-views.js';
 import { CallRepository } from './features/calls/call-repository.js';
 import { createCallRouter } from './features/calls/call-routes.js';
 import { CallService } from './features/calls/call-service.js';
@@ -125,12 +129,20 @@ export function createApp(deps: AppDeps): App {
     ringGraceMs: deps.requireRegistration ? 3000 : undefined,
     onStorageFailure: deps.onStorageFailure,
   });
+  // Listening before restore: a call restored past its maximum wait overflows to a callback request.
+  let sockets: SocketLayer | null = null;
+  const callbacks = new CallbackService({
+    engine,
+    repo: new CallbackRepository(db),
+    logger,
+    onChange: (r) => sockets?.callbackChanged(callbackView(r)),
+  });
+  callbacks.attach();
   engine.restore(engineStore.loadActiveCalls(), engineStore.loadSeatStates());
   const restored = engine.activeCalls().length;
   if (restored > 0) logger.info({ calls: restored }, 'restored calls in progress from the store');
 
   // ------------------------------------------------------------------ services
-  let sockets: SocketLayer | null = null;
   const sessionMs = config.SESSION_HOURS * 3600_000;
   const userRepo = new UserRepository(db);
   const auth = new AuthService(userRepo, new SessionRepository(db), clock, sessionMs);
@@ -319,6 +331,7 @@ export function createApp(deps: AppDeps): App {
     }),
     createPhoneRouter({ phones, requireUser }),
     createAlertRouter({ alerts, requireUser }),
+    createCallbackRouter({ callbacks, requireUser }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: engine, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),
@@ -372,6 +385,7 @@ export function createApp(deps: AppDeps): App {
       new Promise<void>((resolve) => {
         outbox.stop();
         sockets?.close();
+        callbacks.detach();
         engine.dispose();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();

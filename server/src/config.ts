@@ -94,6 +94,11 @@ export const EnvSchema = z.object({
   RTP_ADDR: z.ipv4({ message: 'must be an IPv4 address' }).default('127.0.0.1'),
   RTP_PORT_MIN: z.coerce.number().int().min(1024).max(65000).default(30000),
   RTP_PORT_MAX: z.coerce.number().int().min(1024).max(65535).default(34999),
+  /**
+   * The WAV file played to a caller the routing turns into a call-back request, before the call
+   * ends (sip-config/prompts/README.md); `none`: the caller hears 480 Callback Scheduled instead.
+   */
+  CALLBACK_PROMPT_FILE: z.string().min(1).default('sip-config/prompts/callback-zh-CN.wav'),
   /** rtpengine reports every RFC 4733 digit here as JSON (UDP, loopback). */
   DTMF_LOG_ADDR: loopbackHostPort.default('127.0.0.1:9348'),
   /** Secret shared with Kamailio's auth_ephemeral; created with mode 0600 when missing. Never in git. */

@@ -84,6 +84,8 @@ export interface CallOptions {
   flags?: string;
   /** X-12345-Ticket of a call transferred in from 12345. */
   ticket?: string;
+  /** X-Caller-Language, e.g. "en" (caller.xml). */
+  language?: string;
   /** X-Transfer token: the trunk dialling 12348 again after a seat's REFER. */
   transfer?: string;
   /** Talk time before the caller hangs up (after the answer). */
@@ -339,6 +341,9 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         '-key',
         'xfer',
         o.transfer ?? '',
+        '-key',
+        'lang',
+        o.language ?? '',
         '-i',
         o.fromIp ?? '127.0.0.1',
         '-p',

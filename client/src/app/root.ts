@@ -7,7 +7,7 @@ import { createLazyPhone } from '../features/phone/lazy';
 import { createTransferController } from '../features/transfer/controller';
 import { createHandoverController } from '../features/handover/controller';
 import { createKnowledgeController } from '../features/knowledge/controller';
-import { createAlertsController } from '../features/monitor/controller';
+import { createAlertsController, createCallbacksController } from '../features/monitor/controller';
 import { createSeatDayController } from '../features/workbench/day-controller';
 import { createSummaryController } from '../features/summary/controller';
 import { browserStorage, createDraftStore, LOCAL_DRAFT_TTL_MS } from '../features/summary/storage';
@@ -86,6 +86,9 @@ export const seatDay = createSeatDayController({ load: () => api.seatToday(), st
 
 /** 重大事项上报 on the monitor. */
 export const alerts = createAlertsController({ api, store: appStore });
+
+/** 回电请求 on the monitor. */
+export const callbacks = createCallbacksController({ api, store: appStore });
 
 /** 通话小结 and 我的来电, bound to localStorage for the drafts. */
 const drafts = createDraftStore(browserStorage());

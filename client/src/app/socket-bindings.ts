@@ -51,6 +51,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('call:updated', (call) => s().applyCall(call));
   socket.on('queue:updated', (snapshot) => s().applySnapshot(snapshot, now()));
   socket.on('alert:updated', (alert) => s().applyAlert(alert));
+  socket.on('callback:updated', (request) => s().applyCallback(request));
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
 
   return () => {
@@ -63,6 +64,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('call:updated');
     socket.off('queue:updated');
     socket.off('alert:updated');
+    socket.off('callback:updated');
     socket.off('transfer:updated');
   };
 }

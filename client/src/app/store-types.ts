@@ -4,6 +4,7 @@ import type { SeatSlice } from '../features/workbench/slice';
 import type { QueueSlice } from '../features/monitor/queue-slice';
 import type { KnowledgeSlice } from '../features/knowledge/slice';
 import type { AlertsSlice } from '../features/monitor/alerts-slice';
+import type { CallbacksSlice } from '../features/monitor/callbacks-slice';
 import type { SummarySlice } from '../features/summary/slice';
 import type { PhoneSlice } from '../features/phone/slice';
 import type { TransferSlice } from '../features/transfer/slice';
@@ -22,6 +23,7 @@ export type AppState = SessionSlice &
   QueueSlice &
   KnowledgeSlice &
   AlertsSlice &
+  CallbacksSlice &
   SummarySlice &
   PhoneSlice &
   TransferSlice &

@@ -4,6 +4,7 @@ import { createSeatSlice, initialSeatState } from '../features/workbench/slice';
 import { createQueueSlice, initialQueueState } from '../features/monitor/queue-slice';
 import { createKnowledgeSlice, initialKnowledgeState } from '../features/knowledge/slice';
 import { createAlertsSlice, initialAlertsState } from '../features/monitor/alerts-slice';
+import { createCallbacksSlice, initialCallbacksState } from '../features/monitor/callbacks-slice';
 import { createSummarySlice, initialSummaryState } from '../features/summary/slice';
 import { createPhoneSlice, initialPhoneState } from '../features/phone/slice';
 import { createTransferSlice, initialTransferState } from '../features/transfer/slice';
@@ -20,6 +21,7 @@ export function createAppStore(): AppStore {
     ...createQueueSlice(...a),
     ...createKnowledgeSlice(...a),
     ...createAlertsSlice(...a),
+    ...createCallbacksSlice(...a),
     ...createSummarySlice(...a),
     ...createPhoneSlice(...a),
     ...createTransferSlice(...a),
@@ -31,6 +33,7 @@ export function createAppStore(): AppStore {
         ...initialQueueState,
         ...initialKnowledgeState,
         ...initialAlertsState,
+        ...initialCallbacksState,
         ...initialSummaryState,
         transfer: initialTransferState,
         phone: { ...initialPhoneState, devices: s.phone.devices },

@@ -1,6 +1,7 @@
 import type {
   Ack,
   ApiError,
+  CallbackRequestView,
   CallerHistory,
   CallSummaryInput,
   CallSummaryView,
@@ -59,6 +60,8 @@ export interface Api {
   retireKnowledge: (id: number) => Promise<Ack<unknown>>;
   openAlerts: () => Promise<Ack<MajorAlert[]>>;
   ackAlert: (id: number) => Promise<Ack<MajorAlert>>;
+  /** 回电请求 still open, newest first (staff). */
+  openCallbacks: () => Promise<Ack<CallbackRequestView[]>>;
   /** The call's filed summary and saved draft (小结). */
   summaryState: (callId: string) => Promise<Ack<SummaryState>>;
   /** Saves the draft; `keepalive` lets the request outlive a closing page. */
@@ -194,6 +197,7 @@ function apiMethods(request: JsonRequest): Api {
     retireKnowledge: (id) => request('DELETE', `/api/knowledge/${id}`),
     openAlerts: () => request('GET', '/api/alerts?open=1'),
     ackAlert: (id) => request('POST', `/api/alerts/${id}/ack`),
+    openCallbacks: () => request('GET', '/api/callbacks?status=open'),
     summaryState: (callId) => request('GET', `${callPath(callId)}/summary`),
     saveSummaryDraft: (callId, draft, opts) => request('PUT', `${callPath(callId)}/summary/draft`, draft, opts),
     fileSummary: (callId, input) => request('POST', `${callPath(callId)}/summary`, input),

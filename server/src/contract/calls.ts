@@ -15,6 +15,8 @@ export interface CallView {
   flags: string[];
   priority: number;
   ticket12345: string | null;
+  /** The caller's language when not the default (Mandarin), e.g. `en`; null or absent otherwise. */
+  language?: string | null;
   enqueuedAt: number;
   offers: number;
   /** When a seat answered, or null. */

@@ -12,6 +12,7 @@
 import type { z } from 'zod';
 import { EmptySchema, type Ack } from './common.js';
 import type { MajorAlert } from './alerts.js';
+import type { CallbackRequestView } from './callbacks.js';
 import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
 import type { PhoneOwnerView } from './phone.js';
@@ -62,6 +63,8 @@ export interface Facts {
   'queue:updated': QueueSnapshot;
   /** 重大事项上报: sent to supervisors when raised, and again when acknowledged. */
   'alert:updated': MajorAlert;
+  /** A callback request (回电请求) stored by a callback overflow, or changed: to supervisors. */
+  'callback:updated': CallbackRequestView;
   /** A transfer involving this seat changed (to the sending seat and a named target seat). */
   'transfer:updated': TransferView;
   /** To every console of the seat: which console now holds the seat's phone (one phone per seat). */
@@ -77,6 +80,7 @@ export const FACT_EVENTS = [
   'call:updated',
   'queue:updated',
   'alert:updated',
+  'callback:updated',
   'transfer:updated',
   'phone:owner-changed',
   'summary:filed',

@@ -16,6 +16,7 @@ export * from './queue.js';
 export * from './summaries.js';
 export * from './history.js';
 export * from './alerts.js';
+export * from './callbacks.js';
 export * from './knowledge.js';
 export * from './transfers.js';
 export * from './handover.js';

@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'calls:read-all': { roles: STAFF },
   /** Major-matter alerts: list and acknowledge. */
   'alerts:manage': { roles: STAFF },
+  /** Callback requests (回电请求) a callback overflow stored: the list and its live pushes. */
+  'callbacks:read': { roles: STAFF },
   /** Read the routing configuration and the seats. */
   'config:read': { roles: STAFF },
   /** Change the routing configuration and seat profiles. */

@@ -2,6 +2,7 @@ import type { CallStateKind } from '../vocabulary/call-states.js';
 import type { HangupSide } from '../vocabulary/hangup.js';
 import { DomainError } from './errors.js';
 import type { CallerFlag } from './model.js';
+import type { OverflowReason } from '../vocabulary/overflow.js';
 import type { OverflowTarget, OverflowTrigger } from './policy.js';
 
 /**
@@ -89,7 +90,7 @@ export interface RoutingReason {
 
 /** Every step of a call, with its time. The single source of every KPI. */
 export type CallEvent =
-  | { type: 'enqueued'; at: number; priority: number; categoryId: string; centreId: string }
+  | { type: 'enqueued'; at: number; priority: number; categoryId: string; centreId: string; language?: string }
   | { type: 'offered'; at: number; seatId: string; attempt: number; why: RoutingReason }
   | { type: 'ring-timeout'; at: number; seatId: string; attempt: number }
   | { type: 'declined'; at: number; seatId: string; attempt: number }
@@ -103,7 +104,14 @@ export type CallEvent =
   | { type: 'expanded'; at: number; step: number }
   | { type: 'shared-to-city'; at: number; trigger: OverflowTrigger }
   | { type: 'abandoned'; at: number; where: 'queue' | 'ringing' }
-  | { type: 'overflowed'; at: number; target: Exclude<OverflowTarget, 'city'>; trigger: OverflowTrigger }
+  | {
+      type: 'overflowed';
+      at: number;
+      target: Exclude<OverflowTarget, 'city'>;
+      trigger: OverflowTrigger;
+      /** What made the trigger fire, when it was more than the trigger says (no seat speaks the caller's language). */
+      reason?: OverflowReason;
+    }
   | { type: 'timed-out'; at: number }
   | { type: 'recategorized'; at: number; categoryId: string }
   /** The call came back in by a seat's transfer (REFER) of an earlier call. */
@@ -122,6 +130,11 @@ export interface Call {
   flags: CallerFlag[];
   priority: number;
   ticket12345: string | null;
+  /**
+   * The caller's language when it is not the default (Mandarin): only seats that speak it are
+   * offered the call, by the same rules. null or absent: any seat.
+   */
+  language?: string | null;
   /** Original enqueue time: the caller's place in line, kept across re-offers. */
   enqueuedAt: number;
   /** Offers made so far. */

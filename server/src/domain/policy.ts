@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OVERFLOW_TARGETS, OVERFLOW_TRIGGERS } from '../vocabulary/overflow.js';
+import { DEFAULT_LANGUAGE } from '../vocabulary/languages.js';
 import { CALLER_FLAGS, CategorySchema, CentreSchema, DEFAULT_CATEGORIES } from './model.js';
 
 /**
@@ -149,6 +150,22 @@ export const RoutingConfigSchema = z
      * of those. 0 serves the oldest eligible call first (plain FIFO).
      */
     pairing: z.object({ fairnessBoundS: seconds }).default({ fairnessBoundS: 120 }),
+    /**
+     * Callers in other languages (多语种咨询). An IVR code (the digits after 12348) that begins with
+     * one of `byIvrPrefix`'s keys selects that language, and the digits after it the category
+     * (`byIvrPrefix: {"99": "en"}`: 12348993 is an English 合同与债务 call, 1234899 an English
+     * 综合咨询 call); a code that is a category's own code is never read as a language. The trunk
+     * header X-Caller-Language (`en`, `en-US`) overrides it. A call in a language other than the
+     * default is offered only to seats whose profile lists that language, by the same rules.
+     */
+    callerLanguages: z
+      .object({
+        byIvrPrefix: z.record(
+          z.string().regex(/^[0-9]{1,3}$/, '1-3 digits'),
+          z.string().regex(/^[a-z]{2,3}$/, 'a language code such as en'),
+        ),
+      })
+      .default({ byIvrPrefix: {} }),
     serviceCalendar: ServiceCalendarSchema,
     /** KPI definitions (see docs): short abandons and the service-level threshold. */
     kpi: z.object({
@@ -180,6 +197,19 @@ export const RoutingConfigSchema = z
       if (!categoryIds.has(id)) ctx.addIssue({ code: 'custom', path: ['categoryPolicies', id], message: `unknown category "${id}"` });
     }
     const codes = new Map<string, string>();
+    for (const [prefix, lang] of Object.entries(cfg.callerLanguages.byIvrPrefix)) {
+      const clash = cfg.categories.find((c) => c.ivrCodes.includes(prefix));
+      if (clash) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['callerLanguages', 'byIvrPrefix', prefix],
+          message: `IVR code "${prefix}" is the code of "${clash.id}"`,
+        });
+      }
+      if (lang === DEFAULT_LANGUAGE) {
+        ctx.addIssue({ code: 'custom', path: ['callerLanguages', 'byIvrPrefix', prefix], message: `"${lang}" is every seat's language` });
+      }
+    }
     cfg.categories.forEach((c, i) => {
       for (const code of c.ivrCodes) {
         const other = codes.get(code);
@@ -236,6 +266,7 @@ export const DEFAULT_ROUTING_CONFIG: RoutingConfig = {
   },
   countySharing: {},
   pairing: { fairnessBoundS: 120 },
+  callerLanguages: { byIvrPrefix: {} },
   ringTimeoutS: 20,
   maxOfferAttempts: 8,
   wrapUp: { seconds: 60, extendS: 60, maxExtensions: 3, requireSummary: true },

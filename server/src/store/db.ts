@@ -337,6 +337,31 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         updated_at INTEGER NOT NULL
       );
       CREATE INDEX referrals_open_due ON referrals(state, due_at);
+      `,
+    },
+    {
+      version: 10,
+    name: 'callback requests',
+    sql: `
+      -- One per call that overflowed to a call-back (回电请求), written in the same commit as the
+      -- overflow. caller is the full number (never sent to a browser unmasked); status 'open' until
+      -- the call-back worklist closes it.
+      CREATE TABLE callback_requests (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL UNIQUE,
+        caller TEXT NOT NULL,
+        category_id TEXT NOT NULL,
+        home_centre_id TEXT NOT NULL,
+        language TEXT,
+        flags_json TEXT NOT NULL DEFAULT '[]',
+        wait_s INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        reason TEXT,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX callback_requests_status ON callback_requests(status, created_at);
     `,
   },
 ];

@@ -27,6 +27,8 @@ export interface KamailioAdapterOptions {
   uri12345: string;
   /** Offers one call can get within Kamailio's branch limit (offerBudgetFor). */
   offerBudget: number;
+  /** Where a call-back caller is relayed to hear the prompt (callback-prompt.ts); null: 480 Callback Scheduled. */
+  callbackUri?: () => string | null;
   keepaliveMs?: number;
 }
 
@@ -132,12 +134,16 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     const leg = this.legs.get(call.id);
     if (!leg) return;
     const base = { tindex: leg.tindex, tlabel: leg.tlabel, callid: call.id };
+    const prompt = target === 'callback' ? (this.o.callbackUri?.() ?? null) : null;
     this.decide(
       leg,
       target === '12345'
         ? { cmd: 'overflow', ...base, uri: this.o.uri12345, reason: trigger }
-        : // No media server to take a message: the caller hears that a call-back is booked.
-          { cmd: 'reject', ...base, code: 480, reason: 'Callback Scheduled' },
+        : prompt
+          ? // The caller is answered and told (in zh-CN) that a lawyer will call back, then hung up on.
+            { cmd: 'overflow', ...base, uri: prompt, reason: trigger }
+          : // No prompt: the caller hears that a call-back is booked.
+            { cmd: 'reject', ...base, code: 480, reason: 'Callback Scheduled' },
     );
   }
 
@@ -348,6 +354,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         ivrCode: ev.ivr || null,
         flags: parseFlags(ev.flags),
         ticket12345: ev.ticket || null,
+        language: ev.lang || null,
         offerBudget: this.o.offerBudget,
         ...ticketed,
         ...transferred,

@@ -33,6 +33,8 @@ export const EnqueueEvent = z.object({
   ticket: z.string().default(''),
   /** X-Transfer: the token of a seat's transfer (REFER) this call comes back in by. */
   xfer: z.string().default(''),
+  /** X-Caller-Language as sent by the trunk (a language tag such as `en`); '' when absent. */
+  lang: z.string().default(''),
   /** Source address of the trunk. */
   src: z.string(),
   /** Arrival time at Kamailio, unix seconds with fraction or ms. */

@@ -4,7 +4,11 @@ import type { Clock } from '../domain/clock.js';
 import type { AcdForTelephony, TelephonyPort } from '../domain/engine.js';
 import type { Db } from '../store/db.js';
 import { SipLegRepo } from '../store/sip-legs.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CallbackPrompt } from './callback-prompt.js';
 import { DtmfLog } from './dtmf-log.js';
+import { RtpengineNg } from './rtpengine-ng.js';
 import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js';
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
@@ -33,7 +37,10 @@ export interface Telephony {
  * adapter gets the engine in its constructor at start(), and the relay is pointed at it.
  */
 export function createTelephony(
-  config: Pick<ServerConfig, 'TELEPHONY' | 'EVAPI_ADDR' | 'SIP_12345_URI' | 'DTMF_LOG_ADDR' | 'SIP_MAX_BRANCHES'>,
+  config: Pick<
+    ServerConfig,
+    'TELEPHONY' | 'EVAPI_ADDR' | 'SIP_12345_URI' | 'DTMF_LOG_ADDR' | 'SIP_MAX_BRANCHES' | 'RTPENGINE_NG_ADDR' | 'CALLBACK_PROMPT_FILE'
+  >,
   db: Db,
   clock: Clock,
   logger: Logger,
@@ -45,13 +52,26 @@ export function createTelephony(
   const relay = new TelephonyRelay();
   const dtmf = new DtmfLog(logger);
   let kamailio: KamailioTelephony | null = null;
+  let prompt: CallbackPrompt | null = null;
+  let ng: RtpengineNg | null = null;
   return {
     port: relay,
     kamailio: relay,
     adapter: () => kamailio,
     dtmf,
     start: async (engine, transfers, tickets) => {
+      const file = config.CALLBACK_PROMPT_FILE === 'none' ? null : path.resolve(config.CALLBACK_PROMPT_FILE);
+      if (file && fs.existsSync(file)) {
+        const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
+        ng = new RtpengineNg(rtp.host, rtp.port);
+        // On the evapi host: the loopback Kamailio relays the call-back caller to.
+        prompt = new CallbackPrompt({ host: evapi.host, file, ng, logger: logger.child({ part: 'callback-prompt' }) });
+        await prompt.start();
+      } else if (file) {
+        logger.warn({ file }, 'no call-back prompt at CALLBACK_PROMPT_FILE: call-back callers hear 480 Callback Scheduled');
+      }
       kamailio = new KamailioTelephony({
+        callbackUri: () => prompt?.uri() ?? null,
         engine,
         resolveTransfer: transfers ?? null,
         resolveTicket: tickets ?? null,
@@ -70,6 +90,8 @@ export function createTelephony(
     },
     stop: () => {
       kamailio?.stop();
+      prompt?.stop();
+      ng?.close();
       dtmf.stop();
     },
   };

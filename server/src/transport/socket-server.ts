@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type {
   Ack,
+  CallbackRequestView,
   ClientToServerEvents,
   InterServerEvents,
   MajorAlert,
@@ -48,6 +49,8 @@ export interface SocketLayer {
   endSession(token: string): void;
   /** 重大事项上报: pushes an alert (raised, updated or acknowledged) to the supervisors' room. */
   notifyStaff(alert: MajorAlert, centres?: readonly string[]): void;
+  /** 回电请求: pushes a stored or changed callback request to the supervisors' room. */
+  callbackChanged(request: CallbackRequestView): void;
   /** Tells the transferring seat and the target seat. */
   transferChanged(t: TransferView): void;
   close(): void;
@@ -187,6 +190,9 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
           io.to(room).emit('alert:updated', alert);
         }
       }
+    },
+    callbackChanged: (request) => {
+      if (!closed) io.to(ROOMS.supervisors).emit('callback:updated', request);
     },
     transferChanged: (t) => {
       const rooms = [ROOMS.seat(t.fromSeatId), ...(t.targetSeatId ? [ROOMS.seat(t.targetSeatId)] : [])];

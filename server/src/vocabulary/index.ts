@@ -10,5 +10,6 @@ export * from './error-codes.js';
 export * from './hangup.js';
 export * from './not-ready-reasons.js';
 export * from './overflow.js';
+export * from './languages.js';
 export * from './seat-states.js';
 export * from './assert-never.js';

@@ -43,6 +43,7 @@ class FakeAudioContext {
 function serve(open: MajorAlert[]): void {
   const fake = fakeFetch((c) => {
     if (c.path === '/api/alerts') return okBody(open);
+    if (c.path === '/api/callbacks') return okBody([]); // the page's 回电请求 list (callbacks-panel.test.ts)
     const ack = /^\/api\/alerts\/(\d+)\/ack$/.exec(c.path);
     if (ack) return okBody({ ...majorAlert({ id: Number(ack[1]) }), acknowledgedAt: T0 + 1, acknowledgedBy: '李班长' });
     return errBody(404, 'NOT_FOUND', '');
@@ -82,14 +83,15 @@ async function show(): Promise<void> {
   act(() => root.render(createElement(MonitorPage)));
   await settle();
 }
+/** The requests about alerts (the page also loads its 回电请求 list). */
+const alertCalls = () => calls.filter((c) => c.path.startsWith('/api/alerts'));
 const cards = () => [...host.querySelectorAll('.major-alert')];
 
 describe('monitor: 重大事项上报', () => {
   it('when nothing is open, should load the list and show no alert area', async () => {
     serve([]);
     await show();
-    // The monitor also asks for the 小结未填 list (features/unfiled), which stays hidden while empty.
-    expect(calls.map((c) => `${c.method} ${c.path}?${c.query}`)).toEqual(['GET /api/alerts?open=1', 'GET /api/summaries/unfiled?']);
+    expect(alertCalls().map((c) => `${c.method} ${c.path}?${c.query}`)).toEqual(['GET /api/alerts?open=1']);
     expect(host.querySelector('.alerts-panel')).toBeNull();
     expect(document.title).toBe('12348 热线');
   });
@@ -127,7 +129,7 @@ describe('monitor: 重大事项上报', () => {
     expect(confirm.getAttribute('aria-label')).toBe('确认 王建国 的上报');
     act(() => confirm.click());
     await settle();
-    expect(calls.at(-1)).toMatchObject({ method: 'POST', path: '/api/alerts/7/ack' });
+    expect(alertCalls().at(-1)).toMatchObject({ method: 'POST', path: '/api/alerts/7/ack' });
     expect(cards()).toHaveLength(0);
     expect(document.title).toBe('12348 热线');
   });
@@ -156,7 +158,7 @@ describe('monitor: 重大事项上报', () => {
     serve([majorAlert({ id: 9 })]);
     act(() => appStore.getState().setConnection('online'));
     await settle();
-    expect(calls).toHaveLength(1);
+    expect(alertCalls()).toHaveLength(1);
     expect(cards()).toHaveLength(1);
   });
 

@@ -30,6 +30,7 @@ function fakeApi(over: Partial<Api> = {}): Api {
     retireKnowledge: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '无权限' } }) as const),
     openAlerts: vi.fn(async () => ({ ok: true as const, data: [] })),
     ackAlert: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    openCallbacks: vi.fn(async () => ({ ok: true as const, data: [] })),
     summaryState: vi.fn(async () => ({ ok: true as const, data: { summary: null, draft: null } })),
     saveSummaryDraft: vi.fn(async () => ({ ok: true as const, data: { savedAt: T0 } })),
     fileSummary: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),

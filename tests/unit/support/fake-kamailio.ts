@@ -7,7 +7,7 @@ import pino from 'pino';
 import { SystemClock } from '../../../server/src/domain/clock.js';
 import type { AcdForTelephony, TelephonyPort } from '../../../server/src/domain/engine.js';
 import type { SipLegRepo } from '../../../server/src/store/sip-legs.js';
-import { KamailioTelephony } from '../../../server/src/telephony/kamailio-adapter.js';
+import { KamailioTelephony, type KamailioAdapterOptions } from '../../../server/src/telephony/kamailio-adapter.js';
 import { NetstringDecoder, encodeNetstring } from '../../../server/src/telephony/netstring.js';
 import { TelephonyRelay } from '../../../server/src/telephony/telephony-relay.js';
 
@@ -99,6 +99,7 @@ export function wireAdapter<E extends AcdForTelephony>(
   fake: FakeKamailio,
   legs: SipLegRepo,
   makeEngine: (telephony: TelephonyPort) => E,
+  options: Partial<KamailioAdapterOptions> = {},
 ): { engine: E; adapter: KamailioTelephony } {
   const relay = new TelephonyRelay();
   const engine = makeEngine(relay);
@@ -112,6 +113,7 @@ export function wireAdapter<E extends AcdForTelephony>(
     uri12345: 'sip:12345@gw',
     offerBudget: 14,
     keepaliveMs: 60_000,
+    ...options,
   });
   relay.connect(adapter);
   return { engine, adapter };

@@ -1,6 +1,7 @@
 import { formatClock } from '../../shared/format';
 import { useAppStore } from '../../app/store';
 import { AlertsPanel } from './AlertsPanel';
+import { CallbacksPanel } from './CallbacksPanel';
 import { CountsBar } from './CountsBar';
 import { SeatTable } from './SeatTable';
 import { WaitingCallsTable } from './WaitingCallsTable';
@@ -27,6 +28,7 @@ export function MonitorPage() {
         <WaitingCallsTable />
         <SeatTable />
       </div>
+      <CallbacksPanel />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { CallView, ReferenceData } from '../../contract';
+import { languageLabel, type CallView, type ReferenceData } from '../../contract';
 import { FlagBadges } from '../../shared/components/FlagBadges';
 import { callStateLabel, categoryName, centreName, isGreenChannel } from '../../shared/labels';
 import { formatElapsed } from '../../shared/format';
@@ -17,7 +17,10 @@ function CallRow({ call, now, reference }: { call: CallView; now: number; refere
         {call.flags.length > 0 && <FlagBadges flags={call.flags} />}
       </td>
       <td className="fill">
-        <div className="ellipsis">{categoryName(call.categoryId, reference)}</div>
+        <div className="ellipsis">
+          {categoryName(call.categoryId, reference)}
+          {call.language && ` · ${languageLabel(call.language)}`}
+        </div>
         <div className="ellipsis muted small">{centreName(call.homeCentreId, reference)}</div>
       </td>
       <td className="num">{call.priority}</td>

@@ -18,3 +18,11 @@ export function createAlertsController(deps: { api: AlertsApi; store: AppStore }
     ack: (id) => store.getState().ackAlert(id, () => api.ackAlert(id)),
   };
 }
+
+export type CallbacksApi = Pick<Api, 'openCallbacks'>;
+
+/** 回电请求 on the monitor: the only code that asks the server about callback requests. */
+export function createCallbacksController(deps: { api: CallbacksApi; store: AppStore }): { load(): Promise<void> } {
+  const { api, store } = deps;
+  return { load: () => store.getState().loadCallbacks(() => api.openCallbacks()) };
+}

@@ -1,4 +1,4 @@
-import type { CallView, SeatStateView, SeatView } from '../../contract';
+import { languageLabel, type CallView, type SeatStateView, type SeatView } from '../../contract';
 import { Elapsed } from '../../shared/components/Elapsed';
 import { categoryName, centreName, flagLabel, GREEN_CHANNEL_FLAGS, isGreenChannel } from '../../shared/labels';
 import { formatDuration } from '../../shared/format';
@@ -142,6 +142,12 @@ export function CallCard() {
       <dl className="call-facts">
         <dt>来电中心</dt>
         <dd>{centreName(call.homeCentreId, reference)}</dd>
+        {call.language && (
+          <>
+            <dt>来电语种</dt>
+            <dd className="call-language">{languageLabel(call.language)}</dd>
+          </>
+        )}
         {kind !== 'ringing' && call.answeredAt !== null && (
           <>
             <dt>排队等待</dt>

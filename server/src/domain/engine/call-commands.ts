@@ -2,6 +2,7 @@ import { periodAt } from '../calendar.js';
 import type { Call, HangupSide } from '../call.js';
 import type { CallerFlag } from '../model.js';
 import { DomainError, assertNever } from '../errors.js';
+import { DEFAULT_LANGUAGE, normalizeLanguage } from '../../vocabulary/languages.js';
 import type { EngineCore } from './core.js';
 import { S, type IncomingCall } from './ports.js';
 import { canEverBeServed } from './routing.js';
@@ -25,6 +26,22 @@ export function resolveHomeCentre(core: EngineCore, trunk: string | null | undef
   return best !== null ? hc.byDialedPrefix[best]! : hc.defaultCentreId;
 }
 
+/**
+ * The caller's category and language from the IVR code: a category's own code selects it (in the
+ * default language); a code beginning with a language prefix (callerLanguages.byIvrPrefix, longest
+ * first) selects that language and the rest of the code the category.
+ */
+export function resolveIvr(core: EngineCore, ivrCode: string | null | undefined): { categoryId: string; language: string | null } {
+  const code = ivrCode ?? '';
+  if (code && core.ix.categoryByIvr.has(code)) return { categoryId: core.ix.categoryByIvr.get(code)!, language: null };
+  let best: string | null = null;
+  for (const prefix of Object.keys(core.ix.cfg.callerLanguages.byIvrPrefix)) {
+    if (code.startsWith(prefix) && (best === null || prefix.length > best.length)) best = prefix;
+  }
+  if (best === null) return { categoryId: resolveCategory(core, code), language: null };
+  return { categoryId: resolveCategory(core, code.slice(best.length)), language: core.ix.cfg.callerLanguages.byIvrPrefix[best]! };
+}
+
 export function priorityOf(core: EngineCore, flags: readonly CallerFlag[]): number {
   let p = 0;
   for (const f of flags) p = Math.max(p, core.ix.cfg.flagPriorities[f] ?? 0);
@@ -36,7 +53,10 @@ export function offerCall(core: EngineCore, input: IncomingCall): Call {
   const { ix } = core;
   const cfg = ix.cfg;
   const now = core.clock.now();
-  const categoryId = input.categoryId && ix.categoryIds.has(input.categoryId) ? input.categoryId : resolveCategory(core, input.ivrCode);
+  const ivr = resolveIvr(core, input.ivrCode);
+  const categoryId = input.categoryId && ix.categoryIds.has(input.categoryId) ? input.categoryId : ivr.categoryId;
+  const spoken = normalizeLanguage(input.language) ?? ivr.language;
+  const language = spoken && spoken !== DEFAULT_LANGUAGE ? spoken : null;
   const flags = [...new Set(input.flags ?? [])];
   const priority = input.priority ?? priorityOf(core, flags);
   const homeCentreId = resolveHomeCentre(core, input.trunk, input.dialed);
@@ -50,13 +70,14 @@ export function offerCall(core: EngineCore, input: IncomingCall): Call {
     flags,
     priority,
     ticket12345: input.ticket12345 ?? null,
+    language,
     enqueuedAt: now,
     offers: 0,
     maxOffers: Math.min(cfg.maxOfferAttempts, input.offerBudget ?? Infinity),
     sharedToCity: false,
     excludedSeats: [],
     state: { kind: 'queued', since: now },
-    events: [{ type: 'enqueued', at: now, priority, categoryId, centreId: homeCentreId }],
+    events: [{ type: 'enqueued', at: now, priority, categoryId, centreId: homeCentreId, ...(language ? { language } : {}) }],
   };
   if (input.transfer) {
     const { fromCallId, fromSeatId, targetSeatId } = input.transfer;

@@ -204,7 +204,14 @@ export class EngineCore {
         case 'callback': {
           if (call.state.kind === 'ringing') this.releaseRingingSeat(call, now);
           this.leaveQueue(call, { kind: 'overflowed', since: now, target, trigger });
-          call.events.push({ type: 'overflowed', at: now, target, trigger });
+          const languageOnly = trigger === 'no-seat' && call.language && routing.canEverBeServed(this.ix, call, true);
+          call.events.push({
+            type: 'overflowed',
+            at: now,
+            target,
+            trigger,
+            ...(languageOnly ? { reason: 'no-seat-with-language' as const } : {}),
+          });
           this.uow.send({ kind: 'overflow', call, target, trigger });
           return true;
         }

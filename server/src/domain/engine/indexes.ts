@@ -1,6 +1,7 @@
 import type { Call } from '../call.js';
 import type { RoutingConfig } from '../policy.js';
 import type { Seat } from '../seat.js';
+import { DEFAULT_LANGUAGE } from '../../vocabulary/languages.js';
 
 /**
  * A map kept in ascending `order` (idle-since for seats, enqueue time for calls).
@@ -73,6 +74,15 @@ export class Buckets<V> {
   }
 }
 
+/**
+ * The key suffix of a caller language other than the default (`|@en`), or ''. Seats are indexed
+ * under their plain keys and again under each other language they speak; a call in a language
+ * queues under its suffixed key and looks for seats under it.
+ */
+export function langSuffix(language: string | null | undefined): string {
+  return language ? `|@${language}` : '';
+}
+
 /** One queue: a FIFO per priority level, levels kept high → low. */
 export type PriorityFifos = Map<number, OrderedMap<Call>>;
 
@@ -113,9 +123,9 @@ export class EngineIndexes {
   readonly ready = new Buckets<Seat>(readySince);
   /** Logged-in seats by the same key (for "can anyone ever take this call?"). */
   readonly loggedIn = new Buckets<Seat>(() => 0);
-  /** Waiting and ringing calls by `category|homeCentre`, then priority (high first), in enqueue order. */
+  /** Waiting and ringing calls by `category|homeCentre[|@language]`, then priority (high first), in enqueue order. */
   readonly queues = new Map<string, PriorityFifos>();
-  /** County calls shared to the city by overflow, by category, then priority. */
+  /** County calls shared to the city by overflow, by `category[|@language]`, then priority. */
   readonly shared = new Map<string, PriorityFifos>();
   /** Calls transferred to a named seat, waiting for that seat only (not in the queues above). */
   readonly targeted = new Map<string, Call>();
@@ -172,9 +182,11 @@ export class EngineIndexes {
   }
 
   private seatKeys(seat: Seat): string[] {
-    return Object.entries(seat.profile.skills)
+    const keys = Object.entries(seat.profile.skills)
       .filter(([cat]) => this.categoryIds.has(cat))
       .map(([cat, prof]) => `${cat}|${seat.profile.centreId}|${prof}`);
+    const other = seat.profile.languages.filter((l) => l !== DEFAULT_LANGUAGE);
+    return other.length === 0 ? keys : keys.concat(other.flatMap((l) => keys.map((k) => k + langSuffix(l))));
   }
 
   /**
@@ -202,18 +214,18 @@ export class EngineIndexes {
       this.targeted.set(call.id, call);
       return;
     }
-    const key = `${call.categoryId}|${call.homeCentreId}`;
+    const key = `${call.categoryId}|${call.homeCentreId}${langSuffix(call.language)}`;
     insertFifo(this.queues, key, call);
     if (call.sharedToCity) this.addToShared(call);
   }
 
   addToShared(call: Call): void {
-    insertFifo(this.shared, call.categoryId, call);
+    insertFifo(this.shared, call.categoryId + langSuffix(call.language), call);
   }
 
   removeFromQueue(call: Call): void {
     if (this.targeted.delete(call.id)) return;
-    removeFifo(this.queues, `${call.categoryId}|${call.homeCentreId}`, call);
-    if (call.sharedToCity) removeFifo(this.shared, call.categoryId, call);
+    removeFifo(this.queues, `${call.categoryId}|${call.homeCentreId}${langSuffix(call.language)}`, call);
+    if (call.sharedToCity) removeFifo(this.shared, call.categoryId + langSuffix(call.language), call);
   }
 }

@@ -33,6 +33,12 @@ export interface TelephonyPort {
 export interface EngineListener {
   seatChanged?(seat: Seat): void;
   callChanged?(call: Call): void;
+  /**
+   * Inside the unit's transaction, as each changed call is stored (before the commit): rows
+   * written here commit with the engine's decision (a callback request with its overflow).
+   * A throw rolls the whole unit back. The pushes belong in callChanged, after the commit.
+   */
+  callStored?(call: Call, newEvents: readonly CallEvent[]): void;
 }
 
 export interface IncomingCall {
@@ -45,6 +51,8 @@ export interface IncomingCall {
   categoryId?: string | null;
   flags?: CallerFlag[];
   ticket12345?: string | null;
+  /** The caller's language (X-Caller-Language); the IVR code may also select one (RoutingConfig.callerLanguages). */
+  language?: string | null;
   /** Offers the telephony side can still afford for this call (its branch budget). */
   offerBudget?: number;
   /** Overrides the priority the flags give (a transferred caller goes ahead). */

@@ -1,7 +1,7 @@
 import type { Call, RoutingReason } from '../call.js';
 import { policyFor, type CategoryPolicy } from '../policy.js';
 import type { Seat } from '../seat.js';
-import type { EngineIndexes, OrderedMap } from './indexes.js';
+import { langSuffix, type EngineIndexes, type OrderedMap } from './indexes.js';
 import { S } from './ports.js';
 
 /**
@@ -55,11 +55,16 @@ function signedIn(ix: EngineIndexes, key: string): boolean {
   return (ix.loggedIn.get(key)?.size ?? 0) > 0;
 }
 
-/** Whether a seat of `centre` with the call's specialty, at a proficiency the call may ever accept, is signed in. */
-function specialistSignedIn(ix: EngineIndexes, call: Call, centre: string): boolean {
+/** Whether a seat of `centre` with the call's specialty, at a proficiency the call may ever accept (and speaking `lang`), is signed in. */
+function specialistSignedIn(ix: EngineIndexes, call: Call, centre: string, lang = langSuffix(call.language)): boolean {
   const floor = floorProficiency(policy(ix, call));
-  for (let prof = 5; prof >= floor; prof--) if (signedIn(ix, `${call.categoryId}|${centre}|${prof}`)) return true;
+  for (let prof = 5; prof >= floor; prof--) if (signedIn(ix, `${call.categoryId}|${centre}|${prof}${lang}`)) return true;
   return false;
+}
+
+/** Whether the seat speaks the call's language (every seat takes calls in the default language). */
+export function speaksFor(seat: Seat, call: Call): boolean {
+  return !call.language || seat.profile.languages.includes(call.language);
 }
 
 /**
@@ -117,7 +122,7 @@ export function bestSeatFor(
     const sid = lastAnsweringSeat(call.caller, now - stickyS * S);
     const seat = sid ? ix.seats.get(sid) : undefined;
     const skilled = seat && Object.keys(seat.profile.skills).some((c) => c === call.categoryId || ix.generalCategoryIds.has(c));
-    if (seat && skilled && seat.state.kind === 'ready' && ix.seatUsable(seat) && !excluded.includes(sid!)) {
+    if (seat && skilled && seat.state.kind === 'ready' && ix.seatUsable(seat) && !excluded.includes(sid!) && speaksFor(seat, call)) {
       return {
         pick: seat,
         why: { rule: 'sticky', step: exp.step, proficiency: seat.profile.skills[call.categoryId] ?? null, considered: 1, alternatives: [] },
@@ -140,8 +145,9 @@ export function bestSeatFor(
       found.push({ seat, prof, rule });
     }
   };
+  const lang = langSuffix(call.language);
   const bucket = (key: string): Iterable<Seat> => {
-    const b = ix.ready.get(key);
+    const b = ix.ready.get(key + lang);
     if (!b) return [];
     considered += b.size;
     return b.values();
@@ -244,6 +250,9 @@ type Reach = 'own' | 'county-call-at-city' | 'city-call-at-county';
 export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<Call> | null {
   const sid = seat.profile.id;
   const centre = seat.profile.centreId;
+  const languages = seat.profile.languages;
+  /** A queue key's language part (`@en`) the seat does not speak. */
+  const foreign = (langPart: string | undefined) => langPart !== undefined && !languages.includes(langPart.slice(1));
   const isCity = centre === ix.cityCentreId;
   const takesCityCalls = !isCity && ix.countiesTakingCityCalls.includes(centre);
   const skills = seat.profile.skills;
@@ -300,7 +309,8 @@ export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<
   };
 
   for (const [key, byPriority] of ix.queues) {
-    const [cat, homeCentre] = key.split('|') as [string, string];
+    const [cat, homeCentre, langPart] = key.split('|') as [string, string, string | undefined];
+    if (foreign(langPart)) continue;
     let reach: Reach;
     if (homeCentre === centre) reach = 'own';
     else if (isCity) reach = 'county-call-at-city';
@@ -311,7 +321,8 @@ export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<
   }
   const sharedFifos = new Set<OrderedMap<Call>>();
   if (isCity) {
-    for (const byPriority of ix.shared.values()) {
+    for (const [key, byPriority] of ix.shared) {
+      if (foreign(key.split('|')[1])) continue;
       for (const fifo of byPriority.values()) {
         sharedFifos.add(fifo);
         scan(fifo, 'own', true);
@@ -370,25 +381,27 @@ export function bestCallFor(ix: EngineIndexes, seat: Seat, now: number): Choice<
  * Whether any signed-in seat anywhere the rules allow could take the call once fully
  * expanded: the home centre (specialty, general once expanded); the city for a county
  * call that may go there; county specialists for a city call that may go to them. A seat
- * that missed or declined the call counts (it may be offered it again once ready again).
+ * that missed or declined the call counts (it may be offered it again once ready again). A call
+ * in another language needs a seat that speaks it (`anyLanguage`: whether one would do otherwise).
  */
-export function canEverBeServed(ix: EngineIndexes, call: Call): boolean {
+export function canEverBeServed(ix: EngineIndexes, call: Call, anyLanguage = false): boolean {
   const p = policy(ix, call);
   const home = call.homeCentreId;
+  const lang = anyLanguage ? '' : langSuffix(call.language);
   const general = (centre: string) => {
     if (p.generalAfterS === null) return false;
     for (const g of ix.generalCategoryIds) {
-      for (let prof = 5; prof >= 1; prof--) if (signedIn(ix, `${g}|${centre}|${prof}`)) return true;
+      for (let prof = 5; prof >= 1; prof--) if (signedIn(ix, `${g}|${centre}|${prof}${lang}`)) return true;
     }
     return false;
   };
-  if (specialistSignedIn(ix, call, home) || general(home)) return true;
+  if (specialistSignedIn(ix, call, home, lang) || general(home)) return true;
   if (home !== ix.cityCentreId) {
     const toCity = call.sharedToCity || (p.cityAfterS !== null && ix.countiesSendingToCity.has(home));
-    return toCity && (specialistSignedIn(ix, call, ix.cityCentreId) || general(ix.cityCentreId));
+    return toCity && (specialistSignedIn(ix, call, ix.cityCentreId, lang) || general(ix.cityCentreId));
   }
   if (p.countyAfterS === null && !p.countyWithoutCitySpecialist) return false;
-  return ix.countiesTakingCityCalls.some((county) => specialistSignedIn(ix, call, county));
+  return ix.countiesTakingCityCalls.some((county) => specialistSignedIn(ix, call, county, lang));
 }
 
 /**

@@ -89,8 +89,10 @@ export class UnitOfWork {
   private persistDirty(): void {
     for (const call of this.dirtyCalls) {
       const saved = this.savedEventCount.get(call.id) ?? 0;
-      this.d.store.saveCall(call, call.events.slice(saved));
+      const newEvents = call.events.slice(saved);
+      this.d.store.saveCall(call, newEvents);
       this.savedEventCount.set(call.id, call.events.length);
+      for (const l of this.d.listeners) l.callStored?.(call, newEvents);
     }
     for (const seat of this.dirtySeats) this.d.store.saveSeatState(seat);
   }

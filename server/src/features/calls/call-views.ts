@@ -13,6 +13,7 @@ export function callView(call: Call): CallView {
     flags: call.flags,
     priority: call.priority,
     ticket12345: call.ticket12345,
+    language: call.language ?? null,
     enqueuedAt: call.enqueuedAt,
     offers: call.offers,
     answeredAt: call.events.find((e) => e.type === 'answered')?.at ?? null,
