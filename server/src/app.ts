@@ -8,7 +8,11 @@ import type { Clock } from './domain/clock.js';
 import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
 import { AuthService } from './features/auth/auth-service.js';
 import { createAuthRouter } from './features/auth/auth-routes.js';
+import { LoginBrake } from './features/auth/login-brake.js';
+import { LoginBrakeRepository } from './features/auth/login-brake-repository.js';
+import { createLoginLockRouter } from './features/auth/login-lock-routes.js';
 import { SessionRepository } from './features/auth/session-repository.js';
+import type { AuthEvents } from './features/auth/auth-events.js';
 import { SipCredentialService } from './features/auth/sip-credentials-service.js';
 import { UserRepository } from './features/auth/user-repository.js';
 import { CallRepository } from './features/calls/call-repository.js';
@@ -42,7 +46,8 @@ import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
 import type { Db } from './store/db.js';
 import { SqliteEngineStore } from './store/engine-store.js';
 import { wsUrlFor } from './telephony/credentials.js';
-import { apiErrorHandler, unknownApiPath } from './transport/api-errors.js';
+import { apiErrorHandler, lastErrorHandler, unknownApiPath } from './transport/api-errors.js';
+import { checkOrigin, jsonOnly, noStore, securityHeaders } from './transport/security.js';
 import { createRequireUser } from './transport/http.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket-server.js';
 
@@ -60,6 +65,8 @@ export interface AppDeps {
   onStorageFailure?: (err: unknown) => void;
   /** Opens Kamailio for a seat-to-seat consultation call; null without telephony. */
   consultGate?: ConsultGate | null;
+  /** Sign-in, failure, lock and sign-out (the audit log's seam; see features/auth/auth-events.ts). */
+  authEvents?: AuthEvents;
 }
 
 export interface App {
@@ -104,8 +111,19 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ services
   let sockets: SocketLayer | null = null;
   const sessionMs = config.SESSION_HOURS * 3600_000;
-  const auth = new AuthService(new UserRepository(db), new SessionRepository(db), clock, sessionMs);
-  auth.purgeExpiredSessions();
+  const auth = new AuthService(new UserRepository(db), new SessionRepository(db), clock, sessionMs, {
+    brake: new LoginBrake(db, new LoginBrakeRepository(db), clock),
+    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+    maxSessionsPerUser: config.SESSION_MAX_PER_USER,
+    // a seat on a call or in wrap-up is never idle
+    isBusy: (user) => {
+      const kind = user.seatId ? engine.listSeats().find((seat) => seat.profile.id === user.seatId)?.state.kind : undefined;
+      return kind === 'ringing' || kind === 'talking' || kind === 'wrap-up';
+    },
+    events: deps.authEvents,
+    onSessionsEnded: (hashes) => sockets?.endSessions(hashes),
+  });
+  auth.startSweeping();
   const sipCredentials = new SipCredentialService(
     deps.sipSecret
       ? {
@@ -158,10 +176,13 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ HTTP
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For is believed: nobody's unless TRUST_PROXY names the proxy.
+  app.set('trust proxy', config.TRUST_PROXY);
   let ready = false;
   const requireUser = createRequireUser(auth);
-  app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
+  const sipWsUrl = deps.sipSecret ? wsUrlFor(config.SIP_WS_ADDR) : null;
+  app.use(securityHeaders({ secure: config.COOKIE_SECURE, publicOrigins: config.PUBLIC_ORIGINS, sipWsUrl }));
+  app.use('/api', noStore, checkOrigin(config.PUBLIC_ORIGINS), jsonOnly, express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/health', (_req, res) => {
     if (!ready) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
     res.json({ ok: true });
@@ -173,7 +194,6 @@ export function createApp(deps: AppDeps): App {
       sipCredentials,
       requireUser,
       cookieSecure: config.COOKIE_SECURE,
-      onLogout: (token) => sockets?.endSession(token),
     }),
     createCallRouter({
       calls,
@@ -187,6 +207,7 @@ export function createApp(deps: AppDeps): App {
     createQueueRouter({ queue: engine, clock, requireUser }),
     createSeatRouter({ seats, requireUser }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
+    createLoginLockRouter({ auth, requireUser }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);
@@ -197,6 +218,7 @@ export function createApp(deps: AppDeps): App {
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
   }
+  app.use(lastErrorHandler(logger));
 
   // ------------------------------------------------------------------ sockets
   const httpServer = http.createServer(app);
@@ -207,6 +229,9 @@ export function createApp(deps: AppDeps): App {
     clock,
     logger,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
+    publicOrigins: config.PUBLIC_ORIGINS,
+    socketsPerUser: config.SOCKETS_PER_USER,
+    maxMessageBytes: config.SOCKET_MAX_MESSAGE_BYTES,
   });
   ready = true;
 
@@ -218,6 +243,7 @@ export function createApp(deps: AppDeps): App {
     close: () =>
       new Promise<void>((resolve) => {
         sockets?.close();
+        auth.stopSweeping();
         engine.dispose();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();
