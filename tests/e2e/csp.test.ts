@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { profile, registration, signInSeat } from '../support/console-page.js';
-import { startSipStack, type SipStack } from '../support/sip-stack.js';
+import { inboundPackets, profile, registration, signInSeat, softphone } from '../support/console-page.js';
+import { sippCounts, startSipStack, type SipStack } from '../support/sip-stack.js';
 
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
 const POLL = { timeout: 30_000, interval: 100 };
@@ -20,7 +20,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error(`No built client in ${DIST}: run npm run build first.`);
-  [stack, browser] = await Promise.all([startSipStack({ env: { CLIENT_DIST: DIST } }), launchChromium()]);
+  [stack, browser] = await Promise.all([
+    startSipStack({
+      routing: (cfg) => ({ ...cfg, wrapUp: { ...cfg.wrapUp, seconds: 1, requireSummary: false } }),
+      env: { CLIENT_DIST: DIST },
+    }),
+    launchChromium(),
+  ]);
 }, 90_000);
 
 afterAll(async () => {
@@ -56,6 +62,14 @@ describe('the console under its CSP', () => {
     await expect.poll(() => stack.seatState('s03').registered, POLL).toBe(true);
     await page.getByRole('button', { name: '就绪', exact: true }).click();
     await expect.poll(() => stack.seatState('s03').kind, POLL).toBe('ready');
+    // a call: ringing (WebAudio tone), answered with audio (WebRTC through rtpengine), hung up
+    const caller = stack.startCall({ scenario: 'caller-seat-hangup.xml', caller: '13800000399', timeoutMs: 60_000 });
+    await softphone(page).getByText('来电振铃').waitFor({ timeout: 30_000 });
+    await page.getByRole('region', { name: '来电弹屏' }).getByRole('button', { name: /接听/ }).click();
+    await softphone(page).getByText('通话中').waitFor({ timeout: 20_000 });
+    await expect.poll(() => inboundPackets(page), POLL).toBeGreaterThan(20);
+    await softphone(page).getByRole('button', { name: '挂断' }).click();
+    expect(sippCounts(await caller.done)).toEqual({ ok: 1, failed: 0 });
     await page.getByText('知识库').first().click();
     await page.waitForTimeout(300);
     expect(violations, violations.join('\n')).toEqual([]);
