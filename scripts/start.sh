@@ -2,9 +2,12 @@
 # One command: installs what is missing, builds the client, creates the demo database on
 # first start and runs the product: rtpengine, then Kamailio (both configured from
 # sip-config/ with the same settings the server reads), then the routing server.
-# Ctrl-C (or SIGTERM) stops all three, the server first. If rtpengine or Kamailio dies,
-# this says so and stops everything (exit 1): a hotline that queues calls it cannot ring
-# is worse than one that is down. TELEPHONY=none runs the console alone.
+# Ctrl-C (or SIGTERM) stops all three, the server first. If the routing server exits
+# unexpectedly (a crash, a kill -9), it is started again with back-off while Kamailio and
+# rtpengine stay up holding the waiting calls (the new server resyncs with Kamailio). If
+# rtpengine or Kamailio dies, this says so and stops everything (exit 1): a hotline that
+# queues calls it cannot ring is worse than one that is down. TELEPHONY=none runs the
+# console alone.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_node
 
@@ -160,31 +163,41 @@ else
   log "TELEPHONY=none: no Kamailio or rtpengine; the console runs without calls"
 fi
 
+srv_started=0 restarts=0 backoff=1
 start_server() {
   log "starting the routing server on port $PORT (demo accounts: see README)"
   node --import tsx server/src/main.ts &
   srv_pid=$!
+  srv_started=$SECONDS
 }
 start_server
 
-# Waits for whichever of the three exits first. The server exits with 70 when it could not
-# store a change (crash-only recovery): it is started again and restores the last committed
-# state. Any other exit of any of them stops the whole product.
+# Waits for whichever of the three exits first. The routing server is started again after any
+# exit this script did not ask for, with back-off (1 s, doubling up to 30 s; back to 1 s once
+# a run lasted a minute): it restores the last committed state from the database and resyncs
+# with Kamailio, which kept every waiting call meanwhile. A configuration error (exit 78)
+# would only repeat, so it stops the product. Kamailio or rtpengine exiting stops it too.
 while true; do
   who="" rc=0
   wait -n -p who $srv_pid $kam_pid $rtp_pid || rc=$?
   [ -n "$who" ] || continue # a signal interrupted wait; its trap runs shutdown
   if [ "$who" = "$srv_pid" ]; then
     srv_pid=""
-    if [ "$rc" -eq 70 ]; then
-      log "the server stopped after a storage failure; restarting it in 2 s"
-      sleep 2 &
-      wait $! || true
-      start_server
-      continue
+    if [ "$rc" -eq 78 ]; then
+      log "the routing server refused its configuration (see above); stopping the telephony"
+      shutdown 1
     fi
-    [ "$rc" -eq 0 ] || log "the routing server exited ($(describe_exit "$rc")); stopping the telephony"
-    shutdown "$rc"
+    [ $((SECONDS - srv_started)) -lt 60 ] || backoff=1
+    restarts=$((restarts + 1))
+    if [ "$rc" -eq 70 ]; then why="stopped after a storage failure"; else why="exited unexpectedly ($(describe_exit "$rc"))"; fi
+    kept=""
+    [ "$TELEPHONY" = none ] || kept="; Kamailio and rtpengine stay up and keep the waiting calls"
+    printf '\033[1;33m[12348] the routing server %s%s; restarting it in %s s (restart %s)\033[0m\n' "$why" "$kept" "$backoff" "$restarts" >&2
+    sleep "$backoff" &
+    wait $! || true
+    backoff=$((backoff * 2 > 30 ? 30 : backoff * 2))
+    start_server
+    continue
   elif [ "$who" = "$kam_pid" ]; then
     kam_pid=""
     kill -KILL -- "-$who" 2>/dev/null || true

@@ -4,4 +4,6 @@
  * the vocabulary (server/src/vocabulary) and zod with it, and no other server module
  * (tests/unit/contract-boundary.test.ts checks the bundle).
  */
+import './zod-config';
+
 export * from '../../server/src/contract';

@@ -10,11 +10,14 @@ import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
 import { AuditRepository } from './features/audit/audit-repository.js';
 import { createAuditRouter } from './features/audit/audit-routes.js';
 import { AuditService, type AuditInput } from './features/audit/audit-service.js';
-import { withSignInAudit } from './features/audit/auth-audit.js';
+import { signInAudit } from './features/audit/auth-audit.js';
 import { withRequestContext } from './features/audit/request-context.js';
 import { AccountService } from './features/auth/accounts-service.js';
 import { AuthService } from './features/auth/auth-service.js';
 import { createAuthRouter } from './features/auth/auth-routes.js';
+import { LoginBrake } from './features/auth/login-brake.js';
+import { LoginBrakeRepository } from './features/auth/login-brake-repository.js';
+import { createLoginLockRouter } from './features/auth/login-lock-routes.js';
 import { SessionRepository } from './features/auth/session-repository.js';
 import { SipCredentialService } from './features/auth/sip-credentials-service.js';
 import { UserRepository } from './features/auth/user-repository.js';
@@ -71,7 +74,8 @@ import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
 import type { Db } from './store/db.js';
 import { SqliteEngineStore } from './store/engine-store.js';
 import { wsUrlFor } from './telephony/credentials.js';
-import { apiErrorHandler, unknownApiPath } from './transport/api-errors.js';
+import { apiErrorHandler, lastErrorHandler, unknownApiPath } from './transport/api-errors.js';
+import { checkOrigin, jsonOnly, noStore, securityHeaders } from './transport/security.js';
 import { createRequireUser } from './transport/http.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket-server.js';
 import { ROOMS } from './transport/socket-handlers.js';
@@ -145,9 +149,22 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ services
   const sessionMs = config.SESSION_HOURS * 3600_000;
   const userRepo = new UserRepository(db);
-  const auth = new AuthService(userRepo, new SessionRepository(db), clock, sessionMs);
   // Accounts, scope and the audit log (features/users, features/audit).
   const audit = new AuditService(db, new AuditRepository(db), clock);
+  const brake = new LoginBrake(db, new LoginBrakeRepository(db), clock);
+  const auth = new AuthService(userRepo, new SessionRepository(db), clock, sessionMs, {
+    brake,
+    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+    maxSessionsPerUser: config.SESSION_MAX_PER_USER,
+    // A seat waiting for calls (就绪), ringing, on a call or in wrap-up is at work, never idle.
+    isBusy: (user) => {
+      const kind = user.seatId ? engine.listSeats().find((seat) => seat.profile.id === user.seatId)?.state.kind : undefined;
+      return kind === 'ready' || kind === 'ringing' || kind === 'talking' || kind === 'wrap-up';
+    },
+    events: signInAudit(audit),
+    onSessionsEnded: (hashes) => sockets?.endSessions(hashes),
+  });
+  auth.startSweeping();
   const record = (entry: AuditInput) => void audit.record(entry);
   const accounts = new AccountService(userRepo);
   const scope = new ScopeService(accounts, (seatId) => engine.listSeats().find((s) => s.profile.id === seatId)?.profile.centreId ?? null);
@@ -158,11 +175,9 @@ export function createApp(deps: AppDeps): App {
     clock,
     seatExists: (id) => engine.listSeats().some((s) => s.profile.id === id),
     centreExists: (id) => engine.config.centres.some((c) => c.id === id),
-    // The sign-in brake's lock API plugs in here once it offers one (see docs/security.md).
-    locks: null,
+    locks: { unlock: (username) => brake.clearAccount(username) },
     maxPasswordAgeMs: config.PASSWORD_MAX_AGE_DAYS * 86_400_000,
   });
-  auth.purgeExpiredSessions();
   // One phone per seat: which console's softphone may register; changes go to the seat's consoles.
   const phones = new PhoneOwnershipService({
     clock,
@@ -294,13 +309,19 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ HTTP
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For is believed: nobody's unless TRUST_PROXY names the proxy.
+  app.set('trust proxy', config.TRUST_PROXY);
   let ready = false;
   const requireUser = createRequireUser(auth);
+  const sipWsUrl = deps.sipSecret ? wsUrlFor(config.SIP_WS_ADDR) : null;
+  app.use(securityHeaders({ secure: config.COOKIE_SECURE, publicOrigins: config.PUBLIC_ORIGINS, sipWsUrl }));
   app.use('/api', (req, _res, next) => withRequestContext({ address: req.ip ?? 'unknown' }, next));
-  // The 12345 webhook reads its raw body (the signature covers the exact bytes): before the JSON parser.
+  app.use('/api', noStore);
+  // The 12345 webhook reads its raw body (the signature covers the exact bytes): before the JSON
+  // parser; it is signed server to server, so no browser Origin applies to it.
   app.use('/api', createHandoverWebhookRouter({ handover }));
-  app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
+  app.use('/api', checkOrigin(config.PUBLIC_ORIGINS));
+  app.use('/api', jsonOnly, express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/health', (_req, res) => {
     if (!ready) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
     res.json({ ok: true });
@@ -309,7 +330,7 @@ export function createApp(deps: AppDeps): App {
     '/api',
     passwordGate(users, auth),
     createAuthRouter({
-      auth: withSignInAudit(auth, audit),
+      auth,
       sipCredentials,
       requireUser,
       cookieSecure: config.COOKIE_SECURE,
@@ -346,6 +367,7 @@ export function createApp(deps: AppDeps): App {
       knownCategory: (id) => engine.config.categories.some((c) => c.id === id),
       now: () => clock.now(),
     }),
+    createLoginLockRouter({ auth, requireUser }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);
@@ -356,6 +378,7 @@ export function createApp(deps: AppDeps): App {
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
   }
+  app.use(lastErrorHandler(logger));
 
   // ------------------------------------------------------------------ sockets
   const httpServer = http.createServer(app);
@@ -370,6 +393,9 @@ export function createApp(deps: AppDeps): App {
     clock,
     logger,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
+    publicOrigins: config.PUBLIC_ORIGINS,
+    socketsPerUser: config.SOCKETS_PER_USER,
+    maxMessageBytes: config.SOCKET_MAX_MESSAGE_BYTES,
   });
   ready = true;
   outbox.kick(); // messages a previous process committed but did not deliver
@@ -386,6 +412,7 @@ export function createApp(deps: AppDeps): App {
         outbox.stop();
         sockets?.close();
         callbacks.detach();
+        auth.stopSweeping();
         engine.dispose();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();

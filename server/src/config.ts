@@ -19,6 +19,48 @@ const cidrList = z
     'must be IPv4 addresses or CIDRs, comma separated',
   );
 
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = z.string().transform((v, ctx): false | string[] => {
+  const t = v.trim().toLowerCase();
+  if (t === 'false' || t === 'no' || t === '0' || t === 'none') return false;
+  const items = t
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const bad = items.filter((x) => !TRUST_NAMES.has(x) && !/^[0-9a-f:.]+(\/\d{1,3})?$/.test(x));
+  if (items.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be false, or addresses/CIDRs/loopback/linklocal/uniquelocal, comma separated (never "true": that would believe any client)',
+    });
+    return z.NEVER;
+  }
+  return items;
+});
+
+const originList = z.string().transform((v, ctx): string[] => {
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const out: string[] = [];
+  for (const item of items) {
+    let u: URL | null;
+    try {
+      u = new URL(item);
+    } catch {
+      u = null;
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== item.replace(/\/$/, '')) {
+      ctx.addIssue({ code: 'custom', message: `${item} is not an origin (scheme://host[:port], nothing after it)` });
+      return z.NEVER;
+    }
+    out.push(u.origin);
+  }
+  return out;
+});
+
 /** A control port: loopback only, never reachable from the network. */
 const loopbackHostPort = hostPort.refine(
   (v) => /^(127\.\d+\.\d+\.\d+|localhost):/.test(v),
@@ -49,11 +91,41 @@ export const EnvSchema = z.object({
   DEMO_SEED: bool.default(true),
   /** Secure cookies (set when the console is served over https). */
   COOKIE_SECURE: bool.default(false),
+  /** A session's absolute lifetime (a shift): it ends then whatever its user does. */
   SESSION_HOURS: z.coerce
     .number()
     .min(1)
     .max(24 * 14)
     .default(12),
+  /** A session nobody used for this long ends (a seat on a call or in wrap-up is never idle); 0 turns it off. */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(30),
+  /** At most this many sessions per user: signing in once more ends the oldest. */
+  SESSION_MAX_PER_USER: z.coerce.number().int().min(1).max(50).default(3),
+  /**
+   * Which proxies in front of the router are believed about the client's address
+   * (X-Forwarded-For): `false` (none, the default: the address is the TCP peer's), or a comma
+   * separated list of addresses, CIDRs and Express's names (loopback, linklocal, uniquelocal).
+   */
+  TRUST_PROXY: trustProxy.default(false),
+  /**
+   * Origins (scheme://host[:port]) a browser may use the console from besides the router's own
+   * address, e.g. https://12348.example.gov.cn behind a reverse proxy. State-changing requests
+   * and Socket.IO handshakes from any other Origin are refused.
+   */
+  PUBLIC_ORIGINS: originList.default([]),
+  /** Open Socket.IO connections per user (every tab is one); one more is refused. */
+  SOCKETS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
+  /** The largest Socket.IO message a client may send, in bytes. */
+  SOCKET_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_000_000)
+    .default(32 * 1024),
   /** A seat whose console disconnected goes offline after this many seconds without reconnecting. */
   SEAT_DISCONNECT_GRACE_S: z.coerce.number().min(0).max(3600).default(30),
   /** Serve the built client from this folder (if it exists). */

@@ -14,6 +14,28 @@ import { createTelephony } from './telephony/setup.js';
 /** start.sh restarts the server when it exits with this code. */
 const EXIT_STORAGE_FAILURE = 70;
 
+/**
+ * Every request and socket handler answers its own errors; what still escapes (a timer, a stray
+ * promise) is logged and the router keeps serving: one bad input must never stop the hotline.
+ * Should errors keep escaping (more than 20 in a minute), the process is no longer trusted and
+ * exits so that start.sh starts a fresh one.
+ */
+function keepRunningOnStrayErrors(logger: pino.Logger): void {
+  const recent: number[] = [];
+  const stray = (kind: string) => (err: unknown) => {
+    logger.error({ err }, `${kind}: logged, the router keeps running`);
+    const now = Date.now();
+    recent.push(now);
+    while (recent.length > 0 && now - recent[0]! > 60_000) recent.shift();
+    if (recent.length > 20) {
+      logger.fatal('errors keep escaping their handlers: exiting so that a fresh process takes over');
+      process.exit(1);
+    }
+  };
+  process.on('uncaughtException', stray('uncaught exception'));
+  process.on('unhandledRejection', stray('unhandled promise rejection'));
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -26,6 +48,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.LOG_LEVEL, base: { svc: 'hotline' } });
+  keepRunningOnStrayErrors(logger);
   const db = openDatabase(config.DB_PATH);
   // WAL checkpoints off the event loop (store/checkpointer.ts): no call's commit waits for one.
   const checkpoints = config.DB_PATH === ':memory:' ? null : startBackgroundCheckpoints(db, config.DB_PATH, logger);

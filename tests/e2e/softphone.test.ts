@@ -143,7 +143,7 @@ describe('the seat console softphone', () => {
       await softphone(page).getByRole('button', { name: '挂断' }).click();
       const r = await caller.done;
       expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
-      expect(stack.events(callId).find((e) => e.type === 'hung-up')?.data.by).toBe('seat');
+      await expect.poll(() => stack.events(callId).find((e) => e.type === 'hung-up')?.data.by, POLL).toBe('seat');
       // Wrap-up (1 s here, no summary required) follows, then the seat is ready again.
       await expect.poll(() => stack.events(callId).find((e) => e.type === 'wrap-up-ended')?.data.seatId, POLL).toBe('s03');
       expect(stack.calls().find((c) => c.id === callId)?.state_kind).toBe('ended');
@@ -211,7 +211,7 @@ describe('the seat console softphone', () => {
       await expect.poll(() => inboundPackets(page), POLL).toBeGreaterThan(0);
       const r = await caller.done;
       expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
-      expect(stack.events(callId).find((e) => e.type === 'hung-up')?.data.by).toBe('caller');
+      await expect.poll(() => stack.events(callId).find((e) => e.type === 'hung-up')?.data.by, POLL).toBe('caller');
       await softphone(page).getByText('暂无通话').waitFor();
       await goOffline(page, 's04');
     } finally {

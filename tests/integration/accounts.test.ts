@@ -176,10 +176,13 @@ describe('用户管理 (administrators)', () => {
     ).toBe(404);
   });
 
-  it('unlock: answers that the sign-in brake has no lock API yet (the seam for it)', async () => {
+  it('unlock: clears the account sign-in locks from every address, and the right password works again', async () => {
+    for (let i = 0; i < 5; i++) expect((await tryLogin(h.srv.url, 'seat05', 'wrong')).status).toBe(401);
+    expect((await tryLogin(h.srv.url, 'seat05', 'demo12348')).status).toBe(429);
     const users = data(await api<UserAdminView[]>(h, 'GET', '/api/users', 'admin'));
-    const r = await api(h, 'POST', `/api/users/${users[0]!.id}/unlock`, 'admin');
-    expect(r.status).toBe(503);
+    const seat05 = users.find((u) => u.username === 'seat05')!;
+    expect((await api(h, 'POST', `/api/users/${seat05.id}/unlock`, 'admin')).status).toBe(200);
+    expect((await tryLogin(h.srv.url, 'seat05', 'demo12348')).status).toBe(200);
   });
 
   it('a sign-in lock is in the audit log', async () => {

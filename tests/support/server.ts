@@ -54,7 +54,15 @@ export async function startTestServer(
   opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock; sipSecret?: string | null } = {},
 ): Promise<TestServer> {
   const dbPath = opts.dbPath ?? tempDbPath();
-  const config = loadConfig({ PORT: '0', DB_PATH: dbPath, LOG_LEVEL: 'silent', CLIENT_DIST: 'client/dist', ...opts.env });
+  // No idle timeout unless a test asks for one: tests move virtual clocks by hours between requests.
+  const config = loadConfig({
+    PORT: '0',
+    DB_PATH: dbPath,
+    LOG_LEVEL: 'silent',
+    CLIENT_DIST: 'client/dist',
+    SESSION_IDLE_MINUTES: '0',
+    ...opts.env,
+  });
   const db = openDatabase(dbPath);
   const clock = opts.clock ?? SystemClock;
   await seedDemo(db, clock.now(), { hash: sharedDemoHash });

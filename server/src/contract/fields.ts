@@ -4,12 +4,58 @@
  */
 import { z } from 'zod';
 
-/** Trimmed text of at most `max` characters; messages name the field as the seat reads it. */
-export const text = (label: string, max: number) =>
-  z
+/**
+ * Characters no free text may hold: C0 and C1 control characters (NUL, ESC, DEL...), the bidi
+ * embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069: U+202E shows a topic
+ * reversed) and lone surrogates. Multi-line fields keep newline and tab.
+ */
+const FORBIDDEN = /[\p{Cc}\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+const FORBIDDEN_ALL = /[\p{Cc}\u202A-\u202E\u2066-\u2069]|\p{Cs}/gu;
+const ALLOWED_IN_MULTILINE = new Set(['\n', '\t']);
+
+/** The first character a free-text field may not hold (null when clean). */
+export function forbiddenCharacter(value: string, multiline: boolean): string | null {
+  if (!FORBIDDEN.test(value)) return null;
+  for (const m of value.matchAll(FORBIDDEN_ALL)) if (!(multiline && ALLOWED_IN_MULTILINE.has(m[0]))) return m[0];
+  return null;
+}
+
+const describeChar = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Length in characters (code points), as a person counts them: 𠀀 is one, not two. */
+export const charCount = (value: string): number => {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+};
+
+/**
+ * The one free-text field of the contract: trimmed, at most `max` characters counted as code
+ * points, no control characters or bidi overrides (refused with a sentence naming the field and
+ * the character). Multi-line by default (newline and tab allowed); `line` is the single-line kind.
+ */
+export const text = (label: string, max: number, opts: { multiline?: boolean } = {}) => {
+  const multiline = opts.multiline ?? true;
+  return z
     .string({ error: `${label}必须是文字` })
     .trim()
-    .max(max, `${label}不能超过 ${max} 个字`);
+    .check((ctx) => {
+      const bad = forbiddenCharacter(ctx.value, multiline);
+      if (bad !== null) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `${label}含有不允许的控制字符或文字方向控制符(${describeChar(bad)}),请删除后重试`,
+        });
+      }
+      if (charCount(ctx.value) > max) {
+        ctx.issues.push({ code: 'too_big', origin: 'string', maximum: max, input: ctx.value, message: `${label}不能超过 ${max} 个字` });
+      }
+    });
+};
+
+/** A single-line free-text field (no newline or tab either): topics, names, keywords, search words. */
+export const line = (label: string, max: number) => text(label, max, { multiline: false });
 
 /** A whole number from the query string; an empty value is `fallback` (missing when there is none). */
 export const queryInt = (name: string, label: string, fallback?: number) =>

@@ -1,6 +1,6 @@
 /** The knowledge base (标准化知识库): entries, their edits and the search. */
 import { z } from 'zod';
-import { text } from './fields.js';
+import { line, text } from './fields.js';
 
 export const KNOWLEDGE_LIMITS = { question: 200, answer: 4000, legalBasis: 1000, keyword: 20, keywords: 12 } as const;
 export const KnowledgeEntryInputSchema = z
@@ -9,7 +9,7 @@ export const KnowledgeEntryInputSchema = z
     question: text('标准问题', KNOWLEDGE_LIMITS.question).min(4, '标准问题至少 4 个字'),
     answer: text('标准答复', KNOWLEDGE_LIMITS.answer).min(10, '标准答复至少 10 个字'),
     legalBasis: text('法律依据', KNOWLEDGE_LIMITS.legalBasis).default(''),
-    keywords: z.array(text('关键词', KNOWLEDGE_LIMITS.keyword).min(1)).max(KNOWLEDGE_LIMITS.keywords).default([]),
+    keywords: z.array(line('关键词', KNOWLEDGE_LIMITS.keyword).min(1)).max(KNOWLEDGE_LIMITS.keywords).default([]),
   })
   .strict();
 export type KnowledgeEntryInput = z.output<typeof KnowledgeEntryInputSchema>;
@@ -23,7 +23,7 @@ export interface KnowledgeEntry extends KnowledgeEntryInput {
   updatedBy: string;
 }
 export const KnowledgeSearchSchema = z.object({
-  q: z.string().trim().max(100, '搜索词不能超过 100 个字').default(''),
+  q: line('搜索词', 100).default(''),
   category: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });

@@ -32,6 +32,8 @@ export const PERMISSIONS = {
   'config:read': { roles: STAFF },
   /** Change the routing configuration and seat profiles. */
   'config:edit': { roles: ['admin'] },
+  /** See and clear sign-in locks (the login brake). */
+  'auth:locks': { roles: ['admin'], refusal: '只有系统管理员可以查看或解除登录限制' },
   /** The duty manager's statistics and exports (统计报表). */
   'reports:read': { roles: ['manager', 'admin'] },
   /** Create, edit and retire knowledge base entries (every signed-in user may read them). */

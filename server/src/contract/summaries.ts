@@ -1,6 +1,6 @@
 /** Call summaries (小结) and their drafts: dispositions, the rules of a filed summary, the views. */
 import { z } from 'zod';
-import { text } from './fields.js';
+import { line, text } from './fields.js';
 
 /** Dispositions (处理结果), named once. */
 export const DISPOSITIONS = [
@@ -53,11 +53,11 @@ export const SUMMARY_LIMITS = { topic: 60, question: 2000, answer: 4000, referra
 export const SummaryDraftSchema = z
   .object({
     categoryId: z.string().max(40).optional(),
-    topic: text('主题', SUMMARY_LIMITS.topic).optional(),
+    topic: line('主题', SUMMARY_LIMITS.topic).optional(),
     question: text('来电问题', SUMMARY_LIMITS.question).optional(),
     answer: text('解答内容', SUMMARY_LIMITS.answer).optional(),
     disposition: z.enum(DISPOSITIONS, { error: '请选择有效的处理结果' }).optional(),
-    referral: text('转介去向', SUMMARY_LIMITS.referral).optional(),
+    referral: line('转介去向', SUMMARY_LIMITS.referral).optional(),
     /** Unix ms; required for 预约回电. */
     followUpAt: z.number().int().nonnegative().nullable().optional(),
     riskFlag: z.boolean().optional(),
@@ -84,11 +84,11 @@ export function summaryInputSchemaWith(nowOf: () => number) {
   return z
     .object({
       categoryId: z.string({ error: '请选择咨询类别' }).min(1, '请选择咨询类别').max(40),
-      topic: text('主题', SUMMARY_LIMITS.topic).default(''),
+      topic: line('主题', SUMMARY_LIMITS.topic).default(''),
       question: text('来电问题', SUMMARY_LIMITS.question).default(''),
       answer: text('解答内容', SUMMARY_LIMITS.answer).default(''),
       disposition: z.enum(DISPOSITIONS, { error: '请选择处理结果' }),
-      referral: text('转介去向', SUMMARY_LIMITS.referral).default(''),
+      referral: line('转介去向', SUMMARY_LIMITS.referral).default(''),
       followUpAt: z.number().int().nonnegative().nullable().default(null),
       riskFlag: z.boolean().default(false),
       riskNote: text('上报说明', SUMMARY_LIMITS.riskNote).default(''),

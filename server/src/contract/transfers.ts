@@ -1,6 +1,6 @@
 /** Transfers of a call to a category's queue or a named seat, blind or after a consultation. */
 import { z } from 'zod';
-import { text } from './fields.js';
+import { line, text } from './fields.js';
 
 export const TransferRequestSchema = z
   .object({
@@ -25,7 +25,7 @@ export const TransferReportSchema = z
     transferId: z.string().min(1),
     outcome: z.enum(TRANSFER_OUTCOMES),
     /** What the far side said (a SIP status line) when refused. */
-    detail: z.string().max(200).default(''),
+    detail: line('对方答复', 200).default(''),
   })
   .strict();
 

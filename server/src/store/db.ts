@@ -362,6 +362,32 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         updated_at INTEGER NOT NULL
       );
       CREATE INDEX callback_requests_status ON callback_requests(status, created_at);
+      `,
+    },
+    {
+      version: 11,
+    name: 'sessions: absolute lifetime and idle time; the durable sign-in brake',
+    sql: `
+      -- expires_at is now the session's absolute end (created_at + lifetime, never moved);
+      -- last_seen_at the last time its user did something (the idle timeout counts from it).
+      ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE sessions SET last_seen_at = created_at;
+      CREATE INDEX sessions_expires ON sessions(expires_at);
+      -- Failed sign-ins, per account-and-address pair (scope 'pair', key 'username|address') and per
+      -- address (scope 'address', key the address). Attempts are counted here before the password
+      -- is checked (features/auth/login-brake.ts); a success takes its own attempt back.
+      CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL CHECK (scope IN ('pair', 'address')),
+        key TEXT NOT NULL,
+        username TEXT,
+        address TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        last_at INTEGER NOT NULL,
+        locked_until INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (scope, key)
+      );
     `,
   },
 ];

@@ -16,20 +16,46 @@ const STATUS: Record<DomainErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
+/**
+ * A refusal by the HTTP plumbing itself (wrong content type, foreign origin...): a status that
+ * has no domain code of its own, with a code from the vocabulary and a sentence.
+ */
+export class HttpRefusal extends Error {
+  override name = 'HttpRefusal';
+  constructor(
+    readonly status: number,
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** One mapping from any thrown error to a status and an ApiError; unknown errors stay generic. */
 export function toApiError(err: unknown): { status: number; error: ApiError; unexpected: boolean } {
+  if (err instanceof HttpRefusal) {
+    return { status: err.status, error: { code: err.code, message: err.message }, unexpected: false };
+  }
   if (err instanceof ValidationError) {
     return { status: 400, error: { code: 'VALIDATION', message: err.message, fields: err.fields }, unexpected: false };
   }
   if (err instanceof DomainError) {
     return { status: STATUS[err.code], error: { code: err.code, message: err.message }, unexpected: false };
   }
-  const e = err as { type?: string; status?: number };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { type?: string; status?: unknown; expose?: unknown };
   if (e?.type === 'entity.parse.failed') {
     return { status: 400, error: { code: 'VALIDATION', message: '请求体不是有效的 JSON' }, unexpected: false };
   }
   if (e?.type === 'entity.too.large') {
     return { status: 413, error: { code: 'VALIDATION', message: '请求体过大' }, unexpected: false };
+  }
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return { status: 415, error: { code: 'VALIDATION', message: '请求体的编码不受支持' }, unexpected: false };
+  }
+  // Express and body-parser flag the client's own mistakes (a path that is not valid
+  // percent-encoding, a malformed body...) with a 4xx status: a plain 400, never a stack.
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return { status: 400, error: { code: 'VALIDATION', message: '请求的路径或内容无效' }, unexpected: false };
   }
   return { status: 500, error: { code: 'INTERNAL', message: '服务器内部错误,请稍后重试' }, unexpected: true };
 }
@@ -40,6 +66,38 @@ export const unknownApiPath = (_req: Request, _res: Response, next: NextFunction
 /** The one Express error handler (mounted once, in app.ts): any error becomes `{ok:false, error}`. */
 export const apiErrorHandler = (logger: Logger) => (err: unknown, req: Request, res: Response, _next: NextFunction) => {
   const { status, error, unexpected } = toApiError(err);
-  if (unexpected) logger.error({ err, path: req.path }, 'request failed');
+  if (unexpected) logger.error({ err, method: req.method, path: safePath(req) }, 'request failed');
+  else if (status === 400 && !(err instanceof ValidationError) && !(err instanceof DomainError)) {
+    logger.warn({ method: req.method, path: safePath(req), reason: (err as Error)?.message }, 'malformed request refused');
+  }
+  if (res.headersSent) {
+    // the reply had already begun: all that is left is to end it
+    res.end();
+    return;
+  }
   res.status(status).json({ ok: false, error } satisfies Ack<never>);
 };
+
+/**
+ * The app's last error handler, for what is not under /api (static files, the client's pages):
+ * a short answer with the status, never a stack.
+ */
+export const lastErrorHandler = (logger: Logger) => (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const { status, unexpected } = toApiError(err);
+  const e = err as { status?: unknown };
+  const code = typeof e?.status === 'number' && e.status >= 400 && e.status < 600 ? e.status : status;
+  if (unexpected && code >= 500) logger.error({ err, method: req.method, path: safePath(req) }, 'request failed');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res
+    .status(code)
+    .type('text/plain; charset=utf-8')
+    .send(code >= 500 ? '服务器内部错误' : '请求无效');
+};
+
+/** The request's path for a log line, without the query string and bounded in length. */
+function safePath(req: Request): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0]!.slice(0, 200);
+}

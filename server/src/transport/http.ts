@@ -5,8 +5,14 @@ import type { SessionLookup, SessionUser } from '../features/auth/auth-service.j
 import { can, refusalOf, type Permission } from '../contract/permissions.js';
 import { sessionToken } from './session-cookie.js';
 
-/** A request past `requireUser`: the session's user and when the session (just extended) expires. */
+/** A request past `requireUser`: the session's user and the session's absolute end. */
 export type AuthedRequest = Request & { user?: SessionUser; sessionExpiresAt?: number };
+
+/**
+ * Requests a console sends by itself, not on its user's behalf: they do not keep a session from
+ * going idle (the softphone renewing its SIP credentials).
+ */
+const BACKGROUND_PATHS = new Set(['/sip/credentials', '/api/sip/credentials']);
 
 export const ok = <T>(res: Response, data: T, status = 200) => res.status(status).json({ ok: true, data } satisfies Ack<T>);
 
@@ -24,7 +30,12 @@ export const createRequireUser =
   (auth: SessionLookup): RequireUser =>
   (permission) =>
   (req, _res, next) => {
-    const session = auth.sessionForToken(sessionToken(req.headers.cookie));
+    let session;
+    try {
+      session = auth.sessionForToken(sessionToken(req.headers.cookie), { touch: !BACKGROUND_PATHS.has(req.path) });
+    } catch (err) {
+      return next(err);
+    }
     if (!session) return next(new DomainError('UNAUTHENTICATED', '请先登录'));
     const { user, expiresAt } = session;
     if (permission && !can(user.role, permission)) return next(new DomainError('FORBIDDEN', refusalOf(permission)));

@@ -20,6 +20,7 @@ import { centresOfRoom, queueSnapshot } from '../features/queue/queue-views.js';
 import { seatView } from '../features/seats/seat-views.js';
 import { can, refusalOf } from '../contract/permissions.js';
 import { toApiError } from './api-errors.js';
+import { originAllowed } from './security.js';
 import { sessionToken } from './session-cookie.js';
 import { ROOMS, type HotlineSocket, type SocketContext, type SocketHandler } from './socket-handlers.js';
 
@@ -41,12 +42,20 @@ export interface SocketDeps {
   disconnectGraceMs: number;
   /** Supervisor snapshots are coalesced to at most one per this many ms. */
   snapshotIntervalMs?: number;
+  /** Origins allowed besides the router's own address (PUBLIC_ORIGINS). */
+  publicOrigins?: readonly string[];
+  /** Open sockets per user; one more is refused (default 8). */
+  socketsPerUser?: number;
+  /** The largest message a client may send, in bytes (default 32 KiB). */
+  maxMessageBytes?: number;
 }
 
 export interface SocketLayer {
   io: HotlineServer;
   /** Disconnects every socket opened with this session token (after logout). */
   endSession(token: string): void;
+  /** Disconnects every socket of these sessions (by token hash: ended, expired, idle, replaced). */
+  endSessions(tokenHashes: readonly string[]): void;
   /** 重大事项上报: pushes an alert (raised, updated or acknowledged) to the supervisors' room. */
   notifyStaff(alert: MajorAlert, centres?: readonly string[]): void;
   /** 回电请求: pushes a stored or changed callback request to the supervisors' room. */
@@ -62,8 +71,24 @@ export interface SocketLayer {
  * seat rooms and the supervisors, and sets a seat offline once all its consoles are gone.
  */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): SocketLayer {
-  const io: HotlineServer = new Server(httpServer, { serveClient: false });
+  const publicOrigins = deps.publicOrigins ?? [];
+  const io: HotlineServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: deps.maxMessageBytes ?? 32 * 1024,
+    // A handshake from a page of another origin is refused before any session is looked at.
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req, publicOrigins);
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
+  });
   const { engine, clock, logger } = deps;
+  const socketsPerUser = deps.socketsPerUser ?? 8;
+  /** The session (token hash) each socket was opened with, and each user's open sockets. */
+  const sessionOf = new WeakMap<HotlineSocket, string>();
+  const socketsOfUser = new Map<number, Set<HotlineSocket>>();
+  io.engine.on('connection_error', (err: { code?: number; message?: string }) => {
+    logger.warn({ code: err.code, reason: err.message }, 'socket connection refused');
+  });
   const graceTimers = new Map<string, TimerHandle>();
   let snapshotTimer: TimerHandle | null = null;
   let closed = false;
@@ -122,31 +147,51 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   });
 
   io.use((socket, next) => {
-    const user = deps.auth.userForToken(sessionToken(socket.handshake.headers.cookie));
-    if (!user) return next(new Error('UNAUTHENTICATED'));
-    socket.data.user = user;
-    next();
+    try {
+      // opening a socket (the console's automatic reconnect) is not activity
+      const session = deps.auth.sessionForToken(sessionToken(socket.handshake.headers.cookie), { touch: false });
+      if (!session) return next(new Error('UNAUTHENTICATED'));
+      if ((socketsOfUser.get(session.user.id)?.size ?? 0) >= socketsPerUser) {
+        logger.warn({ userId: session.user.id }, 'socket refused: too many open for this user');
+        return next(new Error('TOO_MANY_CONNECTIONS'));
+      }
+      socket.data.user = session.user;
+      sessionOf.set(socket, session.tokenHash);
+      next();
+    } catch (err) {
+      logger.error({ err }, 'socket handshake failed');
+      next(new Error('INTERNAL'));
+    }
   });
 
   /** Registers a handler on a socket: the session still valid → permission → handler → ack; errors become {ok:false}. */
   function register(socket: HotlineSocket, ctx: SocketContext, h: SocketHandler): void {
     socket.on(h.event, (payload: unknown, ack: unknown) => {
       const reply = (res: Ack<unknown>) => {
-        if (isAckCallback(ack)) ack(res);
+        try {
+          if (isAckCallback(ack)) ack(res);
+        } catch (err) {
+          logger.error({ err, event: h.event }, 'socket ack failed');
+        }
       };
-      // the session may have expired or been ended since the socket connected
-      if (!deps.auth.userForToken(sessionToken(socket.handshake.headers.cookie))) {
-        reply({ ok: false, error: { code: 'UNAUTHENTICATED', message: '登录已失效,请重新登录' } });
-        socket.disconnect(true);
-        return;
-      }
-      try {
-        if (!can(ctx.user.role, h.permission)) throw new DomainError('FORBIDDEN', refusalOf(h.permission));
-        reply({ ok: true, data: h.handle(payload, ctx) });
-      } catch (err) {
+      const fail = (err: unknown) => {
         const { error, unexpected } = toApiError(err);
         if (unexpected) logger.error({ err, event: h.event }, 'socket handler failed');
         reply({ ok: false, error });
+      };
+      try {
+        // the session may have expired or been ended since the socket connected
+        if (!deps.auth.userForToken(sessionToken(socket.handshake.headers.cookie))) {
+          reply({ ok: false, error: { code: 'UNAUTHENTICATED', message: '登录已失效,请重新登录' } });
+          socket.disconnect(true);
+          return;
+        }
+        if (!can(ctx.user.role, h.permission)) throw new DomainError('FORBIDDEN', refusalOf(h.permission));
+        const data = h.handle(payload, ctx);
+        if (data instanceof Promise) data.then((d) => reply({ ok: true, data: d }), fail);
+        else reply({ ok: true, data });
+      } catch (err) {
+        fail(err);
       }
     });
   }
@@ -154,15 +199,26 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   io.on('connection', (socket) => {
     const user = socket.data.user;
     const seatId = user.seatId;
+    const mine = socketsOfUser.get(user.id) ?? new Set<HotlineSocket>();
+    mine.add(socket);
+    socketsOfUser.set(user.id, mine);
+    socket.on('disconnect', () => {
+      mine.delete(socket);
+      if (mine.size === 0 && socketsOfUser.get(user.id) === mine) socketsOfUser.delete(user.id);
+    });
     if (seatId) {
       void socket.join(ROOMS.seat(seatId));
       const t = graceTimers.get(seatId);
       if (t) clock.clearTimeout(t);
       graceTimers.delete(seatId);
-      // a console that reloads mid-call gets its call back at once
-      const st = engine.getSeat(seatId).state;
-      const current = 'callId' in st ? engine.getCall(st.callId) : undefined;
-      if (current) socket.emit('call:updated', callView(current));
+      try {
+        // a console that reloads mid-call gets its call back at once
+        const st = engine.getSeat(seatId).state;
+        const current = 'callId' in st ? engine.getCall(st.callId) : undefined;
+        if (current) socket.emit('call:updated', callView(current));
+      } catch (err) {
+        logger.error({ err, seatId }, 'could not send a reconnecting console its call');
+      }
     }
     const ctx: SocketContext = {
       user,
@@ -202,6 +258,16 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
       for (const socket of io.sockets.sockets.values()) {
         if (sessionToken(socket.handshake.headers.cookie) === token) socket.disconnect(true);
       }
+    },
+    endSessions: (tokenHashes) => {
+      if (tokenHashes.length === 0) return;
+      const ended = new Set(tokenHashes);
+      const doomed = [...io.sockets.sockets.values()].filter((socket) => ended.has(sessionOf.get(socket) ?? ''));
+      // no push reaches them from now on; the disconnect itself waits for an ack being answered
+      for (const socket of doomed) for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+      setImmediate(() => {
+        for (const socket of doomed) socket.disconnect(true);
+      });
     },
     close: () => {
       closed = true;

@@ -1,41 +1,41 @@
-import { DomainError } from '../../domain/errors.js';
-import type { AuthService } from '../auth/auth-service.js';
-import type { AuditService } from './audit-service.js';
+import type { AuthEvents } from '../auth/auth-events.js';
+import type { AuditActor, AuditService } from './audit-service.js';
+
+/** Someone who typed a username: not (yet) a user of the product. */
+const anonymous = (username: string): AuditActor => ({ id: null, username: username.slice(0, 64), role: 'anonymous' });
 
 /**
- * The audit hook of signing in and out, without touching the auth feature: the auth routes get
- * this view of the AuthService, whose `login` and `logout` record sign-in success, failure and
- * lock (the brake's RATE_LIMITED) and sign-out; everything else is the service itself.
+ * The audit log's subscription to the auth feature's events (features/auth/auth-events.ts):
+ * sign-in success, failure, the start of a lock and each attempt a lock refuses, every session's
+ * end (a logout, or expiry, idle, replacement, a disabled account, a changed password) and an
+ * administrator clearing a lock.
  */
-export function withSignInAudit(auth: AuthService, audit: AuditService): AuthService {
-  const login: AuthService['login'] = async (username, password, address) => {
-    try {
-      const result = await auth.login(username, password, address);
-      audit.record({ actor: result.user, action: 'auth.login', target: `user:${result.user.id}`, address });
-      return result;
-    } catch (err) {
-      if (err instanceof DomainError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED')) {
-        audit.record({
-          actor: { id: null, username: username.slice(0, 64), role: 'anonymous' },
-          action: err.code === 'RATE_LIMITED' ? 'auth.locked' : 'auth.login-failed',
-          target: `username:${username.slice(0, 64)}`,
-          address,
-        });
-      }
-      throw err;
-    }
-  };
-  const logout: AuthService['logout'] = (token) => {
-    const user = token ? auth.userForToken(token) : null;
-    auth.logout(token);
-    if (user) audit.record({ actor: user, action: 'auth.logout', target: `user:${user.id}` });
-  };
-  return new Proxy(auth, {
-    get(target, prop) {
-      if (prop === 'login') return login;
-      if (prop === 'logout') return logout;
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+export function signInAudit(audit: AuditService): AuthEvents {
+  return {
+    signedIn: ({ user, address }) => audit.record({ actor: user, action: 'auth.login', target: `user:${user.id}`, address }),
+    signInFailed: ({ username, address, reason }) =>
+      audit.record({ actor: anonymous(username), action: 'auth.login-failed', target: `username:${username.slice(0, 64)}`, address, reason }),
+    signInLocked: ({ username, address, scope, until }) =>
+      audit.record({
+        actor: anonymous(username),
+        action: 'auth.locked',
+        target: `username:${username.slice(0, 64)}`,
+        address,
+        after: { scope, until },
+      }),
+    signInRefused: ({ username, address, scope, until }) =>
+      audit.record({
+        actor: anonymous(username),
+        action: 'auth.login-refused',
+        target: `username:${username.slice(0, 64)}`,
+        address,
+        after: { scope, until },
+      }),
+    signedOut: ({ user, reason }) => {
+      if (!user) return;
+      audit.record({ actor: user, action: reason === 'logout' ? 'auth.logout' : 'auth.session-end', target: `user:${user.id}`, reason });
     },
-  });
+    lockCleared: ({ admin, username, address, count }) =>
+      audit.record({ actor: admin, action: 'user.unlock', target: username ? `username:${username}` : `address:${address ?? ''}`, after: { count } }),
+  };
 }

@@ -24,7 +24,9 @@ export function createAuthRouter(deps: AuthRouteDeps): express.Router {
     '/auth/login',
     route(async (req, res) => {
       const body = parseOrThrow(LoginRequestSchema, req.body);
-      const { token, user } = await deps.auth.login(body.username, body.password, req.ip ?? 'unknown');
+      // a new session id at every sign-in; the one the browser still carried ends
+      const previous = sessionToken(req.headers.cookie);
+      const { token, user } = await deps.auth.login(body.username, body.password, req.ip ?? 'unknown', previous);
       res.cookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -42,7 +44,7 @@ export function createAuthRouter(deps: AuthRouteDeps): express.Router {
       const token = sessionToken(req.headers.cookie);
       deps.auth.logout(token);
       if (token) deps.onLogout?.(token);
-      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.cookieSecure });
       ok(res, null);
     }),
   );

@@ -1,16 +1,28 @@
 import crypto from 'node:crypto';
-import type { Clock } from '../../domain/clock.js';
+import type { Clock, TimerHandle } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
+import type { AuthEvents, SessionEndReason } from './auth-events.js';
+import { BrakeHeld, type LoginBrake, type LoginLock } from './login-brake.js';
 import { dummyHash, verifyPassword } from './passwords.js';
-import type { SessionRepository } from './session-repository.js';
+import type { SessionRecord, SessionRepository } from './session-repository.js';
 import type { UserRecord, UserRepository } from './user-repository.js';
 
 /** The signed-in user: an account without its password hash. */
 export type SessionUser = Pick<UserRecord, 'id' | 'username' | 'displayName' | 'role' | 'seatId'>;
 
+/** A live session as the transports see it. */
+export interface LiveSession {
+  user: SessionUser;
+  /** The session's absolute end (it never moves; the idle timeout may end it sooner). */
+  expiresAt: number;
+  /** SHA-256 of the token: how the socket layer recognises the session's sockets. */
+  tokenHash: string;
+}
+
 /** What the HTTP middleware and the socket layer need: the user behind a token. */
 export interface SessionLookup {
-  sessionForToken(token: string | undefined): { user: SessionUser; expiresAt: number } | null;
+  /** The live session of a token; `touch: false` reads it without counting as activity. */
+  sessionForToken(token: string | undefined, opts?: { touch?: boolean }): LiveSession | null;
   userForToken(token: string | undefined): SessionUser | null;
 }
 
@@ -20,7 +32,7 @@ export function seatOfUser(user: SessionUser): string {
   return user.seatId;
 }
 
-const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+export const hashToken = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 const sessionUser = (u: UserRecord): SessionUser => ({
   id: u.id,
@@ -30,67 +42,218 @@ const sessionUser = (u: UserRecord): SessionUser => ({
   seatId: u.seatId,
 });
 
-/** Logins, sessions (sliding expiry) and a per-account/per-address brake on password guessing. */
+export interface AuthOptions {
+  /** The sign-in brake (always given by the composition root; a unit test may leave it out). */
+  brake?: LoginBrake | null;
+  /** A session with no activity for this long ends (0: no idle timeout). */
+  idleMs?: number;
+  /** At most this many sessions per user: a new sign-in ends the oldest. */
+  maxSessionsPerUser?: number;
+  /** A user busy on a call or in wrap-up is never idle. */
+  isBusy?: (user: SessionUser) => boolean;
+  /** Sign-in, failure, lock and sign-out, for the audit log (features/auth/auth-events.ts). */
+  events?: AuthEvents;
+  /** Called with the token hashes of sessions that ended (the socket layer closes their sockets). */
+  onSessionsEnded?: (tokenHashes: string[], reason: SessionEndReason) => void;
+}
+
+/** How often the sweep looks for sessions that ran out: their sockets close within a minute. */
+export const SESSION_SWEEP_MS = 30_000;
+/** Activity is written at most this often per session. */
+const SEEN_RESOLUTION_MS = 30_000;
+
+/**
+ * Sign-in (behind the durable brake), sessions with an absolute lifetime and an idle timeout, a
+ * bounded number per user, and a sweep that ends them as they run out.
+ */
 export class AuthService implements SessionLookup {
-  private readonly failures = new Map<string, number[]>();
-  private static readonly MAX_FAILURES = 5;
-  private static readonly WINDOW_MS = 5 * 60_000;
+  private readonly idleMs: number;
+  private readonly maxSessions: number;
+  private sweepTimer: TimerHandle | null = null;
 
   constructor(
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
     private readonly clock: Clock,
+    /** Absolute session lifetime (a shift). */
     readonly sessionMs: number,
-  ) {}
+    private readonly opts: AuthOptions = {},
+  ) {
+    this.idleMs = opts.idleMs ?? 0;
+    this.maxSessions = opts.maxSessionsPerUser ?? 3;
+  }
 
-  /** Returns a session token; the same error whether the user exists or not. */
-  async login(username: string, password: string, address: string): Promise<{ token: string; user: SessionUser }> {
-    const now = this.clock.now();
-    const keys = [`u:${username.toLowerCase()}`, `a:${address}`];
-    if (keys.some((k) => this.recentFailures(k, now) >= AuthService.MAX_FAILURES * (k.startsWith('a:') ? 4 : 1))) {
-      throw new DomainError('RATE_LIMITED', '登录失败次数过多,请 5 分钟后再试');
+  /**
+   * Returns a fresh session token (a new id at every sign-in; `previousToken`, the session the
+   * browser still carried, ends). The same error whether the user exists or not.
+   */
+  async login(
+    username: string,
+    password: string,
+    address: string,
+    previousToken?: string,
+  ): Promise<{ token: string; user: SessionUser; expiresAt: number }> {
+    const events = this.opts.events;
+    let reservation;
+    try {
+      reservation = this.opts.brake?.reserve(username, address) ?? null;
+    } catch (err) {
+      if (err instanceof BrakeHeld) {
+        events?.signInRefused?.({
+          username,
+          address,
+          userId: this.users.byUsername(username)?.id ?? null,
+          scope: err.scope,
+          until: err.until,
+        });
+      }
+      throw err;
     }
     const user = this.users.byUsername(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok || user.disabled) {
-      for (const k of keys) this.failures.set(k, [...this.recentFailuresList(k, now), now]);
+      const lock = reservation ? this.opts.brake!.failed(reservation) : null;
+      events?.signInFailed?.({
+        username,
+        address,
+        userId: user?.id ?? null,
+        reason: user?.disabled && ok ? 'disabled' : 'bad-credentials',
+      });
+      if (lock) events?.signInLocked?.({ username, address, userId: user?.id ?? null, scope: lock.scope, until: lock.until });
       throw new DomainError('UNAUTHENTICATED', '用户名或密码错误');
     }
-    for (const k of keys) this.failures.delete(k);
+    if (reservation) this.opts.brake!.succeeded(reservation);
+    if (previousToken) this.endSession(previousToken, 'replaced');
+    const now = this.clock.now();
     const token = crypto.randomBytes(32).toString('base64url');
-    this.sessions.create(sha256(token), user.id, now, now + this.sessionMs);
-    return { token, user: sessionUser(user) };
+    const expiresAt = now + this.sessionMs;
+    this.sessions.create(hashToken(token), user.id, now, expiresAt);
+    // the oldest sessions beyond the limit end
+    const mine = this.sessions.ofUser(user.id);
+    const evicted = mine.slice(0, Math.max(0, mine.length - this.maxSessions)).map((s) => s.tokenHash);
+    for (const h of evicted) this.sessions.delete(h);
+    const signedIn = sessionUser(user);
+    if (evicted.length > 0) this.ended(evicted, 'replaced', signedIn);
+    events?.signedIn?.({ user: signedIn, address });
+    return { token, user: signedIn, expiresAt };
   }
 
-  /** The user behind a session token, or null (expired, unknown, disabled). */
+  /** The user behind a session token, or null (expired, idle, unknown, disabled). */
   userForToken(token: string | undefined): SessionUser | null {
     return this.sessionForToken(token)?.user ?? null;
   }
 
-  /** The user behind a session token and when the session (just extended) expires, or null. */
-  sessionForToken(token: string | undefined): { user: SessionUser; expiresAt: number } | null {
+  sessionForToken(token: string | undefined, opts: { touch?: boolean } = {}): LiveSession | null {
     if (!token) return null;
     const now = this.clock.now();
-    const session = this.sessions.touch(sha256(token), now, now + this.sessionMs);
+    const tokenHash = hashToken(token);
+    const session = this.sessions.get(tokenHash);
     if (session === null) return null;
     const user = this.users.byId(session.userId);
-    return user && !user.disabled ? { user: sessionUser(user), expiresAt: session.expiresAt } : null;
+    if (!user || user.disabled) return null;
+    const su = sessionUser(user);
+    const why = this.endReason(session, su, now);
+    if (why) {
+      this.sessions.delete(tokenHash);
+      this.ended([tokenHash], why, su);
+      return null;
+    }
+    if (opts.touch !== false) this.sessions.seen(tokenHash, now, SEEN_RESOLUTION_MS);
+    return { user: su, expiresAt: session.expiresAt, tokenHash };
   }
 
+  /** Sign-out: the session ends at once. */
   logout(token: string | undefined): void {
-    if (token) this.sessions.delete(sha256(token));
+    if (token) this.endSession(token, 'logout');
   }
 
-  /** At start: sessions that ran out while the server was down. */
-  purgeExpiredSessions(): void {
-    this.sessions.purgeExpired(this.clock.now());
+  /** Ends every session of a user (disabled, password changed...); their sockets close. */
+  endSessionsOfUser(userId: number, reason: SessionEndReason): void {
+    const hashes = this.sessions.deleteOfUser(userId);
+    if (hashes.length > 0) this.ended(hashes, reason, null);
   }
 
-  private recentFailuresList(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => now - t < AuthService.WINDOW_MS);
+  /** Ends sessions past their absolute end or idle too long; returns how many ended. */
+  sweep(): number {
+    const now = this.clock.now();
+    const idleBefore = this.idleMs > 0 ? now - this.idleMs : -Infinity;
+    const byReason = new Map<SessionEndReason, string[]>();
+    for (const s of this.sessions.endedOrIdle(now, idleBefore)) {
+      const user = this.users.byId(s.userId);
+      const su = user ? sessionUser(user) : null;
+      const why = su ? this.endReason(s, su, now) : 'expired';
+      if (!why) {
+        // busy on a call or in wrap-up: that is activity
+        this.sessions.seen(s.tokenHash, now, 0);
+        continue;
+      }
+      this.sessions.delete(s.tokenHash);
+      byReason.set(why, [...(byReason.get(why) ?? []), s.tokenHash]);
+      this.opts.events?.signedOut?.({ user: su, reason: why });
+    }
+    for (const [why, hashes] of byReason) this.opts.onSessionsEnded?.(hashes, why);
+    this.opts.brake?.purge();
+    return [...byReason.values()].reduce((n, h) => n + h.length, 0);
   }
 
-  private recentFailures(key: string, now: number): number {
-    return this.recentFailuresList(key, now).length;
+  /** Sign-in counters and running locks, for administrators. */
+  listLoginLocks(): LoginLock[] {
+    return this.opts.brake?.list() ?? [];
+  }
+
+  /** An administrator clears one counter (by id) or every counter of an account (by username). */
+  clearLoginLocks(admin: SessionUser, target: { id: number } | { username: string }): number {
+    const brake = this.opts.brake;
+    if (!brake) return 0;
+    if ('id' in target) {
+      const c = brake.clear(target.id);
+      if (!c) throw new DomainError('NOT_FOUND', '没有这条登录限制记录(可能已自动解除)');
+      this.opts.events?.lockCleared?.({ admin, username: c.username, address: c.address, count: 1 });
+      return 1;
+    }
+    const count = brake.clearAccount(target.username);
+    this.opts.events?.lockCleared?.({ admin, username: target.username, address: null, count });
+    return count;
+  }
+
+  /** Starts the sweep (every SESSION_SWEEP_MS) after a first one for sessions that ran out while the server was down. */
+  startSweeping(): void {
+    this.sweep();
+    const tick = () => {
+      this.sweepTimer = this.clock.setTimeout(() => {
+        try {
+          this.sweep();
+        } finally {
+          if (this.sweepTimer) tick();
+        }
+      }, SESSION_SWEEP_MS);
+    };
+    tick();
+  }
+
+  stopSweeping(): void {
+    if (this.sweepTimer) this.clock.clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+  }
+
+  /** Why a stored session is over, or null while it is live. */
+  private endReason(s: SessionRecord, user: SessionUser, now: number): SessionEndReason | null {
+    if (s.expiresAt <= now) return 'expired';
+    if (this.idleMs > 0 && now - s.lastSeenAt >= this.idleMs && !this.opts.isBusy?.(user)) return 'idle';
+    return null;
+  }
+
+  private endSession(token: string, reason: SessionEndReason): void {
+    const tokenHash = hashToken(token);
+    const s = this.sessions.get(tokenHash);
+    if (!s) return;
+    this.sessions.delete(tokenHash);
+    const user = this.users.byId(s.userId);
+    this.ended([tokenHash], reason, user ? sessionUser(user) : null);
+  }
+
+  private ended(hashes: string[], reason: SessionEndReason, user: SessionUser | null): void {
+    for (let i = 0; i < hashes.length; i++) this.opts.events?.signedOut?.({ user, reason });
+    this.opts.onSessionsEnded?.(hashes, reason);
   }
 }

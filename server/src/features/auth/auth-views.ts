@@ -1,4 +1,5 @@
-import type { SipCredentials, UserView } from '../../contract/index.js';
+import type { LoginLockView, SipCredentials, UserView } from '../../contract/index.js';
+import type { LoginLock } from './login-brake.js';
 import type { SessionUser } from './auth-service.js';
 import type { SoftphoneCredentials } from './sip-credentials-service.js';
 
@@ -18,4 +19,14 @@ export const sipCredentialsView = (c: SoftphoneCredentials): SipCredentials => (
   domain: c.domain,
   uri: c.uri,
   wsUrl: c.wsUrl,
+});
+
+export const loginLockView = (l: LoginLock): LoginLockView => ({
+  id: l.id,
+  kind: l.kind,
+  username: l.username,
+  address: l.address,
+  failures: l.failures,
+  lastFailureAt: l.lastFailureAt,
+  lockedUntil: l.lockedUntil,
 });

@@ -1,0 +1,161 @@
+/**
+ * Issue 11 item 8: every free-text field of the contract refuses control characters and bidi
+ * overrides with a sentence naming the field, keeps newline and tab only where text has lines,
+ * and counts its limit in characters (code points), not UTF-16 units.
+ */
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  callSummaryInputSchema,
+  KNOWLEDGE_LIMITS,
+  KnowledgeEntryInputSchema,
+  KnowledgeSearchSchema,
+  LoginRequestSchema,
+  MajorReportSchema,
+  SUMMARY_LIMITS,
+  SummaryDraftSchema,
+  TransferReportSchema,
+  TransferRequestSchema,
+} from '../../server/src/contract/index.js';
+
+const NOW = Date.UTC(2026, 11, 7, 2);
+const summary = {
+  categoryId: 'general',
+  topic: '欠薪',
+  question: '老板拖欠工资三个月',
+  answer: '可以申请劳动仲裁',
+  disposition: 'answered',
+};
+const entry = {
+  categoryId: 'labor',
+  question: '拖欠工资怎么办',
+  answer: '可以向劳动监察部门投诉或申请劳动仲裁',
+  legalBasis: '',
+  keywords: [],
+};
+
+interface Field {
+  name: string;
+  schema: z.ZodType;
+  payload: (v: string) => unknown;
+  /** Newline and tab allowed. */
+  multiline: boolean;
+  /** Limit in characters (none for the username, whose limit is not a field rule here). */
+  max?: number;
+}
+
+const FIELDS: Field[] = [
+  ...(['topic', 'referral'] as const).map((k) => ({
+    name: `summary.${k}`,
+    schema: callSummaryInputSchema(NOW),
+    payload: (v: string) => ({ ...summary, [k]: v }),
+    multiline: false,
+    max: SUMMARY_LIMITS[k],
+  })),
+  ...(['question', 'answer', 'riskNote'] as const).map((k) => ({
+    name: `summary.${k}`,
+    schema: callSummaryInputSchema(NOW),
+    payload: (v: string) => ({ ...summary, [k]: v }),
+    multiline: true,
+    max: SUMMARY_LIMITS[k],
+  })),
+  ...(['topic', 'referral'] as const).map((k) => ({
+    name: `draft.${k}`,
+    schema: SummaryDraftSchema,
+    payload: (v: string) => ({ [k]: v }),
+    multiline: false,
+    max: SUMMARY_LIMITS[k],
+  })),
+  ...(['question', 'answer', 'riskNote'] as const).map((k) => ({
+    name: `draft.${k}`,
+    schema: SummaryDraftSchema,
+    payload: (v: string) => ({ [k]: v }),
+    multiline: true,
+    max: SUMMARY_LIMITS[k],
+  })),
+  { name: 'major-report.note', schema: MajorReportSchema, payload: (v) => ({ note: v }), multiline: true, max: SUMMARY_LIMITS.riskNote },
+  {
+    name: 'knowledge.question',
+    schema: KnowledgeEntryInputSchema,
+    payload: (v) => ({ ...entry, question: `问题${v}` }),
+    multiline: true,
+  },
+  {
+    name: 'knowledge.answer',
+    schema: KnowledgeEntryInputSchema,
+    payload: (v) => ({ ...entry, answer: `答复内容足够长了吧${v}` }),
+    multiline: true,
+  },
+  {
+    name: 'knowledge.legalBasis',
+    schema: KnowledgeEntryInputSchema,
+    payload: (v) => ({ ...entry, legalBasis: v }),
+    multiline: true,
+    max: KNOWLEDGE_LIMITS.legalBasis,
+  },
+  {
+    name: 'knowledge.keywords[]',
+    schema: KnowledgeEntryInputSchema,
+    payload: (v) => ({ ...entry, keywords: [v] }),
+    multiline: false,
+    max: KNOWLEDGE_LIMITS.keyword,
+  },
+  { name: 'knowledge-search.q', schema: KnowledgeSearchSchema, payload: (v) => ({ q: v }), multiline: false, max: 100 },
+  {
+    name: 'transfer.note',
+    schema: TransferRequestSchema,
+    payload: (v) => ({ callId: 'c1', target: { kind: 'category', categoryId: 'labor' }, mode: 'blind', note: v }),
+    multiline: true,
+    max: 200,
+  },
+  {
+    name: 'transfer-report.detail',
+    schema: TransferReportSchema,
+    payload: (v) => ({ transferId: 't1', outcome: 'refused', detail: v }),
+    multiline: false,
+    max: 200,
+  },
+  { name: 'login.username', schema: LoginRequestSchema, payload: (v) => ({ username: `seat${v}01`, password: 'x' }), multiline: false },
+];
+
+const FORBIDDEN: [string, string][] = [
+  ['NUL', '\u0000'],
+  ['ESC', '\u001b'],
+  ['CR', '\r'],
+  ['DEL', '\u007f'],
+  ['C1 NEL', '\u0085'],
+  ['LRE', '\u202a'],
+  ['RLO', '\u202e'],
+  ['LRI', '\u2066'],
+  ['PDI', '\u2069'],
+  ['lone surrogate', '\ud800'],
+];
+
+const messages = (r: { success: boolean; error?: { issues: { message: string }[] } }) => (r.error?.issues ?? []).map((i) => i.message);
+
+describe('text hygiene in every free-text field', () => {
+  for (const f of FIELDS) {
+    it(`${f.name}: control characters and bidi overrides should be refused with a sentence`, () => {
+      expect(f.schema.safeParse(f.payload('正常文字')).success).toBe(true);
+      for (const [what, c] of FORBIDDEN) {
+        const r = f.schema.safeParse(f.payload(`合同${c}纠纷`));
+        expect(r.success, `${f.name} with ${what}`).toBe(false);
+        expect(messages(r).join(' '), `${f.name} with ${what}`).toMatch(/含有不允许的/);
+      }
+    });
+
+    it(`${f.name}: newline and tab should be ${f.multiline ? 'kept' : 'refused'}`, () => {
+      for (const c of ['\n', '\t']) expect(f.schema.safeParse(f.payload(`第一行${c}第二行`)).success).toBe(f.multiline);
+    });
+
+    if (f.max !== undefined) {
+      const max = f.max;
+      it(`${f.name}: the limit of ${max} should count characters, not UTF-16 units`, () => {
+        expect(f.schema.safeParse(f.payload('𠀀'.repeat(max))).success).toBe(true);
+        const over = f.schema.safeParse(f.payload('𠀀'.repeat(max + 1)));
+        expect(over.success).toBe(false);
+        expect(messages(over).join(' ')).toMatch(new RegExp(`不能超过 ${max} 个字`));
+      });
+    }
+  }
+});
