@@ -271,7 +271,17 @@ export function createApp(deps: AppDeps): App {
       if (r) referrals.afterCommit();
     },
   };
-  const summaries = new SummaryService({ db, engine, calls, summaries: summaryRepo, alerts, clock, logger, handover: onFiling, audit: record });
+  const summaries = new SummaryService({
+    db,
+    engine,
+    calls,
+    summaries: summaryRepo,
+    alerts,
+    clock,
+    logger,
+    handover: onFiling,
+    audit: record,
+  });
   summaries.repairFilings();
 
   const trunk = splitHostPort(config.SIP_TRUNK_ADDR);

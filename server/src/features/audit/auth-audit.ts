@@ -1,4 +1,4 @@
-import type { AuthEvents } from '../auth/auth-events.js';
+import type { AuthEvents } from '../auth/auth-service.js';
 import type { AuditActor, AuditService } from './audit-service.js';
 
 /** Someone who typed a username: not (yet) a user of the product. */
@@ -14,7 +14,13 @@ export function signInAudit(audit: AuditService): AuthEvents {
   return {
     signedIn: ({ user, address }) => audit.record({ actor: user, action: 'auth.login', target: `user:${user.id}`, address }),
     signInFailed: ({ username, address, reason }) =>
-      audit.record({ actor: anonymous(username), action: 'auth.login-failed', target: `username:${username.slice(0, 64)}`, address, reason }),
+      audit.record({
+        actor: anonymous(username),
+        action: 'auth.login-failed',
+        target: `username:${username.slice(0, 64)}`,
+        address,
+        reason,
+      }),
     signInLocked: ({ username, address, scope, until }) =>
       audit.record({
         actor: anonymous(username),
@@ -36,6 +42,11 @@ export function signInAudit(audit: AuditService): AuthEvents {
       audit.record({ actor: user, action: reason === 'logout' ? 'auth.logout' : 'auth.session-end', target: `user:${user.id}`, reason });
     },
     lockCleared: ({ admin, username, address, count }) =>
-      audit.record({ actor: admin, action: 'user.unlock', target: username ? `username:${username}` : `address:${address ?? ''}`, after: { count } }),
+      audit.record({
+        actor: admin,
+        action: 'user.unlock',
+        target: username ? `username:${username}` : `address:${address ?? ''}`,
+        after: { count },
+      }),
   };
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AuthEvents, SessionEndReason } from './auth-events.js';
+export type { AuthEvents, SessionEndReason } from './auth-events.js';
 import { BrakeHeld, type LoginBrake, type LoginLock } from './login-brake.js';
 import { dummyHash, verifyPassword } from './passwords.js';
 import type { SessionRecord, SessionRepository } from './session-repository.js';
@@ -59,6 +60,8 @@ export interface AuthOptions {
 
 /** How often the sweep looks for sessions that ran out: their sockets close within a minute. */
 export const SESSION_SWEEP_MS = 30_000;
+/** The sign-in brake's old counters are purged by the sweep at least this often. */
+const BRAKE_PURGE_MS = 3600_000;
 /** Activity is written at most this often per session. */
 const SEEN_RESOLUTION_MS = 30_000;
 
@@ -70,6 +73,8 @@ export class AuthService implements SessionLookup {
   private readonly idleMs: number;
   private readonly maxSessions: number;
   private sweepTimer: TimerHandle | null = null;
+  private sweepAt = Infinity;
+  private sweeping = false;
 
   constructor(
     private readonly users: UserRepository,
@@ -128,6 +133,7 @@ export class AuthService implements SessionLookup {
     const token = crypto.randomBytes(32).toString('base64url');
     const expiresAt = now + this.sessionMs;
     this.sessions.create(hashToken(token), user.id, now, expiresAt);
+    this.sweepBy(this.idleMs > 0 ? Math.min(expiresAt, now + this.idleMs) : expiresAt);
     // the oldest sessions beyond the limit end
     const mine = this.sessions.ofUser(user.id);
     const evicted = mine.slice(0, Math.max(0, mine.length - this.maxSessions)).map((s) => s.tokenHash);
@@ -216,22 +222,46 @@ export class AuthService implements SessionLookup {
     return count;
   }
 
-  /** Starts the sweep (every SESSION_SWEEP_MS) after a first one for sessions that ran out while the server was down. */
+  /**
+   * Starts the sweep after a first one for sessions that ran out while the server was down. The
+   * next sweep is due when the earliest session could end (never sooner than SESSION_SWEEP_MS
+   * apart, so a session is gone within a minute of its end); a sign-in brings it forward.
+   */
   startSweeping(): void {
+    this.sweeping = true;
     this.sweep();
-    const tick = () => {
-      this.sweepTimer = this.clock.setTimeout(() => {
-        try {
-          this.sweep();
-        } finally {
-          if (this.sweepTimer) tick();
-        }
-      }, SESSION_SWEEP_MS);
-    };
-    tick();
+    this.scheduleSweep();
+  }
+
+  private scheduleSweep(): void {
+    if (!this.sweeping) return;
+    const now = this.clock.now();
+    const deadline = this.sessions.nextDeadline(this.idleMs) ?? now + BRAKE_PURGE_MS;
+    this.scheduleSweepAt(Math.max(now + SESSION_SWEEP_MS, Math.min(deadline, now + BRAKE_PURGE_MS)));
+  }
+
+  private scheduleSweepAt(at: number): void {
+    if (this.sweepTimer) this.clock.clearTimeout(this.sweepTimer);
+    this.sweepAt = at;
+    this.sweepTimer = this.clock.setTimeout(() => {
+      this.sweepTimer = null;
+      try {
+        this.sweep();
+      } finally {
+        this.scheduleSweep();
+      }
+    }, at - this.clock.now());
+  }
+
+  /** A new session's first possible end: brings the sweep forward when it is due later. */
+  private sweepBy(deadline: number): void {
+    if (!this.sweeping) return;
+    const at = Math.max(this.clock.now() + SESSION_SWEEP_MS, deadline);
+    if (at < this.sweepAt) this.scheduleSweepAt(at);
   }
 
   stopSweeping(): void {
+    this.sweeping = false;
     if (this.sweepTimer) this.clock.clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
   }

@@ -67,6 +67,16 @@ export class SessionRepository {
     );
   }
 
+  /** The earliest moment a stored session could end (its absolute end, or idle since last seen); null when none. */
+  nextDeadline(idleMs: number): number | null {
+    const row = (
+      idleMs > 0
+        ? this.db.prepare('SELECT MIN(MIN(expires_at, last_seen_at + ?)) AS at FROM sessions').get(idleMs)
+        : this.db.prepare('SELECT MIN(expires_at) AS at FROM sessions').get()
+    ) as { at: number | null };
+    return row.at;
+  }
+
   delete(tokenHash: string): void {
     this.deleteStmt.run(tokenHash);
   }
