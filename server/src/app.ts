@@ -25,13 +25,18 @@ import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js'
 import { KnowledgeService } from './features/knowledge/knowledge-service.js';
 import { createQueueRouter } from './features/queue/queue-routes.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
+import type { LiveQueue } from './features/queue/queue-views.js';
+import { SeatDayCounts } from './features/queue/seat-day-counts.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
 import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
+import { dayBounds } from './features/shared/local-day.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
 import { createSeatRouter } from './features/seats/seat-routes.js';
 import { SeatService } from './features/seats/seat-service.js';
 import { seatSocketHandlers } from './features/seats/seat-socket.js';
+import { createSupervisorRouter } from './features/supervisor/supervisor-routes.js';
+import { SupervisorService } from './features/supervisor/supervisor-service.js';
 import { AlertRepository } from './features/summaries/alert-repository.js';
 import { createAlertRouter } from './features/summaries/alert-routes.js';
 import { AlertService } from './features/summaries/alert-service.js';
@@ -54,6 +59,7 @@ import { SqliteEngineStore } from './store/engine-store.js';
 import { wsUrlFor } from './telephony/credentials.js';
 import { apiErrorHandler, unknownApiPath } from './transport/api-errors.js';
 import { createRequireUser } from './transport/http.js';
+import { ROOMS } from './transport/socket-handlers.js';
 import { attachSocketServer, type SocketLayer } from './transport/socket-server.js';
 
 export interface AppDeps {
@@ -179,6 +185,34 @@ export function createApp(deps: AppDeps): App {
     onChange: (t) => sockets?.transferChanged(transferView(t)),
   });
 
+  // The supervisor's live queue and seat wall (features/queue) and actions (features/supervisor).
+  const seatDay = new SeatDayCounts(
+    () => clock.now(),
+    () => engine.config.utcOffsetMinutes,
+  );
+  const todayBounds = dayBounds(calls.today(), calls.utcOffsetMinutes);
+  // Calls enqueued yesterday may have been answered or missed after midnight.
+  if (todayBounds) for (const c of calls.list(todayBounds.from - 86_400_000, todayBounds.to, 100_000)) seatDay.observe(c);
+  for (const c of engine.activeCalls()) seatDay.observe(c);
+  engine.subscribe({ callChanged: (c) => seatDay.observe(c) });
+  const liveQueue: LiveQueue = {
+    get config() {
+      return engine.config;
+    },
+    listSeats: () => engine.listSeats(),
+    activeCalls: () => engine.activeCalls(),
+    seatDay: (id) => seatDay.counts(id),
+  };
+  const supervisor = new SupervisorService({
+    engine,
+    scope,
+    clock,
+    audit: record,
+    deliver: (seatIds, message) => {
+      if (seatIds.length > 0) sockets?.io.to(seatIds.map(ROOMS.seat)).emit('supervisor:message-posted', message);
+    },
+  });
+
   const knowledge = new KnowledgeService({
     db,
     knowledge: new KnowledgeRepository(db),
@@ -222,7 +256,8 @@ export function createApp(deps: AppDeps): App {
     createSummaryRouter({ summaries, requireUser }),
     createAlertRouter({ alerts, requireUser }),
     createTransferRouter({ transfers, requireUser }),
-    createQueueRouter({ queue: engine, clock, requireUser, scope }),
+    createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
+    createSupervisorRouter({ supervisor, requireUser }),
     createSeatRouter({ seats, requireUser, scope }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
@@ -246,10 +281,11 @@ export function createApp(deps: AppDeps): App {
     handlers: [
       ...seatSocketHandlers(seats),
       ...transferSocketHandlers(transfers, transferView),
-      ...queueSocketHandlers(engine, clock, scope),
+      ...queueSocketHandlers(liveQueue, clock, scope),
     ],
     clock,
     logger,
+    queue: liveQueue,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
   });
   ready = true;

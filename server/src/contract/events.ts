@@ -15,6 +15,7 @@ import type { MajorAlert } from './alerts.js';
 import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
 import type { QueueSnapshot } from './queue.js';
+import type { SupervisorMessage } from './supervisor.js';
 import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
 import { TransferReportSchema, TransferRequestSchema, type TransferView } from './transfers.js';
 
@@ -62,6 +63,8 @@ export interface Facts {
   'alert:updated': MajorAlert;
   /** A transfer involving this seat changed (to the sending seat and a named target seat). */
   'transfer:updated': TransferView;
+  /** A supervisor's message to this seat (shown in the seat console). */
+  'supervisor:message-posted': SupervisorMessage;
 }
 export type FactName = keyof Facts;
 
@@ -72,6 +75,7 @@ export const FACT_EVENTS = [
   'queue:updated',
   'alert:updated',
   'transfer:updated',
+  'supervisor:message-posted',
 ] as const satisfies readonly FactName[];
 
 export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };

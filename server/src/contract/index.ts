@@ -12,6 +12,7 @@ export * from './phone.js';
 export * from './seats.js';
 export * from './calls.js';
 export * from './queue.js';
+export * from './supervisor.js';
 export * from './summaries.js';
 export * from './history.js';
 export * from './alerts.js';
