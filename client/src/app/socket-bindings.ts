@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { watchesQueue } from '../shared/routes';
 import { emitAck, type HotlineSocket } from '../shared/socket';
 import type { AppStore } from './store';
+import { seatMessages } from '../features/seat-messages/messages-store';
 
 export interface SocketHooks {
   /** The server refused or dropped us; the session may have expired. */
@@ -52,6 +53,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('queue:updated', (snapshot) => s().applySnapshot(snapshot, now()));
   socket.on('alert:updated', (alert) => s().applyAlert(alert));
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
+  socket.on('supervisor:message-posted', (m) => seatMessages.getState().received(m));
 
   return () => {
     socket.off('connect', onConnect);
@@ -64,5 +66,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('queue:updated');
     socket.off('alert:updated');
     socket.off('transfer:updated');
+    socket.off('supervisor:message-posted');
+    seatMessages.getState().clear();
   };
 }
