@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
+import type { LiveAlert } from './contract/index.js';
 import type { Clock } from './domain/clock.js';
 import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
 import { AuditRepository } from './features/audit/audit-repository.js';
@@ -25,7 +26,7 @@ import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js'
 import { KnowledgeService } from './features/knowledge/knowledge-service.js';
 import { createQueueRouter } from './features/queue/queue-routes.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
-import type { LiveQueue } from './features/queue/queue-views.js';
+import { centresOfRoom, type LiveQueue } from './features/queue/queue-views.js';
 import { SeatDayCounts } from './features/queue/seat-day-counts.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
@@ -39,6 +40,9 @@ import { createSupervisorRouter } from './features/supervisor/supervisor-routes.
 import { SupervisorService } from './features/supervisor/supervisor-service.js';
 import { AlertRepository } from './features/summaries/alert-repository.js';
 import { createAlertRouter } from './features/summaries/alert-routes.js';
+import { AlertMonitor } from './features/summaries/alert-monitor.js';
+import { createAlertThresholdRouter } from './features/summaries/alert-threshold-routes.js';
+import { AlertThresholdRepository } from './features/summaries/alert-thresholds.js';
 import { AlertService } from './features/summaries/alert-service.js';
 import { SummaryRepository } from './features/summaries/summary-repository.js';
 import { createSummaryRouter } from './features/summaries/summary-routes.js';
@@ -89,6 +93,19 @@ export interface App {
 
 /** The one JSON body parser of the API (every feature router is mounted after it). */
 const JSON_BODY_LIMIT = '256kb';
+
+/** Threshold alerts to the supervisors' rooms: every centre, or each scoped room its centres only. */
+function pushScoped(sockets: SocketLayer, list: LiveAlert[]): void {
+  sockets.io.to(ROOMS.supervisors).emit('live-alerts:updated', list);
+  for (const room of sockets.io.sockets.adapter.rooms.keys()) {
+    const centres = centresOfRoom(room);
+    if (centres)
+      sockets.io.to(room).emit(
+        'live-alerts:updated',
+        list.filter((a) => centres.has(a.centreId)),
+      );
+  }
+}
 
 /**
  * The composition root: wires repositories → services → routes and socket handlers, around the
@@ -213,6 +230,20 @@ export function createApp(deps: AppDeps): App {
     },
   });
 
+  const liveAlerts = new AlertMonitor({
+    engine,
+    thresholds: new AlertThresholdRepository(db),
+    unfiled: () => {
+      const today = dayBounds(calls.today(), calls.utcOffsetMinutes);
+      return calls.unfiled(null, 500).filter((c) => today !== null && c.enqueuedAt >= today.from);
+    },
+    clock,
+    audit: record,
+    onChange: (list) => sockets && pushScoped(sockets, list),
+  });
+  for (const c of engine.activeCalls()) liveAlerts.observe(c);
+  engine.subscribe({ callChanged: (c) => liveAlerts.observe(c) });
+
   const knowledge = new KnowledgeService({
     db,
     knowledge: new KnowledgeRepository(db),
@@ -258,6 +289,7 @@ export function createApp(deps: AppDeps): App {
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSupervisorRouter({ supervisor, requireUser }),
+    createAlertThresholdRouter({ monitor: liveAlerts, requireUser, scope }),
     createSeatRouter({ seats, requireUser, scope }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
@@ -288,6 +320,7 @@ export function createApp(deps: AppDeps): App {
     queue: liveQueue,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
   });
+  liveAlerts.start();
   ready = true;
 
   return {
@@ -298,6 +331,7 @@ export function createApp(deps: AppDeps): App {
     close: () =>
       new Promise<void>((resolve) => {
         sockets?.close();
+        liveAlerts.stop();
         engine.dispose();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();

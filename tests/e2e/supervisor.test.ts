@@ -142,6 +142,33 @@ describe('supervisor console', () => {
     }
   });
 
+  it('a threshold alert set in the page fires while a SIPp caller waits, sounds, and is acknowledged (audited)', async () => {
+    const sup = await signIn('supervisor');
+    const panel = sup.getByRole('region', { name: '告警' });
+    await panel.getByRole('button', { name: '阈值设置' }).click();
+    const dialog = sup.getByRole('dialog', { name: '告警阈值设置' });
+    await dialog.getByLabel('最长等待超过(秒)').fill('5');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const s02 = phones.find((p) => p.seatId === 's02')!;
+    const caller = stack.startCall({ dialed: '123482', caller: '13912340002', talkMs: 2_000, timeoutMs: 120_000 });
+    const alert = panel.locator('.live-alert', { hasText: '等待超过 5 秒' });
+    await alert.waitFor({ timeout: 15_000 });
+    await sup.screenshot({ path: path.join(shots, 'monitor-alert-threshold.png') });
+    await alert.getByRole('button', { name: /^确认告警/ }).click();
+    await alert.getByText('已确认').waitFor();
+    const [entry] = await auditEntries('alert.threshold-acknowledge');
+    expect(entry).toMatchObject({ username: 'supervisor', target: 'live-alert:longestWait:city' });
+
+    // The specialist comes back: the call is answered and the alert clears with the wait.
+    expect((await emit(s02.socket, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
+    const r = await caller.done;
+    expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
+    await alert.waitFor({ state: 'detached' });
+    await sup.close();
+  });
+
   it('a county supervisor sees only its centre on the wall', async () => {
     const sup = await signIn('supervisor-dc');
     await card(sup, 's09').waitFor();

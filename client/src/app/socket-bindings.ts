@@ -3,6 +3,7 @@ import { watchesQueue } from '../shared/routes';
 import { emitAck, type HotlineSocket } from '../shared/socket';
 import type { AppStore } from './store';
 import { seatMessages } from '../features/seat-messages/messages-store';
+import { liveAlerts } from '../features/monitor/live-alerts-store';
 
 export interface SocketHooks {
   /** The server refused or dropped us; the session may have expired. */
@@ -54,6 +55,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('alert:updated', (alert) => s().applyAlert(alert));
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
   socket.on('supervisor:message-posted', (m) => seatMessages.getState().received(m));
+  socket.on('live-alerts:updated', (list) => liveAlerts.getState().replace(list));
 
   return () => {
     socket.off('connect', onConnect);
@@ -67,6 +69,8 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('alert:updated');
     socket.off('transfer:updated');
     socket.off('supervisor:message-posted');
+    socket.off('live-alerts:updated');
     seatMessages.getState().clear();
+    liveAlerts.getState().clear();
   };
 }

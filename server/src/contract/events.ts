@@ -12,6 +12,7 @@
 import type { z } from 'zod';
 import { EmptySchema, type Ack } from './common.js';
 import type { MajorAlert } from './alerts.js';
+import type { LiveAlert } from './live-alerts.js';
 import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
 import type { QueueSnapshot } from './queue.js';
@@ -65,6 +66,8 @@ export interface Facts {
   'transfer:updated': TransferView;
   /** A supervisor's message to this seat (shown in the seat console). */
   'supervisor:message-posted': SupervisorMessage;
+  /** Threshold alerts in the supervisor's scope changed (the whole current list). */
+  'live-alerts:updated': LiveAlert[];
 }
 export type FactName = keyof Facts;
 
@@ -76,6 +79,7 @@ export const FACT_EVENTS = [
   'alert:updated',
   'transfer:updated',
   'supervisor:message-posted',
+  'live-alerts:updated',
 ] as const satisfies readonly FactName[];
 
 export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };

@@ -16,6 +16,7 @@ export * from './supervisor.js';
 export * from './summaries.js';
 export * from './history.js';
 export * from './alerts.js';
+export * from './live-alerts.js';
 export * from './knowledge.js';
 export * from './transfers.js';
 export * from './events.js';

@@ -5,6 +5,7 @@ import { AlertsPanel } from './AlertsPanel';
 import { CallDetailPanel } from './CallDetail';
 import { CategoryQueues } from './CategoryQueues';
 import { CountsBar } from './CountsBar';
+import { LiveAlertsPanel } from './LiveAlertsPanel';
 import { MessageComposer } from './MessageComposer';
 import { SeatWall } from './SeatWall';
 import { WaitingCallsTable } from './WaitingCallsTable';
@@ -23,6 +24,7 @@ export function MonitorPage() {
   return (
     <div className="monitor-page">
       <AlertsPanel />
+      <LiveAlertsPanel />
       <div className="monitor-top">
         <CountsBar />
         <SnapshotStatus />

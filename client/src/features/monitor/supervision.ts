@@ -1,5 +1,7 @@
 import type {
   Ack,
+  AlertThresholds,
+  LiveAlert,
   QueueCallView,
   SeatView,
   SupervisorMessage,
@@ -46,12 +48,16 @@ export interface SupervisionApi {
   assign(callId: string, seatId: string, note: string): Promise<Ack<QueueCallView>>;
   category(callId: string, categoryId: string, note: string): Promise<Ack<QueueCallView>>;
   message(req: SupervisorMessageRequest): Promise<Ack<SupervisorMessage>>;
+  liveAlerts(): Promise<Ack<LiveAlert[]>>;
+  ackLiveAlert(key: string): Promise<Ack<LiveAlert>>;
+  thresholds(): Promise<Ack<AlertThresholds>>;
+  saveThresholds(t: AlertThresholds): Promise<Ack<AlertThresholds>>;
 }
 
 const isAck = (v: unknown): v is Ack<unknown> => typeof v === 'object' && v !== null && 'ok' in v;
 
 export function createSupervisionApi(deps: { fetch: typeof fetch; timeoutMs?: number }): SupervisionApi {
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Ack<T>> {
+  async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Ack<T>> {
     let res: Response;
     try {
       res = await deps.fetch(path, {
@@ -81,6 +87,10 @@ export function createSupervisionApi(deps: { fetch: typeof fetch; timeoutMs?: nu
     assign: (id, seatId, note) => request('POST', act(id, 'assign'), { seatId, note }),
     category: (id, categoryId, note) => request('POST', act(id, 'category'), { categoryId, note }),
     message: (req) => request('POST', '/api/supervisor/messages', req),
+    liveAlerts: () => request('GET', '/api/live-alerts'),
+    ackLiveAlert: (key) => request('POST', `/api/live-alerts/${encodeURIComponent(key)}/ack`),
+    thresholds: () => request('GET', '/api/alert-thresholds'),
+    saveThresholds: (t) => request('PUT', '/api/alert-thresholds', t),
   };
 }
 
