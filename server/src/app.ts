@@ -219,6 +219,7 @@ export function createApp(deps: AppDeps): App {
     listSeats: () => engine.listSeats(),
     activeCalls: () => engine.activeCalls(),
     seatDay: (id) => seatDay.counts(id),
+    liveAlerts: () => liveAlerts.list(),
   };
   const supervisor = new SupervisorService({
     engine,

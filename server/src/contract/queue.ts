@@ -1,5 +1,6 @@
 /** The live queue a supervisor watches ('queue:subscribe', then every change pushed). */
 import type { CallView } from './calls.js';
+import type { LiveAlert } from './live-alerts.js';
 import type { SeatView } from './seats.js';
 
 /** The service calendar's word on now: open or not, and the seats planned for the period. */
@@ -37,4 +38,6 @@ export interface QueueSnapshot {
   service: ServiceStatus;
   seats: SeatWallView[];
   calls: QueueCallView[];
+  /** Threshold alerts in scope now (also pushed alone by 'live-alerts:updated' when they change). */
+  alerts?: LiveAlert[];
 }

@@ -23,19 +23,16 @@ function useAlertSound(alerts: LiveAlert[]): void {
 /** 告警: threshold alerts in scope, each with 确认; 阈值设置 opens the limits. */
 export function LiveAlertsPanel() {
   const alerts = useLiveAlerts();
-  const connection = useAppStore((s) => s.connection);
+  const snapshotAlerts = useAppStore((s) => s.snapshot?.alerts);
   const now = useServerNow();
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   useAlertSound(alerts);
 
-  const live = connection === 'online' || connection === 'idle';
+  // Every snapshot (the one a (re)subscription returns included) carries the list as it stood.
   useEffect(() => {
-    if (!live) return;
-    void supervision.liveAlerts().then((ack) => {
-      if (ack.ok) liveAlerts.getState().replace(ack.data);
-    });
-  }, [live]);
+    if (snapshotAlerts) liveAlerts.getState().replace(snapshotAlerts);
+  }, [snapshotAlerts]);
 
   const ack = async (key: string) => {
     const res = await supervision.ackLiveAlert(key);

@@ -1,4 +1,4 @@
-import type { QueueCallView, QueueSnapshot, SeatWallView, ServiceStatus } from '../../contract/index.js';
+import type { LiveAlert, QueueCallView, QueueSnapshot, SeatWallView, ServiceStatus } from '../../contract/index.js';
 import type { Call } from '../../domain/call.js';
 import { periodAt } from '../../domain/calendar.js';
 import { lastRecordedStep } from '../../domain/engine/routing.js';
@@ -14,6 +14,8 @@ export interface LiveQueue {
   activeCalls(): Call[];
   /** Answered and missed offers today (features/queue/seat-day-counts.ts); zeros when absent. */
   seatDay?(seatId: string): { answeredToday: number; missedToday: number };
+  /** Threshold alerts now (features/summaries/alert-monitor.ts). */
+  liveAlerts?(): LiveAlert[];
 }
 
 export function serviceStatus(cfg: RoutingConfig, now: number): ServiceStatus {
@@ -44,8 +46,9 @@ function seatWallView(queue: LiveQueue, seat: Seat): SeatWallView {
 export function queueSnapshot(queue: LiveQueue, now: number, centres: ReadonlySet<string> | null = null): QueueSnapshot {
   const seats = queue.listSeats();
   const service = serviceStatus(queue.config, now);
+  const alerts = queue.liveAlerts?.() ?? [];
   if (centres === null) {
-    return { at: now, service, seats: seats.map((s) => seatWallView(queue, s)), calls: queue.activeCalls().map(queueCallView) };
+    return { at: now, service, seats: seats.map((s) => seatWallView(queue, s)), calls: queue.activeCalls().map(queueCallView), alerts };
   }
   const inScope = seats.filter((s) => centres.has(s.profile.centreId));
   const seatIds = new Set(inScope.map((s) => s.profile.id));
@@ -57,6 +60,7 @@ export function queueSnapshot(queue: LiveQueue, now: number, centres: ReadonlySe
       .activeCalls()
       .filter((c) => centres.has(c.homeCentreId) || ('seatId' in c.state && seatIds.has(c.state.seatId)))
       .map(queueCallView),
+    alerts: alerts.filter((a) => centres.has(a.centreId)),
   };
 }
 
