@@ -169,6 +169,33 @@ describe('supervisor console', () => {
     await sup.close();
   });
 
+  it('the administrator gives a seat a specialty in the page, and the next call of it routes there', async () => {
+    // 刘洋 (s04: property and administrative law) is the only ready seat; the labour specialist is busy.
+    const s04 = await stack.seat('s04', { behaviour: 'answer' });
+    phones.push(s04);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    await page.goto(stack.routerUrl);
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill('demo12348');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '系统管理', exact: true }).click();
+    await page.getByRole('button', { name: '刘洋', exact: true }).click();
+    const editor = page.getByRole('form', { name: '编辑坐席 刘洋' });
+    await editor.getByLabel('劳动与社会保障 熟练度').selectOption('5');
+    await editor.getByRole('button', { name: '保存', exact: true }).click();
+    await editor.getByText('已保存,立即生效').waitFor();
+    await page.screenshot({ path: path.join(shots, 'admin-seats.png') });
+    const [entry] = await auditEntries('seat.profile');
+    expect(entry).toMatchObject({ username: 'admin', target: 'seat:s04', after: { skills: { labor: 5 } } });
+
+    const r = await stack.call({ dialed: '123482', caller: '13912340003', talkMs: 1_000, timeoutMs: 60_000 });
+    expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
+    const answered = stack.calls().find((c) => c.caller === '13912340003');
+    expect(answered).toMatchObject({ category_id: 'labor' });
+    expect(stack.events(answered!.id).find((e) => e.type === 'answered')?.data).toMatchObject({ seatId: 's04' });
+    await page.close();
+  });
+
   it('a county supervisor sees only its centre on the wall', async () => {
     const sup = await signIn('supervisor-dc');
     await card(sup, 's09').waitFor();

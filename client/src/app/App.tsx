@@ -15,6 +15,7 @@ const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>>
   monitor: page(() => import('../features/monitor/MonitorPage'), 'MonitorPage'),
   reports: page(() => import('../features/reports/ReportsPage'), 'ReportsPage'),
   knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),
+  admin: page(() => import('../features/admin/AdminPage'), 'AdminPage'),
 };
 
 /**

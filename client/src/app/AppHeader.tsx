@@ -15,6 +15,7 @@ const TAB_LABELS: Record<Route, string> = {
   monitor: '班长监控',
   reports: '统计报表',
   knowledge: '知识库',
+  admin: '系统管理',
 };
 
 /** While the seat is away from the workbench, its tab says a call needs it. */

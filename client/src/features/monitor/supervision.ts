@@ -8,8 +8,7 @@ import type {
   SupervisorMessageRequest,
   SupervisorSeatStatusRequest,
 } from '../../contract';
-import { errorForStatus } from '../../shared/api';
-import { NETWORK_ERROR, TIMEOUT_ERROR } from '../../shared/errors';
+import { createJsonRequest } from '../../shared/json-request';
 
 /** Why the engine offered a call to a seat (the `why` of an `offered` event). */
 export interface RoutingWhy {
@@ -54,30 +53,8 @@ export interface SupervisionApi {
   saveThresholds(t: AlertThresholds): Promise<Ack<AlertThresholds>>;
 }
 
-const isAck = (v: unknown): v is Ack<unknown> => typeof v === 'object' && v !== null && 'ok' in v;
-
 export function createSupervisionApi(deps: { fetch: typeof fetch; timeoutMs?: number }): SupervisionApi {
-  async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Ack<T>> {
-    let res: Response;
-    try {
-      res = await deps.fetch(path, {
-        method,
-        credentials: 'same-origin',
-        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
-      });
-    } catch (err) {
-      return { ok: false, error: err instanceof DOMException && err.name === 'TimeoutError' ? TIMEOUT_ERROR : NETWORK_ERROR };
-    }
-    let parsed: unknown = null;
-    try {
-      parsed = await res.json();
-    } catch {
-      // not JSON: the status says what happened
-    }
-    return isAck(parsed) ? (parsed as Ack<T>) : { ok: false, error: errorForStatus(res.ok ? 500 : res.status) };
-  }
+  const request = createJsonRequest(deps);
   const call = (id: string) => `/api/calls/${encodeURIComponent(id)}`;
   const act = (id: string, what: string) => `/api/supervisor/calls/${encodeURIComponent(id)}/${what}`;
   return {
