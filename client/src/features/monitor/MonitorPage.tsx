@@ -6,6 +6,7 @@ import { CallDetailPanel } from './CallDetail';
 import { CategoryQueues } from './CategoryQueues';
 import { CountsBar } from './CountsBar';
 import { LiveAlertsPanel } from './LiveAlertsPanel';
+import { LiveFigures } from './LiveFigures';
 import { MessageComposer } from './MessageComposer';
 import { SeatWall } from './SeatWall';
 import { WaitingCallsTable } from './WaitingCallsTable';
@@ -27,6 +28,7 @@ export function MonitorPage() {
       <LiveAlertsPanel />
       <div className="monitor-top">
         <CountsBar />
+        <LiveFigures />
         <SnapshotStatus />
       </div>
       <div className="monitor-bar">

@@ -27,7 +27,7 @@ export function ThresholdsDialog({ onClose }: { onClose: () => void }) {
     void supervision.thresholds().then((ack) => (ack.ok ? setT(ack.data) : setError(errorMessage(ack.error))));
   }, []);
   const set = (kind: Kind, field: string, value: unknown) =>
-    setT((cur) => (cur ? ({ ...cur, [kind]: { ...cur[kind], [field]: value } }) : cur));
+    setT((cur) => (cur ? { ...cur, [kind]: { ...cur[kind], [field]: value } } : cur));
   const save = async () => {
     if (!t) return;
     setBusy(true);
