@@ -1,6 +1,6 @@
 import type { AlertThresholds, LiveAlert, LiveAlertKind } from '../../contract/index.js';
 import type { Call } from '../../domain/call.js';
-import type { Clock, TimerHandle } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import type { RoutingConfig } from '../../domain/policy.js';
 import type { Seat } from '../../domain/seat.js';
 import { DomainError } from '../../domain/errors.js';
@@ -26,6 +26,11 @@ export interface AlertMonitorDeps {
   /** Today's answered calls without a filed summary. */
   unfiled: () => Call[];
   clock: Clock;
+  /**
+   * Runs `fn` every `ms` of real time; returns its stop. Real time, not the injected clock: a test
+   * that moves a virtual clock by days must not run a tick per second of it (reads evaluate first).
+   */
+  every?: (fn: () => void, ms: number) => () => void;
   audit: (entry: AuditInput) => void;
   /** The list changed (an alert raised, cleared or acknowledged). */
   onChange: (alerts: LiveAlert[]) => void;
@@ -40,7 +45,7 @@ export class AlertMonitor {
   private readonly alerts = new Map<string, LiveAlert>();
   private readonly outcomes = new Map<string, Outcome>();
   private unfiledCache: { at: number; calls: Call[] } = { at: -Infinity, calls: [] };
-  private timer: TimerHandle | null = null;
+  private stopTicks: (() => void) | null = null;
   private limits: AlertThresholds;
 
   constructor(private readonly deps: AlertMonitorDeps) {
@@ -48,16 +53,19 @@ export class AlertMonitor {
   }
 
   start(): void {
-    const tick = () => {
-      this.timer = this.deps.clock.setTimeout(tick, EVALUATE_EVERY_MS);
-      this.evaluate();
-    };
-    this.timer = this.deps.clock.setTimeout(tick, EVALUATE_EVERY_MS);
+    const every =
+      this.deps.every ??
+      ((fn: () => void, ms: number) => {
+        const t = setInterval(fn, ms);
+        t.unref();
+        return () => clearInterval(t);
+      });
+    this.stopTicks ??= every(() => this.evaluate(), EVALUATE_EVERY_MS);
   }
 
   stop(): void {
-    if (this.timer) this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.stopTicks?.();
+    this.stopTicks = null;
   }
 
   thresholds(): AlertThresholds {
@@ -73,11 +81,18 @@ export class AlertMonitor {
     return next;
   }
 
+  /** The alerts as of now (evaluated first). */
+  current(): LiveAlert[] {
+    this.evaluate();
+    return this.list();
+  }
+
   list(): LiveAlert[] {
     return [...this.alerts.values()].sort((a, b) => a.since - b.since || a.key.localeCompare(b.key));
   }
 
   acknowledge(actor: AuditActor, key: string, visible: (a: LiveAlert) => boolean): LiveAlert {
+    this.evaluate();
     const alert = this.alerts.get(key);
     if (!alert || !visible(alert)) throw new DomainError('NOT_FOUND', '该告警已解除或不存在');
     if (alert.acknowledgedAt !== null) return alert;

@@ -26,7 +26,7 @@ export function createAlertThresholdRouter(deps: { monitor: AlertMonitor; requir
       const user = userOf(req);
       ok(
         res,
-        monitor.list().filter((a) => scope.seesCentre(user, a.centreId)),
+        monitor.current().filter((a) => scope.seesCentre(user, a.centreId)),
       );
     }),
   );
