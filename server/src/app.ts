@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
-import type { CallSummaryInput } from './contract/index.js';
+import type { CallSummaryInput, LiveAlert } from './contract/index.js';
 import type { Clock } from './domain/clock.js';
 import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
 import { AuditRepository } from './features/audit/audit-repository.js';
@@ -33,9 +33,12 @@ import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js'
 import { KnowledgeService } from './features/knowledge/knowledge-service.js';
 import { createQueueRouter } from './features/queue/queue-routes.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
+import { centresOfRoom, type LiveQueue } from './features/queue/queue-views.js';
+import { SeatDayCounts } from './features/queue/seat-day-counts.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
 import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
+import { dayBounds } from './features/shared/local-day.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
 import { SeatDayRepository } from './features/seats/seat-day-repository.js';
 import { createSeatDayRouter } from './features/seats/seat-day-routes.js';
@@ -43,8 +46,13 @@ import { SeatDayService } from './features/seats/seat-day-service.js';
 import { createSeatRouter } from './features/seats/seat-routes.js';
 import { SeatService } from './features/seats/seat-service.js';
 import { seatSocketHandlers } from './features/seats/seat-socket.js';
+import { createSupervisorRouter } from './features/supervisor/supervisor-routes.js';
+import { SupervisorService } from './features/supervisor/supervisor-service.js';
 import { AlertRepository } from './features/summaries/alert-repository.js';
 import { createAlertRouter } from './features/summaries/alert-routes.js';
+import { AlertMonitor } from './features/summaries/alert-monitor.js';
+import { createAlertThresholdRouter } from './features/summaries/alert-threshold-routes.js';
+import { AlertThresholdRepository } from './features/summaries/alert-thresholds.js';
 import { AlertService } from './features/summaries/alert-service.js';
 import { SummaryRepository } from './features/summaries/summary-repository.js';
 import { createSummaryRouter } from './features/summaries/summary-routes.js';
@@ -77,8 +85,8 @@ import { wsUrlFor } from './telephony/credentials.js';
 import { apiErrorHandler, lastErrorHandler, unknownApiPath } from './transport/api-errors.js';
 import { checkOrigin, jsonOnly, noStore, securityHeaders } from './transport/security.js';
 import { createRequireUser } from './transport/http.js';
-import { attachSocketServer, type SocketLayer } from './transport/socket-server.js';
 import { ROOMS } from './transport/socket-handlers.js';
+import { attachSocketServer, type SocketLayer } from './transport/socket-server.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -109,6 +117,19 @@ export interface App {
 
 /** The one JSON body parser of the API (every feature router is mounted after it). */
 const JSON_BODY_LIMIT = '256kb';
+
+/** Threshold alerts to the supervisors' rooms: every centre, or each scoped room its centres only. */
+function pushScoped(sockets: SocketLayer, list: LiveAlert[]): void {
+  sockets.io.to(ROOMS.supervisors).emit('live-alerts:updated', list);
+  for (const room of sockets.io.sockets.adapter.rooms.keys()) {
+    const centres = centresOfRoom(room);
+    if (centres)
+      sockets.io.to(room).emit(
+        'live-alerts:updated',
+        list.filter((a) => centres.has(a.centreId)),
+      );
+  }
+}
 
 /**
  * The composition root: wires repositories → services → routes and socket handlers, around the
@@ -304,6 +325,49 @@ export function createApp(deps: AppDeps): App {
     onChange: (t) => sockets?.transferChanged(transferView(t)),
   });
 
+  // The supervisor's live queue and seat wall (features/queue) and actions (features/supervisor).
+  const seatCounts = new SeatDayCounts(
+    () => clock.now(),
+    () => engine.config.utcOffsetMinutes,
+  );
+  const todayBounds = dayBounds(calls.today(), calls.utcOffsetMinutes);
+  // Calls enqueued yesterday may have been answered or missed after midnight.
+  if (todayBounds) for (const c of calls.list(todayBounds.from - 86_400_000, todayBounds.to, 100_000)) seatCounts.observe(c);
+  for (const c of engine.activeCalls()) seatCounts.observe(c);
+  engine.subscribe({ callChanged: (c) => seatCounts.observe(c) });
+  const liveQueue: LiveQueue = {
+    get config() {
+      return engine.config;
+    },
+    listSeats: () => engine.listSeats(),
+    activeCalls: () => engine.activeCalls(),
+    seatDay: (id) => seatCounts.counts(id),
+    liveAlerts: () => liveAlerts.list(),
+  };
+  const supervisor = new SupervisorService({
+    engine,
+    scope,
+    clock,
+    audit: record,
+    deliver: (seatIds, message) => {
+      if (seatIds.length > 0) sockets?.io.to(seatIds.map(ROOMS.seat)).emit('supervisor:message-posted', message);
+    },
+  });
+
+  const liveAlerts = new AlertMonitor({
+    engine,
+    thresholds: new AlertThresholdRepository(db),
+    unfiled: () => {
+      const today = dayBounds(calls.today(), calls.utcOffsetMinutes);
+      return calls.unfiled(null, 500).filter((c) => today !== null && c.enqueuedAt >= today.from);
+    },
+    clock,
+    audit: record,
+    onChange: (list) => sockets && pushScoped(sockets, list),
+  });
+  for (const c of engine.activeCalls()) liveAlerts.observe(c);
+  engine.subscribe({ callChanged: (c) => liveAlerts.observe(c) });
+
   const knowledge = new KnowledgeService({
     db,
     knowledge: new KnowledgeRepository(db),
@@ -364,8 +428,10 @@ export function createApp(deps: AppDeps): App {
     createAlertRouter({ alerts, requireUser }),
     createCallbackRouter({ callbacks, requireUser }),
     createTransferRouter({ transfers, requireUser }),
-    createQueueRouter({ queue: engine, clock, requireUser, scope }),
+    createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),
+    createSupervisorRouter({ supervisor, requireUser }),
+    createAlertThresholdRouter({ monitor: liveAlerts, requireUser, scope }),
     createSeatRouter({ seats, requireUser, scope }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
@@ -398,15 +464,17 @@ export function createApp(deps: AppDeps): App {
     handlers: gateSocketHandlers(users, [
       ...seatSocketHandlers(seats),
       ...transferSocketHandlers(transfers, transferView),
-      ...queueSocketHandlers(engine, clock, scope),
+      ...queueSocketHandlers(liveQueue, clock, scope),
     ]),
     clock,
     logger,
+    queue: liveQueue,
     disconnectGraceMs: config.SEAT_DISCONNECT_GRACE_S * 1000,
     publicOrigins: config.PUBLIC_ORIGINS,
     socketsPerUser: config.SOCKETS_PER_USER,
     maxMessageBytes: config.SOCKET_MAX_MESSAGE_BYTES,
   });
+  liveAlerts.start();
   ready = true;
   outbox.kick(); // messages a previous process committed but did not deliver
 
@@ -423,6 +491,7 @@ export function createApp(deps: AppDeps): App {
         sockets?.close();
         callbacks.detach();
         auth.stopSweeping();
+        liveAlerts.stop();
         engine.dispose();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();

@@ -60,6 +60,7 @@ describe('benches at smoke size', () => {
         'knowledge-search.bench.ts',
         'sip-latency.bench.ts',
         'sip-load.bench.ts',
+        'supervisor-fanout.bench.ts',
       ]),
     );
   });

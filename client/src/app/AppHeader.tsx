@@ -18,6 +18,7 @@ const TAB_LABELS: Record<Route, string> = {
   knowledge: '知识库',
   users: '用户管理',
   audit: '审计日志',
+  admin: '系统管理',
 };
 
 /** While the seat is away from the workbench, its tab says a call needs it. */

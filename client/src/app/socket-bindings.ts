@@ -2,6 +2,8 @@ import type { Socket } from 'socket.io-client';
 import { watchesQueue } from '../shared/routes';
 import { emitAck, type HotlineSocket } from '../shared/socket';
 import type { AppStore } from './store';
+import { seatMessages } from '../features/seat-messages/messages-store';
+import { liveAlerts } from '../features/monitor/live-alerts-store';
 
 export interface SocketHooks {
   /** The server refused or dropped us; the session may have expired. */
@@ -53,6 +55,8 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('alert:updated', (alert) => s().applyAlert(alert));
   socket.on('callback:updated', (request) => s().applyCallback(request));
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
+  socket.on('supervisor:message-posted', (m) => seatMessages.getState().received(m));
+  socket.on('live-alerts:updated', (list) => liveAlerts.getState().replace(list));
 
   return () => {
     socket.off('connect', onConnect);
@@ -66,5 +70,9 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('alert:updated');
     socket.off('callback:updated');
     socket.off('transfer:updated');
+    socket.off('supervisor:message-posted');
+    socket.off('live-alerts:updated');
+    seatMessages.getState().clear();
+    liveAlerts.getState().clear();
   };
 }

@@ -1,7 +1,7 @@
 import { can, type Permission, type Role, type UserView } from '../contract';
 
 /** The console's pages. The hash (#/seat, #/monitor, #/reports) keeps the tab across reloads. */
-export const ROUTES = ['login', 'seat', 'calls', 'monitor', 'reports', 'knowledge', 'users', 'audit'] as const;
+export const ROUTES = ['login', 'seat', 'calls', 'monitor', 'reports', 'knowledge', 'admin', 'users', 'audit'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /**
@@ -16,6 +16,8 @@ const PAGE_PERMISSION: Record<Exclude<Route, 'login'>, Permission> = {
   reports: 'reports:read',
   // 知识库: everyone reads it; supervisors and admins also maintain it ('knowledge:edit').
   knowledge: 'knowledge:read',
+  // 系统管理: seat profiles (admin).
+  admin: 'config:edit',
   // 用户管理 and 审计日志: administrators.
   users: 'users:manage',
   audit: 'audit:read',

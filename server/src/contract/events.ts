@@ -13,10 +13,12 @@ import type { z } from 'zod';
 import { EmptySchema, type Ack } from './common.js';
 import type { MajorAlert } from './alerts.js';
 import type { CallbackRequestView } from './callbacks.js';
+import type { LiveAlert } from './live-alerts.js';
 import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
 import type { PhoneOwnerView } from './phone.js';
 import type { QueueSnapshot } from './queue.js';
+import type { SupervisorMessage } from './supervisor.js';
 import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
 import type { CallSummaryView } from './summaries.js';
 import { TransferReportSchema, TransferRequestSchema, type TransferView } from './transfers.js';
@@ -71,6 +73,10 @@ export interface Facts {
   'phone:owner-changed': PhoneOwnerView;
   /** To every console of the seat: a summary of its call was filed or amended (any tab or computer). */
   'summary:filed': CallSummaryView;
+  /** A supervisor's message to this seat (shown in the seat console). */
+  'supervisor:message-posted': SupervisorMessage;
+  /** Threshold alerts in the supervisor's scope changed (the whole current list). */
+  'live-alerts:updated': LiveAlert[];
 }
 export type FactName = keyof Facts;
 
@@ -84,6 +90,8 @@ export const FACT_EVENTS = [
   'transfer:updated',
   'phone:owner-changed',
   'summary:filed',
+  'supervisor:message-posted',
+  'live-alerts:updated',
 ] as const satisfies readonly FactName[];
 
 export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };

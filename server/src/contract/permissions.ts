@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'knowledge:read': { roles: ['seat', 'supervisor', 'manager', 'admin'] },
   /** The live queue (GET /api/queue, queue:subscribe and its snapshots, major-matter pushes). */
   'queue:monitor': { roles: STAFF },
+  /** Act on seats and waiting calls, message seats (班长干预); each action is audited. */
+  'queue:supervise': { roles: STAFF, refusal: '只有班长、值班负责人或系统管理员可以干预坐席和排队来电' },
   /** Every call: the call records list, any call's record, summary and history. */
   'calls:read-all': { roles: STAFF },
   /** Major-matter alerts: list and acknowledge. */

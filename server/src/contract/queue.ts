@@ -1,5 +1,6 @@
 /** The live queue a supervisor watches ('queue:subscribe', then every change pushed). */
 import type { CallView } from './calls.js';
+import type { LiveAlert } from './live-alerts.js';
 import type { SeatView } from './seats.js';
 
 /** The service calendar's word on now: open or not, and the seats planned for the period. */
@@ -13,9 +14,30 @@ export interface ServiceStatus {
   answerTargetS: number;
 }
 
+/**
+ * A call in the live queue: what the seat sees, plus how far routing has gone with it (the
+ * server always sends both; optional so a plain CallView still reads as one).
+ */
+export interface QueueCallView extends CallView {
+  /** Expansion step reached (0 initial, 1 lower proficiency, 2 general, 3 other centre). */
+  step?: number;
+  /** The seats offered this call so far, in order (a seat may appear twice: a re-offer). */
+  offeredTo?: string[];
+}
+
+/** A seat on the supervisor's wall: its live state and its day so far (always sent by the server). */
+export interface SeatWallView extends SeatView {
+  /** Calls this seat answered since local midnight. */
+  answeredToday?: number;
+  /** Offers this seat let ring out or declined since local midnight. */
+  missedToday?: number;
+}
+
 export interface QueueSnapshot {
   at: number;
   service: ServiceStatus;
-  seats: SeatView[];
-  calls: CallView[];
+  seats: SeatWallView[];
+  calls: QueueCallView[];
+  /** Threshold alerts in scope now (also pushed alone by 'live-alerts:updated' when they change). */
+  alerts?: LiveAlert[];
 }

@@ -12,10 +12,20 @@ import * as lifecycle from './engine/lifecycle.js';
 import { seatCouldEverTake } from './engine/routing.js';
 import type { EngineListener, EngineOptions, IncomingCall } from './engine/ports.js';
 import * as seats from './engine/seat-commands.js';
+import * as supervisor from './engine/supervisor-commands.js';
 import { EngineTimers } from './engine/timers.js';
 import { UnitOfWork } from './engine/unit-of-work.js';
 
-export type { Acd, AcdAdmin, AcdCallCommands, AcdForTelephony, AcdQueries, AcdSeatCommands, AcdUnitOfWork } from './engine/acd.js';
+export type {
+  Acd,
+  AcdAdmin,
+  AcdCallCommands,
+  AcdForTelephony,
+  AcdQueries,
+  AcdSeatCommands,
+  AcdSupervisorCommands,
+  AcdUnitOfWork,
+} from './engine/acd.js';
 export { OrderedMap } from './engine/indexes.js';
 export {
   CONSULT_HOLD_MS,
@@ -226,6 +236,21 @@ export class AcdEngine implements Acd {
 
   setRegistered(seatId: string, registered: boolean): Seat {
     return this.command(() => seats.setRegistered(this.core, seatId, registered));
+  }
+
+  // ------------------------------------------------------------------ supervisor
+
+  reprioritize(callId: string, priority: number): Call {
+    return this.command(() => supervisor.reprioritize(this.core, callId, priority));
+  }
+
+  recategorize(callId: string, categoryId: string): Call {
+    return this.command(() => supervisor.recategorize(this.core, callId, categoryId));
+  }
+
+  /** Rings the waiting call at this ready seat now (a supervisor's choice). */
+  assignCall(callId: string, seatId: string): Call {
+    return this.command(() => supervisor.assignCall(this.core, callId, seatId));
   }
 
   // ------------------------------------------------------------------ administration

@@ -16,7 +16,7 @@ import type { Acd } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
 import { seatOfUser, type SessionLookup } from '../features/auth/auth-service.js';
 import { callView } from '../features/calls/call-views.js';
-import { centresOfRoom, queueSnapshot } from '../features/queue/queue-views.js';
+import { centresOfRoom, queueSnapshot, type LiveQueue } from '../features/queue/queue-views.js';
 import { seatView } from '../features/seats/seat-views.js';
 import { can, refusalOf } from '../contract/permissions.js';
 import { toApiError } from './api-errors.js';
@@ -48,6 +48,8 @@ export interface SocketDeps {
   socketsPerUser?: number;
   /** The largest message a client may send, in bytes (default 32 KiB). */
   maxMessageBytes?: number;
+  /** What supervisor snapshots show (features/queue); the engine alone when absent. */
+  queue?: LiveQueue;
 }
 
 export interface SocketLayer {
@@ -89,6 +91,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   io.engine.on('connection_error', (err: { code?: number; message?: string }) => {
     logger.warn({ code: err.code, reason: err.message }, 'socket connection refused');
   });
+  const live = deps.queue ?? engine;
   const graceTimers = new Map<string, TimerHandle>();
   let snapshotTimer: TimerHandle | null = null;
   let closed = false;
@@ -98,11 +101,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     snapshotTimer = clock.setTimeout(() => {
       snapshotTimer = null;
       if (closed) return;
-      io.to(ROOMS.supervisors).emit('queue:updated', queueSnapshot(engine, clock.now()));
+      io.to(ROOMS.supervisors).emit('queue:updated', queueSnapshot(live, clock.now()));
       // Supervisors with centres in scope (features/queue): each scope's room gets its centres only.
       for (const room of io.sockets.adapter.rooms.keys()) {
         const centres = centresOfRoom(room);
-        if (centres) io.to(room).emit('queue:updated', queueSnapshot(engine, clock.now(), centres));
+        if (centres) io.to(room).emit('queue:updated', queueSnapshot(live, clock.now(), centres));
       }
     }, deps.snapshotIntervalMs ?? 200);
   };

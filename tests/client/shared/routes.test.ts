@@ -48,6 +48,6 @@ describe('role routing', () => {
     expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge']);
     expect(allowedRoutes('supervisor')).toEqual(['monitor', 'knowledge']);
     expect(allowedRoutes('manager')).toEqual(['monitor', 'reports', 'knowledge']);
-    expect(allowedRoutes('admin')).toEqual(['monitor', 'reports', 'knowledge', 'users', 'audit']);
+    expect(allowedRoutes('admin')).toEqual(['monitor', 'reports', 'knowledge', 'admin', 'users', 'audit']);
   });
 });

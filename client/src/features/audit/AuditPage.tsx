@@ -28,6 +28,14 @@ const ACTION_LABELS: Record<string, string> = {
   'knowledge.update': '修改知识条目',
   'knowledge.retire': '停用知识条目',
   'alert.acknowledge': '确认重大事项',
+  'alert.thresholds': '修改告警阈值',
+  'alert.threshold-acknowledge': '确认阈值告警',
+  'supervisor.seat-not-ready': '班长置坐席示忙',
+  'supervisor.seat-sign-out': '班长签出坐席',
+  'supervisor.call-priority': '调整来电优先级',
+  'supervisor.call-assign': '指派来电给坐席',
+  'supervisor.call-category': '改变来电类别',
+  'supervisor.message': '班长发送消息',
   'summary.confidential-read': '查看保密小结',
 };
 

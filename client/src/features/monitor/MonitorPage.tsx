@@ -1,11 +1,19 @@
+import { useState } from 'react';
 import { formatClock } from '../../shared/format';
 import { useAppStore } from '../../app/store';
 import { AlertsPanel } from './AlertsPanel';
 import { CallbacksPanel } from './CallbacksPanel';
+import { CallDetailPanel } from './CallDetail';
+import { CategoryQueues } from './CategoryQueues';
 import { CountsBar } from './CountsBar';
-import { SeatTable } from './SeatTable';
+import { LiveAlertsPanel } from './LiveAlertsPanel';
+import { LiveFigures } from './LiveFigures';
+import { MessageComposer } from './MessageComposer';
+import { SeatWall } from './SeatWall';
 import { WaitingCallsTable } from './WaitingCallsTable';
 import { UnfiledList } from '../unfiled/UnfiledList';
+import { HandoverMonitor } from '../handover/HandoverMonitor';
+import './monitor.css';
 
 function SnapshotStatus() {
   const at = useAppStore((s) => s.snapshot?.at ?? null);
@@ -14,21 +22,30 @@ function SnapshotStatus() {
   return <div className="muted small">{at === null ? '正在订阅实时队列…' : `数据更新于 ${formatClock(at)}`}</div>;
 }
 
-/** 班长监控: live counts, waiting calls and seats, from 'queue:updated'. */
+/** 班长监控: live counts, the live queue (a call opens into its history and actions) and the seat wall. */
 export function MonitorPage() {
+  const [openCall, setOpenCall] = useState<string | null>(null);
   return (
     <div className="monitor-page">
       <AlertsPanel />
       <UnfiledList mine={false} />
+      <LiveAlertsPanel />
       <div className="monitor-top">
         <CountsBar />
+        <LiveFigures />
         <SnapshotStatus />
       </div>
-      <div className="monitor-grid">
-        <WaitingCallsTable />
-        <SeatTable />
+      <div className="monitor-bar">
+        <CategoryQueues />
+        <MessageComposer />
+      </div>
+      <div className={openCall ? 'monitor-grid monitor-grid-detail' : 'monitor-grid'}>
+        <WaitingCallsTable onOpen={setOpenCall} />
+        {openCall && <CallDetailPanel callId={openCall} onClose={() => setOpenCall(null)} />}
+        <SeatWall />
       </div>
       <CallbacksPanel />
+      <HandoverMonitor />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { CallView, QueueSnapshot, SeatView } from '../../contract';
+import type { CallView, QueueCallView, QueueSnapshot, SeatWallView } from '../../contract';
 import type { SeatStateKind } from '../../shared/labels';
 
 /** Call states in which the caller is still waiting for a lawyer. */
@@ -45,14 +45,14 @@ export function queueCounts(snapshot: QueueSnapshot | null): QueueCounts {
 }
 
 /** Waiting calls in service order: higher priority first, then longest wait. */
-export function waitingCalls(snapshot: QueueSnapshot | null): CallView[] {
+export function waitingCalls(snapshot: QueueSnapshot | null): QueueCallView[] {
   return (snapshot?.calls ?? [])
     .filter(isWaiting)
     .sort((a, b) => b.priority - a.priority || a.enqueuedAt - b.enqueuedAt || a.id.localeCompare(b.id));
 }
 
 /** Seats by centre, then staff number; offline seats last so the working floor reads first. */
-export function sortedSeats(snapshot: QueueSnapshot | null): SeatView[] {
+export function sortedSeats(snapshot: QueueSnapshot | null): SeatWallView[] {
   return [...(snapshot?.seats ?? [])].sort(
     (a, b) =>
       Number(a.state.kind === 'offline') - Number(b.state.kind === 'offline') ||

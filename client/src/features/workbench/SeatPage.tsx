@@ -16,6 +16,7 @@ import { TransferPanel } from '../transfer/TransferPanel';
 import { StatusActions } from './StatusActions';
 import { SummaryPanel } from '../summary/SummaryPanel';
 import { WrapUpPanel } from './WrapUpPanel';
+import { SupervisorMessageToast } from '../seat-messages/SupervisorMessageToast';
 
 /** F10 / Ctrl+Alt+R: the way back to taking calls that fits the state. */
 function readyShortcut(): void {
@@ -68,6 +69,7 @@ export function SeatPage() {
   const categoryId = useWorkCategory();
   return (
     <div className="seat-workspace">
+      <SupervisorMessageToast />
       <div className="ws-col ws-call">
         <div className="ws-head">
           <SeatStatePanel />

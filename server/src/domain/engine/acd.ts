@@ -55,6 +55,14 @@ export interface AcdSeatCommands {
   setRegistered(seatId: string, registered: boolean): Seat;
 }
 
+/** A supervisor's changes to a waiting call (engine/supervisor-commands.ts). */
+export interface AcdSupervisorCommands {
+  reprioritize(callId: string, priority: number): Call;
+  recategorize(callId: string, categoryId: string): Call;
+  /** Rings the waiting call at this ready seat now. */
+  assignCall(callId: string, seatId: string): Call;
+}
+
 /** Administration: seats, the routing configuration, restart. */
 export interface AcdAdmin {
   upsertSeat(profile: SeatProfile): Seat;
@@ -76,7 +84,7 @@ export interface AcdUnitOfWork {
 }
 
 /** Everything: what the composition root holds. */
-export interface Acd extends AcdQueries, AcdCallCommands, AcdSeatCommands, AcdAdmin, AcdUnitOfWork {}
+export interface Acd extends AcdQueries, AcdCallCommands, AcdSeatCommands, AcdSupervisorCommands, AcdAdmin, AcdUnitOfWork {}
 
 /** What the telephony adapter needs: call events in, registrations, one commit per event. */
 export type AcdForTelephony = Pick<AcdQueries, 'getCall' | 'listSeats' | 'activeCalls'> &

@@ -32,6 +32,14 @@ export const AUDIT_ACTIONS = [
   'knowledge.update',
   'knowledge.retire',
   'alert.acknowledge',
+  'alert.thresholds',
+  'alert.threshold-acknowledge',
+  'supervisor.seat-not-ready',
+  'supervisor.seat-sign-out',
+  'supervisor.call-priority',
+  'supervisor.call-assign',
+  'supervisor.call-category',
+  'supervisor.message',
   'summary.confidential-read',
 ] as const;
 

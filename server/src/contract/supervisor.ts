@@ -1,0 +1,63 @@
+/** A supervisor's actions on seats and waiting calls (班长干预), and messages to seats. */
+import { z } from 'zod';
+import { text } from './fields.js';
+
+/** Why a supervisor acted: required where it changes a person's day (a seat forced not-ready or signed out). */
+const note = (required: boolean) => {
+  const t = text('原因', 200);
+  return required ? t.min(1, '请填写原因') : t.default('');
+};
+
+/** POST /api/supervisor/seats/:id/status: set a seat not-ready (with a not-ready reason) or sign it out. */
+export const SupervisorSeatStatusSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('not-ready'), reason: z.enum(['meal', 'training', 'meeting', 'rest']), note: note(true) }).strict(),
+  z.object({ status: z.literal('offline'), note: note(true) }).strict(),
+]);
+export type SupervisorSeatStatusRequest = z.input<typeof SupervisorSeatStatusSchema>;
+export type SupervisorSeatStatus = z.output<typeof SupervisorSeatStatusSchema>;
+
+/** Highest priority a supervisor may give (a transferred call's own priority stays above it). */
+export const SUPERVISOR_MAX_PRIORITY = 100;
+
+/** POST /api/supervisor/calls/:id/priority */
+export const CallPrioritySchema = z
+  .object({
+    priority: z
+      .number({ error: '优先级必须是 0–100 的整数' })
+      .int('优先级必须是 0–100 的整数')
+      .min(0, '优先级必须是 0–100 的整数')
+      .max(SUPERVISOR_MAX_PRIORITY, '优先级必须是 0–100 的整数'),
+    note: note(false),
+  })
+  .strict();
+/** POST /api/supervisor/calls/:id/assign: ring a waiting call at this ready seat now. */
+export const CallAssignSchema = z.object({ seatId: z.string({ error: '请选择坐席' }).min(1, '请选择坐席'), note: note(false) }).strict();
+/** POST /api/supervisor/calls/:id/category: move a waiting call to another category's queue. */
+export const CallCategorySchema = z
+  .object({ categoryId: z.string({ error: '请选择专业类别' }).min(1, '请选择专业类别'), note: note(false) })
+  .strict();
+
+export const MESSAGE_MAX = 300;
+/** POST /api/supervisor/messages: to one seat, the seats of a centre, or every seat in scope. */
+export const SupervisorMessageSchema = z
+  .object({
+    to: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('seat'), seatId: z.string().min(1, '请选择坐席') }).strict(),
+      z.object({ kind: z.literal('centre'), centreId: z.string().min(1, '请选择中心') }).strict(),
+      z.object({ kind: z.literal('all') }).strict(),
+    ]),
+    text: text('消息', MESSAGE_MAX).min(1, '请填写消息内容'),
+  })
+  .strict();
+export type SupervisorMessageRequest = z.input<typeof SupervisorMessageSchema>;
+export type SupervisorMessageInput = z.output<typeof SupervisorMessageSchema>;
+
+/** A message as the seat console shows it ('supervisor:message-posted'). */
+export interface SupervisorMessage {
+  id: string;
+  fromName: string;
+  text: string;
+  at: number;
+  /** How many seats it was sent to (in the sender's reply). */
+  recipients: number;
+}

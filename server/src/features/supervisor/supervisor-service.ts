@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { SupervisorMessage, SupervisorMessageInput, SupervisorSeatStatus } from '../../contract/index.js';
+import type { Call } from '../../domain/call.js';
+import type { Clock } from '../../domain/clock.js';
+import type { AcdQueries, AcdSeatCommands, AcdSupervisorCommands, AcdUnitOfWork } from '../../domain/engine.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Seat } from '../../domain/seat.js';
+import type { AuditActor, AuditInput } from '../audit/audit-service.js';
+import type { ScopeService, ScopedUser } from '../users/scope-service.js';
+
+export type SupervisorEngine = Pick<AcdQueries, 'config' | 'getSeat' | 'listSeats' | 'getCall'> &
+  Pick<AcdSeatCommands, 'setSeatNotReady' | 'setSeatOffline'> &
+  AcdSupervisorCommands &
+  AcdUnitOfWork;
+
+export type SupervisorUser = AuditActor & ScopedUser & { id: number };
+
+/**
+ * A supervisor's actions (班长干预): on seats and waiting calls of the centres in their scope,
+ * each written to the audit log in the same commit as the engine's change, and messages to
+ * seats (audited, delivered to the seats' consoles after the commit).
+ */
+export class SupervisorService {
+  constructor(
+    private readonly deps: {
+      engine: SupervisorEngine;
+      scope: Pick<ScopeService, 'seesSeat' | 'seesCall' | 'seesCentre' | 'centresOf'>;
+      clock: Clock;
+      audit: (entry: AuditInput) => void;
+      /** Pushes a message to these seats' consoles. */
+      deliver: (seatIds: string[], message: SupervisorMessage) => void;
+    },
+  ) {}
+
+  setSeatStatus(user: SupervisorUser, seatId: string, p: SupervisorSeatStatus): Seat {
+    const seat = this.seatInScope(user, seatId);
+    const before = seat.state.kind;
+    return this.deps.engine.unitOfWork(() => {
+      const after = p.status === 'not-ready' ? this.deps.engine.setSeatNotReady(seatId, p.reason) : this.deps.engine.setSeatOffline(seatId);
+      this.deps.audit({
+        actor: user,
+        action: p.status === 'not-ready' ? 'supervisor.seat-not-ready' : 'supervisor.seat-sign-out',
+        target: `seat:${seatId}`,
+        before: { state: before },
+        after: p.status === 'not-ready' ? { state: 'not-ready', reason: p.reason } : { state: 'offline' },
+        reason: p.note,
+      });
+      return after;
+    });
+  }
+
+  reprioritize(user: SupervisorUser, callId: string, priority: number, note: string): Call {
+    const call = this.callInScope(user, callId);
+    const before = call.priority;
+    return this.deps.engine.unitOfWork(() => {
+      const after = this.deps.engine.reprioritize(callId, priority);
+      this.deps.audit({
+        actor: user,
+        action: 'supervisor.call-priority',
+        target: `call:${callId}`,
+        before: { priority: before },
+        after: { priority },
+        reason: note,
+      });
+      return after;
+    });
+  }
+
+  assign(user: SupervisorUser, callId: string, seatId: string, note: string): Call {
+    this.callInScope(user, callId);
+    this.seatInScope(user, seatId);
+    return this.deps.engine.unitOfWork(() => {
+      const after = this.deps.engine.assignCall(callId, seatId);
+      this.deps.audit({ actor: user, action: 'supervisor.call-assign', target: `call:${callId}`, after: { seatId }, reason: note });
+      return after;
+    });
+  }
+
+  recategorize(user: SupervisorUser, callId: string, categoryId: string, note: string): Call {
+    const call = this.callInScope(user, callId);
+    if (!this.deps.engine.config.categories.some((c) => c.id === categoryId)) {
+      throw new DomainError('VALIDATION', `没有专业类别 ${categoryId}`, { categoryId });
+    }
+    const before = call.categoryId;
+    return this.deps.engine.unitOfWork(() => {
+      const after = this.deps.engine.recategorize(callId, categoryId);
+      this.deps.audit({
+        actor: user,
+        action: 'supervisor.call-category',
+        target: `call:${callId}`,
+        before: { categoryId: before },
+        after: { categoryId },
+        reason: note,
+      });
+      return after;
+    });
+  }
+
+  /** Sends a message to one seat, a centre's seats or every seat in scope (signed-in or not: it reaches open consoles). */
+  message(user: SupervisorUser & { displayName?: string }, p: SupervisorMessageInput): SupervisorMessage {
+    const { engine, scope } = this.deps;
+    let seats: Seat[];
+    if (p.to.kind === 'seat') {
+      seats = [this.seatInScope(user, p.to.seatId)];
+    } else if (p.to.kind === 'centre') {
+      const centreId = p.to.centreId;
+      if (!engine.config.centres.some((c) => c.id === centreId)) throw new DomainError('NOT_FOUND', `没有中心 ${centreId}`);
+      if (!scope.seesCentre(user, centreId)) throw new DomainError('FORBIDDEN', '该中心不在您的管辖范围内');
+      seats = engine.listSeats().filter((s) => s.profile.centreId === centreId);
+    } else {
+      seats = engine.listSeats().filter((s) => scope.seesSeat(user, s.profile.id));
+    }
+    const message: SupervisorMessage = {
+      id: randomUUID(),
+      fromName: user.displayName ?? user.username,
+      text: p.text,
+      at: this.deps.clock.now(),
+      recipients: seats.length,
+    };
+    const target = p.to.kind === 'seat' ? `seat:${p.to.seatId}` : p.to.kind === 'centre' ? `centre:${p.to.centreId}` : 'all';
+    this.deps.audit({ actor: user, action: 'supervisor.message', target, after: { text: p.text, recipients: seats.length } });
+    this.deps.deliver(
+      seats.map((s) => s.profile.id),
+      message,
+    );
+    return message;
+  }
+
+  private seatInScope(user: SupervisorUser, seatId: string): Seat {
+    const seat = this.deps.engine.listSeats().find((s) => s.profile.id === seatId);
+    if (!seat) throw new DomainError('NOT_FOUND', `没有坐席 ${seatId}`, { seatId });
+    if (!this.deps.scope.seesSeat(user, seatId)) throw new DomainError('FORBIDDEN', '该坐席不在您的管辖范围内', { seatId });
+    return seat;
+  }
+
+  private callInScope(user: SupervisorUser, callId: string): Call {
+    const call = this.deps.engine.getCall(callId);
+    if (!call) throw new DomainError('NOT_FOUND', '没有这个来电,可能已经结束', { callId });
+    const seatIds = call.events.flatMap((e) => ('seatId' in e ? [e.seatId] : []));
+    if (!this.deps.scope.seesCall(user, { homeCentreId: call.homeCentreId, seatIds })) {
+      throw new DomainError('FORBIDDEN', '该来电不在您的管辖范围内', { callId });
+    }
+    return call;
+  }
+}
