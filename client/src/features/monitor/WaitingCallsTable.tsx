@@ -1,4 +1,4 @@
-import { languageLabel, type CallView, type QueueCallView, type QueueSnapshot, type ReferenceData } from '../../contract';
+import { languageLabel, type QueueCallView, type QueueSnapshot, type ReferenceData } from '../../contract';
 import { FlagBadges } from '../../shared/components/FlagBadges';
 import { callStateLabel, categoryName, centreName, isGreenChannel } from '../../shared/labels';
 import { formatElapsed } from '../../shared/format';
