@@ -24,6 +24,10 @@ import { KnowledgeRepository } from './features/knowledge/knowledge-repository.j
 import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js';
 import { KnowledgeService } from './features/knowledge/knowledge-service.js';
 import { createQueueRouter } from './features/queue/queue-routes.js';
+import { ExportService } from './features/reports/export-service.js';
+import { ReportRepository } from './features/reports/report-repository.js';
+import { createReportRouter } from './features/reports/report-routes.js';
+import { ReportService } from './features/reports/report-service.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
@@ -159,6 +163,10 @@ export function createApp(deps: AppDeps): App {
     scope,
     audit: record,
   });
+  // Reports (统计报表) and the live figures: domain/stats over the facts of the calls in scope.
+  const reportRepo = new ReportRepository(db);
+  const reports = new ReportService({ repo: reportRepo, engine, loadCall: (id) => engineStore.loadCall(id), scope, clock });
+  const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const summaries = new SummaryService({ db, engine, calls, summaries: new SummaryRepository(db), alerts, clock, logger, audit: record });
   summaries.repairFilings();
 
@@ -227,6 +235,7 @@ export function createApp(deps: AppDeps): App {
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
     createAuditRouter({ audit, requireUser }),
+    createReportRouter({ reports, exports, requireUser }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);

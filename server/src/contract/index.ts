@@ -20,3 +20,4 @@ export * from './transfers.js';
 export * from './events.js';
 export * from './users.js';
 export * from './permissions.js';
+export * from './reports.js';

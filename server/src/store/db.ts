@@ -259,6 +259,37 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE major_alerts ADD COLUMN acknowledged_by_user_id INTEGER;
     `,
   },
+  {
+    version: 8,
+    name: 'reports: the facts of finished calls',
+    sql: `
+      -- One row per finished call, derived from its event log by domain/stats/call-fact.ts and
+      -- written by features/reports (catching up from the calls table): what the reports read.
+      -- missed_by: seats that missed an offer, comma-separated, one entry per miss.
+      CREATE TABLE call_facts (
+        call_id TEXT PRIMARY KEY,
+        enqueued_at INTEGER NOT NULL,
+        centre_id TEXT NOT NULL,
+        category_id TEXT NOT NULL,
+        seat_id TEXT,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        result TEXT NOT NULL,
+        wait_ms INTEGER NOT NULL,
+        talk_ms INTEGER NOT NULL,
+        hold_ms INTEGER NOT NULL,
+        holds INTEGER NOT NULL,
+        wrap_ms INTEGER,
+        offers INTEGER NOT NULL,
+        overflow_trigger TEXT,
+        overflow_target TEXT,
+        hung_up_by TEXT,
+        missed_by TEXT NOT NULL DEFAULT '',
+        transferred_from TEXT
+      );
+      CREATE INDEX call_facts_enqueued ON call_facts(enqueued_at, call_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'knowledge.retire',
   'alert.acknowledge',
   'summary.confidential-read',
+  'report.export',
+  'report.export-unmasked',
 ] as const;
 
 export interface AuditInput {
