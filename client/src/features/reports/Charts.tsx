@@ -18,7 +18,8 @@ function Chart({ option, label }: { option: EChartsCoreOption; label: string }) 
     void partsReady.then(() => {
       if (gone) return;
       chart = init(el, undefined, { renderer: 'svg' });
-      chart.setOption(option);
+      // No animation: the 打印 view and screenshots get the finished chart.
+      chart.setOption({ animation: false, ...option });
     });
     window.addEventListener('resize', resize);
     window.addEventListener('beforeprint', resize);
