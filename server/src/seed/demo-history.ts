@@ -284,7 +284,8 @@ export function generateHistory(db: Db, o: HistoryOptions): number {
           insSummary.run(id, seatId, json, last.at, last.at);
           if (o.events) insRevision.run(id, json, seatId, last.at);
         }
-        facts.saveFact(callFact(call, last.at));
+        const filed = summary as { disposition: string; riskFlag: boolean } | null;
+        facts.saveFact(callFact(call, last.at, filed ? { disposition: filed.disposition, major: filed.riskFlag } : undefined));
       }
       if (o.events) for (const s of onShift) insSeatEvent.run(s.id, dayStart + 20 * 3_600_000, 'offline', null);
     });
@@ -294,6 +295,7 @@ export function generateHistory(db: Db, o: HistoryOptions): number {
   // Every call written so far has its fact: the reports' catch-up starts after them.
   const max = (db.prepare('SELECT MAX(rowid) AS m FROM calls').get() as { m: number | null }).m ?? 0;
   facts.setWatermark(max, o.until);
+  facts.markSummariesSynced(o.until);
   return n;
 }
 

@@ -265,7 +265,8 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     sql: `
       -- One row per finished call, derived from its event log by domain/stats/call-fact.ts and
       -- written by features/reports (catching up from the calls table): what the reports read.
-      -- missed_by: seats that missed an offer, comma-separated, one entry per miss.
+      -- missed_by: seats that missed an offer, comma-separated, one entry per miss; disposition
+      -- and major: the filed summary's, kept in step by the catch-up.
       CREATE TABLE call_facts (
         call_id TEXT PRIMARY KEY,
         enqueued_at INTEGER NOT NULL,
@@ -285,9 +286,13 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         overflow_target TEXT,
         hung_up_by TEXT,
         missed_by TEXT NOT NULL DEFAULT '',
-        transferred_from TEXT
+        transferred_from TEXT,
+        disposition TEXT,
+        major INTEGER NOT NULL DEFAULT 0
       );
       CREATE INDEX call_facts_enqueued ON call_facts(enqueued_at, call_id);
+      -- The catch-up copies filed and amended summaries' disposition into the facts.
+      CREATE INDEX call_summaries_updated ON call_summaries(updated_at);
     `,
   },
 ];

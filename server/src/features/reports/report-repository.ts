@@ -46,11 +46,13 @@ export const EXPORT_SQL = `SELECT f.call_id, c.caller, f.enqueued_at, f.centre_i
   FROM call_facts f JOIN calls c ON c.id = f.call_id LEFT JOIN call_summaries s ON s.call_id = f.call_id
   WHERE f.enqueued_at < ? AND (f.enqueued_at, f.call_id) > (?, ?) ORDER BY f.enqueued_at, f.call_id LIMIT ?`;
 
-const FACT_SQL = `SELECT f.call_id, f.enqueued_at, f.centre_id, f.category_id, f.seat_id, f.answered_at, f.ended_at, f.result,
-  f.wait_ms, f.talk_ms, f.hold_ms, f.holds, f.wrap_ms, f.offers, f.overflow_trigger, f.overflow_target, f.hung_up_by,
-  f.missed_by, f.transferred_from, json_extract(s.json, '$.disposition'), json_extract(s.json, '$.riskFlag')
-  FROM call_facts f LEFT JOIN call_summaries s ON s.call_id = f.call_id
-  WHERE f.enqueued_at >= ? AND f.enqueued_at < ?`;
+const FACT_SQL = `SELECT call_id, enqueued_at, centre_id, category_id, seat_id, answered_at, ended_at, result,
+  wait_ms, talk_ms, hold_ms, holds, wrap_ms, offers, overflow_trigger, overflow_target, hung_up_by,
+  missed_by, transferred_from, disposition, major
+  FROM call_facts WHERE enqueued_at < ? AND (enqueued_at, call_id) > (?, ?) ORDER BY enqueued_at, call_id LIMIT ?`;
+/** Facts read per page (statements never stay open between pages). */
+const FACT_PAGE = 20_000;
+const SUMMARY_WATERMARK_KEY = 'reports.facts.summaries';
 
 type FactTuple = [
   string,
@@ -76,9 +78,38 @@ type FactTuple = [
   number | null,
 ];
 
+function factOf(r: FactTuple): CallFact {
+  return {
+    callId: r[0],
+    enqueuedAt: r[1],
+    homeCentreId: r[2],
+    categoryId: r[3],
+    seatId: r[4],
+    answeredAt: r[5],
+    endedAt: r[6],
+    result: r[7],
+    waitMs: r[8],
+    talkMs: r[9],
+    holdMs: r[10],
+    holds: r[11],
+    wrapUpMs: r[12],
+    offers: r[13],
+    overflowTrigger: r[14],
+    overflowTarget: r[15],
+    hungUpBy: r[16],
+    missedBy: r[17] ? r[17].split(',') : [],
+    transferredFrom: r[18],
+    disposition: r[19],
+    major: r[20] === 1,
+  };
+}
+
 /** The facts of finished calls, the rows of the exports and seat state time, in SQLite. */
 export class ReportRepository {
   private readonly insertFact;
+  private readonly selectSummaryOf;
+  private readonly selectSummariesSince;
+  private readonly updateFactSummary;
   private readonly selectPending;
   private readonly selectFacts;
   private readonly selectExport;
@@ -90,7 +121,16 @@ export class ReportRepository {
   constructor(private readonly db: Db) {
     this.insertFact = db.prepare(`INSERT OR REPLACE INTO call_facts (call_id, enqueued_at, centre_id, category_id, seat_id,
       answered_at, ended_at, result, wait_ms, talk_ms, hold_ms, holds, wrap_ms, offers, overflow_trigger, overflow_target,
-      hung_up_by, missed_by, transferred_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      hung_up_by, missed_by, transferred_from, disposition, major)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.selectSummaryOf = db.prepare(
+      "SELECT json_extract(json, '$.disposition') AS d, json_extract(json, '$.riskFlag') AS m FROM call_summaries WHERE call_id = ?",
+    );
+    this.selectSummariesSince = db.prepare(
+      `SELECT call_id, updated_at, json_extract(json, '$.disposition') AS d, json_extract(json, '$.riskFlag') AS m
+         FROM call_summaries WHERE updated_at > ? ORDER BY updated_at LIMIT ?`,
+    );
+    this.updateFactSummary = db.prepare('UPDATE call_facts SET disposition = ?, major = ? WHERE call_id = ?');
     this.selectPending = db.prepare('SELECT rowid, id, state_kind, enqueued_at FROM calls WHERE rowid > ? ORDER BY rowid LIMIT ?');
     this.selectFacts = db.prepare(FACT_SQL).raw(true);
     this.selectExport = db.prepare(EXPORT_SQL).raw(true);
@@ -116,6 +156,36 @@ export class ReportRepository {
 
   setWatermark(rowid: number, now: number): void {
     this.putSetting.run(WATERMARK_KEY, String(rowid), now);
+  }
+
+  /** The filed summary's disposition and 重大事项 flag of a call (null when none is filed). */
+  summaryOf(callId: string): { disposition: string | null; major: boolean } | undefined {
+    const r = this.selectSummaryOf.get(callId) as { d: string | null; m: number | null } | undefined;
+    return r ? { disposition: r.d, major: r.m === 1 } : undefined;
+  }
+
+  /**
+   * Copies the disposition of summaries filed or amended since the last pass into the facts
+   * (a summary filed after its call's fact was written, or amended later). Returns how many.
+   */
+  syncSummaries(now: number, limit: number): number {
+    const row = this.getSetting.get(SUMMARY_WATERMARK_KEY) as { value: string } | undefined;
+    const since = row ? Number(row.value) : 0;
+    const rows = this.selectSummariesSince.all(since, limit) as {
+      call_id: string;
+      updated_at: number;
+      d: string | null;
+      m: number | null;
+    }[];
+    for (const r of rows) this.updateFactSummary.run(r.d, r.m === 1 ? 1 : 0, r.call_id);
+    if (rows.length > 0) this.putSetting.run(SUMMARY_WATERMARK_KEY, String(rows[rows.length - 1]!.updated_at), now);
+    return rows.length;
+  }
+
+  /** Marks every summary so far as copied (the history generator writes facts with theirs). */
+  markSummariesSynced(now: number): void {
+    const r = this.db.prepare('SELECT MAX(updated_at) AS m FROM call_summaries').get() as { m: number | null };
+    this.putSetting.run(SUMMARY_WATERMARK_KEY, String(r.m ?? 0), now);
   }
 
   pendingCalls(afterRowid: number, limit: number): PendingCall[] {
@@ -144,6 +214,8 @@ export class ReportRepository {
       f.hungUpBy,
       f.missedBy.join(','),
       f.transferredFrom,
+      f.disposition,
+      f.major ? 1 : 0,
     );
   }
 
@@ -151,32 +223,15 @@ export class ReportRepository {
     return this.db.transaction(fn).immediate();
   }
 
-  /** The facts of the calls that arrived in [from, to), with their summaries' disposition and 重大事项 flag. */
+  /** The facts of the calls that arrived in [from, to), oldest first, read in pages. */
   *facts(from: number, to: number): Generator<CallFact> {
-    for (const r of this.selectFacts.iterate(from, to) as IterableIterator<FactTuple>) {
-      yield {
-        callId: r[0],
-        enqueuedAt: r[1],
-        homeCentreId: r[2],
-        categoryId: r[3],
-        seatId: r[4],
-        answeredAt: r[5],
-        endedAt: r[6],
-        result: r[7],
-        waitMs: r[8],
-        talkMs: r[9],
-        holdMs: r[10],
-        holds: r[11],
-        wrapUpMs: r[12],
-        offers: r[13],
-        overflowTrigger: r[14],
-        overflowTarget: r[15],
-        hungUpBy: r[16],
-        missedBy: r[17] ? r[17].split(',') : [],
-        transferredFrom: r[18],
-        disposition: r[19],
-        major: r[20] === 1,
-      };
+    let after: [number, string] = [from, ''];
+    for (;;) {
+      const page = this.selectFacts.all(to, after[0], after[1], FACT_PAGE) as FactTuple[];
+      for (const r of page) yield factOf(r);
+      if (page.length < FACT_PAGE) return;
+      const last = page[page.length - 1]!;
+      after = [last[1], last[0]];
     }
   }
 

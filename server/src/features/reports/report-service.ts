@@ -52,8 +52,18 @@ export class ReportService {
     };
   }
 
-  /** Writes the facts of the calls that finished since the last pass; returns how many. */
+  /**
+   * Writes the facts of the calls that finished since the last pass, then copies summaries filed
+   * or amended since into them; returns how many facts were written.
+   */
   catchUp(): number {
+    const written = this.catchUpCalls();
+    const now = this.deps.clock.now();
+    while (this.deps.repo.transaction(() => this.deps.repo.syncSummaries(now, CATCH_UP_BATCH)) === CATCH_UP_BATCH);
+    return written;
+  }
+
+  private catchUpCalls(): number {
     const { repo, loadCall, clock } = this.deps;
     const now = clock.now();
     let written = 0;
@@ -72,7 +82,7 @@ export class ReportService {
           if (!p.active) {
             const call = loadCall(p.id);
             if (call) {
-              repo.saveFact(callFact(call, now));
+              repo.saveFact(callFact(call, now, repo.summaryOf(call.id)));
               written++;
             }
           }
