@@ -235,7 +235,13 @@ export function createApp(deps: AppDeps): App {
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
     createAuditRouter({ audit, requireUser }),
-    createReportRouter({ reports, exports, requireUser }),
+    createReportRouter({
+      reports,
+      exports,
+      requireUser,
+      applyCalendarPeriods: (actor, periods) =>
+        routingConfig.update(actor, { ...engine.config, serviceCalendar: { ...engine.config.serviceCalendar, periods } }),
+    }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);

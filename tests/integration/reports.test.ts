@@ -6,7 +6,8 @@
  */
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditListResponse, LiveFiguresView, ReportView } from '../../server/src/contract/index.js';
+import type { AuditListResponse, LiveFiguresView, ReportView, StaffingPlanView } from '../../server/src/contract/index.js';
+import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import { parseCsv } from '../support/csv.js';
 import { login } from '../support/server.js';
 import { centreCall, createAccount, useCentreTrunks, waitingCall } from './support-accounts.js';
@@ -159,5 +160,21 @@ describe('reports', () => {
     const refused = await api(h, 'GET', '/api/reports/export/monthly.xlsx?month=2026-11&centres=city', 'dc-manager');
     expect(refused.status).toBe(403);
     expect((await api(h, 'GET', `/api/reports/export/nothing.csv?${Q}`, 'manager')).status).toBe(404);
+  });
+
+  it('the staffing plan: 336 half hours for managers; only an administrator copies it into the calendar (audited)', async () => {
+    const plan = data(await api<StaffingPlanView>(h, 'GET', '/api/reports/staffing?weeks=2&target=0.8', 'manager'));
+    expect(plan.slots).toHaveLength(336);
+    // No call in the two weeks before this one: an open half hour keeps one seat, a closed one none.
+    expect(plan.slots[17]).toMatchObject({ weekday: 1, from: '08:30', planned: 15, required: 1 });
+    expect((await api(h, 'GET', '/api/reports/staffing?weeks=0', 'manager')).status).toBe(400);
+    expect((await api(h, 'GET', '/api/reports/staffing', 'supervisor')).status).toBe(403);
+    expect((await api(h, 'POST', '/api/reports/staffing/apply', 'manager', { weeks: 2 })).status).toBe(403);
+    const applied = data(await api<{ periods: unknown[] }>(h, 'POST', '/api/reports/staffing/apply', 'admin', { weeks: 2 }));
+    expect(applied.periods.length).toBeGreaterThan(0);
+    const cfg = data(await api<RoutingConfig>(h, 'GET', '/api/config/routing', 'admin'));
+    expect(cfg.serviceCalendar.periods).toEqual(applied.periods);
+    const log = data(await api<AuditListResponse>(h, 'GET', '/api/audit?limit=500', 'admin')).entries;
+    expect(log.some((e) => e.action === 'routing-config.update' && e.username === 'admin')).toBe(true);
   });
 });

@@ -159,3 +159,38 @@ export const OVERFLOW_TRIGGER_LABELS: Record<'max-wait' | 'no-seat' | 'after-hou
   'after-hours': '非服务时间',
   'offers-exhausted': '振铃次数用尽',
 };
+
+/** GET /api/reports/staffing: the last `weeks` whole weeks, the target share answered within T. */
+export const StaffingQuerySchema = z.object({
+  weeks: z.coerce
+    .number({ error: 'weeks 必须是整数' })
+    .int('weeks 必须是整数')
+    .min(1, 'weeks 至少为 1')
+    .max(26, 'weeks 最多为 26')
+    .default(4),
+  target: z.coerce.number({ error: 'target 必须是数字' }).min(0.5, '目标服务水平至少 50%').max(0.99, '目标服务水平最多 99%').default(0.8),
+  centres: list('centres'),
+});
+
+export interface StaffingSlotView {
+  weekday: number;
+  from: string;
+  callsPerHour: number;
+  ahtSeconds: number | null;
+  required: number;
+  predictedSL: number | null;
+  planned: number;
+  signedIn: number;
+}
+
+export interface StaffingPlanView {
+  from: string;
+  to: string;
+  weeks: number;
+  targetSL: number;
+  thresholdS: number;
+  centres: string[] | null;
+  calls: number;
+  /** 336 half hours, Monday 00:00 first. */
+  slots: StaffingSlotView[];
+}

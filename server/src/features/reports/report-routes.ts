@@ -5,9 +5,13 @@ import {
   REPORT_TABLE_LABELS,
   REPORT_TABLES,
   ReportQuerySchema,
+  StaffingQuerySchema,
   type ReportTable,
 } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
+import type { ServicePeriod } from '../../domain/policy.js';
+import { planToPeriods } from '../../domain/stats/staffing.js';
+import type { SessionUser } from '../auth/auth-service.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import type { ExportService } from './export-service.js';
@@ -17,6 +21,8 @@ export interface ReportRouteDeps {
   reports: ReportService;
   exports: ExportService;
   requireUser: RequireUser;
+  /** Replaces the service calendar's weekly periods (the routing configuration's update, audited). */
+  applyCalendarPeriods: (actor: SessionUser, periods: ServicePeriod[]) => void;
 }
 
 const CONTENT_TYPES = {
@@ -63,6 +69,29 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
     '/reports/live',
     requireUser('queue:monitor'),
     route((req, res) => ok(res, reports.live(userOf(req)))),
+  );
+
+  r.get(
+    '/reports/staffing',
+    requireUser('reports:read'),
+    route((req, res) => {
+      const q = parseOrThrow(StaffingQuerySchema, req.query);
+      ok(res, reports.staffing(userOf(req), { weeks: q.weeks, targetSL: q.target, centres: q.centres }));
+    }),
+  );
+
+  /** 一键写入排班: the plan's seats become the calendar's weekly planned seats (administrators). */
+  r.post(
+    '/reports/staffing/apply',
+    requireUser('config:edit'),
+    route((req, res) => {
+      const q = parseOrThrow(StaffingQuerySchema, req.body ?? {});
+      const user = userOf(req);
+      const plan = reports.staffing(user, { weeks: q.weeks, targetSL: q.target, centres: null });
+      const periods = planToPeriods(plan.slots);
+      deps.applyCalendarPeriods(user, periods);
+      ok(res, { periods });
+    }),
   );
 
   r.get(

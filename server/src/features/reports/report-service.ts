@@ -7,6 +7,7 @@ import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
 import { liveFigures } from '../../domain/stats/figures.js';
 import { buildReport, factFilter, WAIT_BUCKETS_S, type ReportFilter, type ReportOptions } from '../../domain/stats/report.js';
 import { seatTimeFrom } from '../../domain/stats/seat-time.js';
+import { plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
 import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
@@ -180,4 +181,66 @@ export class ReportService {
     const live = liveFigures(facts, now, dayStart, opts);
     return { ...live, centres: r.centres, thresholdS: opts.serviceLevelThresholdS };
   }
+
+  /**
+   * The staffing plan over the last `weeks` whole weeks (Monday to Sunday before this week), in
+   * the user's scope: Erlang C seats per half hour beside planned and signed-in seats.
+   */
+  staffing(user: ScopedUser, q: { weeks: number; targetSL: number; centres: string[] | null }): StaffingView {
+    this.catchUp();
+    const cfg = this.deps.engine.config;
+    const now = this.deps.clock.now();
+    const today = localDay(now, cfg.utcOffsetMinutes);
+    const todayStart = dayBounds(today, cfg.utcOffsetMinutes)!.from;
+    const weekday = (new Date(todayStart + cfg.utcOffsetMinutes * 60_000).getUTCDay() + 6) % 7;
+    const to = todayStart - weekday * 86_400_000;
+    const from = to - q.weeks * 7 * 86_400_000;
+    const r = this.resolve(user, {
+      from: localDay(from, cfg.utcOffsetMinutes),
+      to: localDay(to - 1, cfg.utcOffsetMinutes),
+      centres: q.centres,
+      categories: null,
+      seats: null,
+      hours: null,
+      weekdays: null,
+    });
+    const keep = factFilter(r.filter, this.options());
+    const facts = [...this.deps.repo.facts(from, to)].filter(keep);
+    const planned = plannedBySlot(cfg.serviceCalendar, cfg.utcOffsetMinutes);
+    const signedIn = signedInBySlot(this.deps.repo.seatEvents(from, to), from, to, {
+      utcOffsetMinutes: cfg.utcOffsetMinutes,
+      weeks: q.weeks,
+    });
+    const opts = {
+      utcOffsetMinutes: cfg.utcOffsetMinutes,
+      thresholdS: cfg.kpi.serviceLevelThresholdS,
+      targetSL: q.targetSL,
+      weeks: q.weeks,
+    };
+    const slots = staffingPlan(facts, planned, signedIn, opts).map((s) =>
+      // A half hour the calendar keeps open keeps at least one seat (a plan of 0 would close it).
+      s.planned > 0 && s.required === 0 ? { ...s, required: 1 } : s,
+    );
+    return {
+      from: localDay(from, cfg.utcOffsetMinutes),
+      to: localDay(to - 1, cfg.utcOffsetMinutes),
+      weeks: q.weeks,
+      targetSL: q.targetSL,
+      thresholdS: opts.thresholdS,
+      centres: r.centres,
+      calls: facts.length,
+      slots,
+    };
+  }
+}
+
+export interface StaffingView {
+  from: string;
+  to: string;
+  weeks: number;
+  targetSL: number;
+  thresholdS: number;
+  centres: string[] | null;
+  calls: number;
+  slots: StaffingSlot[];
 }
