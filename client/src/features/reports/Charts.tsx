@@ -1,7 +1,7 @@
 import { init, use as registerEcharts, type EChartsCoreOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { memo, useEffect, useRef } from 'react';
-import type { ReportView } from '../../contract';
+import type { ReportView, StaffingPlanView } from '../../contract';
 
 // SVG so the 打印 view prints sharp vectors; the chart types follow in their own chunk.
 registerEcharts([SVGRenderer]);
@@ -117,4 +117,22 @@ export const ReportCharts = memo(function ReportCharts({ report }: { report: Rep
       <Chart option={seatChart} label="坐席对比" />
     </div>
   );
+});
+
+/** 排班建议's chart: seats needed, planned and signed in over the 336 half hours of the week. */
+export const StaffingChart = memo(function StaffingChart({ plan }: { plan: StaffingPlanView }) {
+  const labels = plan.slots.map((s) => `周${'一二三四五六日'[s.weekday - 1]} ${s.from}`);
+  const option: EChartsCoreOption = {
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 40, right: 16, top: 24, bottom: 56 },
+    xAxis: { type: 'category', data: labels, axisLabel: { interval: 47 } },
+    yAxis: { type: 'value', name: '坐席' },
+    series: [
+      { name: '所需坐席', type: 'bar', data: plan.slots.map((s) => s.required) },
+      { name: '计划坐席', type: 'line', step: 'end', symbol: 'none', data: plan.slots.map((s) => s.planned) },
+      { name: '平均在线', type: 'line', symbol: 'none', data: plan.slots.map((s) => Number(s.signedIn.toFixed(1))) },
+    ],
+  };
+  return <Chart option={option} label="一周各时段所需、计划与在线坐席" />;
 });

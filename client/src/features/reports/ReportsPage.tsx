@@ -3,6 +3,7 @@ import { can, DISPOSITION_LABELS, type FiguresView, type ReportView } from '../.
 import { useAppStore } from '../../app/store';
 import { chinaDay } from '../../shared/format';
 import { Definitions } from './Definitions';
+import { StaffingPanel } from './StaffingPanel';
 import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 
@@ -385,6 +386,7 @@ export function ReportsPage() {
             </div>
           </section>
           <ExportBar filters={applied} table={table} />
+          <StaffingPanel />
           <p className="muted small report-footnote">
             服务水平:{report.thresholdS} 秒内接通;短时放弃:{report.shortAbandonS} 秒内挂断,单列不计入比率。口径见“口径说明”。
           </p>
