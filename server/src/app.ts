@@ -28,6 +28,8 @@ import { ExportService } from './features/reports/export-service.js';
 import { ReportRepository } from './features/reports/report-repository.js';
 import { createReportRouter } from './features/reports/report-routes.js';
 import { ReportService } from './features/reports/report-service.js';
+import { segment, STOP_WORDS } from './features/reports/segmenter.js';
+import { TrendsService } from './features/reports/trends-service.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
@@ -167,6 +169,7 @@ export function createApp(deps: AppDeps): App {
   const reportRepo = new ReportRepository(db);
   const reports = new ReportService({ repo: reportRepo, engine, loadCall: (id) => engineStore.loadCall(id), scope, clock });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
+  const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
   const summaries = new SummaryService({ db, engine, calls, summaries: new SummaryRepository(db), alerts, clock, logger, audit: record });
   summaries.repairFilings();
 
@@ -238,6 +241,7 @@ export function createApp(deps: AppDeps): App {
     createReportRouter({
       reports,
       exports,
+      trends,
       requireUser,
       applyCalendarPeriods: (actor, periods) =>
         routingConfig.update(actor, { ...engine.config, serviceCalendar: { ...engine.config.serviceCalendar, periods } }),

@@ -6,7 +6,14 @@
  */
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditListResponse, LiveFiguresView, ReportView, StaffingPlanView } from '../../server/src/contract/index.js';
+import type {
+  AuditListResponse,
+  LiveFiguresView,
+  ReportView,
+  RiskHitView,
+  StaffingPlanView,
+  TrendsView,
+} from '../../server/src/contract/index.js';
 import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import { parseCsv } from '../support/csv.js';
 import { login } from '../support/server.js';
@@ -176,5 +183,32 @@ describe('reports', () => {
     expect(cfg.serviceCalendar.periods).toEqual(applied.periods);
     const log = data(await api<AuditListResponse>(h, 'GET', '/api/audit?limit=500', 'admin')).entries;
     expect(log.some((e) => e.action === 'routing-config.update' && e.username === 'admin')).toBe(true);
+  });
+
+  it('risk words: a summary with 讨薪 is flagged to supervisors in scope; the watch list is configurable and audited', async () => {
+    h.srv.app.engine.hangup('r-5', 'caller'); // the waiting caller leaves, so s03 gets the new call
+    centreCall(h, 'city', 's03', 'r-6', '13800138006');
+    await fileAndFinish(h, 'r-6', 'seat03', 's03', { ...SUMMARY, topic: '集体讨薪', question: '二十名工人被拖欠工资,准备集体讨薪' });
+    const hits = data(await api<RiskHitView[]>(h, 'GET', '/api/reports/risk-hits', 'supervisor'));
+    expect(hits.find((x) => x.callId === 'r-6')?.words).toEqual(expect.arrayContaining(['集体', '讨薪']));
+    expect(data(await api<RiskHitView[]>(h, 'GET', '/api/reports/risk-hits', 'dc-manager')).some((x) => x.callId === 'r-6')).toBe(false);
+    expect((await api(h, 'GET', '/api/reports/risk-hits', 'seat01')).status).toBe(403);
+    const trends = data(await api<TrendsView>(h, 'GET', `/api/reports/trends?${Q}`, 'manager'));
+    expect(trends.summaries).toBe(4);
+    expect(trends.riskHits.map((x) => x.callId)).toEqual(['r-6']);
+    expect((await api(h, 'PUT', '/api/reports/risk-words', 'supervisor', { words: ['欠薪'] })).status).toBe(403);
+    expect((await api(h, 'PUT', '/api/reports/risk-words', 'manager', { words: [] })).status).toBe(400);
+    expect(data(await api<string[]>(h, 'PUT', '/api/reports/risk-words', 'manager', { words: ['欠薪', '仲裁'] }))).toEqual([
+      '欠薪',
+      '仲裁',
+    ]);
+    expect(data(await api<RiskHitView[]>(h, 'GET', '/api/reports/risk-hits', 'supervisor')).map((x) => x.callId)).toEqual([
+      'r-6',
+      'r-4',
+      'r-2',
+      'r-1',
+    ]); // every summary mentions 欠薪
+    const log = data(await api<AuditListResponse>(h, 'GET', '/api/audit?limit=500', 'admin')).entries;
+    expect(log.some((e) => e.action === 'report.risk-words' && e.username === 'manager')).toBe(true);
   });
 });

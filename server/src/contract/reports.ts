@@ -194,3 +194,42 @@ export interface StaffingPlanView {
   /** 336 half hours, Monday 00:00 first. */
   slots: StaffingSlotView[];
 }
+
+/** GET /api/reports/trends?from=&to=&centres= : the period against the one of the same length before it. */
+export const TrendsQuerySchema = z
+  .object({
+    from: z.string({ error: '请提供起始日期 from' }).regex(DATE, '起始日期 from 的格式应为 YYYY-MM-DD'),
+    to: z.string({ error: '请提供结束日期 to' }).regex(DATE, '结束日期 to 的格式应为 YYYY-MM-DD'),
+    centres: list('centres'),
+  })
+  .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
+
+/** PUT /api/reports/risk-words */
+export const RiskWordsSchema = z.object({
+  words: z
+    .array(z.string().trim().min(1, '风险词不能为空').max(20, '风险词最长 20 个字'))
+    .min(1, '风险词表不能为空')
+    .max(200, '风险词最多 200 个'),
+});
+
+export interface RiskHitView {
+  callId: string;
+  at: number;
+  seatId: string | null;
+  categoryId: string;
+  words: string[];
+  /** The summary's topic ("(保密)" for a confidential caller). */
+  topic: string;
+}
+
+export interface TrendsView {
+  from: string;
+  to: string;
+  previousFrom: string;
+  summaries: number;
+  previousSummaries: number;
+  rising: { term: string; count: number; previous: number; ratio: number }[];
+  categories: { categoryId: string; count: number; previous: number; ratio: number }[];
+  riskWords: string[];
+  riskHits: RiskHitView[];
+}

@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'summary.confidential-read',
   'report.export',
   'report.export-unmasked',
+  'report.risk-words',
 ] as const;
 
 export interface AuditInput {

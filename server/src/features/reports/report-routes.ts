@@ -6,6 +6,8 @@ import {
   REPORT_TABLES,
   ReportQuerySchema,
   StaffingQuerySchema,
+  TrendsQuerySchema,
+  RiskWordsSchema,
   type ReportTable,
 } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
@@ -16,11 +18,13 @@ import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import type { ExportService } from './export-service.js';
 import type { ReportService } from './report-service.js';
+import type { TrendsService } from './trends-service.js';
 
 export interface ReportRouteDeps {
   reports: ReportService;
   exports: ExportService;
   requireUser: RequireUser;
+  trends: TrendsService;
   /** Replaces the service calendar's weekly periods (the routing configuration's update, audited). */
   applyCalendarPeriods: (actor: SessionUser, periods: ServicePeriod[]) => void;
 }
@@ -69,6 +73,29 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
     '/reports/live',
     requireUser('queue:monitor'),
     route((req, res) => ok(res, reports.live(userOf(req)))),
+  );
+
+  /** 舆情/风险预警: rising topics and categories, risk-word hits. */
+  r.get(
+    '/reports/trends',
+    requireUser('reports:read'),
+    route((req, res) => ok(res, deps.trends.trends(userOf(req), parseOrThrow(TrendsQuerySchema, req.query)))),
+  );
+  r.get(
+    '/reports/risk-words',
+    requireUser('queue:monitor'),
+    route((_req, res) => ok(res, deps.trends.riskWords())),
+  );
+  r.put(
+    '/reports/risk-words',
+    requireUser('reports:read'),
+    route((req, res) => ok(res, deps.trends.setRiskWords(userOf(req), parseOrThrow(RiskWordsSchema, req.body).words))),
+  );
+  /** Today's summaries with a watch-list word (supervisors' flag), in scope. */
+  r.get(
+    '/reports/risk-hits',
+    requireUser('queue:monitor'),
+    route((req, res) => ok(res, deps.trends.todaysRiskHits(userOf(req)))),
   );
 
   r.get(
