@@ -138,12 +138,12 @@ export function generateHistory(db: Db, o: HistoryOptions): number {
       if (o.events) for (const s of onShift) insSeatEvent.run(s.id, dayStart + OPEN_FROM_H * 3_600_000, 'ready', null);
       // After-hours callers (before opening): straight to a call-back request.
       const arrivals: number[] = [];
-      for (let i = 0; i < 3 + Math.floor(rand() * 4); i++) arrivals.push(dayStart + rand() * OPEN_FROM_H * 3_600_000);
+      for (let i = 0; i < 3 + Math.floor(rand() * 4); i++) arrivals.push(Math.round(dayStart + rand() * OPEN_FROM_H * 3_600_000));
       DAY_SHAPE.forEach((shape, slot) => {
         const mean = (shape / 12) * peak * WEEK_SHAPE[weekday]!;
         const count = Math.round(mean + (rand() - 0.5) * Math.sqrt(mean) * 2);
         const slotStart = dayStart + OPEN_FROM_H * 3_600_000 + slot * HALF_HOUR;
-        for (let i = 0; i < count; i++) arrivals.push(slotStart + rand() * HALF_HOUR);
+        for (let i = 0; i < count; i++) arrivals.push(Math.round(slotStart + rand() * HALF_HOUR));
       });
       arrivals.sort((a, b) => a - b);
       for (const at of arrivals) {
@@ -168,8 +168,8 @@ export function generateHistory(db: Db, o: HistoryOptions): number {
             null,
           );
           const free = seat ? Math.max(at, freeAt.get(seat.id) ?? 0) : Infinity;
-          const wait = free - at + 2000 + rand() * 6000;
-          const patience = exp(70_000);
+          const wait = Math.round(free - at + 2000 + rand() * 6000);
+          const patience = Math.round(exp(70_000));
           if (!seat || wait > 300_000) {
             ev.push({ type: 'overflowed', at: at + 300_000, target: rand() < 0.5 ? '12345' : 'callback', trigger: 'max-wait' });
           } else if (patience < wait) {
@@ -186,14 +186,15 @@ export function generateHistory(db: Db, o: HistoryOptions): number {
             }
             ev.push({ type: 'offered', at: t - 1500, seatId: seat.id, attempt: 1, why: { rule: 'skill' } as never });
             ev.push({ type: 'answered', at: t, seatId: seat.id });
-            const talk = 60_000 + exp(200_000);
+            const talk = Math.round(60_000 + exp(200_000));
             if (rand() < 0.15) {
-              ev.push({ type: 'held', at: t + talk / 2 }, { type: 'resumed', at: t + talk / 2 + 10_000 + rand() * 50_000 });
+              const heldAt = Math.round(t + talk / 2);
+              ev.push({ type: 'held', at: heldAt }, { type: 'resumed', at: heldAt + Math.round(10_000 + rand() * 50_000) });
             }
             const hold = ev.at(-1)?.type === 'resumed' ? ev.at(-1)!.at - ev.at(-2)!.at : 0;
             t += talk + hold;
             ev.push({ type: 'hung-up', at: t, by: rand() < 0.7 ? 'caller' : 'seat' });
-            const wrapEnd = t + 20_000 + rand() * 70_000;
+            const wrapEnd = Math.round(t + 20_000 + rand() * 70_000);
             const [topicName, question, answer] = pick(topic.topics);
             const major = rand() < 0.004;
             let ds = rand();
@@ -239,6 +240,7 @@ export function generateHistory(db: Db, o: HistoryOptions): number {
             }
           }
         }
+        for (const e of ev) e.at = Math.round(e.at); // whole milliseconds, as the engine writes them
         const last = ev.at(-1)!;
         const answered = ev.find((e) => e.type === 'answered');
         const call = {
