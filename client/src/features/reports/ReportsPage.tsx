@@ -4,6 +4,7 @@ import { useAppStore } from '../../app/store';
 import { chinaDay } from '../../shared/format';
 import { Definitions } from './Definitions';
 import { StaffingPanel } from './StaffingPanel';
+import { TrendsPanel } from './TrendsPanel';
 import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 
@@ -387,6 +388,7 @@ export function ReportsPage() {
           </section>
           <ExportBar filters={applied} table={table} />
           <StaffingPanel />
+          <TrendsPanel from={applied.from} to={applied.to} reference={reference} />
           <p className="muted small report-footnote">
             服务水平:{report.thresholdS} 秒内接通;短时放弃:{report.shortAbandonS} 秒内挂断,单列不计入比率。口径见“口径说明”。
           </p>
