@@ -16,8 +16,9 @@ export const BOM = '\uFEFF';
 
 export type Cell = string | number | null;
 
-/** Characters that make a spreadsheet read a cell as a formula (CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** First characters that make a spreadsheet read a cell as a formula (CSV injection): = + - @ tab CR. */
+const FORMULA_START = new Set([61, 43, 45, 64, 9, 13]);
+const NEEDS_QUOTES = /[",\n\r]/;
 
 /**
  * One CSV cell: text that a spreadsheet would read as a formula (starting with = + - @, a tab or
@@ -27,9 +28,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function csvCell(v: Cell): string {
   if (v === null) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  let s = v;
-  if (FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (v === '') return '';
+  const s = FORMULA_START.has(v.charCodeAt(0)) ? `'${v}` : v;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export const csvLine = (cells: readonly Cell[]): string => cells.map(csvCell).join(',') + '\r\n';
@@ -77,16 +78,29 @@ interface SummaryJson {
   confidential?: boolean;
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+let cachedDay = -1;
+let cachedDate = '';
+/** "YYYY-MM-DD HH:MM:SS" of a local time in ms (the date formatted once per day). */
+function localTime(local: number): string {
+  const day = Math.floor(local / 86_400_000);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
+  }
+  const s = Math.floor((local - day * 86_400_000) / 1000);
+  return `${cachedDate} ${pad2(Math.floor(s / 3600))}:${pad2(Math.floor((s % 3600) / 60))}:${pad2(s % 60)}`;
+}
+
 const secs = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
 
 /** One 话单 row as cells: numbers masked unless `unmask`; a 保密 caller's number and summary text never leave. */
 export function callCells(r: ExportRow, ctx: CallRowContext): Cell[] {
   const s: SummaryJson | null = r.summary ? (JSON.parse(r.summary) as SummaryJson) : null;
   const secret = s?.confidential === true;
-  const local = new Date(r.enqueuedAt + ctx.utcOffsetMinutes * 60_000).toISOString();
   return [
     r.callId,
-    `${local.slice(0, 10)} ${local.slice(11, 19)}`,
+    localTime(r.enqueuedAt + ctx.utcOffsetMinutes * 60_000),
     secret ? '保密' : ctx.unmask ? r.caller : maskNumber(r.caller),
     ctx.centre(r.centreId),
     ctx.category(r.categoryId),
