@@ -32,6 +32,12 @@ import { KnowledgeRepository } from './features/knowledge/knowledge-repository.j
 import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js';
 import { KnowledgeService } from './features/knowledge/knowledge-service.js';
 import { createQueueRouter } from './features/queue/queue-routes.js';
+import { ExportService } from './features/reports/export-service.js';
+import { ReportRepository } from './features/reports/report-repository.js';
+import { createReportRouter } from './features/reports/report-routes.js';
+import { ReportService } from './features/reports/report-service.js';
+import { segment, STOP_WORDS } from './features/reports/segmenter.js';
+import { TrendsService } from './features/reports/trends-service.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
 import { centresOfRoom, type LiveQueue } from './features/queue/queue-views.js';
 import { SeatDayCounts } from './features/queue/seat-day-counts.js';
@@ -282,6 +288,11 @@ export function createApp(deps: AppDeps): App {
     scope,
     audit: record,
   });
+  // Reports (统计报表) and the live figures: domain/stats over the facts of the calls in scope.
+  const reportRepo = new ReportRepository(db);
+  const reports = new ReportService({ repo: reportRepo, engine, loadCall: (id) => engineStore.loadCall(id), scope, clock });
+  const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
+  const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
   // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.
   const onFiling = {
     summaryFiled: (callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string) => {
@@ -444,6 +455,14 @@ export function createApp(deps: AppDeps): App {
       now: () => clock.now(),
     }),
     createLoginLockRouter({ auth, requireUser }),
+    createReportRouter({
+      reports,
+      exports,
+      trends,
+      requireUser,
+      applyCalendarPeriods: (actor, periods) =>
+        routingConfig.update(actor, { ...engine.config, serviceCalendar: { ...engine.config.serviceCalendar, periods } }),
+    }),
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);

@@ -58,6 +58,7 @@ describe('benches at smoke size', () => {
         'routing.bench.ts',
         'enqueue-durable.bench.ts',
         'knowledge-search.bench.ts',
+        'reports.bench.ts',
         'sip-latency.bench.ts',
         'sip-load.bench.ts',
         'supervisor-fanout.bench.ts',

@@ -25,3 +25,4 @@ export * from './handover.js';
 export * from './events.js';
 export * from './users.js';
 export * from './permissions.js';
+export * from './reports.js';

@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   'auth:locks': { roles: ['admin'], refusal: '只有系统管理员可以查看或解除登录限制' },
   /** The duty manager's statistics and exports (统计报表). */
   'reports:read': { roles: ['manager', 'admin'] },
+  /** Export callers' full numbers (audited, with a reason); everyone else exports them masked. */
+  'calls:unmask': { roles: ['admin'], refusal: '只有系统管理员可以导出完整号码' },
   /** Create, edit and retire knowledge base entries (every signed-in user may read them). */
   'knowledge:edit': { roles: ['supervisor', 'admin'], refusal: '只有班长或系统管理员可以新增、修改或停用知识库条目' },
   /** Accounts (用户管理): create, disable, reset passwords, unlock. */

@@ -2,6 +2,7 @@ import type { Role } from '../contract/index.js';
 import type { SeatProfile } from '../domain/model.js';
 import { DEFAULT_ROUTING_CONFIG } from '../domain/policy.js';
 import { hashPassword } from '../features/auth/passwords.js';
+import { seedDemoHistory } from './demo-history.js';
 import type { Db } from '../store/db.js';
 import { UserRepository } from '../features/auth/user-repository.js';
 import { RoutingConfigRepository } from '../features/routing-config/routing-config-repository.js';
@@ -66,7 +67,7 @@ export function demoSeatUsername(seatId: string): string {
 export async function seedDemo(
   db: Db,
   now: number,
-  opts: { password?: string; hash?: (password: string) => Promise<string> } = {},
+  opts: { password?: string; hash?: (password: string) => Promise<string>; history?: boolean } = {},
 ): Promise<boolean> {
   const users = new UserRepository(db);
   if (users.count() > 0) return false;
@@ -85,5 +86,6 @@ export async function seedDemo(
       users.create({ ...u, passwordHash: hashes[DEMO_SEATS.length + i]!, seatId: null }, now);
     });
   })();
+  if (opts.history) seedDemoHistory(db, now, DEMO_SEATS);
   return true;
 }

@@ -258,9 +258,45 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       -- Who acknowledged an alert, as a user (acknowledged_by keeps the display name shown).
       ALTER TABLE major_alerts ADD COLUMN acknowledged_by_user_id INTEGER;
       `,
-    },
-    {
-      version: 9,
+  },
+  {
+    version: 8,
+    name: 'reports: the facts of finished calls',
+    sql: `
+      -- One row per finished call, derived from its event log by domain/stats/call-fact.ts and
+      -- written by features/reports (catching up from the calls table): what the reports read.
+      -- missed_by: seats that missed an offer, comma-separated, one entry per miss; disposition
+      -- and major: the filed summary's, kept in step by the catch-up.
+      CREATE TABLE call_facts (
+        call_id TEXT PRIMARY KEY,
+        enqueued_at INTEGER NOT NULL,
+        centre_id TEXT NOT NULL,
+        category_id TEXT NOT NULL,
+        seat_id TEXT,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        result TEXT NOT NULL,
+        wait_ms INTEGER NOT NULL,
+        talk_ms INTEGER NOT NULL,
+        hold_ms INTEGER NOT NULL,
+        holds INTEGER NOT NULL,
+        wrap_ms INTEGER,
+        offers INTEGER NOT NULL,
+        overflow_trigger TEXT,
+        overflow_target TEXT,
+        hung_up_by TEXT,
+        missed_by TEXT NOT NULL DEFAULT '',
+        transferred_from TEXT,
+        disposition TEXT,
+        major INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX call_facts_enqueued ON call_facts(enqueued_at, call_id);
+      -- The catch-up copies filed and amended summaries' disposition into the facts.
+      CREATE INDEX call_summaries_updated ON call_summaries(updated_at);
+    `,
+  },
+  {
+    version: 9,
     name: '12345 hand-overs: outbox, hand-overs, tickets, webhook receipts, category map',
     sql: `
       -- The transactional outbox: a row is written in the same commit as the decision that sends it
@@ -338,9 +374,9 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
       CREATE INDEX referrals_open_due ON referrals(state, due_at);
       `,
-    },
-    {
-      version: 10,
+  },
+  {
+    version: 10,
     name: 'callback requests',
     sql: `
       -- One per call that overflowed to a call-back (回电请求), written in the same commit as the
@@ -363,9 +399,9 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
       CREATE INDEX callback_requests_status ON callback_requests(status, created_at);
       `,
-    },
-    {
-      version: 11,
+  },
+  {
+    version: 11,
     name: 'sessions: absolute lifetime and idle time; the durable sign-in brake',
     sql: `
       -- expires_at is now the session's absolute end (created_at + lifetime, never moved);

@@ -1,12 +1,14 @@
 import type { Call, CallEvent } from '../call.js';
 import type { OverflowTarget, OverflowTrigger, RoutingConfig } from '../policy.js';
 import type { SeatStateKind } from '../seat.js';
+import { callFact } from './call-fact.js';
+import { FiguresAccumulator } from './figures.js';
 
 /**
- * KPIs, computed from call event logs (Call.events) and seat state time. This is
- * the single source of every KPI figure: the dashboard, the exports and the queue
- * simulator all read `KpiAccumulator.summary()`. No I/O; times are ms numbers
- * taken from the events, so the live engine and the simulator give the same answer.
+ * The queue simulator's KPIs, from finished calls' event logs (Call.events) and seat
+ * state time. The call figures themselves are computed by figures.ts (the reports and
+ * the supervisor's live figures use it too); this summary keeps the simulator's shape.
+ * No I/O; times are ms numbers taken from the events.
  *
  * Definitions (docs/definitions.md states them for users; T = kpi.serviceLevelThresholdS,
  * S = kpi.shortAbandonS; "within X s" means a wait ≤ X s):
@@ -86,42 +88,22 @@ export interface KpiSummary {
   seatTimeMs: Record<SeatStateKind, number>;
 }
 
-const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
-const meanSeconds = (sumMs: number, n: number): number | null => (n > 0 ? sumMs / n / 1000 : null);
-
 const TERMINAL_EVENTS: ReadonlySet<CallEvent['type']> = new Set(['wrap-up-ended', 'abandoned', 'overflowed', 'timed-out']);
 
-/** Streams finished calls and seat time into running totals; keeps no call. */
+/**
+ * Streams finished calls and seat time into running totals; keeps no call. The call figures
+ * are figures.ts's (one definition for the simulator, the reports and the live figures); this
+ * class adds the finished-calls-only check and seat time.
+ */
 export class KpiAccumulator {
-  private readonly thresholdMs: number;
-  private readonly shortMs: number;
-
-  private entered = 0;
-  private answered = 0;
-  private answeredWithinT = 0;
-  private abandoned = 0;
-  private abandonedAfterT = 0;
-  private shortAbandoned = 0;
-  private timedOut = 0;
-  private overflowByTarget: Record<OverflowTo, number> = { '12345': 0, callback: 0 };
-  private overflowByTrigger: Record<OverflowTrigger, number> = { 'max-wait': 0, 'no-seat': 0, 'after-hours': 0, 'offers-exhausted': 0 };
-  private afterHoursByTarget: Record<OverflowTo, number> = { '12345': 0, callback: 0 };
-
-  private waitSumMs = 0;
-  private maxWaitMs = 0;
-  private handled = 0;
-  private talkSumMs = 0;
-  private holdSumMs = 0;
-  private wrapSumMs = 0;
-
+  private readonly figures: FiguresAccumulator;
   private readonly seatMs: Record<SeatStateKind, number> = { offline: 0, ready: 0, ringing: 0, talking: 0, 'wrap-up': 0, 'not-ready': 0 };
 
   constructor(private readonly opts: KpiOptions) {
     if (!(opts.serviceLevelThresholdS >= 0) || !(opts.shortAbandonS >= 0)) {
       throw new RangeError('KPI thresholds must be ≥ 0 seconds.');
     }
-    this.thresholdMs = opts.serviceLevelThresholdS * 1000;
-    this.shortMs = opts.shortAbandonS * 1000;
+    this.figures = new FiguresAccumulator(opts);
   }
 
   /** Adds one finished call (its log ends in wrap-up-ended, abandoned, overflowed or timed-out). */
@@ -131,79 +113,13 @@ export class KpiAccumulator {
     if (!last || !TERMINAL_EVENTS.has(last.type)) {
       throw new RangeError(`Call ${call.id} is not finished (last event: ${last?.type ?? 'none'}); KPIs count finished calls only.`);
     }
-    let enqueuedAt: number | null = null;
-    let answeredAt: number | null = null;
-    let hungUpAt: number | null = null;
-    let heldAt: number | null = null;
-    let holdMs = 0;
-    for (const e of ev) {
-      switch (e.type) {
-        case 'enqueued':
-          if (enqueuedAt === null) enqueuedAt = e.at;
-          break;
-        case 'answered':
-          answeredAt = e.at;
-          break;
-        case 'held':
-          if (heldAt === null) heldAt = e.at;
-          break;
-        case 'resumed':
-          if (heldAt !== null) holdMs += e.at - heldAt;
-          heldAt = null;
-          break;
-        case 'hung-up':
-          if (heldAt !== null) holdMs += e.at - heldAt;
-          heldAt = null;
-          hungUpAt = e.at;
-          break;
-        default:
-          break;
-      }
+    const enq = ev.find((e) => e.type === 'enqueued');
+    if (!enq || enq.type !== 'enqueued') throw new RangeError(`Call ${call.id} has no enqueued event.`);
+    if (last.type === 'wrap-up-ended' && !ev.some((e) => e.type === 'answered')) {
+      throw new RangeError(`Call ${call.id} ended its wrap-up but was never answered.`);
     }
-    if (enqueuedAt === null) throw new RangeError(`Call ${call.id} has no enqueued event.`);
-
-    switch (last.type) {
-      case 'overflowed':
-        if (last.trigger === 'after-hours') {
-          this.afterHoursByTarget[last.target]++;
-          return;
-        }
-        this.entered++;
-        this.overflowByTarget[last.target]++;
-        this.overflowByTrigger[last.trigger]++;
-        return;
-      case 'abandoned': {
-        this.entered++;
-        const wait = last.at - enqueuedAt;
-        if (wait <= this.shortMs) this.shortAbandoned++;
-        else {
-          this.abandoned++;
-          if (wait > this.thresholdMs) this.abandonedAfterT++;
-        }
-        return;
-      }
-      case 'timed-out':
-        this.entered++;
-        this.timedOut++;
-        return;
-      case 'wrap-up-ended': {
-        this.entered++;
-        if (answeredAt === null) throw new RangeError(`Call ${call.id} ended its wrap-up but was never answered.`);
-        const wait = answeredAt - enqueuedAt;
-        this.answered++;
-        this.waitSumMs += wait;
-        if (wait > this.maxWaitMs) this.maxWaitMs = wait;
-        if (wait <= this.thresholdMs) this.answeredWithinT++;
-        const hungUp = hungUpAt ?? last.at;
-        this.handled++;
-        this.talkSumMs += hungUp - answeredAt - holdMs;
-        this.holdSumMs += holdMs;
-        this.wrapSumMs += last.at - hungUp;
-        return;
-      }
-      default:
-        return;
-    }
+    const whole = { ...call, categoryId: enq.categoryId, homeCentreId: enq.centreId, enqueuedAt: enq.at } as Call;
+    this.figures.add(callFact(whole, last.at));
   }
 
   /** Adds `ms` of time some seat spent in `kind`. */
@@ -212,36 +128,36 @@ export class KpiAccumulator {
   }
 
   summary(): KpiSummary {
-    const offered = this.entered - this.shortAbandoned;
+    const f = this.figures.result();
     const handleMs = this.seatMs.talking + this.seatMs['wrap-up'];
-    const overflowTotal = this.overflowByTarget['12345'] + this.overflowByTarget.callback;
     return {
       thresholdS: this.opts.serviceLevelThresholdS,
       shortAbandonS: this.opts.shortAbandonS,
-      entered: this.entered,
-      offered,
-      answered: this.answered,
-      answeredWithinT: this.answeredWithinT,
-      abandoned: this.abandoned,
-      abandonedAfterT: this.abandonedAfterT,
-      shortAbandoned: this.shortAbandoned,
-      timedOut: this.timedOut,
-      overflowed: { total: overflowTotal, byTarget: { ...this.overflowByTarget }, byTrigger: { ...this.overflowByTrigger } },
-      afterHours: {
-        total: this.afterHoursByTarget['12345'] + this.afterHoursByTarget.callback,
-        byTarget: { ...this.afterHoursByTarget },
+      entered: f.entered,
+      offered: f.offered,
+      answered: f.answered,
+      answeredWithinT: f.answeredWithinT,
+      abandoned: f.abandoned,
+      abandonedAfterT: f.abandonedAfterT,
+      shortAbandoned: f.shortAbandoned,
+      timedOut: f.timedOut,
+      overflowed: {
+        total: f.overflowed,
+        byTarget: { '12345': f.overflowedTo12345, callback: f.overflowedToCallback },
+        byTrigger: f.overflowByTrigger,
       },
-      answerRate: ratio(this.answered, offered),
-      abandonRate: ratio(this.abandoned, offered),
-      serviceLevel: ratio(this.answeredWithinT, this.answered + this.abandonedAfterT),
-      serviceLevelAnswered: ratio(this.answeredWithinT, this.answered),
-      asaSeconds: meanSeconds(this.waitSumMs, this.answered),
-      maxAnsweredWaitSeconds: this.answered > 0 ? this.maxWaitMs / 1000 : null,
-      ahtSeconds: meanSeconds(this.talkSumMs + this.holdSumMs + this.wrapSumMs, this.handled),
-      talkSeconds: meanSeconds(this.talkSumMs, this.handled),
-      holdSeconds: meanSeconds(this.holdSumMs, this.handled),
-      wrapUpSeconds: meanSeconds(this.wrapSumMs, this.handled),
-      occupancy: ratio(handleMs, handleMs + this.seatMs.ready),
+      afterHours: { total: f.afterHours, byTarget: { '12345': f.afterHoursTo12345, callback: f.afterHoursToCallback } },
+      answerRate: f.answerRate,
+      abandonRate: f.abandonRate,
+      serviceLevel: f.serviceLevel,
+      serviceLevelAnswered: f.serviceLevelAnswered,
+      asaSeconds: f.asaSeconds,
+      maxAnsweredWaitSeconds: f.longestWaitSeconds,
+      ahtSeconds: f.ahtSeconds,
+      talkSeconds: f.talkSeconds,
+      holdSeconds: f.holdSeconds,
+      wrapUpSeconds: f.wrapUpSeconds,
+      occupancy: handleMs + this.seatMs.ready > 0 ? handleMs / (handleMs + this.seatMs.ready) : null,
       seatTimeMs: { ...this.seatMs },
     };
   }

@@ -41,6 +41,9 @@ export const AUDIT_ACTIONS = [
   'supervisor.call-category',
   'supervisor.message',
   'summary.confidential-read',
+  'report.export',
+  'report.export-unmasked',
+  'report.risk-words',
 ] as const;
 
 export interface AuditInput {

@@ -1,0 +1,133 @@
+/**
+ * Reports bench (issue 13): a month's report over a database of millions of calls, the 话单 CSV
+ * export of a million rows (rows/s and peak memory) beside `sqlite3 -csv` dumping the same rows
+ * in the same run, and the XLSX export's peak memory.
+ *
+ *   npx tsx scripts/generate-history.ts --db .run/bench/reports-3m.db --days 415 --peak 790 --seat-copies 6
+ *   npx tsx bench/reports.bench.ts [--db .run/bench/reports-3m.db] [--export-rows 1000000]
+ *   npx tsx bench/reports.bench.ts --smoke      (generates a small database of its own)
+ *
+ * Each measurement runs in its own process (bench/reports-measure.ts) so its peak memory is its own.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { EXPORT_SQL } from '../server/src/features/reports/report-repository.js';
+import { Checks, numberOption, ROOT, SMOKE, writeResult } from './report.js';
+
+const NAME = 'reports.bench';
+const OFFSET_MS = 8 * 3600_000;
+const day = (t: number) => new Date(t + OFFSET_MS).toISOString().slice(0, 10);
+
+function argValue(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-bench-'));
+let dbPath = argValue('db', path.join(ROOT, '.run/bench/reports-3m.db'));
+if (SMOKE) {
+  dbPath = path.join(tmp, 'smoke.db');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate-history.ts', '--db', dbPath, '--days', '40', '--peak', '12'], {
+    cwd: ROOT,
+  });
+}
+if (!fs.existsSync(dbPath)) {
+  process.stderr.write(`${NAME}: no database at ${dbPath}; generate one first (see the header of this file)\n`);
+  process.exit(2);
+}
+const exportRows = numberOption(NAME, 'export-rows', SMOKE ? 2000 : 1_000_000);
+
+function measure(...args: string[]): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/reports-measure.ts', dbPath, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`reports-measure ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+const db = new Database(dbPath, { readonly: true });
+const total = (db.prepare('SELECT COUNT(*) AS n FROM call_facts').get() as { n: number }).n;
+const maxAt = (db.prepare('SELECT MAX(enqueued_at) AS m FROM call_facts').get() as { m: number }).m;
+// The last full month before the newest call.
+const newest = new Date(maxAt + OFFSET_MS);
+const month = new Date(Date.UTC(newest.getUTCFullYear(), newest.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+// The export range: whole days back from the newest day until it holds at least exportRows calls.
+const fromAt = (
+  db
+    .prepare('SELECT enqueued_at AS t FROM call_facts ORDER BY enqueued_at DESC LIMIT 1 OFFSET ?')
+    .get(Math.max(0, Math.min(exportRows, total) - 1)) as { t: number }
+).t;
+const from = day(fromAt);
+const to = day(maxAt);
+const fromMs = Date.parse(`${from}T00:00:00Z`) - OFFSET_MS;
+const toMs = Date.parse(`${to}T00:00:00Z`) - OFFSET_MS + 86_400_000;
+const rowsInRange = (
+  db.prepare('SELECT COUNT(*) AS n FROM call_facts WHERE enqueued_at >= ? AND enqueued_at < ?').get(fromMs, toMs) as { n: number }
+).n;
+db.close();
+
+console.log(
+  `database: ${total.toLocaleString('en')} calls; month ${month}; export ${from}..${to} (${rowsInRange.toLocaleString('en')} rows)`,
+);
+const months = [measure('month', month), measure('month', month), measure('month', month)];
+const monthMs = months.map((m) => m.ms!).sort((x, y) => x - y);
+console.log(
+  `month report: ${monthMs.map((m) => m.toFixed(0)).join(' / ')} ms over ${months[0]!.rows!.toLocaleString('en')} calls, peak ${months[0]!.peakRssMb!.toFixed(0)} MB`,
+);
+
+const csvOut = path.join(tmp, 'calls.csv');
+const csv = measure('csv', from, to, csvOut);
+const csvRate = csv.rows! / (csv.ms! / 1000);
+console.log(
+  `CSV export: ${csv.rows!.toLocaleString('en')} rows in ${(csv.ms! / 1000).toFixed(2)} s = ${Math.round(csvRate).toLocaleString('en')} rows/s, peak ${csv.peakRssMb!.toFixed(0)} MB, ${(csv.bytes! / 1048576).toFixed(0)} MB`,
+);
+const bom = fs.readFileSync(csvOut).subarray(0, 3);
+fs.rmSync(csvOut);
+
+// sqlite3 -csv dumping the same rows (the same SELECT, as one statement, the keyset bound at the start).
+const sql = EXPORT_SQL.replace(/\s+/g, ' ')
+  .replace('f.enqueued_at < ?', `f.enqueued_at < ${toMs}`)
+  .replace('(f.enqueued_at, f.call_id) > (?, ?)', `(f.enqueued_at, f.call_id) > (${fromMs}, '')`)
+  .replace('LIMIT ?', '');
+const sqliteOut = path.join(tmp, 'sqlite.csv');
+const t0 = performance.now();
+const s3 = spawnSync('sh', ['-c', `sqlite3 -csv -header '${dbPath}' "${sql.replace(/"/g, '\\"')}" > '${sqliteOut}'`], { encoding: 'utf8' });
+const sqliteMs = performance.now() - t0;
+const sqliteLines = s3.status === 0 ? Number(execFileSync('wc', ['-l', sqliteOut], { encoding: 'utf8' }).trim().split(/\s+/)[0]) : -1;
+fs.rmSync(sqliteOut, { force: true });
+const ratio = csv.ms! / sqliteMs;
+console.log(
+  `sqlite3 -csv: ${(sqliteMs / 1000).toFixed(2)} s (${Math.round(rowsInRange / (sqliteMs / 1000)).toLocaleString('en')} rows/s); ours ÷ sqlite3 = ${ratio.toFixed(2)}×`,
+);
+
+const xlsxOut = path.join(tmp, 'calls.xlsx');
+const xlsx = measure('xlsx', from, to, xlsxOut);
+console.log(
+  `XLSX export: ${xlsx.rows!.toLocaleString('en')} rows in ${(xlsx.ms! / 1000).toFixed(2)} s, peak ${xlsx.peakRssMb!.toFixed(0)} MB, ${(xlsx.bytes! / 1048576).toFixed(0)} MB`,
+);
+fs.rmSync(tmp, { recursive: true, force: true });
+
+const checks = new Checks();
+checks.expect('month report counted calls', months[0]!.rows! > 0, `${months[0]!.rows} calls in ${month}`);
+checks.equal('CSV rows = calls in range', csv.rows, rowsInRange);
+checks.equal('XLSX rows = calls in range', xlsx.rows, rowsInRange);
+checks.expect('CSV starts with a UTF-8 BOM', bom.equals(Buffer.from([0xef, 0xbb, 0xbf])), bom.toString('hex'));
+checks.expect(
+  'sqlite3 dumped the same rows',
+  s3.status === 0 && sqliteLines >= rowsInRange + 1,
+  `${sqliteLines} lines (status ${s3.status}; rows with line breaks in text count more)`,
+);
+const file = writeResult(NAME, {
+  database: { calls: total, path: SMOKE ? 'smoke' : dbPath },
+  month: { month, ms: monthMs, calls: months[0]!.rows, peakRssMb: months[0]!.peakRssMb },
+  csv: { rows: csv.rows, ms: csv.ms, rowsPerS: csvRate, peakRssMb: csv.peakRssMb, bytes: csv.bytes },
+  sqlite3: { ms: sqliteMs, ratio },
+  xlsx: { rows: xlsx.rows, ms: xlsx.ms, peakRssMb: xlsx.peakRssMb, bytes: xlsx.bytes },
+});
+console.log(`result written to ${file}`);
+checks.finish(NAME);

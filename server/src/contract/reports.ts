@@ -1,0 +1,228 @@
+/** The duty manager's reports (统计报表), their exports and the live figures. */
+import { z } from 'zod';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest range a report covers (a year and a month). */
+export const REPORT_MAX_DAYS = 400;
+
+const list = (name: string) =>
+  z
+    .string({ error: `${name} 必须是逗号分隔的列表` })
+    .optional()
+    .transform((v) =>
+      v && v.trim()
+        ? [
+            ...new Set(
+              v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : null,
+    );
+const intList = (name: string, min: number, max: number) =>
+  list(name).refine((v) => v === null || v.every((x) => /^\d+$/.test(x) && Number(x) >= min && Number(x) <= max), {
+    message: `${name} 必须是 ${min}–${max} 之间的整数,逗号分隔`,
+  });
+
+/** GET /api/reports/figures and the exports: a range of local days (inclusive) and filters. */
+export const ReportQuerySchema = z
+  .object({
+    from: z.string({ error: '请提供起始日期 from' }).regex(DATE, '起始日期 from 的格式应为 YYYY-MM-DD'),
+    to: z.string({ error: '请提供结束日期 to' }).regex(DATE, '结束日期 to 的格式应为 YYYY-MM-DD'),
+    centres: list('centres'),
+    categories: list('categories'),
+    seats: list('seats'),
+    hours: intList('hours', 0, 23),
+    weekdays: intList('weekdays', 1, 7),
+  })
+  .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
+export type ReportQuery = z.infer<typeof ReportQuerySchema>;
+
+export const REPORT_TABLES = ['total', 'interval', 'day', 'week', 'month', 'seat', 'category', 'disposition', 'wait'] as const;
+export type ReportTable = (typeof REPORT_TABLES)[number];
+export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
+  total: '总览',
+  interval: '按时段',
+  day: '按日',
+  week: '按周',
+  month: '按月',
+  seat: '按坐席',
+  category: '按类别',
+  disposition: '处理结果',
+  wait: '应答时长分布',
+};
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** GET /api/reports/export/calls.(csv|xlsx): the 话单; unmask=1 asks for full numbers (audited, with a reason). */
+export const CallExportQuerySchema = z
+  .object({ unmask: z.enum(['0', '1']).optional(), reason: z.string().trim().max(200, '原因不能超过 200 个字').optional() })
+  .refine((q) => q.unmask !== '1' || (q.reason ?? '').length >= 2, { path: ['reason'], message: '导出完整号码须填写原因' });
+
+/** GET /api/reports/export/monthly.xlsx?month=YYYY-MM */
+export const MonthlyQuerySchema = z.object({
+  month: z.string({ error: '请提供月份 month' }).regex(/^\d{4}-\d{2}$/, '月份 month 的格式应为 YYYY-MM'),
+  centres: list('centres'),
+});
+
+/** The figures of a set of calls (server/src/domain/stats/figures.ts; docs/definitions.md). */
+export interface FiguresView {
+  entered: number;
+  offered: number;
+  answered: number;
+  answeredWithinT: number;
+  abandoned: number;
+  abandonedInQueue: number;
+  abandonedWhileRinging: number;
+  abandonedAfterT: number;
+  shortAbandoned: number;
+  shortAbandonedInQueue: number;
+  shortAbandonedWhileRinging: number;
+  overflowed: number;
+  overflowedTo12345: number;
+  overflowedToCallback: number;
+  overflowByTrigger: Record<'max-wait' | 'no-seat' | 'after-hours' | 'offers-exhausted', number>;
+  afterHours: number;
+  afterHoursTo12345: number;
+  afterHoursToCallback: number;
+  timedOut: number;
+  waiting: number;
+  handled: number;
+  transfers: number;
+  missedOffers: number;
+  dispositions: Record<string, number>;
+  unfiled: number;
+  major: number;
+  answerRate: number | null;
+  abandonRate: number | null;
+  serviceLevel: number | null;
+  serviceLevelAnswered: number | null;
+  asaSeconds: number | null;
+  longestWaitSeconds: number | null;
+  ahtSeconds: number | null;
+  talkSeconds: number | null;
+  holdSeconds: number | null;
+  wrapUpSeconds: number | null;
+  talkTotalSeconds: number;
+  holdTotalSeconds: number;
+  wrapUpTotalSeconds: number;
+}
+
+export interface ReportRowView {
+  key: string;
+  /** What the page shows for the key (a category's or a seat's name). */
+  label: string;
+  figures: FiguresView;
+}
+
+export interface SeatRowView extends ReportRowView {
+  missedBySeat: number;
+  transfersOut: number;
+  occupancy: number | null;
+}
+
+export interface ReportView {
+  from: string;
+  to: string;
+  /** The centres the report covers (the filter within the user's scope); null = every centre. */
+  centres: string[] | null;
+  thresholdS: number;
+  shortAbandonS: number;
+  total: FiguresView;
+  byInterval: ReportRowView[];
+  byDay: ReportRowView[];
+  byWeek: ReportRowView[];
+  byMonth: ReportRowView[];
+  byCategory: ReportRowView[];
+  bySeat: SeatRowView[];
+  /** Answered calls by wait: ≤ each bound in waitBucketsS, then the rest. */
+  waitBucketsS: number[];
+  waitDistribution: number[];
+  occupancy: number | null;
+}
+
+/** The supervisor's live figures (GET /api/reports/live): since midnight and the last 15 / 30 min. */
+export interface LiveFiguresView {
+  at: number;
+  centres: string[] | null;
+  thresholdS: number;
+  sinceMidnight: FiguresView;
+  last15: FiguresView;
+  last30: FiguresView;
+}
+
+/** GET /api/reports/staffing: the last `weeks` whole weeks, the target share answered within T. */
+export const StaffingQuerySchema = z.object({
+  weeks: z.coerce
+    .number({ error: 'weeks 必须是整数' })
+    .int('weeks 必须是整数')
+    .min(1, 'weeks 至少为 1')
+    .max(26, 'weeks 最多为 26')
+    .default(4),
+  target: z.coerce.number({ error: 'target 必须是数字' }).min(0.5, '目标服务水平至少 50%').max(0.99, '目标服务水平最多 99%').default(0.8),
+  centres: list('centres'),
+});
+
+export interface StaffingSlotView {
+  weekday: number;
+  from: string;
+  callsPerHour: number;
+  ahtSeconds: number | null;
+  required: number;
+  predictedSL: number | null;
+  planned: number;
+  signedIn: number;
+}
+
+export interface StaffingPlanView {
+  from: string;
+  to: string;
+  weeks: number;
+  targetSL: number;
+  thresholdS: number;
+  centres: string[] | null;
+  calls: number;
+  /** 336 half hours, Monday 00:00 first. */
+  slots: StaffingSlotView[];
+}
+
+/** GET /api/reports/trends?from=&to=&centres= : the period against the one of the same length before it. */
+export const TrendsQuerySchema = z
+  .object({
+    from: z.string({ error: '请提供起始日期 from' }).regex(DATE, '起始日期 from 的格式应为 YYYY-MM-DD'),
+    to: z.string({ error: '请提供结束日期 to' }).regex(DATE, '结束日期 to 的格式应为 YYYY-MM-DD'),
+    centres: list('centres'),
+  })
+  .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
+
+/** PUT /api/reports/risk-words */
+export const RiskWordsSchema = z.object({
+  words: z
+    .array(z.string().trim().min(1, '风险词不能为空').max(20, '风险词最长 20 个字'))
+    .min(1, '风险词表不能为空')
+    .max(200, '风险词最多 200 个'),
+});
+
+export interface RiskHitView {
+  callId: string;
+  at: number;
+  seatId: string | null;
+  categoryId: string;
+  words: string[];
+  /** The summary's topic ("(保密)" for a confidential caller). */
+  topic: string;
+}
+
+export interface TrendsView {
+  from: string;
+  to: string;
+  previousFrom: string;
+  summaries: number;
+  previousSummaries: number;
+  rising: { term: string; count: number; previous: number; ratio: number }[];
+  categories: { categoryId: string; count: number; previous: number; ratio: number }[];
+  riskWords: string[];
+  riskHits: RiskHitView[];
+}

@@ -1,0 +1,204 @@
+import {
+  CALL_RESULT_LABELS,
+  DISPOSITION_LABELS,
+  HUNG_UP_BY_LABELS,
+  maskNumber,
+  OVERFLOW_TRIGGER_LABELS,
+  type Disposition,
+  type FiguresView,
+  type ReportView,
+} from '../../contract/index.js';
+import type { HangupSide } from '../../vocabulary/hangup.js';
+import type { ExportRow } from './report-repository.js';
+
+/** Excel opens a CSV as UTF-8 only with a byte order mark. */
+export const BOM = '\uFEFF';
+
+export type Cell = string | number | null;
+
+/** First characters that make a spreadsheet read a cell as a formula (CSV injection): = + - @ tab CR. */
+const FORMULA_START = new Set([61, 43, 45, 64, 9, 13]);
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/**
+ * One CSV cell: text that a spreadsheet would read as a formula (starting with = + - @, a tab or
+ * a carriage return) gets a leading apostrophe, as OWASP advises; quotes, commas and line breaks
+ * are quoted. Numbers are written as they are.
+ */
+export function csvCell(v: Cell): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (v === '') return '';
+  const s = FORMULA_START.has(v.charCodeAt(0)) ? `'${v}` : v;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const csvLine = (cells: readonly Cell[]): string => cells.map(csvCell).join(',') + '\r\n';
+
+/** The 话单 columns, in order. */
+export const CALL_COLUMNS = [
+  '通话编号',
+  '来电时间',
+  '来电号码',
+  '所属中心',
+  '咨询类别',
+  '接听坐席',
+  '结果',
+  '等待(秒)',
+  '通话(秒)',
+  '保持(秒)',
+  '话后整理(秒)',
+  '挂断方',
+  '溢出原因',
+  '未接坐席',
+  '处理结果',
+  '主题',
+  '来电问题',
+  '解答内容',
+  '转介去向',
+  '重大事项',
+] as const;
+
+export interface CallRowContext {
+  utcOffsetMinutes: number;
+  unmask: boolean;
+  centre: (id: string) => string;
+  category: (id: string) => string;
+  seat: (id: string) => string;
+}
+
+interface SummaryJson {
+  disposition?: Disposition;
+  topic?: string;
+  question?: string;
+  answer?: string;
+  referral?: string;
+  riskFlag?: boolean;
+  riskNote?: string;
+  confidential?: boolean;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+let cachedDay = -1;
+let cachedDate = '';
+/** "YYYY-MM-DD HH:MM:SS" of a local time in ms (the date formatted once per day). */
+function localTime(local: number): string {
+  const day = Math.floor(local / 86_400_000);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
+  }
+  const s = Math.floor((local - day * 86_400_000) / 1000);
+  return `${cachedDate} ${pad2(Math.floor(s / 3600))}:${pad2(Math.floor((s % 3600) / 60))}:${pad2(s % 60)}`;
+}
+
+const secs = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
+
+/** One 话单 row as cells: numbers masked unless `unmask`; a 保密 caller's number and summary text never leave. */
+export function callCells(r: ExportRow, ctx: CallRowContext): Cell[] {
+  const s: SummaryJson | null = r.summary ? (JSON.parse(r.summary) as SummaryJson) : null;
+  const secret = s?.confidential === true;
+  return [
+    r.callId,
+    localTime(r.enqueuedAt + ctx.utcOffsetMinutes * 60_000),
+    secret ? '保密' : ctx.unmask ? r.caller : maskNumber(r.caller),
+    ctx.centre(r.centreId),
+    ctx.category(r.categoryId),
+    r.seatId ? ctx.seat(r.seatId) : '',
+    CALL_RESULT_LABELS[r.result] ?? r.result,
+    secs(r.waitMs),
+    secs(r.talkMs),
+    secs(r.holdMs),
+    secs(r.wrapMs),
+    r.hungUpBy ? (HUNG_UP_BY_LABELS[r.hungUpBy as HangupSide] ?? r.hungUpBy) : '',
+    r.overflowTrigger ? (OVERFLOW_TRIGGER_LABELS[r.overflowTrigger as keyof typeof OVERFLOW_TRIGGER_LABELS] ?? r.overflowTrigger) : '',
+    r.missedBy ? r.missedBy.split(',').map(ctx.seat).join('、') : '',
+    s?.disposition ? (DISPOSITION_LABELS[s.disposition] ?? s.disposition) : '',
+    secret ? '(保密)' : (s?.topic ?? ''),
+    secret ? '(保密)' : (s?.question ?? ''),
+    secret ? '(保密)' : (s?.answer ?? ''),
+    s?.referral ?? '',
+    s?.riskFlag ? (secret ? '是' : `是:${s.riskNote ?? ''}`) : '',
+  ];
+}
+
+const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
+const sec1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+
+/** The columns of every aggregate table (one row per key). */
+export const FIGURE_COLUMNS: readonly [string, (f: FiguresView) => Cell][] = [
+  ['呼入', (f) => f.offered],
+  ['接通', (f) => f.answered],
+  ['接通率(%)', (f) => pct(f.answerRate)],
+  ['服务水平(%)', (f) => pct(f.serviceLevel)],
+  ['平均应答(秒)', (f) => sec1(f.asaSeconds)],
+  ['最长等待(秒)', (f) => sec1(f.longestWaitSeconds)],
+  ['平均处理(秒)', (f) => sec1(f.ahtSeconds)],
+  ['平均通话(秒)', (f) => sec1(f.talkSeconds)],
+  ['平均保持(秒)', (f) => sec1(f.holdSeconds)],
+  ['平均话后(秒)', (f) => sec1(f.wrapUpSeconds)],
+  ['放弃', (f) => f.abandoned],
+  ['排队中放弃', (f) => f.abandonedInQueue],
+  ['振铃中放弃', (f) => f.abandonedWhileRinging],
+  ['短时放弃', (f) => f.shortAbandoned],
+  ['溢出', (f) => f.overflowed],
+  ['溢出转12345', (f) => f.overflowedTo12345],
+  ['溢出转回电', (f) => f.overflowedToCallback],
+  ['非服务时间', (f) => f.afterHours],
+  ['坐席间转接', (f) => f.transfers],
+  ['未接振铃', (f) => f.missedOffers],
+  ['重大事项', (f) => f.major],
+  ['小结未填', (f) => f.unfiled],
+];
+
+/** An aggregate table of a report as a header and rows of cells. */
+export function tableRows(report: ReportView, table: string): { header: string[]; rows: Cell[][] } {
+  const figureHeader = FIGURE_COLUMNS.map(([h]) => h);
+  const row = (key: string, f: FiguresView): Cell[] => [key, ...FIGURE_COLUMNS.map(([, get]) => get(f))];
+  switch (table) {
+    case 'total':
+      return { header: ['范围', ...figureHeader], rows: [row(`${report.from} 至 ${report.to}`, report.total)] };
+    case 'interval':
+    case 'day':
+    case 'week':
+    case 'month':
+    case 'category': {
+      const src = {
+        interval: report.byInterval,
+        day: report.byDay,
+        week: report.byWeek,
+        month: report.byMonth,
+        category: report.byCategory,
+      }[table];
+      const keyName = { interval: '时段', day: '日期', week: '周', month: '月份', category: '咨询类别' }[table];
+      return { header: [keyName, ...figureHeader], rows: src.map((r) => row(r.label, r.figures)) };
+    }
+    case 'seat':
+      return {
+        header: ['坐席', '接通', '未接振铃', '转出', '通话总时长(秒)', '话后总时长(秒)', '平均处理(秒)', '占用率(%)'],
+        rows: report.bySeat.map((s) => [
+          s.label,
+          s.figures.answered,
+          s.missedBySeat,
+          s.transfersOut,
+          Math.round(s.figures.talkTotalSeconds),
+          Math.round(s.figures.wrapUpTotalSeconds),
+          sec1(s.figures.ahtSeconds),
+          pct(s.occupancy),
+        ]),
+      };
+    case 'disposition': {
+      const d = report.total.dispositions;
+      const rows: Cell[][] = Object.entries(DISPOSITION_LABELS).map(([k, label]) => [label, d[k] ?? 0]);
+      rows.push(['小结未填', report.total.unfiled]);
+      return { header: ['处理结果', '通数'], rows };
+    }
+    case 'wait': {
+      const b = report.waitBucketsS;
+      const rows: Cell[][] = report.waitDistribution.map((n, i) => [i < b.length ? `≤${b[i]} 秒` : `>${b[b.length - 1]} 秒`, n]);
+      return { header: ['应答等待', '接通数'], rows };
+    }
+    default:
+      return { header: [], rows: [] };
+  }
+}

@@ -1,0 +1,246 @@
+import type { LiveFiguresView, ReportQuery, ReportView } from '../../contract/index.js';
+import type { AcdQueries } from '../../domain/engine.js';
+import type { Call } from '../../domain/call.js';
+import type { Clock } from '../../domain/clock.js';
+import { DomainError } from '../../domain/errors.js';
+import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
+import { liveFigures } from '../../domain/stats/figures.js';
+import { buildReport, factFilter, WAIT_BUCKETS_S, type ReportFilter, type ReportOptions } from '../../domain/stats/report.js';
+import { seatTimeFrom } from '../../domain/stats/seat-time.js';
+import { plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
+import { dayBounds, localDay } from '../shared/local-day.js';
+import type { ScopedUser, ScopeService } from '../users/scope-service.js';
+import type { ReportRepository } from './report-repository.js';
+import { reportView } from './report-views.js';
+
+/** How many calls one catch-up pass looks at. */
+const CATCH_UP_BATCH = 5000;
+/** A call still "in progress" this long after it arrived is given up on (lost by telephony). */
+const STALE_MS = 86_400_000;
+
+export interface ReportServiceDeps {
+  repo: ReportRepository;
+  engine: Pick<AcdQueries, 'config' | 'listSeats' | 'activeCalls'>;
+  /** A call with its event log, from the store. */
+  loadCall: (id: string) => Call | null;
+  scope: Pick<ScopeService, 'centreList' | 'seatCentre'>;
+  clock: Clock;
+}
+
+/** A report's range in ms and its filter, after the scope rules. */
+export interface ResolvedQuery {
+  from: number;
+  to: number;
+  filter: ReportFilter;
+  centres: string[] | null;
+}
+
+/**
+ * The duty manager's reports and the supervisor's live figures, over the facts of the calls in
+ * the user's scope. Finished calls' facts are kept in call_facts, caught up from the calls table
+ * before each read; calls in progress come from the engine. Both go through domain/stats.
+ */
+export class ReportService {
+  constructor(private readonly deps: ReportServiceDeps) {}
+
+  options(): ReportOptions {
+    const cfg = this.deps.engine.config;
+    return {
+      serviceLevelThresholdS: cfg.kpi.serviceLevelThresholdS,
+      shortAbandonS: cfg.kpi.shortAbandonS,
+      utcOffsetMinutes: cfg.utcOffsetMinutes,
+      seatCentre: (id) => this.deps.scope.seatCentre(id),
+    };
+  }
+
+  /**
+   * Writes the facts of the calls that finished since the last pass, then copies summaries filed
+   * or amended since into them; returns how many facts were written.
+   */
+  catchUp(): number {
+    const written = this.catchUpCalls();
+    const now = this.deps.clock.now();
+    while (this.deps.repo.transaction(() => this.deps.repo.syncSummaries(now, CATCH_UP_BATCH)) === CATCH_UP_BATCH);
+    return written;
+  }
+
+  private catchUpCalls(): number {
+    const { repo, loadCall, clock } = this.deps;
+    const now = clock.now();
+    let written = 0;
+    for (;;) {
+      const mark = repo.watermark();
+      const pending = repo.pendingCalls(mark, CATCH_UP_BATCH);
+      if (pending.length === 0) return written;
+      let next = mark;
+      let blocked = false;
+      repo.transaction(() => {
+        for (const p of pending) {
+          if (p.active && now - p.enqueuedAt < STALE_MS) {
+            blocked = true; // this call's fact is not final yet: later calls are written, the mark waits
+            continue;
+          }
+          if (!p.active) {
+            const call = loadCall(p.id);
+            if (call) {
+              repo.saveFact(callFact(call, now, repo.summaryOf(call.id)));
+              written++;
+            }
+          }
+          if (!blocked) next = p.rowid;
+        }
+        repo.setWatermark(next, now);
+      });
+      if (blocked || pending.length < CATCH_UP_BATCH) return written;
+    }
+  }
+
+  /** The range and filter of a query within the user's scope; refuses a centre outside it. */
+  resolve(
+    user: ScopedUser,
+    q: Pick<ReportQuery, 'from' | 'to' | 'centres' | 'categories' | 'seats' | 'hours' | 'weekdays'>,
+  ): ResolvedQuery {
+    const cfg = this.deps.engine.config;
+    const first = dayBounds(q.from, cfg.utcOffsetMinutes);
+    const last = dayBounds(q.to, cfg.utcOffsetMinutes);
+    if (!first) throw new DomainError('VALIDATION', `起始日期不存在:${q.from}`);
+    if (!last) throw new DomainError('VALIDATION', `结束日期不存在:${q.to}`);
+    if ((last.to - first.from) / 86_400_000 > 400) throw new DomainError('VALIDATION', '统计范围最长 400 天');
+    const known = new Set(cfg.centres.map((c) => c.id));
+    for (const c of q.centres ?? []) if (!known.has(c)) throw new DomainError('VALIDATION', `没有这个中心:${c}`);
+    const scope = this.deps.scope.centreList(user);
+    let centres = q.centres ?? scope;
+    if (q.centres && scope) {
+      const outside = q.centres.filter((c) => !scope.includes(c));
+      if (outside.length > 0) {
+        const names = outside.map((c) => cfg.centres.find((x) => x.id === c)?.name ?? c).join('、');
+        throw new DomainError('FORBIDDEN', `无权查看${names}的统计:不在您的中心范围内`);
+      }
+    }
+    if (centres) centres = [...centres].sort();
+    const set = <T>(v: T[] | null | undefined) => (v ? new Set(v) : null);
+    return {
+      from: first.from,
+      to: last.to,
+      centres,
+      filter: {
+        centres: set(centres),
+        categories: set(q.categories),
+        seats: set(q.seats),
+        hours: set(q.hours?.map(Number)),
+        weekdays: set(q.weekdays?.map(Number)),
+      },
+    };
+  }
+
+  /** The facts of [from, to): finished calls from the store, calls in progress from the engine. */
+  facts(from: number, to: number): Iterable<CallFact> {
+    const now = this.deps.clock.now();
+    const active = this.deps.engine
+      .activeCalls()
+      .filter((c) => c.enqueuedAt >= from && c.enqueuedAt < to)
+      .map((c) => callFact(c, now));
+    const stored = this.deps.repo.facts(from, to);
+    return (function* () {
+      yield* stored;
+      yield* active;
+    })();
+  }
+
+  report(user: ScopedUser, q: ReportQuery): ReportView {
+    this.catchUp();
+    const r = this.resolve(user, q);
+    const opts = this.options();
+    const seatTime = seatTimeFrom(this.deps.repo.seatEvents(r.from, r.to), r.from, Math.min(r.to, this.deps.clock.now()));
+    const report = buildReport(this.facts(r.from, r.to), opts, r.filter, seatTime);
+    return reportView(
+      report,
+      { from: q.from, to: q.to, centres: r.centres, opts, config: this.deps.engine.config, seats: this.deps.engine.listSeats() },
+      WAIT_BUCKETS_S,
+    );
+  }
+
+  /** The supervisor's live figures in the user's scope (since local midnight, last 15 and 30 minutes). */
+  live(user: ScopedUser): LiveFiguresView {
+    this.catchUp();
+    const now = this.deps.clock.now();
+    const cfg = this.deps.engine.config;
+    const dayStart = dayBounds(localDay(now, cfg.utcOffsetMinutes), cfg.utcOffsetMinutes)!.from;
+    const r = this.resolve(user, {
+      from: localDay(now, cfg.utcOffsetMinutes),
+      to: localDay(now, cfg.utcOffsetMinutes),
+      centres: null,
+      categories: null,
+      seats: null,
+      hours: null,
+      weekdays: null,
+    });
+    const opts = this.options();
+    const keep = factFilter(r.filter, opts);
+    const facts = [...this.facts(dayStart, now + 1)].filter(keep);
+    const live = liveFigures(facts, now, dayStart, opts);
+    return { ...live, centres: r.centres, thresholdS: opts.serviceLevelThresholdS };
+  }
+
+  /**
+   * The staffing plan over the last `weeks` whole weeks (Monday to Sunday before this week), in
+   * the user's scope: Erlang C seats per half hour beside planned and signed-in seats.
+   */
+  staffing(user: ScopedUser, q: { weeks: number; targetSL: number; centres: string[] | null }): StaffingView {
+    this.catchUp();
+    const cfg = this.deps.engine.config;
+    const now = this.deps.clock.now();
+    const today = localDay(now, cfg.utcOffsetMinutes);
+    const todayStart = dayBounds(today, cfg.utcOffsetMinutes)!.from;
+    const weekday = (new Date(todayStart + cfg.utcOffsetMinutes * 60_000).getUTCDay() + 6) % 7;
+    const to = todayStart - weekday * 86_400_000;
+    const from = to - q.weeks * 7 * 86_400_000;
+    const r = this.resolve(user, {
+      from: localDay(from, cfg.utcOffsetMinutes),
+      to: localDay(to - 1, cfg.utcOffsetMinutes),
+      centres: q.centres,
+      categories: null,
+      seats: null,
+      hours: null,
+      weekdays: null,
+    });
+    const keep = factFilter(r.filter, this.options());
+    const facts = [...this.deps.repo.facts(from, to)].filter(keep);
+    const planned = plannedBySlot(cfg.serviceCalendar, cfg.utcOffsetMinutes);
+    const signedIn = signedInBySlot(this.deps.repo.seatEvents(from, to), from, to, {
+      utcOffsetMinutes: cfg.utcOffsetMinutes,
+      weeks: q.weeks,
+    });
+    const opts = {
+      utcOffsetMinutes: cfg.utcOffsetMinutes,
+      thresholdS: cfg.kpi.serviceLevelThresholdS,
+      targetSL: q.targetSL,
+      weeks: q.weeks,
+    };
+    const slots = staffingPlan(facts, planned, signedIn, opts).map((s) =>
+      // A half hour the calendar keeps open keeps at least one seat (a plan of 0 would close it).
+      s.planned > 0 && s.required === 0 ? { ...s, required: 1 } : s,
+    );
+    return {
+      from: localDay(from, cfg.utcOffsetMinutes),
+      to: localDay(to - 1, cfg.utcOffsetMinutes),
+      weeks: q.weeks,
+      targetSL: q.targetSL,
+      thresholdS: opts.thresholdS,
+      centres: r.centres,
+      calls: facts.length,
+      slots,
+    };
+  }
+}
+
+export interface StaffingView {
+  from: string;
+  to: string;
+  weeks: number;
+  targetSL: number;
+  thresholdS: number;
+  centres: string[] | null;
+  calls: number;
+  slots: StaffingSlot[];
+}
