@@ -72,7 +72,7 @@ describe('supervisor console', () => {
     // 陈静 (s05, no labour skill) is ready: only the supervisor's choice sends the call there.
     const s05 = await stack.seat('s05', { behaviour: 'answer' });
     phones.push(s05);
-    await card(sup, 's05').locator('.seat-state-label', { hasText: '空闲' }).waitFor();
+    await card(sup, 's05').locator('.seat-state-label', { hasText: '就绪' }).waitFor();
     await row.click();
     const detail = sup.getByRole('complementary', { name: '来电详情' });
     await detail.getByText('进入排队').waitFor();
@@ -100,7 +100,7 @@ describe('supervisor console', () => {
     const s03 = await stack.seat('s03', { behaviour: 'answer' });
     phones.push(s03);
     const sup = await signIn('supervisor');
-    await card(sup, 's03').locator('.seat-state-label', { hasText: '空闲' }).waitFor();
+    await card(sup, 's03').locator('.seat-state-label', { hasText: '就绪' }).waitFor();
     await card(sup, 's03').locator('.seat-card-main').click();
     await card(sup, 's03').getByRole('button', { name: '置为示忙' }).click();
     await card(sup, 's03').getByLabel('示忙原因').selectOption('meeting');

@@ -37,6 +37,9 @@ const ACTION_LABELS: Record<string, string> = {
   'supervisor.call-category': '改变来电类别',
   'supervisor.message': '班长发送消息',
   'summary.confidential-read': '查看保密小结',
+  'report.export': '导出报表',
+  'report.export-unmasked': '导出完整号码话单',
+  'report.risk-words': '修改风险词',
 };
 
 const short = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));

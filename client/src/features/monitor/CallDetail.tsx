@@ -133,7 +133,7 @@ function CallActions({
         <label>
           指派坐席
           <select value={seat} onChange={(e) => setSeat(e.target.value)}>
-            <option value="">{ready.length === 0 ? '暂无空闲坐席' : '选择空闲坐席'}</option>
+            <option value="">{ready.length === 0 ? '暂无就绪坐席' : '选择就绪坐席'}</option>
             {ready.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}({s.staffNo})

@@ -20,8 +20,8 @@ export const RULE_LABELS: Record<string, string> = {
   general: '综合咨询坐席',
   city: '区县来电由市中心承接',
   county: '市级来电由区县专业坐席承接',
-  'oldest-eligible-call': '坐席空闲,接等待最久的来电',
-  'best-match': '坐席空闲,接其最擅长的来电',
+  'oldest-eligible-call': '坐席就绪,接等待最久的来电',
+  'best-match': '坐席就绪,接其最擅长的来电',
   'fairness-bound': '等待超过公平上限,优先接听',
 };
 export const ruleLabel = (rule: string) => RULE_LABELS[rule] ?? rule;
