@@ -26,6 +26,12 @@ import { queueSocketHandlers } from './features/queue/queue-socket.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
 import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
+import { RatingRepository } from './features/satisfaction/rating-repository.js';
+import { createSatisfactionRouter, createSurveyWebhookRouter } from './features/satisfaction/satisfaction-routes.js';
+import { SatisfactionService } from './features/satisfaction/satisfaction-service.js';
+import { VisitRepository } from './features/satisfaction/visit-repository.js';
+import { VisitService } from './features/satisfaction/visit-service.js';
+import { loadOrCreateSurveyKeys } from './features/satisfaction/webhook-signing.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
 import { createSeatRouter } from './features/seats/seat-routes.js';
 import { SeatService } from './features/seats/seat-service.js';
@@ -71,6 +77,8 @@ export interface App {
   engine: Acd;
   engineStore: SqliteEngineStore;
   transfers: TransferService;
+  satisfaction: SatisfactionService;
+  visits: VisitService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -103,11 +111,15 @@ export function createApp(deps: AppDeps): App {
   });
   // Listening before restore: a call restored past its maximum wait overflows to a callback request.
   let sockets: SocketLayer | null = null;
+  let visits: VisitService | null = null;
   const callbacks = new CallbackService({
     engine,
     repo: new CallbackRepository(db),
     logger,
-    onChange: (r) => sockets?.callbackChanged(callbackView(r)),
+    onChange: (r) => {
+      sockets?.callbackChanged(callbackView(r));
+      visits?.sync();
+    },
   });
   callbacks.attach();
   engine.restore(engineStore.loadActiveCalls(), engineStore.loadSeatStates());
@@ -161,6 +173,35 @@ export function createApp(deps: AppDeps): App {
     onChange: (t) => sockets?.transferChanged(transferView(t)),
   });
 
+  // ------------------------------------------------------------------ satisfaction and 回访
+  const ratingRepo = new RatingRepository(db);
+  const visitRepo = new VisitRepository(db);
+  visits = new VisitService({
+    db,
+    repo: visitRepo,
+    ratings: ratingRepo,
+    clock,
+    logger,
+    policy: {
+      dissatisfiedDueH: config.VISIT_DISSATISFIED_DUE_H,
+      callbackDueH: config.VISIT_CALLBACK_DUE_H,
+      samplePercent: config.VISIT_SAMPLE_PERCENT,
+      sampleDueH: config.VISIT_SAMPLE_DUE_H,
+      retrySpacingMin: config.VISIT_RETRY_SPACING_MIN,
+      maxAttempts: config.VISIT_MAX_ATTEMPTS,
+    },
+  });
+  visits.sync();
+  const satisfaction = new SatisfactionService({
+    db,
+    ratings: ratingRepo,
+    visits,
+    visitRepo,
+    clock,
+    utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
+  });
+  const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);
+
   const knowledge = new KnowledgeService({ db, knowledge: new KnowledgeRepository(db), clock, categories: () => engine.config.categories });
   const seededKnowledge = seedKnowledgeIfEmpty(db, clock);
   if (seededKnowledge > 0) logger.info({ entries: seededKnowledge }, 'seeded the knowledge base with its starter set');
@@ -173,6 +214,8 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', 'loopback');
   let ready = false;
   const requireUser = createRequireUser(auth);
+  // Signed over the raw body: before the JSON parser.
+  app.use('/api', createSurveyWebhookRouter({ satisfaction, keys: surveyKeys, maxSkewS: config.SURVEY_WEBHOOK_MAX_SKEW_S, clock }));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/health', (_req, res) => {
     if (!ready) return res.status(503).json({ ok: false, error: { code: 'INTERNAL', message: 'starting' } });
@@ -196,6 +239,7 @@ export function createApp(deps: AppDeps): App {
     createSummaryRouter({ summaries, requireUser }),
     createAlertRouter({ alerts, requireUser }),
     createCallbackRouter({ callbacks, requireUser }),
+    createSatisfactionRouter({ satisfaction, visits, requireUser, clock, dial: null }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: engine, clock, requireUser }),
     createSeatRouter({ seats, requireUser }),
@@ -228,6 +272,8 @@ export function createApp(deps: AppDeps): App {
     engine,
     engineStore,
     transfers,
+    satisfaction,
+    visits,
     close: () =>
       new Promise<void>((resolve) => {
         sockets?.close();

@@ -20,3 +20,4 @@ export * from './knowledge.js';
 export * from './transfers.js';
 export * from './events.js';
 export * from './permissions.js';
+export * from './satisfaction.js';
