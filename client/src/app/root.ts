@@ -21,6 +21,9 @@ const api = createApi({
   onServerDate: (serverAt, localAt) => appStore.getState().noteServerTime(serverAt, localAt, 2_000),
 });
 
+/** The 回访 page's requests (features/visits). */
+export const visitsApi = api;
+
 /** The session owns the socket; its pushes land in the store through socket-bindings.ts. */
 export const session = createSessionController({
   api,

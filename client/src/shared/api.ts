@@ -19,6 +19,12 @@ import type {
   SummaryState,
   TransferTargets,
   UserView,
+  VisitDialView,
+  VisitOutcomeInput,
+  VisitStatus,
+  VisitTaskView,
+  SatisfactionFigures,
+  FigureGroup,
 } from '../contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './errors';
 
@@ -61,6 +67,12 @@ export interface Api {
   myCalls: (day?: string) => Promise<Ack<MyCallsResponse>>;
   /** 重大事项上报 of a call: alerts the supervisors at once. */
   reportMajor: (callId: string, note: string) => Promise<Ack<MajorAlert>>;
+  /** 回访 worklist: a seat's assigned tasks, or every task for staff; overdue first. */
+  visits: (status: VisitStatus) => Promise<Ack<VisitTaskView[]>>;
+  visitOutcome: (id: number, input: VisitOutcomeInput) => Promise<Ack<{ task: VisitTaskView; followUp: VisitTaskView | null }>>;
+  assignVisit: (id: number, seatId: string | null) => Promise<Ack<VisitTaskView>>;
+  dialVisit: (id: number) => Promise<Ack<VisitDialView>>;
+  satisfactionFigures: (from: number, to: number, groupBy: FigureGroup) => Promise<Ack<SatisfactionFigures>>;
 }
 
 export interface RequestOptions {
@@ -165,5 +177,10 @@ export function createApi(deps: ApiDeps): Api {
     callerHistory: (callId, limit = 10) => request('GET', `${callPath(callId)}/history?limit=${limit}`),
     myCalls: (day) => request('GET', day ? `/api/my/calls?day=${encodeURIComponent(day)}` : '/api/my/calls'),
     reportMajor: (callId, note) => request('POST', `${callPath(callId)}/major-report`, { note }),
+    visits: (status) => request('GET', `/api/visits?status=${status}`),
+    visitOutcome: (id, input) => request('POST', `/api/visits/${id}/outcome`, input),
+    assignVisit: (id, seatId) => request('PUT', `/api/visits/${id}/assignee`, { seatId }),
+    dialVisit: (id) => request('POST', `/api/visits/${id}/dial`),
+    satisfactionFigures: (from, to, groupBy) => request('GET', `/api/satisfaction/figures?from=${from}&to=${to}&groupBy=${groupBy}`),
   };
 }

@@ -35,6 +35,11 @@ function fakeApi(over: Partial<Api> = {}): Api {
     callerHistory: vi.fn(async (callId: string) => ({ ok: true as const, data: { callId, entries: [], total: 0 } })),
     myCalls: vi.fn(async () => ({ ok: true as const, data: { day: '2025-01-06', entries: [] } })),
     reportMajor: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    visits: vi.fn(async () => ({ ok: true as const, data: [] })),
+    visitOutcome: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    assignVisit: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    dialVisit: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    satisfactionFigures: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '无权限' } }) as const),
     ...over,
   };
 }
