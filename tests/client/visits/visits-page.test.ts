@@ -51,7 +51,8 @@ function serve(
     if (c.path === '/api/visits') return okBody(tasks);
     if (c.path === '/api/satisfaction/figures') return okBody(figures);
     if (c.path === '/api/visits/1/dial') return dial();
-    if (c.path === '/api/visits/1/outcome') return okBody({ task: task({ status: 'closed', outcome: c.body.outcome }), followUp: null });
+    if (c.path === '/api/visits/1/outcome')
+      return okBody({ task: task({ status: 'closed', outcome: (c.body as { outcome: 'refused' }).outcome }), followUp: null });
     return errBody(404, 'NOT_FOUND', '');
   });
   calls = fake.calls;
