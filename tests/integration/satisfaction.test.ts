@@ -1,4 +1,5 @@
 /** Satisfaction ratings, the external survey webhook, the 回访 worklist and the figures, on a real server. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -257,5 +258,52 @@ describe('satisfaction figures (满意率)', () => {
     );
     expect(byDay.rows.map((r) => r.key)).toEqual(['2026-11-23']);
     expect((await api(h, 'GET', `/api/satisfaction/figures?from=${T0}&to=${T0 + HOUR}`, 'seat01')).status).toBe(403);
+  });
+});
+
+describe('a killed router (kill -9)', () => {
+  it('when killed right after acknowledging a dissatisfied rating, should keep the rating and its 回访 task after a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'satisfaction-kill-'));
+    const dbPath = path.join(dir, 'hotline.db');
+    const keys = path.join(dir, 'keys');
+    fs.writeFileSync(keys, `${KEY.id}=${KEY.secret}\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/support-satisfaction-child.ts', dbPath, keys], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let status: number;
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const m = /^READY (\S+)$/m.exec(buf);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`child exited early: ${code}`)));
+      });
+      const raw = JSON.stringify({ id: 'sms-kill', callId: 'kill-s', score: 4, ratedAt: Date.now() });
+      const res = await fetch(`${url}/api/satisfaction/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...surveySignedHeaders(KEY, Date.now(), raw) },
+        body: raw,
+      });
+      status = res.status;
+      child.kill('SIGKILL');
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    expect(status).toBe(200);
+
+    const srv = await startTestServer({ dbPath, env: { SURVEY_WEBHOOK_KEYS_FILE: keys } });
+    try {
+      expect(srv.db.prepare("SELECT score FROM satisfaction_ratings WHERE call_id = 'kill-s'").get()).toEqual({ score: 4 });
+      const cookie = await login(srv.url, 'supervisor');
+      const list = (await (await fetch(`${srv.url}/api/visits`, { headers: { cookie } })).json()) as { data: VisitTaskView[] };
+      expect(list.data.map((t) => [t.source, t.callId])).toEqual([['dissatisfied', 'kill-s']]);
+    } finally {
+      await srv.stop();
+    }
   });
 });
