@@ -9,6 +9,7 @@ import { createAlertsController, createCallbacksController } from '../features/m
 import { createSummaryController } from '../features/summary/controller';
 import { browserStorage, createDraftStore, LOCAL_DRAFT_TTL_MS } from '../features/summary/storage';
 import { appStore } from './store';
+import { createVisitsController } from '../features/visits/controller';
 
 /**
  * The browser's one composition root: the api client, the session (and its socket), the lazily
@@ -20,9 +21,6 @@ const api = createApi({
   // The Date header has 1 s resolution: only a skew beyond 2 s is worth correcting from it.
   onServerDate: (serverAt, localAt) => appStore.getState().noteServerTime(serverAt, localAt, 2_000),
 });
-
-/** The 回访 page's requests (features/visits). */
-export const visitsApi = api;
 
 /** The session owns the socket; its pushes land in the store through socket-bindings.ts. */
 export const session = createSessionController({
@@ -77,3 +75,6 @@ if (typeof document !== 'undefined') {
 if (typeof window !== 'undefined') {
   window.addEventListener('pagehide', () => void summary.flushAll({ keepalive: true }));
 }
+
+/** The 回访 page's requests (features/visits). */
+export const visits = createVisitsController({ api });

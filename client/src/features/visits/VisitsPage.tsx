@@ -11,7 +11,7 @@ import {
   type VisitTaskView,
 } from '../../contract';
 import { useAppStore } from '../../app/store';
-import { visitsApi as api } from '../../app/root';
+import { visits as controller } from '../../app/root';
 import { categoryName } from '../../shared/labels';
 import { chinaDay, formatDateTime, fromChinaLocalInput } from '../../shared/format';
 import { WrappedField } from '../../shared/components/Field';
@@ -25,7 +25,7 @@ function FiguresPanel() {
   useEffect(() => {
     const day = chinaDay(Date.now());
     const from = Date.parse(`${day.slice(0, 7)}-01T00:00:00+08:00`);
-    void api.satisfactionFigures(from, Date.now() + 1, 'seat').then((r) => (r.ok ? setF(r.data) : setErr(r.error.message)));
+    void controller.figures(from, Date.now() + 1, 'seat').then((r) => (r.ok ? setF(r.data) : setErr(r.error.message)));
   }, []);
   if (err) return <p className="form-error">{err}</p>;
   if (!f) return <p className="muted">正在加载满意度统计…</p>;
@@ -76,7 +76,7 @@ function OutcomeForm({ task, onDone }: { task: VisitTaskView; onDone: (msg: stri
   const submit = async () => {
     if (!outcome) return setError('请选择回访结果');
     const dueAt = followAt ? fromChinaLocalInput(followAt) : null;
-    const r = await api.visitOutcome(task.id, {
+    const r = await controller.recordOutcome(task.id, {
       outcome,
       ...(outcome === 'reached' && score ? { score: Number(score) } : {}),
       ...(comment ? { comment } : {}),
@@ -139,18 +139,18 @@ export function VisitsPage() {
   const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const load = useCallback(() => {
-    void api.visits(status).then((r) => (r.ok ? setTasks(r.data) : setNotice(r.error.message)));
+    void controller.list(status).then((r) => (r.ok ? setTasks(r.data) : setNotice(r.error.message)));
   }, [status]);
   useEffect(load, [load]);
 
   const dial = async (t: VisitTaskView) => {
-    const r = await api.dialVisit(t.id);
+    const r = await controller.dial(t.id);
     if (!r.ok) return setNotice(r.error.message);
     setNotice(r.data.connected ? `正在外呼 ${t.callerMasked}(主叫显示 12348)` : r.data.message);
     setOpen(t.id);
   };
   const assign = async (t: VisitTaskView, seatId: string) => {
-    const r = await api.assignVisit(t.id, seatId || null);
+    const r = await controller.assign(t.id, seatId || null);
     if (!r.ok) return setNotice(r.error.message);
     load();
   };
