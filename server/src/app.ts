@@ -45,6 +45,12 @@ import { RoutingConfigRepository } from './features/routing-config/routing-confi
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
 import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
 import { dayBounds } from './features/shared/local-day.js';
+import { RatingRepository } from './features/satisfaction/rating-repository.js';
+import { createSatisfactionRouter, createSurveyWebhookRouter } from './features/satisfaction/satisfaction-routes.js';
+import { SatisfactionService } from './features/satisfaction/satisfaction-service.js';
+import { VisitRepository } from './features/satisfaction/visit-repository.js';
+import { VisitService } from './features/satisfaction/visit-service.js';
+import { loadOrCreateSurveyKeys } from './features/satisfaction/webhook-signing.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
 import { SeatDayRepository } from './features/seats/seat-day-repository.js';
 import { createSeatDayRouter } from './features/seats/seat-day-routes.js';
@@ -117,6 +123,8 @@ export interface App {
   transfers: TransferService;
   handover: HandoverService;
   outbox: OutboxWorker;
+  satisfaction: SatisfactionService;
+  visits: VisitService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -162,11 +170,15 @@ export function createApp(deps: AppDeps): App {
   });
   // Listening before restore: a call restored past its maximum wait overflows to a callback request.
   let sockets: SocketLayer | null = null;
+  let visits: VisitService | null = null;
   const callbacks = new CallbackService({
     engine,
     repo: new CallbackRepository(db),
     logger,
-    onChange: (r) => sockets?.callbackChanged(callbackView(r)),
+    onChange: (r) => {
+      sockets?.callbackChanged(callbackView(r));
+      visits?.sync();
+    },
   });
   callbacks.attach();
   engine.restore(engineStore.loadActiveCalls(), engineStore.loadSeatStates());
@@ -379,6 +391,35 @@ export function createApp(deps: AppDeps): App {
   for (const c of engine.activeCalls()) liveAlerts.observe(c);
   engine.subscribe({ callChanged: (c) => liveAlerts.observe(c) });
 
+  // ------------------------------------------------------------------ satisfaction and 回访
+  const ratingRepo = new RatingRepository(db);
+  const visitRepo = new VisitRepository(db);
+  visits = new VisitService({
+    db,
+    repo: visitRepo,
+    ratings: ratingRepo,
+    clock,
+    logger,
+    policy: {
+      dissatisfiedDueH: config.VISIT_DISSATISFIED_DUE_H,
+      callbackDueH: config.VISIT_CALLBACK_DUE_H,
+      samplePercent: config.VISIT_SAMPLE_PERCENT,
+      sampleDueH: config.VISIT_SAMPLE_DUE_H,
+      retrySpacingMin: config.VISIT_RETRY_SPACING_MIN,
+      maxAttempts: config.VISIT_MAX_ATTEMPTS,
+    },
+  });
+  visits.sync();
+  const satisfaction = new SatisfactionService({
+    db,
+    ratings: ratingRepo,
+    visits,
+    visitRepo,
+    clock,
+    utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
+  });
+  const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);
+
   const knowledge = new KnowledgeService({
     db,
     knowledge: new KnowledgeRepository(db),
@@ -405,6 +446,7 @@ export function createApp(deps: AppDeps): App {
   // The 12345 webhook reads its raw body (the signature covers the exact bytes): before the JSON
   // parser; it is signed server to server, so no browser Origin applies to it.
   app.use('/api', createHandoverWebhookRouter({ handover }));
+  app.use('/api', createSurveyWebhookRouter({ satisfaction, keys: surveyKeys, maxSkewS: config.SURVEY_WEBHOOK_MAX_SKEW_S, clock }));
   app.use('/api', checkOrigin(config.PUBLIC_ORIGINS));
   app.use('/api', jsonOnly, express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/health', (_req, res) => {
@@ -438,6 +480,7 @@ export function createApp(deps: AppDeps): App {
     createPhoneRouter({ phones, requireUser }),
     createAlertRouter({ alerts, requireUser }),
     createCallbackRouter({ callbacks, requireUser }),
+    createSatisfactionRouter({ satisfaction, visits, requireUser, clock, dial: null }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),
@@ -504,6 +547,8 @@ export function createApp(deps: AppDeps): App {
     transfers,
     handover,
     outbox,
+    satisfaction,
+    visits,
     close: () =>
       new Promise<void>((resolve) => {
         outbox.stop();

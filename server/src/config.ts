@@ -200,6 +200,19 @@ export const EnvSchema = z.object({
   /** Outbox back-off: first retry after this, doubled each time up to the maximum. */
   H12345_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
   H12345_RETRY_MAX_MS: z.coerce.number().int().min(10).max(3_600_000).default(300_000),
+  /** Key ring of the external survey provider's webhook (`<key id>=<secret>` lines); created when missing. */
+  SURVEY_WEBHOOK_KEYS_FILE: z.string().min(1).default('data/survey-webhook-keys'),
+  /** A webhook's timestamp may be this far from the router's clock. */
+  SURVEY_WEBHOOK_MAX_SKEW_S: z.coerce.number().int().min(10).max(3600).default(300),
+  /** 回访: hours to call back a dissatisfied caller, and a callback-overflow caller. */
+  VISIT_DISSATISFIED_DUE_H: z.coerce.number().min(0.1).max(720).default(24),
+  VISIT_CALLBACK_DUE_H: z.coerce.number().min(0.1).max(720).default(24),
+  /** 回访: share of other answered calls sampled for a quality visit (percent), and its deadline. */
+  VISIT_SAMPLE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  VISIT_SAMPLE_DUE_H: z.coerce.number().min(0.1).max(720).default(72),
+  /** 回访 retries after no answer / busy: spacing (grows with each attempt) and the cap. */
+  VISIT_RETRY_SPACING_MIN: z.coerce.number().min(1).max(1440).default(30),
+  VISIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
 });
 
 export type ServerConfig = z.infer<typeof EnvSchema> & { routingOverride: RoutingConfig | null };

@@ -12,6 +12,7 @@ import { createSeatDayController } from '../features/workbench/day-controller';
 import { createSummaryController } from '../features/summary/controller';
 import { browserStorage, createDraftStore, LOCAL_DRAFT_TTL_MS } from '../features/summary/storage';
 import { appStore } from './store';
+import { createVisitsController } from '../features/visits/controller';
 
 /**
  * The browser's one composition root: the api client, the session (and its socket), the lazily
@@ -105,3 +106,6 @@ if (typeof document !== 'undefined') {
 if (typeof window !== 'undefined') {
   window.addEventListener('pagehide', () => void summary.flushAll({ keepalive: true }));
 }
+
+/** The 回访 page's requests (features/visits). */
+export const visits = createVisitsController({ api });

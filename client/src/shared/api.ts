@@ -26,6 +26,12 @@ import type {
   Ticket12345View,
   HandoverList,
   ReferralList,
+  VisitDialView,
+  VisitOutcomeInput,
+  VisitStatus,
+  VisitTaskView,
+  SatisfactionFigures,
+  FigureGroup,
 } from '../contract';
 import { fallbackMessage, NETWORK_ERROR, TIMEOUT_ERROR } from './errors';
 
@@ -81,6 +87,12 @@ export interface Api {
   /** Supervisors: the day's hand-overs with the stuck messages, and referrals with the overdue ones. */
   handovers: () => Promise<Ack<HandoverList>>;
   referrals: () => Promise<Ack<ReferralList>>;
+  /** 回访 worklist: a seat's assigned tasks, or every task for staff; overdue first. */
+  visits: (status: VisitStatus) => Promise<Ack<VisitTaskView[]>>;
+  visitOutcome: (id: number, input: VisitOutcomeInput) => Promise<Ack<{ task: VisitTaskView; followUp: VisitTaskView | null }>>;
+  assignVisit: (id: number, seatId: string | null) => Promise<Ack<VisitTaskView>>;
+  dialVisit: (id: number) => Promise<Ack<VisitDialView>>;
+  satisfactionFigures: (from: number, to: number, groupBy: FigureGroup) => Promise<Ack<SatisfactionFigures>>;
 }
 
 export interface RequestOptions {
@@ -210,5 +222,10 @@ function apiMethods(request: JsonRequest): Api {
     ticket12345: (ticket) => request('GET', `/api/handover/tickets/${encodeURIComponent(ticket)}`),
     handovers: () => request('GET', '/api/handovers'),
     referrals: () => request('GET', '/api/referrals'),
+    visits: (status) => request('GET', `/api/visits?status=${status}`),
+    visitOutcome: (id, input) => request('POST', `/api/visits/${id}/outcome`, input),
+    assignVisit: (id, seatId) => request('PUT', `/api/visits/${id}/assignee`, { seatId }),
+    dialVisit: (id) => request('POST', `/api/visits/${id}/dial`),
+    satisfactionFigures: (from, to, groupBy) => request('GET', `/api/satisfaction/figures?from=${from}&to=${to}&groupBy=${groupBy}`),
   };
 }

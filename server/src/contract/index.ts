@@ -26,3 +26,4 @@ export * from './events.js';
 export * from './users.js';
 export * from './permissions.js';
 export * from './reports.js';
+export * from './satisfaction.js';

@@ -30,6 +30,10 @@ export const PERMISSIONS = {
   'alerts:manage': { roles: STAFF },
   /** Callback requests (回电请求) a callback overflow stored: the list and its live pushes. */
   'callbacks:read': { roles: STAFF },
+  /** The 回访 worklist: seats see the tasks assigned to them, staff see and assign every task. */
+  'visits:work': { roles: ['seat', 'supervisor', 'manager', 'admin'] },
+  /** Satisfaction figures (满意率, rated share, dissatisfied called back). */
+  'satisfaction:read': { roles: STAFF },
   /** Read the routing configuration and the seats. */
   'config:read': { roles: STAFF },
   /** Change the routing configuration and seat profiles. */

@@ -426,6 +426,72 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'satisfaction ratings, visit tasks and survey webhook receipts',
+    sql: `
+      -- One rating per (call, source): 'phone' (the post-call survey), 'sms' (the external survey
+      -- provider's webhook), 'visit' (asked on a 回访). score is the key pressed on the scale, null
+      -- for not rated; satisfied 1/0 (null when not rated). seat, category and centre are copied
+      -- from the call when the rating is stored, so figures never join against a changing profile.
+      CREATE TABLE satisfaction_ratings (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        score INTEGER,
+        satisfied INTEGER,
+        comment TEXT,
+        seat_id TEXT,
+        category_id TEXT NOT NULL,
+        centre_id TEXT NOT NULL,
+        external_id TEXT,
+        rated_at INTEGER NOT NULL,
+        UNIQUE (call_id, source)
+      );
+      CREATE INDEX satisfaction_ratings_at ON satisfaction_ratings(rated_at);
+      -- Every external survey delivery's id, kept so a replay is answered with the first result.
+      CREATE TABLE survey_webhook_receipts (
+        id TEXT PRIMARY KEY,
+        body_sha256 TEXT NOT NULL,
+        rating_id INTEGER,
+        received_at INTEGER NOT NULL
+      );
+      -- 回访 tasks: one per (source, source_ref). caller is the full number (never sent to a browser).
+      CREATE TABLE visit_tasks (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        source_ref TEXT NOT NULL,
+        call_id TEXT,
+        caller TEXT NOT NULL,
+        category_id TEXT NOT NULL,
+        centre_id TEXT NOT NULL,
+        seat_id TEXT,
+        assignee_seat_id TEXT,
+        created_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'open',
+        outcome TEXT,
+        closed_at INTEGER,
+        reached_at INTEGER,
+        note TEXT,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (source, source_ref)
+      );
+      CREATE INDEX visit_tasks_open ON visit_tasks(status, due_at);
+      CREATE TABLE visit_attempts (
+        id INTEGER PRIMARY KEY,
+        task_id INTEGER NOT NULL REFERENCES visit_tasks(id),
+        user_id INTEGER,
+        outcome TEXT NOT NULL,
+        score INTEGER,
+        comment TEXT,
+        follow_up TEXT,
+        at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -43,6 +43,11 @@ function fakeApi(over: Partial<Api> = {}): Api {
     ticket12345: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
     handovers: vi.fn(async () => ({ ok: true as const, data: { handovers: [], stuck: [] } })),
     referrals: vi.fn(async () => ({ ok: true as const, data: { referrals: [], overdue: [] } })),
+    visits: vi.fn(async () => ({ ok: true as const, data: [] })),
+    visitOutcome: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    assignVisit: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    dialVisit: vi.fn(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '未找到' } }) as const),
+    satisfactionFigures: vi.fn(async () => ({ ok: false, error: { code: 'FORBIDDEN', message: '无权限' } }) as const),
     ...over,
   };
 }

@@ -1,0 +1,156 @@
+/** Satisfaction (满意度): the rating scale, the external survey webhook's body, 回访 tasks and the figures. */
+import { z } from 'zod';
+
+/** The keys of the rating scale and what each means; 1–3 count as satisfied (docs/definitions.md 满意率). */
+export const RATING_SCALE = [
+  { score: 1, label: '非常满意', satisfied: true },
+  { score: 2, label: '满意', satisfied: true },
+  { score: 3, label: '基本满意', satisfied: true },
+  { score: 4, label: '不满意', satisfied: false },
+] as const;
+export type RatingScore = (typeof RATING_SCALE)[number]['score'];
+export const isSatisfied = (score: number): boolean => RATING_SCALE.find((s) => s.score === score)?.satisfied ?? false;
+
+export const RATING_SOURCES = ['phone', 'sms', 'visit'] as const;
+export type RatingSource = (typeof RATING_SOURCES)[number];
+export const RATING_SOURCE_LABELS: Record<RatingSource, string> = { phone: '电话评价', sms: '短信评价', visit: '回访评价' };
+
+const scoreField = z
+  .number({ error: 'score 须为 1–4 的整数' })
+  .int('score 须为 1–4 的整数')
+  .min(1, 'score 须为 1–4 的整数')
+  .max(RATING_SCALE.length, 'score 须为 1–4 的整数');
+
+/** One result the external survey provider posts (POST /api/satisfaction/webhook, signed). */
+export const SurveyWebhookSchema = z.object({
+  /** The provider's id of this result: a second delivery of the same id is not a second rating. */
+  id: z.string({ error: 'id 必填' }).min(1, 'id 必填').max(100, 'id 最长 100 个字符'),
+  callId: z.string({ error: 'callId 必填' }).min(1, 'callId 必填').max(100),
+  score: scoreField,
+  comment: z.string().max(500, 'comment 最长 500 个字').optional(),
+  /** Unix ms when the citizen answered. */
+  ratedAt: z.number({ error: 'ratedAt 须为毫秒时间戳' }).int().nonnegative(),
+});
+export type SurveyWebhookBody = z.infer<typeof SurveyWebhookSchema>;
+
+export interface SurveyWebhookResult {
+  ratingId: number;
+  /** True when this id was received before: nothing new was stored. */
+  duplicate: boolean;
+  /** The 回访 task a dissatisfied rating created (null otherwise). */
+  visitTaskId: number | null;
+}
+
+// ------------------------------------------------------------------ 回访 tasks
+
+export const VISIT_SOURCES = ['dissatisfied', 'callback-request', 'summary-callback', 'quality-sample', 'follow-up'] as const;
+export type VisitSource = (typeof VISIT_SOURCES)[number];
+export const VISIT_SOURCE_LABELS: Record<VisitSource, string> = {
+  dissatisfied: '不满意回访',
+  'callback-request': '回电请求',
+  'summary-callback': '预约回电',
+  'quality-sample': '质量抽样回访',
+  'follow-up': '跟进回访',
+};
+
+export const VISIT_OUTCOMES = ['reached', 'no-answer', 'busy', 'refused', 'wrong-number'] as const;
+export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
+export const VISIT_OUTCOME_LABELS: Record<VisitOutcome, string> = {
+  reached: '已接通',
+  'no-answer': '无人接听',
+  busy: '占线',
+  refused: '拒绝回访',
+  'wrong-number': '号码错误',
+};
+/** Outcomes after which the task is tried again later (spaced, capped). */
+export const RETRY_OUTCOMES: readonly VisitOutcome[] = ['no-answer', 'busy'];
+
+export const VISIT_STATUSES = ['open', 'closed'] as const;
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+
+export interface VisitTaskView {
+  id: number;
+  source: VisitSource;
+  callId: string | null;
+  callerMasked: string;
+  categoryId: string;
+  centreId: string;
+  /** The seat that took the original call. */
+  seatId: string | null;
+  assigneeSeatId: string | null;
+  createdAt: number;
+  dueAt: number;
+  /** Not before this time (a retry's spacing). */
+  nextAttemptAt: number;
+  overdue: boolean;
+  attempts: number;
+  status: VisitStatus;
+  outcome: VisitOutcome | null;
+  closedAt: number | null;
+  note: string | null;
+}
+
+export const VisitListQuerySchema = z.object({
+  status: z.enum(VISIT_STATUSES, { error: 'status 须为 open 或 closed' }).default('open'),
+  limit: z.coerce
+    .number({ error: 'limit 必须是整数' })
+    .int('limit 必须是整数')
+    .min(1, 'limit 至少为 1')
+    .max(500, 'limit 最多为 500')
+    .default(200),
+});
+
+export const VisitOutcomeSchema = z.object({
+  outcome: z.enum(VISIT_OUTCOMES, { error: '请选择回访结果' }),
+  /** The caller's rating given on the visit (only when reached). */
+  score: scoreField.optional(),
+  comment: z.string().max(500, '评价内容最长 500 个字').optional(),
+  /** A follow-up is needed: a new task due at followUpAt with this note. */
+  followUp: z
+    .object({ note: z.string().min(1, '请填写跟进事项').max(200, '跟进事项最长 200 个字'), dueAt: z.number().int().nonnegative() })
+    .optional(),
+});
+export type VisitOutcomeInput = z.infer<typeof VisitOutcomeSchema>;
+
+export const VisitAssignSchema = z.object({ seatId: z.string().min(1).max(40).nullable() });
+
+/** POST /api/visits/:id/dial: what the browser dials; the server puts the real number in the INVITE. */
+export interface VisitDialView {
+  connected: boolean;
+  /** sip:visit-<token>@domain: a one-time target the browser's JsSIP calls (null when not connected). */
+  target: string | null;
+  /** Why dialling is not available (zh-CN), when not connected. */
+  message: string | null;
+}
+
+// ------------------------------------------------------------------ figures
+
+export const FIGURE_GROUPS = ['seat', 'category', 'centre', 'day', 'month'] as const;
+export type FigureGroup = (typeof FIGURE_GROUPS)[number];
+export const SatisfactionFiguresQuerySchema = z.object({
+  from: z.coerce.number({ error: 'from 须为毫秒时间戳' }).int().nonnegative(),
+  to: z.coerce.number({ error: 'to 须为毫秒时间戳' }).int().nonnegative(),
+  groupBy: z.enum(FIGURE_GROUPS, { error: 'groupBy 须为 seat、category、centre、day 或 month' }).default('day'),
+});
+
+export interface SatisfactionRow {
+  key: string;
+  /** Answered calls in the group (the rated share's denominator). */
+  answered: number;
+  rated: number;
+  satisfied: number;
+  dissatisfied: number;
+  /** satisfied / rated, null when nothing was rated. */
+  satisfactionRate: number | null;
+  /** rated / answered, null when no call was answered. */
+  ratedShare: number | null;
+}
+
+export interface SatisfactionFigures {
+  rows: SatisfactionRow[];
+  total: SatisfactionRow;
+  /** Dissatisfied ratings in the period whose visit reached the caller by its deadline. */
+  dissatisfiedCalledBack: { due: number; withinDeadline: number; rate: number | null };
+  /** Open visit tasks past their due time now. */
+  overdueVisits: number;
+}

@@ -1,0 +1,113 @@
+import express from 'express';
+import {
+  SatisfactionFiguresQuerySchema,
+  SurveyWebhookSchema,
+  VisitAssignSchema,
+  VisitListQuerySchema,
+  VisitOutcomeSchema,
+  type SatisfactionFigures,
+  type SurveyWebhookResult,
+  type VisitDialView,
+  type VisitTaskView,
+} from '../../contract/index.js';
+import type { Clock } from '../../domain/clock.js';
+import { DomainError } from '../../domain/errors.js';
+import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
+import { parseOrThrow } from '../shared/validation.js';
+import type { SatisfactionService } from './satisfaction-service.js';
+import type { VisitService } from './visit-service.js';
+import { visitTaskView } from './visit-views.js';
+import { verifySurveySignature, type SurveyKey } from './webhook-signing.js';
+
+/**
+ * POST /api/satisfaction/webhook: the external survey provider's signed results. Mounted before the
+ * API's JSON parser: the signature covers the raw body.
+ */
+export function createSurveyWebhookRouter(deps: {
+  satisfaction: SatisfactionService;
+  keys: readonly SurveyKey[];
+  maxSkewS: number;
+  clock: Clock;
+}): express.Router {
+  const r = express.Router();
+  r.post(
+    '/satisfaction/webhook',
+    express.text({ type: () => true, limit: '16kb' }),
+    route((req, res) => {
+      const raw = typeof req.body === 'string' ? req.body : '';
+      const v = verifySurveySignature(deps.keys, req.headers, raw, deps.clock.now(), deps.maxSkewS);
+      if (!v.ok) throw new DomainError('UNAUTHENTICATED', v.message);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw new DomainError('VALIDATION', '请求体不是有效的 JSON');
+      }
+      const body = parseOrThrow(SurveyWebhookSchema, parsed);
+      ok<SurveyWebhookResult>(res, deps.satisfaction.receiveWebhook(body, raw));
+    }),
+  );
+  return r;
+}
+
+/** Figures (staff) and the 回访 worklist (seats: their assigned tasks; staff: all). */
+export function createSatisfactionRouter(deps: {
+  satisfaction: SatisfactionService;
+  visits: VisitService;
+  requireUser: RequireUser;
+  clock: Clock;
+  /** Click-to-call: a one-time target for the browser, or why not (null: no telephony). */
+  dial: ((taskId: number, caller: string) => VisitDialView) | null;
+}): express.Router {
+  const r = express.Router();
+  const now = () => deps.clock.now();
+  r.get(
+    '/satisfaction/figures',
+    deps.requireUser('satisfaction:read'),
+    route((req, res) => {
+      const q = parseOrThrow(SatisfactionFiguresQuerySchema, req.query);
+      ok<SatisfactionFigures>(res, deps.satisfaction.figures(q.from, q.to, q.groupBy));
+    }),
+  );
+  r.get(
+    '/visits',
+    deps.requireUser('visits:work'),
+    route((req, res) => {
+      const q = parseOrThrow(VisitListQuerySchema, req.query);
+      ok<VisitTaskView[]>(
+        res,
+        deps.visits.list(userOf(req), q.status, q.limit).map((t) => visitTaskView(t, now())),
+      );
+    }),
+  );
+  r.post(
+    '/visits/:id/outcome',
+    deps.requireUser('visits:work'),
+    route((req, res) => {
+      const input = parseOrThrow(VisitOutcomeSchema, req.body);
+      const out = deps.visits.recordOutcome(userOf(req), Number(req.params.id), input);
+      ok(res, { task: visitTaskView(out.task, now()), followUp: out.followUp && visitTaskView(out.followUp, now()) });
+    }),
+  );
+  r.put(
+    '/visits/:id/assignee',
+    deps.requireUser('visits:work'),
+    route((req, res) => {
+      const { seatId } = parseOrThrow(VisitAssignSchema, req.body);
+      ok<VisitTaskView>(res, visitTaskView(deps.visits.assign(userOf(req), Number(req.params.id), seatId), now()));
+    }),
+  );
+  r.post(
+    '/visits/:id/dial',
+    deps.requireUser('visits:work'),
+    route((req, res) => {
+      const t = deps.visits.taskFor(userOf(req), Number(req.params.id));
+      if (t.status === 'closed') throw new DomainError('CONFLICT', '该回访任务已关闭');
+      const view: VisitDialView = deps.dial
+        ? deps.dial(t.id, t.caller)
+        : { connected: false, target: null, message: '外呼线路未接通:本系统尚未配置经中继外呼(12348 主叫),请用座机拨打后在此记录回访结果' };
+      ok<VisitDialView>(res, view);
+    }),
+  );
+  return r;
+}

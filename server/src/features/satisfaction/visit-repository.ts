@@ -1,0 +1,159 @@
+import type { VisitOutcome, VisitSource, VisitStatus } from '../../contract/index.js';
+import type { Db } from '../../store/db.js';
+
+/** A 回访 task; `caller` is the full number: mask it before it leaves the server. */
+export interface VisitTask {
+  id: number;
+  source: VisitSource;
+  sourceRef: string;
+  callId: string | null;
+  caller: string;
+  categoryId: string;
+  centreId: string;
+  seatId: string | null;
+  assigneeSeatId: string | null;
+  createdAt: number;
+  dueAt: number;
+  nextAttemptAt: number;
+  attempts: number;
+  status: VisitStatus;
+  outcome: VisitOutcome | null;
+  closedAt: number | null;
+  reachedAt: number | null;
+  note: string | null;
+}
+
+export type NewVisitTask = Pick<
+  VisitTask,
+  'source' | 'sourceRef' | 'callId' | 'caller' | 'categoryId' | 'centreId' | 'seatId' | 'createdAt' | 'dueAt' | 'note'
+>;
+
+const SELECT = `SELECT id, source, source_ref AS sourceRef, call_id AS callId, caller, category_id AS categoryId, centre_id AS centreId,
+  seat_id AS seatId, assignee_seat_id AS assigneeSeatId, created_at AS createdAt, due_at AS dueAt, next_attempt_at AS nextAttemptAt,
+  attempts, status, outcome, closed_at AS closedAt, reached_at AS reachedAt, note FROM visit_tasks`;
+
+/** A summary filed since the last look, for the 预约回电 and quality-sample sources. */
+export interface FiledSummaryRow {
+  seq: number;
+  callId: string;
+  caller: string;
+  seatId: string | null;
+  categoryId: string;
+  centreId: string;
+  disposition: string;
+  followUpAt: number | null;
+  filedAt: number;
+}
+
+/** visit_tasks and visit_attempts. */
+export class VisitRepository {
+  private readonly insertStmt;
+  private readonly byIdStmt;
+  private readonly bySourceStmt;
+  private readonly listOpenStmt;
+  private readonly listClosedStmt;
+  private readonly attemptStmt;
+  private readonly updateStmt;
+  private readonly assignStmt;
+  private readonly fromCallbacksStmt;
+  private readonly summariesStmt;
+  private readonly watermarkGet;
+  private readonly watermarkSet;
+  private readonly overdueStmt;
+  private readonly dissatisfiedStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(`
+      INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, created_at, due_at, next_attempt_at, note, updated_at)
+      VALUES (@source, @sourceRef, @callId, @caller, @categoryId, @centreId, @seatId, @createdAt, @dueAt, @createdAt, @note, @createdAt)
+      ON CONFLICT(source, source_ref) DO NOTHING`);
+    this.byIdStmt = db.prepare(`${SELECT} WHERE id = ?`);
+    this.bySourceStmt = db.prepare(`${SELECT} WHERE source = ? AND source_ref = ?`);
+    // Overdue first (by due time), then the rest by due time.
+    this.listOpenStmt = db.prepare(`${SELECT} WHERE status = 'open' ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit`);
+    this.listClosedStmt = db.prepare(`${SELECT} WHERE status = 'closed' ORDER BY closed_at DESC, id DESC LIMIT @limit`);
+    this.attemptStmt = db.prepare(`
+      INSERT INTO visit_attempts (task_id, user_id, outcome, score, comment, follow_up, at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.updateStmt = db.prepare(`
+      UPDATE visit_tasks SET attempts = @attempts, status = @status, outcome = @outcome, closed_at = @closedAt, reached_at = @reachedAt,
+        next_attempt_at = @nextAttemptAt, updated_at = @at WHERE id = @id`);
+    this.assignStmt = db.prepare('UPDATE visit_tasks SET assignee_seat_id = ?, updated_at = ? WHERE id = ?');
+    this.fromCallbacksStmt = db.prepare(`
+      INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, created_at, due_at, next_attempt_at, updated_at)
+      SELECT 'callback-request', cr.call_id, cr.call_id, cr.caller, cr.category_id, cr.home_centre_id, NULL, cr.created_at, cr.created_at + @dueMs, cr.created_at, cr.created_at
+      FROM callback_requests cr WHERE cr.status = 'open'
+      ON CONFLICT(source, source_ref) DO NOTHING`);
+    this.summariesStmt = db.prepare(`
+      SELECT s.rowid AS seq, s.call_id AS callId, c.caller, c.seat_id AS seatId, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS categoryId,
+        c.home_centre_id AS centreId, json_extract(s.json, '$.disposition') AS disposition, json_extract(s.json, '$.followUpAt') AS followUpAt, s.filed_at AS filedAt
+      FROM call_summaries s JOIN calls c ON c.id = s.call_id WHERE s.rowid > ? ORDER BY s.rowid LIMIT 500`);
+    this.watermarkGet = db.prepare("SELECT value FROM settings WHERE key = 'visits.summaries_seen'");
+    this.watermarkSet = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('visits.summaries_seen', ?, ?)
+      ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+    this.overdueStmt = db.prepare("SELECT COUNT(*) AS n FROM visit_tasks WHERE status = 'open' AND due_at < ?");
+    this.dissatisfiedStmt = db.prepare(`
+      SELECT COUNT(*) AS due, SUM(CASE WHEN reached_at IS NOT NULL AND reached_at <= due_at THEN 1 ELSE 0 END) AS within
+      FROM visit_tasks WHERE source = 'dissatisfied' AND created_at >= @from AND created_at < @to AND (due_at <= @now OR status = 'closed')`);
+  }
+
+  insert(t: NewVisitTask): VisitTask {
+    this.insertStmt.run(t);
+    return this.bySourceStmt.get(t.source, t.sourceRef) as VisitTask;
+  }
+
+  get(id: number): VisitTask | null {
+    return (this.byIdStmt.get(id) as VisitTask | undefined) ?? null;
+  }
+
+  list(status: VisitStatus, now: number, limit: number): VisitTask[] {
+    return (status === 'open' ? this.listOpenStmt.all({ now, limit }) : this.listClosedStmt.all({ limit })) as VisitTask[];
+  }
+
+  recordAttempt(
+    taskId: number,
+    a: { userId: number | null; outcome: VisitOutcome; score: number | null; comment: string | null; followUp: string | null; at: number },
+  ): void {
+    this.attemptStmt.run(taskId, a.userId, a.outcome, a.score, a.comment, a.followUp, a.at);
+  }
+
+  update(t: VisitTask, at: number): void {
+    this.updateStmt.run({ ...t, at });
+  }
+
+  assign(id: number, seatId: string | null, at: number): void {
+    this.assignStmt.run(seatId, at, id);
+  }
+
+  /** Every open callback request without a task gets one; returns how many were created. */
+  createFromCallbacks(dueMs: number): number {
+    return this.fromCallbacksStmt.run({ dueMs }).changes;
+  }
+
+  summariesSince(seq: number): FiledSummaryRow[] {
+    return this.summariesStmt.all(seq) as FiledSummaryRow[];
+  }
+
+  summariesSeen(): number {
+    const r = this.watermarkGet.get() as { value: string } | undefined;
+    return r ? Number(r.value) : 0;
+  }
+
+  setSummariesSeen(seq: number, at: number): void {
+    this.watermarkSet.run(String(seq), at);
+  }
+
+  overdue(now: number): number {
+    return (this.overdueStmt.get(now) as { n: number }).n;
+  }
+
+  /** Dissatisfied tasks created in [from, to) that are due by now or closed, and how many reached the caller by the deadline. */
+  dissatisfiedCalledBack(from: number, to: number, now: number): { due: number; within: number } {
+    const r = this.dissatisfiedStmt.get({ from, to, now }) as { due: number; within: number | null };
+    return { due: r.due, within: r.within ?? 0 };
+  }
+
+  /** Marks the callback request behind a task done (the worklist closed it). */
+  closeCallbackRequest(callId: string, at: number): void {
+    this.db.prepare("UPDATE callback_requests SET status = 'done', updated_at = ? WHERE call_id = ? AND status = 'open'").run(at, callId);
+  }
+}

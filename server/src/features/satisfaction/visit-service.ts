@@ -1,0 +1,179 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import { RETRY_OUTCOMES, isSatisfied, type VisitOutcomeInput, type VisitStatus } from '../../contract/index.js';
+import { can } from '../../contract/permissions.js';
+import type { Clock } from '../../domain/clock.js';
+import { DomainError } from '../../domain/errors.js';
+import type { SessionUser } from '../auth/auth-service.js';
+import { immediateTransaction, type Db } from '../../store/db.js';
+import type { RatingRepository } from './rating-repository.js';
+import type { NewVisitTask, VisitRepository, VisitTask } from './visit-repository.js';
+
+const HOUR = 3600_000;
+
+export interface VisitPolicy {
+  dissatisfiedDueH: number;
+  callbackDueH: number;
+  samplePercent: number;
+  sampleDueH: number;
+  retrySpacingMin: number;
+  maxAttempts: number;
+}
+
+/** Whether a call falls in the quality sample: a fixed hash of its id, so a restart decides the same. */
+export function inSample(callId: string, percent: number): boolean {
+  const h = crypto.createHash('sha256').update(callId).digest().readUInt32BE(0);
+  return h / 0x1_0000_0000 < percent / 100;
+}
+
+/**
+ * The 回访 worklist. Tasks come from a dissatisfied rating (created in the rating's transaction by
+ * SatisfactionService), every open callback request, every 预约回电 summary (due at its booked time)
+ * and a sample of the other filed summaries; `sync` picks up the last three from the tables (at
+ * start, on every list, and when a callback request is pushed), so a crash between a source's commit
+ * and its task loses nothing. A task closes only with an outcome; no answer / busy are retried,
+ * spaced further each time, until `maxAttempts`.
+ */
+export class VisitService {
+  constructor(
+    private readonly o: { db: Db; repo: VisitRepository; ratings: RatingRepository; clock: Clock; logger: Logger; policy: VisitPolicy },
+  ) {}
+
+  get policy(): VisitPolicy {
+    return this.o.policy;
+  }
+
+  /** Creates the tasks of callback requests and summaries not seen yet; returns how many. */
+  sync(): number {
+    const { repo, policy, clock } = this.o;
+    return immediateTransaction(this.o.db, () => {
+      let created = repo.createFromCallbacks(policy.callbackDueH * HOUR);
+      for (;;) {
+        const rows = repo.summariesSince(repo.summariesSeen());
+        if (rows.length === 0) break;
+        for (const s of rows) {
+          const base = {
+            callId: s.callId,
+            caller: s.caller,
+            categoryId: s.categoryId,
+            centreId: s.centreId,
+            seatId: s.seatId,
+            createdAt: s.filedAt,
+            note: null,
+          };
+          if (s.disposition === 'callback' && s.followUpAt) {
+            repo.insert({ ...base, source: 'summary-callback', sourceRef: s.callId, dueAt: s.followUpAt });
+            created++;
+          } else if (s.disposition !== 'invalid' && inSample(s.callId, policy.samplePercent)) {
+            repo.insert({ ...base, source: 'quality-sample', sourceRef: s.callId, dueAt: s.filedAt + policy.sampleDueH * HOUR });
+            created++;
+          }
+        }
+        repo.setSummariesSeen(rows.at(-1)!.seq, clock.now());
+      }
+      return created;
+    });
+  }
+
+  /** Inside the rating's transaction: a dissatisfied rating's task, due `dissatisfiedDueH` later. */
+  createForDissatisfied(t: Omit<NewVisitTask, 'source' | 'dueAt'>): VisitTask {
+    return this.o.repo.insert({ ...t, source: 'dissatisfied', dueAt: t.createdAt + this.o.policy.dissatisfiedDueH * HOUR });
+  }
+
+  /** Staff see every task; a seat only those assigned to it. */
+  list(user: SessionUser, status: VisitStatus, limit: number): VisitTask[] {
+    this.sync();
+    const all = this.o.repo.list(status, this.o.clock.now(), can(user.role, 'calls:read-all') ? limit : 5000);
+    return can(user.role, 'calls:read-all')
+      ? all
+      : all.filter((t) => t.assigneeSeatId !== null && t.assigneeSeatId === user.seatId).slice(0, limit);
+  }
+
+  /** The task if this user may work it (404 otherwise, as if it did not exist). */
+  taskFor(user: SessionUser, id: number): VisitTask {
+    const t = this.o.repo.get(id);
+    if (!t || (!can(user.role, 'calls:read-all') && (t.assigneeSeatId === null || t.assigneeSeatId !== user.seatId))) {
+      throw new DomainError('NOT_FOUND', `没有找到编号为 ${id} 的回访任务,或您无权处理`);
+    }
+    return t;
+  }
+
+  assign(user: SessionUser, id: number, seatId: string | null): VisitTask {
+    if (!can(user.role, 'calls:read-all')) throw new DomainError('FORBIDDEN', '只有班长或管理人员可以分派回访任务');
+    this.taskFor(user, id);
+    this.o.repo.assign(id, seatId, this.o.clock.now());
+    return this.o.repo.get(id)!;
+  }
+
+  /** Records one attempt's outcome; closes the task unless it is to be tried again. */
+  recordOutcome(user: SessionUser, id: number, input: VisitOutcomeInput): { task: VisitTask; followUp: VisitTask | null } {
+    const { repo, clock, policy } = this.o;
+    return immediateTransaction(this.o.db, () => {
+      const t = this.taskFor(user, id);
+      if (t.status === 'closed') throw new DomainError('CONFLICT', '该回访任务已关闭,不能再记录结果');
+      const now = clock.now();
+      if (now < t.nextAttemptAt && RETRY_OUTCOMES.includes(input.outcome) && t.attempts > 0) {
+        throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${new Date(t.nextAttemptAt).toISOString()} 之后再试`);
+      }
+      if (input.outcome !== 'reached' && input.score !== undefined) {
+        throw new DomainError('VALIDATION', '只有接通时才能记录来电人的评价');
+      }
+      repo.recordAttempt(t.id, {
+        userId: user.id,
+        outcome: input.outcome,
+        score: input.score ?? null,
+        comment: input.comment ?? null,
+        followUp: input.followUp?.note ?? null,
+        at: now,
+      });
+      const attempts = t.attempts + 1;
+      const retry = RETRY_OUTCOMES.includes(input.outcome) && attempts < policy.maxAttempts;
+      const next: VisitTask = {
+        ...t,
+        attempts,
+        status: retry ? 'open' : 'closed',
+        outcome: retry ? null : input.outcome,
+        closedAt: retry ? null : now,
+        reachedAt: input.outcome === 'reached' ? now : t.reachedAt,
+        nextAttemptAt: retry ? now + policy.retrySpacingMin * 60_000 * attempts : t.nextAttemptAt,
+      };
+      repo.update(next, now);
+      if (next.status === 'closed' && t.source === 'callback-request' && t.callId) repo.closeCallbackRequest(t.callId, now);
+      if (input.score !== undefined && t.callId) {
+        const facts = this.o.ratings.callFacts(t.callId);
+        if (facts) {
+          const { score } = input;
+          this.o.ratings.insert(
+            {
+              callId: t.callId,
+              source: 'visit',
+              score,
+              satisfied: isSatisfied(score),
+              comment: input.comment ?? null,
+              externalId: null,
+              ratedAt: now,
+            },
+            facts,
+          );
+        }
+      }
+      let followUp: VisitTask | null = null;
+      if (input.followUp) {
+        if (input.followUp.dueAt <= now) throw new DomainError('VALIDATION', '跟进时间须晚于现在');
+        followUp = repo.insert({
+          source: 'follow-up',
+          sourceRef: `${t.id}:${attempts}`,
+          callId: t.callId,
+          caller: t.caller,
+          categoryId: t.categoryId,
+          centreId: t.centreId,
+          seatId: t.seatId,
+          createdAt: now,
+          dueAt: input.followUp.dueAt,
+          note: input.followUp.note,
+        });
+      }
+      return { task: repo.get(t.id)!, followUp };
+    });
+  }
+}

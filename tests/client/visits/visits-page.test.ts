@@ -1,0 +1,138 @@
+import { act, createElement } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SatisfactionFigures, VisitTaskView } from '../../../client/src/contract';
+import { VisitsPage } from '../../../client/src/features/visits/VisitsPage';
+import { appStore } from '../../../client/src/app/store';
+import { reference, T0, user } from '../support/fixtures';
+import { errBody, fakeFetch, okBody, type FetchCall } from '../support/knowledge-fixtures';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+let host: HTMLDivElement;
+let root: Root;
+let calls: FetchCall[];
+
+function task(over: Partial<VisitTaskView> = {}): VisitTaskView {
+  return {
+    id: 1,
+    source: 'dissatisfied',
+    callId: 'c1',
+    callerMasked: '139****5678',
+    categoryId: 'labor',
+    centreId: 'city',
+    seatId: 's01',
+    assigneeSeatId: null,
+    createdAt: T0,
+    dueAt: T0 + 3600_000,
+    nextAttemptAt: T0,
+    overdue: false,
+    attempts: 0,
+    status: 'open',
+    outcome: null,
+    closedAt: null,
+    note: null,
+    ...over,
+  };
+}
+
+const figures: SatisfactionFigures = {
+  rows: [{ key: 's01', answered: 10, rated: 8, satisfied: 7, dissatisfied: 1, satisfactionRate: 7 / 8, ratedShare: 0.8 }],
+  total: { key: 'total', answered: 10, rated: 8, satisfied: 7, dissatisfied: 1, satisfactionRate: 7 / 8, ratedShare: 0.8 },
+  dissatisfiedCalledBack: { due: 1, withinDeadline: 1, rate: 1 },
+  overdueVisits: 2,
+};
+
+function serve(
+  tasks: VisitTaskView[],
+  dial = () => okBody({ connected: false, target: null, message: '外呼线路未接通:请用座机拨打' }),
+): void {
+  const fake = fakeFetch((c) => {
+    if (c.path === '/api/visits') return okBody(tasks);
+    if (c.path === '/api/satisfaction/figures') return okBody(figures);
+    if (c.path === '/api/visits/1/dial') return dial();
+    if (c.path === '/api/visits/1/outcome')
+      return okBody({ task: task({ status: 'closed', outcome: (c.body as { outcome: 'refused' }).outcome }), followUp: null });
+    return errBody(404, 'NOT_FOUND', '');
+  });
+  calls = fake.calls;
+  vi.stubGlobal('fetch', fake.fetch);
+}
+
+beforeEach(() => {
+  host = document.createElement('div');
+  document.body.append(host);
+  root = createRoot(host);
+  appStore.getState().setReference(reference);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  host.remove();
+  appStore.getState().signedOut();
+  vi.unstubAllGlobals();
+});
+
+async function show(): Promise<void> {
+  act(() => root.render(createElement(VisitsPage)));
+  for (let i = 0; i < 4; i++) await act(async () => new Promise<void>((r) => setImmediate(r)));
+}
+const click = async (el: Element | null | undefined) => {
+  await act(async () => (el as HTMLElement).click());
+  for (let i = 0; i < 3; i++) await act(async () => new Promise<void>((r) => setImmediate(r)));
+};
+
+describe('回访 page', () => {
+  it('for a supervisor, should show the figures and the tasks as the server orders them, overdue marked, number masked', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    serve([task({ id: 2, overdue: true, source: 'callback-request' }), task()]);
+    await show();
+
+    expect(host.textContent).toContain('满意率 87.5%');
+    expect(host.textContent).toContain('逾期回访 2');
+    const rows = [...host.querySelectorAll('section[aria-label="回访任务"] tbody tr')];
+    expect(rows.map((r) => r.textContent?.includes('已逾期'))).toEqual([true, false]);
+    expect(rows[0]?.textContent).toContain('回电请求');
+    expect(rows[1]?.textContent).toContain('不满意回访');
+    expect(rows[1]?.textContent).toContain('139****5678');
+  });
+
+  it('for a seat, should not ask for the figures and should say when nothing is assigned', async () => {
+    appStore.getState().signedIn(user('seat'));
+    serve([]);
+    await show();
+
+    expect(calls.some((c) => c.path === '/api/satisfaction/figures')).toBe(false);
+    expect(host.textContent).toContain('暂无分派给您的回访任务');
+  });
+
+  it('when dialling without outbound telephony, should show the not-connected message the server gives', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    serve([task()]);
+    await show();
+
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '拨打'));
+
+    expect(host.querySelector('[role="status"]')?.textContent).toContain('外呼线路未接通');
+  });
+
+  it('when the outcome is saved without choosing one, should say so; with one, should post it', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    serve([task()]);
+    await show();
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '记录结果'));
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '保存结果'));
+    expect(host.textContent).toContain('请选择回访结果');
+
+    const select = host.querySelector('.visit-outcome select') as HTMLSelectElement;
+    await act(async () => {
+      const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')!.set!;
+      set.call(select, 'refused');
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '保存结果'));
+
+    expect(calls.find((c) => c.path === '/api/visits/1/outcome')?.body).toEqual({ outcome: 'refused' });
+    expect(host.querySelector('[role="status"]')?.textContent).toContain('任务已关闭');
+  });
+});
