@@ -4,7 +4,7 @@
 # Kamailio, rtpengine and SIPp for the telephony tests).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_node
-apt_install chromium fonts-noto-cjk sip-tester openssl
+apt_install chromium fonts-noto-cjk sip-tester openssl sqlite3
 apt_install_telephony
 npm_install
 log "typecheck"
