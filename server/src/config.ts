@@ -89,6 +89,8 @@ export const EnvSchema = z.object({
   PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
   /** Create the demo centres, seats and accounts when the database is empty (demo mode only). */
   DEMO_SEED: bool.default(true),
+  /** With the demo seed, also five weeks of call history for the reports (off for test stacks that count calls). */
+  DEMO_HISTORY: bool.default(true),
   /** Secure cookies (set when the console is served over https). */
   COOKIE_SECURE: bool.default(false),
   /** A session's absolute lifetime (a shift): it ends then whatever its user does. */

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       db.close();
       process.exit(78);
     }
-  } else if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now(), { history: true }))) {
+  } else if (config.DEMO_SEED && (await seedDemo(db, SystemClock.now(), { history: config.DEMO_HISTORY }))) {
     logger.info({ db: config.DB_PATH }, 'created the demo database (accounts in README)');
   }
   const telephony = createTelephony(config, db, SystemClock, logger);

@@ -23,6 +23,8 @@ export async function loopbackSipEnv(dir: string, o: LoopbackSipEnvOptions): Pro
     HOST: '127.0.0.1',
     DB_PATH: path.join(dir, 'hotline.db'),
     LOG_LEVEL: 'info',
+    // Telephony tests count the calls in the database: no demo history.
+    DEMO_HISTORY: 'false',
     TELEPHONY: 'kamailio',
     EVAPI_ADDR: `127.0.0.1:${await freeTcpPort()}`,
     SIP_TRUNK_ADDR: `127.0.0.1:${await freePort()}`,
