@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ROLE_LABELS, type AuditEntryView, type Role } from '../../contract';
 import { accounts } from '../../app/root';
+import { DateTimeInput } from '../../shared/components/DateInput';
 import { errorMessage } from '../../shared/errors';
 import { formatDateTime, fromChinaLocalInput } from '../../shared/format';
 import type { AuditQuery } from '../users/api';
@@ -115,11 +116,11 @@ export function AuditPage() {
         </label>
         <label>
           自
-          <input type="datetime-local" value={filter.from} onChange={set('from')} />
+          <DateTimeInput value={filter.from} onChange={(v) => setFilter((f) => ({ ...f, from: v }))} />
         </label>
         <label>
           至
-          <input type="datetime-local" value={filter.to} onChange={set('to')} />
+          <DateTimeInput value={filter.to} onChange={(v) => setFilter((f) => ({ ...f, to: v }))} />
         </label>
         <button className="btn btn-primary" type="submit">
           查询

@@ -7,6 +7,7 @@ import { StaffingPanel } from './StaffingPanel';
 import { TrendsPanel } from './TrendsPanel';
 import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
+import { DateInput } from '../../shared/components/DateInput';
 
 // ECharts is loaded with the charts only (its own chunk).
 const ReportCharts = lazy(() => import('./Charts').then((m) => ({ default: m.ReportCharts })));
@@ -281,10 +282,10 @@ export function ReportsPage() {
           }}
         >
           <label>
-            起始日期 <input type="date" lang="zh-CN" value={filters.from} onChange={(e) => set({ from: e.target.value })} required />
+            起始日期 <DateInput value={filters.from} onChange={(v) => set({ from: v })} />
           </label>
           <label>
-            结束日期 <input type="date" lang="zh-CN" value={filters.to} onChange={(e) => set({ to: e.target.value })} required />
+            结束日期 <DateInput value={filters.to} onChange={(v) => set({ to: v })} />
           </label>
           <span className="report-quick">
             {(

@@ -15,6 +15,7 @@ import { visits as controller } from '../../app/root';
 import { categoryName } from '../../shared/labels';
 import { chinaDay, formatDateTime, fromChinaLocalInput } from '../../shared/format';
 import { WrappedField } from '../../shared/components/Field';
+import { DateTimeInput } from '../../shared/components/DateInput';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 
@@ -116,7 +117,7 @@ function OutcomeForm({ task, onDone }: { task: VisitTaskView; onDone: (msg: stri
         <input value={followNote} maxLength={200} onChange={(e) => setFollowNote(e.target.value)} />
       </WrappedField>
       <WrappedField className="inline-field" label="跟进时间">
-        <input type="datetime-local" lang="zh-CN" value={followAt} onChange={(e) => setFollowAt(e.target.value)} />
+        <DateTimeInput value={followAt} onChange={setFollowAt} />
       </WrappedField>
       <button type="button" className="btn btn-primary btn-small" onClick={() => void submit()}>
         保存结果
