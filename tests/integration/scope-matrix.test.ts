@@ -3,7 +3,17 @@
  * out of scope, over HTTP and the live queue's socket, against a real server.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CallListResponse, CallerHistory, MajorAlert, QueueSnapshot, SeatView } from '../../server/src/contract/index.js';
+import type {
+  CallListResponse,
+  CallbackRequestView,
+  CallerHistory,
+  MajorAlert,
+  QueueSnapshot,
+  ReferralView,
+  SatisfactionFigures,
+  SeatView,
+  VisitTaskView,
+} from '../../server/src/contract/index.js';
 import { connect, emit, login, next } from '../support/server.js';
 import { centreCall, createAccount, useCentreTrunks, waitingCall } from './support-accounts.js';
 import { HOUR, SUMMARY, T0, api, data, fileAndFinish, harness } from './support-summaries.js';
@@ -127,6 +137,99 @@ describe('centres in scope on every staff route', () => {
     expect((await api(h, 'POST', '/api/calls/a-dc/major-report', 'seat09', { note: '东城:新情况' })).status).toBe(200);
     await dcPush;
     expect(got).toEqual(['a-dc']);
+  });
+
+  describe('later staff routes: callbacks, hand-overs, referrals, visits, satisfaction (supervisor-dc sees 东城 only)', () => {
+    const SEAT: Record<Centre, string> = { city: 's01', dongcheng: 's09', xishan: 's14' };
+    const ids = (c: Centre, kind: string) => `${kind}-${c}`;
+    beforeAll(() => {
+      const db = h.srv.db;
+      const now = h.clock.now();
+      for (const c of CENTRES) {
+        db.prepare(
+          `INSERT INTO callback_requests (call_id, caller, category_id, home_centre_id, language, flags_json, wait_s, trigger, reason, created_at, updated_at)
+           VALUES (?, '13700000000', 'labor', ?, NULL, '[]', 30, 'no-seat', NULL, ?, ?)`,
+        ).run(ids(c, 'cb'), c, now, now);
+        db.prepare(
+          `INSERT INTO handovers (id, direction, call_id, seat_id, ticket, transfer_id, state, detail, payload_json, created_at, updated_at)
+           VALUES (?, 'to-12345', ?, ?, NULL, NULL, 'accepted', '', '{}', ?, ?)`,
+        ).run(ids(c, 'ho'), ANSWERED[c].call, SEAT[c], now, now);
+        db.prepare(
+          `INSERT INTO referrals (id, call_id, seat_id, centre_id, kind, office_id, office_name, channel, state, outcome, due_at, payload_json, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'mediation', NULL, '调解委员会', 'form', 'open', '', ?, '{}', ?, ?)`,
+        ).run(ids(c, 'rf'), ANSWERED[c].call, SEAT[c], c, now - 1000, now - 2000, now - 2000);
+        db.prepare(
+          `INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, created_at, due_at, next_attempt_at, note, updated_at)
+           VALUES ('sample', ?, ?, '13700000000', 'labor', ?, ?, ?, ?, ?, NULL, ?)`,
+        ).run(ids(c, 'vt'), ANSWERED[c].call, c, SEAT[c], now - 2000, now - 1000, now - 2000, now - 2000);
+      }
+    });
+    const expectOnly = (got: string[], kind: string, scope: readonly Centre[]) =>
+      expect(sorted(got.filter((x) => x.startsWith(`${kind}-`)))).toEqual(sorted(scope.map((c) => ids(c, kind))));
+
+    const LATER: [string, readonly Centre[]][] = [
+      ['supervisor-dc', ['dongcheng']],
+      ['supervisor', CENTRES],
+    ];
+    for (const [user, scope] of LATER) {
+      it(`${user}: GET /api/callbacks, /api/handovers, /api/referrals, /api/visits and /api/satisfaction/figures cover ${scope.join(', ')}`, async () => {
+        const cbs = data(await api<CallbackRequestView[]>(h, 'GET', '/api/callbacks?limit=200', user));
+        expectOnly(
+          cbs.map((c) => c.callId),
+          'cb',
+          scope,
+        );
+        expect(cbs.every((c) => scope.includes(c.homeCentreId as Centre))).toBe(true);
+        const ho = data(await api<{ handovers: { id: string }[] }>(h, 'GET', '/api/handovers', user));
+        expectOnly(
+          ho.handovers.map((x) => x.id),
+          'ho',
+          scope,
+        );
+        const rf = data(
+          await api<{ referrals: ReferralView[]; overdue: ReferralView[] }>(
+            h,
+            'GET',
+            `/api/referrals?from=0&to=${h.clock.now() + 1}`,
+            user,
+          ),
+        );
+        expectOnly(
+          rf.referrals.map((x) => x.id),
+          'rf',
+          scope,
+        );
+        expectOnly(
+          rf.overdue.map((x) => x.id),
+          'rf',
+          scope,
+        );
+        const visits = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits?status=open&limit=200', user));
+        expect(sorted(new Set(visits.map((v) => v.centreId)))).toEqual(sorted(scope));
+        const fig = data(
+          await api<SatisfactionFigures>(h, 'GET', `/api/satisfaction/figures?from=${T0 - HOUR}&to=${T0 + 24 * HOUR}&groupBy=centre`, user),
+        );
+        expect(fig.rows.map((r) => r.key)).toEqual(sorted(scope));
+        expect(fig.overdueVisits).toBe(scope.length);
+      });
+    }
+
+    it('callback pushes reach supervisor-dc for 东城 requests only', async () => {
+      const s = await connect(h.srv.url, h.cookies['supervisor-dc']!);
+      h.sockets.push(s);
+      expect((await emit(s, 'queue:subscribe', {})).ok).toBe(true);
+      const got: CallbackRequestView[] = [];
+      s.on('callback:updated', (c) => got.push(c));
+      const dcPush = next(s, 'callback:updated', (c) => c.callId === 'cb-push-dc');
+      const engine = h.srv.app.engine;
+      for (const seat of engine.listSeats()) if (seat.state.kind !== 'offline') engine.setSeatOffline(seat.profile.id);
+      engine.offerCall({ id: 'cb-push-city', caller: '13600000001', dialed: '12348', trunk: null });
+      engine.offerCall({ id: 'cb-push-dc', caller: '13600000002', dialed: '12348', trunk: 'dc-trunk' });
+      await dcPush;
+      expect(got.map((c) => c.callId)).toContain('cb-push-dc');
+      expect(got.map((c) => c.callId)).not.toContain('cb-push-city');
+      expect(got.every((c) => c.homeCentreId === 'dongcheng')).toBe(true);
+    });
   });
 
   describe('seats', () => {

@@ -60,7 +60,7 @@ export interface SocketLayer {
   endSessions(tokenHashes: readonly string[]): void;
   /** 重大事项上报: pushes an alert (raised, updated or acknowledged) to the supervisors' room. */
   notifyStaff(alert: MajorAlert, centres?: readonly string[]): void;
-  /** 回电请求: pushes a stored or changed callback request to the supervisors' room. */
+  /** 回电请求: pushes a stored or changed callback request to the supervisors' room and the scoped rooms of its home centre. */
   callbackChanged(request: CallbackRequestView): void;
   /** Tells the transferring seat and the target seat. */
   transferChanged(t: TransferView): void;
@@ -251,7 +251,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
       }
     },
     callbackChanged: (request) => {
-      if (!closed) io.to(ROOMS.supervisors).emit('callback:updated', request);
+      if (closed) return;
+      io.to(ROOMS.supervisors).emit('callback:updated', request);
+      for (const room of io.sockets.adapter.rooms.keys()) {
+        if (centresOfRoom(room)?.has(request.homeCentreId)) io.to(room).emit('callback:updated', request);
+      }
     },
     transferChanged: (t) => {
       const rooms = [ROOMS.seat(t.fromSeatId), ...(t.targetSeatId ? [ROOMS.seat(t.targetSeatId)] : [])];

@@ -58,7 +58,6 @@ export class CallbackRepository {
   private readonly insertStmt;
   private readonly byCallStmt;
   private readonly listStmt;
-  private readonly listByStatusStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(`
@@ -66,8 +65,11 @@ export class CallbackRepository {
       VALUES (@callId, @caller, @categoryId, @homeCentreId, @language, @flags, @waitS, @trigger, @reason, @createdAt, @createdAt)
       ON CONFLICT(call_id) DO NOTHING`);
     this.byCallStmt = db.prepare('SELECT * FROM callback_requests WHERE call_id = ?');
-    this.listStmt = db.prepare('SELECT * FROM callback_requests ORDER BY created_at DESC, id DESC LIMIT ?');
-    this.listByStatusStmt = db.prepare('SELECT * FROM callback_requests WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?');
+    this.listStmt = db.prepare(`
+      SELECT * FROM callback_requests
+      WHERE (@status IS NULL OR status = @status)
+        AND (@centres IS NULL OR home_centre_id IN (SELECT value FROM json_each(@centres)))
+      ORDER BY created_at DESC, id DESC LIMIT @limit`);
   }
 
   /** Stores the call's request (a call has at most one: a second insert keeps the first). */
@@ -81,9 +83,10 @@ export class CallbackRepository {
     return r ? toRecord(r) : null;
   }
 
-  /** Newest first; with a status, only those. */
-  list(opts: { status?: CallbackStatus; limit: number }): CallbackRecord[] {
-    const rows = opts.status ? this.listByStatusStmt.all(opts.status, opts.limit) : this.listStmt.all(opts.limit);
+  /** Newest first; with a status, only those; with centres (null = every centre), only those home centres. */
+  list(opts: { status?: CallbackStatus; limit: number; centres?: readonly string[] | null }): CallbackRecord[] {
+    const centres = opts.centres ? JSON.stringify(opts.centres) : null;
+    const rows = this.listStmt.all({ status: opts.status ?? null, centres, limit: opts.limit });
     return (rows as CallbackRow[]).map(toRecord);
   }
 }

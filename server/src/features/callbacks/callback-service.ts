@@ -48,8 +48,9 @@ export class CallbackService {
     this.unsubscribe = null;
   }
 
-  list(status: CallbackStatus | undefined, limit: number): CallbackRecord[] {
-    return this.o.repo.list({ status, limit });
+  /** Newest first; centres = the home centres in the reader's scope (null = every centre). */
+  list(status: CallbackStatus | undefined, limit: number, centres: readonly string[] | null = null): CallbackRecord[] {
+    return this.o.repo.list({ status, limit, centres });
   }
 
   /** Inside the engine's transaction: a callback overflow among the call's new events becomes a request. */

@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { seatOfUser } from '../auth/auth-service.js';
+import type { ScopeService } from '../users/scope-service.js';
 import type { HandoverService } from './handover-service.js';
 import { handoverView, stuckView, ticketView } from './handover-views.js';
 
@@ -38,6 +39,7 @@ export function createHandoverRouter(deps: {
   requireUser: RequireUser;
   knownCategory: (id: string) => boolean;
   now: () => number;
+  scope?: ScopeService;
 }): express.Router {
   const { handover } = deps;
   const r = express.Router();
@@ -72,9 +74,20 @@ export function createHandoverRouter(deps: {
   r.get(
     '/handovers',
     deps.requireUser('queue:monitor'),
-    route((_req, res) => {
-      const recent = handover.recent(deps.now() - 24 * 3600_000).map((h) => handoverView(h, handover.messagesOf(h.id)));
-      return ok(res, { handovers: recent, stuck: handover.stuck().map(stuckView) });
+    route((req, res) => {
+      // A supervisor with centres in scope sees the hand-overs whose seat belongs to one of them.
+      const user = userOf(req);
+      const scope = deps.scope?.centresOf(user) ?? null;
+      const seen = (h: { seatId: string | null }) => scope === null || (h.seatId !== null && deps.scope!.seesSeat(user, h.seatId));
+      const recent = handover
+        .recent(deps.now() - 24 * 3600_000)
+        .filter(seen)
+        .map((h) => handoverView(h, handover.messagesOf(h.id)));
+      const stuck = handover.stuck().filter((m) => {
+        const h = scope === null || m.refId === null ? null : handover.byId(m.refId);
+        return scope === null || (h !== null && seen(h));
+      });
+      return ok(res, { handovers: recent, stuck: stuck.map(stuckView) });
     }),
   );
   r.get(

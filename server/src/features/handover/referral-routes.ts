@@ -1,11 +1,12 @@
 import express from 'express';
 import { z } from 'zod';
 import { REFERRAL_KIND_LABELS, ReferralOfficesSchema, ReferralUpdateSchema, type ReferralView } from '../../contract/index.js';
-import { ok, route, type RequireUser } from '../../transport/http.js';
+import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { deliveryOf } from './handover-views.js';
 import type { OutboxMessage } from './outbox-repository.js';
 import type { ReferralRecord } from './referral-repository.js';
+import type { ScopeService } from '../users/scope-service.js';
 import type { ReferralService } from './referral-service.js';
 
 const ms = z.coerce.number({ message: '必须是毫秒时间戳' }).int().nonnegative().optional();
@@ -36,6 +37,7 @@ export function createReferralRouter(deps: {
   messagesOf: (id: string) => OutboxMessage[];
   requireUser: RequireUser;
   now: () => number;
+  scope?: ScopeService;
 }): express.Router {
   const { referrals } = deps;
   const view = (r: ReferralRecord) => referralView(r, referrals.isOverdue(r), deps.messagesOf(r.id));
@@ -68,7 +70,12 @@ export function createReferralRouter(deps: {
     deps.requireUser('queue:monitor'),
     route((req, res) => {
       const { from, to } = range(req.query);
-      return ok(res, { referrals: referrals.between(from, to).map(view), overdue: referrals.overdue().map(view) });
+      const centres = deps.scope?.centresOf(userOf(req)) ?? null; // a scoped supervisor: its centres only
+      const seen = (x: ReferralRecord) => centres === null || centres.has(x.centreId);
+      return ok(res, {
+        referrals: referrals.between(from, to).filter(seen).map(view),
+        overdue: referrals.overdue().filter(seen).map(view),
+      });
     }),
   );
   r.put(

@@ -64,7 +64,8 @@ export class RatingRepository {
       SELECT c.id AS call_id, c.seat_id, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS category_id,
              c.home_centre_id AS centre_id, c.answered_at, r.satisfied
       FROM calls c LEFT JOIN call_summaries s ON s.call_id = c.id LEFT JOIN r ON r.call_id = c.id AND r.rn = 1
-      WHERE c.answered_at >= ? AND c.answered_at < ?`);
+      WHERE c.answered_at >= @from AND c.answered_at < @to
+        AND (@centres IS NULL OR c.home_centre_id IN (SELECT value FROM json_each(@centres)))`);
   }
 
   callFacts(callId: string): CallFacts | null {
@@ -94,7 +95,8 @@ export class RatingRepository {
   }
 
   /** Calls answered in [from, to) with their first phone/SMS rating. */
-  ratedCalls(from: number, to: number): RatedCallRow[] {
-    return this.ratedCallsStmt.all(from, to) as RatedCallRow[];
+  /** centres: only the calls of those home centres (null = every centre). */
+  ratedCalls(from: number, to: number, centres: readonly string[] | null = null): RatedCallRow[] {
+    return this.ratedCallsStmt.all({ from, to, centres: centres ? JSON.stringify(centres) : null }) as RatedCallRow[];
   }
 }

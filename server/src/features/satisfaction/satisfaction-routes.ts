@@ -18,6 +18,7 @@ import type { SatisfactionService } from './satisfaction-service.js';
 import type { VisitService } from './visit-service.js';
 import { visitTaskView } from './visit-views.js';
 import { verifySurveySignature, type SurveyKey } from './webhook-signing.js';
+import type { ScopeService } from '../users/scope-service.js';
 
 /**
  * POST /api/satisfaction/webhook: the external survey provider's signed results. Mounted before the
@@ -58,15 +59,18 @@ export function createSatisfactionRouter(deps: {
   clock: Clock;
   /** Click-to-call: a one-time target for the browser, or why not (null: no telephony). */
   dial: ((taskId: number, caller: string) => VisitDialView) | null;
+  /** Centres in scope: a scoped supervisor's figures and worklist cover its centres only. */
+  scope?: ScopeService;
 }): express.Router {
   const r = express.Router();
   const now = () => deps.clock.now();
+  const centresOf = (req: express.Request) => deps.scope?.centreList(userOf(req)) ?? null;
   r.get(
     '/satisfaction/figures',
     deps.requireUser('satisfaction:read'),
     route((req, res) => {
       const q = parseOrThrow(SatisfactionFiguresQuerySchema, req.query);
-      ok<SatisfactionFigures>(res, deps.satisfaction.figures(q.from, q.to, q.groupBy));
+      ok<SatisfactionFigures>(res, deps.satisfaction.figures(q.from, q.to, q.groupBy, centresOf(req)));
     }),
   );
   r.get(
@@ -76,7 +80,7 @@ export function createSatisfactionRouter(deps: {
       const q = parseOrThrow(VisitListQuerySchema, req.query);
       ok<VisitTaskView[]>(
         res,
-        deps.visits.list(userOf(req), q.status, q.limit).map((t) => visitTaskView(t, now())),
+        deps.visits.list(userOf(req), q.status, q.limit, centresOf(req)).map((t) => visitTaskView(t, now())),
       );
     }),
   );

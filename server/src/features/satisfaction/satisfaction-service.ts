@@ -81,7 +81,8 @@ export class SatisfactionService {
   }
 
   /** 满意率 and rated share over calls answered in [from, to), grouped; dissatisfied called back; overdue visits. */
-  figures(from: number, to: number, groupBy: FigureGroup): SatisfactionFigures {
+  /** centres: the reader's centres in scope (null = every centre). */
+  figures(from: number, to: number, groupBy: FigureGroup, centres: readonly string[] | null = null): SatisfactionFigures {
     if (to <= from) throw new DomainError('VALIDATION', 'to 须晚于 from');
     const offset = this.o.utcOffsetMinutes();
     const keyOf: Record<FigureGroup, (r: ReturnType<RatingRepository['ratedCalls']>[number]) => string> = {
@@ -93,7 +94,7 @@ export class SatisfactionService {
     };
     const groups = new Map<string, SatisfactionRow>();
     const total = emptyRow('total');
-    for (const r of this.o.ratings.ratedCalls(from, to)) {
+    for (const r of this.o.ratings.ratedCalls(from, to, centres)) {
       const key = keyOf[groupBy](r);
       let g = groups.get(key);
       if (!g) groups.set(key, (g = emptyRow(key)));
@@ -108,12 +109,12 @@ export class SatisfactionService {
     }
     const rows = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key)).map(finish);
     const now = this.o.clock.now();
-    const cb = this.o.visitRepo.dissatisfiedCalledBack(from, to, now);
+    const cb = this.o.visitRepo.dissatisfiedCalledBack(from, to, now, centres);
     return {
       rows,
       total: finish(total),
       dissatisfiedCalledBack: { due: cb.due, withinDeadline: cb.within, rate: cb.due ? cb.within / cb.due : null },
-      overdueVisits: this.o.visitRepo.overdue(now),
+      overdueVisits: this.o.visitRepo.overdue(now, centres),
     };
   }
 }

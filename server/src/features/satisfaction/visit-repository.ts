@@ -2,6 +2,10 @@ import type { VisitOutcome, VisitSource, VisitStatus } from '../../contract/inde
 import type { Db } from '../../store/db.js';
 
 /** A 回访 task; `caller` is the full number: mask it before it leaves the server. */
+/** A centre filter in SQL: @centres is a JSON list of centre ids, or NULL for every centre. */
+export const IN_SCOPE = '(@centres IS NULL OR centre_id IN (SELECT value FROM json_each(@centres)))';
+export const scopeParam = (centres: readonly string[] | null): string | null => (centres ? JSON.stringify(centres) : null);
+
 export interface VisitTask {
   id: number;
   source: VisitSource;
@@ -70,8 +74,10 @@ export class VisitRepository {
     this.byIdStmt = db.prepare(`${SELECT} WHERE id = ?`);
     this.bySourceStmt = db.prepare(`${SELECT} WHERE source = ? AND source_ref = ?`);
     // Overdue first (by due time), then the rest by due time.
-    this.listOpenStmt = db.prepare(`${SELECT} WHERE status = 'open' ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit`);
-    this.listClosedStmt = db.prepare(`${SELECT} WHERE status = 'closed' ORDER BY closed_at DESC, id DESC LIMIT @limit`);
+    this.listOpenStmt = db.prepare(
+      `${SELECT} WHERE status = 'open' AND ${IN_SCOPE} ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit`,
+    );
+    this.listClosedStmt = db.prepare(`${SELECT} WHERE status = 'closed' AND ${IN_SCOPE} ORDER BY closed_at DESC, id DESC LIMIT @limit`);
     this.attemptStmt = db.prepare(`
       INSERT INTO visit_attempts (task_id, user_id, outcome, score, comment, follow_up, at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.updateStmt = db.prepare(`
@@ -90,10 +96,11 @@ export class VisitRepository {
     this.watermarkGet = db.prepare("SELECT value FROM settings WHERE key = 'visits.summaries_seen'");
     this.watermarkSet = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('visits.summaries_seen', ?, ?)
       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
-    this.overdueStmt = db.prepare("SELECT COUNT(*) AS n FROM visit_tasks WHERE status = 'open' AND due_at < ?");
+    this.overdueStmt = db.prepare(`SELECT COUNT(*) AS n FROM visit_tasks WHERE status = 'open' AND due_at < @now AND ${IN_SCOPE}`);
     this.dissatisfiedStmt = db.prepare(`
       SELECT COUNT(*) AS due, SUM(CASE WHEN reached_at IS NOT NULL AND reached_at <= due_at THEN 1 ELSE 0 END) AS within
-      FROM visit_tasks WHERE source = 'dissatisfied' AND created_at >= @from AND created_at < @to AND (due_at <= @now OR status = 'closed')`);
+      FROM visit_tasks WHERE source = 'dissatisfied' AND created_at >= @from AND created_at < @to AND (due_at <= @now OR status = 'closed')
+        AND ${IN_SCOPE}`);
   }
 
   insert(t: NewVisitTask): VisitTask {
@@ -105,8 +112,12 @@ export class VisitRepository {
     return (this.byIdStmt.get(id) as VisitTask | undefined) ?? null;
   }
 
-  list(status: VisitStatus, now: number, limit: number): VisitTask[] {
-    return (status === 'open' ? this.listOpenStmt.all({ now, limit }) : this.listClosedStmt.all({ limit })) as VisitTask[];
+  /** centres: only the tasks of those centres (null = every centre). */
+  list(status: VisitStatus, now: number, limit: number, centres: readonly string[] | null = null): VisitTask[] {
+    const c = scopeParam(centres);
+    return (
+      status === 'open' ? this.listOpenStmt.all({ now, limit, centres: c }) : this.listClosedStmt.all({ limit, centres: c })
+    ) as VisitTask[];
   }
 
   recordAttempt(
@@ -142,13 +153,13 @@ export class VisitRepository {
     this.watermarkSet.run(String(seq), at);
   }
 
-  overdue(now: number): number {
-    return (this.overdueStmt.get(now) as { n: number }).n;
+  overdue(now: number, centres: readonly string[] | null = null): number {
+    return (this.overdueStmt.get({ now, centres: scopeParam(centres) }) as { n: number }).n;
   }
 
   /** Dissatisfied tasks created in [from, to) that are due by now or closed, and how many reached the caller by the deadline. */
-  dissatisfiedCalledBack(from: number, to: number, now: number): { due: number; within: number } {
-    const r = this.dissatisfiedStmt.get({ from, to, now }) as { due: number; within: number | null };
+  dissatisfiedCalledBack(from: number, to: number, now: number, centres: readonly string[] | null = null): { due: number; within: number } {
+    const r = this.dissatisfiedStmt.get({ from, to, now, centres: scopeParam(centres) }) as { due: number; within: number | null };
     return { due: r.due, within: r.within ?? 0 };
   }
 

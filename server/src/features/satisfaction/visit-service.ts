@@ -81,9 +81,11 @@ export class VisitService {
   }
 
   /** Staff see every task; a seat only those assigned to it. */
-  list(user: SessionUser, status: VisitStatus, limit: number): VisitTask[] {
+  /** centres: a staff reader's centres in scope (null = every centre); seats see their own tasks. */
+  list(user: SessionUser, status: VisitStatus, limit: number, centres: readonly string[] | null = null): VisitTask[] {
     this.sync();
-    const all = this.o.repo.list(status, this.o.clock.now(), can(user.role, 'calls:read-all') ? limit : 5000);
+    const staff = can(user.role, 'calls:read-all');
+    const all = this.o.repo.list(status, this.o.clock.now(), staff ? limit : 5000, staff ? centres : null);
     return can(user.role, 'calls:read-all')
       ? all
       : all.filter((t) => t.assigneeSeatId !== null && t.assigneeSeatId === user.seatId).slice(0, limit);
