@@ -1,5 +1,6 @@
 /** The duty manager's reports (统计报表), their exports and the live figures. */
 import { z } from 'zod';
+import type { OverflowTrigger } from '../vocabulary/index.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The longest range a report covers (a year and a month). */
@@ -83,7 +84,7 @@ export interface FiguresView {
   overflowed: number;
   overflowedTo12345: number;
   overflowedToCallback: number;
-  overflowByTrigger: Record<'max-wait' | 'no-seat' | 'after-hours' | 'offers-exhausted', number>;
+  overflowByTrigger: Record<OverflowTrigger, number>;
   afterHours: number;
   afterHoursTo12345: number;
   afterHoursToCallback: number;
