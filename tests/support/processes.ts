@@ -11,26 +11,46 @@ import { describeError } from '../../server/src/domain/errors.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for the stacks' listeners come from 10000-15999, below the kernel's ephemeral range
+ * (32768-60999) where rtpengine's media ranges and every outgoing connection live. A port the
+ * kernel hands out with listen(0) and that we then close can be taken by another stack's
+ * rtpengine before our daemon binds it (EADDRINUSE seen in full runs); a port from this block
+ * can only be taken by another picker, and each test process walks its own stride of it.
+ */
+const CONTROL_MIN = 10_000;
+const CONTROL_MAX = 15_999;
+let controlCursor = CONTROL_MIN + ((process.pid * 97) % 60) * 100;
+
+function nextControlPort(): number {
+  controlCursor += 1;
+  if (controlCursor > CONTROL_MAX) controlCursor = CONTROL_MIN;
+  return controlCursor;
+}
+
+/** Whether `port` can be bound for TCP on `host` right now. */
+export async function tcpFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
   });
 }
 
+async function pickControlPort(free: (p: number) => Promise<boolean>): Promise<number> {
+  for (let tries = 0; tries <= CONTROL_MAX - CONTROL_MIN; tries++) {
+    const p = nextControlPort();
+    if (await free(p)) return p;
+  }
+  throw new Error(`no free port in ${CONTROL_MIN}-${CONTROL_MAX}`);
+}
+
+export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
+  return pickControlPort((p) => tcpFree(host, p));
+}
+
 export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, host, () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-  });
+  return pickControlPort((p) => udpFree(host, p));
 }
 
 /** Whether `port` can be bound for UDP on `host` right now. */
@@ -55,10 +75,7 @@ export function tcpOpen(host: string, port: number): Promise<boolean> {
 
 /** A port free for both TCP and UDP (the router's HTTP port and SIPp's UDP port may coincide otherwise). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (;;) {
-    const p = await freeTcpPort(host);
-    if (await udpFree(host, p)) return p;
-  }
+  return pickControlPort(async (p) => (await tcpFree(host, p)) && (await udpFree(host, p)));
 }
 
 export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {

@@ -22,11 +22,13 @@ export { waitFor } from './processes.js';
 export const SIPP_DIR = path.resolve(import.meta.dirname, '../sipp');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-let mediaCursor = 20000 + (process.pid % 100) * 80;
+// SIPp media ports: 16000-31999, between the listeners' block (processes.ts) and the kernel's
+// ephemeral range where rtpengine's media ranges are.
+let mediaCursor = 16000 + (process.pid % 100) * 80;
 /** A media port block for a caller that must start synchronously (SIPp reports a clash clearly). */
 function nextMediaPortUnchecked(): number {
   mediaCursor += 4;
-  if (mediaCursor > 34000) mediaCursor = 20000;
+  if (mediaCursor > 31992) mediaCursor = 16000;
   return mediaCursor;
 }
 
