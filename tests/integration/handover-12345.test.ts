@@ -158,6 +158,15 @@ describe('转12345: the work order', () => {
     expect(body.data.handovers[0]!.lastError).toContain('对方拒收(422)');
     const asSeat = await fetch(`${srv.url}/api/handovers`, { headers: { cookie: seat.cookie } });
     expect(asSeat.status).toBe(403);
+
+    // A chosen period: one that ends before the hand-over has none of it; a reversed one is refused.
+    const before = (await (await fetch(`${srv.url}/api/handovers?from=0&to=1000`, { headers: { cookie: sup } })).json()) as {
+      data: { handovers: unknown[] };
+    };
+    expect(before.data.handovers).toEqual([]);
+    const reversed = await fetch(`${srv.url}/api/handovers?from=2000&to=1000`, { headers: { cookie: sup } });
+    expect(reversed.status).toBe(400);
+    expect(((await reversed.json()) as { error: { message: string } }).error.message).toBe('开始时间必须早于结束时间');
   });
 
   it('when the router is killed with SIGKILL between the decision and the delivery, a restarted router delivers the work order exactly once', async () => {

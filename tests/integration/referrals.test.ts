@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
 import { waitFor } from '../support/processes.js';
-import { connect, emit, login, startTestServer, tempDbPath, type ClientSocket, type TestServer } from '../support/server.js';
+import { fileSummaryAtSeat } from '../support/file-summary.js';
+import { login, startTestServer, tempDbPath, type ClientSocket, type TestServer } from '../support/server.js';
 
 /*
  * Onward referrals (转介) through the same hand-over: a summary whose disposition sends the
@@ -34,27 +35,7 @@ async function put(url: string, cookie: string, body: unknown) {
 
 /** s03 (city) answers a call, the caller hangs up, and s03 files a summary with this disposition. */
 async function fileAtS03(callId: string, disposition: string, referral = '') {
-  const cookie = await login(srv.url, 'seat03');
-  const s = await connect(srv.url, cookie);
-  sockets.push(s);
-  await emit(s, 'seat:set-status', { status: 'ready' });
-  srv.app.engine.offerCall({ id: callId, caller: '13812340000', dialed: '123483', ivrCode: '3' });
-  srv.app.engine.answered(callId, 's03');
-  srv.app.engine.hangup(callId, 'caller');
-  const res = await fetch(`${srv.url}/api/calls/${callId}/summary`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({
-      categoryId: 'contract-debt',
-      topic: '投诉',
-      question: '对律所收费不满',
-      answer: '已受理投诉',
-      disposition,
-      referral,
-    }),
-  });
-  expect(res.status).toBe(201);
-  await emit(s, 'seat:end-wrap-up', {});
+  sockets.push(await fileSummaryAtSeat(srv, { callId, disposition, referral }));
 }
 
 describe('onward referrals', () => {

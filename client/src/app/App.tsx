@@ -15,6 +15,7 @@ const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>>
   seat: page(() => import('../features/workbench/SeatPage'), 'SeatPage'),
   calls: page(() => import('../features/my-calls/MyCallsPage'), 'MyCallsPage'),
   monitor: page(() => import('../features/monitor/MonitorPage'), 'MonitorPage'),
+  handover: page(() => import('../features/handover/HandoverPage'), 'HandoverPage'),
   visits: page(() => import('../features/visits/VisitsPage'), 'VisitsPage'),
   reports: page(() => import('../features/reports/ReportsPage'), 'ReportsPage'),
   knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),

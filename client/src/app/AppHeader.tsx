@@ -14,6 +14,7 @@ const TAB_LABELS: Record<Route, string> = {
   seat: '坐席工作台',
   calls: '我的来电',
   monitor: '班长监控',
+  handover: '转办转介',
   visits: '回访',
   reports: '统计报表',
   knowledge: '知识库',

@@ -75,8 +75,9 @@ export const handover = createHandoverController({
   handover: (id) => api.handover(id),
   callback: (id, note) => api.handoverCallback(id, note),
   ticket: (t) => api.ticket12345(t),
-  handovers: () => api.handovers(),
-  referrals: () => api.referrals(),
+  handovers: (range) => api.handovers(range),
+  referrals: (range) => api.referrals(range),
+  page: api,
 });
 
 /** 知识库: the workbench panel's and the page's searches, and the entries' upkeep. */

@@ -25,7 +25,11 @@ import type {
   HandoverView,
   Ticket12345View,
   HandoverList,
+  HandoverReport,
   ReferralList,
+  ReferralReport,
+  ReferralUpdate,
+  ReferralView,
   VisitDialView,
   VisitOutcomeInput,
   VisitStatus,
@@ -85,8 +89,12 @@ export interface Api {
   handoverCallback: (id: string, note: string) => Promise<Ack<HandoverView>>;
   ticket12345: (ticket: string) => Promise<Ack<Ticket12345View>>;
   /** Supervisors: the day's hand-overs with the stuck messages, and referrals with the overdue ones. */
-  handovers: () => Promise<Ack<HandoverList>>;
-  referrals: () => Promise<Ack<ReferralList>>;
+  handovers: (range?: TimeRange) => Promise<Ack<HandoverList>>;
+  referrals: (range?: TimeRange) => Promise<Ack<ReferralList>>;
+  /** 转办转介 page: the period's counts (reports), and a referral's due date or closing (staff). */
+  handoverReport: (range: TimeRange) => Promise<Ack<HandoverReport>>;
+  referralReport: (range: TimeRange) => Promise<Ack<ReferralReport>>;
+  updateReferral: (id: string, input: ReferralUpdate) => Promise<Ack<ReferralView>>;
   /** 回访 worklist: a seat's assigned tasks, or every task for staff; overdue first. */
   visits: (status: VisitStatus) => Promise<Ack<VisitTaskView[]>>;
   visitOutcome: (id: number, input: VisitOutcomeInput) => Promise<Ack<{ task: VisitTaskView; followUp: VisitTaskView | null }>>;
@@ -94,6 +102,14 @@ export interface Api {
   dialVisit: (id: number) => Promise<Ack<VisitDialView>>;
   satisfactionFigures: (from: number, to: number, groupBy: FigureGroup) => Promise<Ack<SatisfactionFigures>>;
 }
+
+/** A period in epoch milliseconds, [from, to). */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+const rangeQuery = (r?: TimeRange) => (r ? `?from=${r.from}&to=${r.to}` : '');
 
 export interface RequestOptions {
   /** The request may outlive the page (pagehide); the body must stay under 64 KB. */
@@ -220,8 +236,11 @@ function apiMethods(request: JsonRequest): Api {
     handover: (id) => request('GET', `/api/handovers/${encodeURIComponent(id)}`),
     handoverCallback: (id, note) => request('POST', `/api/handovers/${encodeURIComponent(id)}/callback`, { note }),
     ticket12345: (ticket) => request('GET', `/api/handover/tickets/${encodeURIComponent(ticket)}`),
-    handovers: () => request('GET', '/api/handovers'),
-    referrals: () => request('GET', '/api/referrals'),
+    handovers: (range) => request('GET', `/api/handovers${rangeQuery(range)}`),
+    referrals: (range) => request('GET', `/api/referrals${rangeQuery(range)}`),
+    handoverReport: (range) => request('GET', `/api/handover/report${rangeQuery(range)}`),
+    referralReport: (range) => request('GET', `/api/referrals/report${rangeQuery(range)}`),
+    updateReferral: (id, input) => request('PUT', `/api/referrals/${encodeURIComponent(id)}`, input),
     visits: (status) => request('GET', `/api/visits?status=${status}`),
     visitOutcome: (id, input) => request('POST', `/api/visits/${id}/outcome`, input),
     assignVisit: (id, seatId) => request('PUT', `/api/visits/${id}/assignee`, { seatId }),

@@ -1,7 +1,19 @@
 import { can, type Permission, type Role, type UserView } from '../contract';
 
 /** The console's pages. The hash (#/seat, #/monitor, #/reports) keeps the tab across reloads. */
-export const ROUTES = ['login', 'seat', 'calls', 'monitor', 'reports', 'knowledge', 'visits', 'admin', 'users', 'audit'] as const;
+export const ROUTES = [
+  'login',
+  'seat',
+  'calls',
+  'monitor',
+  'handover',
+  'reports',
+  'knowledge',
+  'visits',
+  'admin',
+  'users',
+  'audit',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /**
@@ -13,6 +25,8 @@ const PAGE_PERMISSION: Record<Exclude<Route, 'login'>, Permission> = {
   // 我的来电: a seat's own calls and summaries.
   calls: 'seat:console',
   monitor: 'queue:monitor',
+  // 转办转介: 12345 hand-overs both ways and onward referrals (the counts need 'reports:read').
+  handover: 'queue:monitor',
   // 回访: seats see the tasks assigned to them, staff every task and the satisfaction figures.
   visits: 'visits:work',
   reports: 'reports:read',

@@ -133,6 +133,7 @@ export const ReferralUpdateSchema = z
     close: z.object({ outcome: text('办理结果', 200).pipe(z.string().min(1, '请填写办理结果')) }).optional(),
   })
   .strict();
+export type ReferralUpdate = z.input<typeof ReferralUpdateSchema>;
 
 export interface ReferralView {
   id: string;
@@ -175,4 +176,29 @@ export interface HandoverList {
 export interface ReferralList {
   referrals: ReferralView[];
   overdue: ReferralView[];
+}
+
+/** GET /api/handover/report (reports): hand-overs both ways by state, and the outbox's delivery. */
+export interface HandoverReport {
+  from: number;
+  to: number;
+  to12345: { total: number; byState: Record<string, number> };
+  from12345: { total: number; byState: Record<string, number> };
+  messages: {
+    total: number;
+    delivered: number;
+    pending: number;
+    rejected: number;
+    /** Delivered after more than one try, or still pending after a failed one. */
+    retried: number;
+    delayMs: { median: number | null; max: number | null };
+    failuresByCause: Record<string, number>;
+  };
+}
+
+/** GET /api/referrals/report (reports): referrals per office, open, closed and overdue. */
+export interface ReferralReport {
+  from: number;
+  to: number;
+  byOffice: { office: string; kind: ReferralKind; open: number; closed: number; overdue: number }[];
 }

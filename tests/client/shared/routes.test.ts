@@ -28,8 +28,8 @@ describe('role routing', () => {
   });
 
   it('when manager or admin, should offer the monitor and report tabs; a supervisor no reports', () => {
-    expect(allowedRoutes('manager').slice(0, 2)).toEqual(['monitor', 'reports']);
-    expect(allowedRoutes('admin').slice(0, 2)).toEqual(['monitor', 'reports']);
+    expect(allowedRoutes('manager').slice(0, 3)).toEqual(['monitor', 'handover', 'reports']);
+    expect(allowedRoutes('admin').slice(0, 3)).toEqual(['monitor', 'handover', 'reports']);
     expect(allowedRoutes('supervisor')[0]).toBe('monitor');
     expect(allowedRoutes('supervisor')).not.toContain('reports');
   });
@@ -46,8 +46,8 @@ describe('role routing', () => {
 
   it("should give each role exactly the pages the contract's permission table allows, home first", () => {
     expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge', 'visits']);
-    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'knowledge', 'visits']);
-    expect(allowedRoutes('manager')).toEqual(['monitor', 'reports', 'knowledge', 'visits']);
-    expect(allowedRoutes('admin')).toEqual(['monitor', 'reports', 'knowledge', 'visits', 'admin', 'users', 'audit']);
+    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'handover', 'knowledge', 'visits']);
+    expect(allowedRoutes('manager')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits']);
+    expect(allowedRoutes('admin')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'admin', 'users', 'audit']);
   });
 });

@@ -1,11 +1,32 @@
-import type { Ack, HandoverList, HandoverView, ReferralList, Ticket12345View } from '../../contract';
+import type {
+  Ack,
+  HandoverList,
+  HandoverReport,
+  HandoverView,
+  ReferralList,
+  ReferralReport,
+  ReferralView,
+  Ticket12345View,
+} from '../../contract';
+import type { Api, TimeRange } from '../../shared/api';
 
 export interface HandoverDeps {
   handover: (id: string) => Promise<Ack<HandoverView>>;
   callback: (id: string, note: string) => Promise<Ack<HandoverView>>;
   ticket: (ticket: string) => Promise<Ack<Ticket12345View>>;
-  handovers?: () => Promise<Ack<HandoverList>>;
-  referrals?: () => Promise<Ack<ReferralList>>;
+  handovers?: (range?: TimeRange) => Promise<Ack<HandoverList>>;
+  referrals?: (range?: TimeRange) => Promise<Ack<ReferralList>>;
+  /** The 转办转介 page's period figures and referral upkeep. */
+  page?: Pick<Api, 'handoverReport' | 'referralReport' | 'updateReferral'>;
+}
+
+/** What the 转办转介 page shows for a period; a part the user may not read (reports) is null. */
+export interface HandoverPeriod {
+  handovers: HandoverList | null;
+  referrals: ReferralList | null;
+  handoverReport: HandoverReport | null;
+  referralReport: ReferralReport | null;
+  errors: string[];
 }
 
 export interface HandoverController {
@@ -17,6 +38,12 @@ export interface HandoverController {
   ticket(ticket: string): Promise<Ack<Ticket12345View>>;
   /** Supervisors' watch: stuck hand-overs, 12345 call-back requests, overdue referrals. */
   watch(): Promise<{ lines: MonitorLine[]; error: string | null }>;
+  /** 转办转介: the period's hand-overs and referrals, with the counts when `withReports`. */
+  period(range: TimeRange, withReports: boolean): Promise<HandoverPeriod>;
+  /** A referral's due date (null clears it). */
+  setReferralDue(id: string, dueAt: number | null): Promise<Ack<ReferralView>>;
+  /** Closes a referral with the office's result. */
+  closeReferral(id: string, outcome: string): Promise<Ack<ReferralView>>;
 }
 
 export interface MonitorLine {
@@ -48,6 +75,11 @@ export function monitorLines(h: HandoverList | null, r: ReferralList | null): Mo
   return lines;
 }
 
+function pageApi(deps: HandoverDeps): NonNullable<HandoverDeps['page']> {
+  if (!deps.page) throw new Error('the 转办转介 page API is not wired');
+  return deps.page;
+}
+
 /** The only code on the page that asks the server about 12345 hand-overs. */
 export function createHandoverController(deps: HandoverDeps): HandoverController {
   return {
@@ -59,6 +91,20 @@ export function createHandoverController(deps: HandoverDeps): HandoverController
       const error = h && !h.ok ? h.error.message : r && !r.ok ? r.error.message : null;
       return { lines: monitorLines(h?.ok ? h.data : null, r?.ok ? r.data : null), error };
     },
+    async period(range, withReports) {
+      const none = () => Promise.resolve(null);
+      const [h, r, hr, rr] = await Promise.all([
+        deps.handovers?.(range) ?? none(),
+        deps.referrals?.(range) ?? none(),
+        withReports && deps.page ? deps.page.handoverReport(range) : none(),
+        withReports && deps.page ? deps.page.referralReport(range) : none(),
+      ]);
+      const data = <T>(a: Ack<T> | null): T | null => (a?.ok ? a.data : null);
+      const errors = [h, r, hr, rr].flatMap((a) => (a && !a.ok ? [a.error.message] : []));
+      return { handovers: data(h), referrals: data(r), handoverReport: data(hr), referralReport: data(rr), errors: [...new Set(errors)] };
+    },
+    setReferralDue: (id, dueAt) => pageApi(deps).updateReferral(id, { dueAt }),
+    closeReferral: (id, outcome) => pageApi(deps).updateReferral(id, { close: { outcome } }),
   };
 }
 

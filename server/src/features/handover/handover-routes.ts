@@ -71,21 +71,33 @@ export function createHandoverRouter(deps: {
       return ok(res, view(h.id));
     }),
   );
+  /** A scoped user sees the hand-overs whose seat belongs to one of its centres (unseated ones: unscoped users only). */
+  const seenBy = (req: express.Request) => {
+    const user = userOf(req);
+    const scoped = deps.scope !== undefined && deps.scope.centresOf(user) !== null;
+    return (h: { seatId: string | null }) => !scoped || (h.seatId !== null && deps.scope!.seesSeat(user, h.seatId));
+  };
+  const range = (q: unknown) => {
+    const p = parseOrThrow(ReportQuerySchema, q);
+    // The default period ends just after now, so what was created this millisecond is in it.
+    const to = p.to ?? deps.now() + 1;
+    const from = p.from ?? to - 24 * 3600_000;
+    if (from >= to) throw new DomainError('VALIDATION', '开始时间必须早于结束时间');
+    return { from, to };
+  };
   r.get(
     '/handovers',
     deps.requireUser('queue:monitor'),
     route((req, res) => {
-      // A supervisor with centres in scope sees the hand-overs whose seat belongs to one of them.
-      const user = userOf(req);
-      const scope = deps.scope?.centresOf(user) ?? null;
-      const seen = (h: { seatId: string | null }) => scope === null || (h.seatId !== null && deps.scope!.seesSeat(user, h.seatId));
+      const seen = seenBy(req);
+      const { from, to } = range(req.query);
       const recent = handover
-        .recent(deps.now() - 24 * 3600_000)
-        .filter(seen)
+        .recent(from)
+        .filter((h) => h.createdAt < to && seen(h))
         .map((h) => handoverView(h, handover.messagesOf(h.id)));
       const stuck = handover.stuck().filter((m) => {
-        const h = scope === null || m.refId === null ? null : handover.byId(m.refId);
-        return scope === null || (h !== null && seen(h));
+        const h = m.refId === null ? null : handover.byId(m.refId);
+        return h === null ? seen({ seatId: null }) : seen(h);
       });
       return ok(res, { handovers: recent, stuck: stuck.map(stuckView) });
     }),
@@ -94,9 +106,8 @@ export function createHandoverRouter(deps: {
     '/handover/report',
     deps.requireUser('reports:read'),
     route((req, res) => {
-      const q = parseOrThrow(ReportQuerySchema, req.query);
-      const to = q.to ?? deps.now();
-      return ok(res, handover.report(q.from ?? to - 24 * 3600_000, to));
+      const { from, to } = range(req.query);
+      return ok(res, handover.report(from, to, seenBy(req)));
     }),
   );
   r.get(

@@ -5,6 +5,7 @@ import {
   TicketWebhookSchema,
   type CallSummaryInput,
   type CategoryMap,
+  type HandoverReport,
   type SummaryDraft,
   type TicketWebhook,
 } from '../../contract/index.js';
@@ -14,23 +15,6 @@ import { immediateTransaction, type Db } from '../../store/db.js';
 import type { HandoverRecord, HandoverRepository } from './handover-repository.js';
 import type { OutboxMessage, OutboxRepository } from './outbox-repository.js';
 import { verifySignature, type SigningKey } from './signing.js';
-
-export interface HandoverReport {
-  from: number;
-  to: number;
-  to12345: { total: number; byState: Record<string, number> };
-  from12345: { total: number; byState: Record<string, number> };
-  messages: {
-    total: number;
-    delivered: number;
-    pending: number;
-    rejected: number;
-    /** Delivered after more than one try, or still pending after a failed one. */
-    retried: number;
-    delayMs: { median: number | null; max: number | null };
-    failuresByCause: Record<string, number>;
-  };
-}
 
 /** The outbox stream (and endpoint) of the 12345 platform. */
 export const STREAM_12345 = '12345';
@@ -316,8 +300,9 @@ export class HandoverService {
    * Reports: hand-overs each way created in [from, to) by state, and their messages' delivery
    * (delivered, still pending, refused; delay from commit to acknowledgement; failures by cause).
    */
-  report(from: number, to: number): HandoverReport {
-    const handovers = this.o.repo.since(from).filter((h) => h.createdAt < to);
+  /** Hand-overs created in [from, to) that `seen` admits (a scoped user's centres). */
+  report(from: number, to: number, seen: (h: HandoverRecord) => boolean = () => true): HandoverReport {
+    const handovers = this.o.repo.since(from).filter((h) => h.createdAt < to && seen(h));
     const count = (dir: HandoverRecord['direction']) => {
       const byState: Record<string, number> = {};
       for (const h of handovers) if (h.direction === dir) byState[h.state] = (byState[h.state] ?? 0) + 1;
