@@ -81,6 +81,7 @@ import { ReferralRepository } from './features/handover/referral-repository.js';
 import { createReferralRouter } from './features/handover/referral-routes.js';
 import { ReferralService } from './features/handover/referral-service.js';
 import { loadOrCreateKeyRing, type KeyRing } from './features/handover/signing.js';
+import { TicketFetcher } from './features/handover/ticket-fetch.js';
 import { TransferRepository } from './features/transfers/transfer-repository.js';
 import { createTransferRouter } from './features/transfers/transfer-routes.js';
 import { TransferService, type ConsultGate } from './features/transfers/transfer-service.js';
@@ -122,6 +123,8 @@ export interface App {
   engineStore: SqliteEngineStore;
   transfers: TransferService;
   handover: HandoverService;
+  /** The 12348 specialty for a call carrying this 12345 ticket (starts a fetch when not on file). */
+  ticketSpecialty: (ticket: string) => string | null;
   outbox: OutboxWorker;
   satisfaction: SatisfactionService;
   visits: VisitService;
@@ -288,6 +291,37 @@ export function createApp(deps: AppDeps): App {
     draftOf: (callId, seatId) => summaryRepo.draft(callId, seatId)?.draft ?? null,
     kick: () => outbox.kick(),
   });
+  /** A ticket fetched after its call arrived: the waiting call moves to the specialty it maps to. */
+  const routeByTicket = (ticket: string) => {
+    const categoryId = handover.specialtyForTicket(ticket);
+    if (!categoryId) return;
+    for (const call of engine.waitingCalls()) {
+      if (call.ticket12345 !== ticket || call.categoryId === categoryId) continue;
+      try {
+        engine.recategorize(call.id, categoryId);
+      } catch (err) {
+        logger.warn({ err, callId: call.id, ticket }, 'a call could not move to its 12345 ticket specialty');
+      }
+    }
+  };
+  const ticketFetch =
+    config.H12345_TICKET_SOURCE === 'fetch'
+      ? new TicketFetcher({
+          baseUrl: config.H12345_API_URL,
+          key: () => keys().signing,
+          clock,
+          logger,
+          onFile: (id) => handover.ticket(id),
+          store: (t, event) => handover.storeFetchedTicket(t, event),
+          onFetched: (h) => h.ticket && routeByTicket(h.ticket),
+          timeoutMs: config.H12345_TICKET_FETCH_TIMEOUT_MS,
+        })
+      : null;
+  const ticketSpecialty = (ticket: string) => {
+    const categoryId = handover.specialtyForTicket(ticket);
+    if (!categoryId && !handover.ticket(ticket)) ticketFetch?.prefetch(ticket);
+    return categoryId;
+  };
 
   const alerts = new AlertService({
     db,
@@ -493,6 +527,7 @@ export function createApp(deps: AppDeps): App {
     createReferralRouter({ referrals, messagesOf: (id) => outboxRepo.byRef(id), requireUser, now: () => clock.now(), scope }),
     createHandoverRouter({
       handover,
+      fetchTicket: ticketFetch ? (id) => ticketFetch.get(id) : undefined,
       requireUser,
       knownCategory: (id) => engine.config.categories.some((c) => c.id === id),
       now: () => clock.now(),
@@ -547,6 +582,7 @@ export function createApp(deps: AppDeps): App {
     engineStore,
     transfers,
     handover,
+    ticketSpecialty,
     outbox,
     satisfaction,
     visits,

@@ -195,6 +195,13 @@ export const EnvSchema = z.object({
    * 0600 when missing. Never in git. Default: `12345-keys` next to the database.
    */
   H12345_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Where a 12345 ticket's content comes from: `webhook` (12345 pushes it before the call) or
+   * `fetch` (also: a call carrying a ticket not on file makes the router GET
+   * `<H12345_API_URL>/tickets/<id>`, signed; the call waits in the queue meanwhile).
+   */
+  H12345_TICKET_SOURCE: z.enum(['webhook', 'fetch']).default('webhook'),
+  H12345_TICKET_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1500),
   /** How far a signed webhook's timestamp may be from this server's clock. */
   H12345_MAX_SKEW_S: z.coerce.number().int().min(10).max(3600).default(300),
   /** Send the caller's number with a work order (false: masked, 139****5678). */

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       app.engine,
       (token, callId) => app.transfers.resolve(token, callId),
       (ticket) => {
-        const categoryId = app.handover.specialtyForTicket(ticket);
+        const categoryId = app.ticketSpecialty(ticket);
         return categoryId ? { categoryId } : null;
       },
     );

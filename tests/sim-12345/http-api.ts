@@ -8,7 +8,9 @@
  * - switches (`setMode`, or `POST /sim/mode`): `ok`, `fail` (503 to everything), `reject` (422),
  *   `delay` (answers after `delayMs`), `lose-ack` (stores the message, then answers 503 as if the
  *   answer were lost: the sender must send it again and it is acknowledged once);
- * - sends signed webhooks to 12348 (`sendWebhook`), with a chosen timestamp, delivery id or key.
+ * - sends signed webhooks to 12348 (`sendWebhook`), with a chosen timestamp, delivery id or key;
+ * - answers 12348's signed `GET <base>/tickets/<id>` (ticket source `fetch`) with a ticket put
+ *   there by `tickets.set` (404 when unknown; `fail` and `delay` apply to it too).
  *
  * Run alone: `npx tsx tests/sim-12345/http-api.ts` (PORT, KEY_FILE, BASE_PATH from the environment).
  */
@@ -39,6 +41,11 @@ export interface Sim12345 {
   accepted: SimMessage[];
   /** Every request that reached the simulator, with the status it answered. */
   log: { path: string; key: string; status: number; reason: string }[];
+  /** Tickets 12348 may fetch, by id (`callbackRequested`: the ticket asks for a call-back). */
+  tickets: Map<
+    string,
+    { id: string; category: string; title: string; content: string; citizenPhone: string | null; callbackRequested?: boolean }
+  >;
   setMode(mode: SimMode, delayMs?: number): void;
   /** Stops listening (connections refused) until `up()`. */
   down(): Promise<void>;
@@ -68,6 +75,7 @@ export async function startSim12345(o: { keys: SimKey[]; port?: number; basePath
   let delayMs = 0;
   const accepted: SimMessage[] = [];
   const seen = new Set<string>();
+  const tickets: Sim12345['tickets'] = new Map();
   const log: Sim12345['log'] = [];
   const reply = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -87,6 +95,8 @@ export async function startSim12345(o: { keys: SimKey[]; port?: number; basePath
         return reply(res, 200, { mode });
       }
       if (url === '/sim/received') return reply(res, 200, accepted);
+      if (req.method === 'GET' && url.startsWith(`${base}/tickets/`))
+        return getTicket(req, res, decodeURIComponent(url.slice(base.length + 9)));
       if (req.method !== 'POST' || !url.startsWith(base + '/')) return reply(res, 404, { error: 'not found' });
       const path = url.slice(base.length);
       const key = String(req.headers['idempotency-key'] ?? '');
@@ -111,6 +121,26 @@ export async function startSim12345(o: { keys: SimKey[]; port?: number; basePath
     });
   };
 
+  /** A signed GET of one ticket: the ticket with `callbackRequested`, or 404. */
+  const getTicket = (req: http.IncomingMessage, res: http.ServerResponse, id: string) => {
+    const path = `/tickets/${id}`;
+    const answer = (status: number, reason: string, body: unknown) => {
+      log.push({ path, key: '', status, reason });
+      reply(res, status, body);
+    };
+    if (mode === 'fail') return answer(503, 'switched to fail', { error: 'temporarily unavailable' });
+    const bad = verify(o.keys, req.headers, '', Date.now());
+    if (bad) return answer(401, bad, { error: bad });
+    const t = tickets.get(id);
+    const go = () => {
+      if (!t) return answer(404, 'unknown ticket', { error: 'no such ticket' });
+      const { callbackRequested, ...ticket } = t;
+      answer(200, 'ticket', { ticket, callbackRequested: callbackRequested === true });
+    };
+    if (mode === 'delay') setTimeout(go, delayMs);
+    else go();
+  };
+
   let server = http.createServer(handler);
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
@@ -128,6 +158,7 @@ export async function startSim12345(o: { keys: SimKey[]; port?: number; basePath
     apiUrl: `http://${host}:${port}${base}`,
     accepted,
     log,
+    tickets,
     setMode(m, d = 0) {
       mode = m;
       delayMs = d;

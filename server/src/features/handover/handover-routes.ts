@@ -8,6 +8,7 @@ import { seatOfUser } from '../auth/auth-service.js';
 import type { ScopeService } from '../users/scope-service.js';
 import type { HandoverService } from './handover-service.js';
 import { handoverView, stuckView, ticketView } from './handover-views.js';
+import type { TicketFetchResult } from './ticket-fetch.js';
 
 const ms = z.coerce.number({ message: '必须是毫秒时间戳' }).int().nonnegative().optional();
 const ReportQuerySchema = z.object({ from: ms, to: ms });
@@ -36,6 +37,8 @@ export function createHandoverWebhookRouter(deps: { handover: HandoverService })
 
 export function createHandoverRouter(deps: {
   handover: HandoverService;
+  /** Ticket source `fetch`: asks 12345's API for a ticket not on file. */
+  fetchTicket?: (ticket: string) => Promise<TicketFetchResult>;
   requireUser: RequireUser;
   knownCategory: (id: string) => boolean;
   now: () => number;
@@ -51,10 +54,14 @@ export function createHandoverRouter(deps: {
   r.get(
     '/handover/tickets/:ticket',
     deps.requireUser(),
-    route((req, res) => {
-      const h = handover.ticket(String(req.params.ticket));
-      if (!h) throw new DomainError('NOT_FOUND', '12345 尚未推送该工单的内容');
-      return ok(res, ticketView(h));
+    route(async (req, res) => {
+      const id = String(req.params.ticket);
+      const h = handover.ticket(id);
+      if (h) return ok(res, ticketView(h));
+      if (!deps.fetchTicket) throw new DomainError('NOT_FOUND', '12345 尚未推送该工单的内容');
+      const got = await deps.fetchTicket(id);
+      if (!got.ok) throw new DomainError(got.notFound ? 'NOT_FOUND' : 'UNAVAILABLE', got.message);
+      return ok(res, ticketView(got.handover));
     }),
   );
   r.get(

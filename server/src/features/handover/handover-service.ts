@@ -188,36 +188,47 @@ export class HandoverService {
       if (!this.o.repo.takeReceipt(body.deliveryId, now)) {
         throw new DomainError('CONFLICT', `重复投递:deliveryId ${body.deliveryId} 已处理过(重放被拒绝)`);
       }
-      const t = body.ticket;
-      const existing = this.o.repo.inboundByTicket(t.id);
-      const payload = { ...t, categoryId: this.o.repo.mapCategory(t.category) };
-      const state = body.event === 'ticket.callback-requested' ? 'callback-requested' : 'received';
-      if (existing) {
-        existing.payload = payload;
-        if (existing.state === 'received' || existing.state === 'callback-requested') existing.state = state;
-        existing.updatedAt = now;
-        this.o.repo.update(existing);
-        return existing;
-      }
-      const rec: HandoverRecord = {
-        id: `tk-${crypto.randomBytes(8).toString('hex')}`,
-        direction: 'from-12345',
-        callId: null,
-        seatId: null,
-        ticket: t.id,
-        transferId: null,
-        state,
-        detail: '',
-        payload,
-        createdAt: now,
-        updatedAt: now,
-      };
-      this.o.repo.insert(rec);
-      return rec;
+      return this.upsertTicket(body.ticket, body.event, now);
     });
     this.log.info({ ticket: h.ticket, event: body.event }, 'ticket from 12345 received');
     this.o.onChange?.(h);
     return h;
+  }
+
+  /** A ticket fetched from 12345's API (ticket source `fetch`), stored as the webhook would. */
+  storeFetchedTicket(t: TicketWebhook['ticket'], event: TicketWebhook['event']): HandoverRecord {
+    const h = immediateTransaction(this.o.db, () => this.upsertTicket(t, event, this.o.clock.now()));
+    this.o.onChange?.(h);
+    return h;
+  }
+
+  /** Inside a transaction: the ticket's content on file, new or refreshed. */
+  private upsertTicket(t: TicketWebhook['ticket'], event: TicketWebhook['event'], now: number): HandoverRecord {
+    const existing = this.o.repo.inboundByTicket(t.id);
+    const payload = { ...t, categoryId: this.o.repo.mapCategory(t.category) };
+    const state = event === 'ticket.callback-requested' ? 'callback-requested' : 'received';
+    if (existing) {
+      existing.payload = payload;
+      if (existing.state === 'received' || existing.state === 'callback-requested') existing.state = state;
+      existing.updatedAt = now;
+      this.o.repo.update(existing);
+      return existing;
+    }
+    const rec: HandoverRecord = {
+      id: `tk-${crypto.randomBytes(8).toString('hex')}`,
+      direction: 'from-12345',
+      callId: null,
+      seatId: null,
+      ticket: t.id,
+      transferId: null,
+      state,
+      detail: '',
+      payload,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.o.repo.insert(rec);
+    return rec;
   }
 
   /** The ticket's content for the screen pop (null when 12345 has not sent it). */
