@@ -7,6 +7,7 @@ import { UserRepository } from './features/auth/user-repository.js';
 import { productionStartProblem } from './features/users/production-check.js';
 import { seedDemo } from './seed/demo.js';
 import { startBackgroundCheckpoints } from './store/checkpointer.js';
+import { databaseFileProblem } from './store/db-file.js';
 import { openDatabase } from './store/db.js';
 import { loadOrCreateSipSecret } from './telephony/credentials.js';
 import { createTelephony } from './telephony/setup.js';
@@ -49,6 +50,12 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.LOG_LEVEL, base: { svc: 'hotline' } });
   keepRunningOnStrayErrors(logger);
+  const fileProblem = databaseFileProblem(config.DB_PATH, config.HOTLINE_MODE === 'production');
+  if (fileProblem) {
+    logger.fatal(fileProblem);
+    console.error(fileProblem);
+    process.exit(78); // start.sh does not restart a configuration error
+  }
   const db = openDatabase(config.DB_PATH);
   // WAL checkpoints off the event loop (store/checkpointer.ts): no call's commit waits for one.
   const checkpoints = config.DB_PATH === ':memory:' ? null : startBackgroundCheckpoints(db, config.DB_PATH, logger);
