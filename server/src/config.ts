@@ -187,6 +187,14 @@ export const EnvSchema = z.object({
   /** Folder for the rendered Kamailio/rtpengine configs, pid files and control sockets. */
   SIP_RUN_DIR: z.string().min(1).default('.run/sip'),
 
+  // ---- retention (npm run retention; README "Retention")
+  /** Caller numbers are anonymised this many months after the call ended. */
+  RETENTION_CALLER_MONTHS: z.coerce.number().int().min(1).max(600).default(36),
+  /** Ended sessions are deleted after this many days. */
+  RETENTION_SESSION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Sign-in failures and 12345 webhook receipts are deleted after this many days. */
+  RETENTION_RECORD_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+
   // ---- the 12345 platform (hand-overs both ways; README "12345 integration")
   /** Base URL of the 12345 platform's API: work orders and ticket results are POSTed under it. */
   H12345_API_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:5071/api/12348'),

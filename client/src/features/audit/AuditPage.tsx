@@ -17,6 +17,7 @@ const ACTION_LABELS: Record<string, string> = {
   'auth.logout': '退出登录',
   'auth.session-end': '会话结束',
   'user.create': '新建用户',
+  'retention.run': '到期数据处理',
   'user.update': '修改用户',
   'user.disable': '停用用户',
   'user.enable': '启用用户',
