@@ -8,9 +8,16 @@ export type CommandEvent = keyof ClientToServerEvents;
 export type PayloadOf<E extends CommandEvent> = Parameters<ClientToServerEvents[E]>[0];
 export type AckDataOf<E extends CommandEvent> = Parameters<ClientToServerEvents[E]>[1] extends (res: Ack<infer T>) => void ? T : never;
 
+/**
+ * How a console comes back after the router restarts: the first try after 0.5–1.5 s, then
+ * doubling up to 10 s, each delay jittered by ±50 %, so a room of consoles does not knock at the
+ * same moment (bench/reconnect-storm.bench.ts measures a thousand of them).
+ */
+export const RECONNECT = { reconnectionDelay: 1_000, reconnectionDelayMax: 10_000, randomizationFactor: 0.5 } as const;
+
 /** Same origin as the page; the HttpOnly session cookie authenticates the handshake. */
 export function createSocket(): HotlineSocket {
-  return io({ path: '/socket.io', withCredentials: true, autoConnect: false });
+  return io({ path: '/socket.io', withCredentials: true, autoConnect: false, ...RECONNECT });
 }
 
 /**
