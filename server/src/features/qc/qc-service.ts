@@ -78,6 +78,8 @@ export class QcService {
   updateConfig(user: SessionUser, input: QcConfigInput): QcConfigView {
     if (!can(user.role, 'qc:configure')) throw new DomainError('FORBIDDEN', '只有系统管理员可以修改质检抽检比例和评分表');
     const { repo, clock } = this.o;
+    // Summaries filed before the change are drawn with the share they were filed under.
+    this.sync();
     return repo.transaction(() => {
       const before = this.config();
       const now = clock.now();
