@@ -16,6 +16,8 @@ const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>>
   calls: page(() => import('../features/my-calls/MyCallsPage'), 'MyCallsPage'),
   monitor: page(() => import('../features/monitor/MonitorPage'), 'MonitorPage'),
   visits: page(() => import('../features/visits/VisitsPage'), 'VisitsPage'),
+  qc: page(() => import('../features/qc/QcPage'), 'QcPage'),
+  'my-qc': page(() => import('../features/qc/MyQcPage'), 'MyQcPage'),
   reports: page(() => import('../features/reports/ReportsPage'), 'ReportsPage'),
   knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),
   users: page(() => import('../features/users/UsersPage'), 'UsersPage'),

@@ -15,6 +15,8 @@ const TAB_LABELS: Record<Route, string> = {
   calls: '我的来电',
   monitor: '班长监控',
   visits: '回访',
+  qc: '质检',
+  'my-qc': '我的质检',
   reports: '统计报表',
   knowledge: '知识库',
   users: '用户管理',

@@ -1,7 +1,20 @@
 import { can, type Permission, type Role, type UserView } from '../contract';
 
 /** The console's pages. The hash (#/seat, #/monitor, #/reports) keeps the tab across reloads. */
-export const ROUTES = ['login', 'seat', 'calls', 'monitor', 'reports', 'knowledge', 'visits', 'admin', 'users', 'audit'] as const;
+export const ROUTES = [
+  'login',
+  'seat',
+  'calls',
+  'monitor',
+  'reports',
+  'knowledge',
+  'visits',
+  'qc',
+  'my-qc',
+  'admin',
+  'users',
+  'audit',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /**
@@ -16,6 +29,9 @@ const PAGE_PERMISSION: Record<Exclude<Route, 'login'>, Permission> = {
   // 回访: seats see the tasks assigned to them, staff every task and the satisfaction figures.
   visits: 'visits:work',
   reports: 'reports:read',
+  // 质检: the QC worklist, scoring and review decisions (staff); 我的质检: a seat's own results.
+  qc: 'qc:inspect',
+  'my-qc': 'qc:own',
   // 知识库: everyone reads it; supervisors and admins also maintain it ('knowledge:edit').
   knowledge: 'knowledge:read',
   // 系统管理: seat profiles (admin).
