@@ -54,42 +54,28 @@ export function ScoreForm({
         void submit();
       }}
     >
-      <table className="grid qc-items">
-        <thead>
-          <tr>
-            <th>评分项</th>
-            <th>权重</th>
-            <th>得分</th>
-          </tr>
-        </thead>
-        <tbody>
-          {parsed.map((i) => (
-            <tr key={i.key}>
-              <td>
-                <label htmlFor={`qc-${i.key}`}>{i.label}</label>
-              </td>
-              <td>{i.weight}</td>
-              <td>
-                <input
-                  id={`qc-${i.key}`}
-                  className="input-small qc-score-input"
-                  type="number"
-                  inputMode="numeric"
-                  min={0}
-                  max={i.max}
-                  step={1}
-                  value={i.raw}
-                  onChange={(e) => setScores((s) => ({ ...s, [i.key]: e.target.value }))}
-                />
-                <span className="muted small"> / {i.max}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="qc-total" aria-live="polite">
-        总分 <strong>{total === null ? '—' : total}</strong> / 100
-      </p>
+      <div className="qc-score-grid">
+        {parsed.map((i) => (
+          <div className="qc-score-item" key={i.key}>
+            <label htmlFor={`qc-${i.key}`}>{i.label}</label>
+            <span className="muted small">权重 {i.weight}</span>
+            <span>
+              <input
+                id={`qc-${i.key}`}
+                className="input-small qc-score-input"
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={i.max}
+                step={1}
+                value={i.raw}
+                onChange={(e) => setScores((s) => ({ ...s, [i.key]: e.target.value }))}
+              />
+              <span className="muted small"> / {i.max}</span>
+            </span>
+          </div>
+        ))}
+      </div>
       <label className="qc-comment">
         {commentLabel}
         <textarea rows={2} maxLength={1000} value={comment} onChange={(e) => setComment(e.target.value)} />
@@ -99,9 +85,14 @@ export function ScoreForm({
           {error}
         </p>
       )}
-      <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-        {submitLabel}
-      </button>
+      <div className="qc-submit-row">
+        <p className="qc-total" aria-live="polite">
+          总分 <strong>{total === null ? '—' : total}</strong> / 100
+        </p>
+        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
     </form>
   );
 }
