@@ -118,6 +118,14 @@ export interface QcScoredItem extends QcFormItem {
   score: number;
 }
 
+/** A score's total, 0–100 to one decimal: Σ(score/max × weight) ÷ Σweight × 100 (0 when every weight is 0). The form shows it live; the server stores it. */
+export function qcTotal(items: readonly QcScoredItem[]): number {
+  const weights = items.reduce((n, i) => n + i.weight, 0);
+  if (weights === 0) return 0;
+  const sum = items.reduce((n, i) => n + (i.score / i.max) * i.weight, 0);
+  return Math.round((sum / weights) * 1000) / 10;
+}
+
 export interface QcScoreView {
   formVersion: number;
   items: QcScoredItem[];

@@ -6,6 +6,7 @@
 import {
   QC_ITEM_KEYS,
   QC_ITEM_LABELS,
+  qcTotal,
   type QcFormItem,
   type QcItemKey,
   type QcReason,
@@ -43,13 +44,8 @@ export function formFrom(items: readonly { key: QcItemKey; weight: number; max: 
   });
 }
 
-/** Σ(score/max × weight) ÷ Σweight × 100, to one decimal (0 when every weight is 0). */
-export function totalOf(items: readonly QcScoredItem[]): number {
-  const weights = items.reduce((n, i) => n + i.weight, 0);
-  if (weights === 0) return 0;
-  const sum = items.reduce((n, i) => n + (i.score / i.max) * i.weight, 0);
-  return Math.round((sum / weights) * 1000) / 10;
-}
+/** Σ(score/max × weight) ÷ Σweight × 100, to one decimal (the contract's rule, shared with the form). */
+export const totalOf = qcTotal;
 
 /** The inspector's scores against a form: every item, a whole number from 0 to its maximum. */
 export function scoreAgainst(form: readonly QcFormItem[], scores: Partial<Record<QcItemKey, number>>): QcScoredItem[] {
