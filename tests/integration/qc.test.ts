@@ -202,6 +202,32 @@ describe('质检 (quality inspection)', () => {
     expect(audits(h, 'qc.config').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('refuses a malformed form, list filter or decision with the sentence a user reads', async () => {
+    const cfg = data(await api<QcConfigView>(h, 'GET', '/api/qc/config', 'admin'));
+    const items = cfg.items.map(({ key, max }) => ({ key, weight: 0, max }));
+    const zero = await api(h, 'PUT', '/api/qc/config', 'admin', { samplePercent: 5, reviewDays: 7, items });
+    expect(zero.status).toBe(400);
+    expect(zero.text).toContain('至少一项的权重须大于 0');
+    const dup = await api(h, 'PUT', '/api/qc/config', 'admin', {
+      samplePercent: 5,
+      reviewDays: 7,
+      items: cfg.items.map(({ weight, max }) => ({ key: 'greeting', weight, max })),
+    });
+    expect(dup.status).toBe(400);
+    expect(dup.text).toContain('评分项不能重复');
+    const share = await api(h, 'PUT', '/api/qc/config', 'admin', { samplePercent: 120, reviewDays: 7, items: cfg.items });
+    expect(share.status).toBe(400);
+    expect(share.text).toContain('抽检比例最多 100%');
+    expect(data(await api<QcConfigView>(h, 'GET', '/api/qc/config', 'admin')).formVersion).toBe(cfg.formVersion);
+    expect((await api(h, 'GET', '/api/qc/items?status=bogus', 'supervisor')).status).toBe(400);
+    const noScores = await api(h, 'POST', '/api/qc/items/qc-rated/decision', 'manager', { decision: 'rescored', comment: '改分' });
+    expect(noScores.status).toBe(400);
+    expect(noScores.text).toContain('改分须填写各项得分');
+    const notInReview = await api(h, 'POST', '/api/qc/items/qc-rated/decision', 'manager', { decision: 'upheld', comment: '维持' });
+    expect(notInReview.status).toBe(409);
+    expect(error(notInReview).message).toBe('该来电尚未评分');
+  });
+
   it('the scores per seat and per period appear in the manager’s report and the 质检 export, in scope', async () => {
     const q = 'from=2026-11-23&to=2026-11-23';
     const report = data(await api<ReportView>(h, 'GET', `/api/reports/figures?${q}`, 'manager'));

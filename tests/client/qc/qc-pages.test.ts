@@ -213,3 +213,41 @@ describe('我的质检 (seat)', () => {
     expect(host.querySelector('[role="status"]')?.textContent).toContain('已申请复核');
   });
 });
+
+describe('质检设置 (admin)', () => {
+  it("shows the server's refusal, then saves the changed weight as the next form version", async () => {
+    appStore.getState().signedIn(user('admin'));
+    let refuse = true;
+    serve((c) => {
+      if (c.path === '/api/qc/items') return okBody([]);
+      if (c.path === '/api/qc/config' && c.method === 'GET')
+        return okBody({ samplePercent: 5, reviewDays: 7, formVersion: 1, items: FORM });
+      if (c.path === '/api/qc/config' && c.method === 'PUT') {
+        if (refuse) return errBody(400, 'VALIDATION', '至少一项的权重须大于 0');
+        const body = c.body as { samplePercent: number; items: QcFormItem[] };
+        return okBody({ samplePercent: body.samplePercent, reviewDays: 7, formVersion: 2, items: FORM });
+      }
+      return null;
+    });
+    act(() => root.render(createElement(QcPage)));
+    await settle();
+    await click(button('质检设置'));
+    await click(button('保存设置'));
+    expect(host.querySelector('[role="alert"]')?.textContent).toBe('至少一项的权重须大于 0');
+    refuse = false;
+    await type(host.querySelector('[aria-label="法律准确权重"]') as HTMLInputElement, '40');
+    await click(button('保存设置'));
+    const put = calls.filter((c) => c.method === 'PUT').at(-1)?.body as { items: { key: string; weight: number; max: number }[] };
+    expect(put.items.find((i) => i.key === 'legalAccuracy')).toEqual({ key: 'legalAccuracy', weight: 40, max: 10 });
+    expect(host.querySelector('[role="status"]')?.textContent).toContain('评分表第 2 版');
+  });
+
+  it('is not offered to a supervisor', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    serve((c) => (c.path === '/api/qc/items' ? okBody([]) : null));
+    act(() => root.render(createElement(QcPage)));
+    await settle();
+    expect(button('质检设置')).toBeUndefined();
+    expect(host.textContent).toContain('暂无待质检的来电');
+  });
+});

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { QC_STATUS_LABELS, QC_STATUSES, type QcDetailView, type QcItemView, type QcStatus } from '../../contract';
 import { qc } from '../../app/root';
+import { can } from '../../contract';
+import { useAppStore } from '../../app/store';
 import { QcCallDetail } from './QcCallDetail';
+import { QcConfigPanel } from './QcConfigPanel';
 import { QcList } from './QcList';
 import { ScoreForm } from './ScoreForm';
 import './qc.css';
@@ -73,6 +76,8 @@ function DecisionForm({ detail, onDone }: { detail: QcDetailView; onDone: (d: Qc
  * and summary, and the scoring form or the review decision.
  */
 export function QcPage() {
+  const role = useAppStore((s) => s.user?.role);
+  const [settings, setSettings] = useState(false);
   const [filter, setFilter] = useState<Filter>('pending');
   const [items, setItems] = useState<QcItemView[] | null>(null);
   const [detail, setDetail] = useState<QcDetailView | null>(null);
@@ -128,7 +133,20 @@ export function QcPage() {
               </option>
             ))}
           </select>
+          {role && can(role, 'qc:configure') && (
+            <button type="button" className="btn btn-small" aria-expanded={settings} onClick={() => setSettings(!settings)}>
+              质检设置
+            </button>
+          )}
         </h2>
+        {settings && (
+          <QcConfigPanel
+            onSaved={(c) => {
+              setSettings(false);
+              setNotice(`质检设置已保存(评分表第 ${c.formVersion} 版,随机抽检 ${c.samplePercent}%)`);
+            }}
+          />
+        )}
         {notice && (
           <p className="notice" role="status">
             {notice}

@@ -1,4 +1,4 @@
-import type { Ack, QcConfigView, QcDecisionInput, QcDetailView, QcItemKey, QcItemView, QcStatus } from '../../contract';
+import type { Ack, QcConfigInput, QcConfigView, QcDecisionInput, QcDetailView, QcItemKey, QcItemView, QcStatus } from '../../contract';
 import type { JsonRequest } from '../../shared/api';
 
 /** The 质检 requests (features/qc on the server). Pages keep their rows in component state. */
@@ -13,6 +13,7 @@ export interface QcApi {
   requestReview: (callId: string, reason: string) => Promise<Ack<QcDetailView>>;
   decide: (callId: string, body: QcDecisionInput) => Promise<Ack<QcDetailView>>;
   config: () => Promise<Ack<QcConfigView>>;
+  saveConfig: (body: QcConfigInput) => Promise<Ack<QcConfigView>>;
 }
 
 export function createQcApi(request: JsonRequest): QcApi {
@@ -25,5 +26,6 @@ export function createQcApi(request: JsonRequest): QcApi {
     requestReview: (callId, reason) => request<QcDetailView>('POST', `/api/qc/items/${id(callId)}/review`, { reason }),
     decide: (callId, body) => request<QcDetailView>('POST', `/api/qc/items/${id(callId)}/decision`, body),
     config: () => request<QcConfigView>('GET', '/api/qc/config'),
+    saveConfig: (body) => request<QcConfigView>('PUT', '/api/qc/config', body),
   };
 }
