@@ -110,6 +110,8 @@ export class QcService {
     };
     const pass = <R extends { seq: number }>(key: string, read: (seq: number) => R[], each: (r: R, now: number) => void) => {
       for (;;) {
+        // Nothing new (the usual case on a read): no write transaction at all.
+        if (read(Number(repo.setting(key) ?? 0)).length === 0) return;
         const done = repo.transaction(() => {
           const rows = read(Number(repo.setting(key) ?? 0));
           if (rows.length === 0) return true;
