@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QcConfigView, QcDetailView, QcItemView, ReportView } from '../../server/src/contract/index.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
 import { login, startTestServer } from '../support/server.js';
-import { centreCall, useCentreTrunks } from './support-accounts.js';
+import { centreCall, createAccount, useCentreTrunks } from './support-accounts.js';
 import { SUMMARY, T0, api, data, error, fileAndFinish, type Harness } from './support-summaries.js';
 
 const DAY_MS = 86_400_000;
@@ -246,5 +246,10 @@ describe('质检 (quality inspection)', () => {
     const text = await csv.text();
     expect(text).toContain('平均得分');
     expect(text).toContain('坐席,王建国(C001),3,1,2,81,80,1,1');
+    // A duty manager of 东城区 counts 东城区's calls only.
+    await createAccount(h, { username: 'dc-qc-manager', role: 'manager', centres: ['dongcheng'] });
+    const dc = data(await api<ReportView>(h, 'GET', `/api/reports/figures?${q}`, 'dc-qc-manager'));
+    expect(dc.qc?.total).toMatchObject({ selected: 1, inspected: 0 });
+    expect(dc.qc?.bySeat.map((r) => r.key)).toEqual(['s09']);
   });
 });
