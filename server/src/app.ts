@@ -31,6 +31,9 @@ import { CallService } from './features/calls/call-service.js';
 import { KnowledgeRepository } from './features/knowledge/knowledge-repository.js';
 import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js';
 import { KnowledgeService } from './features/knowledge/knowledge-service.js';
+import { QcRepository } from './features/qc/qc-repository.js';
+import { createQcRouter } from './features/qc/qc-routes.js';
+import { QcService } from './features/qc/qc-service.js';
 import { createQueueRouter } from './features/queue/queue-routes.js';
 import { ExportService } from './features/reports/export-service.js';
 import { ReportRepository } from './features/reports/report-repository.js';
@@ -115,6 +118,8 @@ export interface AppDeps {
   onStorageFailure?: (err: unknown) => void;
   /** Opens Kamailio for a seat-to-seat consultation call; null without telephony. */
   consultGate?: ConsultGate | null;
+  /** The QC sample's random source (tests pass a fixed sequence; Math.random otherwise). */
+  qcRandom?: () => number;
 }
 
 export interface App {
@@ -334,9 +339,20 @@ export function createApp(deps: AppDeps): App {
     scope,
     audit: record,
   });
+  // ------------------------------------------------------------------ quality inspection (质检)
+  const qc = new QcService({ repo: new QcRepository(db), clock, random: deps.qcRandom, scope, audit: record });
+  qc.sync();
+
   // Reports (统计报表) and the live figures: domain/stats over the facts of the calls in scope.
   const reportRepo = new ReportRepository(db);
-  const reports = new ReportService({ repo: reportRepo, engine, loadCall: (id) => engineStore.loadCall(id), scope, clock });
+  const reports = new ReportService({
+    repo: reportRepo,
+    engine,
+    loadCall: (id) => engineStore.loadCall(id),
+    scope,
+    clock,
+    qcFacts: (from, to) => qc.facts(from, to),
+  });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
   // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.
@@ -534,6 +550,14 @@ export function createApp(deps: AppDeps): App {
       scope,
     }),
     createLoginLockRouter({ auth, requireUser }),
+    createQcRouter({
+      qc,
+      requireUser,
+      clock,
+      callOf: (id) => calls.find(id),
+      summaryOf: (id, viewer) => summaryViews(summaries.summariesOf([id], viewer, clock.now())).get(id) ?? null,
+      seatName: (id) => seatInfo(id)?.name ?? null,
+    }),
     createReportRouter({
       reports,
       exports,

@@ -17,6 +17,8 @@ const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>>
   monitor: page(() => import('../features/monitor/MonitorPage'), 'MonitorPage'),
   handover: page(() => import('../features/handover/HandoverPage'), 'HandoverPage'),
   visits: page(() => import('../features/visits/VisitsPage'), 'VisitsPage'),
+  qc: page(() => import('../features/qc/QcPage'), 'QcPage'),
+  'my-qc': page(() => import('../features/qc/MyQcPage'), 'MyQcPage'),
   reports: page(() => import('../features/reports/ReportsPage'), 'ReportsPage'),
   knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),
   users: page(() => import('../features/users/UsersPage'), 'UsersPage'),

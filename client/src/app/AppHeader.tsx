@@ -16,6 +16,8 @@ const TAB_LABELS: Record<Route, string> = {
   monitor: '班长监控',
   handover: '转办转介',
   visits: '回访',
+  qc: '质检',
+  'my-qc': '我的质检',
   reports: '统计报表',
   knowledge: '知识库',
   users: '用户管理',

@@ -13,6 +13,7 @@ import { createSummaryController } from '../features/summary/controller';
 import { browserStorage, createDraftStore, LOCAL_DRAFT_TTL_MS } from '../features/summary/storage';
 import { appStore } from './store';
 import { createVisitsController } from '../features/visits/controller';
+import { createQcApi } from '../features/qc/api';
 
 /**
  * The browser's one composition root: the api client, the session (and its socket), the lazily
@@ -110,3 +111,6 @@ if (typeof window !== 'undefined') {
 
 /** The 回访 page's requests (features/visits). */
 export const visits = createVisitsController({ api });
+
+/** 质检 and 我的质检 (features/qc). */
+export const qc = createQcApi(createRequest({ fetch: (input, init) => fetch(input, init) }));

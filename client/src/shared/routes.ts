@@ -10,6 +10,8 @@ export const ROUTES = [
   'reports',
   'knowledge',
   'visits',
+  'qc',
+  'my-qc',
   'admin',
   'users',
   'audit',
@@ -30,6 +32,9 @@ const PAGE_PERMISSION: Record<Exclude<Route, 'login'>, Permission> = {
   // 回访: seats see the tasks assigned to them, staff every task and the satisfaction figures.
   visits: 'visits:work',
   reports: 'reports:read',
+  // 质检: the QC worklist, scoring and review decisions (staff); 我的质检: a seat's own results.
+  qc: 'qc:inspect',
+  'my-qc': 'qc:own',
   // 知识库: everyone reads it; supervisors and admins also maintain it ('knowledge:edit').
   knowledge: 'knowledge:read',
   // 系统管理: seat profiles (admin).

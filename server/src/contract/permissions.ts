@@ -48,6 +48,12 @@ export const PERMISSIONS = {
   'knowledge:edit': { roles: ['supervisor', 'admin'], refusal: '只有班长或系统管理员可以新增、修改或停用知识库条目' },
   /** Accounts (用户管理): create, disable, reset passwords, unlock. */
   'users:manage': { roles: ['admin'], refusal: '只有系统管理员可以管理用户' },
+  /** 质检: the QC worklist, scoring a call, deciding a seat's review (复核), in the user's centres. */
+  'qc:inspect': { roles: STAFF, refusal: '只有班长、值班负责人或系统管理员可以质检评分或决定复核' },
+  /** 我的质检: a seat reads its own QC results and asks for a review (申请复核). */
+  'qc:own': { roles: ['seat'], refusal: '只有坐席可以查看本人的质检结果或申请复核' },
+  /** The QC sample share, review window and scoring form's weights and maxima. */
+  'qc:configure': { roles: ['admin'], refusal: '只有系统管理员可以修改质检抽检比例和评分表' },
   /** The audit log (审计日志). */
   'audit:read': { roles: ['admin'], refusal: '只有系统管理员可以查看审计日志' },
 } as const satisfies Record<string, PermissionRule>;

@@ -41,7 +41,7 @@ export const ReportQuerySchema = z
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
-export const REPORT_TABLES = ['total', 'interval', 'day', 'week', 'month', 'seat', 'category', 'disposition', 'wait'] as const;
+export const REPORT_TABLES = ['total', 'interval', 'day', 'week', 'month', 'seat', 'category', 'disposition', 'wait', 'qc'] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   total: '总览',
@@ -53,6 +53,7 @@ export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   category: '按类别',
   disposition: '处理结果',
   wait: '应答时长分布',
+  qc: '质检',
 };
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -142,6 +143,32 @@ export interface ReportView {
   waitBucketsS: number[];
   waitDistribution: number[];
   occupancy: number | null;
+  /** 质检 figures of the calls in the range (server/src/domain/stats/qc-figures.ts); absent without the QC feature. */
+  qc?: QcReportView;
+}
+
+/** Quality-inspection figures (docs/definitions.md, 质检). */
+export interface QcFiguresView {
+  selected: number;
+  sampled: number;
+  inspected: number;
+  averageScore: number | null;
+  lowestScore: number | null;
+  reviewsRequested: number;
+  reviewsChanged: number;
+}
+
+export interface QcRowView {
+  key: string;
+  label: string;
+  figures: QcFiguresView;
+}
+
+export interface QcReportView {
+  total: QcFiguresView;
+  bySeat: QcRowView[];
+  byWeek: QcRowView[];
+  byMonth: QcRowView[];
 }
 
 /** The supervisor's live figures (GET /api/reports/live): since midnight and the last 15 / 30 min. */

@@ -492,6 +492,77 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'quality inspection (质检): sample decisions, worklist, forms, scores and reviews',
+    sql: `
+      -- The random-sample decision, taken once per call when its summary is first seen (sampled
+      -- 1/0, with the share in force then): a restart or a later form change never redraws it.
+      CREATE TABLE qc_sample_decisions (
+        call_id TEXT PRIMARY KEY,
+        sampled INTEGER NOT NULL,
+        percent REAL NOT NULL,
+        decided_at INTEGER NOT NULL
+      );
+      -- The QC worklist: one row per call, with every reason it is there (sample, a dissatisfied
+      -- rating, a complaint, a major-matter report). centre_id is the call's home centre,
+      -- seat_centre_id the answering seat's centre then (the scope rules look at both).
+      -- status: pending → scored → review → final.
+      CREATE TABLE qc_items (
+        call_id TEXT PRIMARY KEY,
+        seat_id TEXT,
+        seat_centre_id TEXT,
+        centre_id TEXT NOT NULL,
+        category_id TEXT NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        sample INTEGER NOT NULL DEFAULT 0,
+        dissatisfied INTEGER NOT NULL DEFAULT 0,
+        complaint INTEGER NOT NULL DEFAULT 0,
+        major INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending',
+        selected_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX qc_items_status ON qc_items(status, selected_at);
+      CREATE INDEX qc_items_enqueued ON qc_items(enqueued_at);
+      CREATE INDEX qc_items_seat ON qc_items(seat_id, selected_at);
+      -- Every version of the scoring form (weights and maxima); the newest is the one in use.
+      CREATE TABLE qc_forms (
+        version INTEGER PRIMARY KEY,
+        items_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by INTEGER
+      );
+      -- Scores: the inspection's and, when a review changed it, the review's. Each keeps the form's
+      -- items as they were (label, weight, max) with the scores, so a later form never rewrites it.
+      CREATE TABLE qc_scores (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL REFERENCES qc_items(call_id),
+        kind TEXT NOT NULL CHECK (kind IN ('inspection', 'review')),
+        form_version INTEGER NOT NULL,
+        items_json TEXT NOT NULL,
+        total REAL NOT NULL,
+        comment TEXT NOT NULL,
+        user_id INTEGER,
+        user_name TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        UNIQUE (call_id, kind)
+      );
+      -- 申请复核 by the seat and the supervisor's decision (upheld / rescored).
+      CREATE TABLE qc_reviews (
+        call_id TEXT PRIMARY KEY REFERENCES qc_items(call_id),
+        reason TEXT NOT NULL,
+        requested_by INTEGER,
+        requested_at INTEGER NOT NULL,
+        decision TEXT,
+        decision_comment TEXT,
+        decided_by INTEGER,
+        decided_by_name TEXT,
+        decided_at INTEGER
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -45,9 +45,9 @@ describe('role routing', () => {
   });
 
   it("should give each role exactly the pages the contract's permission table allows, home first", () => {
-    expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge', 'visits']);
-    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'handover', 'knowledge', 'visits']);
-    expect(allowedRoutes('manager')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits']);
-    expect(allowedRoutes('admin')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'admin', 'users', 'audit']);
+    expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge', 'visits', 'my-qc']);
+    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'handover', 'knowledge', 'visits', 'qc']);
+    expect(allowedRoutes('manager')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc']);
+    expect(allowedRoutes('admin')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc', 'admin', 'users', 'audit']);
   });
 });

@@ -5,6 +5,7 @@ import { chinaDay } from '../../shared/format';
 import { Definitions } from './Definitions';
 import { StaffingPanel } from './StaffingPanel';
 import { TrendsPanel } from './TrendsPanel';
+import { QcReportTable } from '../qc/QcReportTable';
 import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 import { DateInput } from '../../shared/components/DateInput';
@@ -69,7 +70,7 @@ function Kpis({ f, occupancy }: { f: FiguresView; occupancy: number | null }) {
   );
 }
 
-type TableKind = 'day' | 'interval' | 'week' | 'month' | 'category' | 'seat' | 'disposition';
+type TableKind = 'day' | 'interval' | 'week' | 'month' | 'category' | 'seat' | 'disposition' | 'qc';
 const TABLE_TABS: [TableKind, string][] = [
   ['day', '按日'],
   ['interval', '按时段'],
@@ -78,9 +79,11 @@ const TABLE_TABS: [TableKind, string][] = [
   ['category', '按类别'],
   ['seat', '按坐席'],
   ['disposition', '处理结果'],
+  ['qc', '质检'],
 ];
 
 function FigureTable({ report, kind }: { report: ReportView; kind: TableKind }) {
+  if (kind === 'qc') return <QcReportTable report={report} />;
   if (kind === 'seat') {
     return (
       <table className="grid report-table">

@@ -44,6 +44,11 @@ export const AUDIT_ACTIONS = [
   'report.export',
   'report.export-unmasked',
   'report.risk-words',
+  'qc.open',
+  'qc.score',
+  'qc.review-request',
+  'qc.review-decide',
+  'qc.config',
 ] as const;
 
 export interface AuditInput {

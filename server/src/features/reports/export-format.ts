@@ -6,6 +6,7 @@ import {
   OVERFLOW_TRIGGER_LABELS,
   type Disposition,
   type FiguresView,
+  type QcFiguresView,
   type ReportView,
 } from '../../contract/index.js';
 import type { HangupSide } from '../../vocabulary/hangup.js';
@@ -197,6 +198,29 @@ export function tableRows(report: ReportView, table: string): { header: string[]
       const b = report.waitBucketsS;
       const rows: Cell[][] = report.waitDistribution.map((n, i) => [i < b.length ? `≤${b[i]} 秒` : `>${b[b.length - 1]} 秒`, n]);
       return { header: ['应答等待', '接通数'], rows };
+    }
+    case 'qc': {
+      // 质检: the range, then each seat, week and month (docs/definitions.md, 质检).
+      const qc = report.qc;
+      if (!qc) return { header: [], rows: [] };
+      const cells = (f: QcFiguresView): Cell[] => [
+        f.selected,
+        f.sampled,
+        f.inspected,
+        f.averageScore,
+        f.lowestScore,
+        f.reviewsRequested,
+        f.reviewsChanged,
+      ];
+      return {
+        header: ['分组', '名称', '入选质检', '随机抽检', '已评分', '平均得分', '最低得分', '申请复核', '复核改分'],
+        rows: [
+          ['合计', `${report.from} 至 ${report.to}`, ...cells(qc.total)],
+          ...qc.bySeat.map((r): Cell[] => ['坐席', r.label, ...cells(r.figures)]),
+          ...qc.byWeek.map((r): Cell[] => ['周', r.label, ...cells(r.figures)]),
+          ...qc.byMonth.map((r): Cell[] => ['月份', r.label, ...cells(r.figures)]),
+        ],
+      };
     }
     default:
       return { header: [], rows: [] };

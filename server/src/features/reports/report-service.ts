@@ -5,13 +5,14 @@ import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
 import { liveFigures } from '../../domain/stats/figures.js';
+import { qcReport, type QcFact } from '../../domain/stats/qc-figures.js';
 import { buildReport, factFilter, WAIT_BUCKETS_S, type ReportFilter, type ReportOptions } from '../../domain/stats/report.js';
 import { seatTimeFrom } from '../../domain/stats/seat-time.js';
 import { plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
 import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
-import { reportView } from './report-views.js';
+import { labels, reportView } from './report-views.js';
 
 /** How many calls one catch-up pass looks at. */
 const CATCH_UP_BATCH = 5000;
@@ -25,6 +26,8 @@ export interface ReportServiceDeps {
   loadCall: (id: string) => Call | null;
   scope: Pick<ScopeService, 'centreList' | 'seatCentre'>;
   clock: Clock;
+  /** The QC worklist's items of the calls enqueued in [from, to) (features/qc); none when absent. */
+  qcFacts?: (from: number, to: number) => Iterable<QcFact>;
 }
 
 /** A report's range in ms and its filter, after the scope rules. */
@@ -153,11 +156,23 @@ export class ReportService {
     const opts = this.options();
     const seatTime = seatTimeFrom(this.deps.repo.seatEvents(r.from, r.to), r.from, Math.min(r.to, this.deps.clock.now()));
     const report = buildReport(this.facts(r.from, r.to), opts, r.filter, seatTime);
-    return reportView(
+    const view = reportView(
       report,
       { from: q.from, to: q.to, centres: r.centres, opts, config: this.deps.engine.config, seats: this.deps.engine.listSeats() },
       WAIT_BUCKETS_S,
     );
+    return this.deps.qcFacts ? { ...view, qc: this.qc(r, this.deps.qcFacts) } : view;
+  }
+
+  /** 质检 figures of the range, through the same filter (scope included) as every other figure. */
+  private qc(r: ResolvedQuery, load: (from: number, to: number) => Iterable<QcFact>): ReportView['qc'] {
+    const opts = this.options();
+    const keep = factFilter(r.filter, opts);
+    const facts = [...load(r.from, r.to)].filter((f) => keep({ ...f, missedBy: [] } as unknown as CallFact));
+    const qc = qcReport(facts, opts);
+    const seat = labels(this.deps.engine.config, this.deps.engine.listSeats()).seat;
+    const rows = (xs: typeof qc.bySeat, label: (k: string) => string = (k) => k) => xs.map((x) => ({ ...x, label: label(x.key) }));
+    return { total: qc.total, bySeat: rows(qc.bySeat, seat), byWeek: rows(qc.byWeek), byMonth: rows(qc.byMonth) };
   }
 
   /** The supervisor's live figures in the user's scope (since local midnight, last 15 and 30 minutes). */
