@@ -43,6 +43,7 @@ import { centresOfRoom, type LiveQueue } from './features/queue/queue-views.js';
 import { SeatDayCounts } from './features/queue/seat-day-counts.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
+import { referenceDataView } from './features/routing-config/routing-config-views.js';
 import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
 import { dayBounds } from './features/shared/local-day.js';
 import { RatingRepository } from './features/satisfaction/rating-repository.js';
@@ -240,7 +241,9 @@ export function createApp(deps: AppDeps): App {
     phones,
   );
   const seats = new SeatService(db, engine, seatRepo, record);
-  const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record);
+  const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record, (cfg) =>
+    sockets?.io.emit('reference:updated', referenceDataView(cfg)),
+  );
   const calls = new CallService(engine, new CallRepository(db, engineStore), clock, scope);
   const seatDay = new SeatDayService(engine, calls, new SeatDayRepository(db), clock);
   // ------------------------------------------------------------------ 12345 hand-overs (outbox)

@@ -57,6 +57,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
   socket.on('supervisor:message-posted', (m) => seatMessages.getState().received(m));
   socket.on('live-alerts:updated', (list) => liveAlerts.getState().replace(list));
+  socket.on('reference:updated', (reference) => s().setReference(reference));
 
   return () => {
     socket.off('connect', onConnect);
@@ -72,6 +73,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('transfer:updated');
     socket.off('supervisor:message-posted');
     socket.off('live-alerts:updated');
+    socket.off('reference:updated');
     seatMessages.getState().clear();
     liveAlerts.getState().clear();
   };

@@ -17,6 +17,7 @@ import type { LiveAlert } from './live-alerts.js';
 import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
 import type { PhoneOwnerView } from './phone.js';
+import type { ReferenceData } from './reference.js';
 import type { QueueSnapshot } from './queue.js';
 import type { SupervisorMessage } from './supervisor.js';
 import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
@@ -77,6 +78,8 @@ export interface Facts {
   'supervisor:message-posted': SupervisorMessage;
   /** Threshold alerts in the supervisor's scope changed (the whole current list). */
   'live-alerts:updated': LiveAlert[];
+  /** To every console: the categories or centres changed (an administrator's edit). */
+  'reference:updated': ReferenceData;
 }
 export type FactName = keyof Facts;
 
@@ -92,6 +95,7 @@ export const FACT_EVENTS = [
   'summary:filed',
   'supervisor:message-posted',
   'live-alerts:updated',
+  'reference:updated',
 ] as const satisfies readonly FactName[];
 
 export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };

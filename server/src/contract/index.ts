@@ -8,6 +8,7 @@ export * from '../vocabulary/index.js';
 export * from './common.js';
 export * from './auth.js';
 export * from './reference.js';
+export * from './routing-admin.js';
 export * from './phone.js';
 export * from './seats.js';
 export * from './seat-day.js';
