@@ -38,6 +38,7 @@ import { createReportRouter } from './features/reports/report-routes.js';
 import { ReportService } from './features/reports/report-service.js';
 import { segment, STOP_WORDS } from './features/reports/segmenter.js';
 import { TrendsService } from './features/reports/trends-service.js';
+import { QueueFanoutService } from './features/queue/queue-fanout-service.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
 import { centresOfRoom, type LiveQueue } from './features/queue/queue-views.js';
 import { SeatDayCounts } from './features/queue/seat-day-counts.js';
@@ -559,13 +560,15 @@ export function createApp(deps: AppDeps): App {
 
   // ------------------------------------------------------------------ sockets
   const httpServer = http.createServer(app);
+  const queueFanout = new QueueFanoutService(liveQueue);
   sockets = attachSocketServer(httpServer, {
+    queueFanout,
     auth,
     engine,
     handlers: gateSocketHandlers(users, [
       ...seatSocketHandlers(seats),
       ...transferSocketHandlers(transfers, transferView),
-      ...queueSocketHandlers(liveQueue, clock, scope),
+      ...queueSocketHandlers(liveQueue, clock, scope, queueFanout),
     ]),
     clock,
     logger,

@@ -19,15 +19,22 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   const now = hooks.now ?? Date.now;
   const s = () => store.getState();
 
+  /** Subscribes for deltas: the scope's snapshot now (numbered), then only what changes. */
+  let resyncing = false;
+  const subscribeQueue = () => {
+    resyncing = true;
+    void emitAck(socket, 'queue:subscribe', { deltas: true }).then((ack) => {
+      resyncing = false;
+      if (ack.ok) s().applySnapshot(ack.data, now());
+      else s().queueFailed(ack.error);
+    });
+  };
   const onConnect = () => {
     s().setConnection('online');
     const user = s().user;
     if (!user) return;
     if (watchesQueue(user.role)) {
-      void emitAck(socket, 'queue:subscribe', {}).then((ack) => {
-        if (ack.ok) s().applySnapshot(ack.data, now());
-        else s().queueFailed(ack.error);
-      });
+      subscribeQueue();
     } else {
       void s().runSeatCommand('load', () => emitAck(socket, 'seat:get', {}));
     }
@@ -52,6 +59,10 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('call:offered', (call) => s().applyCall(call));
   socket.on('call:updated', (call) => s().applyCall(call));
   socket.on('queue:updated', (snapshot) => s().applySnapshot(snapshot, now()));
+  // A missed delta: subscribe again for a whole snapshot (deltas meanwhile are dropped as gaps).
+  socket.on('queue:changed', (delta) => {
+    if (!s().applyQueueDelta(delta, now()) && !resyncing) subscribeQueue();
+  });
   socket.on('alert:updated', (alert) => s().applyAlert(alert));
   socket.on('callback:updated', (request) => s().applyCallback(request));
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
@@ -68,6 +79,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('call:offered');
     socket.off('call:updated');
     socket.off('queue:updated');
+    socket.off('queue:changed');
     socket.off('alert:updated');
     socket.off('callback:updated');
     socket.off('transfer:updated');

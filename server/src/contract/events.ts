@@ -18,7 +18,8 @@ import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
 import type { PhoneOwnerView } from './phone.js';
 import type { ReferenceData } from './reference.js';
-import type { QueueSnapshot } from './queue.js';
+import type { QueueDelta, QueueSnapshot } from './queue.js';
+import { QueueSubscribeSchema } from './queue-subscribe.js';
 import type { SupervisorMessage } from './supervisor.js';
 import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
 import type { CallSummaryView } from './summaries.js';
@@ -32,8 +33,11 @@ export interface Commands {
   'seat:set-status': { payload: SetStatusRequest; result: SeatView };
   'seat:extend-wrap-up': { payload: Empty; result: SeatView };
   'seat:end-wrap-up': { payload: Empty; result: SeatView };
-  /** Supervisors: the live queue now; then 'queue:updated' pushes every change. */
-  'queue:subscribe': { payload: Empty; result: QueueSnapshot };
+  /**
+   * Supervisors: the live queue now; then 'queue:updated' pushes every change whole, or, with
+   * `deltas: true`, 'queue:changed' pushes only what changed (the snapshot then carries `seq`).
+   */
+  'queue:subscribe': { payload: z.input<typeof QueueSubscribeSchema>; result: QueueSnapshot };
   /** Starts a transfer of the seat's current call; the phone then REFERs (or consults first). */
   'call:transfer': { payload: z.input<typeof TransferRequestSchema>; result: TransferView };
   /** The seat's phone reports how the REFER (or the consult) ended. */
@@ -50,7 +54,7 @@ export const COMMAND_SCHEMAS = {
   'seat:set-status': SetStatusSchema,
   'seat:extend-wrap-up': EmptySchema,
   'seat:end-wrap-up': EmptySchema,
-  'queue:subscribe': EmptySchema,
+  'queue:subscribe': QueueSubscribeSchema,
   'call:transfer': TransferRequestSchema,
   'transfer:report': TransferReportSchema,
 } as const satisfies { [E in CommandName]: z.ZodType };
@@ -64,6 +68,8 @@ export interface Facts {
   'call:updated': CallView;
   /** To supervisors who subscribed: the whole live queue, at most every snapshot interval. */
   'queue:updated': QueueSnapshot;
+  /** To supervisors who subscribed with `deltas`: what changed in their scope, numbered. */
+  'queue:changed': QueueDelta;
   /** 重大事项上报: sent to supervisors when raised, and again when acknowledged. */
   'alert:updated': MajorAlert;
   /** A callback request (回电请求) stored by a callback overflow, or changed: to supervisors. */
@@ -88,6 +94,7 @@ export const FACT_EVENTS = [
   'call:offered',
   'call:updated',
   'queue:updated',
+  'queue:changed',
   'alert:updated',
   'callback:updated',
   'transfer:updated',

@@ -14,6 +14,7 @@ export * from './seats.js';
 export * from './seat-day.js';
 export * from './calls.js';
 export * from './queue.js';
+export * from './queue-subscribe.js';
 export * from './supervisor.js';
 export * from './summaries.js';
 export * from './history.js';
