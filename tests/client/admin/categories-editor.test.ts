@@ -3,6 +3,8 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adminApi } from '../../../client/src/features/admin/admin-api';
 import { CategoriesEditor } from '../../../client/src/features/admin/CategoriesEditor';
+import { SeatEditor } from '../../../client/src/features/admin/SeatEditor';
+import { reference, seat, T0 } from '../support/fixtures';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -67,5 +69,18 @@ describe('专业类别 editor', () => {
     await flush();
     const lines = [...host.querySelectorAll('[role="alert"] div')].map((d) => d.textContent);
     expect(lines).toEqual(['类别代码只能用小写字母、数字和连字符(1-40 个字符)', '须有且只有一个综合咨询类别']);
+  });
+});
+
+describe('seat editor after a category was removed', () => {
+  it('saves the seat without the removed specialty, which the server would refuse as unknown', async () => {
+    const saved = seat({ kind: 'offline', since: T0 }, { skills: { labor: 5 } });
+    const save = vi.spyOn(adminApi, 'saveSeat').mockResolvedValue({ ok: true, data: saved });
+    const withRemoved = seat({ kind: 'offline', since: T0 }, { skills: { labor: 5, 'housing-rent': 3 } });
+    await act(async () => root.render(createElement(SeatEditor, { seat: withRemoved, reference, onSaved: () => undefined })));
+    await act(async () => button('保存').click());
+    await flush();
+    expect(save.mock.calls[0]?.[1].skills).toEqual({ labor: 5 });
+    expect(host.querySelector('[role="status"]')?.textContent).toBe('已保存,立即生效');
   });
 });
