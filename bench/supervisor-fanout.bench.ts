@@ -2,10 +2,12 @@
  * Supervisor fan-out: `--supervisors` supervisor sockets and `--seats` seat sockets connected
  * to one router (bench/supervisor/fanout-router.ts, its own process) while the engine routes a
  * steady call load (`--cps` calls a second, each answered and talked for 3 s). Measured: the
- * delay from a queue snapshot's build on the router (`at`) to its arrival at each supervisor
+ * delay from a queue push's build on the router (`at`) to its arrival at each supervisor
  * socket (same machine clock), updates per supervisor per second, and the router's CPU share.
+ * Supervisors subscribe for deltas ('queue:changed', as the monitor does); `--whole 1` measures
+ * whole snapshots ('queue:updated') instead.
  *
- *   npx tsx bench/supervisor-fanout.bench.ts [--supervisors 500] [--seats 3000] [--cps 5] [--seconds 60] [--smoke]
+ *   npx tsx bench/supervisor-fanout.bench.ts [--supervisors 500] [--seats 3000] [--cps 5] [--seconds 60] [--whole 1] [--smoke]
  *
  * Checks: every socket connected, every supervisor got updates throughout, the load was
  * answered. `--smoke` (npm test): 10 supervisors, 50 seats, 5 s.
@@ -21,6 +23,7 @@ const supervisors = numberOption(NAME, 'supervisors', SMOKE ? 10 : 500);
 const seats = numberOption(NAME, 'seats', SMOKE ? 50 : 3000);
 const cps = numberOption(NAME, 'cps', 5);
 const seconds = numberOption(NAME, 'seconds', SMOKE ? 5 : 60);
+const whole = numberOption(NAME, 'whole', 0) === 1;
 
 const router = fork(
   path.join(ROOT, 'bench/supervisor/fanout-router.ts'),
@@ -63,15 +66,15 @@ for (let i = 0; i < supervisors; i += 50) {
   const batch = await Promise.all(Array.from({ length: Math.min(50, supervisors - i) }, (_, k) => open(supervisorToken(i + k))));
   batch.forEach((s, k) => {
     const n = i + k;
-    s.on('queue:updated', (snap: { at: number }) => {
+    s.on(whole ? 'queue:updated' : 'queue:changed', (push: { at: number }) => {
       if (!measuring) return;
-      delays.push(Date.now() - snap.at);
+      delays.push(Date.now() - push.at);
       perSupervisor[n]! += 1;
     });
     s.on('disconnect', () => {
       if (measuring) disconnects++;
     });
-    s.emit('queue:subscribe', {}, () => undefined);
+    s.emit('queue:subscribe', whole ? {} : { deltas: true }, () => undefined);
   });
   sockets.push(...batch);
 }
@@ -93,6 +96,7 @@ const q = (p: number) => delays[Math.min(delays.length - 1, Math.floor((delays.l
 const result = {
   supervisors,
   seats,
+  pushes: whole ? 'whole snapshots' : 'deltas',
   callsPerSecond: cps,
   seconds,
   connectSeconds: connectS,

@@ -41,11 +41,13 @@ import { createReportRouter } from './features/reports/report-routes.js';
 import { ReportService } from './features/reports/report-service.js';
 import { segment, STOP_WORDS } from './features/reports/segmenter.js';
 import { TrendsService } from './features/reports/trends-service.js';
+import { QueueFanoutService } from './features/queue/queue-fanout-service.js';
 import { queueSocketHandlers } from './features/queue/queue-socket.js';
 import { centresOfRoom, type LiveQueue } from './features/queue/queue-views.js';
 import { SeatDayCounts } from './features/queue/seat-day-counts.js';
 import { RoutingConfigRepository } from './features/routing-config/routing-config-repository.js';
 import { createRoutingConfigRouter } from './features/routing-config/routing-config-routes.js';
+import { referenceDataView } from './features/routing-config/routing-config-views.js';
 import { RoutingConfigService, startupRoutingConfig } from './features/routing-config/routing-config-service.js';
 import { dayBounds } from './features/shared/local-day.js';
 import { RatingRepository } from './features/satisfaction/rating-repository.js';
@@ -245,7 +247,9 @@ export function createApp(deps: AppDeps): App {
     phones,
   );
   const seats = new SeatService(db, engine, seatRepo, record);
-  const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record);
+  const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record, (cfg) =>
+    sockets?.io.emit('reference:updated', referenceDataView(cfg)),
+  );
   const calls = new CallService(engine, new CallRepository(db, engineStore), clock, scope);
   const seatDay = new SeatDayService(engine, calls, new SeatDayRepository(db), clock);
   // ------------------------------------------------------------------ 12345 hand-overs (outbox)
@@ -580,13 +584,15 @@ export function createApp(deps: AppDeps): App {
 
   // ------------------------------------------------------------------ sockets
   const httpServer = http.createServer(app);
+  const queueFanout = new QueueFanoutService(liveQueue);
   sockets = attachSocketServer(httpServer, {
+    queueFanout,
     auth,
     engine,
     handlers: gateSocketHandlers(users, [
       ...seatSocketHandlers(seats),
       ...transferSocketHandlers(transfers, transferView),
-      ...queueSocketHandlers(liveQueue, clock, scope),
+      ...queueSocketHandlers(liveQueue, clock, scope, queueFanout),
     ]),
     clock,
     logger,

@@ -19,15 +19,22 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   const now = hooks.now ?? Date.now;
   const s = () => store.getState();
 
+  /** Subscribes for deltas: the scope's snapshot now (numbered), then only what changes. */
+  let resyncing = false;
+  const subscribeQueue = () => {
+    resyncing = true;
+    void emitAck(socket, 'queue:subscribe', { deltas: true }).then((ack) => {
+      resyncing = false;
+      if (ack.ok) s().applySnapshot(ack.data, now());
+      else s().queueFailed(ack.error);
+    });
+  };
   const onConnect = () => {
     s().setConnection('online');
     const user = s().user;
     if (!user) return;
     if (watchesQueue(user.role)) {
-      void emitAck(socket, 'queue:subscribe', {}).then((ack) => {
-        if (ack.ok) s().applySnapshot(ack.data, now());
-        else s().queueFailed(ack.error);
-      });
+      subscribeQueue();
     } else {
       void s().runSeatCommand('load', () => emitAck(socket, 'seat:get', {}));
     }
@@ -52,11 +59,16 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('call:offered', (call) => s().applyCall(call));
   socket.on('call:updated', (call) => s().applyCall(call));
   socket.on('queue:updated', (snapshot) => s().applySnapshot(snapshot, now()));
+  // A missed delta: subscribe again for a whole snapshot (deltas meanwhile are dropped as gaps).
+  socket.on('queue:changed', (delta) => {
+    if (!s().applyQueueDelta(delta, now()) && !resyncing) subscribeQueue();
+  });
   socket.on('alert:updated', (alert) => s().applyAlert(alert));
   socket.on('callback:updated', (request) => s().applyCallback(request));
   socket.on('transfer:updated', (t) => s().applyTransfer(t, s().user?.seatId ?? null));
   socket.on('supervisor:message-posted', (m) => seatMessages.getState().received(m));
   socket.on('live-alerts:updated', (list) => liveAlerts.getState().replace(list));
+  socket.on('reference:updated', (reference) => s().setReference(reference));
 
   return () => {
     socket.off('connect', onConnect);
@@ -67,11 +79,13 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('call:offered');
     socket.off('call:updated');
     socket.off('queue:updated');
+    socket.off('queue:changed');
     socket.off('alert:updated');
     socket.off('callback:updated');
     socket.off('transfer:updated');
     socket.off('supervisor:message-posted');
     socket.off('live-alerts:updated');
+    socket.off('reference:updated');
     seatMessages.getState().clear();
     liveAlerts.getState().clear();
   };

@@ -17,7 +17,9 @@ import type { LiveAlert } from './live-alerts.js';
 import type { UserView } from './auth.js';
 import type { CallView } from './calls.js';
 import type { PhoneOwnerView } from './phone.js';
-import type { QueueSnapshot } from './queue.js';
+import type { ReferenceData } from './reference.js';
+import type { QueueDelta, QueueSnapshot } from './queue.js';
+import { QueueSubscribeSchema } from './queue-subscribe.js';
 import type { SupervisorMessage } from './supervisor.js';
 import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
 import type { CallSummaryView } from './summaries.js';
@@ -31,8 +33,11 @@ export interface Commands {
   'seat:set-status': { payload: SetStatusRequest; result: SeatView };
   'seat:extend-wrap-up': { payload: Empty; result: SeatView };
   'seat:end-wrap-up': { payload: Empty; result: SeatView };
-  /** Supervisors: the live queue now; then 'queue:updated' pushes every change. */
-  'queue:subscribe': { payload: Empty; result: QueueSnapshot };
+  /**
+   * Supervisors: the live queue now; then 'queue:updated' pushes every change whole, or, with
+   * `deltas: true`, 'queue:changed' pushes only what changed (the snapshot then carries `seq`).
+   */
+  'queue:subscribe': { payload: z.input<typeof QueueSubscribeSchema>; result: QueueSnapshot };
   /** Starts a transfer of the seat's current call; the phone then REFERs (or consults first). */
   'call:transfer': { payload: z.input<typeof TransferRequestSchema>; result: TransferView };
   /** The seat's phone reports how the REFER (or the consult) ended. */
@@ -49,7 +54,7 @@ export const COMMAND_SCHEMAS = {
   'seat:set-status': SetStatusSchema,
   'seat:extend-wrap-up': EmptySchema,
   'seat:end-wrap-up': EmptySchema,
-  'queue:subscribe': EmptySchema,
+  'queue:subscribe': QueueSubscribeSchema,
   'call:transfer': TransferRequestSchema,
   'transfer:report': TransferReportSchema,
 } as const satisfies { [E in CommandName]: z.ZodType };
@@ -63,6 +68,8 @@ export interface Facts {
   'call:updated': CallView;
   /** To supervisors who subscribed: the whole live queue, at most every snapshot interval. */
   'queue:updated': QueueSnapshot;
+  /** To supervisors who subscribed with `deltas`: what changed in their scope, numbered. */
+  'queue:changed': QueueDelta;
   /** 重大事项上报: sent to supervisors when raised, and again when acknowledged. */
   'alert:updated': MajorAlert;
   /** A callback request (回电请求) stored by a callback overflow, or changed: to supervisors. */
@@ -77,6 +84,8 @@ export interface Facts {
   'supervisor:message-posted': SupervisorMessage;
   /** Threshold alerts in the supervisor's scope changed (the whole current list). */
   'live-alerts:updated': LiveAlert[];
+  /** To every console: the categories or centres changed (an administrator's edit). */
+  'reference:updated': ReferenceData;
 }
 export type FactName = keyof Facts;
 
@@ -85,6 +94,7 @@ export const FACT_EVENTS = [
   'call:offered',
   'call:updated',
   'queue:updated',
+  'queue:changed',
   'alert:updated',
   'callback:updated',
   'transfer:updated',
@@ -92,6 +102,7 @@ export const FACT_EVENTS = [
   'summary:filed',
   'supervisor:message-posted',
   'live-alerts:updated',
+  'reference:updated',
 ] as const satisfies readonly FactName[];
 
 export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };

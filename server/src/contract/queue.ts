@@ -35,9 +35,28 @@ export interface SeatWallView extends SeatView {
 
 export interface QueueSnapshot {
   at: number;
+  /** The scope's push sequence number this snapshot stands at (subscribers that asked for deltas). */
+  seq?: number;
   service: ServiceStatus;
   seats: SeatWallView[];
   calls: QueueCallView[];
   /** Threshold alerts in scope now (also pushed alone by 'live-alerts:updated' when they change). */
   alerts?: LiveAlert[];
+}
+
+/**
+ * 'queue:changed': what changed in the subscriber's scope since push `base`: seats and calls
+ * changed or added (whole views), ids gone, and the service status and alerts when they changed.
+ * A client whose last applied push is not `base` missed one and subscribes again (a snapshot).
+ */
+export interface QueueDelta {
+  seq: number;
+  base: number;
+  at: number;
+  service?: ServiceStatus;
+  alerts?: LiveAlert[];
+  seats: SeatWallView[];
+  calls: QueueCallView[];
+  removedSeats: string[];
+  removedCalls: string[];
 }

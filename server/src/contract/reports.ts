@@ -176,10 +176,13 @@ export interface LiveFiguresView {
   at: number;
   centres: string[] | null;
   thresholdS: number;
-  sinceMidnight: FiguresView;
-  last15: FiguresView;
-  last30: FiguresView;
+  sinceMidnight: LiveWindowView;
+  last15: LiveWindowView;
+  last30: LiveWindowView;
 }
+
+/** A live window's figures, and the occupancy of the seats that took or missed its calls (as a report's). */
+export type LiveWindowView = FiguresView & { occupancy: number | null };
 
 /** GET /api/reports/staffing: the last `weeks` whole weeks, the target share answered within T. */
 export const StaffingQuerySchema = z.object({

@@ -30,3 +30,17 @@ export function periodAt(cal: ServiceCalendar, at: number, utcOffsetMinutes: num
   if (!p || p.plannedSeats === 0) return null;
   return { from: p.from, to: p.to, plannedSeats: p.plannedSeats, holiday: p.holiday };
 }
+
+/** The periods of one local date: a special date's (holiday or 调休 working day) or the weekday's. */
+export function dayPlan(
+  cal: ServiceCalendar,
+  date: string,
+): { weekday: number; special: string | null; periods: { from: string; to: string; plannedSeats: number }[] } {
+  const d = new Date(`${date}T00:00:00Z`);
+  const weekday = d.getUTCDay() === 0 ? 7 : d.getUTCDay();
+  const special = cal.holidays.find((h) => h.date === date);
+  const periods = (special ? special.periods : cal.periods.filter((p) => p.days.includes(weekday)))
+    .map((p) => ({ from: p.from, to: p.to, plannedSeats: p.plannedSeats }))
+    .sort((a, b) => (a.from < b.from ? -1 : 1));
+  return { weekday, special: special ? special.name : null, periods };
+}

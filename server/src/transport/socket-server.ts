@@ -16,7 +16,8 @@ import type { Acd } from '../domain/engine.js';
 import { DomainError } from '../domain/errors.js';
 import { seatOfUser, type SessionLookup } from '../features/auth/auth-service.js';
 import { callView } from '../features/calls/call-views.js';
-import { centresOfRoom, queueSnapshot, type LiveQueue } from '../features/queue/queue-views.js';
+import { QueueFanoutService } from '../features/queue/queue-fanout-service.js';
+import { centresOfRoom, type LiveQueue } from '../features/queue/queue-views.js';
 import { seatView } from '../features/seats/seat-views.js';
 import { can, refusalOf } from '../contract/permissions.js';
 import { toApiError } from './api-errors.js';
@@ -48,6 +49,8 @@ export interface SocketDeps {
   socketsPerUser?: number;
   /** The largest message a client may send, in bytes (default 32 KiB). */
   maxMessageBytes?: number;
+  /** The live queue's pushes (whole snapshots or deltas); one on `queue` when absent. */
+  queueFanout?: QueueFanoutService;
   /** What supervisor snapshots show (features/queue); the engine alone when absent. */
   queue?: LiveQueue;
 }
@@ -92,6 +95,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     logger.warn({ code: err.code, reason: err.message }, 'socket connection refused');
   });
   const live = deps.queue ?? engine;
+  // Supervisors with centres in scope get their scope's room only (features/queue); each scope built once per push.
+  const fanout = deps.queueFanout ?? new QueueFanoutService(live);
   const graceTimers = new Map<string, TimerHandle>();
   let snapshotTimer: TimerHandle | null = null;
   let closed = false;
@@ -101,12 +106,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     snapshotTimer = clock.setTimeout(() => {
       snapshotTimer = null;
       if (closed) return;
-      io.to(ROOMS.supervisors).emit('queue:updated', queueSnapshot(live, clock.now()));
-      // Supervisors with centres in scope (features/queue): each scope's room gets its centres only.
-      for (const room of io.sockets.adapter.rooms.keys()) {
-        const centres = centresOfRoom(room);
-        if (centres) io.to(room).emit('queue:updated', queueSnapshot(live, clock.now(), centres));
-      }
+      fanout.push(clock.now(), {
+        rooms: io.sockets.adapter.rooms,
+        snapshot: (room, except, snap) => io.to(room).except(except).emit('queue:updated', snap),
+        delta: (room, delta) => io.to(room).emit('queue:changed', delta),
+      });
     }, deps.snapshotIntervalMs ?? 200);
   };
 

@@ -53,6 +53,24 @@ describe('live figures on the monitor', () => {
     expect(host.textContent).toContain('服务水平 15 秒');
   });
 
+  it('shows each window’s occupancy as a percentage, and — when no seat time counts', async () => {
+    await show(async () => ({
+      ok: true,
+      data: {
+        at: 0,
+        thresholdS: 15,
+        sinceMidnight: set({ occupancy: 0.734 }),
+        last30: set({ occupancy: null }),
+        last15: set({ occupancy: 1 }),
+      },
+    }));
+    const heads = [...host.querySelectorAll('thead th')].map((th) => th.textContent);
+    const col = heads.indexOf('占用率');
+    expect(col).toBeGreaterThan(0);
+    const cell = (row: number) => host.querySelectorAll('tbody tr')[row]!.children[col]!.textContent;
+    expect([cell(0), cell(1), cell(2)]).toEqual(['73.4%', '—', '100%']);
+  });
+
   it('shows nothing when the server has no figures for this user', async () => {
     await show(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '' } }));
     expect(host.querySelector('.live-figures')).toBeNull();

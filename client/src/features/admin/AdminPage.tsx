@@ -4,15 +4,44 @@ import { categoryName, centreName } from '../../shared/labels';
 import { errorMessage } from '../../shared/errors';
 import { useAppStore } from '../../app/store';
 import { adminApi } from './admin-api';
+import { CalendarEditor } from './CalendarEditor';
+import { CategoriesEditor } from './CategoriesEditor';
+import { RulesEditor } from './RulesEditor';
 import { SeatEditor } from './SeatEditor';
 import './admin.css';
 
+const TABS = [
+  { id: 'seats', label: '坐席' },
+  { id: 'categories', label: '专业类别' },
+  { id: 'rules', label: '路由规则' },
+  { id: 'calendar', label: '服务日历' },
+] as const;
+
 /**
- * 系统管理: seat profiles (specialties with proficiency, centre, languages), validated by the
- * server, applied to routing at once and audited. Categories, routing rules and the service
- * calendar are still edited as JSON over /api/config/routing.
+ * 系统管理: seat profiles, categories, routing rules and the service calendar, each validated by
+ * the server, applied to routing at once and audited.
  */
 export function AdminPage() {
+  const [tab, setTab] = useState<(typeof TABS)[number]['id']>('seats');
+  return (
+    <div className="admin-shell">
+      <div className="admin-tabs" role="tablist" aria-label="系统管理">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className="btn" onClick={() => setTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {tab === 'seats' && <SeatsAdmin />}
+      {tab === 'categories' && <CategoriesEditor />}
+      {tab === 'rules' && <RulesEditor />}
+      {tab === 'calendar' && <CalendarEditor />}
+    </div>
+  );
+}
+
+/** 坐席配置: seat profiles (specialties with proficiency, centre, languages). */
+function SeatsAdmin() {
   const reference = useAppStore((s) => s.reference);
   const [seats, setSeats] = useState<SeatView[]>([]);
   const [error, setError] = useState<string | null>(null);

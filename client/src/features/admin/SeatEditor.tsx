@@ -52,7 +52,8 @@ export function SeatEditor({
       name,
       staffNo,
       centreId,
-      skills,
+      // a specialty whose category was removed since is dropped (the server knows no such category)
+      skills: Object.fromEntries(Object.entries(skills).filter(([id]) => reference?.categories.some((c) => c.id === id) ?? true)),
       languages: languages
         .split(/[,,\s]+/)
         .map((l) => l.trim())

@@ -1,4 +1,14 @@
-import type { Ack, SeatView } from '../../contract';
+import type {
+  Ack,
+  ApiError,
+  CalendarDayView,
+  CategoriesInput,
+  ReferenceData,
+  RoutingRulesView,
+  SeatView,
+  ServiceCalendarInput,
+} from '../../contract';
+import { errorMessage } from '../../shared/errors';
 import { createJsonRequest } from '../../shared/json-request';
 
 /** A seat profile as the administrator saves it (PUT /api/seats/:id). */
@@ -10,10 +20,25 @@ export interface SeatProfileInput {
   languages: string[];
 }
 
-/** The administration pages' calls to the server (seats today; the routing configuration next). */
+export type CategoryInput = ReferenceData['categories'][number];
+
+/** The administration pages' calls to the server: seats, categories, routing rules, service calendar. */
 export interface AdminApi {
   seats(): Promise<Ack<SeatView[]>>;
   saveSeat(id: string, profile: SeatProfileInput): Promise<Ack<SeatView>>;
+  categories(): Promise<Ack<CategoryInput[]>>;
+  saveCategories(input: CategoriesInput): Promise<Ack<CategoryInput[]>>;
+  rules(): Promise<Ack<RoutingRulesView>>;
+  saveRules(rules: RoutingRulesView): Promise<Ack<RoutingRulesView>>;
+  calendar(): Promise<Ack<ServiceCalendarInput>>;
+  saveCalendar(calendar: ServiceCalendarInput): Promise<Ack<ServiceCalendarInput>>;
+  preview(): Promise<Ack<CalendarDayView[]>>;
+}
+
+/** A refusal as the editors show it: the server's field messages (zh-CN) or its sentence. */
+export function refusalLines(error: ApiError): string[] {
+  const lines = [...new Set(Object.values(error.fields ?? {}).flat())];
+  return lines.length > 0 ? lines : [errorMessage(error)];
 }
 
 export function createAdminApi(deps: { fetch: typeof fetch }): AdminApi {
@@ -21,6 +46,13 @@ export function createAdminApi(deps: { fetch: typeof fetch }): AdminApi {
   return {
     seats: () => request('GET', '/api/seats'),
     saveSeat: (id, profile) => request('PUT', `/api/seats/${encodeURIComponent(id)}`, profile),
+    categories: () => request('GET', '/api/config/categories'),
+    saveCategories: (input) => request('PUT', '/api/config/categories', input),
+    rules: () => request('GET', '/api/config/rules'),
+    saveRules: (rules) => request('PUT', '/api/config/rules', rules),
+    calendar: () => request('GET', '/api/config/calendar'),
+    saveCalendar: (calendar) => request('PUT', '/api/config/calendar', calendar),
+    preview: () => request('GET', '/api/config/calendar/preview'),
   };
 }
 

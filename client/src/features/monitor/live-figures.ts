@@ -16,6 +16,8 @@ export interface LiveFigureSet {
   serviceLevel: number | null;
   asaSeconds: number | null;
   longestWaitSeconds: number | null;
+  /** The seats' handle time ÷ (handle + ready time) in the window (docs/definitions.md). */
+  occupancy?: number | null;
 }
 
 export interface LiveFiguresReply {
@@ -45,4 +47,5 @@ export const FIGURE_ROWS: { label: string; value: (f: LiveFigureSet) => string }
   { label: '最长等待', value: (f) => secs(f.longestWaitSeconds) },
   { label: '放弃', value: (f) => `${f.abandoned}(短放弃 ${f.shortAbandoned})` },
   { label: '溢出', value: (f) => String(f.overflowed) },
+  { label: '占用率', value: (f) => pct(f.occupancy ?? null) },
 ];

@@ -165,14 +165,8 @@ export function buildReport(facts: Iterable<CallFact>, opts: ReportOptions, filt
     }
   }
 
-  let handle = 0;
-  let ready = 0;
   const bySeat: SeatFigures[] = seat.rows().map(({ key, figures }) => {
     const t = seatTime?.get(key);
-    if (t) {
-      handle += (t.talking ?? 0) + (t['wrap-up'] ?? 0);
-      ready += t.ready ?? 0;
-    }
     return {
       ...figures,
       seatId: key,
@@ -190,6 +184,25 @@ export function buildReport(facts: Iterable<CallFact>, opts: ReportOptions, filt
     byCategory: category.rows(),
     bySeat,
     waitDistribution: waits,
-    occupancy: handle + ready > 0 ? handle / (handle + ready) : null,
+    occupancy: occupancyOver(
+      seatTime,
+      bySeat.map((s) => s.seatId),
+    ),
   };
+}
+
+/**
+ * Occupancy of a set of seats (a report's seats; the live figures' seats of a window): their
+ * handle time ÷ (handle + ready time), summed over the seats (docs/definitions.md).
+ */
+export function occupancyOver(seatTime: SeatTime | undefined, seatIds: Iterable<string>): number | null {
+  let handle = 0;
+  let ready = 0;
+  for (const id of seatIds) {
+    const t = seatTime?.get(id);
+    if (!t) continue;
+    handle += (t.talking ?? 0) + (t['wrap-up'] ?? 0);
+    ready += t.ready ?? 0;
+  }
+  return handle + ready > 0 ? handle / (handle + ready) : null;
 }

@@ -6,7 +6,14 @@ import { DomainError } from '../../domain/errors.js';
 import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
 import { liveFigures } from '../../domain/stats/figures.js';
 import { qcReport, type QcFact } from '../../domain/stats/qc-figures.js';
-import { buildReport, factFilter, WAIT_BUCKETS_S, type ReportFilter, type ReportOptions } from '../../domain/stats/report.js';
+import {
+  buildReport,
+  factFilter,
+  occupancyOver,
+  WAIT_BUCKETS_S,
+  type ReportFilter,
+  type ReportOptions,
+} from '../../domain/stats/report.js';
 import { seatTimeFrom } from '../../domain/stats/seat-time.js';
 import { plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
@@ -194,7 +201,25 @@ export class ReportService {
     const keep = factFilter(r.filter, opts);
     const facts = [...this.facts(dayStart, now + 1)].filter(keep);
     const live = liveFigures(facts, now, dayStart, opts);
-    return { ...live, centres: r.centres, thresholdS: opts.serviceLevelThresholdS };
+    // Occupancy by the reports' rule: the seats with a call (taken or missed) in the window.
+    const seatRows = this.deps.repo.seatEvents(dayStart, now + 1);
+    const occupancy = (from: number) => {
+      const seats = new Set<string>();
+      for (const f of facts) {
+        if (f.enqueuedAt < from || f.enqueuedAt > now) continue;
+        if (f.seatId !== null) seats.add(f.seatId);
+        for (const s of f.missedBy) seats.add(s);
+      }
+      return occupancyOver(seatTimeFrom(seatRows, from, now), seats);
+    };
+    return {
+      ...live,
+      sinceMidnight: { ...live.sinceMidnight, occupancy: occupancy(dayStart) },
+      last30: { ...live.last30, occupancy: occupancy(now - 30 * 60_000) },
+      last15: { ...live.last15, occupancy: occupancy(now - 15 * 60_000) },
+      centres: r.centres,
+      thresholdS: opts.serviceLevelThresholdS,
+    };
   }
 
   /**

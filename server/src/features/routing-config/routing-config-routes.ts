@@ -1,11 +1,17 @@
 import express from 'express';
+import { CategoriesInputSchema, RoutingRulesInputSchema, ServiceCalendarInputSchema } from '../../contract/index.js';
 import { RoutingConfigSchema } from '../../domain/policy.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
-import type { RoutingConfigService } from './routing-config-service.js';
+import { rulesOf, type RoutingConfigService } from './routing-config-service.js';
 import { referenceDataView } from './routing-config-views.js';
 
-/** GET /api/reference (everyone), GET /api/config/routing (staff), PUT /api/config/routing (admin). */
+/**
+ * GET /api/reference (everyone), GET /api/config/routing (staff), PUT /api/config/routing (admin);
+ * the administration pages' sections: categories, rules and the service calendar (GET staff, PUT
+ * admin; administrators are hotline-wide, so no centre scope narrows them), and the calendar's
+ * preview of the coming week.
+ */
 export function createRoutingConfigRouter(deps: { routingConfig: RoutingConfigService; requireUser: RequireUser }): express.Router {
   const r = express.Router();
   const { routingConfig, requireUser } = deps;
@@ -28,6 +34,50 @@ export function createRoutingConfigRouter(deps: { routingConfig: RoutingConfigSe
     route((req, res) => {
       const cfg = parseOrThrow(RoutingConfigSchema, req.body);
       ok(res, routingConfig.update(userOf(req), cfg));
+    }),
+  );
+
+  r.get(
+    '/config/categories',
+    requireUser('config:read'),
+    route((_req, res) => ok(res, routingConfig.current().categories)),
+  );
+  r.put(
+    '/config/categories',
+    requireUser('config:edit'),
+    route((req, res) => {
+      const input = parseOrThrow(CategoriesInputSchema, req.body);
+      ok(res, routingConfig.updateCategories(userOf(req), input).categories);
+    }),
+  );
+
+  r.get(
+    '/config/rules',
+    requireUser('config:read'),
+    route((_req, res) => ok(res, rulesOf(routingConfig.current()))),
+  );
+  r.put(
+    '/config/rules',
+    requireUser('config:edit'),
+    route((req, res) => ok(res, rulesOf(routingConfig.updateRules(userOf(req), parseOrThrow(RoutingRulesInputSchema, req.body))))),
+  );
+
+  r.get(
+    '/config/calendar',
+    requireUser('config:read'),
+    route((_req, res) => ok(res, routingConfig.current().serviceCalendar)),
+  );
+  r.get(
+    '/config/calendar/preview',
+    requireUser('config:read'),
+    route((_req, res) => ok(res, routingConfig.preview())),
+  );
+  r.put(
+    '/config/calendar',
+    requireUser('config:edit'),
+    route((req, res) => {
+      const cfg = routingConfig.updateCalendar(userOf(req), parseOrThrow(ServiceCalendarInputSchema, req.body));
+      ok(res, cfg.serviceCalendar);
     }),
   );
 
