@@ -48,6 +48,8 @@ import { dayBounds } from './features/shared/local-day.js';
 import { RatingRepository } from './features/satisfaction/rating-repository.js';
 import { createSatisfactionRouter, createSurveyWebhookRouter } from './features/satisfaction/satisfaction-routes.js';
 import { SatisfactionService } from './features/satisfaction/satisfaction-service.js';
+import { SurveyService, type SurveyArming } from './features/satisfaction/survey-service.js';
+import { createSurveyRouter } from './features/satisfaction/survey-routes.js';
 import { VisitRepository } from './features/satisfaction/visit-repository.js';
 import { VisitService } from './features/satisfaction/visit-service.js';
 import { loadOrCreateSurveyKeys } from './features/satisfaction/webhook-signing.js';
@@ -59,7 +61,7 @@ import { createSeatRouter } from './features/seats/seat-routes.js';
 import { SeatService } from './features/seats/seat-service.js';
 import { seatSocketHandlers } from './features/seats/seat-socket.js';
 import { createSupervisorRouter } from './features/supervisor/supervisor-routes.js';
-import { SupervisorService } from './features/supervisor/supervisor-service.js';
+import { SupervisorService, type CallEnder } from './features/supervisor/supervisor-service.js';
 import { AlertRepository } from './features/summaries/alert-repository.js';
 import { createAlertRouter } from './features/summaries/alert-routes.js';
 import { AlertMonitor } from './features/summaries/alert-monitor.js';
@@ -114,6 +116,8 @@ export interface AppDeps {
   onStorageFailure?: (err: unknown) => void;
   /** Opens Kamailio for a seat-to-seat consultation call; null without telephony. */
   consultGate?: ConsultGate | null;
+  /** Kamailio's dialog module: arms the post-call survey and ends calls (强拆); null without telephony. */
+  callControl?: (SurveyArming & CallEnder) | null;
 }
 
 export interface App {
@@ -124,6 +128,8 @@ export interface App {
   handover: HandoverService;
   outbox: OutboxWorker;
   satisfaction: SatisfactionService;
+  /** The post-call survey's policy, choices and outcomes (the telephony side records through it). */
+  survey: SurveyService;
   visits: VisitService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
@@ -375,6 +381,7 @@ export function createApp(deps: AppDeps): App {
     deliver: (seatIds, message) => {
       if (seatIds.length > 0) sockets?.io.to(seatIds.map(ROOMS.seat)).emit('supervisor:message-posted', message);
     },
+    ender: deps.callControl ?? null,
   });
 
   const liveAlerts = new AlertMonitor({
@@ -419,6 +426,14 @@ export function createApp(deps: AppDeps): App {
     utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
   const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);
+  const survey = new SurveyService({
+    policy: config.SURVEY_POLICY,
+    arming: deps.callControl ?? null,
+    engine,
+    satisfaction,
+    clock,
+  });
+  engine.subscribe({ callChanged: (c) => survey.callChanged(c) });
 
   const knowledge = new KnowledgeService({
     db,
@@ -485,6 +500,7 @@ export function createApp(deps: AppDeps): App {
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),
     createSupervisorRouter({ supervisor, requireUser }),
+    createSurveyRouter({ survey, requireUser }),
     createAlertThresholdRouter({ monitor: liveAlerts, requireUser, scope }),
     createSeatRouter({ seats, requireUser, scope }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
@@ -549,6 +565,7 @@ export function createApp(deps: AppDeps): App {
     handover,
     outbox,
     satisfaction,
+    survey,
     visits,
     close: () =>
       new Promise<void>((resolve) => {

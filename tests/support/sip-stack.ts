@@ -123,7 +123,13 @@ export interface SipStack {
   /** Logs in the seat's account, sets it ready, starts a SIPp phone and registers it. */
   seat(
     seatId: string,
-    opts?: { behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold'; ringMs?: number; ready?: boolean },
+    opts?: {
+      behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold' | 'hangup';
+      ringMs?: number;
+      ready?: boolean;
+      /** Write every SIP message the phone sends and receives to <dir>/seat-<id>-messages.log. */
+      traceMessages?: boolean;
+    },
   ): Promise<SeatPhone>;
   /** Runs a SIPp caller on the trunk; resolves when SIPp exits. */
   call(opts?: CallOptions): Promise<SipResult>;
@@ -260,6 +266,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
           '-trace_err',
           '-error_file',
           path.join(dir, `seat-${seatId}-errors.log`),
+          ...(o.traceMessages ? ['-trace_msg', '-message_file', path.join(dir, `seat-${seatId}-messages.log`)] : []),
         ],
         sippLog,
       );

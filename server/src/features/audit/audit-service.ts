@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'supervisor.call-priority',
   'supervisor.call-assign',
   'supervisor.call-category',
+  'supervisor.call-force-release',
   'supervisor.message',
   'summary.confidential-read',
   'report.export',
