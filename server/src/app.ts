@@ -351,7 +351,10 @@ export function createApp(deps: AppDeps): App {
     gate: deps.consultGate ?? null,
     db,
     handover,
-    onChange: (t) => sockets?.transferChanged(transferView(t)),
+    onChange: (t) => {
+      sockets?.transferChanged(transferView(t));
+      survey.transferChanged(t.callId, t.state);
+    },
   });
 
   // The supervisor's live queue and seat wall (features/queue) and actions (features/supervisor).

@@ -102,6 +102,8 @@ export interface CallOptions {
   /** Caller's source address (default the trunk address 127.0.0.1). */
   fromIp?: string;
   timeoutMs?: number;
+  /** More SIPp arguments (e.g. -rtp_echo). */
+  sippArgs?: string[];
   /** Use caller-refused.xml expecting this final response code. */
   expectCode?: number;
 }
@@ -369,6 +371,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         String(o.rate ?? 10),
       ];
       for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v);
+      args.push(...(o.sippArgs ?? []));
       if (o.expectCode) {
         // SIPp cannot take a response code from a -key: write the scenario with the code in it.
         const file = path.join(dir, `caller-refused-${o.expectCode}.xml`);

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packetsByTag } from '../support/rtpengine-ng.js';
 import { login } from '../support/server.js';
 import { writeTone as tone } from '../support/tone-wav.js';
 import { SIPP_DIR, sippCounts, startSipStack, waitFor, type SeatPhone, type SipStack } from '../support/sip-stack.js';
@@ -43,6 +44,15 @@ function keysScenario(stack: SipStack, keys: [number, string][]): string {
   return path.relative(SIPP_DIR, file);
 }
 
+function db<T>(stack: SipStack, f: (d: Database.Database) => T): T {
+  const d = new Database(stack.env.DB_PATH, { readonly: true });
+  try {
+    return f(d);
+  } finally {
+    d.close();
+  }
+}
+
 function ratingOf(stack: SipStack, callId: string) {
   const db = new Database(stack.env.DB_PATH, { readonly: true });
   try {
@@ -62,6 +72,14 @@ function visitTasksOf(stack: SipStack, callId: string): number {
   } finally {
     db.close();
   }
+}
+
+/** RTP packets rtpengine received from the SIPp caller (with -rtp_echo: the ones it received). */
+async function callerPackets(stack: SipStack, callId: string): Promise<number> {
+  const p = await packetsByTag(stack.env.RTPENGINE_NG_ADDR!, callId);
+  return Object.entries(p)
+    .filter(([tag]) => tag.includes('SIPpTag00'))
+    .reduce((n, [, v]) => n + v, 0);
 }
 
 const routerLog = (stack: SipStack) => fs.readFileSync(stack.logs.router, 'utf8');
@@ -92,16 +110,22 @@ describe('the post-call survey (policy: the seat chooses, on by default)', () =>
     return p;
   };
 
-  /** One call: the seat hangs up after `talkMs`, the caller presses `keys`; returns the call id once SIPp has ended. */
-  async function surveyed(seatId: string, keys: [number, string][]) {
+  /**
+   * One call: the seat hangs up a second after answering, the caller presses `keys`; `during` runs
+   * while the caller is in the survey; returns the call id once SIPp has ended.
+   */
+  async function surveyed(seatId: string, keys: [number, string][], during?: (callId: string) => Promise<void>) {
     await seat(seatId, { behaviour: 'hangup', ringMs: 1000 });
     const before = new Set(stack.calls().map((c) => c.id));
-    const caller = stack.startCall({ scenario: keysScenario(stack, keys), timeoutMs: 45_000 });
+    // -rtp_echo: the caller sends back every RTP packet it receives, so rtpengine's count of the
+    // caller's packets is what reached the caller.
+    const caller = stack.startCall({ scenario: keysScenario(stack, keys), timeoutMs: 45_000, sippArgs: ['-rtp_echo'] });
     const call = await waitFor(() => stack.calls().find((c) => !before.has(c.id) && c.state_kind === 'talking'), 'the call answered');
     // The seat hung up: it is in wrap-up while the caller is still on the line for the survey.
     await waitFor(() => stack.seatState(seatId).kind === 'wrap-up', 'the seat in wrap-up', 10_000);
     expect(caller.proc.exitCode).toBeNull();
     expect(stack.events(call.id).find((e) => e.type === 'hung-up')?.data.by).toBe('seat');
+    await during?.(call.id);
     const r = await caller.done;
     expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 }); // the caller got its BYE
     expect(stack.seatState(seatId).kind).toBe('wrap-up');
@@ -126,8 +150,13 @@ describe('the post-call survey (policy: the seat chooses, on by default)', () =>
     expect(promptsOf(stack, callId)).toEqual(['question', 'invalid', 'thanks']);
   }, 60_000);
 
-  it('no key after the question and its repeat: not rated, and the caller still gets a BYE', async () => {
-    const callId = await surveyed('s03', []);
+  it('no key after the question and its repeat: not rated, and the caller still gets a BYE; the prompts reach the caller', async () => {
+    const callId = await surveyed('s03', [], async (id) => {
+      // The seat has gone: what the caller receives now is the survey's prompts (echoed back).
+      const from = await callerPackets(stack, id);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await callerPackets(stack, id)) - from).toBeGreaterThan(20);
+    });
     expect(await waitFor(() => ratingOf(stack, callId), 'the outcome')).toMatchObject({ score: null, satisfied: null });
     // The question played twice (rtpengine answered each play media with the file's length), then the thanks.
     expect(promptsOf(stack, callId)).toEqual(['question', 'question', 'thanks']);
@@ -199,6 +228,22 @@ describe('the post-call survey (policy: the seat chooses, on by default)', () =>
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   }, 60_000);
+
+  it('a router killed (SIGKILL) during a survey: the restarted router asks again, the key is stored, the ratings stored before are kept', async () => {
+    const stored = () => db(stack, (d) => (d.prepare('SELECT COUNT(*) AS n FROM satisfaction_ratings').get() as { n: number }).n);
+    const tasks = () => db(stack, (d) => (d.prepare('SELECT COUNT(*) AS n FROM visit_tasks').get() as { n: number }).n);
+    const [ratingsBefore, tasksBefore] = [stored(), tasks()];
+    const callId = await surveyed('s07', [[12_000, '3']], async (id) => {
+      await waitFor(() => promptsOf(stack, id).length > 0 || null, 'the survey under way');
+      await stack.killRouter();
+      await stack.startRouter();
+    });
+    expect(await waitFor(() => ratingOf(stack, callId), 'the rating')).toMatchObject({ score: 3, satisfied: 1 });
+    expect(stored()).toBe(ratingsBefore + 1);
+    expect(tasks()).toBe(tasksBefore);
+    // Asked once by the killed router and again by the new one.
+    expect(promptsOf(stack, callId).filter((p) => p === 'question').length).toBeGreaterThanOrEqual(2);
+  }, 90_000);
 });
 
 describe('the post-call survey (policy: never)', () => {
@@ -217,7 +262,9 @@ describe('the post-call survey (policy: never)', () => {
     const r = await stack.call({ scenario: 'caller-seat-hangup.xml', timeoutMs: 30_000 });
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
     const call = stack.calls().at(-1)!;
-    expect(stack.events(call.id).find((e) => e.type === 'hung-up')?.data.by).toBe('seat');
+    const hungUp = await waitFor(() => stack.events(call.id).find((e) => e.type === 'hung-up'), 'the hang-up stored');
+    expect(hungUp.data.by).toBe('seat');
     expect(ratingOf(stack, call.id)).toBeUndefined();
+    expect(promptsOf(stack, call.id)).toEqual([]);
   }, 60_000);
 });

@@ -95,6 +95,25 @@ describe('the survey policy', () => {
     expect(none.s.choose('s01', 'c1', false)).toMatchObject({ enabled: false });
   });
 
+  it('a pending transfer disarms the survey (the caller goes on to another seat); a failed one arms it again', () => {
+    const { s, armed, answer } = service('seat');
+    answer('c1', 's01');
+    s.transferChanged('c1', 'pending');
+    expect(s.choose('s01', 'c1', true)).toMatchObject({ enabled: true }); // stays disarmed meanwhile
+    s.transferChanged('c1', 'refused');
+    answer('c2', 's02');
+    s.transferChanged('c2', 'pending');
+    s.transferChanged('c2', 'completed');
+    expect(armed).toEqual([
+      ['c1', true],
+      ['c1', false],
+      ['c1', false],
+      ['c1', true],
+      ['c2', true],
+      ['c2', false],
+    ]);
+  });
+
   it('the outcome is stored as a phone rating at the clock’s time (null: not rated)', () => {
     const { s, rated } = service('seat');
     s.record('c1', 4);

@@ -5,6 +5,7 @@ import type { DialogTags } from './survey-call.js';
 
 /** What the dialog side tells the survey (SurveyCalls). */
 export interface SurveyHooks {
+  /** Starts the survey (nothing when it already runs for this call). */
   start(callId: string, tags: DialogTags): void;
   callerHungUp(callId: string): void;
   ended(callId: string): void;
@@ -81,6 +82,17 @@ export class DialogControl implements CallControl {
     }
     if (this.o.surveys) this.o.surveys.start(callId, tags);
     else void this.end(callId, 'caller').catch(() => undefined); // nobody to survey with: hang up
+  }
+
+  /**
+   * The resync found a caller Kamailio keeps for the survey (the router restarted during it, or
+   * the link dropped): the survey starts again unless it is running here.
+   */
+  surveying(callId: string, ftag: string, ttag: string): void {
+    if (!ftag || !ttag) return;
+    const known = this.tags.has(callId);
+    this.tags.set(callId, { ftag, ttag });
+    if (!known) this.bye(callId, true);
   }
 
   surveyBye(callId: string): void {

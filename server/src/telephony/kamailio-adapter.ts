@@ -300,6 +300,9 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
       case 'survey-bye':
         this.dialogs.surveyBye(ev.callid);
         return;
+      case 'surveying':
+        this.dialogs.surveying(ev.callid, ev.ftag, ev.ttag);
+        return;
       case 'ended':
         this.dialogs.ended(ev.callid);
         return;

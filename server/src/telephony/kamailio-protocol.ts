@@ -56,6 +56,8 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('cancel'), callid: z.string() }),
   /** survey: 1 when the seat hung up and Kamailio kept the caller for the survey (SURVEY_BYE). */
   z.object({ event: z.literal('bye'), callid: z.string(), by: z.enum(['caller', 'seat']), survey: int.optional() }),
+  /** In the resync: a caller Kamailio keeps for the survey (the seat has gone). */
+  z.object({ event: z.literal('surveying'), callid: z.string(), ftag: z.string(), ttag: z.string() }),
   /** The caller hung up during the survey. */
   z.object({ event: z.literal('survey-bye'), callid: z.string() }),
   /** The dialog module sent BYE (side caller: after the survey; all: 强拆), or could not. */

@@ -19,6 +19,8 @@ export interface SurveyArming {
 export class SurveyService {
   /** The choice of every talking call (forgotten when the call leaves talking). */
   private readonly choices = new Map<string, boolean>();
+  /** Talking calls a transfer is under way for: the caller goes on to another seat, not to the survey. */
+  private readonly transferring = new Set<string>();
 
   constructor(
     private readonly o: {
@@ -39,6 +41,18 @@ export class SurveyService {
       if (on) this.o.arming?.armSurvey(call.id, true);
     } else {
       this.choices.delete(call.id);
+      this.transferring.delete(call.id);
+    }
+  }
+
+  /** A seat's transfer of a call: no survey while it is pending; the seat's choice again if it fails. */
+  transferChanged(callId: string, state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired'): void {
+    if (!this.choices.has(callId)) return;
+    if (state === 'pending') {
+      this.transferring.add(callId);
+      this.o.arming?.armSurvey(callId, false);
+    } else if (state !== 'completed' && this.transferring.delete(callId) && this.choices.get(callId)) {
+      this.o.arming?.armSurvey(callId, true);
     }
   }
 
@@ -57,7 +71,9 @@ export class SurveyService {
       );
     }
     if (enabled && !this.o.arming) throw new DomainError('UNAVAILABLE', '未连接 SIP 服务器,无法转满意度评价');
-    if (this.o.arming && !this.o.arming.armSurvey(call.id, enabled) && enabled) {
+    // While a transfer is pending Kamailio stays disarmed; the choice applies if the transfer fails.
+    const arm = enabled && !this.transferring.has(call.id);
+    if (this.o.arming && !this.o.arming.armSurvey(call.id, arm) && arm) {
       throw new DomainError('UNAVAILABLE', '这通电话无法转满意度评价(SIP 服务器没有它的对话信息)');
     }
     this.choices.set(call.id, enabled);
