@@ -51,7 +51,8 @@ export class DialogControl implements CallControl {
   /** Asks the dialog module for the BYE(s); resolves on `ended`, rejects on `end-failed` or silence. */
   end(callId: string, side: 'caller' | 'all'): Promise<void> {
     const t = this.tags.get(callId);
-    if (!t) return Promise.reject(new DomainError('CONFLICT', '这通电话已经结束,无法强拆', { callId }));
+    // No tags: the call has ended, or was answered before this router process started (tags are in memory).
+    if (!t) return Promise.reject(new DomainError('CONFLICT', '无法结束这通电话:它已经结束,或在路由服务重启前接通', { callId }));
     if (this.ending.has(callId)) return Promise.reject(new DomainError('CONFLICT', '这通电话正在结束', { callId }));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
