@@ -6,6 +6,9 @@
  *
  *   apt-get install espeak-ng && npx tsx scripts/make-callback-prompt.ts [--text "…"] [--out FILE]
  *
+ * The post-call survey's prompts (sip-config/prompts/survey-*-zh-CN.wav) are made by the same
+ * script: `--prompt survey-question` (survey-invalid, survey-thanks) picks the text and the file.
+ *
  * A bureau replaces the synthetic voice with its own recording by putting a WAV file (any rate,
  * mono) at the same path, or anywhere and naming it in CALLBACK_PROMPT_FILE.
  */
@@ -19,8 +22,18 @@ const arg = (name: string, d: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : d;
 };
-const text = arg('text', TEXT);
-const out = path.resolve(arg('out', 'sip-config/prompts/callback-zh-CN.wav'));
+// The survey's words follow the default scale (SURVEY_KEYS 1=1,2=2,3=3,4=4).
+const QUESTION = '请您对本次服务进行评价。非常满意请按1，满意请按2，基本满意请按3，不满意请按4。';
+const PROMPTS: Record<string, string> = {
+  callback: TEXT,
+  'survey-question': `您好，${QUESTION}`,
+  'survey-invalid': `您的按键无效。${QUESTION}`,
+  'survey-thanks': '感谢您的评价，再见。',
+};
+const prompt = arg('prompt', 'callback');
+if (!(prompt in PROMPTS)) throw new Error(`--prompt: one of ${Object.keys(PROMPTS).join(', ')}`);
+const text = arg('text', PROMPTS[prompt]!);
+const out = path.resolve(arg('out', `sip-config/prompts/${prompt}-zh-CN.wav`));
 
 const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prompt-')), 'tts.wav');
 execFileSync('espeak-ng', ['-v', 'cmn', '-s', '185', '-g', '2', '-w', tmp, text]);

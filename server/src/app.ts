@@ -53,6 +53,8 @@ import { dayBounds } from './features/shared/local-day.js';
 import { RatingRepository } from './features/satisfaction/rating-repository.js';
 import { createSatisfactionRouter, createSurveyWebhookRouter } from './features/satisfaction/satisfaction-routes.js';
 import { SatisfactionService } from './features/satisfaction/satisfaction-service.js';
+import { SurveyService, type SurveyArming } from './features/satisfaction/survey-service.js';
+import { createSurveyRouter } from './features/satisfaction/survey-routes.js';
 import { VisitRepository } from './features/satisfaction/visit-repository.js';
 import { VisitService } from './features/satisfaction/visit-service.js';
 import { loadOrCreateSurveyKeys } from './features/satisfaction/webhook-signing.js';
@@ -64,7 +66,7 @@ import { createSeatRouter } from './features/seats/seat-routes.js';
 import { SeatService } from './features/seats/seat-service.js';
 import { seatSocketHandlers } from './features/seats/seat-socket.js';
 import { createSupervisorRouter } from './features/supervisor/supervisor-routes.js';
-import { SupervisorService } from './features/supervisor/supervisor-service.js';
+import { SupervisorService, type CallEnder } from './features/supervisor/supervisor-service.js';
 import { AlertRepository } from './features/summaries/alert-repository.js';
 import { createAlertRouter } from './features/summaries/alert-routes.js';
 import { AlertMonitor } from './features/summaries/alert-monitor.js';
@@ -122,6 +124,8 @@ export interface AppDeps {
   consultGate?: ConsultGate | null;
   /** The QC sample's random source (tests pass a fixed sequence; Math.random otherwise). */
   qcRandom?: () => number;
+  /** Kamailio's dialog module: arms the post-call survey and ends calls (强拆); null without telephony. */
+  callControl?: (SurveyArming & CallEnder) | null;
 }
 
 export interface App {
@@ -134,6 +138,8 @@ export interface App {
   ticketSpecialty: (ticket: string) => string | null;
   outbox: OutboxWorker;
   satisfaction: SatisfactionService;
+  /** The post-call survey's policy, choices and outcomes (the telephony side records through it). */
+  survey: SurveyService;
   visits: VisitService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
@@ -399,7 +405,10 @@ export function createApp(deps: AppDeps): App {
     gate: deps.consultGate ?? null,
     db,
     handover,
-    onChange: (t) => sockets?.transferChanged(transferView(t)),
+    onChange: (t) => {
+      sockets?.transferChanged(transferView(t));
+      survey.transferChanged(t.callId, t.state);
+    },
   });
 
   // The supervisor's live queue and seat wall (features/queue) and actions (features/supervisor).
@@ -429,6 +438,7 @@ export function createApp(deps: AppDeps): App {
     deliver: (seatIds, message) => {
       if (seatIds.length > 0) sockets?.io.to(seatIds.map(ROOMS.seat)).emit('supervisor:message-posted', message);
     },
+    ender: deps.callControl ?? null,
   });
 
   const liveAlerts = new AlertMonitor({
@@ -473,6 +483,14 @@ export function createApp(deps: AppDeps): App {
     utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
   const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);
+  const survey = new SurveyService({
+    policy: config.SURVEY_POLICY,
+    arming: deps.callControl ?? null,
+    engine,
+    satisfaction,
+    clock,
+  });
+  engine.subscribe({ callChanged: (c) => survey.callChanged(c) });
 
   const knowledge = new KnowledgeService({
     db,
@@ -539,6 +557,7 @@ export function createApp(deps: AppDeps): App {
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),
     createSupervisorRouter({ supervisor, requireUser }),
+    createSurveyRouter({ survey, requireUser }),
     createAlertThresholdRouter({ monitor: liveAlerts, requireUser, scope }),
     createSeatRouter({ seats, requireUser, scope }),
     createRoutingConfigRouter({ routingConfig, requireUser }),
@@ -615,6 +634,7 @@ export function createApp(deps: AppDeps): App {
     ticketSpecialty,
     outbox,
     satisfaction,
+    survey,
     visits,
     close: () =>
       new Promise<void>((resolve) => {

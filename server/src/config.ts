@@ -173,6 +173,15 @@ export const EnvSchema = z.object({
    * ends (sip-config/prompts/README.md); `none`: the caller hears 480 Callback Scheduled instead.
    */
   CALLBACK_PROMPT_FILE: z.string().min(1).default('sip-config/prompts/callback-zh-CN.wav'),
+  // ---- the post-call survey by phone (README "Satisfaction and 回访", sip-config/prompts/README.md)
+  /** always: every answered call; never; seat: the seat chooses per call in the workbench (on unless switched off). */
+  SURVEY_POLICY: z.enum(['always', 'never', 'seat']).default('seat'),
+  /** The keypad scale, digit=score (1 非常满意, 2 满意, 3 基本满意, 4 不满意); the prompts must say the same. */
+  SURVEY_KEYS: z.string().min(3).default('1=1,2=2,3=3,4=4'),
+  /** How long after the question the caller may still press a key (then the question is repeated once). */
+  SURVEY_NO_INPUT_MS: z.coerce.number().int().min(500).max(60_000).default(6000),
+  /** Folder of the survey's prompts: survey-question-zh-CN.wav, survey-invalid-zh-CN.wav, survey-thanks-zh-CN.wav. */
+  SURVEY_PROMPT_DIR: z.string().min(1).default('sip-config/prompts'),
   /** rtpengine reports every RFC 4733 digit here as JSON (UDP, loopback). */
   DTMF_LOG_ADDR: loopbackHostPort.default('127.0.0.1:9348'),
   /** Secret shared with Kamailio's auth_ephemeral; created with mode 0600 when missing. Never in git. */

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     requireRegistration: telephony.kamailio !== null,
     sipSecret: telephony.kamailio ? loadOrCreateSipSecret(config.SIP_SECRET_FILE) : null,
     consultGate: telephony.kamailio,
+    callControl: telephony.kamailio,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
         const categoryId = app.ticketSpecialty(ticket);
         return categoryId ? { categoryId } : null;
       },
+      (callId, score) => app.survey.record(callId, score),
     );
   } catch (err) {
     logger.fatal({ err }, `cannot listen for rtpengine's DTMF log on ${config.DTMF_LOG_ADDR}`);

@@ -41,6 +41,9 @@ export async function loopbackSipEnv(dir: string, o: LoopbackSipEnvOptions): Pro
     SIP_RUN_DIR: path.join(dir, 'run'),
     SEAT_DISCONNECT_GRACE_S: '300',
     CLIENT_DIST: path.join(dir, 'no-client'),
+    // A seat's hang-up ends the call for the caller (no post-call survey) unless a test asks for the
+    // survey (tests/telephony/survey.test.ts, tests/e2e/survey.test.ts set SURVEY_POLICY).
+    SURVEY_POLICY: 'never',
     ...o.env,
   };
   if (o.routing) {

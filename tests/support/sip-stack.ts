@@ -102,6 +102,8 @@ export interface CallOptions {
   /** Caller's source address (default the trunk address 127.0.0.1). */
   fromIp?: string;
   timeoutMs?: number;
+  /** More SIPp arguments (e.g. -rtp_echo). */
+  sippArgs?: string[];
   /** Use caller-refused.xml expecting this final response code. */
   expectCode?: number;
 }
@@ -123,7 +125,13 @@ export interface SipStack {
   /** Logs in the seat's account, sets it ready, starts a SIPp phone and registers it. */
   seat(
     seatId: string,
-    opts?: { behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold'; ringMs?: number; ready?: boolean },
+    opts?: {
+      behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold' | 'hangup';
+      ringMs?: number;
+      ready?: boolean;
+      /** Write every SIP message the phone sends and receives to <dir>/seat-<id>-messages.log. */
+      traceMessages?: boolean;
+    },
   ): Promise<SeatPhone>;
   /** Runs a SIPp caller on the trunk; resolves when SIPp exits. */
   call(opts?: CallOptions): Promise<SipResult>;
@@ -260,6 +268,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
           '-trace_err',
           '-error_file',
           path.join(dir, `seat-${seatId}-errors.log`),
+          ...(o.traceMessages ? ['-trace_msg', '-message_file', path.join(dir, `seat-${seatId}-messages.log`)] : []),
         ],
         sippLog,
       );
@@ -362,6 +371,7 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         String(o.rate ?? 10),
       ];
       for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v);
+      args.push(...(o.sippArgs ?? []));
       if (o.expectCode) {
         // SIPp cannot take a response code from a -key: write the scenario with the code in it.
         const file = path.join(dir, `caller-refused-${o.expectCode}.xml`);

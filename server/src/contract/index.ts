@@ -30,3 +30,4 @@ export * from './permissions.js';
 export * from './reports.js';
 export * from './satisfaction.js';
 export * from './qc.js';
+export * from './survey.js';

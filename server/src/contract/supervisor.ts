@@ -61,3 +61,7 @@ export interface SupervisorMessage {
   /** How many seats it was sent to (in the sender's reply). */
   recipients: number;
 }
+
+/** POST /api/supervisor/calls/:id/force-release (强拆): end a talking call; the reason is required and audited. */
+export const CallForceReleaseSchema = z.object({ note: note(true) }).strict();
+export type CallForceReleaseRequest = z.input<typeof CallForceReleaseSchema>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import type { Logger } from 'pino';
-import type { RtpengineNg } from './rtpengine-ng.js';
+import { playMedia, type RtpengineNg } from './rtpengine-ng.js';
 
 /**
  * The call-back prompt: a caller the routing turned into a call-back request is answered, hears
@@ -247,9 +247,9 @@ export class CallbackPrompt {
   private async play(d: Dialog): Promise<void> {
     let ms = this.o.fallbackMs ?? 15_000;
     try {
-      const r = await this.o.ng.command({ command: 'play media', 'call-id': d.callId, 'from-tag': d.callerTag, file: this.o.file });
-      if (typeof r.duration === 'number' && r.duration > 0) ms = r.duration;
-      this.o.logger.info({ callId: d.callId, durationMs: r.duration ?? null }, 'call-back prompt playing');
+      const duration = await playMedia(this.o.ng, d.callId, d.callerTag, this.o.file);
+      if (duration !== null) ms = duration;
+      this.o.logger.info({ callId: d.callId, durationMs: duration }, 'call-back prompt playing');
     } catch (err) {
       this.o.logger.error({ err, callId: d.callId }, 'call-back prompt: rtpengine could not play the prompt');
       ms = 0;

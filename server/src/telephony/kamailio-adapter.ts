@@ -9,6 +9,7 @@ import type { OverflowTrigger } from '../domain/policy.js';
 import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
 import { LegRows } from './leg-rows.js';
+import { DialogControl, type SurveyHooks } from './dialog-control.js';
 import { EnqueueEvent, KamailioEvent, parseHeldState, type Decision, type KamailioCommand } from './kamailio-protocol.js';
 
 export interface KamailioAdapterOptions {
@@ -30,6 +31,8 @@ export interface KamailioAdapterOptions {
   /** Where a call-back caller is relayed to hear the prompt (callback-prompt.ts); null: 480 Callback Scheduled. */
   callbackUri?: () => string | null;
   keepaliveMs?: number;
+  /** The post-call survey's telephony side (survey-call.ts); null: no survey. */
+  surveys?: SurveyHooks | null;
 }
 
 /** What the router knows of a call Kamailio holds. */
@@ -77,12 +80,15 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
   private readonly logger: Logger;
   /** The stored legs: each written in the same commit as the engine's decision. */
   private readonly rows: LegRows;
+  /** Arming the survey and ending calls through Kamailio's dialog module (强拆). */
+  readonly dialogs: DialogControl;
 
   constructor(private readonly o: KamailioAdapterOptions) {
     this.eng = o.engine;
     this.resolveTransfer = o.resolveTransfer ?? null;
     this.logger = o.logger.child({ part: 'kamailio' });
     this.rows = new LegRows(o.engine, o.legs, this.logger);
+    this.dialogs = new DialogControl({ send: (cmd) => this.send(cmd), surveys: o.surveys ?? null, logger: this.logger });
     for (const l of this.rows.list()) {
       this.legs.set(l.callId, { callId: l.callId, tindex: l.tindex, tlabel: l.tlabel, kam: 'waiting', seat: null, pending: null });
     }
@@ -111,6 +117,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
 
   stop(): void {
     this.link.stop();
+    this.dialogs.stop();
   }
 
   status(): TelephonyStatus {
@@ -268,6 +275,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         return;
       case 'answered': {
         const leg = this.legs.get(ev.callid);
+        this.dialogs.answered(ev.callid, ev.ftag, ev.ttag);
         if (leg) {
           leg.kam = 'talking';
           leg.seat = ev.seat;
@@ -278,6 +286,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         return;
       }
       case 'cancel':
+        this.dialogs.forget(ev.callid);
         this.forgetAnd(ev.callid, () => {
           if (this.eng.getCall(ev.callid)) this.eng.hangup(ev.callid, 'caller');
         });
@@ -286,6 +295,19 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         this.forgetAnd(ev.callid, () => {
           if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
         });
+        this.dialogs.bye(ev.callid, ev.survey === 1);
+        return;
+      case 'survey-bye':
+        this.dialogs.surveyBye(ev.callid);
+        return;
+      case 'surveying':
+        this.dialogs.surveying(ev.callid, ev.ftag, ev.ttag);
+        return;
+      case 'ended':
+        this.dialogs.ended(ev.callid);
+        return;
+      case 'end-failed':
+        this.dialogs.endFailed(ev.callid, ev.why);
         return;
       case 'hold':
         if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hold(ev.callid);

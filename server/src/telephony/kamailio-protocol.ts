@@ -45,9 +45,24 @@ export type EnqueueEvent = z.infer<typeof EnqueueEvent>;
 export const KamailioEvent = z.discriminatedUnion('event', [
   EnqueueEvent,
   z.object({ event: z.literal('ring-failed'), callid: z.string(), tindex: int, tlabel: int, seat: z.string(), code: int }),
-  z.object({ event: z.literal('answered'), callid: z.string(), seat: z.string() }),
+  /** ftag / ttag: the caller's From tag and the seat's To tag (the dialog's tags, for the survey and 强拆). */
+  z.object({
+    event: z.literal('answered'),
+    callid: z.string(),
+    seat: z.string(),
+    ftag: z.string().default(''),
+    ttag: z.string().default(''),
+  }),
   z.object({ event: z.literal('cancel'), callid: z.string() }),
-  z.object({ event: z.literal('bye'), callid: z.string(), by: z.enum(['caller', 'seat']) }),
+  /** survey: 1 when the seat hung up and Kamailio kept the caller for the survey (SURVEY_BYE). */
+  z.object({ event: z.literal('bye'), callid: z.string(), by: z.enum(['caller', 'seat']), survey: int.optional() }),
+  /** In the resync: a caller Kamailio keeps for the survey (the seat has gone). */
+  z.object({ event: z.literal('surveying'), callid: z.string(), ftag: z.string(), ttag: z.string() }),
+  /** The caller hung up during the survey. */
+  z.object({ event: z.literal('survey-bye'), callid: z.string() }),
+  /** The dialog module sent BYE (side caller: after the survey; all: 强拆), or could not. */
+  z.object({ event: z.literal('ended'), callid: z.string(), side: z.enum(['caller', 'all']) }),
+  z.object({ event: z.literal('end-failed'), callid: z.string(), why: z.string() }),
   z.object({ event: z.literal('hold'), callid: z.string() }),
   z.object({ event: z.literal('resume'), callid: z.string() }),
   z.object({ event: z.literal('queue-timeout'), callid: z.string() }),
@@ -79,4 +94,8 @@ export type KamailioCommand =
   | { cmd: 'ping' }
   | { cmd: 'reg-query'; seat: string }
   /** Lets seat `from` call seat `to` (a consultation before a transfer) for `ttl_s` seconds. */
-  | { cmd: 'consult-allow'; from: string; to: string; ttl_s: number };
+  | { cmd: 'consult-allow'; from: string; to: string; ttl_s: number }
+  /** Keep (or no longer keep) the caller for the survey when the seat hangs up; ftag: the caller's From tag. */
+  | { cmd: 'survey-arm' | 'survey-disarm'; callid: string; ftag: string }
+  /** The dialog module sends BYE to the caller, or to both sides. */
+  | { cmd: 'end'; callid: string; ftag: string; ttag: string; side: 'caller' | 'all' };

@@ -3,8 +3,8 @@ import dgram from 'node:dgram';
 
 /**
  * A small client of rtpengine's ng control protocol (bencode over UDP, loopback): what the
- * call-back prompt needs (offer, answer, play media, delete). One socket, requests matched to
- * replies by their cookie.
+ * call-back prompt and the survey need (offer, answer, play media, stop media, delete). One
+ * socket, requests matched to replies by their cookie.
  */
 export type Bencoded = string | number | Bencoded[] | { [k: string]: Bencoded };
 
@@ -121,4 +121,13 @@ export class RtpengineNg {
     this.sock = sock;
     return sock;
   }
+}
+
+/**
+ * Plays a WAV file *to* the party whose tag is `toTag` (rtpengine's `from-tag` names the party
+ * the media goes to); resolves with the file's length in ms as rtpengine reports it (null: not said).
+ */
+export async function playMedia(ng: RtpengineNg, callId: string, toTag: string, file: string): Promise<number | null> {
+  const r = await ng.command({ command: 'play media', 'call-id': callId, 'from-tag': toTag, file });
+  return typeof r.duration === 'number' && r.duration > 0 ? r.duration : null;
 }

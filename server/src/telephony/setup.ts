@@ -14,12 +14,19 @@ import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
 import { unconnectedTelephony } from './unconnected.js';
+import { DEFAULT_SURVEY_RULES, parseSurveyKeys, type SurveyPrompt } from '../domain/survey.js';
+import { RATING_SCALE } from '../contract/index.js';
+import type { CallControl } from './dialog-control.js';
+import { SurveyCalls } from './survey-call.js';
+
+/** Where a survey's outcome is stored (SatisfactionService through the survey service). */
+export type SurveyRecorder = (callId: string, score: number | null) => void;
 
 export interface Telephony {
   /** The port to build the engine with (with Kamailio: a relay to the adapter that start() builds). */
   port: TelephonyPort;
-  /** The Kamailio side, which opens consultations; null when TELEPHONY=none. */
-  kamailio: ConsultGate | null;
+  /** The Kamailio side, which opens consultations, arms the survey and ends calls (强拆); null when TELEPHONY=none. */
+  kamailio: (ConsultGate & CallControl) | null;
   /** The adapter once started; null before start() and when TELEPHONY=none. */
   adapter(): KamailioTelephony | null;
   dtmf: DtmfLog | null;
@@ -27,7 +34,12 @@ export interface Telephony {
    * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
    * and listens for rtpengine's DTMF log; call after createApp.
    */
-  start(engine: AcdForTelephony, transfers?: TransferResolver, tickets?: (ticket: string) => { categoryId: string } | null): Promise<void>;
+  start(
+    engine: AcdForTelephony,
+    transfers?: TransferResolver,
+    tickets?: (ticket: string) => { categoryId: string } | null,
+    survey?: SurveyRecorder,
+  ): Promise<void>;
   stop(): void;
 }
 
@@ -39,7 +51,16 @@ export interface Telephony {
 export function createTelephony(
   config: Pick<
     ServerConfig,
-    'TELEPHONY' | 'EVAPI_ADDR' | 'SIP_12345_URI' | 'DTMF_LOG_ADDR' | 'SIP_MAX_BRANCHES' | 'RTPENGINE_NG_ADDR' | 'CALLBACK_PROMPT_FILE'
+    | 'TELEPHONY'
+    | 'EVAPI_ADDR'
+    | 'SIP_12345_URI'
+    | 'DTMF_LOG_ADDR'
+    | 'SIP_MAX_BRANCHES'
+    | 'RTPENGINE_NG_ADDR'
+    | 'CALLBACK_PROMPT_FILE'
+    | 'SURVEY_KEYS'
+    | 'SURVEY_NO_INPUT_MS'
+    | 'SURVEY_PROMPT_DIR'
   >,
   db: Db,
   clock: Clock,
@@ -54,16 +75,38 @@ export function createTelephony(
   let kamailio: KamailioTelephony | null = null;
   let prompt: CallbackPrompt | null = null;
   let ng: RtpengineNg | null = null;
+  let surveys: SurveyCalls | null = null;
+  const rules = {
+    ...DEFAULT_SURVEY_RULES,
+    keys: parseSurveyKeys(
+      config.SURVEY_KEYS,
+      RATING_SCALE.map((r) => r.score),
+    ),
+    noInputMs: config.SURVEY_NO_INPUT_MS,
+  };
+  const promptFile = (p: SurveyPrompt) => path.resolve(config.SURVEY_PROMPT_DIR, `survey-${p}-zh-CN.wav`);
   return {
     port: relay,
     kamailio: relay,
     adapter: () => kamailio,
     dtmf,
-    start: async (engine, transfers, tickets) => {
+    start: async (engine, transfers, tickets, survey) => {
+      const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
+      ng = new RtpengineNg(rtp.host, rtp.port);
+      if (survey) {
+        surveys = new SurveyCalls({
+          ng,
+          dtmf,
+          clock,
+          logger: logger.child({ part: 'survey' }),
+          rules,
+          files: { question: promptFile('question'), invalid: promptFile('invalid'), thanks: promptFile('thanks') },
+          record: survey,
+          hangUp: (callId) => void kamailio?.dialogs.end(callId, 'caller').catch(() => undefined),
+        });
+      }
       const file = config.CALLBACK_PROMPT_FILE === 'none' ? null : path.resolve(config.CALLBACK_PROMPT_FILE);
       if (file && fs.existsSync(file)) {
-        const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
-        ng = new RtpengineNg(rtp.host, rtp.port);
         // On the evapi host: the loopback Kamailio relays the call-back caller to.
         prompt = new CallbackPrompt({ host: evapi.host, file, ng, logger: logger.child({ part: 'callback-prompt' }) });
         await prompt.start();
@@ -82,6 +125,7 @@ export function createTelephony(
         legs: new SipLegRepo(db),
         uri12345: config.SIP_12345_URI,
         offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
+        surveys,
       });
       relay.connect(kamailio);
       const d = splitHostPort(config.DTMF_LOG_ADDR);
@@ -90,6 +134,7 @@ export function createTelephony(
     },
     stop: () => {
       kamailio?.stop();
+      surveys?.stop();
       prompt?.stop();
       ng?.close();
       dtmf.stop();

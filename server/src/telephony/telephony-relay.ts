@@ -2,8 +2,10 @@ import type { Call } from '../domain/call.js';
 import type { TelephonyPort } from '../domain/engine.js';
 import type { OverflowTrigger } from '../domain/policy.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
+import { DomainError } from '../domain/errors.js';
+import type { CallControl } from './dialog-control.js';
 
-type Target = TelephonyPort & ConsultGate;
+type Target = TelephonyPort & ConsultGate & { dialogs: CallControl };
 
 /**
  * Breaks the one construction cycle, explicitly: the engine is built with a
@@ -13,7 +15,7 @@ type Target = TelephonyPort & ConsultGate;
  * seat) is kept and passed on in order: the adapter parks such decisions in their
  * legs until Kamailio is in sync, exactly as it would had it been there already.
  */
-export class TelephonyRelay implements Target {
+export class TelephonyRelay implements TelephonyPort, ConsultGate, CallControl {
   private target: Target | null = null;
   private early: ((t: Target) => void)[] = [];
 
@@ -39,6 +41,15 @@ export class TelephonyRelay implements Target {
   /** Before the adapter exists no link is up either: a consultation cannot be opened (as when the link is down). */
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
     this.target?.allowConsult(fromSeatId, toSeatId, ttlMs);
+  }
+
+  armSurvey(callId: string, on: boolean): boolean {
+    return this.target?.dialogs.armSurvey(callId, on) ?? false;
+  }
+
+  endCall(callId: string): Promise<void> {
+    if (!this.target) return Promise.reject(new DomainError('UNAVAILABLE', '尚未连接 SIP 服务器,通话未能结束', { callId }));
+    return this.target.dialogs.endCall(callId);
   }
 
   private to(f: (t: Target) => void): void {

@@ -37,6 +37,7 @@ const ACTION_LABELS: Record<string, string> = {
   'supervisor.call-priority': '调整来电优先级',
   'supervisor.call-assign': '指派来电给坐席',
   'supervisor.call-category': '改变来电类别',
+  'supervisor.call-force-release': '强拆通话',
   'supervisor.message': '班长发送消息',
   'summary.confidential-read': '查看保密小结',
   'report.export': '导出报表',

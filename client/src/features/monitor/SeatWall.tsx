@@ -67,9 +67,9 @@ function Filters({
   );
 }
 
-type Mode = null | 'not-ready' | 'offline' | 'message';
+type Mode = null | 'not-ready' | 'offline' | 'message' | 'release';
 
-/** 示忙 / 签出 (with a required reason) and 发消息 for one seat. */
+/** 示忙 / 签出 / 强拆 (with a required reason) and 发消息 for one seat. */
 function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => void }) {
   const [mode, setMode] = useState<Mode>(null);
   const [reason, setReason] = useState<SelectableNotReadyReason>('meeting');
@@ -80,13 +80,18 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
     if (!mode) return;
     setBusy(true);
     setResult(null);
+    const callId = 'callId' in seat.state ? seat.state.callId : null;
     const ack =
       mode === 'message'
         ? await supervision.message({ to: { kind: 'seat', seatId: seat.id }, text })
-        : await supervision.seatStatus(
-            seat.id,
-            mode === 'offline' ? { status: 'offline', note: text } : { status: 'not-ready', reason, note: text },
-          );
+        : mode === 'release'
+          ? callId
+            ? await supervision.forceRelease(callId, text)
+            : { ok: false as const, error: { code: 'CONFLICT' as const, message: '该坐席当前没有通话' } }
+          : await supervision.seatStatus(
+              seat.id,
+              mode === 'offline' ? { status: 'offline', note: text } : { status: 'not-ready', reason, note: text },
+            );
     setBusy(false);
     if (ack.ok) {
       setResult({ ok: true, text: mode === 'message' ? '消息已发送' : '已执行' });
@@ -105,6 +110,9 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
         </button>
         <button type="button" className="btn" onClick={() => setMode('message')}>
           发消息
+        </button>
+        <button type="button" className="btn btn-danger" onClick={() => setMode('release')} disabled={seat.state.kind !== 'talking'}>
+          强拆
         </button>
         <button type="button" className="link" onClick={onClose}>
           关闭
@@ -135,7 +143,7 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
             <input value={text} onChange={(e) => setText(e.target.value)} maxLength={mode === 'message' ? 300 : 200} />
           </label>
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {mode === 'message' ? '发送' : mode === 'offline' ? '确认签出' : '确认示忙'}
+            {mode === 'message' ? '发送' : mode === 'offline' ? '确认签出' : mode === 'release' ? '确认强拆(结束该通话)' : '确认示忙'}
           </button>
         </form>
       )}

@@ -47,6 +47,8 @@ export interface SupervisionApi {
   assign(callId: string, seatId: string, note: string): Promise<Ack<QueueCallView>>;
   category(callId: string, categoryId: string, note: string): Promise<Ack<QueueCallView>>;
   message(req: SupervisorMessageRequest): Promise<Ack<SupervisorMessage>>;
+  /** 强拆: end a talking call (both sides get a BYE); the reason is audited. */
+  forceRelease(callId: string, note: string): Promise<Ack<{ callId: string; state: string }>>;
   liveAlerts(): Promise<Ack<LiveAlert[]>>;
   ackLiveAlert(key: string): Promise<Ack<LiveAlert>>;
   thresholds(): Promise<Ack<AlertThresholds>>;
@@ -64,6 +66,7 @@ export function createSupervisionApi(deps: { fetch: typeof fetch; timeoutMs?: nu
     assign: (id, seatId, note) => request('POST', act(id, 'assign'), { seatId, note }),
     category: (id, categoryId, note) => request('POST', act(id, 'category'), { categoryId, note }),
     message: (req) => request('POST', '/api/supervisor/messages', req),
+    forceRelease: (id, note) => request('POST', act(id, 'force-release'), { note }),
     liveAlerts: () => request('GET', '/api/live-alerts'),
     ackLiveAlert: (key) => request('POST', `/api/live-alerts/${encodeURIComponent(key)}/ack`),
     thresholds: () => request('GET', '/api/alert-thresholds'),

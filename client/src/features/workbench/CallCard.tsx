@@ -7,6 +7,7 @@ import { useAppStore } from '../../app/store';
 import { CallerHistoryList } from './CallerHistoryList';
 import { phoneCommands, usePhoneAnswering, usePhoneRegistered, usePhoneRinging } from '../phone/commands';
 import { Ticket12345Details } from '../handover/Ticket12345Details';
+import { SurveyToggle } from './SurveyToggle';
 
 const PHASE: Record<'ringing' | 'talking' | 'wrap-up', string> = {
   ringing: '来电振铃',
@@ -19,6 +20,7 @@ const ENDED_BY: Record<NonNullable<CallView['hungUpBy']>, string> = {
   caller: '对方已挂断',
   seat: '您已挂断',
   system: '通话已中断',
+  supervisor: '班长已结束本通话',
 };
 
 /** The card's title: in wrap-up it says who hung up when the server knows it. */
@@ -176,6 +178,7 @@ export function CallCard() {
           </>
         )}
       </dl>
+      {kind === 'talking' && <SurveyToggle callId={call.id} />}
       <CallerHistoryList callId={call.id} />
     </section>
   );

@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   'supervisor.call-priority',
   'supervisor.call-assign',
   'supervisor.call-category',
+  'supervisor.call-force-release',
   'supervisor.message',
   'summary.confidential-read',
   'report.export',

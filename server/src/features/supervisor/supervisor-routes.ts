@@ -2,6 +2,7 @@ import express from 'express';
 import {
   CallAssignSchema,
   CallCategorySchema,
+  CallForceReleaseSchema,
   CallPrioritySchema,
   SupervisorMessageSchema,
   SupervisorSeatStatusSchema,
@@ -51,6 +52,16 @@ export function createSupervisorRouter(deps: { supervisor: SupervisorService; re
     route((req, res) => {
       const p = parseOrThrow(CallCategorySchema, req.body ?? {});
       ok(res, queueCallView(supervisor.recategorize(userOf(req), String(req.params.id), p.categoryId, p.note)));
+    }),
+  );
+
+  r.post(
+    '/supervisor/calls/:id/force-release',
+    may,
+    route(async (req, res) => {
+      const p = parseOrThrow(CallForceReleaseSchema, req.body ?? {});
+      const call = await supervisor.forceRelease(userOf(req), String(req.params.id), p.note);
+      ok(res, { callId: call.id, state: call.state.kind });
     }),
   );
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SupervisorMessage, SupervisorMessageInput, SupervisorSeatStatus } from '../../contract/index.js';
 import type { Call } from '../../domain/call.js';
 import type { Clock } from '../../domain/clock.js';
-import type { AcdQueries, AcdSeatCommands, AcdSupervisorCommands, AcdUnitOfWork } from '../../domain/engine.js';
+import type { AcdCallCommands, AcdQueries, AcdSeatCommands, AcdSupervisorCommands, AcdUnitOfWork } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Seat } from '../../domain/seat.js';
 import type { AuditActor, AuditInput } from '../audit/audit-service.js';
@@ -11,7 +11,13 @@ import type { ScopeService, ScopedUser } from '../users/scope-service.js';
 export type SupervisorEngine = Pick<AcdQueries, 'config' | 'getSeat' | 'listSeats' | 'getCall'> &
   Pick<AcdSeatCommands, 'setSeatNotReady' | 'setSeatOffline'> &
   AcdSupervisorCommands &
+  Pick<AcdCallCommands, 'hangup'> &
   AcdUnitOfWork;
+
+/** Ends a call on both sides through Kamailio's dialog module (强拆); rejects with a DomainError when it cannot. */
+export interface CallEnder {
+  endCall(callId: string): Promise<void>;
+}
 
 export type SupervisorUser = AuditActor & ScopedUser & { id: number };
 
@@ -29,6 +35,8 @@ export class SupervisorService {
       audit: (entry: AuditInput) => void;
       /** Pushes a message to these seats' consoles. */
       deliver: (seatIds: string[], message: SupervisorMessage) => void;
+      /** 强拆 through Kamailio; null without telephony. */
+      ender?: CallEnder | null;
     },
   ) {}
 
@@ -90,6 +98,33 @@ export class SupervisorService {
         target: `call:${callId}`,
         before: { categoryId: before },
         after: { categoryId },
+        reason: note,
+      });
+      return after;
+    });
+  }
+
+  /**
+   * 强拆: ends a talking call of the supervisor's scope on both sides (BYE to the caller and the
+   * seat from Kamailio's dialog module); the seat goes to wrap-up; the call record says 班长强拆.
+   * Audited with the reason once Kamailio has ended it; refused clearly when it cannot be.
+   */
+  async forceRelease(user: SupervisorUser, callId: string, note: string): Promise<Call> {
+    const call = this.callInScope(user, callId);
+    if (call.state.kind !== 'talking') throw new DomainError('CONFLICT', '这通电话不在通话中,无法强拆', { callId, state: call.state.kind });
+    const seatId = call.state.seatId;
+    const ender = this.deps.ender;
+    if (!ender) throw new DomainError('UNAVAILABLE', '未连接 SIP 服务器,无法强拆');
+    await ender.endCall(callId);
+    return this.deps.engine.unitOfWork(() => {
+      const now = this.deps.engine.getCall(callId);
+      const after = now?.state.kind === 'talking' ? this.deps.engine.hangup(callId, 'supervisor') : (now ?? call);
+      this.deps.audit({
+        actor: user,
+        action: 'supervisor.call-force-release',
+        target: `call:${callId}`,
+        before: { state: 'talking', seatId },
+        after: { state: after.state.kind },
         reason: note,
       });
       return after;

@@ -1,0 +1,98 @@
+import type { SurveyChoiceView, SurveyPolicy } from '../../contract/index.js';
+import type { Call } from '../../domain/call.js';
+import type { Clock } from '../../domain/clock.js';
+import type { AcdQueries } from '../../domain/engine.js';
+import { DomainError } from '../../domain/errors.js';
+import type { SatisfactionService } from './satisfaction-service.js';
+
+/** Kamailio's side: keep the caller for the survey when the seat hangs up (false: the call's dialog is unknown). */
+export interface SurveyArming {
+  armSurvey(callId: string, on: boolean): boolean;
+}
+
+/**
+ * The post-call survey's policy (SURVEY_POLICY): always, never, or the seat's choice per call (on
+ * unless the seat switches it off). The choice is made while the call is talking and armed in
+ * Kamailio, which then keeps the caller when the seat hangs up (telephony/survey-call.ts runs the
+ * survey); the outcome is stored as a phone rating through SatisfactionService.rate.
+ */
+export class SurveyService {
+  /** The choice of every talking call (forgotten when the call leaves talking). */
+  private readonly choices = new Map<string, boolean>();
+  /** Talking calls a transfer is under way for: the caller goes on to another seat, not to the survey. */
+  private readonly transferring = new Set<string>();
+
+  constructor(
+    private readonly o: {
+      policy: SurveyPolicy;
+      arming: SurveyArming | null;
+      engine: Pick<AcdQueries, 'getCall'>;
+      satisfaction: Pick<SatisfactionService, 'rate'>;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Engine listener (after the commit): a call answered gets its initial choice; one that left talking is forgotten. */
+  callChanged(call: Call): void {
+    if (call.state.kind === 'talking') {
+      if (this.choices.has(call.id)) return;
+      const on = this.o.policy !== 'never';
+      this.choices.set(call.id, on);
+      if (on) this.o.arming?.armSurvey(call.id, true);
+    } else {
+      this.choices.delete(call.id);
+      this.transferring.delete(call.id);
+    }
+  }
+
+  /** A seat's transfer of a call: no survey while it is pending; the seat's choice again if it fails. */
+  transferChanged(callId: string, state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired'): void {
+    if (!this.choices.has(callId)) return;
+    if (state === 'pending') {
+      this.transferring.add(callId);
+      this.o.arming?.armSurvey(callId, false);
+    } else if (state !== 'completed' && this.transferring.delete(callId) && this.choices.get(callId)) {
+      this.o.arming?.armSurvey(callId, true);
+    }
+  }
+
+  view(seatId: string | null, callId: string): SurveyChoiceView {
+    const call = this.talkingCallOf(seatId, callId);
+    return this.viewOf(call.id);
+  }
+
+  /** The answering seat switches the survey on or off for its call (policy `seat`). */
+  choose(seatId: string | null, callId: string, enabled: boolean): SurveyChoiceView {
+    const call = this.talkingCallOf(seatId, callId);
+    if (this.o.policy !== 'seat') {
+      throw new DomainError(
+        'CONFLICT',
+        this.o.policy === 'always' ? '本热线每通电话都转满意度评价,坐席不能关闭' : '本热线不做电话满意度评价',
+      );
+    }
+    if (enabled && !this.o.arming) throw new DomainError('UNAVAILABLE', '未连接 SIP 服务器,无法转满意度评价');
+    // While a transfer is pending Kamailio stays disarmed; the choice applies if the transfer fails.
+    const arm = enabled && !this.transferring.has(call.id);
+    if (this.o.arming && !this.o.arming.armSurvey(call.id, arm) && arm) {
+      throw new DomainError('UNAVAILABLE', '这通电话无法转满意度评价(SIP 服务器没有它的对话信息)');
+    }
+    this.choices.set(call.id, enabled);
+    return this.viewOf(call.id);
+  }
+
+  /** The survey's outcome (score null: not rated), stored as a phone rating. */
+  record(callId: string, score: number | null): void {
+    this.o.satisfaction.rate(callId, 'phone', score, null, this.o.clock.now());
+  }
+
+  private viewOf(callId: string): SurveyChoiceView {
+    return { callId, policy: this.o.policy, enabled: this.choices.get(callId) ?? false, changeable: this.o.policy === 'seat' };
+  }
+
+  private talkingCallOf(seatId: string | null, callId: string): Call {
+    const call = this.o.engine.getCall(callId);
+    if (!call || call.state.kind !== 'talking') throw new DomainError('CONFLICT', '这通电话不在通话中');
+    if (!seatId || call.state.seatId !== seatId) throw new DomainError('FORBIDDEN', '只有接听这通电话的坐席可以选择是否转满意度评价');
+    return call;
+  }
+}

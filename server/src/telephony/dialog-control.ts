@@ -1,0 +1,133 @@
+import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.js';
+import type { KamailioCommand } from './kamailio-protocol.js';
+import type { DialogTags } from './survey-call.js';
+
+/** What the dialog side tells the survey (SurveyCalls). */
+export interface SurveyHooks {
+  /** Starts the survey (nothing when it already runs for this call). */
+  start(callId: string, tags: DialogTags): void;
+  callerHungUp(callId: string): void;
+  ended(callId: string): void;
+}
+
+/** Ending calls through Kamailio's dialog module: the survey's arming and 强拆. */
+export interface CallControl {
+  /** Keep (or not) the caller for the survey when the seat hangs up; false when the call's dialog is unknown. */
+  armSurvey(callId: string, on: boolean): boolean;
+  /** BYE to both sides (强拆); rejects with a DomainError when Kamailio cannot. */
+  endCall(callId: string): Promise<void>;
+}
+
+/**
+ * The router's side of Kamailio's dialog module (sip-config: SURVEY_BYE, DIALOG_CMD): the tags of
+ * every answered call, arming the survey, and `end` commands with Kamailio's answer (`ended` or
+ * `end-failed`) settling the caller's promise. The Kamailio adapter feeds it the events.
+ */
+export class DialogControl implements CallControl {
+  private readonly tags = new Map<string, DialogTags>();
+  private readonly ending = new Map<string, { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly o: {
+      send: (cmd: KamailioCommand) => boolean;
+      surveys: SurveyHooks | null;
+      logger: Logger;
+      /** How long an end waits for Kamailio's answer. */
+      endTimeoutMs?: number;
+    },
+  ) {}
+
+  armSurvey(callId: string, on: boolean): boolean {
+    const t = this.tags.get(callId);
+    if (!t) return false;
+    return this.o.send({ cmd: on ? 'survey-arm' : 'survey-disarm', callid: callId, ftag: t.ftag });
+  }
+
+  endCall(callId: string): Promise<void> {
+    return this.end(callId, 'all');
+  }
+
+  /** Asks the dialog module for the BYE(s); resolves on `ended`, rejects on `end-failed` or silence. */
+  end(callId: string, side: 'caller' | 'all'): Promise<void> {
+    const t = this.tags.get(callId);
+    // No tags: the call has ended, or was answered before this router process started (tags are in memory).
+    if (!t) return Promise.reject(new DomainError('CONFLICT', '无法结束这通电话:它已经结束,或在路由服务重启前接通', { callId }));
+    if (this.ending.has(callId)) return Promise.reject(new DomainError('CONFLICT', '这通电话正在结束', { callId }));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.ending.delete(callId);
+        reject(new DomainError('UNAVAILABLE', 'SIP 服务器没有回应,通话未能结束', { callId }));
+      }, this.o.endTimeoutMs ?? 3000);
+      this.ending.set(callId, { resolve, reject, timer });
+      if (!this.o.send({ cmd: 'end', callid: callId, ftag: t.ftag, ttag: t.ttag, side })) {
+        clearTimeout(timer);
+        this.ending.delete(callId);
+        reject(new DomainError('UNAVAILABLE', '与 SIP 服务器的连接已断开,通话未能结束', { callId }));
+      }
+    });
+  }
+
+  // ------------------------------------------------------------ events from Kamailio
+
+  answered(callId: string, ftag: string, ttag: string): void {
+    if (ftag && ttag) this.tags.set(callId, { ftag, ttag });
+  }
+
+  /** A BYE passed Kamailio; survey: the seat's, and Kamailio kept the caller for the survey. */
+  bye(callId: string, survey: boolean): void {
+    const tags = this.tags.get(callId);
+    if (!survey || !tags) {
+      this.tags.delete(callId);
+      return;
+    }
+    if (this.o.surveys) this.o.surveys.start(callId, tags);
+    else void this.end(callId, 'caller').catch(() => undefined); // nobody to survey with: hang up
+  }
+
+  /**
+   * The resync found a caller Kamailio keeps for the survey (the router restarted during it, or
+   * the link dropped): the survey starts again unless it is running here.
+   */
+  surveying(callId: string, ftag: string, ttag: string): void {
+    if (!ftag || !ttag) return;
+    const known = this.tags.has(callId);
+    this.tags.set(callId, { ftag, ttag });
+    if (!known) this.bye(callId, true);
+  }
+
+  surveyBye(callId: string): void {
+    this.tags.delete(callId);
+    this.o.surveys?.callerHungUp(callId);
+  }
+
+  ended(callId: string): void {
+    this.tags.delete(callId);
+    this.settle(callId, null);
+    this.o.surveys?.ended(callId);
+  }
+
+  endFailed(callId: string, why: string): void {
+    this.o.logger.warn({ callId, why }, 'Kamailio could not end the call');
+    this.tags.delete(callId);
+    this.settle(callId, new DomainError('CONFLICT', '这通电话已经结束,无法强拆', { callId, why }));
+    this.o.surveys?.ended(callId);
+  }
+
+  forget(callId: string): void {
+    this.tags.delete(callId);
+  }
+
+  stop(): void {
+    for (const id of [...this.ending.keys()]) this.settle(id, new DomainError('UNAVAILABLE', '路由服务正在停止', { callId: id }));
+  }
+
+  private settle(callId: string, err: Error | null): void {
+    const p = this.ending.get(callId);
+    if (!p) return;
+    this.ending.delete(callId);
+    clearTimeout(p.timer);
+    if (err) p.reject(err);
+    else p.resolve();
+  }
+}
