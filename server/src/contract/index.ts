@@ -27,3 +27,4 @@ export * from './users.js';
 export * from './permissions.js';
 export * from './reports.js';
 export * from './satisfaction.js';
+export * from './recordings.js';

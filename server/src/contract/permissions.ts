@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   'knowledge:edit': { roles: ['supervisor', 'admin'], refusal: '只有班长或系统管理员可以新增、修改或停用知识库条目' },
   /** Accounts (用户管理): create, disable, reset passwords, unlock. */
   'users:manage': { roles: ['admin'], refusal: '只有系统管理员可以管理用户' },
+  /** Recordings' disk use and the retention sweep (录音存储). */
+  'recordings:admin': { roles: ['manager', 'admin'], refusal: '只有值班负责人或系统管理员可以查看录音存储' },
   /** The audit log (审计日志). */
   'audit:read': { roles: ['admin'], refusal: '只有系统管理员可以查看审计日志' },
 } as const satisfies Record<string, PermissionRule>;

@@ -44,6 +44,9 @@ export const AUDIT_ACTIONS = [
   'report.export',
   'report.export-unmasked',
   'report.risk-words',
+  'recording.play',
+  'recording.download',
+  'recording.delete',
 ] as const;
 
 export interface AuditInput {
