@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { RoutingConfigSchema, type RoutingConfig } from './domain/policy.js';
 
@@ -68,6 +69,9 @@ const loopbackHostPort = hostPort.refine(
 );
 
 /** Splits host:port. */
+/** rtpengine's recording-dir (pcaps/ of the calls being recorded), under SIP_RUN_DIR. */
+export const recordingSpoolDir = (runDir: string) => path.join(path.resolve(runDir), 'recording-spool');
+
 export function splitHostPort(v: string): { host: string; port: number } {
   const i = v.lastIndexOf(':');
   return { host: v.slice(0, i), port: Number(v.slice(i + 1)) };
@@ -215,8 +219,6 @@ export const EnvSchema = z.object({
   /** Call recordings (docs/recordings.md): where the files live, how long they are kept. */
   RECORDING: z.enum(['on', 'off']).default('on'),
   RECORDING_DIR: z.string().min(1).default('data/recordings'),
-  /** rtpengine's recording-dir (its pcap and metadata spool), read after each call. */
-  RECORDING_SPOOL_DIR: z.string().min(1).default('.run/sip/recording-spool'),
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** The administrators' alarm: fewer days of space left than this at the current rate. */
   RECORDING_ALARM_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { splitHostPort, type ServerConfig } from '../config.js';
+import { recordingSpoolDir, splitHostPort, type ServerConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { AcdForTelephony, TelephonyPort } from '../domain/engine.js';
 import type { Db } from '../store/db.js';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CallbackPrompt } from './callback-prompt.js';
 import { DtmfLog } from './dtmf-log.js';
 import { RtpengineNg } from './rtpengine-ng.js';
+import { RtpengineRecordingMedia } from './recording-media.js';
 import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js';
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
@@ -23,6 +24,8 @@ export interface Telephony {
   /** The adapter once started; null before start() and when TELEPHONY=none. */
   adapter(): KamailioTelephony | null;
   dtmf: DtmfLog | null;
+  /** Records answered calls through rtpengine; null when TELEPHONY=none or RECORDING=off. */
+  recording: RtpengineRecordingMedia | null;
   /**
    * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
    * and listens for rtpengine's DTMF log; call after createApp.
@@ -39,14 +42,32 @@ export interface Telephony {
 export function createTelephony(
   config: Pick<
     ServerConfig,
-    'TELEPHONY' | 'EVAPI_ADDR' | 'SIP_12345_URI' | 'DTMF_LOG_ADDR' | 'SIP_MAX_BRANCHES' | 'RTPENGINE_NG_ADDR' | 'CALLBACK_PROMPT_FILE'
+    | 'TELEPHONY'
+    | 'EVAPI_ADDR'
+    | 'SIP_12345_URI'
+    | 'DTMF_LOG_ADDR'
+    | 'SIP_MAX_BRANCHES'
+    | 'RTPENGINE_NG_ADDR'
+    | 'CALLBACK_PROMPT_FILE'
+    | 'RECORDING'
+    | 'RECORDING_DIR'
+    | 'RECORDING_NOTICE_FILE'
+    | 'SIP_RUN_DIR'
   >,
   db: Db,
   clock: Clock,
   logger: Logger,
 ): Telephony {
   if (config.TELEPHONY === 'none') {
-    return { port: unconnectedTelephony(logger), kamailio: null, adapter: () => null, dtmf: null, start: async () => {}, stop: () => {} };
+    return {
+      port: unconnectedTelephony(logger),
+      kamailio: null,
+      adapter: () => null,
+      dtmf: null,
+      recording: null,
+      start: async () => {},
+      stop: () => {},
+    };
   }
   const evapi = splitHostPort(config.EVAPI_ADDR);
   const relay = new TelephonyRelay();
@@ -54,11 +75,24 @@ export function createTelephony(
   let kamailio: KamailioTelephony | null = null;
   let prompt: CallbackPrompt | null = null;
   let ng: RtpengineNg | null = null;
+  const rtpNg = splitHostPort(config.RTPENGINE_NG_ADDR);
+  const recNg = config.RECORDING === 'on' ? new RtpengineNg(rtpNg.host, rtpNg.port) : null;
+  const notice = config.RECORDING_NOTICE_FILE === 'none' ? null : path.resolve(config.RECORDING_NOTICE_FILE);
+  const recording = recNg
+    ? new RtpengineRecordingMedia({
+        ng: recNg,
+        spoolDir: recordingSpoolDir(config.SIP_RUN_DIR),
+        outDir: path.resolve(config.RECORDING_DIR),
+        noticeFile: notice && fs.existsSync(notice) ? notice : null,
+        logger: logger.child({ part: 'recording' }),
+      })
+    : null;
   return {
     port: relay,
     kamailio: relay,
     adapter: () => kamailio,
     dtmf,
+    recording,
     start: async (engine, transfers, tickets) => {
       const file = config.CALLBACK_PROMPT_FILE === 'none' ? null : path.resolve(config.CALLBACK_PROMPT_FILE);
       if (file && fs.existsSync(file)) {
@@ -92,6 +126,7 @@ export function createTelephony(
       kamailio?.stop();
       prompt?.stop();
       ng?.close();
+      recNg?.close();
       dtmf.stop();
     },
   };
