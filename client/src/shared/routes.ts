@@ -1,7 +1,19 @@
 import { can, type Permission, type Role, type UserView } from '../contract';
 
 /** The console's pages. The hash (#/seat, #/monitor, #/reports) keeps the tab across reloads. */
-export const ROUTES = ['login', 'seat', 'calls', 'monitor', 'reports', 'knowledge', 'visits', 'admin', 'users', 'audit'] as const;
+export const ROUTES = [
+  'login',
+  'seat',
+  'calls',
+  'monitor',
+  'reports',
+  'knowledge',
+  'visits',
+  'recordings',
+  'admin',
+  'users',
+  'audit',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /**
@@ -16,6 +28,8 @@ const PAGE_PERMISSION: Record<Exclude<Route, 'login'>, Permission> = {
   // 回访: seats see the tasks assigned to them, staff every task and the satisfaction figures.
   visits: 'visits:work',
   reports: 'reports:read',
+  // 录音回放: a call's recording beside its record (staff; seats play their own in 我的来电).
+  recordings: 'calls:read-all',
   // 知识库: everyone reads it; supervisors and admins also maintain it ('knowledge:edit').
   knowledge: 'knowledge:read',
   // 系统管理: seat profiles (admin).

@@ -25,6 +25,8 @@ function fakeApi(
     setPaused: async () => paused,
     storage: async () => ({ ok: false, error: { code: 'INTERNAL', message: '' } }),
     sweep: async () => ({ ok: false, error: { code: 'INTERNAL', message: '' } }),
+    call: async () => ({ ok: false, error: { code: 'INTERNAL', message: '' } }),
+    summary: async () => ({ ok: false, error: { code: 'INTERNAL', message: '' } }),
   };
 }
 

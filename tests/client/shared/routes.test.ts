@@ -46,8 +46,8 @@ describe('role routing', () => {
 
   it("should give each role exactly the pages the contract's permission table allows, home first", () => {
     expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge', 'visits']);
-    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'knowledge', 'visits']);
-    expect(allowedRoutes('manager')).toEqual(['monitor', 'reports', 'knowledge', 'visits']);
-    expect(allowedRoutes('admin')).toEqual(['monitor', 'reports', 'knowledge', 'visits', 'admin', 'users', 'audit']);
+    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'knowledge', 'visits', 'recordings']);
+    expect(allowedRoutes('manager')).toEqual(['monitor', 'reports', 'knowledge', 'visits', 'recordings']);
+    expect(allowedRoutes('admin')).toEqual(['monitor', 'reports', 'knowledge', 'visits', 'recordings', 'admin', 'users', 'audit']);
   });
 });
