@@ -22,6 +22,17 @@ export interface RtpengineRecordingOptions {
   closeWaitMs?: number;
 }
 
+/** Whether a spool file name belongs to the call (rtpengine %-escapes the call id, e.g. @ as %40). */
+function ofCall(file: string, callId: string): boolean {
+  let name = file;
+  try {
+    name = decodeURIComponent(file);
+  } catch {
+    // not escaped
+  }
+  return name.startsWith(`${callId}-`);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -71,6 +82,10 @@ export class RtpengineRecordingMedia implements RecordingMedia {
       this.o.logger.warn({ err, callId }, 'recording: lame is not available, kept as WAV');
     }
     for (const p of pcaps) fs.rmSync(p, { force: true });
+    const meta = path.join(this.o.spoolDir, 'metadata');
+    if (fs.existsSync(meta))
+      for (const f of fs.readdirSync(meta))
+        if (ofCall(f.replace(/^rtpengine-meta-/, ''), callId)) fs.rmSync(path.join(meta, f), { force: true });
     return out;
   }
 
@@ -83,7 +98,7 @@ export class RtpengineRecordingMedia implements RecordingMedia {
       const files = fs.existsSync(dir)
         ? fs
             .readdirSync(dir)
-            .filter((f) => f.startsWith(`${callId}-`) && f.endsWith('.pcap'))
+            .filter((f) => ofCall(f, callId) && f.endsWith('.pcap'))
             .map((f) => path.join(dir, f))
             .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
         : [];
