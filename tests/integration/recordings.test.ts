@@ -185,20 +185,45 @@ describe('recordings API', () => {
     await settle();
   });
 
+  it('a transferred call links to the call it came from, and back', async () => {
+    const engine = srv.app.engine;
+    for (const s of engine.listSeats())
+      if (s.state.kind === 'ready' && s.profile.id !== 's08') engine.setSeatNotReady(s.profile.id, 'rest');
+    engine.setSeatReady('s08');
+    engine.offerCall({
+      id: 'r7',
+      caller: '13900000001',
+      dialed: '12348',
+      transfer: { fromCallId: 'r5', fromSeatId: 's06', targetSeatId: null },
+    });
+    clock.advance(2 * S);
+    engine.answered('r7', 's08');
+    clock.advance(10 * S);
+    engine.hangup('r7', 'caller');
+    await settle();
+    expect((await json<RecordingView>('/api/calls/r7/recording', 'supervisor')).body.data).toMatchObject({
+      available: true,
+      linked: [{ callId: 'r5', relation: 'transferred-from' }],
+    });
+    expect((await json<RecordingView>('/api/calls/r5/recording', 'supervisor')).body.data.linked).toEqual([
+      { callId: 'r7', relation: 'transferred-to' },
+    ]);
+  });
+
   it('the storage view and the retention sweep (audited)', async () => {
     const st = await json<RecordingStorageView>('/api/recordings/storage', 'admin');
-    expect(st.body.data).toMatchObject({ files: 5, retentionDays: 30, alarm: expect.any(Boolean) });
+    expect(st.body.data).toMatchObject({ files: 6, retentionDays: 30, alarm: expect.any(Boolean) });
     expect(st.body.data.usedBytes).toBeGreaterThan(0);
     expect(st.body.data.daysLeft).toBeGreaterThan(0);
     expect((await json('/api/recordings/storage', 'supervisor')).status).toBe(403);
     clock.advance(31 * DAY);
     for (const u of ['admin', 'supervisor', 'seat01']) cookies[u] = await login(srv.url, u);
     const sw = await json<{ deleted: number }>('/api/recordings/retention/sweep', 'admin', 'POST');
-    expect(sw.body.data.deleted).toBe(5);
+    expect(sw.body.data.deleted).toBe(6);
     expect(fs.existsSync(path.join(dir, 'r1.mp3'))).toBe(false);
     expect((await json<RecordingView>('/api/calls/r1/recording', 'supervisor')).body.data.reason).toBe('expired');
     const audit = (await json<AuditListResponse>('/api/audit?action=recording.delete&limit=100', 'admin')).body.data.entries;
-    expect(audit.map((e) => e.target).sort()).toEqual(['call:r1', 'call:r2', 'call:r3', 'call:r5', 'call:r6']);
+    expect(audit.map((e) => e.target).sort()).toEqual(['call:r1', 'call:r2', 'call:r3', 'call:r5', 'call:r6', 'call:r7']);
     // The seat's own call of an earlier day is no longer its to hear.
     expect((await json('/api/calls/r1/recording', 'seat01')).status).toBe(403);
   });

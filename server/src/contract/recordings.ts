@@ -29,6 +29,8 @@ export interface RecordingView {
   pauses: RecordingSpan[];
   holds: RecordingSpan[];
   reason: RecordingMissingReason | null;
+  /** The calls a transfer links to this one, each with its own recording (newest field; may be empty). */
+  linked: { callId: string; relation: 'transferred-from' | 'transferred-to' }[];
 }
 
 /** GET /api/recordings/storage: the recording directory's disk, for administrators. */

@@ -14,6 +14,7 @@ const VIEW: RecordingView = {
   pauses: [{ fromMs: 30_000, toMs: 40_000 }],
   holds: [{ fromMs: 60_000, toMs: 65_000 }],
   reason: null,
+  linked: [],
 };
 
 function fakeApi(
@@ -47,6 +48,16 @@ describe('RecordingPlayer', () => {
     expect(screen.text()).toContain('保持 01:00–01:05');
     expect(screen.text()).toContain('录音暂停 00:30–00:40');
     expect(screen.host.querySelectorAll('.rec-mark')).toHaveLength(2);
+  });
+
+  it('lists the calls a transfer links to it and opens one', async () => {
+    const opened: string[] = [];
+    const api = fakeApi({ ok: true, data: { ...VIEW, linked: [{ callId: 'c0', relation: 'transferred-from' }] } });
+    screen.show(() => createElement(RecordingPlayer, { callId: 'c1', api, onOpenLinked: (id: string) => opened.push(id) }));
+    await settled();
+    expect(screen.text()).toContain('转接前通话');
+    click([...screen.host.querySelectorAll('button')].find((b) => b.textContent === 'c0')!);
+    expect(opened).toEqual(['c0']);
   });
 
   it('says why there is no recording', async () => {

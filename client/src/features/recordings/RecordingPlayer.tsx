@@ -10,6 +10,8 @@ export interface RecordingPlayerProps {
   /** Show 下载 (asks for a reason; audited). */
   allowDownload?: boolean;
   onError?: (message: string) => void;
+  /** Opens a call a transfer links to this one (its own recording); without it they are listed only. */
+  onOpenLinked?: (callId: string) => void;
   api?: RecordingsApi;
 }
 
@@ -33,7 +35,7 @@ function Marks({ spans, total, kind }: { spans: RecordingSpan[]; total: number; 
  * and the seat's pauses on a timeline, why there is no recording when there is none, and a
  * download that asks for a reason. Embedded by the call record and the QC pages.
  */
-export function RecordingPlayer({ callId, allowDownload = false, onError, api }: RecordingPlayerProps) {
+export function RecordingPlayer({ callId, allowDownload = false, onError, onOpenLinked, api }: RecordingPlayerProps) {
   const [view, setView] = useState<RecordingView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
@@ -128,6 +130,22 @@ export function RecordingPlayer({ callId, allowDownload = false, onError, api }:
         <p className="muted" data-testid="recording-missing">
           {view.reason ? MISSING_TEXT[view.reason] : '没有录音'}
         </p>
+      )}
+      {view.linked.length > 0 && (
+        <ul className="rec-linked small" aria-label="转接关联录音">
+          {view.linked.map((l) => (
+            <li key={l.callId}>
+              {l.relation === 'transferred-from' ? '转接前通话' : '转接后通话'}{' '}
+              {onOpenLinked ? (
+                <button type="button" className="link mono" onClick={() => onOpenLinked(l.callId)}>
+                  {l.callId}
+                </button>
+              ) : (
+                <span className="mono">{l.callId}</span>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

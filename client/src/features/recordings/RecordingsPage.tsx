@@ -62,7 +62,16 @@ export function RecordingsPage({ api }: { api?: RecordingsApi }) {
       )}
       {callId && (
         <div className="rec-grid">
-          <RecordingPlayer key={callId} callId={callId} allowDownload api={api} />
+          <RecordingPlayer
+            key={callId}
+            callId={callId}
+            allowDownload
+            api={api}
+            onOpenLinked={(id) => {
+              setInput(id);
+              void open(id);
+            }}
+          />
           {call && (
             <section aria-label="通话经过">
               <h4>通话经过</h4>

@@ -89,6 +89,17 @@ export class RecordingRepository {
     this.db.prepare(`UPDATE recordings SET status = 'deleted', reason = 'expired', deleted_at = ? WHERE call_id = ?`).run(at, callId);
   }
 
+  /** Calls transferred on from this one (their `transferred-in` event names it). */
+  transferredFrom(callId: string): string[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT call_id FROM call_events WHERE type = 'transferred-in' AND json_extract(data_json, '$.fromCallId') = ? ORDER BY id`,
+        )
+        .all(callId) as { call_id: string }[]
+    ).map((r) => r.call_id);
+  }
+
   /** Calls still marked as recording (a restart finishes or fails them). */
   unfinished(): RecordingRecord[] {
     return (this.db.prepare(`SELECT * FROM recordings WHERE status = 'recording'`).all() as Row[]).map(toRecord);

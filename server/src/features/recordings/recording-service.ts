@@ -167,6 +167,12 @@ export class RecordingService {
       pauses: (row?.pauses ?? []).map(([a, b]) => ({ fromMs: a, toMs: b ?? row!.durationMs ?? a })),
       holds: holdsOf(call, row),
       reason: null,
+      linked: [
+        ...call.events.flatMap((e) =>
+          e.type === 'transferred-in' ? [{ callId: e.fromCallId, relation: 'transferred-from' as const }] : [],
+        ),
+        ...this.d.repo.transferredFrom(callId).map((id) => ({ callId: id, relation: 'transferred-to' as const })),
+      ],
     };
     const missing = this.missingReason(call, row);
     if (missing) return { ...base, reason: missing, sha256Ok: missing === 'checksum-mismatch' ? false : null };
