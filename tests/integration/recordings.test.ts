@@ -81,7 +81,7 @@ describe('recordings API', () => {
     srv = await startTestServer({
       clock,
       recordingMedia: media,
-      env: { SESSION_HOURS: '72', RECORDING_DIR: dir, RECORDING_OFF_CATEGORIES: 'confidential-test', RECORDING_RETENTION_DAYS: '30' },
+      env: { SESSION_HOURS: '72', RECORDING_DIR: dir, RECORDING_OFF_CATEGORIES: 'notary', RECORDING_RETENTION_DAYS: '30' },
     });
     for (const u of ['seat01', 'seat02', 'supervisor', 'supervisor-dc', 'admin']) cookies[u] = await login(srv.url, u);
   });
@@ -185,11 +185,20 @@ describe('recordings API', () => {
     await settle();
   });
 
+  it('a category not recorded: no recording, and it says why', async () => {
+    await call('r8', 's08', undefined, { categoryId: 'notary' });
+    expect(media.started).not.toContain('r8');
+    expect((await json<RecordingView>('/api/calls/r8/recording', 'supervisor')).body.data).toMatchObject({
+      available: false,
+      reason: 'not-recorded-category',
+    });
+  });
+
   it('a transferred call links to the call it came from, and back', async () => {
     const engine = srv.app.engine;
     for (const s of engine.listSeats())
-      if (s.state.kind === 'ready' && s.profile.id !== 's08') engine.setSeatNotReady(s.profile.id, 'rest');
-    engine.setSeatReady('s08');
+      if (s.state.kind === 'ready' && s.profile.id !== 's02') engine.setSeatNotReady(s.profile.id, 'rest');
+    engine.setSeatReady('s02');
     engine.offerCall({
       id: 'r7',
       caller: '13900000001',
@@ -197,7 +206,7 @@ describe('recordings API', () => {
       transfer: { fromCallId: 'r5', fromSeatId: 's06', targetSeatId: null },
     });
     clock.advance(2 * S);
-    engine.answered('r7', 's08');
+    engine.answered('r7', 's02');
     clock.advance(10 * S);
     engine.hangup('r7', 'caller');
     await settle();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Why a call has no playable recording (RecordingView.reason). */
 export const RECORDING_MISSING_REASONS = [
   'not-recorded-category',
+  'recording-off',
   'not-answered',
   'in-progress',
   'file-missing',

@@ -2,6 +2,7 @@ import type { RecordingMissingReason } from '../../contract';
 
 export const MISSING_TEXT: Record<RecordingMissingReason, string> = {
   'not-recorded-category': '该类别来电不录音',
+  'recording-off': '本系统未开启录音',
   'not-answered': '未接通，没有录音',
   'in-progress': '通话进行中，挂机后可收听',
   'file-missing': '录音文件缺失（已记录，请联系系统管理员）',

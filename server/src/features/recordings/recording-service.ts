@@ -70,6 +70,7 @@ export class RecordingService {
     if (!row) {
       const off = this.d.offCategories.includes(categoryOf(call));
       this.d.repo.insert(call.id, off || !this.d.media ? 'off' : 'recording', answered.at);
+      if (!off && !this.d.media) this.d.repo.failed(call.id, 'recording-off');
       if (!off && this.d.media) {
         this.d.media.start(call.id).catch((err: unknown) => {
           this.d.logger.error({ err, callId: call.id }, 'recording: could not start');
@@ -242,6 +243,7 @@ export class RecordingService {
 
 export const REASON_TEXT: Record<RecordingMissingReason, string> = {
   'not-recorded-category': '该类别不录音',
+  'recording-off': '未开启录音（无电话系统或 RECORDING=off）',
   'not-answered': '未接通',
   'in-progress': '通话中，挂机后可听',
   'file-missing': '录音文件缺失',
