@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack, RecordingView } from '../../../client/src/contract';
-import { RecordingPauseButton, RecordingPlayer, type RecordingsApi } from '../../../client/src/features/recordings';
+import { RecordingPauseButton, RecordingPlayer, RecordingStoragePanel, type RecordingsApi } from '../../../client/src/features/recordings';
 import { click, Screen, settled, type } from '../support/summary-dom';
 
 const VIEW: RecordingView = {
@@ -104,5 +104,39 @@ describe('RecordingPauseButton', () => {
     await settled();
     expect(screen.text()).toContain('这通电话没有在录音');
     expect(screen.text()).toContain('暂停录音');
+  });
+});
+
+describe('RecordingStoragePanel', () => {
+  const storage = (daysLeft: number | null, alarm: boolean): RecordingsApi => ({
+    ...fakeApi({ ok: true, data: VIEW }),
+    storage: async () => ({
+      ok: true,
+      data: {
+        dir: '/r',
+        usedBytes: 5 * 1024 ** 3,
+        freeBytes: 20 * 1024 ** 3,
+        files: 1200,
+        bytesPerDay: 1024 ** 3,
+        daysLeft,
+        alarm,
+        alarmDays: 30,
+        retentionDays: 180,
+      },
+    }),
+  });
+
+  it('shows the disk in use and the days left', async () => {
+    screen.show(() => createElement(RecordingStoragePanel, { api: storage(200, false) }));
+    await settled();
+    expect(screen.text()).toContain('5.0 GB（1200 个文件）');
+    expect(screen.text()).toContain('200 天');
+    expect(screen.host.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('raises the alarm below the threshold', async () => {
+    screen.show(() => createElement(RecordingStoragePanel, { api: storage(20, true) }));
+    await settled();
+    expect(screen.host.querySelector('[role="alert"]')?.textContent).toContain('只够 20 天');
   });
 });
