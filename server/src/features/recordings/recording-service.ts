@@ -67,6 +67,9 @@ export class RecordingService {
     const answered = event(call, 'answered');
     if (!answered) return;
     const row = this.d.repo.get(call.id);
+    const hungUp = event(call, 'hung-up');
+    // First seen already ended (answered before recording existed, or while it was off): nothing to start.
+    if (!row && hungUp) return;
     if (!row) {
       const off = this.d.offCategories.includes(categoryOf(call));
       this.d.repo.insert(call.id, off || !this.d.media ? 'off' : 'recording', answered.at);
@@ -78,7 +81,6 @@ export class RecordingService {
         });
       }
     }
-    const hungUp = event(call, 'hung-up');
     if (hungUp) void this.finish(call.id, hungUp.at);
   }
 
