@@ -53,7 +53,7 @@ describe('recording failures', () => {
     const r = await call.done;
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
     const v = await settled(id);
-    expect(v).toMatchObject({ available: true, sha256Ok: true, format: 'mp3' });
+    expect(v, JSON.stringify(v)).toMatchObject({ available: true, sha256Ok: true, format: 'mp3' });
     expect(v.durationMs).toBeGreaterThan(7000);
     await waitFor(() => stack.seatState('s03').kind === 'ready', 's03 ready again', 15_000);
     const next = await stack.call({ dialed: '123483', caller: '13800000012', talkMs: 1500 });

@@ -46,9 +46,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class RtpengineRecordingMedia implements RecordingMedia {
   constructor(private readonly o: RtpengineRecordingOptions) {}
 
-  async start(callId: string): Promise<void> {
+  async start(callId: string, opts: { notice?: boolean } = {}): Promise<void> {
     await this.o.ng.command({ command: 'start recording', 'call-id': callId });
-    if (this.o.noticeFile) void this.playNotice(callId);
+    if (this.o.noticeFile && opts.notice !== false) void this.playNotice(callId);
   }
 
   async pause(callId: string): Promise<void> {

@@ -19,7 +19,8 @@ import type { RecordingRecord, RecordingRepository } from './recording-repositor
  * the recording directory; it returns the file's path relative to that directory.
  */
 export interface RecordingMedia {
-  start(callId: string): Promise<void>;
+  /** Starts (or, after a router restart, re-asserts) recording; `notice: false` plays no notice. */
+  start(callId: string, opts?: { notice?: boolean }): Promise<void>;
   pause(callId: string): Promise<void>;
   resume(callId: string): Promise<void>;
   finish(
@@ -132,12 +133,21 @@ export class RecordingService {
     }
   }
 
-  /** Rows a stopped router left as recording: finished if their calls ended, else left alone. */
+  /**
+   * Rows a stopped router left as recording: finished if their calls ended; for calls still on,
+   * recording is asked for again (a router killed right after the answer may not have asked yet;
+   * rtpengine takes a repeated start as a no-op), without a second notice.
+   */
   recover(): void {
     for (const r of this.d.repo.unfinished()) {
       const call = this.d.calls.find(r.callId);
       const hungUp = call ? event(call, 'hung-up') : null;
       if (hungUp) void this.finish(r.callId, hungUp.at);
+      else if (call && this.d.media && r.pauses.at(-1)?.[1] !== null) {
+        this.d.media
+          .start(r.callId, { notice: false })
+          .catch((err: unknown) => this.d.logger.warn({ err, callId: r.callId }, 'recording: could not resume after a restart'));
+      }
     }
   }
 
