@@ -35,7 +35,8 @@ apt_install() {
 }
 
 TELEPHONY_PACKAGES=(kamailio kamailio-websocket-modules kamailio-extra-modules kamailio-json-modules
-  kamailio-autheph-modules kamailio-tls-modules kamailio-utils-modules rtpengine-daemon openssl)
+  kamailio-autheph-modules kamailio-tls-modules kamailio-utils-modules rtpengine-daemon openssl
+  lame) # lame: call recordings to MP3 (docs/recordings.md)
 
 # Installs Kamailio and rtpengine where missing. Debian's kamailio and rtpengine-daemon
 # packages start their own services with the stock configs, on the ports this product uses

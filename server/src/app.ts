@@ -27,6 +27,10 @@ import { CallbackService } from './features/callbacks/callback-service.js';
 import { callbackView } from './features/callbacks/callback-views.js';
 import { CallRepository } from './features/calls/call-repository.js';
 import { createCallRouter } from './features/calls/call-routes.js';
+import { RecordingRepository } from './features/recordings/recording-repository.js';
+import { createRecordingRouter } from './features/recordings/recording-routes.js';
+import { RecordingService, type RecordingMedia } from './features/recordings/recording-service.js';
+import { RecordingStorage } from './features/recordings/recording-storage.js';
 import { CallService } from './features/calls/call-service.js';
 import { KnowledgeRepository } from './features/knowledge/knowledge-repository.js';
 import { createKnowledgeRouter } from './features/knowledge/knowledge-routes.js';
@@ -126,6 +130,8 @@ export interface AppDeps {
   qcRandom?: () => number;
   /** Kamailio's dialog module: arms the post-call survey and ends calls (强拆); null without telephony. */
   callControl?: (SurveyArming & CallEnder) | null;
+  /** Records answered calls (rtpengine); null or absent: calls are not recorded. */
+  recordingMedia?: RecordingMedia | null;
 }
 
 export interface App {
@@ -455,6 +461,33 @@ export function createApp(deps: AppDeps): App {
   for (const c of engine.activeCalls()) liveAlerts.observe(c);
   engine.subscribe({ callChanged: (c) => liveAlerts.observe(c) });
 
+  // Call recordings (features/recordings): started at the answer, stored after the hang-up.
+  const recordingRepo = new RecordingRepository(db);
+  const recordingDir = path.resolve(config.RECORDING_DIR);
+  const recordings = new RecordingService({
+    repo: recordingRepo,
+    calls,
+    clock,
+    logger: logger.child({ part: 'recordings' }),
+    audit: record,
+    dir: recordingDir,
+    offCategories: config.RECORDING_OFF_CATEGORIES,
+    media: config.RECORDING === 'on' ? (deps.recordingMedia ?? null) : null,
+  });
+  engine.subscribe({ callChanged: (c) => recordings.observe(c) });
+  recordings.recover();
+  const recordingStorage = new RecordingStorage({
+    repo: recordingRepo,
+    clock,
+    logger: logger.child({ part: 'recordings' }),
+    audit: record,
+    dir: recordingDir,
+    retentionDays: config.RECORDING_RETENTION_DAYS,
+    alarmDays: config.RECORDING_ALARM_DAYS,
+  });
+  const retentionTimer = setInterval(() => recordingStorage.sweep(), 3600_000);
+  retentionTimer.unref();
+
   // ------------------------------------------------------------------ satisfaction and 回访
   const ratingRepo = new RatingRepository(db);
   const visitRepo = new VisitRepository(db);
@@ -538,6 +571,7 @@ export function createApp(deps: AppDeps): App {
         sockets?.endSession(token);
       },
     }),
+    createRecordingRouter({ recordings, storage: recordingStorage, requireUser }),
     createCallRouter({
       calls,
       summaryViewsOf: (ids, viewer, now) => summaryViews(summaries.summariesOf(ids, viewer, now)),
@@ -643,6 +677,7 @@ export function createApp(deps: AppDeps): App {
         callbacks.detach();
         auth.stopSweeping();
         liveAlerts.stop();
+        clearInterval(retentionTimer);
         engine.dispose();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { RoutingConfigSchema, type RoutingConfig } from './domain/policy.js';
 
@@ -68,6 +69,9 @@ const loopbackHostPort = hostPort.refine(
 );
 
 /** Splits host:port. */
+/** rtpengine's recording-dir (pcaps/ of the calls being recorded), under SIP_RUN_DIR. */
+export const recordingSpoolDir = (runDir: string) => path.join(path.resolve(runDir), 'recording-spool');
+
 export function splitHostPort(v: string): { host: string; port: number } {
   const i = v.lastIndexOf(':');
   return { host: v.slice(0, i), port: Number(v.slice(i + 1)) };
@@ -236,6 +240,24 @@ export const EnvSchema = z.object({
   /** 回访: share of other answered calls sampled for a quality visit (percent), and its deadline. */
   VISIT_SAMPLE_PERCENT: z.coerce.number().min(0).max(100).default(5),
   VISIT_SAMPLE_DUE_H: z.coerce.number().min(0.1).max(720).default(72),
+  /** Call recordings (docs/recordings.md): where the files live, how long they are kept. */
+  RECORDING: z.enum(['on', 'off']).default('on'),
+  RECORDING_DIR: z.string().min(1).default('data/recordings'),
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** The administrators' alarm: fewer days of space left than this at the current rate. */
+  RECORDING_ALARM_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Category ids whose calls are not recorded, comma-separated (e.g. a confidential line). */
+  RECORDING_OFF_CATEGORIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  /** The zh-CN notice "本次通话将被录音" played to the caller at the answer; `none`: no notice. */
+  RECORDING_NOTICE_FILE: z.string().min(1).default('sip-config/prompts/recording-notice-zh-CN.wav'),
   /** 回访 retries after no answer / busy: spacing (grows with each attempt) and the cap. */
   VISIT_RETRY_SPACING_MIN: z.coerce.number().min(1).max(1440).default(30),
   VISIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     sipSecret: telephony.kamailio ? loadOrCreateSipSecret(config.SIP_SECRET_FILE) : null,
     consultGate: telephony.kamailio,
     callControl: telephony.kamailio,
+    recordingMedia: telephony.recording,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');

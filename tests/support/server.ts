@@ -13,6 +13,7 @@ import type { TelephonyPort } from '../../server/src/domain/engine.js';
 import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
 import { hashPassword } from '../../server/src/features/auth/passwords.js';
+import type { RecordingMedia } from '../../server/src/features/recordings/recording-service.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -51,7 +52,7 @@ export function tempDbPath(): string {
 
 /** A real server on an ephemeral port with the demo data, on a temp SQLite file. */
 export async function startTestServer(
-  opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock; sipSecret?: string | null } = {},
+  opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock; sipSecret?: string | null; recordingMedia?: RecordingMedia } = {},
 ): Promise<TestServer> {
   const dbPath = opts.dbPath ?? tempDbPath();
   // No idle timeout unless a test asks for one: tests move virtual clocks by hours between requests.
@@ -67,7 +68,15 @@ export async function startTestServer(
   const clock = opts.clock ?? SystemClock;
   await seedDemo(db, clock.now(), { hash: sharedDemoHash });
   const telephony = new RecordingTelephony();
-  const app = createApp({ config, db, clock, logger: pino({ level: 'silent' }), telephony, sipSecret: opts.sipSecret ?? null });
+  const app = createApp({
+    config,
+    db,
+    clock,
+    logger: pino({ level: 'silent' }),
+    telephony,
+    sipSecret: opts.sipSecret ?? null,
+    recordingMedia: opts.recordingMedia ?? null,
+  });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {

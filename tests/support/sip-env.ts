@@ -39,6 +39,9 @@ export async function loopbackSipEnv(dir: string, o: LoopbackSipEnvOptions): Pro
     DTMF_LOG_ADDR: `127.0.0.1:${await freeUdpPort()}`,
     SIP_SECRET_FILE: path.join(dir, 'sip-secret'),
     SIP_RUN_DIR: path.join(dir, 'run'),
+    RECORDING_DIR: path.join(dir, 'recordings'),
+    // The notice delays the seat's audio to the caller by 2 s: tests that count media opt in.
+    RECORDING_NOTICE_FILE: 'none',
     SEAT_DISCONNECT_GRACE_S: '300',
     CLIENT_DIST: path.join(dir, 'no-client'),
     // A seat's hang-up ends the call for the caller (no post-call survey) unless a test asks for the

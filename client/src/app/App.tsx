@@ -23,6 +23,7 @@ const PAGES: Record<Exclude<Route, 'login'>, LazyExoticComponent<ComponentType>>
   knowledge: page(() => import('../features/knowledge/KnowledgePage'), 'KnowledgePage'),
   users: page(() => import('../features/users/UsersPage'), 'UsersPage'),
   audit: page(() => import('../features/audit/AuditPage'), 'AuditPage'),
+  recordings: page(() => import('../features/recordings/RecordingsPage'), 'RecordingsPage'),
   admin: page(() => import('../features/admin/AdminPage'), 'AdminPage'),
 };
 

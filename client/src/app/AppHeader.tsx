@@ -22,6 +22,7 @@ const TAB_LABELS: Record<Route, string> = {
   knowledge: '知识库',
   users: '用户管理',
   audit: '审计日志',
+  recordings: '录音回放',
   admin: '系统管理',
 };
 

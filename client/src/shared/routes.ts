@@ -12,6 +12,7 @@ export const ROUTES = [
   'visits',
   'qc',
   'my-qc',
+  'recordings',
   'admin',
   'users',
   'audit',
@@ -35,6 +36,8 @@ const PAGE_PERMISSION: Record<Exclude<Route, 'login'>, Permission> = {
   // 质检: the QC worklist, scoring and review decisions (staff); 我的质检: a seat's own results.
   qc: 'qc:inspect',
   'my-qc': 'qc:own',
+  // 录音回放: a call's recording beside its record (staff; seats play their own in 我的来电).
+  recordings: 'calls:read-all',
   // 知识库: everyone reads it; supervisors and admins also maintain it ('knowledge:edit').
   knowledge: 'knowledge:read',
   // 系统管理: seat profiles (admin).

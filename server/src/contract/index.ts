@@ -31,3 +31,4 @@ export * from './reports.js';
 export * from './satisfaction.js';
 export * from './qc.js';
 export * from './survey.js';
+export * from './recordings.js';

@@ -54,6 +54,8 @@ export const PERMISSIONS = {
   'qc:own': { roles: ['seat'], refusal: '只有坐席可以查看本人的质检结果或申请复核' },
   /** The QC sample share, review window and scoring form's weights and maxima. */
   'qc:configure': { roles: ['admin'], refusal: '只有系统管理员可以修改质检抽检比例和评分表' },
+  /** Recordings' disk use and the retention sweep (录音存储). */
+  'recordings:admin': { roles: ['manager', 'admin'], refusal: '只有值班负责人或系统管理员可以查看录音存储' },
   /** The audit log (审计日志). */
   'audit:read': { roles: ['admin'], refusal: '只有系统管理员可以查看审计日志' },
 } as const satisfies Record<string, PermissionRule>;

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { splitHostPort, type ServerConfig } from '../config.js';
+import { recordingSpoolDir, splitHostPort, type ServerConfig } from '../config.js';
 import { isLoopbackHost, wsUrlFor } from '../telephony/credentials.js';
 
 /**
@@ -223,6 +223,7 @@ export function renderSipConfig(settings: SipSettings, secret: string, opts: Ren
       RTP_PORT_MIN: settings.RTP_PORT_MIN,
       RTP_PORT_MAX: settings.RTP_PORT_MAX,
       DTMF_LOG: settings.DTMF_LOG_ADDR,
+      RECORDING_SPOOL: recordingSpoolDir(runDir),
     },
     'rtpengine.conf.tmpl',
   );

@@ -563,6 +563,32 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'call recordings',
+    sql: `
+      -- One per answered call that is recorded. status: 'recording' (the call is on), 'stored'
+      -- (file + sha256 written after hang-up), 'failed' (reason says why: the recorder died, no
+      -- media), 'deleted' (retention). file is relative to RECORDING_DIR. pauses_json: the seat's
+      -- pauses as [[fromMs, toMs|null]] from the answer.
+      CREATE TABLE recordings (
+        call_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        reason TEXT,
+        file TEXT,
+        format TEXT,
+        size_bytes INTEGER,
+        sha256 TEXT,
+        duration_ms INTEGER,
+        answered_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        pauses_json TEXT NOT NULL DEFAULT '[]',
+        stored_at INTEGER,
+        deleted_at INTEGER
+      );
+      CREATE INDEX recordings_answered ON recordings(answered_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

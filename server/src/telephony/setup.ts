@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { splitHostPort, type ServerConfig } from '../config.js';
+import { recordingSpoolDir, splitHostPort, type ServerConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { AcdForTelephony, TelephonyPort } from '../domain/engine.js';
 import type { Db } from '../store/db.js';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CallbackPrompt } from './callback-prompt.js';
 import { DtmfLog } from './dtmf-log.js';
 import { RtpengineNg } from './rtpengine-ng.js';
+import { RtpengineRecordingMedia } from './recording-media.js';
 import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js';
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
@@ -30,6 +31,8 @@ export interface Telephony {
   /** The adapter once started; null before start() and when TELEPHONY=none. */
   adapter(): KamailioTelephony | null;
   dtmf: DtmfLog | null;
+  /** Records answered calls through rtpengine; null when TELEPHONY=none or RECORDING=off. */
+  recording: RtpengineRecordingMedia | null;
   /**
    * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
    * and listens for rtpengine's DTMF log; call after createApp.
@@ -61,13 +64,25 @@ export function createTelephony(
     | 'SURVEY_KEYS'
     | 'SURVEY_NO_INPUT_MS'
     | 'SURVEY_PROMPT_DIR'
+    | 'RECORDING'
+    | 'RECORDING_DIR'
+    | 'RECORDING_NOTICE_FILE'
+    | 'SIP_RUN_DIR'
   >,
   db: Db,
   clock: Clock,
   logger: Logger,
 ): Telephony {
   if (config.TELEPHONY === 'none') {
-    return { port: unconnectedTelephony(logger), kamailio: null, adapter: () => null, dtmf: null, start: async () => {}, stop: () => {} };
+    return {
+      port: unconnectedTelephony(logger),
+      kamailio: null,
+      adapter: () => null,
+      dtmf: null,
+      recording: null,
+      start: async () => {},
+      stop: () => {},
+    };
   }
   const evapi = splitHostPort(config.EVAPI_ADDR);
   const relay = new TelephonyRelay();
@@ -85,11 +100,24 @@ export function createTelephony(
     noInputMs: config.SURVEY_NO_INPUT_MS,
   };
   const promptFile = (p: SurveyPrompt) => path.resolve(config.SURVEY_PROMPT_DIR, `survey-${p}-zh-CN.wav`);
+  const rtpNg = splitHostPort(config.RTPENGINE_NG_ADDR);
+  const recNg = config.RECORDING === 'on' ? new RtpengineNg(rtpNg.host, rtpNg.port) : null;
+  const notice = config.RECORDING_NOTICE_FILE === 'none' ? null : path.resolve(config.RECORDING_NOTICE_FILE);
+  const recording = recNg
+    ? new RtpengineRecordingMedia({
+        ng: recNg,
+        spoolDir: recordingSpoolDir(config.SIP_RUN_DIR),
+        outDir: path.resolve(config.RECORDING_DIR),
+        noticeFile: notice && fs.existsSync(notice) ? notice : null,
+        logger: logger.child({ part: 'recording' }),
+      })
+    : null;
   return {
     port: relay,
     kamailio: relay,
     adapter: () => kamailio,
     dtmf,
+    recording,
     start: async (engine, transfers, tickets, survey) => {
       const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
       ng = new RtpengineNg(rtp.host, rtp.port);
@@ -137,6 +165,7 @@ export function createTelephony(
       surveys?.stop();
       prompt?.stop();
       ng?.close();
+      recNg?.close();
       dtmf.stop();
     },
   };

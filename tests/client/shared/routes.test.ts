@@ -46,8 +46,8 @@ describe('role routing', () => {
 
   it("should give each role exactly the pages the contract's permission table allows, home first", () => {
     expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge', 'visits', 'my-qc']);
-    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'handover', 'knowledge', 'visits', 'qc']);
-    expect(allowedRoutes('manager')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc']);
-    expect(allowedRoutes('admin')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc', 'admin', 'users', 'audit']);
+    expect(allowedRoutes('supervisor')).toEqual(['monitor', 'handover', 'knowledge', 'visits', 'qc', 'recordings']);
+    expect(allowedRoutes('manager')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc', 'recordings']);
+    expect(allowedRoutes('admin')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc', 'recordings', 'admin', 'users', 'audit']);
   });
 });

@@ -43,6 +43,9 @@ const ACTION_LABELS: Record<string, string> = {
   'report.export': '导出报表',
   'report.export-unmasked': '导出完整号码话单',
   'report.risk-words': '修改风险词',
+  'recording.play': '收听录音',
+  'recording.download': '下载录音',
+  'recording.delete': '删除过期录音',
 };
 
 const short = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));

@@ -8,6 +8,7 @@ import { summary as controller } from '../../app/root';
 import { summaryToDraft } from '../summary/validate';
 import { FiledSummaryView, revisionLine, SummaryEditor } from '../summary/SummaryEditor';
 import { WrappedField } from '../../shared/components/Field';
+import { RecordingPlayer } from '../recordings';
 import { UnfiledList } from '../unfiled/UnfiledList';
 
 type Editing = { callId: string; mode: 'amend' | 'late' } | null;
@@ -173,14 +174,17 @@ export function MyCallsPage() {
                               }}
                             />
                           ) : (
-                            s && (
-                              <div className="mycall-summary">
-                                <p className="muted small">
-                                  {s.seatName} · 小结{revisionLine(s)}
-                                </p>
-                                <FiledSummaryView summary={s} />
-                              </div>
-                            )
+                            <>
+                              {s && (
+                                <div className="mycall-summary">
+                                  <p className="muted small">
+                                    {s.seatName} · 小结{revisionLine(s)}
+                                  </p>
+                                  <FiledSummaryView summary={s} />
+                                </div>
+                              )}
+                              <RecordingPlayer callId={r.callId} />
+                            </>
                           )}
                         </td>
                       </tr>

@@ -6,6 +6,7 @@ import { callIdOf } from './slice';
 import { useAppStore } from '../../app/store';
 import { CallerHistoryList } from './CallerHistoryList';
 import { phoneCommands, usePhoneAnswering, usePhoneRegistered, usePhoneRinging } from '../phone/commands';
+import { RecordingPauseButton } from '../recordings';
 import { Ticket12345Details } from '../handover/Ticket12345Details';
 import { SurveyToggle } from './SurveyToggle';
 
@@ -141,6 +142,7 @@ export function CallCard() {
       )}
       {/* Right under who is calling, so it is in view on a small screen. */}
       {kind === 'ringing' && <AnswerButtons seat={seat} />}
+      {kind === 'talking' && <RecordingPauseButton callId={call.id} />}
       <dl className="call-facts">
         <dt>来电中心</dt>
         <dd>{centreName(call.homeCentreId, reference)}</dd>

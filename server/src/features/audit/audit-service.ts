@@ -53,6 +53,9 @@ export const AUDIT_ACTIONS = [
   'qc.review-request',
   'qc.review-decide',
   'qc.config',
+  'recording.play',
+  'recording.download',
+  'recording.delete',
 ] as const;
 
 export interface AuditInput {

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import type { RecordingMedia } from '../features/recordings/recording-service.js';
+import { mixPcap, wavFile, type MixSpan } from './recording-mixer.js';
+import type { RtpengineNg } from './rtpengine-ng.js';
+
+const run = promisify(execFile);
+
+export interface RtpengineRecordingOptions {
+  ng: RtpengineNg;
+  /** rtpengine's recording-dir (it writes pcaps/<call-id>-<hex>.pcap there). */
+  spoolDir: string;
+  /** RECORDING_DIR: where the mixed files go (one folder per UTC day). */
+  outDir: string;
+  /** The zh-CN notice played to the caller at the answer; null: none. */
+  noticeFile: string | null;
+  logger: Logger;
+  /** How long to wait for rtpengine to close the call's pcap after the hang-up. */
+  closeWaitMs?: number;
+}
+
+/** Whether a spool file name belongs to the call (rtpengine %-escapes the call id, e.g. @ as %40). */
+function ofCall(file: string, callId: string): boolean {
+  let name = file;
+  try {
+    name = decodeURIComponent(file);
+  } catch {
+    // not escaped
+  }
+  return name.startsWith(`${callId}-`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Recording over rtpengine's ng protocol (docs/telephony-notes.md *Recording*): `start recording`
+ * at the answer (rtpengine writes the call's decrypted RTP to a pcap in its spool), the notice
+ * played to the caller's leg (`play media` with the caller's tag: the leg that is plain RTP/AVP,
+ * the trunk's), `pause recording` / `start recording` for the seat's pause, and after the
+ * hang-up the pcap mixed to one stereo file (caller and seat), encoded to MP3 by `lame` where
+ * installed (else WAV), the pcap then removed.
+ */
+export class RtpengineRecordingMedia implements RecordingMedia {
+  constructor(private readonly o: RtpengineRecordingOptions) {}
+
+  async start(callId: string, opts: { notice?: boolean } = {}): Promise<void> {
+    await this.o.ng.command({ command: 'start recording', 'call-id': callId });
+    if (this.o.noticeFile && opts.notice !== false) void this.playNotice(callId);
+  }
+
+  async pause(callId: string): Promise<void> {
+    try {
+      await this.o.ng.command({ command: 'pause recording', 'call-id': callId });
+    } catch {
+      await this.o.ng.command({ command: 'stop recording', 'call-id': callId });
+    }
+  }
+
+  async resume(callId: string): Promise<void> {
+    await this.o.ng.command({ command: 'start recording', 'call-id': callId });
+  }
+
+  async finish(callId: string, span: MixSpan): Promise<{ file: string; format: 'mp3' | 'wav' }> {
+    const pcaps = await this.closedPcaps(callId);
+    if (pcaps.length === 0) throw new Error(`no pcap for call ${callId} in ${this.o.spoolDir}/pcaps`);
+    const samples = mixPcap(Buffer.concat(pcaps.map((p, i) => (i === 0 ? fs.readFileSync(p) : fs.readFileSync(p).subarray(24)))), span);
+    const day = new Date(span.answeredAt).toISOString().slice(0, 10);
+    const base = callId.replace(/[^A-Za-z0-9._-]/g, '_');
+    fs.mkdirSync(path.join(this.o.outDir, day), { recursive: true });
+    const wav = path.join(this.o.outDir, day, `${base}.wav`);
+    fs.writeFileSync(wav, wavFile(samples));
+    let out: { file: string; format: 'mp3' | 'wav' } = { file: path.join(day, `${base}.wav`), format: 'wav' };
+    try {
+      const mp3 = path.join(this.o.outDir, day, `${base}.mp3`);
+      await run('lame', ['--quiet', '-m', 'j', '-b', '32', wav, mp3]);
+      fs.rmSync(wav);
+      out = { file: path.join(day, `${base}.mp3`), format: 'mp3' };
+    } catch (err) {
+      this.o.logger.warn({ err, callId }, 'recording: lame is not available, kept as WAV');
+    }
+    for (const p of pcaps) fs.rmSync(p, { force: true });
+    const meta = path.join(this.o.spoolDir, 'metadata');
+    if (fs.existsSync(meta))
+      for (const f of fs.readdirSync(meta))
+        if (ofCall(f.replace(/^rtpengine-meta-/, ''), callId)) fs.rmSync(path.join(meta, f), { force: true });
+    return out;
+  }
+
+  /** The call's pcaps once rtpengine has closed them (the call deleted; sizes stable). */
+  private async closedPcaps(callId: string): Promise<string[]> {
+    const dir = path.join(this.o.spoolDir, 'pcaps');
+    const deadline = Date.now() + (this.o.closeWaitMs ?? 5000);
+    let last = '';
+    for (;;) {
+      const files = fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .filter((f) => ofCall(f, callId) && f.endsWith('.pcap'))
+            .map((f) => path.join(dir, f))
+            .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
+        : [];
+      const gone = await this.o.ng.command({ command: 'query', 'call-id': callId }).then(
+        () => false,
+        () => true,
+      );
+      const sizes = files.map((f) => fs.statSync(f).size).join(',');
+      if ((gone && sizes === last) || Date.now() > deadline) return files;
+      last = sizes;
+      await sleep(200);
+    }
+  }
+
+  private async playNotice(callId: string): Promise<void> {
+    try {
+      const q = await this.o.ng.command({ command: 'query', 'call-id': callId });
+      const tags = (q.tags ?? {}) as Record<string, { medias?: { protocol?: string }[] }>;
+      const caller = Object.entries(tags).find(([, t]) => (t.medias ?? []).some((m) => m.protocol === 'RTP/AVP'))?.[0];
+      if (!caller) throw new Error('no plain-RTP (trunk) leg in the call');
+      await this.o.ng.command({ command: 'play media', 'call-id': callId, 'from-tag': caller, file: this.o.noticeFile! });
+    } catch (err) {
+      this.o.logger.error({ err, callId }, 'recording: the notice could not be played to the caller');
+    }
+  }
+}
