@@ -48,6 +48,17 @@ describe('role routing', () => {
     expect(allowedRoutes('seat')).toEqual(['seat', 'calls', 'knowledge', 'visits', 'my-qc']);
     expect(allowedRoutes('supervisor')).toEqual(['monitor', 'handover', 'knowledge', 'visits', 'qc', 'recordings']);
     expect(allowedRoutes('manager')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc', 'recordings']);
-    expect(allowedRoutes('admin')).toEqual(['monitor', 'handover', 'reports', 'knowledge', 'visits', 'qc', 'recordings', 'admin', 'users', 'audit']);
+    expect(allowedRoutes('admin')).toEqual([
+      'monitor',
+      'handover',
+      'reports',
+      'knowledge',
+      'visits',
+      'qc',
+      'recordings',
+      'admin',
+      'users',
+      'audit',
+    ]);
   });
 });
