@@ -8,7 +8,7 @@ import { login, startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * 质检 in headless Chromium against the real server and the built client: a complaint call lands
- * in the worklist; the supervisor scores it at 1366×768 (no recording: 无录音); the seat reads the
+ * in the worklist; the supervisor scores it at 1366×768 (no recorder in this stack: the player says 本系统未开启录音); the seat reads the
  * result in 我的质检 and asks for a review; the duty manager changes the score; the score is in
  * 统计报表's 质检 table and its CSV export.
  */
@@ -68,7 +68,7 @@ describe('质检 end to end', () => {
     const row = sup.locator('.qc-list tbody tr', { hasText: '投诉' });
     await row.waitFor();
     await row.locator('button').click();
-    await sup.getByText('无录音').waitFor();
+    await sup.getByTestId('recording-missing').getByText('本系统未开启录音').waitFor();
     await sup.getByText('对上次解答不满意,要求投诉').waitFor();
     for (const label of ['问候规范', '问题理解', '法律准确', '依据引用', '服务态度', '小结质量']) await sup.getByLabel(label).fill('8');
     await sup.locator('.qc-total').getByText('80').waitFor();

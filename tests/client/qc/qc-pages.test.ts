@@ -75,8 +75,25 @@ function detail(over: Partial<QcItemView> = {}, extra: Partial<QcDetailView> = {
   };
 }
 
+/** The recording player on the call's panel: this stack records nothing. */
+const NO_RECORDING = {
+  available: false,
+  durationMs: null,
+  sizeBytes: null,
+  sha256Ok: null,
+  format: null,
+  pauses: [],
+  holds: [],
+  reason: 'recording-off',
+  linked: [],
+};
+
 function serve(handler: (c: FetchCall) => ReturnType<typeof okBody> | ReturnType<typeof errBody> | null): void {
-  const fake = fakeFetch((c) => handler(c) ?? errBody(404, 'NOT_FOUND', ''));
+  const recording = (c: FetchCall) => {
+    const m = /^\/api\/calls\/([^/]+)\/recording$/.exec(c.path);
+    return m ? okBody({ callId: m[1], ...NO_RECORDING }) : null;
+  };
+  const fake = fakeFetch((c) => handler(c) ?? recording(c) ?? errBody(404, 'NOT_FOUND', ''));
   calls = fake.calls;
   vi.stubGlobal('fetch', fake.fetch);
 }
@@ -112,7 +129,7 @@ async function type(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
 }
 
 describe('质检 page (inspector)', () => {
-  it('lists the worklist, opens a call without a recording as 无录音, refuses an incomplete score, and posts a complete one with the form version', async () => {
+  it('lists the worklist, opens a call without a recording (the player says why), refuses an incomplete score, and posts a complete one with the form version', async () => {
     appStore.getState().signedIn(user('supervisor'));
     serve((c) => {
       if (c.path === '/api/qc/items') return okBody([item()]);
@@ -126,7 +143,7 @@ describe('质检 page (inspector)', () => {
     expect(host.querySelector('section[aria-label="质检清单"] tbody tr')?.textContent).toContain('投诉');
 
     await click(host.querySelector('.qc-list button'));
-    expect(host.textContent).toContain('无录音');
+    expect(host.querySelector('[data-testid="recording-missing"]')?.textContent).toBe('本系统未开启录音');
     expect(host.textContent).toContain('王建国 接听');
 
     await click(button('提交评分'));

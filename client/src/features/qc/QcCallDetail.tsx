@@ -6,7 +6,7 @@ import { formatClock, formatDateTime, formatDuration } from '../../shared/format
 import { QcRecording } from './recording-slot';
 
 /**
- * One inspected call as the inspector and the seat read it: the call, its recording (or 无录音),
+ * One inspected call as the inspector and the seat read it: the call, its recording (or why there is none),
  * the event timeline, the summary, the score item by item and the review; `actions` is the form
  * the page offers (score, decide, 申请复核).
  */

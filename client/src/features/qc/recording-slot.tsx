@@ -1,14 +1,10 @@
+import { RecordingPlayer } from '../recordings';
+
 /**
- * Where a call's recording plays on the 质检 pages. Quality inspection never depends on
- * recordings: until the recordings feature is wired in here the slot says 无录音, and the call is
- * scored all the same. Wiring it is this one component's body:
- *   import { RecordingPlayer } from '../recordings/RecordingPlayer';
- *   return <RecordingPlayer callId={callId} />;
+ * Where a call's recording plays on the 质检 pages: the recordings feature's player (audited
+ * playback, holds and pauses on its timeline, or why there is none). Quality inspection never
+ * depends on it: a call without a recording is scored all the same.
  */
 export function QcRecording({ callId }: { callId: string }) {
-  return (
-    <p className="muted qc-no-recording" data-call-id={callId}>
-      无录音
-    </p>
-  );
+  return <RecordingPlayer callId={callId} />;
 }
