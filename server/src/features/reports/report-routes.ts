@@ -103,7 +103,7 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
     requireUser('reports:read'),
     route((req, res) => {
       const q = parseOrThrow(StaffingQuerySchema, req.query);
-      ok(res, reports.staffing(userOf(req), { weeks: q.weeks, targetSL: q.target, centres: q.centres }));
+      ok(res, reports.staffing(userOf(req), { weeks: q.weeks, targetSL: q.target, centres: q.centres, categories: q.categories }));
     }),
   );
 

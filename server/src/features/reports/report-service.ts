@@ -7,7 +7,7 @@ import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
 import { liveFigures } from '../../domain/stats/figures.js';
 import { buildReport, factFilter, WAIT_BUCKETS_S, type ReportFilter, type ReportOptions } from '../../domain/stats/report.js';
 import { seatTimeFrom } from '../../domain/stats/seat-time.js';
-import { plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
+import { patienceOf, plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
 import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
@@ -184,9 +184,10 @@ export class ReportService {
 
   /**
    * The staffing plan over the last `weeks` whole weeks (Monday to Sunday before this week), in
-   * the user's scope: Erlang C seats per half hour beside planned and signed-in seats.
+   * the user's scope: Erlang C and Erlang A seats per half hour beside planned and signed-in
+   * seats; `categories` plans one specialty (its categories' calls) apart.
    */
-  staffing(user: ScopedUser, q: { weeks: number; targetSL: number; centres: string[] | null }): StaffingView {
+  staffing(user: ScopedUser, q: { weeks: number; targetSL: number; centres: string[] | null; categories?: string[] | null }): StaffingView {
     this.catchUp();
     const cfg = this.deps.engine.config;
     const now = this.deps.clock.now();
@@ -199,11 +200,13 @@ export class ReportService {
       from: localDay(from, cfg.utcOffsetMinutes),
       to: localDay(to - 1, cfg.utcOffsetMinutes),
       centres: q.centres,
-      categories: null,
+      categories: q.categories ?? null,
       seats: null,
       hours: null,
       weekdays: null,
     });
+    const known = new Set(cfg.categories.map((c) => c.id));
+    for (const c of q.categories ?? []) if (!known.has(c)) throw new DomainError('VALIDATION', `没有这个咨询类别:${c}`);
     const keep = factFilter(r.filter, this.options());
     const facts = [...this.deps.repo.facts(from, to)].filter(keep);
     const planned = plannedBySlot(cfg.serviceCalendar, cfg.utcOffsetMinutes);
@@ -216,10 +219,11 @@ export class ReportService {
       thresholdS: cfg.kpi.serviceLevelThresholdS,
       targetSL: q.targetSL,
       weeks: q.weeks,
+      patienceS: patienceOf(facts),
     };
+    // A half hour the calendar keeps open keeps at least one seat (a plan of 0 would close it).
     const slots = staffingPlan(facts, planned, signedIn, opts).map((s) =>
-      // A half hour the calendar keeps open keeps at least one seat (a plan of 0 would close it).
-      s.planned > 0 && s.required === 0 ? { ...s, required: 1 } : s,
+      s.planned > 0 ? { ...s, required: Math.max(1, s.required), requiredA: s.requiredA === null ? null : Math.max(1, s.requiredA) } : s,
     );
     return {
       from: localDay(from, cfg.utcOffsetMinutes),
@@ -228,7 +232,9 @@ export class ReportService {
       targetSL: q.targetSL,
       thresholdS: opts.thresholdS,
       centres: r.centres,
+      categories: q.categories ?? null,
       calls: facts.length,
+      patienceSeconds: opts.patienceS,
       slots,
     };
   }
@@ -241,6 +247,8 @@ export interface StaffingView {
   targetSL: number;
   thresholdS: number;
   centres: string[] | null;
+  categories: string[] | null;
   calls: number;
+  patienceSeconds: number | null;
   slots: StaffingSlot[];
 }
