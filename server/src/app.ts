@@ -35,6 +35,7 @@ import { createQueueRouter } from './features/queue/queue-routes.js';
 import { ExportService } from './features/reports/export-service.js';
 import { ReportRepository } from './features/reports/report-repository.js';
 import { createReportRouter } from './features/reports/report-routes.js';
+import { ReportOffload } from './features/reports/report-offload.js';
 import { ReportService } from './features/reports/report-service.js';
 import { segment, STOP_WORDS } from './features/reports/segmenter.js';
 import { TrendsService } from './features/reports/trends-service.js';
@@ -339,6 +340,8 @@ export function createApp(deps: AppDeps): App {
   const reports = new ReportService({ repo: reportRepo, engine, loadCall: (id) => engineStore.loadCall(id), scope, clock });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
+  // Reports and exports run in a worker thread on their own read-only connection (not for :memory:).
+  const reportOffload = new ReportOffload({ reports, exports, engine, scope, clock, audit: record, dbPath: db.memory ? null : db.name });
   // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.
   const onFiling = {
     summaryFiled: (callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string) => {
@@ -537,6 +540,7 @@ export function createApp(deps: AppDeps): App {
     createReportRouter({
       reports,
       exports,
+      offload: reportOffload,
       trends,
       requireUser,
       applyCalendarPeriods: (actor, periods) =>
@@ -594,6 +598,7 @@ export function createApp(deps: AppDeps): App {
         auth.stopSweeping();
         liveAlerts.stop();
         engine.dispose();
+        void reportOffload.close();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();
       }),

@@ -25,6 +25,11 @@ export interface ReportServiceDeps {
   loadCall: (id: string) => Call | null;
   scope: Pick<ScopeService, 'centreList' | 'seatCentre'>;
   clock: Clock;
+  /**
+   * Set in the report worker (report-worker.ts), which reads a read-only connection: the router
+   * caught the facts up before handing the job over, and the calls in progress come with the job.
+   */
+  readOnly?: { activeFacts: readonly CallFact[] };
 }
 
 /** A report's range in ms and its filter, after the scope rules. */
@@ -58,6 +63,7 @@ export class ReportService {
    * or amended since into them; returns how many facts were written.
    */
   catchUp(): number {
+    if (this.deps.readOnly) return 0;
     const written = this.catchUpCalls();
     const now = this.deps.clock.now();
     while (this.deps.repo.transaction(() => this.deps.repo.syncSummaries(now, CATCH_UP_BATCH)) === CATCH_UP_BATCH);
@@ -135,16 +141,19 @@ export class ReportService {
 
   /** The facts of [from, to): finished calls from the store, calls in progress from the engine. */
   facts(from: number, to: number): Iterable<CallFact> {
-    const now = this.deps.clock.now();
-    const active = this.deps.engine
-      .activeCalls()
-      .filter((c) => c.enqueuedAt >= from && c.enqueuedAt < to)
-      .map((c) => callFact(c, now));
+    const active = this.activeFacts().filter((f) => f.enqueuedAt >= from && f.enqueuedAt < to);
     const stored = this.deps.repo.facts(from, to);
     return (function* () {
       yield* stored;
       yield* active;
     })();
+  }
+
+  /** The facts of the calls in progress now (the engine's, or those handed to the worker). */
+  activeFacts(): CallFact[] {
+    if (this.deps.readOnly) return [...this.deps.readOnly.activeFacts];
+    const now = this.deps.clock.now();
+    return this.deps.engine.activeCalls().map((c) => callFact(c, now));
   }
 
   report(user: ScopedUser, q: ReportQuery): ReportView {
