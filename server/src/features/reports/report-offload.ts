@@ -54,6 +54,9 @@ export interface ReportOffloadDeps {
   dbPath: string | null;
 }
 
+/** A chunk is acknowledged at once while the response holds less than this unsent. */
+const ACK_BELOW = 2 << 20;
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -112,7 +115,8 @@ export class ReportOffload {
       const out = p.out!;
       const buf = Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength);
       if (out.destroyed) return;
-      if (out.write(buf)) w.postMessage({ id: m.id, ack: true } satisfies ToWorker);
+      // Acknowledged once the response has taken it (at once while its buffer is short).
+      if (out.write(buf) || out.writableLength < ACK_BELOW) w.postMessage({ id: m.id, ack: true } satisfies ToWorker);
       else out.once('drain', () => w.postMessage({ id: m.id, ack: true } satisfies ToWorker));
     } else if ('audit' in m) {
       try {
@@ -152,7 +156,11 @@ export class ReportOffload {
     });
     w.postMessage({ id, job, snap: this.snapshot(job.user) } satisfies ToWorker);
     this.started++;
-    return done;
+    // An idle worker does not keep the process alive; one with a job does.
+    w.ref();
+    return done.finally(() => {
+      if (this.pending.size === 0) this.worker?.unref();
+    });
   }
 
   private get inline(): boolean {

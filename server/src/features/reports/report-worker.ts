@@ -23,20 +23,34 @@ db.pragma('busy_timeout = 5000');
 const repo = new ReportRepository(db);
 const post = (m: ToMain, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
-/** Bytes written but not yet taken by the router (each chunk waits for its ack). */
+/** Bytes the router may hold unacknowledged per export (so formatting overlaps the network). */
+const WINDOW = 4 << 20;
+
+/** The export's bytes, posted to the router; writing waits while more than WINDOW are unacknowledged. */
 class PortSink extends Writable {
-  private readonly waiting: (() => void)[] = [];
+  private inflight: number[] = [];
+  private bytes = 0;
+  private blocked: (() => void) | null = null;
   constructor(private readonly id: number) {
     super({ highWaterMark: 1 << 20, decodeStrings: true });
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    const copy = new Uint8Array(chunk.byteLength);
-    copy.set(chunk);
-    this.waiting.push(() => done());
-    post({ id: this.id, chunk: copy }, [copy.buffer]);
+    // A chunk that owns its memory is transferred as it is; a pooled slice is copied first.
+    const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+    const bytes = own ? new Uint8Array(chunk.buffer) : Uint8Array.from(chunk);
+    this.inflight.push(bytes.byteLength);
+    this.bytes += bytes.byteLength;
+    post({ id: this.id, chunk: bytes }, [bytes.buffer as ArrayBuffer]);
+    if (this.bytes < WINDOW) done();
+    else this.blocked = () => done();
   }
   ack(): void {
-    this.waiting.shift()?.();
+    this.bytes -= this.inflight.shift() ?? 0;
+    if (this.blocked && this.bytes < WINDOW) {
+      const go = this.blocked;
+      this.blocked = null;
+      go();
+    }
   }
 }
 
