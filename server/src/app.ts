@@ -129,6 +129,8 @@ export interface App {
   outbox: OutboxWorker;
   satisfaction: SatisfactionService;
   visits: VisitService;
+  /** The report worker's front (reports and exports off the event loop). */
+  reportOffload: ReportOffload;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -590,6 +592,7 @@ export function createApp(deps: AppDeps): App {
     outbox,
     satisfaction,
     visits,
+    reportOffload,
     close: () =>
       new Promise<void>((resolve) => {
         outbox.stop();
