@@ -17,6 +17,8 @@ import { ExportService } from '../server/src/features/reports/export-service.js'
 import { ReportRepository } from '../server/src/features/reports/report-repository.js';
 import { ReportOffload } from '../server/src/features/reports/report-offload.js';
 import { ReportService } from '../server/src/features/reports/report-service.js';
+import { segment, STOP_WORDS } from '../server/src/features/reports/segmenter.js';
+import { TrendsService } from '../server/src/features/reports/trends-service.js';
 import { openDatabase } from '../server/src/store/db.js';
 
 /** Peak resident memory of this process (VmHWM), in MB. */
@@ -43,6 +45,7 @@ const all = { centres: null, categories: null, seats: null, hours: null, weekday
 const offload = new ReportOffload({
   reports,
   exports,
+  trends: new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock: new VirtualClock(Date.now()), audit: () => undefined }),
   engine,
   scope: { centreList: () => null },
   clock: new VirtualClock(Date.now()),

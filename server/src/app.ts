@@ -343,7 +343,16 @@ export function createApp(deps: AppDeps): App {
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
   // Reports and exports run in a worker thread on their own read-only connection (not for :memory:).
-  const reportOffload = new ReportOffload({ reports, exports, engine, scope, clock, audit: record, dbPath: db.memory ? null : db.name });
+  const reportOffload = new ReportOffload({
+    reports,
+    exports,
+    trends,
+    engine,
+    scope,
+    clock,
+    audit: record,
+    dbPath: db.memory ? null : db.name,
+  });
   // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.
   const onFiling = {
     summaryFiled: (callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { ReportQuery, ReportTable, ReportView } from '../../contract/index.js';
+import type { ReportQuery, ReportTable, ReportView, RiskHitView, TrendsView } from '../../contract/index.js';
 import type { AcdQueries } from '../../domain/engine.js';
 import type { CallFact } from '../../domain/stats/call-fact.js';
 import type { RoutingConfig } from '../../domain/policy.js';
@@ -15,6 +15,7 @@ import type { SessionUser } from '../auth/auth-service.js';
 import type { ScopeService } from '../users/scope-service.js';
 import type { ExportService } from './export-service.js';
 import type { ReportService, StaffingView } from './report-service.js';
+import type { TrendsService } from './trends-service.js';
 
 /** What the router holds in memory that a job needs: the worker has only the database. */
 export interface Snapshot {
@@ -34,7 +35,9 @@ export type Job =
   | { kind: 'staffing'; user: SessionUser; q: StaffingQuery }
   | { kind: 'calls'; user: SessionUser; q: ReportQuery; format: 'csv' | 'xlsx'; unmask: boolean }
   | { kind: 'table'; user: SessionUser; q: ReportQuery; table: ReportTable; format: 'csv' | 'xlsx' }
-  | { kind: 'monthly'; user: SessionUser; month: string; centres: string[] | null };
+  | { kind: 'monthly'; user: SessionUser; month: string; centres: string[] | null }
+  | { kind: 'trends'; user: SessionUser; q: Pick<ReportQuery, 'from' | 'to' | 'centres'> }
+  | { kind: 'risk-hits'; user: SessionUser };
 
 export type ToWorker = { id: number; job: Job; snap: Snapshot } | { id: number; ack: true } | { id: number; cancel: true };
 export type ToMain =
@@ -50,6 +53,8 @@ export interface ReportOffloadDeps {
   scope: Pick<ScopeService, 'centreList'>;
   clock: { now(): number };
   audit: (entry: AuditInput) => void;
+  /** Trends on this thread (when the database is in memory). */
+  trends: TrendsService;
   /** The router's database file; null (an in-memory database) runs the jobs on this thread. */
   dbPath: string | null;
 }
@@ -173,6 +178,21 @@ export class ReportOffload {
     this.deps.reports.catchUp();
     this.deps.reports.resolve(user, q);
     return this.run<ReportView>({ kind: 'report', user, q });
+  }
+
+  /** 舆情/风险预警 of a period (segmenting every summary of two periods: worker work). */
+  async trends(user: SessionUser, q: Pick<ReportQuery, 'from' | 'to' | 'centres'>): Promise<TrendsView> {
+    if (this.inline) return this.deps.trends.trends(user, q);
+    this.deps.reports.catchUp();
+    this.deps.reports.resolve(user, { ...q, categories: null, seats: null, hours: null, weekdays: null });
+    return this.run<TrendsView>({ kind: 'trends', user, q });
+  }
+
+  /** Today's risk-word hits in the user's scope (the monitor polls them). */
+  async riskHits(user: SessionUser): Promise<RiskHitView[]> {
+    if (this.inline) return this.deps.trends.todaysRiskHits(user);
+    this.deps.reports.catchUp();
+    return this.run<RiskHitView[]>({ kind: 'risk-hits', user });
   }
 
   async staffing(user: SessionUser, q: StaffingQuery): Promise<StaffingView> {

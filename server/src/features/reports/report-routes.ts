@@ -82,7 +82,7 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
   r.get(
     '/reports/trends',
     requireUser('reports:read'),
-    route((req, res) => ok(res, deps.trends.trends(userOf(req), parseOrThrow(TrendsQuerySchema, req.query)))),
+    route(async (req, res) => ok(res, await offload.trends(userOf(req), parseOrThrow(TrendsQuerySchema, req.query)))),
   );
   r.get(
     '/reports/risk-words',
@@ -98,7 +98,7 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
   r.get(
     '/reports/risk-hits',
     requireUser('queue:monitor'),
-    route((req, res) => ok(res, deps.trends.todaysRiskHits(userOf(req)))),
+    route(async (req, res) => ok(res, await offload.riskHits(userOf(req)))),
   );
 
   r.get(

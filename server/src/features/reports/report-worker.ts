@@ -16,6 +16,9 @@ import { ExportService } from './export-service.js';
 import type { Job, Snapshot, ToMain, ToWorker } from './report-offload.js';
 import { ReportRepository } from './report-repository.js';
 import { ReportService } from './report-service.js';
+import { segment, STOP_WORDS } from './segmenter.js';
+import { TrendsService } from './trends-service.js';
+import type { AuditInput } from '../audit/audit-service.js';
 
 const port = parentPort!;
 const db = new Database((workerData as { dbPath: string }).dbPath, { readonly: true, fileMustExist: true });
@@ -74,13 +77,19 @@ function services(snap: Snapshot, id: number) {
     clock,
     readOnly: { activeFacts: snap.active },
   });
-  const exports = new ExportService({ repo, reports, engine, audit: (entry) => post({ id, audit: entry }) });
-  return { reports, exports };
+  const audit = (entry: AuditInput) => post({ id, audit: entry });
+  const exports = new ExportService({ repo, reports, engine, audit });
+  const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit });
+  return { reports, exports, trends };
 }
 
 async function run(id: number, job: Job, snap: Snapshot): Promise<unknown> {
-  const { reports, exports } = services(snap, id);
+  const { reports, exports, trends } = services(snap, id);
   switch (job.kind) {
+    case 'trends':
+      return trends.trends(job.user, job.q);
+    case 'risk-hits':
+      return trends.todaysRiskHits(job.user);
     case 'report':
       return reports.report(job.user, job.q);
     case 'staffing':
