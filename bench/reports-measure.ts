@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     return;
   }
   if (mode === 'csv-worker') {
-    await offload.report(manager, monthQuery(a.slice(0, 7))); // start the worker first
+    await offload.report(manager, { from: a, to: a, ...all }); // start the worker first (one day: a small heap)
     const file = fs.createWriteStream(out!);
     const done = new Promise((resolve) => file.once('finish', resolve));
     let rows = 0;
