@@ -80,6 +80,12 @@ console.log(
   `month report: ${monthMs.map((m) => m.toFixed(0)).join(' / ')} ms over ${months[0]!.rows!.toLocaleString('en')} calls, peak ${months[0]!.peakRssMb!.toFixed(0)} MB`,
 );
 
+// The router's event loop during a month's report: on its own thread (as before) and in the worker.
+const loop = measure('month-loop', month);
+console.log(
+  `event loop during the month report: held ${loop.inlineMaxDelayMs!.toFixed(0)} ms on the router's thread; in the worker (${loop.workerMs!.toFixed(0)} ms) max delay ${loop.workerMaxDelayMs!.toFixed(1)} ms, p99 ${loop.workerP99DelayMs!.toFixed(1)} ms over ${loop.workerTicks} ticks`,
+);
+
 const csvOut = path.join(tmp, 'calls.csv');
 const csv = measure('csv', from, to, csvOut);
 const csvRate = csv.rows! / (csv.ms! / 1000);
@@ -88,6 +94,11 @@ console.log(
 );
 const bom = fs.readFileSync(csvOut).subarray(0, 3);
 fs.rmSync(csvOut);
+const viaWorker = measure('csv-worker', from, to, csvOut);
+fs.rmSync(csvOut);
+console.log(
+  `CSV export through the report worker: ${Math.round(viaWorker.rows! / (viaWorker.ms! / 1000)).toLocaleString('en')} rows/s, router's event loop max delay ${viaWorker.maxDelayMs!.toFixed(1)} ms, peak ${viaWorker.peakRssMb!.toFixed(0)} MB`,
+);
 
 // sqlite3 -csv dumping the same rows (the same SELECT, as one statement, the keyset bound at the start).
 const sql = EXPORT_SQL.replace(/\s+/g, ' ')
@@ -116,6 +127,8 @@ const checks = new Checks();
 checks.expect('month report counted calls', months[0]!.rows! > 0, `${months[0]!.rows} calls in ${month}`);
 checks.equal('CSV rows = calls in range', csv.rows, rowsInRange);
 checks.equal('XLSX rows = calls in range', xlsx.rows, rowsInRange);
+checks.equal('CSV rows through the worker = calls in range', viaWorker.rows, rowsInRange);
+checks.expect('the month report in the worker let the loop tick', loop.workerTicks! > 1, `${loop.workerTicks} ticks`);
 checks.expect('CSV starts with a UTF-8 BOM', bom.equals(Buffer.from([0xef, 0xbb, 0xbf])), bom.toString('hex'));
 checks.expect(
   'sqlite3 dumped the same rows',
@@ -126,6 +139,9 @@ const file = writeResult(NAME, {
   database: { calls: total, path: SMOKE ? 'smoke' : dbPath },
   month: { month, ms: monthMs, calls: months[0]!.rows, peakRssMb: months[0]!.peakRssMb },
   csv: { rows: csv.rows, ms: csv.ms, rowsPerS: csvRate, peakRssMb: csv.peakRssMb, bytes: csv.bytes },
+  csvWorker: viaWorker,
+  monthLoop: loop,
+  load: os.loadavg(),
   sqlite3: { ms: sqliteMs, ratio },
   xlsx: { rows: xlsx.rows, ms: xlsx.ms, peakRssMb: xlsx.peakRssMb, bytes: xlsx.bytes },
 });

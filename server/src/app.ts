@@ -42,6 +42,7 @@ import { createQueueRouter } from './features/queue/queue-routes.js';
 import { ExportService } from './features/reports/export-service.js';
 import { ReportRepository } from './features/reports/report-repository.js';
 import { createReportRouter } from './features/reports/report-routes.js';
+import { ReportOffload } from './features/reports/report-offload.js';
 import { ReportService } from './features/reports/report-service.js';
 import { segment, STOP_WORDS } from './features/reports/segmenter.js';
 import { TrendsService } from './features/reports/trends-service.js';
@@ -147,6 +148,8 @@ export interface App {
   /** The post-call survey's policy, choices and outcomes (the telephony side records through it). */
   survey: SurveyService;
   visits: VisitService;
+  /** The report worker's front (reports and exports off the event loop). */
+  reportOffload: ReportOffload;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -368,9 +371,21 @@ export function createApp(deps: AppDeps): App {
     scope,
     clock,
     qcFacts: (from, to) => qc.facts(from, to),
+    catchUpAlso: () => qc.sync(),
   });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
+  // Reports and exports run in a worker thread on their own read-only connection (not for :memory:).
+  const reportOffload = new ReportOffload({
+    reports,
+    exports,
+    trends,
+    engine,
+    scope,
+    clock,
+    audit: record,
+    dbPath: db.memory ? null : db.name,
+  });
   // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.
   const onFiling = {
     summaryFiled: (callId: string, seatId: string, ticket: string | null, input: CallSummaryInput, caller: string) => {
@@ -618,6 +633,7 @@ export function createApp(deps: AppDeps): App {
     createReportRouter({
       reports,
       exports,
+      offload: reportOffload,
       trends,
       requireUser,
       applyCalendarPeriods: (actor, periods) =>
@@ -670,6 +686,7 @@ export function createApp(deps: AppDeps): App {
     satisfaction,
     survey,
     visits,
+    reportOffload,
     close: () =>
       new Promise<void>((resolve) => {
         outbox.stop();
@@ -679,6 +696,7 @@ export function createApp(deps: AppDeps): App {
         liveAlerts.stop();
         clearInterval(retentionTimer);
         engine.dispose();
+        void reportOffload.close();
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();
       }),

@@ -178,6 +178,11 @@ describe('reports', () => {
     // No call in the two weeks before this one: an open half hour keeps one seat, a closed one none.
     expect(plan.slots[17]).toMatchObject({ weekday: 1, from: '08:30', planned: 15, required: 1 });
     expect((await api(h, 'GET', '/api/reports/staffing?weeks=0', 'manager')).status).toBe(400);
+    // A specialty apart: its categories only; an unknown category is refused.
+    const labor = data(await api<StaffingPlanView>(h, 'GET', '/api/reports/staffing?weeks=2&categories=labor', 'manager'));
+    expect(labor).toMatchObject({ categories: ['labor'], calls: 0, patienceSeconds: null });
+    expect(labor.slots[17]).toMatchObject({ required: 1, requiredA: null });
+    expect((await api(h, 'GET', '/api/reports/staffing?weeks=2&categories=nothing', 'manager')).status).toBe(400);
     expect((await api(h, 'GET', '/api/reports/staffing', 'supervisor')).status).toBe(403);
     expect((await api(h, 'POST', '/api/reports/staffing/apply', 'manager', { weeks: 2 })).status).toBe(403);
     const applied = data(await api<{ periods: unknown[] }>(h, 'POST', '/api/reports/staffing/apply', 'admin', { weeks: 2 }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallFact } from '../../server/src/domain/stats/call-fact.js';
 import { DEFAULT_ROUTING_CONFIG } from '../../server/src/domain/policy.js';
 import {
+  patienceOf,
   planToPeriods,
   plannedBySlot,
   signedInBySlot,
@@ -9,6 +10,7 @@ import {
   staffingPlan,
   SLOTS_PER_WEEK,
 } from '../../server/src/domain/stats/staffing.js';
+import { requiredAgentsA } from '../../server/src/domain/stats/erlang-a.js';
 
 /**
  * Erlang C computed independently of erlang.ts: the textbook formula
@@ -87,6 +89,37 @@ describe('staffing plan', () => {
       const p = staffingPlan(f, [], [], { utcOffsetMinutes: 480, thresholdS: 15, targetSL: 0.8, weeks: 2, minHandled: 1 });
       expect(p[0]!.required).toBe(independentRequired(lambda, aht, 15, 0.8));
     }
+  });
+
+  it('estimates patience from the history and puts Erlang A seats beside Erlang C', () => {
+    // 4 answered after 5 s, 2 abandoned after 40 s, one after-hours overflow (no wait counted):
+    // waits 20 + 80 = 100 s over 2 abandons = 50 s mean patience.
+    const answered = Array.from({ length: 4 }, (_, i) => fact(MONDAY + i * S));
+    const gone = [0, 1].map((i) => ({
+      ...fact(MONDAY + (10 + i) * S),
+      result: 'abandoned-in-queue' as const,
+      answeredAt: null,
+      waitMs: 40 * S,
+      talkMs: 0,
+      wrapUpMs: null,
+    }));
+    const closed = { ...fact(MONDAY + 20 * S), overflowTrigger: 'after-hours' as const, waitMs: 999 * S };
+    expect(patienceOf([...answered, ...gone, closed])).toBe(50);
+    expect(patienceOf(answered)).toBeNull();
+
+    // A flat 120 calls an hour of 180 s: Erlang A with 50 s patience needs no more than Erlang C's 9.
+    const facts: CallFact[] = [];
+    for (let w = 0; w < 2; w++) for (let i = 0; i < 60; i++) facts.push(fact(MONDAY + w * 7 * 86_400_000 + i * 25 * S));
+    const o = { utcOffsetMinutes: 480, thresholdS: 15, targetSL: 0.8, weeks: 2 };
+    const withA = staffingPlan(facts, [], [], { ...o, patienceS: 50 })[0]!;
+    expect(withA.required).toBe(9);
+    expect(withA.requiredA).toBe(requiredAgentsA(120, 180, 50, 15, 0.8));
+    expect(withA.requiredA!).toBeLessThanOrEqual(9);
+    expect(withA.predictedSLA!).toBeGreaterThanOrEqual(0.8);
+    const withoutA = staffingPlan(facts, [], [], o);
+    expect(withoutA[0]!.requiredA).toBeNull();
+    expect(withoutA[1]!.requiredA).toBeNull();
+    expect(staffingPlan(facts, [], [], { ...o, patienceS: 50 })[1]!.requiredA).toBe(0); // no calls in that slot
   });
 
   it('slots are local half hours of the week; the calendar and signed-in seats line up with them', () => {

@@ -194,6 +194,8 @@ export const StaffingQuerySchema = z.object({
     .default(4),
   target: z.coerce.number({ error: 'target 必须是数字' }).min(0.5, '目标服务水平至少 50%').max(0.99, '目标服务水平最多 99%').default(0.8),
   centres: list('centres'),
+  /** A specialty (category group) staffed apart: the plan over these categories' calls only. */
+  categories: list('categories'),
 });
 
 export interface StaffingSlotView {
@@ -203,6 +205,9 @@ export interface StaffingSlotView {
   ahtSeconds: number | null;
   required: number;
   predictedSL: number | null;
+  /** Erlang A (callers hang up after the history's mean patience); null when nobody abandoned. */
+  requiredA: number | null;
+  predictedSLA: number | null;
   planned: number;
   signedIn: number;
 }
@@ -214,7 +219,11 @@ export interface StaffingPlanView {
   targetSL: number;
   thresholdS: number;
   centres: string[] | null;
+  /** The specialty's categories (null: every call). */
+  categories: string[] | null;
   calls: number;
+  /** Mean patience estimated from the history (waits ÷ abandons), null when nobody abandoned. */
+  patienceSeconds: number | null;
   /** 336 half hours, Monday 00:00 first. */
   slots: StaffingSlotView[];
 }

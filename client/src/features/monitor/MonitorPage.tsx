@@ -8,6 +8,7 @@ import { CategoryQueues } from './CategoryQueues';
 import { CountsBar } from './CountsBar';
 import { LiveAlertsPanel } from './LiveAlertsPanel';
 import { LiveFigures } from './LiveFigures';
+import { RiskHitsPanel } from './RiskHitsPanel';
 import { MessageComposer } from './MessageComposer';
 import { SeatWall } from './SeatWall';
 import { WaitingCallsTable } from './WaitingCallsTable';
@@ -30,6 +31,7 @@ export function MonitorPage() {
       <AlertsPanel />
       <UnfiledList mine={false} />
       <LiveAlertsPanel />
+      <RiskHitsPanel />
       <div className="monitor-top">
         <CountsBar />
         <LiveFigures />

@@ -129,7 +129,10 @@ export const StaffingChart = memo(function StaffingChart({ plan }: { plan: Staff
     xAxis: { type: 'category', data: labels, axisLabel: { interval: 47 } },
     yAxis: { type: 'value', name: '坐席' },
     series: [
-      { name: '所需坐席', type: 'bar', data: plan.slots.map((s) => s.required) },
+      { name: '所需坐席(Erlang C)', type: 'bar', data: plan.slots.map((s) => s.required) },
+      ...(plan.patienceSeconds === null
+        ? []
+        : [{ name: '所需坐席(Erlang A)', type: 'line', step: 'end', symbol: 'none', data: plan.slots.map((s) => s.requiredA) }]),
       { name: '计划坐席', type: 'line', step: 'end', symbol: 'none', data: plan.slots.map((s) => s.planned) },
       { name: '平均在线', type: 'line', symbol: 'none', data: plan.slots.map((s) => Number(s.signedIn.toFixed(1))) },
     ],

@@ -15,15 +15,21 @@ async function call<T>(url: string, init?: RequestInit): Promise<Ack<T>> {
   }
 }
 
-/** 排班建议: Erlang C seats per half hour of a typical week beside planned and signed-in seats. */
+/**
+ * 排班建议: Erlang C and Erlang A seats per half hour of a typical week beside planned and
+ * signed-in seats, for every call or one specialty (category) staffed apart.
+ */
 export function StaffingPanel() {
   const role = useAppStore((s) => s.user?.role ?? null);
+  const categories = useAppStore((s) => s.reference?.categories ?? []);
+  const [specialty, setSpecialty] = useState('');
   const [weeks, setWeeks] = useState(4);
   const [target, setTarget] = useState(0.8);
   const [plan, setPlan] = useState<StaffingPlanView | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const load = async () => {
-    const r = await call<StaffingPlanView>(`/api/reports/staffing?weeks=${weeks}&target=${target}`);
+    const only = specialty ? `&categories=${encodeURIComponent(specialty)}` : '';
+    const r = await call<StaffingPlanView>(`/api/reports/staffing?weeks=${weeks}&target=${target}${only}`);
     if (r.ok) {
       setPlan(r.data);
       setMessage(null);
@@ -38,17 +44,29 @@ export function StaffingPanel() {
     });
     setMessage(r.ok ? `已写入服务日历:${r.data.periods.length} 个时段` : r.error.message);
   };
+  const categoryName = (id: string) => categories.find((c) => c.id === id)?.name ?? id;
   const download = () => {
     if (!plan) return;
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([staffingCsv(plan)], { type: 'text/csv;charset=utf-8' }));
-    a.download = `排班建议_${plan.from}_${plan.to}.csv`;
+    a.download = `排班建议${plan.categories ? `_${categoryName(plan.categories[0]!)}` : ''}_${plan.from}_${plan.to}.csv`;
     a.click();
   };
   return (
     <section className="panel report-staffing">
-      <h2 className="panel-title">排班建议(Erlang C)</h2>
+      <h2 className="panel-title">排班建议(Erlang C / Erlang A)</h2>
       <div className="report-exports no-print">
+        <label>
+          专长
+          <select value={specialty} onChange={(e) => setSpecialty(e.target.value)} aria-label="专长">
+            <option value="">全部来电</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           依据最近
           <select value={weeks} onChange={(e) => setWeeks(Number(e.target.value))}>
@@ -72,7 +90,7 @@ export function StaffingPanel() {
         <button onClick={download} disabled={!plan}>
           导出 CSV
         </button>
-        {role && can(role, 'config:edit') && (
+        {role && can(role, 'config:edit') && !plan?.categories && (
           <button onClick={() => void apply()} disabled={!plan}>
             写入服务日历
           </button>
@@ -82,7 +100,11 @@ export function StaffingPanel() {
       {plan && (
         <>
           <p className="muted small">
-            {plan.from} 至 {plan.to} 共 {plan.calls} 通来电;按每半小时到达量与平均处理时长计算所需坐席(假定来电人不放弃,结果略偏多)。
+            {plan.categories ? `${plan.categories.map(categoryName).join('、')}:` : ''}
+            {plan.from} 至 {plan.to} 共 {plan.calls} 通来电;按每半小时到达量与平均处理时长计算所需坐席。Erlang C 假定来电人不放弃(结果偏多);
+            {plan.patienceSeconds === null
+              ? '期间无放弃来电,无法估计耐心时长,不计算 Erlang A。'
+              : `Erlang A 按历史平均耐心 ${Math.round(plan.patienceSeconds)} 秒(等待总时长 ÷ 放弃数)计算来电人放弃。`}
           </p>
           <Suspense fallback={<p className="muted">正在加载图表…</p>}>
             <StaffingChart plan={plan} />
@@ -93,7 +115,7 @@ export function StaffingPanel() {
                 <tr>
                   <th>时段</th>
                   {DAYS.map((d) => (
-                    <th key={d}>{`星期${d} 需/计划/在线`}</th>
+                    <th key={d}>{`星期${d} 需C/需A/计划/在线`}</th>
                   ))}
                 </tr>
               </thead>
@@ -105,7 +127,7 @@ export function StaffingPanel() {
                       const s = plan.slots[i * 48 + h]!;
                       return (
                         <td key={d} className={s.required > s.planned ? 'report-short' : undefined}>
-                          {`${s.required} / ${s.planned} / ${s.signedIn.toFixed(1)}`}
+                          {`${s.required} / ${s.requiredA ?? '–'} / ${s.planned} / ${s.signedIn.toFixed(1)}`}
                         </td>
                       );
                     })}

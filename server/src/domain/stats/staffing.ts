@@ -2,6 +2,7 @@ import { periodAt } from '../calendar.js';
 import type { ServiceCalendar, ServicePeriod } from '../policy.js';
 import type { CallFact } from './call-fact.js';
 import { erlangPrediction, requiredAgents } from './erlang.js';
+import { erlangA, patienceEstimate, requiredAgentsA } from './erlang-a.js';
 import type { SeatEventRow } from './seat-time.js';
 
 /**
@@ -18,7 +19,11 @@ import type { SeatEventRow } from './seat-time.js';
  * - planned      the service calendar's planned seats at the slot's start on a regular week.
  * - signedIn     seat time not offline in the slot ÷ (weeks × 30 min).
  *
- * Erlang C assumes nobody abandons: with abandonment it overstates the seats a little.
+ * - requiredA    Erlang A (erlang-a.ts) with the history's mean patience (`patienceOf`): the
+ *                seats when callers who wait too long hang up, as they do; null when the history
+ *                has no abandons (patience unknown).
+ *
+ * Erlang C assumes nobody abandons: with abandonment it overstates the seats; Erlang A does not.
  */
 
 export const SLOTS_PER_WEEK = 7 * 48;
@@ -31,6 +36,8 @@ export interface StaffingOptions {
   /** How many weeks the facts cover (the divisor of the averages). */
   weeks: number;
   minHandled?: number;
+  /** Mean patience in seconds for Erlang A (patienceOf); null or absent: Erlang C only. */
+  patienceS?: number | null;
 }
 
 export interface StaffingSlot {
@@ -42,6 +49,8 @@ export interface StaffingSlot {
   ahtSeconds: number | null;
   required: number;
   predictedSL: number | null;
+  requiredA: number | null;
+  predictedSLA: number | null;
   planned: number;
   signedIn: number;
 }
@@ -117,6 +126,12 @@ export function staffingPlan(
     const aht = handled[s]! >= min ? handleMs[s]! / handled[s]! / 1000 : weekAht;
     const required = lambda > 0 && aht !== null && aht > 0 ? requiredAgents(lambda, aht, o.thresholdS, o.targetSL) : 0;
     const predictedSL = required > 0 && aht ? erlangPrediction(required, lambda, aht, o.thresholdS).serviceLevel : null;
+    const patience = o.patienceS ?? null;
+    const requiredA = patience === null ? null : lambda > 0 && aht ? requiredAgentsA(lambda, aht, patience, o.thresholdS, o.targetSL) : 0;
+    const predictedSLA =
+      patience !== null && requiredA !== null && requiredA > 0 && aht
+        ? erlangA(requiredA, lambda, aht, patience, o.thresholdS).serviceLevel
+        : null;
     return {
       weekday: Math.floor(s / 48) + 1,
       from: hhmm(s),
@@ -124,10 +139,28 @@ export function staffingPlan(
       ahtSeconds: aht,
       required,
       predictedSL,
+      requiredA,
+      predictedSLA,
       planned: planned[s] ?? 0,
       signedIn: signedIn[s] ?? 0,
     };
   });
+}
+
+/**
+ * Mean patience (seconds) of the history's callers: every wait of a call that queued (answered,
+ * abandoned, short abandons included, overflowed or timed out: each is a patience at least that
+ * long) over the abandons. null when nobody abandoned.
+ */
+export function patienceOf(facts: Iterable<CallFact>): number | null {
+  let waitMs = 0;
+  let abandoned = 0;
+  for (const f of facts) {
+    if (f.overflowTrigger === 'after-hours' || f.result === 'in-progress') continue;
+    waitMs += f.waitMs;
+    if (f.result === 'abandoned-in-queue' || f.result === 'abandoned-while-ringing') abandoned++;
+  }
+  return patienceEstimate(waitMs / 1000, abandoned);
 }
 
 /**

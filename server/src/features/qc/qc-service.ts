@@ -6,7 +6,8 @@ import { DomainError } from '../../domain/errors.js';
 import type { AuditInput } from '../audit/audit-service.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import type { ScopeService } from '../users/scope-service.js';
-import type { QcItemRecord, QcRepository, QcReviewRecord, QcScoreRecord } from './qc-repository.js';
+import { QcRepository, type QcFactRow, type QcItemRecord, type QcReviewRecord, type QcScoreRecord } from './qc-repository.js';
+import type { Db } from '../../store/db.js';
 import {
   checkDecision,
   checkReviewRequest,
@@ -298,20 +299,34 @@ export class QcService {
   /** The worklist's items of the calls enqueued in [from, to), for the report figures (caught up first). */
   facts(from: number, to: number): QcFact[] {
     this.sync();
-    return this.o.repo.factsIn(from, to).map((r) => ({
-      callId: r.callId,
-      seatId: r.seatId,
-      homeCentreId: r.centreId,
-      categoryId: r.categoryId,
-      enqueuedAt: r.enqueuedAt,
-      sampled: r.sample === 1,
-      total: r.total,
-      reviewRequested: r.reviewRequested === 1,
-      reviewChanged: r.reviewChanged === 1,
-    }));
+    return this.o.repo.factsIn(from, to).map(qcFactOf);
   }
 
   private requireInspector(user: SessionUser): void {
     if (!can(user.role, 'qc:inspect')) throw new DomainError('FORBIDDEN', '只有班长、值班负责人或系统管理员可以质检评分或决定复核');
   }
+}
+
+/** One worklist item as the report figures read it. */
+export function qcFactOf(r: QcFactRow): QcFact {
+  return {
+    callId: r.callId,
+    seatId: r.seatId,
+    homeCentreId: r.centreId,
+    categoryId: r.categoryId,
+    enqueuedAt: r.enqueuedAt,
+    sampled: r.sample === 1,
+    total: r.total,
+    reviewRequested: r.reviewRequested === 1,
+    reviewChanged: r.reviewChanged === 1,
+  };
+}
+
+/**
+ * The QC facts read from a connection of its own (the report worker's read-only one); the
+ * router synced the worklist before it handed the job over (ReportService.catchUp).
+ */
+export function readQcFacts(db: Db): (from: number, to: number) => QcFact[] {
+  const repo = new QcRepository(db);
+  return (from, to) => repo.factsIn(from, to).map(qcFactOf);
 }

@@ -68,7 +68,7 @@ export interface CallRowContext {
   seat: (id: string) => string;
 }
 
-interface SummaryJson {
+export interface SummaryJson {
   disposition?: Disposition;
   topic?: string;
   question?: string;
@@ -83,7 +83,7 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 let cachedDay = -1;
 let cachedDate = '';
 /** "YYYY-MM-DD HH:MM:SS" of a local time in ms (the date formatted once per day). */
-function localTime(local: number): string {
+export function localTime(local: number): string {
   const day = Math.floor(local / 86_400_000);
   if (day !== cachedDay) {
     cachedDay = day;
@@ -93,7 +93,7 @@ function localTime(local: number): string {
   return `${cachedDate} ${pad2(Math.floor(s / 3600))}:${pad2(Math.floor((s % 3600) / 60))}:${pad2(s % 60)}`;
 }
 
-const secs = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
+export const secs = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
 
 /** One 话单 row as cells: numbers masked unless `unmask`; a 保密 caller's number and summary text never leave. */
 export function callCells(r: ExportRow, ctx: CallRowContext): Cell[] {

@@ -17,12 +17,15 @@ import type { SessionUser } from '../auth/auth-service.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import type { ExportService } from './export-service.js';
+import type { ReportOffload } from './report-offload.js';
 import type { ReportService } from './report-service.js';
 import type { TrendsService } from './trends-service.js';
 
 export interface ReportRouteDeps {
   reports: ReportService;
   exports: ExportService;
+  /** Reports, staffing plans and exports computed off the router's thread. */
+  offload: ReportOffload;
   requireUser: RequireUser;
   trends: TrendsService;
   /** Replaces the service calendar's weekly periods (the routing configuration's update, audited). */
@@ -59,13 +62,13 @@ const formatOf = (v: string): 'csv' | 'xlsx' => {
 
 /** 统计报表: figures, live figures, exports. */
 export function createReportRouter(deps: ReportRouteDeps): express.Router {
-  const { reports, exports, requireUser } = deps;
+  const { reports, exports, offload, requireUser } = deps;
   const r = express.Router();
 
   r.get(
     '/reports/figures',
     requireUser('reports:read'),
-    route((req, res) => ok(res, reports.report(userOf(req), parseOrThrow(ReportQuerySchema, req.query)))),
+    route(async (req, res) => ok(res, await offload.report(userOf(req), parseOrThrow(ReportQuerySchema, req.query)))),
   );
 
   /** The supervisor's live figures (since midnight, last 15 and 30 minutes), in the user's scope. */
@@ -79,7 +82,7 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
   r.get(
     '/reports/trends',
     requireUser('reports:read'),
-    route((req, res) => ok(res, deps.trends.trends(userOf(req), parseOrThrow(TrendsQuerySchema, req.query)))),
+    route(async (req, res) => ok(res, await offload.trends(userOf(req), parseOrThrow(TrendsQuerySchema, req.query)))),
   );
   r.get(
     '/reports/risk-words',
@@ -95,15 +98,15 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
   r.get(
     '/reports/risk-hits',
     requireUser('queue:monitor'),
-    route((req, res) => ok(res, deps.trends.todaysRiskHits(userOf(req)))),
+    route(async (req, res) => ok(res, await offload.riskHits(userOf(req)))),
   );
 
   r.get(
     '/reports/staffing',
     requireUser('reports:read'),
-    route((req, res) => {
+    route(async (req, res) => {
       const q = parseOrThrow(StaffingQuerySchema, req.query);
-      ok(res, reports.staffing(userOf(req), { weeks: q.weeks, targetSL: q.target, centres: q.centres }));
+      ok(res, await offload.staffing(userOf(req), { weeks: q.weeks, targetSL: q.target, centres: q.centres, categories: q.categories }));
     }),
   );
 
@@ -111,10 +114,10 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
   r.post(
     '/reports/staffing/apply',
     requireUser('config:edit'),
-    route((req, res) => {
+    route(async (req, res) => {
       const q = parseOrThrow(StaffingQuerySchema, req.body ?? {});
       const user = userOf(req);
-      const plan = reports.staffing(user, { weeks: q.weeks, targetSL: q.target, centres: null });
+      const plan = await offload.staffing(user, { weeks: q.weeks, targetSL: q.target, centres: null });
       const periods = planToPeriods(plan.slots);
       deps.applyCalendarPeriods(user, periods);
       ok(res, { periods });
@@ -132,7 +135,7 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
       const unmask = e.unmask === '1';
       const { rows, name } = exports.prepareCalls(user, q, format, unmask, e.reason ?? '');
       startDownload(res, format, name, rows);
-      await streaming(res, () => (format === 'csv' ? exports.callsCsv(user, q, unmask, res) : exports.callsXlsx(user, q, unmask, res)));
+      await streaming(res, () => offload.calls(user, q, format, unmask, res));
     }),
   );
 
@@ -153,7 +156,7 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
         weekdays: null,
       });
       startDownload(res, 'xlsx', `统计月报_${q.month}.xlsx`);
-      await streaming(res, () => exports.monthly(user, q.month, q.centres, res));
+      await streaming(res, () => offload.monthly(user, q.month, q.centres, res));
     }),
   );
 
@@ -168,7 +171,7 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
       const q = parseOrThrow(ReportQuerySchema, req.query);
       reports.resolve(user, q);
       startDownload(res, format, `${REPORT_TABLE_LABELS[table]}_${q.from}_${q.to}.${format}`);
-      await streaming(res, () => exports.table(user, q, table, format, res));
+      await streaming(res, () => offload.table(user, q, table, format, res));
     }),
   );
 

@@ -15,7 +15,7 @@ import {
   type ReportOptions,
 } from '../../domain/stats/report.js';
 import { seatTimeFrom } from '../../domain/stats/seat-time.js';
-import { plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
+import { patienceOf, plannedBySlot, signedInBySlot, staffingPlan, type StaffingSlot } from '../../domain/stats/staffing.js';
 import { dayBounds, localDay } from '../shared/local-day.js';
 import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
@@ -35,6 +35,13 @@ export interface ReportServiceDeps {
   clock: Clock;
   /** The QC worklist's items of the calls enqueued in [from, to) (features/qc); none when absent. */
   qcFacts?: (from: number, to: number) => Iterable<QcFact>;
+  /** Brings other features' report inputs up to date with the calls (the QC worklist); router only. */
+  catchUpAlso?: () => void;
+  /**
+   * Set in the report worker (report-worker.ts), which reads a read-only connection: the router
+   * caught the facts up before handing the job over, and the calls in progress come with the job.
+   */
+  readOnly?: { activeFacts: readonly CallFact[] };
 }
 
 /** A report's range in ms and its filter, after the scope rules. */
@@ -68,7 +75,9 @@ export class ReportService {
    * or amended since into them; returns how many facts were written.
    */
   catchUp(): number {
+    if (this.deps.readOnly) return 0;
     const written = this.catchUpCalls();
+    this.deps.catchUpAlso?.();
     const now = this.deps.clock.now();
     while (this.deps.repo.transaction(() => this.deps.repo.syncSummaries(now, CATCH_UP_BATCH)) === CATCH_UP_BATCH);
     return written;
@@ -145,16 +154,19 @@ export class ReportService {
 
   /** The facts of [from, to): finished calls from the store, calls in progress from the engine. */
   facts(from: number, to: number): Iterable<CallFact> {
-    const now = this.deps.clock.now();
-    const active = this.deps.engine
-      .activeCalls()
-      .filter((c) => c.enqueuedAt >= from && c.enqueuedAt < to)
-      .map((c) => callFact(c, now));
+    const active = this.activeFacts().filter((f) => f.enqueuedAt >= from && f.enqueuedAt < to);
     const stored = this.deps.repo.facts(from, to);
     return (function* () {
       yield* stored;
       yield* active;
     })();
+  }
+
+  /** The facts of the calls in progress now (the engine's, or those handed to the worker). */
+  activeFacts(): CallFact[] {
+    if (this.deps.readOnly) return [...this.deps.readOnly.activeFacts];
+    const now = this.deps.clock.now();
+    return this.deps.engine.activeCalls().map((c) => callFact(c, now));
   }
 
   report(user: ScopedUser, q: ReportQuery): ReportView {
@@ -224,9 +236,10 @@ export class ReportService {
 
   /**
    * The staffing plan over the last `weeks` whole weeks (Monday to Sunday before this week), in
-   * the user's scope: Erlang C seats per half hour beside planned and signed-in seats.
+   * the user's scope: Erlang C and Erlang A seats per half hour beside planned and signed-in
+   * seats; `categories` plans one specialty (its categories' calls) apart.
    */
-  staffing(user: ScopedUser, q: { weeks: number; targetSL: number; centres: string[] | null }): StaffingView {
+  staffing(user: ScopedUser, q: { weeks: number; targetSL: number; centres: string[] | null; categories?: string[] | null }): StaffingView {
     this.catchUp();
     const cfg = this.deps.engine.config;
     const now = this.deps.clock.now();
@@ -239,11 +252,13 @@ export class ReportService {
       from: localDay(from, cfg.utcOffsetMinutes),
       to: localDay(to - 1, cfg.utcOffsetMinutes),
       centres: q.centres,
-      categories: null,
+      categories: q.categories ?? null,
       seats: null,
       hours: null,
       weekdays: null,
     });
+    const known = new Set(cfg.categories.map((c) => c.id));
+    for (const c of q.categories ?? []) if (!known.has(c)) throw new DomainError('VALIDATION', `没有这个咨询类别:${c}`);
     const keep = factFilter(r.filter, this.options());
     const facts = [...this.deps.repo.facts(from, to)].filter(keep);
     const planned = plannedBySlot(cfg.serviceCalendar, cfg.utcOffsetMinutes);
@@ -256,10 +271,11 @@ export class ReportService {
       thresholdS: cfg.kpi.serviceLevelThresholdS,
       targetSL: q.targetSL,
       weeks: q.weeks,
+      patienceS: patienceOf(facts),
     };
+    // A half hour the calendar keeps open keeps at least one seat (a plan of 0 would close it).
     const slots = staffingPlan(facts, planned, signedIn, opts).map((s) =>
-      // A half hour the calendar keeps open keeps at least one seat (a plan of 0 would close it).
-      s.planned > 0 && s.required === 0 ? { ...s, required: 1 } : s,
+      s.planned > 0 ? { ...s, required: Math.max(1, s.required), requiredA: s.requiredA === null ? null : Math.max(1, s.requiredA) } : s,
     );
     return {
       from: localDay(from, cfg.utcOffsetMinutes),
@@ -268,7 +284,9 @@ export class ReportService {
       targetSL: q.targetSL,
       thresholdS: opts.thresholdS,
       centres: r.centres,
+      categories: q.categories ?? null,
       calls: facts.length,
+      patienceSeconds: opts.patienceS,
       slots,
     };
   }
@@ -281,6 +299,8 @@ export interface StaffingView {
   targetSL: number;
   thresholdS: number;
   centres: string[] | null;
+  categories: string[] | null;
   calls: number;
+  patienceSeconds: number | null;
   slots: StaffingSlot[];
 }

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { callCsvWriter } from '../../server/src/features/reports/export-csv.js';
+import { callCells, csvLine, type CallRowContext } from '../../server/src/features/reports/export-format.js';
+import type { ExportRow, ExportTuple } from '../../server/src/features/reports/report-repository.js';
+import { parseCsv } from '../support/csv.js';
+
+const ctx = (unmask: boolean): CallRowContext => ({
+  utcOffsetMinutes: 480,
+  unmask,
+  centre: (id) => ({ city: '市中心', dc: '=东城' })[id] ?? id,
+  category: (id) => ({ labor: '劳动与社会保障', odd: '合同,"债务"' })[id] ?? id,
+  seat: (id) => ({ s01: '王芳(1001)', s02: '-李"四"(1002)' })[id] ?? id,
+});
+
+const AT = Date.UTC(2026, 10, 23, 1, 2, 3, 450); // 09:02:03 +08:00
+const tuple = (over: Partial<ExportRow>): ExportTuple => {
+  const r: ExportRow = {
+    callId: 'c-1',
+    caller: '13800138001',
+    enqueuedAt: AT,
+    centreId: 'city',
+    categoryId: 'labor',
+    seatId: 's01',
+    result: 'answered',
+    waitMs: 5_049,
+    talkMs: 120_000,
+    holdMs: 0,
+    wrapMs: 30_000,
+    hungUpBy: 'caller',
+    overflowTrigger: null,
+    missedBy: '',
+    summary: null,
+    ...over,
+  };
+  return [
+    r.callId,
+    r.caller,
+    r.enqueuedAt,
+    r.centreId,
+    r.categoryId,
+    r.seatId,
+    r.result,
+    r.waitMs,
+    r.talkMs,
+    r.holdMs,
+    r.wrapMs,
+    r.hungUpBy,
+    r.overflowTrigger,
+    r.missedBy,
+    r.summary,
+  ];
+};
+const row = (t: ExportTuple): ExportRow => ({
+  callId: t[0],
+  caller: t[1],
+  enqueuedAt: t[2],
+  centreId: t[3],
+  categoryId: t[4],
+  seatId: t[5],
+  result: t[6],
+  waitMs: t[7],
+  talkMs: t[8],
+  holdMs: t[9],
+  wrapMs: t[10],
+  hungUpBy: t[11],
+  overflowTrigger: t[12],
+  missedBy: t[13],
+  summary: t[14],
+});
+
+const summary = (s: Record<string, unknown>) => JSON.stringify({ disposition: 'answered', ...s });
+const ROWS: ExportTuple[] = [
+  tuple({}),
+  tuple({
+    callId: 'c-2',
+    summary: summary({ topic: '=HYPERLINK("http://x","点我")', question: '+1 欠薪', answer: '-2 仲裁, "引号"\n换行', referral: '@律协' }),
+  }),
+  tuple({ callId: 'c-3', summary: summary({ topic: '讨薪', riskFlag: true, riskNote: '群体,上访', confidential: true }) }),
+  tuple({
+    callId: 'c-4',
+    summary: summary({ topic: '\t制表', riskFlag: true, riskNote: '"极端"' }),
+    centreId: 'dc',
+    categoryId: 'odd',
+    seatId: 's02',
+  }),
+  tuple({ callId: 'c-5', result: 'abandoned-in-queue', seatId: null, wrapMs: null, talkMs: 0, hungUpBy: null, missedBy: 's01,s02,s01' }),
+  tuple({ callId: 'c-6', result: 'overflowed-12345', overflowTrigger: 'queue-full', caller: '+8613800138006', seatId: null }),
+  tuple({
+    callId: 'c-7',
+    caller: '110',
+    centreId: 'unknown-centre',
+    categoryId: 'unknown',
+    summary: summary({ disposition: 'legal-aid' }),
+  }),
+  tuple({ callId: 'c-8', enqueuedAt: AT + 15 * 3_600_000, caller: '138 0013 8008' }), // after local midnight
+];
+
+describe('the 话单 CSV fast path', () => {
+  it('writes exactly what csvLine(callCells(row)) writes, masked or not', () => {
+    for (const unmask of [false, true]) {
+      const expected = ROWS.map((t) => csvLine(callCells(row(t), ctx(unmask)))).join('');
+      expect(callCsvWriter(ctx(unmask))(ROWS)).toBe(expected);
+    }
+  });
+
+  it('keeps the escaping rules: formulas neutralised, quotes doubled, 保密 hidden, numbers masked', () => {
+    const text = callCsvWriter(ctx(false))(ROWS);
+    const cells = parseCsv(text);
+    expect(cells[0]![1]).toBe('2026-11-23 09:02:03');
+    expect(cells[0]![2]).toBe('138****8001');
+    expect(cells[1]![15]).toBe(`'=HYPERLINK("http://x","点我")`);
+    expect(cells[1]![16]).toBe(`'+1 欠薪`);
+    expect(cells[1]![17]).toBe(`'-2 仲裁, "引号"\n换行`);
+    expect(cells[1]![18]).toBe(`'@律协`);
+    expect(cells[2]!.slice(15, 18)).toEqual(['(保密)', '(保密)', '(保密)']);
+    expect(cells[2]![2]).toBe('保密');
+    expect(cells[2]![19]).toBe('是');
+    expect(cells[3]![3]).toBe(`'=东城`);
+    expect(cells[3]![5]).toBe(`'-李"四"(1002)`);
+    expect(cells[3]![15]).toBe(`'\t制表`);
+    expect(cells[4]![13]).toBe('王芳(1001)、-李"四"(1002)、王芳(1001)');
+    expect(cells[5]![2]).toBe(`'+86****8006`);
+    expect(text).not.toContain('13800138001');
+  });
+});
