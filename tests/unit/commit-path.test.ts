@@ -18,7 +18,7 @@ import { SqliteEngineStore } from '../../server/src/store/engine-store.js';
 import { SipLegRepo } from '../../server/src/store/sip-legs.js';
 import { makeConfig, seat } from './support/engine-harness.js';
 import { enqueue, fakeKamailio, until, wireAdapter } from './support/fake-kamailio.js';
-import { walCommits } from './support/wal-commits.js';
+import { walCommits, walFramePages } from './support/wal-commits.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -64,7 +64,8 @@ async function rig(opts: { store?: (db: Db) => EngineStore } = {}) {
   await until(() => engine.getSeat('s1').registered, 'registered');
   engine.setSeatReady('s1');
   const commits = () => walCommits(`${file}-wal`);
-  return { dir, file, db, fake, engine, legs, commits };
+  const frames = () => walFramePages(`${file}-wal`);
+  return { dir, file, db, fake, engine, legs, commits, frames };
 }
 
 /** What a process started after a kill -9 at this instant would read: a copy of the files as they are now. */
@@ -196,5 +197,85 @@ describe('group commit: events that arrive in one read from Kamailio', () => {
     await new Promise((res) => setTimeout(res, 50));
     expect(r.fake.received.filter((m) => m.cmd === 'ring')).toEqual([]);
     expect(r.engine.getSeat('s1').state.kind).toBe('ready');
+  });
+});
+
+describe('pages written per decision (each WAL frame is one page write before the fsync)', () => {
+  /** The b-trees (tables and indexes) whose pages the frames written by `step` belong to. */
+  async function treesWritten(r: Awaited<ReturnType<typeof rig>>, step: () => Promise<void>): Promise<string[]> {
+    const from = r.frames().length;
+    await step();
+    const pages = r.frames().slice(from);
+    const tree = new Map(
+      (r.db.prepare('SELECT name, pageno FROM dbstat').all() as { name: string; pageno: number }[]).map((p) => [p.pageno, p.name]),
+    );
+    return pages.map((p) => tree.get(p) ?? `page ${p}`).sort();
+  }
+
+  it('enqueue, answer and hang-up touch only the b-trees that change: no answered-call index before the answer, none of them after it, one b-tree for the SIP leg', async () => {
+    const r = await rig();
+    const calls = ['c1', 'c2', 'c3'];
+    const written: Record<string, string[]>[] = [];
+    for (const id of calls) {
+      const enqueueTrees = await treesWritten(r, async () => {
+        r.fake.send(enqueue(id, { tindex: Number(id.slice(1)) }));
+        await until(() => r.engine.getCall(id)?.state.kind === 'ringing', 'ringing');
+      });
+      const answerTrees = await treesWritten(r, async () => {
+        r.fake.send({ event: 'answered', callid: id, seat: 's1' });
+        await until(() => r.engine.getCall(id)?.state.kind === 'talking', 'talking');
+      });
+      const byeTrees = await treesWritten(r, async () => {
+        r.fake.send({ event: 'bye', callid: id, by: 'caller' });
+        await until(() => r.engine.getCall(id)?.state.kind === 'wrap-up', 'wrap-up');
+      });
+      written.push({ enqueueTrees, answerTrees, byeTrees });
+      r.engine.summaryFiled(id, 's1');
+      r.engine.endWrapUp('s1');
+      r.engine.setSeatReady('s1');
+    }
+    const last = written.at(-1)!; // the first call also grows the file (page 1, new pages)
+    expect(last.enqueueTrees).toEqual(
+      [
+        'call_events',
+        'call_events_call',
+        'calls',
+        'calls_active',
+        'calls_caller_enqueued',
+        'calls_enqueued',
+        'seat_events',
+        'seat_events_seat_at',
+        'seat_states',
+        'sip_legs',
+        'sqlite_autoindex_calls_1',
+      ].sort(),
+    );
+    expect(last.answerTrees).toEqual(
+      [
+        'call_events',
+        'call_events_call',
+        'calls',
+        'calls_active',
+        'calls_caller_answered',
+        'calls_seat_answered',
+        'seat_events',
+        'seat_events_seat_at',
+        'seat_states',
+        'sip_legs',
+      ].sort(),
+    );
+    expect(last.byeTrees).toEqual(
+      ['call_events', 'call_events_call', 'calls', 'calls_active', 'seat_events', 'seat_events_seat_at', 'seat_states'].sort(),
+    );
+    // What the answered-call indexes serve still works: the caller's last seat, the seat's calls.
+    const plan = (sql: string) => (r.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+    expect(plan('SELECT seat_id FROM calls WHERE caller = 1 AND answered_at >= 0 ORDER BY answered_at DESC LIMIT 1')).toContain(
+      'calls_caller_answered',
+    );
+    expect(plan('SELECT id FROM calls WHERE seat_id = 1 AND answered_at >= 0 AND answered_at < 2')).toContain('calls_seat_answered');
+    expect(r.db.prepare("SELECT seat_id, answered_at IS NOT NULL AS answered FROM calls WHERE id = 'c3'").get()).toEqual({
+      seat_id: 's1',
+      answered: 1,
+    });
   });
 });

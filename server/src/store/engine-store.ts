@@ -15,6 +15,7 @@ export interface StoredSeatState {
 /** The engine's durable state in SQLite: call snapshots, call events, seat states. */
 export class SqliteEngineStore implements EngineStore {
   private readonly upsertCall;
+  private readonly upsertAnsweredCall;
   private readonly insertEvent;
   private readonly upsertSeat;
   private readonly insertSeatEvent;
@@ -28,15 +29,8 @@ export class SqliteEngineStore implements EngineStore {
 
   constructor(private readonly db: Db) {
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
-    this.upsertCall = db.prepare(`
-      INSERT INTO calls (id, caller, dialed, trunk, category_id, home_centre_id, priority, enqueued_at, state_kind,
-                         seat_id, answered_at, ended_at, snapshot_json, updated_at)
-      VALUES (@id, @caller, @dialed, @trunk, @categoryId, @homeCentreId, @priority, @enqueuedAt, @stateKind,
-              @seatId, @answeredAt, @endedAt, @snapshot, @updatedAt)
-      ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, priority = excluded.priority,
-        state_kind = excluded.state_kind, seat_id = COALESCE(excluded.seat_id, calls.seat_id),
-        answered_at = COALESCE(excluded.answered_at, calls.answered_at), ended_at = excluded.ended_at,
-        snapshot_json = excluded.snapshot_json, updated_at = excluded.updated_at`);
+    this.upsertCall = db.prepare(upsertCallSql(false));
+    this.upsertAnsweredCall = db.prepare(upsertCallSql(true));
     this.insertEvent = db.prepare('INSERT INTO call_events (call_id, at, type, data_json) VALUES (?, ?, ?, ?)');
     this.upsertSeat = db.prepare(`
       INSERT INTO seat_states (seat_id, state_json, registered, missed_json, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -68,7 +62,9 @@ export class SqliteEngineStore implements EngineStore {
     const answered = call.events.find((e) => e.type === 'answered');
     const st = call.state;
     const terminal = !ACTIVE.includes(st.kind);
-    this.upsertCall.run({
+    // seat_id and answered_at change once, with the answer: other saves leave them (and their indexes) alone.
+    const upsert = newEvents.some((e) => e.type === 'answered') ? this.upsertAnsweredCall : this.upsertCall;
+    upsert.run({
       id: call.id,
       caller: call.caller,
       dialed: call.dialed,
@@ -160,6 +156,22 @@ export class SqliteEngineStore implements EngineStore {
     const rows = this.selectEvents.all(snapshot.id) as { at: number; type: string; data_json: string }[];
     return { ...snapshot, events: rows.map(toEvent) };
   }
+}
+
+/**
+ * Inserts a call or updates what changes as it moves. `answered`: also seat_id and answered_at
+ * (only the save holding the answer); SQLite rewrites an index entry whenever an UPDATE sets one
+ * of its columns, even to the same value, so the other saves do not name them.
+ */
+function upsertCallSql(answered: boolean): string {
+  return `
+      INSERT INTO calls (id, caller, dialed, trunk, category_id, home_centre_id, priority, enqueued_at, state_kind,
+                         seat_id, answered_at, ended_at, snapshot_json, updated_at)
+      VALUES (@id, @caller, @dialed, @trunk, @categoryId, @homeCentreId, @priority, @enqueuedAt, @stateKind,
+              @seatId, @answeredAt, @endedAt, @snapshot, @updatedAt)
+      ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, priority = excluded.priority,
+        state_kind = excluded.state_kind,${answered ? ' seat_id = excluded.seat_id, answered_at = excluded.answered_at,' : ''}
+        ended_at = excluded.ended_at, snapshot_json = excluded.snapshot_json, updated_at = excluded.updated_at`;
 }
 
 const toEvent = (e: { at: number; type: string; data_json: string }): CallEvent =>

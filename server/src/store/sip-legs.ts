@@ -19,20 +19,23 @@ export class SipLegRepo {
   private readonly upsertStmt;
   private readonly deleteStmt;
   private readonly listStmt;
+  /** The last `seq` written: legs stored in the same millisecond are listed in the order they were stored. */
+  private seq: number;
 
   constructor(db: Db) {
+    this.seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM sip_legs').get() as { seq: number }).seq;
     this.upsertStmt = db.prepare(
-      `INSERT INTO sip_legs (call_id, tindex, tlabel, arrived_at, enqueue_json) VALUES (@callId, @tindex, @tlabel, @arrivedAt, @enqueueJson)
+      `INSERT INTO sip_legs (call_id, tindex, tlabel, arrived_at, seq, enqueue_json) VALUES (@callId, @tindex, @tlabel, @arrivedAt, @seq, @enqueueJson)
        ON CONFLICT(call_id) DO UPDATE SET tindex = excluded.tindex, tlabel = excluded.tlabel`,
     );
     this.deleteStmt = db.prepare('DELETE FROM sip_legs WHERE call_id = ?');
     this.listStmt = db.prepare(
-      'SELECT call_id AS callId, tindex, tlabel, arrived_at AS arrivedAt, enqueue_json AS enqueueJson FROM sip_legs ORDER BY arrived_at, rowid',
+      'SELECT call_id AS callId, tindex, tlabel, arrived_at AS arrivedAt, enqueue_json AS enqueueJson FROM sip_legs ORDER BY arrived_at, seq',
     );
   }
 
   save(leg: SipLeg): void {
-    this.upsertStmt.run(leg);
+    this.upsertStmt.run({ ...leg, seq: ++this.seq });
   }
 
   delete(callId: string): void {

@@ -20,3 +20,19 @@ export function walCommits(walPath: string): number {
   }
   return commits;
 }
+
+/** Page numbers of every frame of the current WAL generation, in the order written. */
+export function walFramePages(walPath: string): number[] {
+  if (!fs.existsSync(walPath)) return [];
+  const b = fs.readFileSync(walPath);
+  if (b.length < 32) return [];
+  const pageSize = b.readUInt32BE(8) === 1 ? 65536 : b.readUInt32BE(8);
+  const salt1 = b.readUInt32BE(16);
+  const salt2 = b.readUInt32BE(20);
+  const pages: number[] = [];
+  for (let off = 32; off + 24 + pageSize <= b.length; off += 24 + pageSize) {
+    if (b.readUInt32BE(off + 8) !== salt1 || b.readUInt32BE(off + 12) !== salt2) break;
+    pages.push(b.readUInt32BE(off));
+  }
+  return pages;
+}

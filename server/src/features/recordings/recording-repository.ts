@@ -2,7 +2,7 @@ import type { Db } from '../../store/db.js';
 
 export type RecordingStatus = 'recording' | 'off' | 'stored' | 'failed' | 'deleted';
 
-/** One call's recording row (migration 13). Pauses are [fromMs, toMs | null] from the answer. */
+/** One call's recording row (migration 14). Pauses are [fromMs, toMs | null] from the answer. */
 export interface RecordingRecord {
   callId: string;
   status: RecordingStatus;
