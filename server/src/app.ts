@@ -50,6 +50,8 @@ import { createSatisfactionRouter, createSurveyWebhookRouter } from './features/
 import { SatisfactionService } from './features/satisfaction/satisfaction-service.js';
 import { VisitRepository } from './features/satisfaction/visit-repository.js';
 import { VisitService } from './features/satisfaction/visit-service.js';
+import { VisitDialRepository } from './features/satisfaction/visit-dial-repository.js';
+import { VisitDialService, type OutboundPort } from './features/satisfaction/visit-dial-service.js';
 import { loadOrCreateSurveyKeys } from './features/satisfaction/webhook-signing.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
 import { SeatDayRepository } from './features/seats/seat-day-repository.js';
@@ -115,6 +117,8 @@ export interface AppDeps {
   onStorageFailure?: (err: unknown) => void;
   /** Opens Kamailio for a seat-to-seat consultation call; null without telephony. */
   consultGate?: ConsultGate | null;
+  /** Click-to-call through Kamailio and the trunk (telephony/outbound-line.ts); null without telephony. */
+  outbound?: OutboundPort | null;
 }
 
 export interface App {
@@ -453,6 +457,23 @@ export function createApp(deps: AppDeps): App {
     utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
   const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);
+  const visitDials = deps.outbound
+    ? new VisitDialService({
+        repo: new VisitDialRepository(db),
+        visits,
+        line: deps.outbound,
+        settings: {
+          trunkAddr: config.OUTBOUND_TRUNK_ADDR,
+          callerId: config.OUTBOUND_CALLER_ID,
+          ringS: config.OUTBOUND_RING_S,
+          sipDomain: config.SIP_DOMAIN,
+        },
+        clock,
+        logger,
+        audit: record,
+      })
+    : null;
+  if (visitDials) deps.outbound!.listen((ev) => visitDials.onReport(ev));
 
   const knowledge = new KnowledgeService({
     db,
@@ -514,7 +535,7 @@ export function createApp(deps: AppDeps): App {
     createPhoneRouter({ phones, requireUser }),
     createAlertRouter({ alerts, requireUser }),
     createCallbackRouter({ callbacks, requireUser, scope }),
-    createSatisfactionRouter({ satisfaction, visits, requireUser, clock, dial: null, scope }),
+    createSatisfactionRouter({ satisfaction, visits, requireUser, clock, dial: visitDials, scope }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),

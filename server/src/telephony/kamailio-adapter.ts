@@ -9,6 +9,7 @@ import type { OverflowTrigger } from '../domain/policy.js';
 import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
 import { LegRows } from './leg-rows.js';
+import type { OutboundLine } from './outbound-line.js';
 import { EnqueueEvent, KamailioEvent, parseHeldState, type Decision, type KamailioCommand } from './kamailio-protocol.js';
 
 export interface KamailioAdapterOptions {
@@ -30,6 +31,8 @@ export interface KamailioAdapterOptions {
   /** Where a call-back caller is relayed to hear the prompt (callback-prompt.ts); null: 480 Callback Scheduled. */
   callbackUri?: () => string | null;
   keepaliveMs?: number;
+  /** Click-to-call: the adapter carries its commands and events (telephony/outbound-line.ts). */
+  outbound?: OutboundLine | null;
 }
 
 /** What the router knows of a call Kamailio holds. */
@@ -99,6 +102,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
       onMessage: (text) => this.onMessage(text),
       inBatch: (handleAll) => this.inBatch(handleAll),
     });
+    o.outbound?.attach((cmd) => this.send(cmd));
   }
 
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
@@ -321,6 +325,14 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         this.reconcile();
         return;
       case 'pong':
+        return;
+      case 'outbound-ready':
+      case 'outbound-refused':
+      case 'outbound-start':
+      case 'outbound-answered':
+      case 'outbound-failed':
+      case 'outbound-bye':
+        this.o.outbound?.event(ev);
         return;
     }
   }

@@ -58,6 +58,13 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('held'), callid: z.string(), state: z.string(), info: z.unknown().optional() }),
   z.object({ event: z.literal('sync-done') }),
   z.object({ event: z.literal('pong') }),
+  // Click-to-call (kamailio-5-outbound.cfg.tmpl): see telephony/outbound-line.ts.
+  z.object({ event: z.literal('outbound-ready'), token: z.string() }),
+  z.object({ event: z.literal('outbound-refused'), token: z.string(), seat: z.string() }),
+  z.object({ event: z.literal('outbound-start'), token: z.string(), callid: z.string() }),
+  z.object({ event: z.literal('outbound-answered'), callid: z.string() }),
+  z.object({ event: z.literal('outbound-failed'), callid: z.string(), code: int }),
+  z.object({ event: z.literal('outbound-bye'), callid: z.string(), by: z.enum(['seat', 'callee']) }),
 ]);
 export type KamailioEvent = z.infer<typeof KamailioEvent>;
 
@@ -79,4 +86,6 @@ export type KamailioCommand =
   | { cmd: 'ping' }
   | { cmd: 'reg-query'; seat: string }
   /** Lets seat `from` call seat `to` (a consultation before a transfer) for `ttl_s` seconds. */
-  | { cmd: 'consult-allow'; from: string; to: string; ttl_s: number };
+  | { cmd: 'consult-allow'; from: string; to: string; ttl_s: number }
+  /** Lets `seat` call sip:visit-<token>@domain once within `ttl_s`: Kamailio calls `uri` (the trunk) as `from`. */
+  | { cmd: 'outbound-allow'; token: string; seat: string; uri: string; from: string; ring_s: number; ttl_s: number };

@@ -14,6 +14,7 @@ import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
 import { unconnectedTelephony } from './unconnected.js';
+import { OutboundLine } from './outbound-line.js';
 
 export interface Telephony {
   /** The port to build the engine with (with Kamailio: a relay to the adapter that start() builds). */
@@ -23,6 +24,8 @@ export interface Telephony {
   /** The adapter once started; null before start() and when TELEPHONY=none. */
   adapter(): KamailioTelephony | null;
   dtmf: DtmfLog | null;
+  /** Click-to-call through Kamailio and the trunk; null when TELEPHONY=none. */
+  outbound: OutboundLine | null;
   /**
    * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
    * and listens for rtpengine's DTMF log; call after createApp.
@@ -46,11 +49,20 @@ export function createTelephony(
   logger: Logger,
 ): Telephony {
   if (config.TELEPHONY === 'none') {
-    return { port: unconnectedTelephony(logger), kamailio: null, adapter: () => null, dtmf: null, start: async () => {}, stop: () => {} };
+    return {
+      port: unconnectedTelephony(logger),
+      kamailio: null,
+      adapter: () => null,
+      dtmf: null,
+      outbound: null,
+      start: async () => {},
+      stop: () => {},
+    };
   }
   const evapi = splitHostPort(config.EVAPI_ADDR);
   const relay = new TelephonyRelay();
   const dtmf = new DtmfLog(logger);
+  const outbound = new OutboundLine();
   let kamailio: KamailioTelephony | null = null;
   let prompt: CallbackPrompt | null = null;
   let ng: RtpengineNg | null = null;
@@ -59,6 +71,7 @@ export function createTelephony(
     kamailio: relay,
     adapter: () => kamailio,
     dtmf,
+    outbound,
     start: async (engine, transfers, tickets) => {
       const file = config.CALLBACK_PROMPT_FILE === 'none' ? null : path.resolve(config.CALLBACK_PROMPT_FILE);
       if (file && fs.existsSync(file)) {
@@ -82,6 +95,7 @@ export function createTelephony(
         legs: new SipLegRepo(db),
         uri12345: config.SIP_12345_URI,
         offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
+        outbound,
       });
       relay.connect(kamailio);
       const d = splitHostPort(config.DTMF_LOG_ADDR);

@@ -44,6 +44,9 @@ export const AUDIT_ACTIONS = [
   'report.export',
   'report.export-unmasked',
   'report.risk-words',
+  'visit.dial',
+  'visit.dial-refused',
+  'visit.dial-result',
 ] as const;
 
 export interface AuditInput {
