@@ -29,7 +29,7 @@ const taskIds: Record<keyof typeof NUMBERS, number> = { answer: 0, busy: 0, noAn
 
 /** 回访 tasks written as their sources would (a callback request each), assigned to a seat. */
 function insertTask(caller: string, assignee: string): number {
-  const db = new Database(stack.env.DB_PATH!);
+  const db = new Database(stack.env.DB_PATH);
   try {
     const now = Date.now();
     const r = db
@@ -45,7 +45,7 @@ function insertTask(caller: string, assignee: string): number {
 }
 
 function dials(taskId: number): { result: string | null; sip_code: number | null; talk_ms: number | null; call_id: string | null }[] {
-  const db = new Database(stack.env.DB_PATH!, { readonly: true });
+  const db = new Database(stack.env.DB_PATH, { readonly: true });
   try {
     return db
       .prepare('SELECT result, sip_code, talk_ms, call_id FROM visit_dials WHERE task_id = ? ORDER BY created_at')
