@@ -441,6 +441,7 @@ export function createApp(deps: AppDeps): App {
     policy: {
       dissatisfiedDueH: config.VISIT_DISSATISFIED_DUE_H,
       callbackDueH: config.VISIT_CALLBACK_DUE_H,
+      ticketCentreId: engine.config.centres.find((c) => c.level === 'city')?.id ?? engine.config.centres[0]!.id,
       samplePercent: config.VISIT_SAMPLE_PERCENT,
       sampleDueH: config.VISIT_SAMPLE_DUE_H,
       retrySpacingMin: config.VISIT_RETRY_SPACING_MIN,

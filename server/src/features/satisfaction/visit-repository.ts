@@ -60,6 +60,7 @@ export class VisitRepository {
   private readonly updateStmt;
   private readonly assignStmt;
   private readonly fromCallbacksStmt;
+  private readonly fromTicketsStmt;
   private readonly summariesStmt;
   private readonly watermarkGet;
   private readonly watermarkSet;
@@ -88,6 +89,16 @@ export class VisitRepository {
       INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, created_at, due_at, next_attempt_at, updated_at)
       SELECT 'callback-request', cr.call_id, cr.call_id, cr.caller, cr.category_id, cr.home_centre_id, NULL, cr.created_at, cr.created_at + @dueMs, cr.created_at, cr.created_at
       FROM callback_requests cr WHERE cr.status = 'open'
+      ON CONFLICT(source, source_ref) DO NOTHING`);
+    // A 12345 ticket asking 12348 to call the citizen (no call came with it): due like a callback
+    // request, in the city centre unless mapped otherwise, under the specialty its category maps to.
+    this.fromTicketsStmt = db.prepare(`
+      INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, created_at, due_at, next_attempt_at, note, updated_at)
+      SELECT 'ticket-12345', h.ticket, NULL, json_extract(h.payload_json, '$.citizenPhone'),
+        COALESCE(json_extract(h.payload_json, '$.categoryId'), 'general'), @centreId, NULL, h.created_at, h.created_at + @dueMs, h.created_at,
+        '12345工单 ' || h.ticket || ':' || substr(COALESCE(json_extract(h.payload_json, '$.title'), ''), 1, 60), h.created_at
+      FROM handovers h WHERE h.direction = 'from-12345' AND h.state = 'callback-requested' AND h.call_id IS NULL
+        AND COALESCE(json_extract(h.payload_json, '$.citizenPhone'), '') <> ''
       ON CONFLICT(source, source_ref) DO NOTHING`);
     this.summariesStmt = db.prepare(`
       SELECT s.rowid AS seq, s.call_id AS callId, c.caller, c.seat_id AS seatId, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS categoryId,
@@ -138,6 +149,10 @@ export class VisitRepository {
   /** Every open callback request without a task gets one; returns how many were created. */
   createFromCallbacks(dueMs: number): number {
     return this.fromCallbacksStmt.run({ dueMs }).changes;
+  }
+
+  createFromTickets(dueMs: number, centreId: string): number {
+    return this.fromTicketsStmt.run({ dueMs, centreId }).changes;
   }
 
   summariesSince(seq: number): FiledSummaryRow[] {

@@ -14,6 +14,8 @@ const HOUR = 3600_000;
 export interface VisitPolicy {
   dissatisfiedDueH: number;
   callbackDueH: number;
+  /** The centre a 12345 call-back ticket's task belongs to (tickets carry none): the city centre. */
+  ticketCentreId: string;
   samplePercent: number;
   sampleDueH: number;
   retrySpacingMin: number;
@@ -28,8 +30,9 @@ export function inSample(callId: string, percent: number): boolean {
 
 /**
  * The 回访 worklist. Tasks come from a dissatisfied rating (created in the rating's transaction by
- * SatisfactionService), every open callback request, every 预约回电 summary (due at its booked time)
- * and a sample of the other filed summaries; `sync` picks up the last three from the tables (at
+ * SatisfactionService), every open callback request, every 12345 ticket asking for a call-back,
+ * every 预约回电 summary (due at its booked time) and a sample of the other filed summaries; `sync`
+ * picks up all but the first from the tables (at
  * start, on every list, and when a callback request is pushed), so a crash between a source's commit
  * and its task loses nothing. A task closes only with an outcome; no answer / busy are retried,
  * spaced further each time, until `maxAttempts`.
@@ -48,6 +51,7 @@ export class VisitService {
     const { repo, policy, clock } = this.o;
     return immediateTransaction(this.o.db, () => {
       let created = repo.createFromCallbacks(policy.callbackDueH * HOUR);
+      created += repo.createFromTickets(policy.callbackDueH * HOUR, policy.ticketCentreId);
       for (;;) {
         const rows = repo.summariesSince(repo.summariesSeen());
         if (rows.length === 0) break;
