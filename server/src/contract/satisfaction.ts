@@ -43,7 +43,14 @@ export interface SurveyWebhookResult {
 
 // ------------------------------------------------------------------ 回访 tasks
 
-export const VISIT_SOURCES = ['dissatisfied', 'callback-request', 'summary-callback', 'ticket-12345', 'quality-sample', 'follow-up'] as const;
+export const VISIT_SOURCES = [
+  'dissatisfied',
+  'callback-request',
+  'summary-callback',
+  'ticket-12345',
+  'quality-sample',
+  'follow-up',
+] as const;
 export type VisitSource = (typeof VISIT_SOURCES)[number];
 export const VISIT_SOURCE_LABELS: Record<VisitSource, string> = {
   dissatisfied: '不满意回访',
