@@ -4,13 +4,13 @@ import {
   type FigureGroup,
   type RatingSource,
   type SatisfactionFigures,
-  type SatisfactionRow,
   type SurveyWebhookBody,
   type SurveyWebhookResult,
 } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
+import { SatisfactionAccumulator, visitFigures, type VisitFigures } from '../../domain/stats/satisfaction.js';
 import { localDay } from '../shared/local-day.js';
 import type { RatingRepository } from './rating-repository.js';
 import type { VisitRepository } from './visit-repository.js';
@@ -81,7 +81,7 @@ export class SatisfactionService {
   }
 
   /** 满意率 and rated share over calls answered in [from, to), grouped; dissatisfied called back; overdue visits. */
-  /** centres: the reader's centres in scope (null = every centre). */
+  /** centres: the reader's centres in scope (null = every centre). Arithmetic: domain/stats/satisfaction.ts. */
   figures(from: number, to: number, groupBy: FigureGroup, centres: readonly string[] | null = null): SatisfactionFigures {
     if (to <= from) throw new DomainError('VALIDATION', 'to 须晚于 from');
     const offset = this.o.utcOffsetMinutes();
@@ -92,44 +92,45 @@ export class SatisfactionService {
       day: (r) => localDay(r.answered_at, offset),
       month: (r) => localDay(r.answered_at, offset).slice(0, 7),
     };
-    const groups = new Map<string, SatisfactionRow>();
-    const total = emptyRow('total');
+    const groups = new Map<string, SatisfactionAccumulator>();
+    const total = new SatisfactionAccumulator();
     for (const r of this.o.ratings.ratedCalls(from, to, centres)) {
       const key = keyOf[groupBy](r);
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = emptyRow(key)));
-      for (const row of [g, total]) {
-        row.answered++;
-        if (r.satisfied !== null) {
-          row.rated++;
-          if (r.satisfied) row.satisfied++;
-          else row.dissatisfied++;
-        }
-      }
+      if (!g) groups.set(key, (g = new SatisfactionAccumulator()));
+      const answer = { satisfied: r.satisfied === null ? null : r.satisfied === 1 };
+      g.add(answer);
+      total.add(answer);
     }
-    const rows = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key)).map(finish);
+    const rows = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, g]) => ({ key, ...g.result() }));
     const now = this.o.clock.now();
-    const cb = this.o.visitRepo.dissatisfiedCalledBack(from, to, now, centres);
+    const v = visitFigures(this.o.visitRepo.facts(from, to, centres), now);
     return {
       rows,
-      total: finish(total),
-      dissatisfiedCalledBack: { due: cb.due, withinDeadline: cb.within, rate: cb.due ? cb.within / cb.due : null },
+      total: { key: 'total', ...total.result() },
+      dissatisfiedCalledBack: { due: v.dissatisfiedDue, withinDeadline: v.dissatisfiedWithinDeadline, rate: v.dissatisfiedCalledBackRate },
       overdueVisits: this.o.visitRepo.overdue(now, centres),
     };
   }
-}
 
-const emptyRow = (key: string): SatisfactionRow => ({
-  key,
-  answered: 0,
-  rated: 0,
-  satisfied: 0,
-  dissatisfied: 0,
-  satisfactionRate: null,
-  ratedShare: null,
-});
-const finish = (r: SatisfactionRow): SatisfactionRow => ({
-  ...r,
-  satisfactionRate: r.rated ? r.satisfied / r.rated : null,
-  ratedShare: r.answered ? r.rated / r.answered : null,
-});
+  /** For the reports: each rated call that arrived in [from, to) and whether it was satisfied. */
+  ratingsByArrival(from: number, to: number): Map<string, boolean> {
+    return this.o.ratings.ratingsByArrival(from, to);
+  }
+
+  /** For the reports: the 回访 figures over the tasks created in [from, to) that pass the filter. */
+  visitFigures(
+    from: number,
+    to: number,
+    filter: { centres: readonly string[] | null; categories: ReadonlySet<string> | null; seats: ReadonlySet<string> | null },
+  ): VisitFigures {
+    const tasks = this.o.visitRepo
+      .facts(from, to, filter.centres)
+      .filter(
+        (t) =>
+          (!filter.categories || filter.categories.has(t.categoryId)) &&
+          (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId))),
+      );
+    return visitFigures(tasks, this.o.clock.now());
+  }
+}

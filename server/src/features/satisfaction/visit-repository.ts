@@ -1,4 +1,5 @@
 import type { VisitOutcome, VisitSource, VisitStatus } from '../../contract/index.js';
+import type { VisitFact } from '../../domain/stats/satisfaction.js';
 import type { Db } from '../../store/db.js';
 
 /** A 回访 task; `caller` is the full number: mask it before it leaves the server. */
@@ -65,7 +66,7 @@ export class VisitRepository {
   private readonly watermarkGet;
   private readonly watermarkSet;
   private readonly overdueStmt;
-  private readonly dissatisfiedStmt;
+  private readonly factsStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`
@@ -108,10 +109,14 @@ export class VisitRepository {
     this.watermarkSet = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('visits.summaries_seen', ?, ?)
       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
     this.overdueStmt = db.prepare(`SELECT COUNT(*) AS n FROM visit_tasks WHERE status = 'open' AND due_at < @now AND ${IN_SCOPE}`);
-    this.dissatisfiedStmt = db.prepare(`
-      SELECT COUNT(*) AS due, SUM(CASE WHEN reached_at IS NOT NULL AND reached_at <= due_at THEN 1 ELSE 0 END) AS within
-      FROM visit_tasks WHERE source = 'dissatisfied' AND created_at >= @from AND created_at < @to AND (due_at <= @now OR status = 'closed')
-        AND ${IN_SCOPE}`);
+    this.factsStmt = db.prepare(`
+      SELECT source, created_at AS createdAt, due_at AS dueAt, status, reached_at AS reachedAt, category_id AS categoryId, seat_id AS seatId
+      FROM visit_tasks WHERE created_at >= @from AND created_at < @to AND ${IN_SCOPE}`);
+  }
+
+  /** Tasks created in [from, to) in the centres (null = all), as the figures see them. */
+  facts(from: number, to: number, centres: readonly string[] | null): (VisitFact & { categoryId: string; seatId: string | null })[] {
+    return this.factsStmt.all({ from, to, centres: scopeParam(centres) }) as never;
   }
 
   insert(t: NewVisitTask): VisitTask {
@@ -170,12 +175,6 @@ export class VisitRepository {
 
   overdue(now: number, centres: readonly string[] | null = null): number {
     return (this.overdueStmt.get({ now, centres: scopeParam(centres) }) as { n: number }).n;
-  }
-
-  /** Dissatisfied tasks created in [from, to) that are due by now or closed, and how many reached the caller by the deadline. */
-  dissatisfiedCalledBack(from: number, to: number, now: number, centres: readonly string[] | null = null): { due: number; within: number } {
-    const r = this.dissatisfiedStmt.get({ from, to, now, centres: scopeParam(centres) }) as { due: number; within: number | null };
-    return { due: r.due, within: r.within ?? 0 };
   }
 
   /** Marks the callback request behind a task done (the worklist closed it). */
