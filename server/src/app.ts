@@ -340,7 +340,18 @@ export function createApp(deps: AppDeps): App {
   });
   // Reports (统计报表) and the live figures: domain/stats over the facts of the calls in scope.
   const reportRepo = new ReportRepository(db);
-  const reports = new ReportService({ repo: reportRepo, engine, loadCall: (id) => engineStore.loadCall(id), scope, clock });
+  const reports = new ReportService({
+    repo: reportRepo,
+    engine,
+    loadCall: (id) => engineStore.loadCall(id),
+    scope,
+    clock,
+    // Built below with the 回访 worklist; only read when a report is asked for.
+    satisfaction: {
+      ratingsByArrival: (from, to) => satisfaction.ratingsByArrival(from, to),
+      visitFigures: (from, to, filter) => satisfaction.visitFigures(from, to, filter),
+    },
+  });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
   // Filing a summary sends a 12345 ticket's result back and creates an onward referral, in its commit.

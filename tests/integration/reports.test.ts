@@ -161,6 +161,7 @@ describe('reports', () => {
       '按类别',
       '处理结果',
       '应答时长分布',
+      '满意度与回访',
       '口径说明',
     ]);
     expect(wb.getWorksheet('总览')!.getRow(2).getCell(2).value).toBe(5); // offered

@@ -41,7 +41,18 @@ export const ReportQuerySchema = z
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
-export const REPORT_TABLES = ['total', 'interval', 'day', 'week', 'month', 'seat', 'category', 'disposition', 'wait'] as const;
+export const REPORT_TABLES = [
+  'total',
+  'interval',
+  'day',
+  'week',
+  'month',
+  'seat',
+  'category',
+  'disposition',
+  'wait',
+  'satisfaction',
+] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   total: '总览',
@@ -53,6 +64,7 @@ export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   category: '按类别',
   disposition: '处理结果',
   wait: '应答时长分布',
+  satisfaction: '满意度与回访',
 };
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -142,6 +154,33 @@ export interface ReportView {
   waitBucketsS: number[];
   waitDistribution: number[];
   occupancy: number | null;
+  /** 满意率 over the report's answered calls and the 回访 figures of its period (docs/definitions.md). */
+  satisfaction: SatisfactionReportView;
+}
+
+/** 满意率 over answered calls (domain/stats/satisfaction.ts SatisfactionTotals). */
+export interface SatisfactionTotalsView {
+  answered: number;
+  rated: number;
+  satisfied: number;
+  dissatisfied: number;
+  satisfactionRate: number | null;
+  ratedShare: number | null;
+}
+
+/** The 回访 figures over the tasks created in the period (domain/stats/satisfaction.ts VisitFigures). */
+export interface VisitFiguresView {
+  created: number;
+  closed: number;
+  completionRate: number | null;
+  overdue: number;
+  dissatisfiedDue: number;
+  dissatisfiedWithinDeadline: number;
+  dissatisfiedCalledBackRate: number | null;
+}
+
+export interface SatisfactionReportView extends SatisfactionTotalsView {
+  visits: VisitFiguresView;
 }
 
 /** The supervisor's live figures (GET /api/reports/live): since midnight and the last 15 / 30 min. */
@@ -152,6 +191,8 @@ export interface LiveFiguresView {
   sinceMidnight: FiguresView;
   last15: FiguresView;
   last30: FiguresView;
+  /** 满意率 of the calls since midnight (the same calls and code as a report of today). */
+  satisfaction: SatisfactionTotalsView;
 }
 
 /** GET /api/reports/staffing: the last `weeks` whole weeks, the target share answered within T. */

@@ -198,6 +198,26 @@ export function tableRows(report: ReportView, table: string): { header: string[]
       const rows: Cell[][] = report.waitDistribution.map((n, i) => [i < b.length ? `≤${b[i]} 秒` : `>${b[b.length - 1]} 秒`, n]);
       return { header: ['应答等待', '接通数'], rows };
     }
+    case 'satisfaction': {
+      const s = report.satisfaction;
+      const v = s.visits;
+      const rows: Cell[][] = [
+        ['接通', s.answered],
+        ['参评', s.rated],
+        ['满意', s.satisfied],
+        ['不满意', s.dissatisfied],
+        ['满意率(%)', pct(s.satisfactionRate)],
+        ['参评率(%)', pct(s.ratedShare)],
+        ['回访任务', v.created],
+        ['已完成回访', v.closed],
+        ['回访完成率(%)', pct(v.completionRate)],
+        ['逾期回访', v.overdue],
+        ['不满意应回访', v.dissatisfiedDue],
+        ['不满意按期回访', v.dissatisfiedWithinDeadline],
+        ['不满意回访及时率(%)', pct(v.dissatisfiedCalledBackRate)],
+      ];
+      return { header: ['指标', '数值'], rows };
+    }
     default:
       return { header: [], rows: [] };
   }

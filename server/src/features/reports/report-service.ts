@@ -12,6 +12,8 @@ import { dayBounds, localDay } from '../shared/local-day.js';
 import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
 import { reportView } from './report-views.js';
+import { SatisfactionAccumulator, visitFigures, type SatisfactionTotals } from '../../domain/stats/satisfaction.js';
+import type { SatisfactionService } from '../satisfaction/satisfaction-service.js';
 
 /** How many calls one catch-up pass looks at. */
 const CATCH_UP_BATCH = 5000;
@@ -25,6 +27,8 @@ export interface ReportServiceDeps {
   loadCall: (id: string) => Call | null;
   scope: Pick<ScopeService, 'centreList' | 'seatCentre'>;
   clock: Clock;
+  /** Ratings and 回访 tasks (features/satisfaction); without it the satisfaction figures are empty. */
+  satisfaction?: Pick<SatisfactionService, 'ratingsByArrival' | 'visitFigures'> | null;
 }
 
 /** A report's range in ms and its filter, after the scope rules. */
@@ -152,12 +156,39 @@ export class ReportService {
     const r = this.resolve(user, q);
     const opts = this.options();
     const seatTime = seatTimeFrom(this.deps.repo.seatEvents(r.from, r.to), r.from, Math.min(r.to, this.deps.clock.now()));
-    const report = buildReport(this.facts(r.from, r.to), opts, r.filter, seatTime);
-    return reportView(
+    const sat = this.satisfactionOf(r, opts);
+    const report = buildReport(sat.tap(this.facts(r.from, r.to)), opts, r.filter, seatTime);
+    const view = reportView(
       report,
       { from: q.from, to: q.to, centres: r.centres, opts, config: this.deps.engine.config, seats: this.deps.engine.listSeats() },
       WAIT_BUCKETS_S,
     );
+    const visits =
+      this.deps.satisfaction?.visitFigures(r.from, r.to, { centres: r.centres, categories: r.filter.categories, seats: r.filter.seats }) ??
+      visitFigures([], this.deps.clock.now());
+    return { ...view, satisfaction: { ...sat.result(), visits } };
+  }
+
+  /**
+   * 满意率 over the answered calls a report counts (its facts, its filter): `tap` passes the facts
+   * on unchanged and adds each answered one with its rating (domain/stats/satisfaction.ts).
+   */
+  private satisfactionOf(
+    r: ResolvedQuery,
+    opts: ReportOptions,
+  ): { tap: (f: Iterable<CallFact>) => Iterable<CallFact>; result: () => SatisfactionTotals } {
+    const ratings = this.deps.satisfaction?.ratingsByArrival(r.from, r.to) ?? new Map<string, boolean>();
+    const keep = factFilter(r.filter, opts);
+    const acc = new SatisfactionAccumulator();
+    return {
+      tap: function* (facts) {
+        for (const f of facts) {
+          if (f.answeredAt !== null && keep(f)) acc.add({ satisfied: ratings.get(f.callId) ?? null });
+          yield f;
+        }
+      },
+      result: () => acc.result(),
+    };
   }
 
   /** The supervisor's live figures in the user's scope (since local midnight, last 15 and 30 minutes). */
@@ -177,9 +208,10 @@ export class ReportService {
     });
     const opts = this.options();
     const keep = factFilter(r.filter, opts);
-    const facts = [...this.facts(dayStart, now + 1)].filter(keep);
+    const sat = this.satisfactionOf({ ...r, from: dayStart, to: now + 1 }, opts);
+    const facts = [...sat.tap(this.facts(dayStart, now + 1))].filter(keep);
     const live = liveFigures(facts, now, dayStart, opts);
-    return { ...live, centres: r.centres, thresholdS: opts.serviceLevelThresholdS };
+    return { ...live, centres: r.centres, thresholdS: opts.serviceLevelThresholdS, satisfaction: sat.result() };
   }
 
   /**
