@@ -107,8 +107,10 @@ function recordTraffic(page: Page): string[] {
 }
 
 async function openVisits(ctx: BrowserContext): Promise<{ page: Page; seen: string[] }> {
+  // Listening from the page's creation: the softphone's WebSocket opens at sign-in.
+  let seen: string[] = [];
+  ctx.once('page', (p) => (seen = recordTraffic(p)));
   const page = await signInSeat(ctx, stack.routerUrl, 'seat04');
-  const seen = recordTraffic(page);
   await expect.poll(() => registration(page), POLL).toBe('registered');
   await page.getByRole('navigation', { name: '页面' }).getByRole('button', { name: '回访' }).click();
   await page.getByRole('region', { name: '回访任务' }).waitFor();
@@ -192,13 +194,13 @@ describe('回访 click-to-call', () => {
       const { page } = await openVisits(ctx);
       const busy = await callee('callee-busy.xml');
       await row(page, '138****2222').getByRole('button', { name: '拨打' }).click();
-      await page.getByRole('status').filter({ hasText: '外呼未接通(486' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('status').filter({ hasText: '外呼:未接通(486' }).waitFor({ timeout: 30_000 });
       expect(sippCounts(await busy.done)).toEqual({ ok: 1, failed: 0 });
       await expect.poll(() => dials(taskIds.busy)[0]?.result, POLL).toBe('busy');
 
       const silent = await callee('callee-noanswer.xml');
       await row(page, '138****3333').getByRole('button', { name: '拨打' }).click();
-      await page.getByRole('status').filter({ hasText: '外呼未接通' }).filter({ hasNotText: '486' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('status').filter({ hasText: '外呼:未接通' }).filter({ hasNotText: '486' }).waitFor({ timeout: 30_000 });
       expect(sippCounts(await silent.done)).toEqual({ ok: 1, failed: 0 });
       await expect.poll(() => dials(taskIds.noAnswer)[0]?.result, POLL).toBe('no-answer');
       expect(dials(taskIds.noAnswer)[0]!.sip_code).toBe(408);

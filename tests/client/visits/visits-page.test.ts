@@ -116,6 +116,21 @@ describe('回访 page', () => {
     expect(host.querySelector('[role="status"]')?.textContent).toContain('外呼线路未接通');
   });
 
+  it('when the server gives a one-time target, should hand it to the softphone and say why the call did not start', async () => {
+    appStore.getState().signedIn(user('seat'));
+    serve([task({ assigneeSeatId: 's01' })], () =>
+      okBody({ connected: true, target: 'sip:visit-0123456789abcdef0123456789abcdef@12348.local', message: null }),
+    );
+    await show();
+
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '拨打'));
+    for (let i = 0; i < 3; i++) await act(async () => new Promise<void>((r) => setImmediate(r)));
+
+    // No softphone runs in this test: the page says so instead of pretending to call.
+    expect(host.querySelector('[role="status"]')?.textContent).toBe('外呼:软电话尚未就绪');
+    expect([...host.querySelectorAll('button')].some((b) => b.textContent === '拨打')).toBe(true);
+  });
+
   it('when the outcome is saved without choosing one, should say so; with one, should post it', async () => {
     appStore.getState().signedIn(user('supervisor'));
     serve([task()]);

@@ -156,7 +156,7 @@ export function VisitsPage() {
     setNotice(`正在外呼 ${t.callerMasked}(主叫显示 12348 热线号码)…`);
     setCalling({ id: t.id, up: false });
     const out = await phone.dialOut(r.data.target);
-    setNotice(out.ok ? `已接通 ${t.callerMasked},通话结束后请记录回访结果` : `外呼${out.detail}`);
+    setNotice(out.ok ? `已接通 ${t.callerMasked},通话结束后请记录回访结果` : `外呼:${out.detail}`);
     setCalling(out.ok ? { id: t.id, up: true } : null);
     load();
   };
