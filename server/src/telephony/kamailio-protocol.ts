@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The JSON messages between Kamailio (sip-config/kamailio-*.cfg.tmpl: events are sent from
- * parts 2-4, commands are read in kamailio-4-decisions.cfg.tmpl) and the router, over one
+ * parts 2-5, commands are read in kamailio-4-decisions.cfg.tmpl) and the router, over one
  * evapi TCP connection. Kamailio → router: `event`; router → Kamailio: `cmd`.
  */
 
