@@ -4,7 +4,7 @@
  * outbound trunk. The seat dials from the 回访 page; the call reaches SIPp with the real number and
  * the hotline's number as the caller while the browser only ever sees a one-time token; busy and
  * no answer are recorded as attempts; a token dialled by another seat, and a task of another seat,
- * are refused.
+ * are refused; a caller the queue kept for a call-back is dialled from the worklist.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -124,7 +124,17 @@ beforeAll(async () => {
   trunkPort = await freePort();
   [stack, browser] = await Promise.all([
     startSipStack({
+      // A caller nobody answers within 3 s is kept for a call-back (a callback request).
+      routing: (cfg) => ({
+        ...cfg,
+        defaultPolicy: {
+          ...cfg.defaultPolicy,
+          maxWaitS: 3,
+          overflow: { ...cfg.defaultPolicy.overflow, 'max-wait': ['callback'], 'no-seat': ['callback'] },
+        },
+      }),
       env: {
+        CALLBACK_PROMPT_FILE: 'none',
         CLIENT_DIST: DIST,
         OUTBOUND_TRUNK_ADDR: `127.0.0.1:${trunkPort}`,
         OUTBOUND_CALLER_ID: '12348',
@@ -262,4 +272,41 @@ describe('回访 click-to-call', () => {
     expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
     expect(dials(taskIds.other)[0]).toMatchObject({ result: null, call_id: null });
   }, 60_000);
+
+  it('when the queue keeps a caller for a call-back, the request becomes a task that is assigned, dialled and closed', async () => {
+    const r = await stack.call({ dialed: '123482', caller: '13800005555', expectCode: 480 });
+    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    const sup = await login(stack.routerUrl, 'supervisor');
+    let task: VisitTaskView | undefined;
+    await expect
+      .poll(async () => {
+        task = (await api<VisitTaskView[]>(sup, 'GET', '/visits')).data.find((t) => t.source === 'callback-request');
+        return task?.callerMasked;
+      }, POLL)
+      .toBe('138****5555');
+    expect((await api(sup, 'PUT', `/visits/${task!.id}/assignee`, { seatId: 's04' })).status).toBe(200);
+
+    const ctx = await profile(browser);
+    try {
+      const { page } = await openVisits(ctx);
+      const phone = await callee('callee-answer.xml');
+      await row(page, '138****5555').getByRole('button', { name: '拨打' }).click();
+      await page.getByRole('status').filter({ hasText: '已接通 138****5555' }).waitFor({ timeout: 30_000 });
+      expect(fs.readFileSync(phone.messages, 'utf8')).toContain(`INVITE sip:13800005555@127.0.0.1:${trunkPort} SIP/2.0`);
+      await row(page, '138****5555').getByRole('button', { name: '挂断' }).click();
+      expect(sippCounts(await phone.done)).toEqual({ ok: 1, failed: 0 });
+      const form = page.getByLabel('记录回访结果');
+      await form.getByLabel('回访结果').selectOption({ label: '已接通' });
+      await form.getByRole('button', { name: '保存结果' }).click();
+      await page.getByRole('status').filter({ hasText: '任务已关闭' }).waitFor();
+      const db = new Database(stack.env.DB_PATH, { readonly: true });
+      try {
+        expect(db.prepare("SELECT status FROM callback_requests WHERE caller = '13800005555'").get()).toEqual({ status: 'done' });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
 });
