@@ -1,7 +1,7 @@
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SatisfactionFigures, VisitTaskView } from '../../../client/src/contract';
+import type { SatisfactionFigures, VisitDialView, VisitTaskView } from '../../../client/src/contract';
 import { VisitsPage } from '../../../client/src/features/visits/VisitsPage';
 import { appStore } from '../../../client/src/app/store';
 import { reference, T0, user } from '../support/fixtures';
@@ -45,7 +45,7 @@ const figures: SatisfactionFigures = {
 
 function serve(
   tasks: VisitTaskView[],
-  dial = () => okBody({ connected: false, target: null, message: '外呼线路未接通:请用座机拨打' }),
+  dial = () => okBody<VisitDialView>({ connected: false, target: null, message: '外呼线路未接通:请用座机拨打' }),
 ): void {
   const fake = fakeFetch((c) => {
     if (c.path === '/api/visits') return okBody(tasks);
@@ -119,7 +119,7 @@ describe('回访 page', () => {
   it('when the server gives a one-time target, should hand it to the softphone and say why the call did not start', async () => {
     appStore.getState().signedIn(user('seat'));
     serve([task({ assigneeSeatId: 's01' })], () =>
-      okBody({ connected: true, target: 'sip:visit-0123456789abcdef0123456789abcdef@12348.local', message: null }),
+      okBody<VisitDialView>({ connected: true, target: 'sip:visit-0123456789abcdef0123456789abcdef@12348.local', message: null }),
     );
     await show();
 
