@@ -483,6 +483,7 @@ export function createApp(deps: AppDeps): App {
         clock,
         logger,
         audit: record,
+        seatState: (id) => (engine.listSeats().some((s) => s.profile.id === id) ? engine.getSeat(id).state.kind : null),
       })
     : null;
   if (visitDials) deps.outbound!.listen((ev) => visitDials.onReport(ev));

@@ -34,6 +34,8 @@ let audit: AuditInput[];
 let visits: VisitService;
 let dials: VisitDialRepository;
 
+let seatState: string | null = 'not-ready';
+
 function service(l: OutboundPort | null = line, settings = SETTINGS) {
   return new VisitDialService({
     repo: dials,
@@ -43,6 +45,7 @@ function service(l: OutboundPort | null = line, settings = SETTINGS) {
     clock,
     logger: pino({ level: 'silent' }),
     audit: (e) => audit.push(e),
+    seatState: () => seatState,
   });
 }
 
@@ -64,6 +67,7 @@ function task(caller = '13800001111', assignee: string | null = 's04'): number {
 }
 
 beforeEach(() => {
+  seatState = 'not-ready';
   db = openDatabase(':memory:');
   clock = new VirtualClock(T0);
   line = new FakeLine();
@@ -109,6 +113,15 @@ describe('click-to-call (VisitDialService)', () => {
     const id = task();
     await expect(service().dial(supervisor, id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(service().dial({ ...seat, id: 5, seatId: 's05' }, id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(line.asked).toEqual([]);
+  });
+
+  it('when the seat is ready (calls would be offered to it) or on a call, should refuse to dial', async () => {
+    const id = task();
+    seatState = 'ready';
+    await expect(service().dial(seat, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/请先示忙/) });
+    seatState = 'talking';
+    await expect(service().dial(seat, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/结束当前通话/) });
     expect(line.asked).toEqual([]);
   });
 

@@ -61,6 +61,8 @@ export class VisitDialService {
       clock: Clock;
       logger: Logger;
       audit: (e: AuditInput) => void;
+      /** The seat's state in the engine (ready, talking, …): a ready seat would be offered calls while it dials. */
+      seatState?: (seatId: string) => string | null;
     },
   ) {}
 
@@ -78,6 +80,9 @@ export class VisitDialService {
     if (user.role !== 'seat' || !user.seatId) {
       throw new DomainError('FORBIDDEN', '浏览器外呼需要坐席账号的软电话:请把任务分派给坐席拨打');
     }
+    const state = this.o.seatState?.(user.seatId) ?? null;
+    if (state === 'ready') throw new DomainError('CONFLICT', '请先示忙再外呼:就绪状态下系统会把来电分配给您');
+    if (state === 'ringing' || state === 'talking') throw new DomainError('CONFLICT', '您正在接听来电,请结束当前通话后再外呼');
     const now = clock.now();
     if (t.attempts > 0 && now < t.nextAttemptAt) {
       throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${new Date(t.nextAttemptAt).toISOString()} 之后再拨`);
