@@ -350,6 +350,7 @@ export function createApp(deps: AppDeps): App {
     satisfaction: {
       ratingsByArrival: (from, to) => satisfaction.ratingsByArrival(from, to),
       visitFigures: (from, to, filter) => satisfaction.visitFigures(from, to, filter),
+      dialFigures: (from, to, centres) => satisfaction.dialFigures(from, to, centres),
     },
   });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
@@ -443,6 +444,7 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ satisfaction and 回访
   const ratingRepo = new RatingRepository(db);
   const visitRepo = new VisitRepository(db);
+  const visitDialRepo = new VisitDialRepository(db);
   visits = new VisitService({
     db,
     repo: visitRepo,
@@ -465,13 +467,14 @@ export function createApp(deps: AppDeps): App {
     ratings: ratingRepo,
     visits,
     visitRepo,
+    dials: visitDialRepo,
     clock,
     utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
   const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);
   const visitDials = deps.outbound
     ? new VisitDialService({
-        repo: new VisitDialRepository(db),
+        repo: visitDialRepo,
         visits,
         line: deps.outbound,
         settings: {

@@ -10,6 +10,7 @@ import { dialResultOf, VisitDialService, type OutboundPort } from '../../server/
 import { VisitRepository } from '../../server/src/features/satisfaction/visit-repository.js';
 import { VisitService } from '../../server/src/features/satisfaction/visit-service.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
+import { dialFigures } from '../../server/src/domain/stats/satisfaction.js';
 
 const T0 = Date.parse('2026-03-02T09:00:00+08:00');
 const seat: SessionUser = { id: 4, username: 'seat04', displayName: '刘洋', role: 'seat', seatId: 's04' };
@@ -165,6 +166,9 @@ describe('click-to-call (VisitDialService)', () => {
     svc.onReport({ event: 'outbound-bye', callid: 'c-2', by: 'callee' });
     expect(dials.ofTask(id)[1]).toMatchObject({ result: 'answered', talkMs: 95_000 });
     expect(visits.taskFor(seat, id)).toMatchObject({ attempts: 1, status: 'open' });
+    // 回访外呼 in the reports: both dials placed, one answered with its talk time; other centres see none.
+    expect(dialFigures(dials.facts(T0, clock.now() + 1, ['city']))).toEqual({ placed: 2, answered: 1, talkSeconds: 95 });
+    expect(dialFigures(dials.facts(T0, clock.now() + 1, ['dongcheng']))).toEqual({ placed: 0, answered: 0, talkSeconds: 0 });
   });
 
   it('when a retry is dialled before its spacing, should refuse it', async () => {

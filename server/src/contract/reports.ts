@@ -181,6 +181,8 @@ export interface VisitFiguresView {
 
 export interface SatisfactionReportView extends SatisfactionTotalsView {
   visits: VisitFiguresView;
+  /** 回访外呼: click-to-call dials placed in the period, answered, and their talk time (seconds). */
+  outbound: { placed: number; answered: number; talkSeconds: number };
 }
 
 /** The supervisor's live figures (GET /api/reports/live): since midnight and the last 15 / 30 min. */

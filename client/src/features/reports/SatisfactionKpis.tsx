@@ -15,6 +15,7 @@ export function SatisfactionKpis({ s }: { s: SatisfactionReportView }) {
     ['回访完成率', pct(v.completionRate), `已完成 ${v.closed} / 任务 ${v.created}`],
     ['不满意回访及时率', pct(v.dissatisfiedCalledBackRate), `目标 100% · ${v.dissatisfiedWithinDeadline} / ${v.dissatisfiedDue}`],
     ['逾期回访', String(v.overdue)],
+    ['回访外呼', String(s.outbound.placed), `接通 ${s.outbound.answered} · 通话 ${s.outbound.talkSeconds} 秒`],
   ];
   return (
     <div className="report-kpis" aria-label="满意度与回访">

@@ -104,3 +104,33 @@ export function visitFigures(tasks: Iterable<VisitFact>, now: number): VisitFigu
     dissatisfiedCalledBackRate: ratio(dWithin, dDue),
   };
 }
+
+/** One click-to-call (visit_dials) as the figures see it. */
+export interface DialFact {
+  result: 'answered' | 'no-answer' | 'busy' | 'failed' | null;
+  talkMs: number | null;
+}
+
+export interface DialFigures {
+  /** Outbound 回访 calls placed in the period (ended or not). */
+  placed: number;
+  /** …answered by the citizen. */
+  answered: number;
+  /** Talk time of the answered ones, seconds. */
+  talkSeconds: number;
+}
+
+/** 回访外呼: the click-to-call dials of a period. */
+export function dialFigures(dials: Iterable<DialFact>): DialFigures {
+  let placed = 0;
+  let answered = 0;
+  let talkMs = 0;
+  for (const d of dials) {
+    placed++;
+    if (d.result === 'answered') {
+      answered++;
+      talkMs += d.talkMs ?? 0;
+    }
+  }
+  return { placed, answered, talkSeconds: Math.round(talkMs / 1000) };
+}

@@ -215,6 +215,9 @@ export function tableRows(report: ReportView, table: string): { header: string[]
         ['不满意应回访', v.dissatisfiedDue],
         ['不满意按期回访', v.dissatisfiedWithinDeadline],
         ['不满意回访及时率(%)', pct(v.dissatisfiedCalledBackRate)],
+        ['回访外呼', s.outbound.placed],
+        ['回访外呼接通', s.outbound.answered],
+        ['回访外呼通话(秒)', s.outbound.talkSeconds],
       ];
       return { header: ['指标', '数值'], rows };
     }

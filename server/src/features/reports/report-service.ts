@@ -28,7 +28,7 @@ export interface ReportServiceDeps {
   scope: Pick<ScopeService, 'centreList' | 'seatCentre'>;
   clock: Clock;
   /** Ratings and 回访 tasks (features/satisfaction); without it the satisfaction figures are empty. */
-  satisfaction?: Pick<SatisfactionService, 'ratingsByArrival' | 'visitFigures'> | null;
+  satisfaction?: Pick<SatisfactionService, 'ratingsByArrival' | 'visitFigures' | 'dialFigures'> | null;
 }
 
 /** A report's range in ms and its filter, after the scope rules. */
@@ -166,7 +166,8 @@ export class ReportService {
     const visits =
       this.deps.satisfaction?.visitFigures(r.from, r.to, { centres: r.centres, categories: r.filter.categories, seats: r.filter.seats }) ??
       visitFigures([], this.deps.clock.now());
-    return { ...view, satisfaction: { ...sat.result(), visits } };
+    const outbound = this.deps.satisfaction?.dialFigures(r.from, r.to, r.centres) ?? { placed: 0, answered: 0, talkSeconds: 0 };
+    return { ...view, satisfaction: { ...sat.result(), visits, outbound } };
   }
 
   /**

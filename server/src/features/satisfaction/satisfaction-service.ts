@@ -10,10 +10,17 @@ import {
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
-import { SatisfactionAccumulator, visitFigures, type VisitFigures } from '../../domain/stats/satisfaction.js';
+import {
+  dialFigures,
+  SatisfactionAccumulator,
+  visitFigures,
+  type DialFigures,
+  type VisitFigures,
+} from '../../domain/stats/satisfaction.js';
 import { localDay } from '../shared/local-day.js';
 import type { RatingRepository } from './rating-repository.js';
 import type { VisitRepository } from './visit-repository.js';
+import type { VisitDialRepository } from './visit-dial-repository.js';
 import type { VisitService } from './visit-service.js';
 
 /**
@@ -28,6 +35,8 @@ export class SatisfactionService {
       ratings: RatingRepository;
       visits: VisitService;
       visitRepo: VisitRepository;
+      /** Click-to-call dials (回访外呼 in the reports); none: counted as zero. */
+      dials?: VisitDialRepository;
       clock: Clock;
       utcOffsetMinutes: () => number;
     },
@@ -116,6 +125,11 @@ export class SatisfactionService {
   /** For the reports: each rated call that arrived in [from, to) and whether it was satisfied. */
   ratingsByArrival(from: number, to: number): Map<string, boolean> {
     return this.o.ratings.ratingsByArrival(from, to);
+  }
+
+  /** For the reports: the click-to-call dials placed in [from, to) for tasks of these centres. */
+  dialFigures(from: number, to: number, centres: readonly string[] | null): DialFigures {
+    return dialFigures(this.o.dials?.facts(from, to, centres) ?? []);
   }
 
   /** For the reports: the 回访 figures over the tasks created in [from, to) that pass the filter. */

@@ -1,3 +1,4 @@
+import type { DialFact } from '../../domain/stats/satisfaction.js';
 import type { Db } from '../../store/db.js';
 
 export type DialResult = 'answered' | 'no-answer' | 'busy' | 'failed';
@@ -35,6 +36,17 @@ export class VisitDialRepository {
 
   byCallId(callId: string): VisitDial | null {
     return (this.db.prepare(`SELECT ${COLS} FROM visit_dials WHERE call_id = ?`).get(callId) as VisitDial | undefined) ?? null;
+  }
+
+  /** Dials made in [from, to) for tasks of these centres (null = all), as the figures see them. */
+  facts(from: number, to: number, centres: readonly string[] | null): DialFact[] {
+    return this.db
+      .prepare(
+        `SELECT d.result, d.talk_ms AS talkMs FROM visit_dials d JOIN visit_tasks t ON t.id = d.task_id
+         WHERE d.created_at >= ? AND d.created_at < ? AND d.call_id IS NOT NULL
+           AND (? IS NULL OR t.centre_id IN (SELECT value FROM json_each(?)))`,
+      )
+      .all(from, to, centres ? JSON.stringify(centres) : null, centres ? JSON.stringify(centres) : null) as DialFact[];
   }
 
   ofTask(taskId: number): VisitDial[] {
