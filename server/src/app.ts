@@ -348,9 +348,9 @@ export function createApp(deps: AppDeps): App {
     clock,
     // Built below with the 回访 worklist; only read when a report is asked for.
     satisfaction: {
-      ratingsByArrival: (from, to) => satisfaction.ratingsByArrival(from, to),
-      visitFigures: (from, to, filter) => satisfaction.visitFigures(from, to, filter),
-      dialFigures: (from, to, centres) => satisfaction.dialFigures(from, to, centres),
+      ratingsByArrival: (from, to) => satisfaction.reportInputs().ratingsByArrival(from, to),
+      visitFigures: (from, to, filter) => satisfaction.reportInputs().visitFigures(from, to, filter),
+      dialFigures: (from, to, centres) => satisfaction.reportInputs().dialFigures(from, to, centres),
     },
   });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });

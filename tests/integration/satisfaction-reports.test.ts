@@ -4,7 +4,9 @@
  * since midnight and the report of the same day agree on the same calls, and the 回访 page's
  * figures count the same ratings.
  */
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { satisfactionReportInputs } from '../../server/src/features/satisfaction/satisfaction-service.js';
 import type { LiveFiguresView, ReportView, SatisfactionFigures, VisitTaskView } from '../../server/src/contract/index.js';
 import { parseCsv } from '../support/csv.js';
 import { login } from '../support/server.js';
@@ -54,6 +56,20 @@ describe('satisfaction in the reports', () => {
     const { visits: _visits, outbound: _outbound, ...reported } = r.satisfaction;
     expect(live.satisfaction).toEqual(reported);
     expect(live.sinceMidnight).toEqual(r.total);
+  });
+
+  it('a read-only connection (a report worker) reads the same inputs', async () => {
+    const ro = new Database(h.srv.dbPath, { readonly: true });
+    try {
+      const inputs = satisfactionReportInputs(ro, () => h.clock.now());
+      const r = data(await api<ReportView>(h, 'GET', `/api/reports/figures?${Q}`, 'manager'));
+      expect([...inputs.ratingsByArrival(T0 - 12 * HOUR, T0 + 12 * HOUR).values()].sort()).toEqual([false, true, true]);
+      expect(inputs.visitFigures(T0 - 12 * HOUR, T0 + 12 * HOUR, { centres: null, categories: null, seats: null })).toEqual(
+        r.satisfaction.visits,
+      );
+    } finally {
+      ro.close();
+    }
   });
 
   it('the 回访 page counts the same 满意率', async () => {

@@ -13,7 +13,7 @@ import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
 import { reportView } from './report-views.js';
 import { SatisfactionAccumulator, visitFigures, type SatisfactionTotals } from '../../domain/stats/satisfaction.js';
-import type { SatisfactionService } from '../satisfaction/satisfaction-service.js';
+import type { SatisfactionReportInputs } from '../satisfaction/satisfaction-service.js';
 
 /** How many calls one catch-up pass looks at. */
 const CATCH_UP_BATCH = 5000;
@@ -28,7 +28,7 @@ export interface ReportServiceDeps {
   scope: Pick<ScopeService, 'centreList' | 'seatCentre'>;
   clock: Clock;
   /** Ratings and 回访 tasks (features/satisfaction); without it the satisfaction figures are empty. */
-  satisfaction?: Pick<SatisfactionService, 'ratingsByArrival' | 'visitFigures' | 'dialFigures'> | null;
+  satisfaction?: SatisfactionReportInputs | null;
 }
 
 /** A report's range in ms and its filter, after the scope rules. */

@@ -18,9 +18,9 @@ import {
   type VisitFigures,
 } from '../../domain/stats/satisfaction.js';
 import { localDay } from '../shared/local-day.js';
-import type { RatingRepository } from './rating-repository.js';
-import type { VisitRepository } from './visit-repository.js';
-import type { VisitDialRepository } from './visit-dial-repository.js';
+import { RatingRepository } from './rating-repository.js';
+import { VisitRepository } from './visit-repository.js';
+import { VisitDialRepository } from './visit-dial-repository.js';
 import type { VisitService } from './visit-service.js';
 
 /**
@@ -122,29 +122,54 @@ export class SatisfactionService {
     };
   }
 
-  /** For the reports: each rated call that arrived in [from, to) and whether it was satisfied. */
-  ratingsByArrival(from: number, to: number): Map<string, boolean> {
-    return this.o.ratings.ratingsByArrival(from, to);
+  /** The reports' inputs (see satisfactionReportInputs). */
+  reportInputs(): SatisfactionReportInputs {
+    return (this.inputs ??= reportInputsOf(this.o.ratings, this.o.visitRepo, this.o.dials ?? null, () => this.o.clock.now()));
   }
+  private inputs: SatisfactionReportInputs | null = null;
+}
 
-  /** For the reports: the click-to-call dials placed in [from, to) for tasks of these centres. */
-  dialFigures(from: number, to: number, centres: readonly string[] | null): DialFigures {
-    return dialFigures(this.o.dials?.facts(from, to, centres) ?? []);
-  }
-
-  /** For the reports: the 回访 figures over the tasks created in [from, to) that pass the filter. */
+/** What the reports read of satisfaction (features/reports ReportServiceDeps.satisfaction). */
+export interface SatisfactionReportInputs {
+  /** Each rated call that arrived in [from, to) and whether it was satisfied (its first phone/SMS rating). */
+  ratingsByArrival(from: number, to: number): Map<string, boolean>;
+  /** The 回访 figures over the tasks created in [from, to) that pass the filter. */
   visitFigures(
     from: number,
     to: number,
     filter: { centres: readonly string[] | null; categories: ReadonlySet<string> | null; seats: ReadonlySet<string> | null },
-  ): VisitFigures {
-    const tasks = this.o.visitRepo
-      .facts(from, to, filter.centres)
-      .filter(
-        (t) =>
-          (!filter.categories || filter.categories.has(t.categoryId)) &&
-          (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId))),
-      );
-    return visitFigures(tasks, this.o.clock.now());
-  }
+  ): VisitFigures;
+  /** The click-to-call dials placed in [from, to) for tasks of these centres. */
+  dialFigures(from: number, to: number, centres: readonly string[] | null): DialFigures;
+}
+
+/**
+ * The reports' satisfaction inputs over any connection to the store, read-only included: the
+ * router gives SatisfactionService's; a report worker builds its own with `satisfactionReportInputs(db)`.
+ */
+export function satisfactionReportInputs(db: Db, now: () => number = Date.now): SatisfactionReportInputs {
+  return reportInputsOf(new RatingRepository(db), new VisitRepository(db), new VisitDialRepository(db), now);
+}
+
+function reportInputsOf(
+  ratings: RatingRepository,
+  visitRepo: VisitRepository,
+  dials: VisitDialRepository | null,
+  now: () => number,
+): SatisfactionReportInputs {
+  return {
+    ratingsByArrival: (from, to) => ratings.ratingsByArrival(from, to),
+    dialFigures: (from, to, centres) => dialFigures(dials?.facts(from, to, centres) ?? []),
+    visitFigures: (from, to, filter) =>
+      visitFigures(
+        visitRepo
+          .facts(from, to, filter.centres)
+          .filter(
+            (t) =>
+              (!filter.categories || filter.categories.has(t.categoryId)) &&
+              (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId))),
+          ),
+        now(),
+      ),
+  };
 }
