@@ -62,6 +62,8 @@ import { SurveyService, type SurveyArming } from './features/satisfaction/survey
 import { createSurveyRouter } from './features/satisfaction/survey-routes.js';
 import { VisitRepository } from './features/satisfaction/visit-repository.js';
 import { VisitService } from './features/satisfaction/visit-service.js';
+import { VisitDialRepository } from './features/satisfaction/visit-dial-repository.js';
+import { VisitDialService, type OutboundPort } from './features/satisfaction/visit-dial-service.js';
 import { loadOrCreateSurveyKeys } from './features/satisfaction/webhook-signing.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
 import { SeatDayRepository } from './features/seats/seat-day-repository.js';
@@ -133,6 +135,8 @@ export interface AppDeps {
   callControl?: (SurveyArming & CallEnder) | null;
   /** Records answered calls (rtpengine); null or absent: calls are not recorded. */
   recordingMedia?: RecordingMedia | null;
+  /** Click-to-call through Kamailio and the trunk (telephony/outbound-line.ts); null without telephony. */
+  outbound?: OutboundPort | null;
 }
 
 export interface App {
@@ -372,6 +376,12 @@ export function createApp(deps: AppDeps): App {
     clock,
     qcFacts: (from, to) => qc.facts(from, to),
     catchUpAlso: () => qc.sync(),
+    // Built below with the 回访 worklist; only read when a report is asked for.
+    satisfaction: {
+      ratingsByArrival: (from, to) => satisfaction.reportInputs().ratingsByArrival(from, to),
+      visitFigures: (from, to, filter) => satisfaction.reportInputs().visitFigures(from, to, filter),
+      dialFigures: (from, to, centres) => satisfaction.reportInputs().dialFigures(from, to, centres),
+    },
   });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
@@ -506,6 +516,7 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ satisfaction and 回访
   const ratingRepo = new RatingRepository(db);
   const visitRepo = new VisitRepository(db);
+  const visitDialRepo = new VisitDialRepository(db);
   visits = new VisitService({
     db,
     repo: visitRepo,
@@ -515,6 +526,7 @@ export function createApp(deps: AppDeps): App {
     policy: {
       dissatisfiedDueH: config.VISIT_DISSATISFIED_DUE_H,
       callbackDueH: config.VISIT_CALLBACK_DUE_H,
+      ticketCentreId: engine.config.centres.find((c) => c.level === 'city')?.id ?? engine.config.centres[0]!.id,
       samplePercent: config.VISIT_SAMPLE_PERCENT,
       sampleDueH: config.VISIT_SAMPLE_DUE_H,
       retrySpacingMin: config.VISIT_RETRY_SPACING_MIN,
@@ -527,6 +539,7 @@ export function createApp(deps: AppDeps): App {
     ratings: ratingRepo,
     visits,
     visitRepo,
+    dials: visitDialRepo,
     clock,
     utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
@@ -539,6 +552,24 @@ export function createApp(deps: AppDeps): App {
     clock,
   });
   engine.subscribe({ callChanged: (c) => survey.callChanged(c) });
+  const visitDials = deps.outbound
+    ? new VisitDialService({
+        repo: visitDialRepo,
+        visits,
+        line: deps.outbound,
+        settings: {
+          trunkAddr: config.OUTBOUND_TRUNK_ADDR,
+          callerId: config.OUTBOUND_CALLER_ID,
+          ringS: config.OUTBOUND_RING_S,
+          sipDomain: config.SIP_DOMAIN,
+        },
+        clock,
+        logger,
+        audit: record,
+        seatState: (id) => (engine.listSeats().some((s) => s.profile.id === id) ? engine.getSeat(id).state.kind : null),
+      })
+    : null;
+  if (visitDials) deps.outbound!.listen((ev) => visitDials.onReport(ev));
 
   const knowledge = new KnowledgeService({
     db,
@@ -601,7 +632,7 @@ export function createApp(deps: AppDeps): App {
     createPhoneRouter({ phones, requireUser }),
     createAlertRouter({ alerts, requireUser }),
     createCallbackRouter({ callbacks, requireUser, scope }),
-    createSatisfactionRouter({ satisfaction, visits, requireUser, clock, dial: null, scope }),
+    createSatisfactionRouter({ satisfaction, visits, requireUser, clock, dial: visitDials, scope }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),

@@ -261,6 +261,20 @@ export const EnvSchema = z.object({
   /** 回访 retries after no answer / busy: spacing (grows with each attempt) and the cap. */
   VISIT_RETRY_SPACING_MIN: z.coerce.number().min(1).max(1440).default(30),
   VISIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /**
+   * 回访 click-to-call: where Kamailio sends outbound calls (the trunk's host:port; empty = not
+   * configured, the page says to dial by hand), the calling number the citizen sees, and how long
+   * the citizen's phone rings before the attempt counts as no answer.
+   */
+  OUTBOUND_TRUNK_ADDR: z
+    .string()
+    .regex(/^$|^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port or empty')
+    .default(''),
+  OUTBOUND_CALLER_ID: z
+    .string()
+    .regex(/^\+?[0-9]{3,20}$/, 'must be digits')
+    .default('12348'),
+  OUTBOUND_RING_S: z.coerce.number().int().min(5).max(120).default(40),
 });
 
 export type ServerConfig = z.infer<typeof EnvSchema> & { routingOverride: RoutingConfig | null };

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     consultGate: telephony.kamailio,
     callControl: telephony.kamailio,
     recordingMedia: telephony.recording,
+    outbound: telephony.outbound,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');

@@ -164,6 +164,7 @@ describe('reports', () => {
       '处理结果',
       '应答时长分布',
       '质检',
+      '满意度与回访',
       '口径说明',
     ]);
     expect(wb.getWorksheet('总览')!.getRow(2).getCell(2).value).toBe(5); // offered

@@ -41,7 +41,19 @@ export const ReportQuerySchema = z
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
-export const REPORT_TABLES = ['total', 'interval', 'day', 'week', 'month', 'seat', 'category', 'disposition', 'wait', 'qc'] as const;
+export const REPORT_TABLES = [
+  'total',
+  'interval',
+  'day',
+  'week',
+  'month',
+  'seat',
+  'category',
+  'disposition',
+  'wait',
+  'qc',
+  'satisfaction',
+] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   total: '总览',
@@ -54,6 +66,7 @@ export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   disposition: '处理结果',
   wait: '应答时长分布',
   qc: '质检',
+  satisfaction: '满意度与回访',
 };
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -143,6 +156,8 @@ export interface ReportView {
   waitBucketsS: number[];
   waitDistribution: number[];
   occupancy: number | null;
+  /** 满意率 over the report's answered calls and the 回访 figures of its period (docs/definitions.md). */
+  satisfaction: SatisfactionReportView;
   /** 质检 figures of the calls in the range (server/src/domain/stats/qc-figures.ts); absent without the QC feature. */
   qc?: QcReportView;
 }
@@ -171,6 +186,33 @@ export interface QcReportView {
   byMonth: QcRowView[];
 }
 
+/** 满意率 over answered calls (domain/stats/satisfaction.ts SatisfactionTotals). */
+export interface SatisfactionTotalsView {
+  answered: number;
+  rated: number;
+  satisfied: number;
+  dissatisfied: number;
+  satisfactionRate: number | null;
+  ratedShare: number | null;
+}
+
+/** The 回访 figures over the tasks created in the period (domain/stats/satisfaction.ts VisitFigures). */
+export interface VisitFiguresView {
+  created: number;
+  closed: number;
+  completionRate: number | null;
+  overdue: number;
+  dissatisfiedDue: number;
+  dissatisfiedWithinDeadline: number;
+  dissatisfiedCalledBackRate: number | null;
+}
+
+export interface SatisfactionReportView extends SatisfactionTotalsView {
+  visits: VisitFiguresView;
+  /** 回访外呼: click-to-call dials placed in the period, answered, and their talk time (seconds). */
+  outbound: { placed: number; answered: number; talkSeconds: number };
+}
+
 /** The supervisor's live figures (GET /api/reports/live): since midnight and the last 15 / 30 min. */
 export interface LiveFiguresView {
   at: number;
@@ -179,6 +221,8 @@ export interface LiveFiguresView {
   sinceMidnight: LiveWindowView;
   last15: LiveWindowView;
   last30: LiveWindowView;
+  /** 满意率 of the calls since midnight (the same calls and code as a report of today). */
+  satisfaction: SatisfactionTotalsView;
 }
 
 /** A live window's figures, and the occupancy of the seats that took or missed its calls (as a report's). */

@@ -43,12 +43,20 @@ export interface SurveyWebhookResult {
 
 // ------------------------------------------------------------------ 回访 tasks
 
-export const VISIT_SOURCES = ['dissatisfied', 'callback-request', 'summary-callback', 'quality-sample', 'follow-up'] as const;
+export const VISIT_SOURCES = [
+  'dissatisfied',
+  'callback-request',
+  'summary-callback',
+  'ticket-12345',
+  'quality-sample',
+  'follow-up',
+] as const;
 export type VisitSource = (typeof VISIT_SOURCES)[number];
 export const VISIT_SOURCE_LABELS: Record<VisitSource, string> = {
   dissatisfied: '不满意回访',
   'callback-request': '回电请求',
   'summary-callback': '预约回电',
+  'ticket-12345': '12345工单回电',
   'quality-sample': '质量抽样回访',
   'follow-up': '跟进回访',
 };

@@ -614,6 +614,29 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE sip_legs_v13 RENAME TO sip_legs;
     `,
   },
+  {
+    version: 16,
+    name: 'visit dials (click-to-call from the 回访 page)',
+    sql: `
+      -- One row per click-to-call: the one-time token the browser dials (sip:visit-<token>@...),
+      -- who dialled, the SIP Call-ID once Kamailio has it, and how the call went. The number is
+      -- never here: Kamailio got it from the router with the token and the task holds it.
+      CREATE TABLE visit_dials (
+        token TEXT PRIMARY KEY,
+        task_id INTEGER NOT NULL REFERENCES visit_tasks(id),
+        user_id INTEGER NOT NULL,
+        seat_id TEXT NOT NULL,
+        call_id TEXT,
+        created_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        result TEXT,
+        sip_code INTEGER,
+        talk_ms INTEGER
+      );
+      CREATE INDEX visit_dials_task ON visit_dials(task_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -10,6 +10,7 @@ import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
 import { LegRows } from './leg-rows.js';
 import { DialogControl, type SurveyHooks } from './dialog-control.js';
+import type { OutboundLine } from './outbound-line.js';
 import { EnqueueEvent, KamailioEvent, parseHeldState, type Decision, type KamailioCommand } from './kamailio-protocol.js';
 
 export interface KamailioAdapterOptions {
@@ -33,6 +34,8 @@ export interface KamailioAdapterOptions {
   keepaliveMs?: number;
   /** The post-call survey's telephony side (survey-call.ts); null: no survey. */
   surveys?: SurveyHooks | null;
+  /** Click-to-call: the adapter carries its commands and events (telephony/outbound-line.ts). */
+  outbound?: OutboundLine | null;
 }
 
 /** What the router knows of a call Kamailio holds. */
@@ -105,6 +108,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
       onMessage: (text) => this.onMessage(text),
       inBatch: (handleAll) => this.inBatch(handleAll),
     });
+    o.outbound?.attach((cmd) => this.send(cmd));
   }
 
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
@@ -343,6 +347,14 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
         this.reconcile();
         return;
       case 'pong':
+        return;
+      case 'outbound-ready':
+      case 'outbound-refused':
+      case 'outbound-start':
+      case 'outbound-answered':
+      case 'outbound-failed':
+      case 'outbound-bye':
+        this.o.outbound?.event(ev);
         return;
     }
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The JSON messages between Kamailio (sip-config/kamailio-*.cfg.tmpl: events are sent from
- * parts 2-4, commands are read in kamailio-4-decisions.cfg.tmpl) and the router, over one
+ * parts 2-5, commands are read in kamailio-4-decisions.cfg.tmpl) and the router, over one
  * evapi TCP connection. Kamailio → router: `event`; router → Kamailio: `cmd`.
  */
 
@@ -73,6 +73,13 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('held'), callid: z.string(), state: z.string(), info: z.unknown().optional() }),
   z.object({ event: z.literal('sync-done') }),
   z.object({ event: z.literal('pong') }),
+  // Click-to-call (kamailio-5-outbound.cfg.tmpl): see telephony/outbound-line.ts.
+  z.object({ event: z.literal('outbound-ready'), token: z.string() }),
+  z.object({ event: z.literal('outbound-refused'), token: z.string(), seat: z.string() }),
+  z.object({ event: z.literal('outbound-start'), token: z.string(), callid: z.string() }),
+  z.object({ event: z.literal('outbound-answered'), callid: z.string() }),
+  z.object({ event: z.literal('outbound-failed'), callid: z.string(), code: int }),
+  z.object({ event: z.literal('outbound-bye'), callid: z.string(), by: z.enum(['seat', 'callee']) }),
 ]);
 export type KamailioEvent = z.infer<typeof KamailioEvent>;
 
@@ -98,4 +105,6 @@ export type KamailioCommand =
   /** Keep (or no longer keep) the caller for the survey when the seat hangs up; ftag: the caller's From tag. */
   | { cmd: 'survey-arm' | 'survey-disarm'; callid: string; ftag: string }
   /** The dialog module sends BYE to the caller, or to both sides. */
-  | { cmd: 'end'; callid: string; ftag: string; ttag: string; side: 'caller' | 'all' };
+  | { cmd: 'end'; callid: string; ftag: string; ttag: string; side: 'caller' | 'all' }
+  /** Lets `seat` call sip:visit-<token>@domain once within `ttl_s`: Kamailio calls `uri` (the trunk) as `from`. */
+  | { cmd: 'outbound-allow'; token: string; seat: string; uri: string; from: string; ring_s: number; ttl_s: number };

@@ -22,6 +22,7 @@ import { SurveyCalls } from './survey-call.js';
 
 /** Where a survey's outcome is stored (SatisfactionService through the survey service). */
 export type SurveyRecorder = (callId: string, score: number | null) => void;
+import { OutboundLine } from './outbound-line.js';
 
 export interface Telephony {
   /** The port to build the engine with (with Kamailio: a relay to the adapter that start() builds). */
@@ -33,6 +34,8 @@ export interface Telephony {
   dtmf: DtmfLog | null;
   /** Records answered calls through rtpengine; null when TELEPHONY=none or RECORDING=off. */
   recording: RtpengineRecordingMedia | null;
+  /** Click-to-call through Kamailio and the trunk; null when TELEPHONY=none. */
+  outbound: OutboundLine | null;
   /**
    * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
    * and listens for rtpengine's DTMF log; call after createApp.
@@ -80,6 +83,7 @@ export function createTelephony(
       adapter: () => null,
       dtmf: null,
       recording: null,
+      outbound: null,
       start: async () => {},
       stop: () => {},
     };
@@ -87,6 +91,7 @@ export function createTelephony(
   const evapi = splitHostPort(config.EVAPI_ADDR);
   const relay = new TelephonyRelay();
   const dtmf = new DtmfLog(logger);
+  const outbound = new OutboundLine();
   let kamailio: KamailioTelephony | null = null;
   let prompt: CallbackPrompt | null = null;
   let ng: RtpengineNg | null = null;
@@ -118,6 +123,7 @@ export function createTelephony(
     adapter: () => kamailio,
     dtmf,
     recording,
+    outbound,
     start: async (engine, transfers, tickets, survey) => {
       const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
       ng = new RtpengineNg(rtp.host, rtp.port);
@@ -154,6 +160,7 @@ export function createTelephony(
         uri12345: config.SIP_12345_URI,
         offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
         surveys,
+        outbound,
       });
       relay.connect(kamailio);
       const d = splitHostPort(config.DTMF_LOG_ADDR);

@@ -71,6 +71,21 @@ describe('live figures on the monitor', () => {
     expect([cell(0), cell(1), cell(2)]).toEqual(['73.4%', '—', '100%']);
   });
 
+  it('shows today’s 满意率 and rated calls under the table', async () => {
+    await show(async () => ({
+      ok: true,
+      data: {
+        at: 0,
+        thresholdS: 15,
+        sinceMidnight: set(),
+        last30: set(),
+        last15: set(),
+        satisfaction: { rated: 12, answered: 36, satisfactionRate: 11 / 12, ratedShare: 12 / 36 },
+      },
+    }));
+    expect(host.querySelector('[aria-label="今日满意率"]')?.textContent).toBe('今日满意率 91.7%(目标 ≥ 90%)· 参评 12 / 接通 36');
+  });
+
   it('shows nothing when the server has no figures for this user', async () => {
     await show(async () => ({ ok: false, error: { code: 'NOT_FOUND', message: '' } }));
     expect(host.querySelector('.live-figures')).toBeNull();

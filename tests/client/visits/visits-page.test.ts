@@ -1,7 +1,7 @@
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SatisfactionFigures, VisitTaskView } from '../../../client/src/contract';
+import type { SatisfactionFigures, VisitDialView, VisitTaskView } from '../../../client/src/contract';
 import { VisitsPage } from '../../../client/src/features/visits/VisitsPage';
 import { appStore } from '../../../client/src/app/store';
 import { reference, T0, user } from '../support/fixtures';
@@ -45,7 +45,7 @@ const figures: SatisfactionFigures = {
 
 function serve(
   tasks: VisitTaskView[],
-  dial = () => okBody({ connected: false, target: null, message: '外呼线路未接通:请用座机拨打' }),
+  dial = () => okBody<VisitDialView>({ connected: false, target: null, message: '外呼线路未接通:请用座机拨打' }),
 ): void {
   const fake = fakeFetch((c) => {
     if (c.path === '/api/visits') return okBody(tasks);
@@ -114,6 +114,21 @@ describe('回访 page', () => {
     await click([...host.querySelectorAll('button')].find((b) => b.textContent === '拨打'));
 
     expect(host.querySelector('[role="status"]')?.textContent).toContain('外呼线路未接通');
+  });
+
+  it('when the server gives a one-time target, should hand it to the softphone and say why the call did not start', async () => {
+    appStore.getState().signedIn(user('seat'));
+    serve([task({ assigneeSeatId: 's01' })], () =>
+      okBody<VisitDialView>({ connected: true, target: 'sip:visit-0123456789abcdef0123456789abcdef@12348.local', message: null }),
+    );
+    await show();
+
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '拨打'));
+    for (let i = 0; i < 3; i++) await act(async () => new Promise<void>((r) => setImmediate(r)));
+
+    // No softphone runs in this test: the page says so instead of pretending to call.
+    expect(host.querySelector('[role="status"]')?.textContent).toBe('外呼:软电话尚未就绪');
+    expect([...host.querySelectorAll('button')].some((b) => b.textContent === '拨打')).toBe(true);
   });
 
   it('when the outcome is saved without choosing one, should say so; with one, should post it', async () => {

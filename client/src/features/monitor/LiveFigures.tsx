@@ -3,6 +3,8 @@ import { FIGURE_ROWS, liveFiguresFromReports, type LiveFiguresReply, type LiveFi
 
 export const FIGURES_REFRESH_MS = 10_000;
 
+const pctOf = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
+
 /**
  * 实时指标: since midnight and over the last 30 and 15 minutes, read again every 10 s from the
  * durable records (the same computation as the reports). Nothing is shown while the server has
@@ -55,6 +57,12 @@ export function LiveFigures({ source = liveFiguresFromReports }: { source?: Live
           ))}
         </tbody>
       </table>
+      {figures.satisfaction && (
+        <p className="muted small" aria-label="今日满意率">
+          今日满意率 {pctOf(figures.satisfaction.satisfactionRate)}(目标 ≥ 90%)· 参评 {figures.satisfaction.rated} / 接通{' '}
+          {figures.satisfaction.answered}
+        </p>
+      )}
     </section>
   );
 }

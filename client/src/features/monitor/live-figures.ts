@@ -26,6 +26,8 @@ export interface LiveFiguresReply {
   sinceMidnight: LiveFigureSet;
   last15: LiveFigureSet;
   last30: LiveFigureSet;
+  /** 满意率 of today's calls (the reports' definition); absent from an older server. */
+  satisfaction?: { rated: number; answered: number; satisfactionRate: number | null; ratedShare: number | null };
 }
 
 /** The small interface the panel needs: swap the source without touching the page. */

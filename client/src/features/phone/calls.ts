@@ -16,7 +16,7 @@ export type CallEvent = Extract<PhoneUaEvent, { type: 'incoming' | 'established'
 /** The call controls, as the controller hands them to the page. */
 export type CallCommands = Pick<
   PhoneController,
-  'answer' | 'decline' | 'hangup' | 'toggleMute' | 'toggleHold' | 'sendDtmf' | 'refer' | 'consult' | 'hangupConsult'
+  'answer' | 'decline' | 'hangup' | 'toggleMute' | 'toggleHold' | 'sendDtmf' | 'refer' | 'consult' | 'hangupConsult' | 'dialOut'
 >;
 
 // Members are function properties, not methods: closures implement them (no `this`), and callers
@@ -47,10 +47,12 @@ export function createCalls(core: PhoneCore): Calls {
   let pendingConsult: ((r: TransferResult) => void) | null = null;
   /** The caller was put on hold by consult(), so the end of the consultation resumes them. */
   let heldForConsult = false;
+  /** A 回访 click-to-call still ringing (dialOut): it becomes the active call when answered. */
+  let outgoing: { callId: string; done: (r: TransferResult) => void } | null = null;
 
   function callUp(): boolean {
     const p = phone();
-    return p.active !== null || p.incoming !== null || p.consult !== null;
+    return p.active !== null || p.incoming !== null || p.consult !== null || outgoing !== null;
   }
 
   function rememberTabCall(callId: string): void {
@@ -82,7 +84,13 @@ export function createCalls(core: PhoneCore): Calls {
 
   function onEstablished(callId: string): void {
     const p = phone();
-    if (p.incoming?.sipCallId === callId) {
+    if (outgoing?.callId === callId) {
+      const { done } = outgoing;
+      outgoing = null;
+      rememberTabCall(callId);
+      patch({ active: { sipCallId: callId, answeredAt: clock.now(), muted: false, held: false, holdPending: false }, lostCallId: null });
+      done({ ok: true });
+    } else if (p.incoming?.sipCallId === callId) {
       ringer.stop();
       rememberTabCall(callId);
       patch({
@@ -100,7 +108,11 @@ export function createCalls(core: PhoneCore): Calls {
 
   function onEnded(callId: string, end: CallEnd): void {
     const p = phone();
-    if (p.incoming?.sipCallId === callId) {
+    if (outgoing?.callId === callId) {
+      const { done } = outgoing;
+      outgoing = null;
+      done({ ok: false, detail: end.by === 'local' ? '已取消呼叫' : `未接通(${endDetail(end)})` });
+    } else if (p.incoming?.sipCallId === callId) {
       ringer.stop();
       const failedAnswer = p.incoming.answering && end.by !== 'remote';
       patch({ incoming: null, ...(failedAnswer ? { mediaError: `接听失败:${endDetail(end)}` } : {}) });
@@ -212,7 +224,9 @@ export function createCalls(core: PhoneCore): Calls {
       const { active, incoming, consult } = phone();
       const ua = core.ua;
       if (!ua) return;
-      if (!active && consult) {
+      if (outgoing && !active) {
+        ua.hangup(outgoing.callId);
+      } else if (!active && consult) {
         // The caller left during a consultation: 挂断 ends the consultation call that remains.
         calls.hangupConsult();
       } else if (active) {
@@ -302,6 +316,20 @@ export function createCalls(core: PhoneCore): Calls {
         } catch (err) {
           settleConsult({ ok: false, detail: `无法发起咨询呼叫(${err instanceof Error ? err.message : String(err)})` });
           resumeAfterConsult();
+        }
+      });
+    },
+
+    dialOut(uri) {
+      const ua = core.ua;
+      if (!ua) return Promise.resolve({ ok: false, detail: '软电话未连接' });
+      if (callUp()) return Promise.resolve({ ok: false, detail: '已有通话,请先结束当前通话' });
+      return new Promise<TransferResult>((resolve) => {
+        try {
+          outgoing = { callId: ua.call(uri, { inputId: phone().devices.inputId }), done: resolve };
+        } catch (err) {
+          outgoing = null;
+          resolve({ ok: false, detail: `无法发起呼叫(${err instanceof Error ? err.message : String(err)})` });
         }
       });
     },

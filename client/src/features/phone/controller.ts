@@ -197,6 +197,7 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
     refer: calls.refer,
     consult: calls.consult,
     hangupConsult: calls.hangupConsult,
+    dialOut: calls.dialOut,
 
     selectInput(deviceId) {
       saveChoice(INPUT_KEY, deviceId);

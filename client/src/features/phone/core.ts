@@ -80,6 +80,11 @@ export interface PhoneController {
    * stays on hold (it is about to be transferred: no re-INVITE crosses the REFER).
    */
   hangupConsult(opts?: { resume?: boolean }): void;
+  /**
+   * An outgoing call with no other call up (回访 click-to-call: a one-time target from the router).
+   * Resolves when it is answered (it is then the active call, hung up like any other) or fails.
+   */
+  dialOut(uri: string): Promise<TransferResult>;
   selectInput(deviceId: string | null): void;
   selectOutput(deviceId: string | null): void;
   dismissNotice(): void;

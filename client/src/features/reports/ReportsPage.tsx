@@ -3,6 +3,7 @@ import { can, DISPOSITION_LABELS, type FiguresView, type ReportView } from '../.
 import { useAppStore } from '../../app/store';
 import { chinaDay } from '../../shared/format';
 import { Definitions } from './Definitions';
+import { SatisfactionKpis } from './SatisfactionKpis';
 import { StaffingPanel } from './StaffingPanel';
 import { TrendsPanel } from './TrendsPanel';
 import { QcReportTable } from '../qc/QcReportTable';
@@ -375,6 +376,7 @@ export function ReportsPage() {
             {report.centres ? ` · ${report.centres.map((c) => reference?.centres.find((x) => x.id === c)?.name ?? c).join('、')}` : ''}
           </h1>
           <Kpis f={report.total} occupancy={report.occupancy} />
+          {report.satisfaction && <SatisfactionKpis s={report.satisfaction} />}
           <Suspense fallback={<p className="muted">正在加载图表…</p>}>
             <ReportCharts report={report} />
           </Suspense>

@@ -11,7 +11,7 @@ import {
   type VisitTaskView,
 } from '../../contract';
 import { useAppStore } from '../../app/store';
-import { visits as controller } from '../../app/root';
+import { phone, visits as controller } from '../../app/root';
 import { categoryName } from '../../shared/labels';
 import { chinaDay, formatDateTime, fromChinaLocalInput } from '../../shared/format';
 import { WrappedField } from '../../shared/components/Field';
@@ -139,17 +139,33 @@ export function VisitsPage() {
   const [tasks, setTasks] = useState<VisitTaskView[] | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** The task being dialled from this page (its call rings or is up on the seat's softphone). */
+  const [calling, setCalling] = useState<{ id: number; up: boolean } | null>(null);
+  const inCall = useAppStore((s) => s.phone.active !== null);
   const load = useCallback(() => {
     void controller.list(status).then((r) => (r.ok ? setTasks(r.data) : setNotice(r.error.message)));
   }, [status]);
   useEffect(load, [load]);
 
+  // Click-to-call: the router gives a one-time target (never the number); the softphone calls it.
   const dial = async (t: VisitTaskView) => {
     const r = await controller.dial(t.id);
     if (!r.ok) return setNotice(r.error.message);
-    setNotice(r.data.connected ? `正在外呼 ${t.callerMasked}(主叫显示 12348)` : r.data.message);
     setOpen(t.id);
+    if (!r.data.connected || !r.data.target) return setNotice(r.data.message);
+    setNotice(`正在外呼 ${t.callerMasked}(主叫显示 12348 热线号码)…`);
+    setCalling({ id: t.id, up: false });
+    const out = await phone.dialOut(r.data.target);
+    setNotice(out.ok ? `已接通 ${t.callerMasked},通话结束后请记录回访结果` : `外呼:${out.detail}`);
+    setCalling(out.ok ? { id: t.id, up: true } : null);
+    load();
   };
+  useEffect(() => {
+    if (!inCall && calling?.up) {
+      setCalling(null);
+      load();
+    }
+  }, [inCall, calling, load]);
   const assign = async (t: VisitTaskView, seatId: string) => {
     const r = await controller.assign(t.id, seatId || null);
     if (!r.ok) return setNotice(r.error.message);
@@ -204,9 +220,15 @@ export function VisitsPage() {
                     {t.status === 'closed' && t.outcome && VISIT_OUTCOME_LABELS[t.outcome]}
                     {t.status === 'open' && (
                       <>
-                        <button type="button" className="btn btn-small" onClick={() => void dial(t)}>
-                          拨打
-                        </button>
+                        {calling?.id === t.id ? (
+                          <button type="button" className="btn btn-small btn-decline" onClick={() => phone.hangup()}>
+                            挂断
+                          </button>
+                        ) : (
+                          <button type="button" className="btn btn-small" disabled={calling !== null} onClick={() => void dial(t)}>
+                            拨打
+                          </button>
+                        )}
                         <button type="button" className="btn btn-small" onClick={() => setOpen(open === t.id ? null : t.id)}>
                           记录结果
                         </button>

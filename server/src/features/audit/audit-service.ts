@@ -56,6 +56,9 @@ export const AUDIT_ACTIONS = [
   'recording.play',
   'recording.download',
   'recording.delete',
+  'visit.dial',
+  'visit.dial-refused',
+  'visit.dial-result',
 ] as const;
 
 export interface AuditInput {

@@ -222,6 +222,29 @@ export function tableRows(report: ReportView, table: string): { header: string[]
         ],
       };
     }
+    case 'satisfaction': {
+      const s = report.satisfaction;
+      const v = s.visits;
+      const rows: Cell[][] = [
+        ['接通', s.answered],
+        ['参评', s.rated],
+        ['满意', s.satisfied],
+        ['不满意', s.dissatisfied],
+        ['满意率(%)', pct(s.satisfactionRate)],
+        ['参评率(%)', pct(s.ratedShare)],
+        ['回访任务', v.created],
+        ['已完成回访', v.closed],
+        ['回访完成率(%)', pct(v.completionRate)],
+        ['逾期回访', v.overdue],
+        ['不满意应回访', v.dissatisfiedDue],
+        ['不满意按期回访', v.dissatisfiedWithinDeadline],
+        ['不满意回访及时率(%)', pct(v.dissatisfiedCalledBackRate)],
+        ['回访外呼', s.outbound.placed],
+        ['回访外呼接通', s.outbound.answered],
+        ['回访外呼通话(秒)', s.outbound.talkSeconds],
+      ];
+      return { header: ['指标', '数值'], rows };
+    }
     default:
       return { header: [], rows: [] };
   }

@@ -20,6 +20,8 @@ import { dayBounds, localDay } from '../shared/local-day.js';
 import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
 import { labels, reportView } from './report-views.js';
+import { SatisfactionAccumulator, visitFigures, type SatisfactionTotals } from '../../domain/stats/satisfaction.js';
+import type { SatisfactionReportInputs } from '../satisfaction/satisfaction-service.js';
 
 /** How many calls one catch-up pass looks at. */
 const CATCH_UP_BATCH = 5000;
@@ -42,6 +44,8 @@ export interface ReportServiceDeps {
    * caught the facts up before handing the job over, and the calls in progress come with the job.
    */
   readOnly?: { activeFacts: readonly CallFact[] };
+  /** Ratings and 回访 tasks (features/satisfaction); without it the satisfaction figures are empty. */
+  satisfaction?: SatisfactionReportInputs | null;
 }
 
 /** A report's range in ms and its filter, after the scope rules. */
@@ -174,13 +178,19 @@ export class ReportService {
     const r = this.resolve(user, q);
     const opts = this.options();
     const seatTime = seatTimeFrom(this.deps.repo.seatEvents(r.from, r.to), r.from, Math.min(r.to, this.deps.clock.now()));
-    const report = buildReport(this.facts(r.from, r.to), opts, r.filter, seatTime);
+    const sat = this.satisfactionOf(r, opts);
+    const report = buildReport(sat.tap(this.facts(r.from, r.to)), opts, r.filter, seatTime);
     const view = reportView(
       report,
       { from: q.from, to: q.to, centres: r.centres, opts, config: this.deps.engine.config, seats: this.deps.engine.listSeats() },
       WAIT_BUCKETS_S,
     );
-    return this.deps.qcFacts ? { ...view, qc: this.qc(r, this.deps.qcFacts) } : view;
+    const visits =
+      this.deps.satisfaction?.visitFigures(r.from, r.to, { centres: r.centres, categories: r.filter.categories, seats: r.filter.seats }) ??
+      visitFigures([], this.deps.clock.now());
+    const outbound = this.deps.satisfaction?.dialFigures(r.from, r.to, r.centres) ?? { placed: 0, answered: 0, talkSeconds: 0 };
+    const withSatisfaction = { ...view, satisfaction: { ...sat.result(), visits, outbound } };
+    return this.deps.qcFacts ? { ...withSatisfaction, qc: this.qc(r, this.deps.qcFacts) } : withSatisfaction;
   }
 
   /** 质检 figures of the range, through the same filter (scope included) as every other figure. */
@@ -192,6 +202,28 @@ export class ReportService {
     const seat = labels(this.deps.engine.config, this.deps.engine.listSeats()).seat;
     const rows = (xs: typeof qc.bySeat, label: (k: string) => string = (k) => k) => xs.map((x) => ({ ...x, label: label(x.key) }));
     return { total: qc.total, bySeat: rows(qc.bySeat, seat), byWeek: rows(qc.byWeek), byMonth: rows(qc.byMonth) };
+  }
+
+  /**
+   * 满意率 over the answered calls a report counts (its facts, its filter): `tap` passes the facts
+   * on unchanged and adds each answered one with its rating (domain/stats/satisfaction.ts).
+   */
+  private satisfactionOf(
+    r: ResolvedQuery,
+    opts: ReportOptions,
+  ): { tap: (f: Iterable<CallFact>) => Iterable<CallFact>; result: () => SatisfactionTotals } {
+    const ratings = this.deps.satisfaction?.ratingsByArrival(r.from, r.to) ?? new Map<string, boolean>();
+    const keep = factFilter(r.filter, opts);
+    const acc = new SatisfactionAccumulator();
+    return {
+      tap: function* (facts) {
+        for (const f of facts) {
+          if (f.answeredAt !== null && keep(f)) acc.add({ satisfied: ratings.get(f.callId) ?? null });
+          yield f;
+        }
+      },
+      result: () => acc.result(),
+    };
   }
 
   /** The supervisor's live figures in the user's scope (since local midnight, last 15 and 30 minutes). */
@@ -211,7 +243,8 @@ export class ReportService {
     });
     const opts = this.options();
     const keep = factFilter(r.filter, opts);
-    const facts = [...this.facts(dayStart, now + 1)].filter(keep);
+    const sat = this.satisfactionOf({ ...r, from: dayStart, to: now + 1 }, opts);
+    const facts = [...sat.tap(this.facts(dayStart, now + 1))].filter(keep);
     const live = liveFigures(facts, now, dayStart, opts);
     // Occupancy by the reports' rule: the seats with a call (taken or missed) in the window.
     const seatRows = this.deps.repo.seatEvents(dayStart, now + 1);
@@ -231,6 +264,7 @@ export class ReportService {
       last15: { ...live.last15, occupancy: occupancy(now - 15 * 60_000) },
       centres: r.centres,
       thresholdS: opts.serviceLevelThresholdS,
+      satisfaction: sat.result(),
     };
   }
 

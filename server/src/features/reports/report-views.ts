@@ -24,8 +24,8 @@ export function labels(config: RoutingConfig, seats: readonly Seat[]) {
   };
 }
 
-/** GET /api/reports/figures: the report with names for its keys. */
-export function reportView(r: Report, ctx: ReportViewContext, waitBucketsS: readonly number[]): ReportView {
+/** GET /api/reports/figures: the report with names for its keys (the service adds the satisfaction figures). */
+export function reportView(r: Report, ctx: ReportViewContext, waitBucketsS: readonly number[]): Omit<ReportView, 'satisfaction'> {
   const l = labels(ctx.config, ctx.seats);
   const rows = (xs: Row<string>[], label: (k: string) => string = (k) => k): ReportRowView[] =>
     xs.map((x) => ({ key: x.key, label: label(x.key), figures: x.figures }));

@@ -20,6 +20,7 @@ import { segment, STOP_WORDS } from './segmenter.js';
 import { TrendsService } from './trends-service.js';
 import type { AuditInput } from '../audit/audit-service.js';
 import { readQcFacts } from '../qc/qc-service.js';
+import { satisfactionReportInputs } from '../satisfaction/satisfaction-service.js';
 
 const port = parentPort!;
 const db = new Database((workerData as { dbPath: string }).dbPath, { readonly: true, fileMustExist: true });
@@ -79,6 +80,7 @@ function services(snap: Snapshot, id: number) {
     clock,
     readOnly: { activeFacts: snap.active },
     qcFacts,
+    satisfaction: satisfactionReportInputs(db, () => snap.now),
   });
   const audit = (entry: AuditInput) => post({ id, audit: entry });
   const exports = new ExportService({ repo, reports, engine, audit });

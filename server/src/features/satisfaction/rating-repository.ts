@@ -40,6 +40,7 @@ export class RatingRepository {
   private readonly receiptStmt;
   private readonly insertReceiptStmt;
   private readonly ratedCallsStmt;
+  private readonly byArrivalStmt;
 
   constructor(db: Db) {
     this.factsStmt = db.prepare(`
@@ -66,6 +67,19 @@ export class RatingRepository {
       FROM calls c LEFT JOIN call_summaries s ON s.call_id = c.id LEFT JOIN r ON r.call_id = c.id AND r.rn = 1
       WHERE c.answered_at >= @from AND c.answered_at < @to
         AND (@centres IS NULL OR c.home_centre_id IN (SELECT value FROM json_each(@centres)))`);
+    this.byArrivalStmt = db.prepare(`
+      WITH r AS (
+        SELECT call_id, satisfied, ROW_NUMBER() OVER (PARTITION BY call_id ORDER BY rated_at, id) AS rn
+        FROM satisfaction_ratings WHERE source IN ('phone', 'sms') AND score IS NOT NULL)
+      SELECT c.id AS callId, r.satisfied FROM calls c JOIN r ON r.call_id = c.id AND r.rn = 1
+      WHERE c.enqueued_at >= ? AND c.enqueued_at < ?`);
+  }
+
+  /** The rating (satisfied or not) of each rated call that arrived in [from, to): the reports' view. */
+  ratingsByArrival(from: number, to: number): Map<string, boolean> {
+    const m = new Map<string, boolean>();
+    for (const r of this.byArrivalStmt.all(from, to) as { callId: string; satisfied: number }[]) m.set(r.callId, r.satisfied === 1);
+    return m;
   }
 
   callFacts(callId: string): CallFacts | null {

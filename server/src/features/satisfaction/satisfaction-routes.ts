@@ -16,6 +16,7 @@ import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import type { SatisfactionService } from './satisfaction-service.js';
 import type { VisitService } from './visit-service.js';
+import type { VisitDialService } from './visit-dial-service.js';
 import { visitTaskView } from './visit-views.js';
 import { verifySurveySignature, type SurveyKey } from './webhook-signing.js';
 import type { ScopeService } from '../users/scope-service.js';
@@ -58,7 +59,7 @@ export function createSatisfactionRouter(deps: {
   requireUser: RequireUser;
   clock: Clock;
   /** Click-to-call: a one-time target for the browser, or why not (null: no telephony). */
-  dial: ((taskId: number, caller: string) => VisitDialView) | null;
+  dial: VisitDialService | null;
   /** Centres in scope: a scoped supervisor's figures and worklist cover its centres only. */
   scope?: ScopeService;
 }): express.Router {
@@ -104,13 +105,16 @@ export function createSatisfactionRouter(deps: {
   r.post(
     '/visits/:id/dial',
     deps.requireUser('visits:work'),
-    route((req, res) => {
-      const t = deps.visits.taskFor(userOf(req), Number(req.params.id));
+    route(async (req, res) => {
+      const id = Number(req.params.id);
+      if (deps.dial) return ok<VisitDialView>(res, await deps.dial.dial(userOf(req), id));
+      const t = deps.visits.taskFor(userOf(req), id);
       if (t.status === 'closed') throw new DomainError('CONFLICT', '该回访任务已关闭');
-      const view: VisitDialView = deps.dial
-        ? deps.dial(t.id, t.caller)
-        : { connected: false, target: null, message: '外呼线路未接通:本系统尚未配置经中继外呼(12348 主叫),请用座机拨打后在此记录回访结果' };
-      ok<VisitDialView>(res, view);
+      ok<VisitDialView>(res, {
+        connected: false,
+        target: null,
+        message: '外呼线路未接通:本系统未连接电话系统,请用座机拨打后在此记录回访结果',
+      });
     }),
   );
   return r;

@@ -4,16 +4,23 @@ import {
   type FigureGroup,
   type RatingSource,
   type SatisfactionFigures,
-  type SatisfactionRow,
   type SurveyWebhookBody,
   type SurveyWebhookResult,
 } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
+import {
+  dialFigures,
+  SatisfactionAccumulator,
+  visitFigures,
+  type DialFigures,
+  type VisitFigures,
+} from '../../domain/stats/satisfaction.js';
 import { localDay } from '../shared/local-day.js';
-import type { RatingRepository } from './rating-repository.js';
-import type { VisitRepository } from './visit-repository.js';
+import { RatingRepository } from './rating-repository.js';
+import { VisitRepository } from './visit-repository.js';
+import { VisitDialRepository } from './visit-dial-repository.js';
 import type { VisitService } from './visit-service.js';
 
 /**
@@ -28,6 +35,8 @@ export class SatisfactionService {
       ratings: RatingRepository;
       visits: VisitService;
       visitRepo: VisitRepository;
+      /** Click-to-call dials (回访外呼 in the reports); none: counted as zero. */
+      dials?: VisitDialRepository;
       clock: Clock;
       utcOffsetMinutes: () => number;
     },
@@ -81,7 +90,7 @@ export class SatisfactionService {
   }
 
   /** 满意率 and rated share over calls answered in [from, to), grouped; dissatisfied called back; overdue visits. */
-  /** centres: the reader's centres in scope (null = every centre). */
+  /** centres: the reader's centres in scope (null = every centre). Arithmetic: domain/stats/satisfaction.ts. */
   figures(from: number, to: number, groupBy: FigureGroup, centres: readonly string[] | null = null): SatisfactionFigures {
     if (to <= from) throw new DomainError('VALIDATION', 'to 须晚于 from');
     const offset = this.o.utcOffsetMinutes();
@@ -92,44 +101,75 @@ export class SatisfactionService {
       day: (r) => localDay(r.answered_at, offset),
       month: (r) => localDay(r.answered_at, offset).slice(0, 7),
     };
-    const groups = new Map<string, SatisfactionRow>();
-    const total = emptyRow('total');
+    const groups = new Map<string, SatisfactionAccumulator>();
+    const total = new SatisfactionAccumulator();
     for (const r of this.o.ratings.ratedCalls(from, to, centres)) {
       const key = keyOf[groupBy](r);
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = emptyRow(key)));
-      for (const row of [g, total]) {
-        row.answered++;
-        if (r.satisfied !== null) {
-          row.rated++;
-          if (r.satisfied) row.satisfied++;
-          else row.dissatisfied++;
-        }
-      }
+      if (!g) groups.set(key, (g = new SatisfactionAccumulator()));
+      const answer = { satisfied: r.satisfied === null ? null : r.satisfied === 1 };
+      g.add(answer);
+      total.add(answer);
     }
-    const rows = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key)).map(finish);
+    const rows = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, g]) => ({ key, ...g.result() }));
     const now = this.o.clock.now();
-    const cb = this.o.visitRepo.dissatisfiedCalledBack(from, to, now, centres);
+    const v = visitFigures(this.o.visitRepo.facts(from, to, centres), now);
     return {
       rows,
-      total: finish(total),
-      dissatisfiedCalledBack: { due: cb.due, withinDeadline: cb.within, rate: cb.due ? cb.within / cb.due : null },
+      total: { key: 'total', ...total.result() },
+      dissatisfiedCalledBack: { due: v.dissatisfiedDue, withinDeadline: v.dissatisfiedWithinDeadline, rate: v.dissatisfiedCalledBackRate },
       overdueVisits: this.o.visitRepo.overdue(now, centres),
     };
   }
+
+  /** The reports' inputs (see satisfactionReportInputs). */
+  reportInputs(): SatisfactionReportInputs {
+    return (this.inputs ??= reportInputsOf(this.o.ratings, this.o.visitRepo, this.o.dials ?? null, () => this.o.clock.now()));
+  }
+  private inputs: SatisfactionReportInputs | null = null;
 }
 
-const emptyRow = (key: string): SatisfactionRow => ({
-  key,
-  answered: 0,
-  rated: 0,
-  satisfied: 0,
-  dissatisfied: 0,
-  satisfactionRate: null,
-  ratedShare: null,
-});
-const finish = (r: SatisfactionRow): SatisfactionRow => ({
-  ...r,
-  satisfactionRate: r.rated ? r.satisfied / r.rated : null,
-  ratedShare: r.answered ? r.rated / r.answered : null,
-});
+/** What the reports read of satisfaction (features/reports ReportServiceDeps.satisfaction). */
+export interface SatisfactionReportInputs {
+  /** Each rated call that arrived in [from, to) and whether it was satisfied (its first phone/SMS rating). */
+  ratingsByArrival(from: number, to: number): Map<string, boolean>;
+  /** The 回访 figures over the tasks created in [from, to) that pass the filter. */
+  visitFigures(
+    from: number,
+    to: number,
+    filter: { centres: readonly string[] | null; categories: ReadonlySet<string> | null; seats: ReadonlySet<string> | null },
+  ): VisitFigures;
+  /** The click-to-call dials placed in [from, to) for tasks of these centres. */
+  dialFigures(from: number, to: number, centres: readonly string[] | null): DialFigures;
+}
+
+/**
+ * The reports' satisfaction inputs over any connection to the store, read-only included: the
+ * router gives SatisfactionService's; a report worker builds its own with `satisfactionReportInputs(db)`.
+ */
+export function satisfactionReportInputs(db: Db, now: () => number = Date.now): SatisfactionReportInputs {
+  return reportInputsOf(new RatingRepository(db), new VisitRepository(db), new VisitDialRepository(db), now);
+}
+
+function reportInputsOf(
+  ratings: RatingRepository,
+  visitRepo: VisitRepository,
+  dials: VisitDialRepository | null,
+  now: () => number,
+): SatisfactionReportInputs {
+  return {
+    ratingsByArrival: (from, to) => ratings.ratingsByArrival(from, to),
+    dialFigures: (from, to, centres) => dialFigures(dials?.facts(from, to, centres) ?? []),
+    visitFigures: (from, to, filter) =>
+      visitFigures(
+        visitRepo
+          .facts(from, to, filter.centres)
+          .filter(
+            (t) =>
+              (!filter.categories || filter.categories.has(t.categoryId)) &&
+              (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId))),
+          ),
+        now(),
+      ),
+  };
+}

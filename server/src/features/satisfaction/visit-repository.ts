@@ -1,4 +1,5 @@
 import type { VisitOutcome, VisitSource, VisitStatus } from '../../contract/index.js';
+import type { VisitFact } from '../../domain/stats/satisfaction.js';
 import type { Db } from '../../store/db.js';
 
 /** A 回访 task; `caller` is the full number: mask it before it leaves the server. */
@@ -60,11 +61,12 @@ export class VisitRepository {
   private readonly updateStmt;
   private readonly assignStmt;
   private readonly fromCallbacksStmt;
+  private readonly fromTicketsStmt;
   private readonly summariesStmt;
   private readonly watermarkGet;
   private readonly watermarkSet;
   private readonly overdueStmt;
-  private readonly dissatisfiedStmt;
+  private readonly factsStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`
@@ -89,6 +91,16 @@ export class VisitRepository {
       SELECT 'callback-request', cr.call_id, cr.call_id, cr.caller, cr.category_id, cr.home_centre_id, NULL, cr.created_at, cr.created_at + @dueMs, cr.created_at, cr.created_at
       FROM callback_requests cr WHERE cr.status = 'open'
       ON CONFLICT(source, source_ref) DO NOTHING`);
+    // A 12345 ticket asking 12348 to call the citizen (no call came with it): due like a callback
+    // request, in the city centre unless mapped otherwise, under the specialty its category maps to.
+    this.fromTicketsStmt = db.prepare(`
+      INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, created_at, due_at, next_attempt_at, note, updated_at)
+      SELECT 'ticket-12345', h.ticket, NULL, json_extract(h.payload_json, '$.citizenPhone'),
+        COALESCE(json_extract(h.payload_json, '$.categoryId'), 'general'), @centreId, NULL, h.created_at, h.created_at + @dueMs, h.created_at,
+        '12345工单 ' || h.ticket || ':' || substr(COALESCE(json_extract(h.payload_json, '$.title'), ''), 1, 60), h.created_at
+      FROM handovers h WHERE h.direction = 'from-12345' AND h.state = 'callback-requested' AND h.call_id IS NULL
+        AND COALESCE(json_extract(h.payload_json, '$.citizenPhone'), '') <> ''
+      ON CONFLICT(source, source_ref) DO NOTHING`);
     this.summariesStmt = db.prepare(`
       SELECT s.rowid AS seq, s.call_id AS callId, c.caller, c.seat_id AS seatId, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS categoryId,
         c.home_centre_id AS centreId, json_extract(s.json, '$.disposition') AS disposition, json_extract(s.json, '$.followUpAt') AS followUpAt, s.filed_at AS filedAt
@@ -97,10 +109,14 @@ export class VisitRepository {
     this.watermarkSet = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('visits.summaries_seen', ?, ?)
       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
     this.overdueStmt = db.prepare(`SELECT COUNT(*) AS n FROM visit_tasks WHERE status = 'open' AND due_at < @now AND ${IN_SCOPE}`);
-    this.dissatisfiedStmt = db.prepare(`
-      SELECT COUNT(*) AS due, SUM(CASE WHEN reached_at IS NOT NULL AND reached_at <= due_at THEN 1 ELSE 0 END) AS within
-      FROM visit_tasks WHERE source = 'dissatisfied' AND created_at >= @from AND created_at < @to AND (due_at <= @now OR status = 'closed')
-        AND ${IN_SCOPE}`);
+    this.factsStmt = db.prepare(`
+      SELECT source, created_at AS createdAt, due_at AS dueAt, status, reached_at AS reachedAt, category_id AS categoryId, seat_id AS seatId
+      FROM visit_tasks WHERE created_at >= @from AND created_at < @to AND ${IN_SCOPE}`);
+  }
+
+  /** Tasks created in [from, to) in the centres (null = all), as the figures see them. */
+  facts(from: number, to: number, centres: readonly string[] | null): (VisitFact & { categoryId: string; seatId: string | null })[] {
+    return this.factsStmt.all({ from, to, centres: scopeParam(centres) }) as never;
   }
 
   insert(t: NewVisitTask): VisitTask {
@@ -140,6 +156,10 @@ export class VisitRepository {
     return this.fromCallbacksStmt.run({ dueMs }).changes;
   }
 
+  createFromTickets(dueMs: number, centreId: string): number {
+    return this.fromTicketsStmt.run({ dueMs, centreId }).changes;
+  }
+
   summariesSince(seq: number): FiledSummaryRow[] {
     return this.summariesStmt.all(seq) as FiledSummaryRow[];
   }
@@ -155,12 +175,6 @@ export class VisitRepository {
 
   overdue(now: number, centres: readonly string[] | null = null): number {
     return (this.overdueStmt.get({ now, centres: scopeParam(centres) }) as { n: number }).n;
-  }
-
-  /** Dissatisfied tasks created in [from, to) that are due by now or closed, and how many reached the caller by the deadline. */
-  dissatisfiedCalledBack(from: number, to: number, now: number, centres: readonly string[] | null = null): { due: number; within: number } {
-    const r = this.dissatisfiedStmt.get({ from, to, now, centres: scopeParam(centres) }) as { due: number; within: number | null };
-    return { due: r.due, within: r.within ?? 0 };
   }
 
   /** Marks the callback request behind a task done (the worklist closed it). */

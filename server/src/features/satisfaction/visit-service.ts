@@ -14,6 +14,8 @@ const HOUR = 3600_000;
 export interface VisitPolicy {
   dissatisfiedDueH: number;
   callbackDueH: number;
+  /** The centre a 12345 call-back ticket's task belongs to (tickets carry none): the city centre. */
+  ticketCentreId: string;
   samplePercent: number;
   sampleDueH: number;
   retrySpacingMin: number;
@@ -28,8 +30,9 @@ export function inSample(callId: string, percent: number): boolean {
 
 /**
  * The 回访 worklist. Tasks come from a dissatisfied rating (created in the rating's transaction by
- * SatisfactionService), every open callback request, every 预约回电 summary (due at its booked time)
- * and a sample of the other filed summaries; `sync` picks up the last three from the tables (at
+ * SatisfactionService), every open callback request, every 12345 ticket asking for a call-back,
+ * every 预约回电 summary (due at its booked time) and a sample of the other filed summaries; `sync`
+ * picks up all but the first from the tables (at
  * start, on every list, and when a callback request is pushed), so a crash between a source's commit
  * and its task loses nothing. A task closes only with an outcome; no answer / busy are retried,
  * spaced further each time, until `maxAttempts`.
@@ -48,6 +51,7 @@ export class VisitService {
     const { repo, policy, clock } = this.o;
     return immediateTransaction(this.o.db, () => {
       let created = repo.createFromCallbacks(policy.callbackDueH * HOUR);
+      created += repo.createFromTickets(policy.callbackDueH * HOUR, policy.ticketCentreId);
       for (;;) {
         const rows = repo.summariesSince(repo.summariesSeen());
         if (rows.length === 0) break;
@@ -109,73 +113,87 @@ export class VisitService {
 
   /** Records one attempt's outcome; closes the task unless it is to be tried again. */
   recordOutcome(user: SessionUser, id: number, input: VisitOutcomeInput): { task: VisitTask; followUp: VisitTask | null } {
-    const { repo, clock, policy } = this.o;
+    return immediateTransaction(this.o.db, () => this.record(this.taskFor(user, id), user.id, input));
+  }
+
+  /**
+   * A click-to-call's busy / no answer, recorded by the router for the user who dialled (who was
+   * allowed the task when dialling). Nothing when the task was closed meanwhile.
+   */
+  recordDialOutcome(id: number, userId: number, outcome: 'no-answer' | 'busy'): VisitTask | null {
     return immediateTransaction(this.o.db, () => {
-      const t = this.taskFor(user, id);
-      if (t.status === 'closed') throw new DomainError('CONFLICT', '该回访任务已关闭,不能再记录结果');
-      const now = clock.now();
-      if (now < t.nextAttemptAt && RETRY_OUTCOMES.includes(input.outcome) && t.attempts > 0) {
-        throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${new Date(t.nextAttemptAt).toISOString()} 之后再试`);
-      }
-      if (input.outcome !== 'reached' && input.score !== undefined) {
-        throw new DomainError('VALIDATION', '只有接通时才能记录来电人的评价');
-      }
-      repo.recordAttempt(t.id, {
-        userId: user.id,
-        outcome: input.outcome,
-        score: input.score ?? null,
-        comment: input.comment ?? null,
-        followUp: input.followUp?.note ?? null,
-        at: now,
-      });
-      const attempts = t.attempts + 1;
-      const retry = RETRY_OUTCOMES.includes(input.outcome) && attempts < policy.maxAttempts;
-      const next: VisitTask = {
-        ...t,
-        attempts,
-        status: retry ? 'open' : 'closed',
-        outcome: retry ? null : input.outcome,
-        closedAt: retry ? null : now,
-        reachedAt: input.outcome === 'reached' ? now : t.reachedAt,
-        nextAttemptAt: retry ? now + policy.retrySpacingMin * 60_000 * attempts : t.nextAttemptAt,
-      };
-      repo.update(next, now);
-      if (next.status === 'closed' && t.source === 'callback-request' && t.callId) repo.closeCallbackRequest(t.callId, now);
-      if (input.score !== undefined && t.callId) {
-        const facts = this.o.ratings.callFacts(t.callId);
-        if (facts) {
-          const { score } = input;
-          this.o.ratings.insert(
-            {
-              callId: t.callId,
-              source: 'visit',
-              score,
-              satisfied: isSatisfied(score),
-              comment: input.comment ?? null,
-              externalId: null,
-              ratedAt: now,
-            },
-            facts,
-          );
-        }
-      }
-      let followUp: VisitTask | null = null;
-      if (input.followUp) {
-        if (input.followUp.dueAt <= now) throw new DomainError('VALIDATION', '跟进时间须晚于现在');
-        followUp = repo.insert({
-          source: 'follow-up',
-          sourceRef: `${t.id}:${attempts}`,
-          callId: t.callId,
-          caller: t.caller,
-          categoryId: t.categoryId,
-          centreId: t.centreId,
-          seatId: t.seatId,
-          createdAt: now,
-          dueAt: input.followUp.dueAt,
-          note: input.followUp.note,
-        });
-      }
-      return { task: repo.get(t.id)!, followUp };
+      const t = this.o.repo.get(id);
+      if (!t || t.status === 'closed') return null;
+      return this.record(t, userId, { outcome }, false).task;
     });
+  }
+
+  /** Inside a transaction: one attempt's outcome on a task the caller may work. */
+  private record(t: VisitTask, userId: number, input: VisitOutcomeInput, spaced = true): { task: VisitTask; followUp: VisitTask | null } {
+    const { repo, clock, policy } = this.o;
+    if (t.status === 'closed') throw new DomainError('CONFLICT', '该回访任务已关闭,不能再记录结果');
+    const now = clock.now();
+    if (spaced && now < t.nextAttemptAt && RETRY_OUTCOMES.includes(input.outcome) && t.attempts > 0) {
+      throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${new Date(t.nextAttemptAt).toISOString()} 之后再试`);
+    }
+    if (input.outcome !== 'reached' && input.score !== undefined) {
+      throw new DomainError('VALIDATION', '只有接通时才能记录来电人的评价');
+    }
+    repo.recordAttempt(t.id, {
+      userId,
+      outcome: input.outcome,
+      score: input.score ?? null,
+      comment: input.comment ?? null,
+      followUp: input.followUp?.note ?? null,
+      at: now,
+    });
+    const attempts = t.attempts + 1;
+    const retry = RETRY_OUTCOMES.includes(input.outcome) && attempts < policy.maxAttempts;
+    const next: VisitTask = {
+      ...t,
+      attempts,
+      status: retry ? 'open' : 'closed',
+      outcome: retry ? null : input.outcome,
+      closedAt: retry ? null : now,
+      reachedAt: input.outcome === 'reached' ? now : t.reachedAt,
+      nextAttemptAt: retry ? now + policy.retrySpacingMin * 60_000 * attempts : t.nextAttemptAt,
+    };
+    repo.update(next, now);
+    if (next.status === 'closed' && t.source === 'callback-request' && t.callId) repo.closeCallbackRequest(t.callId, now);
+    if (input.score !== undefined && t.callId) {
+      const facts = this.o.ratings.callFacts(t.callId);
+      if (facts) {
+        const { score } = input;
+        this.o.ratings.insert(
+          {
+            callId: t.callId,
+            source: 'visit',
+            score,
+            satisfied: isSatisfied(score),
+            comment: input.comment ?? null,
+            externalId: null,
+            ratedAt: now,
+          },
+          facts,
+        );
+      }
+    }
+    let followUp: VisitTask | null = null;
+    if (input.followUp) {
+      if (input.followUp.dueAt <= now) throw new DomainError('VALIDATION', '跟进时间须晚于现在');
+      followUp = repo.insert({
+        source: 'follow-up',
+        sourceRef: `${t.id}:${attempts}`,
+        callId: t.callId,
+        caller: t.caller,
+        categoryId: t.categoryId,
+        centreId: t.centreId,
+        seatId: t.seatId,
+        createdAt: now,
+        dueAt: input.followUp.dueAt,
+        note: input.followUp.note,
+      });
+    }
+    return { task: repo.get(t.id)!, followUp };
   }
 }

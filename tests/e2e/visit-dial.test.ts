@@ -1,0 +1,312 @@
+/**
+ * 回访 click-to-call, end to end: the built console in headless Chromium as the seat (JsSIP over
+ * Kamailio's WebSocket), the real Kamailio and rtpengine, SIPp as the citizen's phone behind the
+ * outbound trunk. The seat dials from the 回访 page; the call reaches SIPp with the real number and
+ * the hotline's number as the caller while the browser only ever sees a one-time token; busy and
+ * no answer are recorded as attempts; a token dialled by another seat, and a task of another seat,
+ * are refused; a caller the queue kept for a call-back is dialled from the worklist.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VisitTaskView } from '../../server/src/contract/index.js';
+import { launchChromium } from '../support/browser.js';
+import { profile, registration, signInSeat } from '../support/console-page.js';
+import { freePort } from '../support/processes.js';
+import { login } from '../support/server.js';
+import { freeMediaPort, sipCredentials, sippCounts, startSipStack, SIPP_DIR, type SipStack } from '../support/sip-stack.js';
+
+const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
+const POLL = { timeout: 30_000, interval: 100 };
+const NUMBERS = { answer: '13800001111', busy: '13800002222', noAnswer: '13800003333', other: '13800004444' };
+
+let stack: SipStack;
+let browser: Browser;
+let trunkPort: number;
+const taskIds: Record<keyof typeof NUMBERS, number> = { answer: 0, busy: 0, noAnswer: 0, other: 0 };
+
+/** 回访 tasks written as their sources would (a callback request each), assigned to a seat. */
+function insertTask(caller: string, assignee: string): number {
+  const db = new Database(stack.env.DB_PATH);
+  try {
+    const now = Date.now();
+    const r = db
+      .prepare(
+        `INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, assignee_seat_id,
+           created_at, due_at, next_attempt_at, updated_at) VALUES ('dissatisfied', ?, NULL, ?, 'labor', 'city', 's04', ?, ?, ?, ?, ?)`,
+      )
+      .run(`e2e-${caller}`, caller, assignee, now, now + 3600_000, now, now);
+    return Number(r.lastInsertRowid);
+  } finally {
+    db.close();
+  }
+}
+
+function dials(taskId: number): { result: string | null; sip_code: number | null; talk_ms: number | null; call_id: string | null }[] {
+  const db = new Database(stack.env.DB_PATH, { readonly: true });
+  try {
+    return db
+      .prepare('SELECT result, sip_code, talk_ms, call_id FROM visit_dials WHERE task_id = ? ORDER BY created_at')
+      .all(taskId) as never;
+  } finally {
+    db.close();
+  }
+}
+
+async function api<T>(cookie: string, method: string, p: string, body?: unknown): Promise<{ status: number; data: T; message?: string }> {
+  const res = await fetch(`${stack.routerUrl}/api${p}`, {
+    method,
+    headers: { cookie, 'content-type': 'application/json', origin: stack.routerUrl },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as { data: T; error?: { message: string } };
+  return { status: res.status, data: json.data, message: json.error?.message };
+}
+
+/** The citizen's phone behind the trunk: one call of the scenario; -trace_msg keeps what it got. */
+async function callee(scenario: string): Promise<{ done: ReturnType<SipStack['sipp']>; messages: string }> {
+  const messages = path.join(stack.dir, `callee-${Date.now()}.log`);
+  const done = stack.sipp(
+    [
+      '-sf',
+      path.join(SIPP_DIR, scenario),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(trunkPort),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(await freeMediaPort('127.0.0.1')),
+      '-m',
+      '1',
+      '-trace_msg',
+      '-message_file',
+      messages,
+    ],
+    { timeoutMs: 90_000 },
+  );
+  return { done, messages };
+}
+
+/** Everything the page received: API bodies and WebSocket frames (Socket.IO and SIP). */
+function recordTraffic(page: Page): string[] {
+  const seen: string[] = [];
+  page.on(
+    'response',
+    (r) =>
+      void r.text().then(
+        (t) => seen.push(t),
+        () => undefined,
+      ),
+  );
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => seen.push(String(f.payload))));
+  return seen;
+}
+
+async function openVisits(ctx: BrowserContext): Promise<{ page: Page; seen: string[] }> {
+  // Listening from the page's creation: the softphone's WebSocket opens at sign-in.
+  let seen: string[] = [];
+  ctx.once('page', (p) => (seen = recordTraffic(p)));
+  const page = await signInSeat(ctx, stack.routerUrl, 'seat04');
+  await expect.poll(() => registration(page), POLL).toBe('registered');
+  await page.getByRole('navigation', { name: '页面' }).getByRole('button', { name: '回访' }).click();
+  await page.getByRole('region', { name: '回访任务' }).waitFor();
+  return { page, seen };
+}
+
+const row = (page: Page, masked: string) => page.getByRole('row').filter({ hasText: masked });
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error(`No built client in ${DIST}: run npm run build first.`);
+  trunkPort = await freePort();
+  [stack, browser] = await Promise.all([
+    startSipStack({
+      // A caller nobody answers within 3 s is kept for a call-back (a callback request).
+      routing: (cfg) => ({
+        ...cfg,
+        defaultPolicy: {
+          ...cfg.defaultPolicy,
+          maxWaitS: 3,
+          overflow: { ...cfg.defaultPolicy.overflow, 'max-wait': ['callback'], 'no-seat': ['callback'] },
+        },
+      }),
+      env: {
+        CALLBACK_PROMPT_FILE: 'none',
+        CLIENT_DIST: DIST,
+        OUTBOUND_TRUNK_ADDR: `127.0.0.1:${trunkPort}`,
+        OUTBOUND_CALLER_ID: '12348',
+        OUTBOUND_RING_S: '5',
+        VISIT_SAMPLE_PERCENT: '0',
+      },
+    }),
+    launchChromium(),
+  ]);
+  taskIds.answer = insertTask(NUMBERS.answer, 's04');
+  taskIds.busy = insertTask(NUMBERS.busy, 's04');
+  taskIds.noAnswer = insertTask(NUMBERS.noAnswer, 's04');
+  taskIds.other = insertTask(NUMBERS.other, 's05');
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('回访 click-to-call', () => {
+  it('when the seat clicks 拨打, the citizen is called with the real number and 12348 as caller, the browser never sees the number, and the answered call is recorded and closed', async () => {
+    const ctx = await profile(browser);
+    try {
+      const { page, seen } = await openVisits(ctx);
+      const phone = await callee('callee-answer.xml');
+      await row(page, '138****1111').getByRole('button', { name: '拨打' }).click();
+      await page.getByRole('status').filter({ hasText: '已接通 138****1111' }).waitFor({ timeout: 30_000 });
+
+      // What reached the citizen's side: the number in the R-URI, the hotline as From and PAI.
+      const got = fs.readFileSync(phone.messages, 'utf8');
+      const invite = got.slice(got.indexOf('INVITE sip:'));
+      expect(invite).toMatch(new RegExp(`^INVITE sip:${NUMBERS.answer}@127\\.0\\.0\\.1:${trunkPort} SIP/2\\.0`));
+      expect(invite).toMatch(/^From: "12348" <sip:12348@[^>]+>;tag=/m);
+      expect(invite).toMatch(/^P-Asserted-Identity: <sip:12348@/m);
+      expect(invite).not.toMatch(/^From:.*s04/m);
+
+      await row(page, '138****1111').getByRole('button', { name: '挂断' }).click();
+      const r = await phone.done;
+      expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+      await expect.poll(() => dials(taskIds.answer)[0]?.result, POLL).toBe('answered');
+      expect(dials(taskIds.answer)[0]!.talk_ms).toBeGreaterThan(0);
+
+      // The seat records the outcome (the form opened with the dial): the task closes with it.
+      const form = page.getByLabel('记录回访结果');
+      await form.getByLabel('回访结果').selectOption({ label: '已接通' });
+      await form.getByLabel('来电人评价').selectOption('2');
+      await form.getByLabel('意见').fill('回访已解释处理结果');
+      await form.getByRole('button', { name: '保存结果' }).click();
+      await page.getByRole('status').filter({ hasText: '任务已关闭' }).waitFor();
+      const cookie = await login(stack.routerUrl, 'supervisor');
+      const closed = await api<VisitTaskView[]>(cookie, 'GET', '/visits?status=closed');
+      expect(closed.data.find((t) => t.id === taskIds.answer)).toMatchObject({ status: 'closed', outcome: 'reached', attempts: 1 });
+
+      // Nothing the browser received, nor the page itself, holds the number.
+      expect(seen.some((t) => t.includes('visit-') && t.includes('SIP/2.0 200 OK'))).toBe(true); // the SIP frames were seen
+      expect(seen.filter((t) => t.includes(NUMBERS.answer))).toEqual([]);
+      expect(await page.content()).not.toContain(NUMBERS.answer);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it('when the citizen is busy, and when nobody answers, the page says so and the attempt is counted with the task kept open', async () => {
+    const ctx = await profile(browser);
+    try {
+      const { page } = await openVisits(ctx);
+      const busy = await callee('callee-busy.xml');
+      await row(page, '138****2222').getByRole('button', { name: '拨打' }).click();
+      await page.getByRole('status').filter({ hasText: '外呼:未接通(486' }).waitFor({ timeout: 30_000 });
+      expect(sippCounts(await busy.done)).toEqual({ ok: 1, failed: 0 });
+      await expect.poll(() => dials(taskIds.busy)[0]?.result, POLL).toBe('busy');
+
+      const silent = await callee('callee-noanswer.xml');
+      await row(page, '138****3333').getByRole('button', { name: '拨打' }).click();
+      await page.getByRole('status').filter({ hasText: '外呼:未接通' }).filter({ hasNotText: '486' }).waitFor({ timeout: 30_000 });
+      expect(sippCounts(await silent.done)).toEqual({ ok: 1, failed: 0 });
+      await expect.poll(() => dials(taskIds.noAnswer)[0]?.result, POLL).toBe('no-answer');
+      expect(dials(taskIds.noAnswer)[0]!.sip_code).toBe(408);
+
+      const cookie = await login(stack.routerUrl, 'seat04');
+      const open = await api<VisitTaskView[]>(cookie, 'GET', '/visits?status=open');
+      expect(open.data.find((t) => t.id === taskIds.busy)).toMatchObject({ status: 'open', attempts: 1 });
+      expect(open.data.find((t) => t.id === taskIds.noAnswer)).toMatchObject({ status: 'open', attempts: 1 });
+      // A retry is spaced: dialling again at once is refused.
+      const again = await api(cookie, 'POST', `/visits/${taskIds.busy}/dial`);
+      expect(again.status).toBe(409);
+      expect(again.message).toMatch(/间隔不足/);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it("when a seat dials another seat's token, Kamailio refuses it (403), and a seat asking to dial another seat's task is refused", async () => {
+    const s04 = await login(stack.routerUrl, 'seat04');
+    const s05 = await login(stack.routerUrl, 'seat05');
+    const own = await api<{ connected: boolean; target: string }>(s04, 'POST', `/visits/${taskIds.other}/dial`);
+    expect(own.status).toBe(404);
+    const theirs = await api<{ connected: boolean; target: string }>(s05, 'POST', `/visits/${taskIds.other}/dial`);
+    expect(theirs.status).toBe(200);
+    expect(theirs.data.target).toMatch(/^sip:visit-[a-f0-9]{32}@/);
+    expect(JSON.stringify(theirs.data)).not.toContain(NUMBERS.other);
+    const token = /visit-([a-f0-9]{32})@/.exec(theirs.data.target)![1]!;
+
+    // seat04's phone dials seat05's token with seat04's own credentials.
+    const creds = await sipCredentials(stack.routerUrl, s04);
+    const r = await stack.sipp([
+      stack.env.SIP_TRUNK_ADDR!,
+      '-sf',
+      path.join(SIPP_DIR, 'seat-dial-token.xml'),
+      '-i',
+      '127.0.0.2',
+      '-p',
+      String(await freePort('127.0.0.2')),
+      '-mi',
+      '127.0.0.2',
+      '-mp',
+      String(await freeMediaPort('127.0.0.2')),
+      '-au',
+      creds.username,
+      '-ap',
+      creds.password,
+      '-key',
+      'seat',
+      's04',
+      '-key',
+      'domain',
+      creds.domain,
+      '-key',
+      'token',
+      token,
+      '-m',
+      '1',
+    ]);
+    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    expect(dials(taskIds.other)[0]).toMatchObject({ result: null, call_id: null });
+  }, 60_000);
+
+  it('when the queue keeps a caller for a call-back, the request becomes a task that is assigned, dialled and closed', async () => {
+    const r = await stack.call({ dialed: '123482', caller: '13800005555', expectCode: 480 });
+    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    const sup = await login(stack.routerUrl, 'supervisor');
+    let task: VisitTaskView | undefined;
+    await expect
+      .poll(async () => {
+        task = (await api<VisitTaskView[]>(sup, 'GET', '/visits')).data.find((t) => t.source === 'callback-request');
+        return task?.callerMasked;
+      }, POLL)
+      .toBe('138****5555');
+    expect((await api(sup, 'PUT', `/visits/${task!.id}/assignee`, { seatId: 's04' })).status).toBe(200);
+
+    const ctx = await profile(browser);
+    try {
+      const { page } = await openVisits(ctx);
+      const phone = await callee('callee-answer.xml');
+      await row(page, '138****5555').getByRole('button', { name: '拨打' }).click();
+      await page.getByRole('status').filter({ hasText: '已接通 138****5555' }).waitFor({ timeout: 30_000 });
+      expect(fs.readFileSync(phone.messages, 'utf8')).toContain(`INVITE sip:13800005555@127.0.0.1:${trunkPort} SIP/2.0`);
+      await row(page, '138****5555').getByRole('button', { name: '挂断' }).click();
+      expect(sippCounts(await phone.done)).toEqual({ ok: 1, failed: 0 });
+      const form = page.getByLabel('记录回访结果');
+      await form.getByLabel('回访结果').selectOption({ label: '已接通' });
+      await form.getByRole('button', { name: '保存结果' }).click();
+      await page.getByRole('status').filter({ hasText: '任务已关闭' }).waitFor();
+      const db = new Database(stack.env.DB_PATH, { readonly: true });
+      try {
+        expect(db.prepare("SELECT status FROM callback_requests WHERE caller = '13800005555'").get()).toEqual({ status: 'done' });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+});
