@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     requireRegistration: telephony.kamailio !== null,
     sipSecret: telephony.kamailio ? loadOrCreateSipSecret(config.SIP_SECRET_FILE) : null,
     consultGate: telephony.kamailio,
+    sipRevocation: telephony.kamailio,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');

@@ -79,4 +79,6 @@ export type KamailioCommand =
   | { cmd: 'ping' }
   | { cmd: 'reg-query'; seat: string }
   /** Lets seat `from` call seat `to` (a consultation before a transfer) for `ttl_s` seconds. */
-  | { cmd: 'consult-allow'; from: string; to: string; ttl_s: number };
+  | { cmd: 'consult-allow'; from: string; to: string; ttl_s: number }
+  /** The seat's session ended: refuse its credentials expiring at or before `until` (unix s) for `ttl_s`, unregister it. */
+  | { cmd: 'seat-revoke'; seat: string; until: number; ttl_s: number };

@@ -13,13 +13,14 @@ import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js'
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
+import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import { unconnectedTelephony } from './unconnected.js';
 
 export interface Telephony {
   /** The port to build the engine with (with Kamailio: a relay to the adapter that start() builds). */
   port: TelephonyPort;
   /** The Kamailio side, which opens consultations; null when TELEPHONY=none. */
-  kamailio: ConsultGate | null;
+  kamailio: (ConsultGate & SipRevocationGate) | null;
   /** The adapter once started; null before start() and when TELEPHONY=none. */
   adapter(): KamailioTelephony | null;
   dtmf: DtmfLog | null;

@@ -1,9 +1,10 @@
 import type { Call } from '../domain/call.js';
 import type { TelephonyPort } from '../domain/engine.js';
 import type { OverflowTrigger } from '../domain/policy.js';
+import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
 
-type Target = TelephonyPort & ConsultGate;
+type Target = TelephonyPort & ConsultGate & SipRevocationGate;
 
 /**
  * Breaks the one construction cycle, explicitly: the engine is built with a
@@ -39,6 +40,11 @@ export class TelephonyRelay implements Target {
   /** Before the adapter exists no link is up either: a consultation cannot be opened (as when the link is down). */
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
     this.target?.allowConsult(fromSeatId, toSeatId, ttlMs);
+  }
+
+  /** Kept until the adapter exists, which sends it (again) whenever its link is up. */
+  revokeSeat(seatId: string, untilS: number): void {
+    this.to((t) => t.revokeSeat(seatId, untilS));
   }
 
   private to(f: (t: Target) => void): void {
