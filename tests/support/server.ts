@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApp, type App } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -51,7 +51,7 @@ export function tempDbPath(): string {
 
 /** A real server on an ephemeral port with the demo data, on a temp SQLite file. */
 export async function startTestServer(
-  opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock; sipSecret?: string | null } = {},
+  opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock; sipSecret?: string | null; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dbPath = opts.dbPath ?? tempDbPath();
   // No idle timeout unless a test asks for one: tests move virtual clocks by hours between requests.
@@ -67,7 +67,14 @@ export async function startTestServer(
   const clock = opts.clock ?? SystemClock;
   await seedDemo(db, clock.now(), { hash: sharedDemoHash });
   const telephony = new RecordingTelephony();
-  const app = createApp({ config, db, clock, logger: pino({ level: 'silent' }), telephony, sipSecret: opts.sipSecret ?? null });
+  const app = createApp({
+    config,
+    db,
+    clock,
+    logger: opts.logger ?? pino({ level: 'silent' }),
+    telephony,
+    sipSecret: opts.sipSecret ?? null,
+  });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {
