@@ -220,7 +220,7 @@ describe('an oversized socket message', () => {
     const other = await connect(srv.url, cookies.supervisor!);
     try {
       const closed = new Promise<string>((resolve) => big.on('disconnect', resolve));
-      big.emit('seat:set-status', { status: 'x'.repeat(200_000) } as never, (() => undefined));
+      big.emit('seat:set-status', { status: 'x'.repeat(200_000) } as never, () => undefined);
       expect(await closed).toBe('transport close');
       expect((await emit(other, 'queue:subscribe', {})).ok).toBe(true);
     } finally {
