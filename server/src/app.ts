@@ -208,7 +208,9 @@ export function createApp(deps: AppDeps): App {
     events: signInAudit(audit),
     onSessionsEnded: (hashes, reason, userIds) => {
       sockets?.endSessions(hashes);
-      // A seat whose last session ended loses its phone: unregistered, its credentials refused.
+      // A seat whose last session ended loses its phone: unregistered, its credentials refused
+      // (not when a sign-in replaced it: the new session takes the phone over).
+      if (reason === 'replaced') return;
       for (const id of userIds) {
         const seatId = userRepo.byId(id)?.seatId;
         if (seatId && auth.sessionsLeft(id) === 0) {
