@@ -19,7 +19,7 @@ import { LoginBrake } from './features/auth/login-brake.js';
 import { LoginBrakeRepository } from './features/auth/login-brake-repository.js';
 import { createLoginLockRouter } from './features/auth/login-lock-routes.js';
 import { SessionRepository } from './features/auth/session-repository.js';
-import { SipCredentialService } from './features/auth/sip-credentials-service.js';
+import { SipCredentialService, type SipRevocationGate } from './features/auth/sip-credentials-service.js';
 import { UserRepository } from './features/auth/user-repository.js';
 import { CallbackRepository } from './features/callbacks/callback-repository.js';
 import { createCallbackRouter } from './features/callbacks/callback-routes.js';
@@ -137,6 +137,8 @@ export interface AppDeps {
   recordingMedia?: RecordingMedia | null;
   /** Click-to-call through Kamailio and the trunk (telephony/outbound-line.ts); null without telephony. */
   outbound?: OutboundPort | null;
+  /** Ends a seat's phone at Kamailio when its session ends early; null without telephony. */
+  sipRevocation?: SipRevocationGate | null;
 }
 
 export interface App {
@@ -230,7 +232,19 @@ export function createApp(deps: AppDeps): App {
       return kind === 'ready' || kind === 'ringing' || kind === 'talking' || kind === 'wrap-up';
     },
     events: signInAudit(audit),
-    onSessionsEnded: (hashes) => sockets?.endSessions(hashes),
+    onSessionsEnded: (hashes, reason, userIds) => {
+      sockets?.endSessions(hashes);
+      // A seat whose last session ended loses its phone: unregistered, its credentials refused
+      // (not when a sign-in replaced it: the new session takes the phone over).
+      if (reason === 'replaced') return;
+      for (const id of userIds) {
+        const seatId = userRepo.byId(id)?.seatId;
+        if (seatId && auth.sessionsLeft(id) === 0) {
+          sipCredentials.revoke(seatId);
+          logger.info({ seatId, reason }, 'seat phone ended with its last session');
+        }
+      }
+    },
   });
   auth.startSweeping();
   const record = (entry: AuditInput) => void audit.record(entry);
@@ -245,6 +259,11 @@ export function createApp(deps: AppDeps): App {
     centreExists: (id) => engine.config.centres.some((c) => c.id === id),
     locks: { unlock: (username) => brake.clearAccount(username) },
     maxPasswordAgeMs: config.PASSWORD_MAX_AGE_DAYS * 86_400_000,
+    endSessions: (id, reason) => auth.endSessionsOfUser(id, reason),
+    onAccountChanged: (id, leftSeatId) => {
+      sockets?.endUserSockets(id);
+      if (leftSeatId) sipCredentials.revoke(leftSeatId);
+    },
   });
   // One phone per seat: which console's softphone may register; changes go to the seat's consoles.
   const phones = new PhoneOwnershipService({
@@ -264,6 +283,7 @@ export function createApp(deps: AppDeps): App {
     clock,
     sessionMs,
     phones,
+    deps.sipRevocation ?? null,
   );
   const seats = new SeatService(db, engine, seatRepo, record);
   const routingConfig = new RoutingConfigService(db, engine, routingRepo, clock, record, (cfg) =>

@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     callControl: telephony.kamailio,
     recordingMedia: telephony.recording,
     outbound: telephony.outbound,
+    sipRevocation: telephony.kamailio,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');

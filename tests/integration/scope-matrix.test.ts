@@ -230,6 +230,46 @@ describe('centres in scope on every staff route', () => {
       expect(got.map((c) => c.callId)).not.toContain('cb-push-city');
       expect(got.every((c) => c.homeCentreId === 'dongcheng')).toBe(true);
     });
+    it('single hand-overs, referrals and visit tasks: out of scope 404 for supervisor-dc, a seat its own only', async () => {
+      /** The printable form is plain text: its status only. */
+      const form = async (c: Centre, user: string) =>
+        (await fetch(`${h.srv.url}/api/referrals/${ids(c, 'rf')}/form`, { headers: { cookie: h.cookies[user]! } })).status;
+      const vt = (c: Centre) =>
+        (h.srv.db.prepare('SELECT id FROM visit_tasks WHERE source_ref = ?').get(ids(c, 'vt')) as { id: number }).id;
+      for (const c of CENTRES) {
+        const want = c === 'dongcheng' ? 200 : 404;
+        expect((await api(h, 'GET', `/api/handovers/${ids(c, 'ho')}`, 'supervisor-dc')).status, `handover ${c}`).toBe(want);
+        expect(await form(c, 'supervisor-dc'), `form ${c}`).toBe(want);
+        const due = { dueAt: h.clock.now() + 7 * 24 * HOUR };
+        expect((await api(h, 'PUT', `/api/referrals/${ids(c, 'rf')}`, 'supervisor-dc', due)).status, `referral ${c}`).toBe(want);
+        expect((await api(h, 'POST', `/api/visits/${vt(c)}/dial`, 'supervisor-dc')).status, `dial ${c}`).toBe(want);
+        expect((await api(h, 'PUT', `/api/visits/${vt(c)}/assignee`, 'supervisor-dc', { seatId: 's09' })).status, `assign ${c}`).toBe(want);
+        expect((await api(h, 'POST', `/api/visits/${vt(c)}/outcome`, 'supervisor-dc', { outcome: 'no-answer' })).status).toBe(
+          c === 'dongcheng' ? 200 : 404,
+        );
+        // The city's supervisor sees every centre.
+        expect((await api(h, 'GET', `/api/handovers/${ids(c, 'ho')}`, 'supervisor')).status).toBe(200);
+        expect(await form(c, 'supervisor')).toBe(200);
+        // A seat: its own hand-over and referral form only.
+        const own = c === 'city' ? 200 : 404;
+        expect((await api(h, 'GET', `/api/handovers/${ids(c, 'ho')}`, 'seat01')).status, `seat01 handover ${c}`).toBe(own);
+        expect(await form(c, 'seat01'), `seat01 form ${c}`).toBe(own);
+      }
+      // Nothing refused changed: the out-of-scope referrals keep no due date change, their tasks no assignee.
+      const rf = h.srv.db
+        .prepare('SELECT id, due_at AS dueAt FROM referrals WHERE id IN (?, ?)')
+        .all(ids('city', 'rf'), ids('xishan', 'rf'));
+      expect(rf.every((x) => (x as { dueAt: number }).dueAt < h.clock.now())).toBe(true);
+      const vts = h.srv.db
+        .prepare('SELECT assignee_seat_id AS a, attempts FROM visit_tasks WHERE source_ref IN (?, ?)')
+        .all(ids('city', 'vt'), ids('xishan', 'vt')) as { a: string | null; attempts: number }[];
+      expect(vts).toEqual([
+        { a: null, attempts: 0 },
+        { a: null, attempts: 0 },
+      ]);
+      // A scoped supervisor cannot hand its task to a seat of another centre.
+      expect((await api(h, 'PUT', `/api/visits/${vt('dongcheng')}/assignee`, 'supervisor-dc', { seatId: 's01' })).status).toBe(403);
+    });
   });
 
   describe('seats', () => {

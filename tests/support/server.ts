@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApp, type App } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -52,7 +52,14 @@ export function tempDbPath(): string {
 
 /** A real server on an ephemeral port with the demo data, on a temp SQLite file. */
 export async function startTestServer(
-  opts: { dbPath?: string; env?: Record<string, string>; clock?: Clock; sipSecret?: string | null; recordingMedia?: RecordingMedia } = {},
+  opts: {
+    dbPath?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+    sipSecret?: string | null;
+    recordingMedia?: RecordingMedia;
+    logger?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const dbPath = opts.dbPath ?? tempDbPath();
   // No idle timeout unless a test asks for one: tests move virtual clocks by hours between requests.
@@ -72,7 +79,7 @@ export async function startTestServer(
     config,
     db,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: opts.logger ?? pino({ level: 'silent' }),
     telephony,
     sipSecret: opts.sipSecret ?? null,
     recordingMedia: opts.recordingMedia ?? null,

@@ -3,6 +3,7 @@ import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
 import type { AcdForTelephony, IncomingCall, TelephonyPort } from '../domain/engine.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
+import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
 import type { OverflowTrigger } from '../domain/policy.js';
@@ -73,12 +74,14 @@ const UNREACHABLE_CODES = new Set([404, 410, 480]);
 /** Turns a transfer token (X-Transfer) into what the engine should know of the new call. */
 export type TransferResolver = (token: string, newCallId: string) => Partial<IncomingCall> | null;
 
-export class KamailioTelephony implements TelephonyPort, ConsultGate {
+export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocationGate {
   private readonly eng: AcdForTelephony;
   private readonly resolveTransfer: TransferResolver | null;
   private readonly link: EvapiLink;
   private readonly legs = new Map<string, Leg>();
   private synced = false;
+  /** Seats whose ended sessions' credentials Kamailio refuses: seat => unix s (see revokeSeat). */
+  private readonly revoked = new Map<string, number>();
   private syncHeld: { callid: string; state: string; info: unknown }[] = [];
   private readonly logger: Logger;
   /** The stored legs: each written in the same commit as the engine's decision. */
@@ -113,6 +116,26 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
 
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
     this.send({ cmd: 'consult-allow', from: fromSeatId, to: toSeatId, ttl_s: Math.ceil(ttlMs / 1000) });
+  }
+
+  /**
+   * The seat's session ended: Kamailio unregisters its phone and refuses credentials expiring at or
+   * before `untilS` (unix s) until they have all expired; sent again after a reconnect meanwhile.
+   */
+  revokeSeat(seatId: string, untilS: number): void {
+    this.revoked.set(seatId, untilS);
+    this.sendRevocations(seatId);
+  }
+
+  private sendRevocations(only?: string): void {
+    const nowS = Math.floor(this.o.clock.now() / 1000);
+    for (const [seat, until] of this.revoked) {
+      if (until < nowS) this.revoked.delete(seat);
+      else if (only === undefined || only === seat) {
+        const sent = this.send({ cmd: 'seat-revoke', seat, until, ttl_s: until - nowS + 60 });
+        this.logger.info({ seat, until, sent }, 'seat phone revoked at Kamailio');
+      }
+    }
   }
 
   start(): void {
@@ -221,6 +244,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate {
     this.synced = false;
     this.syncHeld = [];
     this.send({ cmd: 'sync' });
+    this.sendRevocations();
     // Registrations may have changed while the link was down (Kamailio restarted, seats left).
     for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
   }

@@ -107,4 +107,6 @@ export type KamailioCommand =
   /** The dialog module sends BYE to the caller, or to both sides. */
   | { cmd: 'end'; callid: string; ftag: string; ttag: string; side: 'caller' | 'all' }
   /** Lets `seat` call sip:visit-<token>@domain once within `ttl_s`: Kamailio calls `uri` (the trunk) as `from`. */
-  | { cmd: 'outbound-allow'; token: string; seat: string; uri: string; from: string; ring_s: number; ttl_s: number };
+  | { cmd: 'outbound-allow'; token: string; seat: string; uri: string; from: string; ring_s: number; ttl_s: number }
+  /** The seat's session ended: refuse its credentials expiring at or before `until` (unix s) for `ttl_s`, unregister it. */
+  | { cmd: 'seat-revoke'; seat: string; until: number; ttl_s: number };

@@ -14,6 +14,7 @@ import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js'
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
+import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import { unconnectedTelephony } from './unconnected.js';
 import { DEFAULT_SURVEY_RULES, parseSurveyKeys, type SurveyPrompt } from '../domain/survey.js';
 import { RATING_SCALE } from '../contract/index.js';
@@ -27,8 +28,8 @@ import { OutboundLine } from './outbound-line.js';
 export interface Telephony {
   /** The port to build the engine with (with Kamailio: a relay to the adapter that start() builds). */
   port: TelephonyPort;
-  /** The Kamailio side, which opens consultations, arms the survey and ends calls (强拆); null when TELEPHONY=none. */
-  kamailio: (ConsultGate & CallControl) | null;
+  /** The Kamailio side, which opens consultations, arms the survey, ends calls (强拆) and ends a seat's phone; null when TELEPHONY=none. */
+  kamailio: (ConsultGate & CallControl & SipRevocationGate) | null;
   /** The adapter once started; null before start() and when TELEPHONY=none. */
   adapter(): KamailioTelephony | null;
   dtmf: DtmfLog | null;

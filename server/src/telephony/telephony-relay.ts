@@ -1,11 +1,12 @@
 import type { Call } from '../domain/call.js';
 import type { TelephonyPort } from '../domain/engine.js';
 import type { OverflowTrigger } from '../domain/policy.js';
+import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
 import { DomainError } from '../domain/errors.js';
 import type { CallControl } from './dialog-control.js';
 
-type Target = TelephonyPort & ConsultGate & { dialogs: CallControl };
+type Target = TelephonyPort & ConsultGate & SipRevocationGate & { dialogs: CallControl };
 
 /**
  * Breaks the one construction cycle, explicitly: the engine is built with a
@@ -50,6 +51,11 @@ export class TelephonyRelay implements TelephonyPort, ConsultGate, CallControl {
   endCall(callId: string): Promise<void> {
     if (!this.target) return Promise.reject(new DomainError('UNAVAILABLE', '尚未连接 SIP 服务器,通话未能结束', { callId }));
     return this.target.dialogs.endCall(callId);
+  }
+
+  /** Kept until the adapter exists, which sends it (again) whenever its link is up. */
+  revokeSeat(seatId: string, untilS: number): void {
+    this.to((t) => t.revokeSeat(seatId, untilS));
   }
 
   private to(f: (t: Target) => void): void {

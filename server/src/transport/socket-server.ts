@@ -61,6 +61,11 @@ export interface SocketLayer {
   endSession(token: string): void;
   /** Disconnects every socket of these sessions (by token hash: ended, expired, idle, replaced). */
   endSessions(tokenHashes: readonly string[]): void;
+  /**
+   * The user's account changed (role, seat or centres in scope): its sockets stop getting pushes
+   * at once and are closed; the console checks its session and reconnects with the new scope.
+   */
+  endUserSockets(userId: number): void;
   /** 重大事项上报: pushes an alert (raised, updated or acknowledged) to the supervisors' room. */
   notifyStaff(alert: MajorAlert, centres?: readonly string[]): void;
   /** 回电请求: pushes a stored or changed callback request to the supervisors' room and the scoped rooms of its home centre. */
@@ -203,6 +208,15 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     });
   }
 
+  /** No push reaches these sockets from now on; the disconnect itself waits for an ack being answered. */
+  const closeAll = (doomed: HotlineSocket[]) => {
+    if (doomed.length === 0) return;
+    for (const socket of doomed) for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+    setImmediate(() => {
+      for (const socket of doomed) socket.disconnect(true);
+    });
+  };
+
   io.on('connection', (socket) => {
     const user = socket.data.user;
     const seatId = user.seatId;
@@ -273,13 +287,9 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     endSessions: (tokenHashes) => {
       if (tokenHashes.length === 0) return;
       const ended = new Set(tokenHashes);
-      const doomed = [...io.sockets.sockets.values()].filter((socket) => ended.has(sessionOf.get(socket) ?? ''));
-      // no push reaches them from now on; the disconnect itself waits for an ack being answered
-      for (const socket of doomed) for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
-      setImmediate(() => {
-        for (const socket of doomed) socket.disconnect(true);
-      });
+      closeAll([...io.sockets.sockets.values()].filter((socket) => ended.has(sessionOf.get(socket) ?? '')));
     },
+    endUserSockets: (userId) => closeAll([...(socketsOfUser.get(userId) ?? [])]),
     close: () => {
       closed = true;
       unsubscribe();

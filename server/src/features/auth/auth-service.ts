@@ -54,8 +54,11 @@ export interface AuthOptions {
   isBusy?: (user: SessionUser) => boolean;
   /** Sign-in, failure, lock and sign-out, for the audit log (features/auth/auth-events.ts). */
   events?: AuthEvents;
-  /** Called with the token hashes of sessions that ended (the socket layer closes their sockets). */
-  onSessionsEnded?: (tokenHashes: string[], reason: SessionEndReason) => void;
+  /**
+   * Called with the token hashes of sessions that ended (the socket layer closes their sockets)
+   * and their users' ids (a seat whose last session ended loses its phone: see sessionsLeft).
+   */
+  onSessionsEnded?: (tokenHashes: string[], reason: SessionEndReason, userIds: number[]) => void;
 }
 
 /** How often the sweep looks for sessions that ran out: their sockets close within a minute. */
@@ -139,7 +142,7 @@ export class AuthService implements SessionLookup {
     const evicted = mine.slice(0, Math.max(0, mine.length - this.maxSessions)).map((s) => s.tokenHash);
     for (const h of evicted) this.sessions.delete(h);
     const signedIn = sessionUser(user);
-    if (evicted.length > 0) this.ended(evicted, 'replaced', signedIn);
+    if (evicted.length > 0) this.ended(evicted, 'replaced', signedIn, user.id);
     events?.signedIn?.({ user: signedIn, address });
     return { token, user: signedIn, expiresAt };
   }
@@ -161,7 +164,7 @@ export class AuthService implements SessionLookup {
     const why = this.endReason(session, su, now);
     if (why) {
       this.sessions.delete(tokenHash);
-      this.ended([tokenHash], why, su);
+      this.ended([tokenHash], why, su, session.userId);
       return null;
     }
     if (opts.touch !== false) this.sessions.seen(tokenHash, now, SEEN_RESOLUTION_MS);
@@ -176,7 +179,7 @@ export class AuthService implements SessionLookup {
   /** Ends every session of a user (disabled, password changed...); their sockets close. */
   endSessionsOfUser(userId: number, reason: SessionEndReason): void {
     const hashes = this.sessions.deleteOfUser(userId);
-    if (hashes.length > 0) this.ended(hashes, reason, null);
+    if (hashes.length > 0) this.ended(hashes, reason, null, userId);
   }
 
   /** Ends sessions past their absolute end or idle too long; returns how many ended. */
@@ -184,6 +187,7 @@ export class AuthService implements SessionLookup {
     const now = this.clock.now();
     const idleBefore = this.idleMs > 0 ? now - this.idleMs : -Infinity;
     const byReason = new Map<SessionEndReason, string[]>();
+    const usersOf = new Map<SessionEndReason, Set<number>>();
     for (const s of this.sessions.endedOrIdle(now, idleBefore)) {
       const user = this.users.byId(s.userId);
       const su = user ? sessionUser(user) : null;
@@ -195,9 +199,10 @@ export class AuthService implements SessionLookup {
       }
       this.sessions.delete(s.tokenHash);
       byReason.set(why, [...(byReason.get(why) ?? []), s.tokenHash]);
+      usersOf.set(why, (usersOf.get(why) ?? new Set<number>()).add(s.userId));
       this.opts.events?.signedOut?.({ user: su, reason: why });
     }
-    for (const [why, hashes] of byReason) this.opts.onSessionsEnded?.(hashes, why);
+    for (const [why, hashes] of byReason) this.opts.onSessionsEnded?.(hashes, why, [...(usersOf.get(why) ?? [])]);
     this.opts.brake?.purge();
     return [...byReason.values()].reduce((n, h) => n + h.length, 0);
   }
@@ -279,11 +284,17 @@ export class AuthService implements SessionLookup {
     if (!s) return;
     this.sessions.delete(tokenHash);
     const user = this.users.byId(s.userId);
-    this.ended([tokenHash], reason, user ? sessionUser(user) : null);
+    this.ended([tokenHash], reason, user ? sessionUser(user) : null, s.userId);
   }
 
-  private ended(hashes: string[], reason: SessionEndReason, user: SessionUser | null): void {
+  private ended(hashes: string[], reason: SessionEndReason, user: SessionUser | null, userId: number): void {
     for (let i = 0; i < hashes.length; i++) this.opts.events?.signedOut?.({ user, reason });
-    this.opts.onSessionsEnded?.(hashes, reason);
+    this.opts.onSessionsEnded?.(hashes, reason, [userId]);
+  }
+
+  /** How many live sessions the user still has (a seat's phone lives as long as one does). */
+  sessionsLeft(userId: number): number {
+    const now = this.clock.now();
+    return this.sessions.ofUser(userId).filter((s) => s.expiresAt > now).length;
   }
 }

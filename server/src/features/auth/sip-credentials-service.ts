@@ -4,6 +4,12 @@ import type { SessionUser } from './auth-service.js';
 import type { PhoneOwnershipService } from '../seats/phone-ownership-service.js';
 import { issueSipCredentials, type SipCredentialsIssued } from './sip-credentials.js';
 
+/** Kamailio's side of ending a seat's phone with its session (the telephony adapter). */
+export interface SipRevocationGate {
+  /** Unregisters the seat and refuses its credentials expiring at or before `untilS` (unix s). */
+  revokeSeat(seatId: string, untilS: number): void;
+}
+
 /** SIP settings for seat softphones. */
 export interface SoftphoneSettings {
   secret: string;
@@ -23,7 +29,11 @@ export interface SoftphoneCredentials extends SipCredentialsIssued {
 /**
  * Time-limited SIP credentials for the seat's softphone (auth_ephemeral). Only a seat user gets
  * them, only for its own seat, and they live at most SIP_CREDENTIAL_HOURS and never past the
- * session's end: they cannot be revoked, so a console whose session is over cannot keep registering.
+ * session's end. When a session ends early (sign-out, disabled, password reset, idle) and the
+ * user has no other session, `revoke` unregisters the seat at Kamailio and has it refuse every
+ * credential issued until then; credentials issued afterwards expire later, so they still work.
+ * The console renews its credentials before they expire; a shorter SIP_CREDENTIAL_HOURS also
+ * bounds what a restart of both the router and Kamailio (which forget revocations) lets through.
  *
  * A seat console asks with its console id and gets credentials only while it holds the seat's
  * phone (seats/phone-ownership-service.ts): a console whose phone moved to another computer is
@@ -37,7 +47,19 @@ export class SipCredentialService {
     private readonly clock: Clock,
     private readonly sessionMs: number,
     private readonly phones: Pick<PhoneOwnershipService, 'owns'> | null = null,
+    private readonly gate: SipRevocationGate | null = null,
   ) {}
+
+  /** Seat => the unix s up to which its credentials are refused (new ones must expire later). */
+  private readonly revokedUntil = new Map<string, number>();
+
+  /** The seat's session ended: its phone is unregistered and every credential issued so far refused. */
+  revoke(seatId: string): void {
+    if (!this.sip) return;
+    const untilS = Math.ceil((this.clock.now() + this.sip.credentialMs) / 1000);
+    this.revokedUntil.set(seatId, untilS);
+    this.gate?.revokeSeat(seatId, untilS);
+  }
 
   issue(user: SessionUser, sessionExpiresAt: number | undefined, consoleId?: string): SoftphoneCredentials {
     const seatId = user.role === 'seat' ? user.seatId : null;
@@ -51,9 +73,20 @@ export class SipCredentialService {
     const issued = issueSipCredentials({
       seatId,
       nowMs: now,
-      lifetimeMs: Math.min(this.sip.credentialMs, sessionLeftMs),
+      lifetimeMs: Math.max(Math.min(this.sip.credentialMs, sessionLeftMs), this.afterRevocationMs(seatId, now)),
       secret: this.sip.secret,
     });
     return { ...issued, seatId, domain: this.sip.domain, uri: `sip:${seatId}@${this.sip.domain}`, wsUrl: this.sip.wsUrl };
+  }
+
+  /** The shortest lifetime that ends after the seat's last revocation (0 when none is running). */
+  private afterRevocationMs(seatId: string, now: number): number {
+    const until = this.revokedUntil.get(seatId);
+    if (until === undefined) return 0;
+    if (until * 1000 <= now) {
+      this.revokedUntil.delete(seatId);
+      return 0;
+    }
+    return (until + 1) * 1000 - now;
   }
 }

@@ -1,6 +1,6 @@
 import express from 'express';
 import { z } from 'zod';
-import { CategoryMapSchema, HandoverCallbackSchema } from '../../contract/index.js';
+import { CategoryMapSchema, HandoverCallbackSchema, can } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
@@ -46,9 +46,16 @@ export function createHandoverRouter(deps: {
 }): express.Router {
   const { handover } = deps;
   const r = express.Router();
-  const view = (id: string) => {
+  /**
+   * One hand-over for this user: staff see those of a seat in their centres (an unseated one:
+   * unscoped staff only), a seat only its own; anything else is not found, as if it did not exist.
+   */
+  const view = (req: express.Request, id: string) => {
+    const user = userOf(req);
     const h = handover.byId(id);
-    if (!h) throw new DomainError('NOT_FOUND', '没有这次转办记录');
+    const staff = can(user.role, 'calls:read-all');
+    const seen = h !== null && (staff ? seenBy(req)(h) : h.seatId !== null && h.seatId === user.seatId);
+    if (!h || !seen) throw new DomainError('NOT_FOUND', '没有这次转办记录');
     return handoverView(h, handover.messagesOf(h.id));
   };
   r.get(
@@ -67,7 +74,7 @@ export function createHandoverRouter(deps: {
   r.get(
     '/handovers/:id',
     deps.requireUser(),
-    route((req, res) => ok(res, view(String(req.params.id)))),
+    route((req, res) => ok(res, view(req, String(req.params.id)))),
   );
   r.post(
     '/handovers/:id/callback',
@@ -75,7 +82,7 @@ export function createHandoverRouter(deps: {
     route((req, res) => {
       const body = parseOrThrow(HandoverCallbackSchema, req.body);
       const h = handover.requestCallback(seatOfUser(userOf(req)), String(req.params.id), body.note);
-      return ok(res, view(h.id));
+      return ok(res, view(req, h.id));
     }),
   );
   /** A scoped user sees the hand-overs whose seat belongs to one of its centres (unseated ones: unscoped users only). */

@@ -1,6 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
-import { REFERRAL_KIND_LABELS, ReferralOfficesSchema, ReferralUpdateSchema, type ReferralView } from '../../contract/index.js';
+import { REFERRAL_KIND_LABELS, ReferralOfficesSchema, ReferralUpdateSchema, can, type ReferralView } from '../../contract/index.js';
+import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { deliveryOf } from './handover-views.js';
@@ -78,16 +79,34 @@ export function createReferralRouter(deps: {
       });
     }),
   );
+  /**
+   * A referral this user may see or act on (404 otherwise, as if it did not exist): staff those of
+   * their centres (the referral's centre or its seat's), a seat only its own.
+   */
+  const inScope = (req: express.Request, id: string): ReferralRecord => {
+    const user = userOf(req);
+    const x = referrals.byId(id);
+    const seen = can(user.role, 'calls:read-all')
+      ? !deps.scope || deps.scope.seesCentre(user, x.centreId) || deps.scope.seesSeat(user, x.seatId)
+      : x.seatId === user.seatId;
+    if (!seen) throw new DomainError('NOT_FOUND', '没有这条转介记录');
+    return x;
+  };
   r.put(
     '/referrals/:id',
     deps.requireUser('alerts:manage'),
-    route((req, res) => ok(res, view(referrals.update(String(req.params.id), parseOrThrow(ReferralUpdateSchema, req.body))))),
+    route((req, res) => {
+      const input = parseOrThrow(ReferralUpdateSchema, req.body);
+      const x = inScope(req, String(req.params.id));
+      return ok(res, view(referrals.update(x.id, input)));
+    }),
   );
   r.get(
     '/referrals/:id/form',
     deps.requireUser(),
     route((req, res) => {
-      res.type('text/plain; charset=utf-8').send(referrals.form(String(req.params.id)));
+      const x = inScope(req, String(req.params.id));
+      res.type('text/plain; charset=utf-8').send(referrals.form(x.id));
     }),
   );
   return r;

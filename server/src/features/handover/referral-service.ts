@@ -168,8 +168,8 @@ export class ReferralService {
       question?: string;
       answer?: string;
       referral?: string;
-      seat: { name: string };
-      centre: { name: string };
+      seat?: { name: string };
+      centre?: { name: string };
     };
     const line = (k: string, v: string | number | null | undefined) =>
       `${k}:${v === null || v === undefined || v === '' ? '—' : String(v)}`;
@@ -181,8 +181,8 @@ export class ReferralService {
       line('咨询问题', p.question),
       line('律师解答', p.answer),
       line('转介说明', p.referral),
-      line('受理律师', p.seat.name),
-      line('所属中心', p.centre.name),
+      line('受理律师', p.seat?.name),
+      line('所属中心', p.centre?.name),
       line('转介时间', new Date(r.createdAt).toISOString()),
       line('办结期限', r.dueAt ? new Date(r.dueAt).toISOString() : null),
       '',

@@ -2,6 +2,7 @@ import express from 'express';
 import {
   SatisfactionFiguresQuerySchema,
   SurveyWebhookSchema,
+  can,
   VisitAssignSchema,
   VisitListQuerySchema,
   VisitOutcomeSchema,
@@ -66,6 +67,15 @@ export function createSatisfactionRouter(deps: {
   const r = express.Router();
   const now = () => deps.clock.now();
   const centresOf = (req: express.Request) => deps.scope?.centreList(userOf(req)) ?? null;
+  /** The task's id when this user may work it: a scoped supervisor's centres only (404 otherwise). */
+  const taskId = (req: express.Request): number => {
+    const id = Number(req.params.id);
+    const centres = can(userOf(req).role, 'calls:read-all') ? centresOf(req) : null;
+    if (centres !== null && !centres.includes(deps.visits.taskFor(userOf(req), id).centreId)) {
+      throw new DomainError('NOT_FOUND', `没有找到编号为 ${String(req.params.id)} 的回访任务,或您无权处理`);
+    }
+    return id;
+  };
   r.get(
     '/satisfaction/figures',
     deps.requireUser('satisfaction:read'),
@@ -90,7 +100,7 @@ export function createSatisfactionRouter(deps: {
     deps.requireUser('visits:work'),
     route((req, res) => {
       const input = parseOrThrow(VisitOutcomeSchema, req.body);
-      const out = deps.visits.recordOutcome(userOf(req), Number(req.params.id), input);
+      const out = deps.visits.recordOutcome(userOf(req), taskId(req), input);
       ok(res, { task: visitTaskView(out.task, now()), followUp: out.followUp && visitTaskView(out.followUp, now()) });
     }),
   );
@@ -99,16 +109,21 @@ export function createSatisfactionRouter(deps: {
     deps.requireUser('visits:work'),
     route((req, res) => {
       const { seatId } = parseOrThrow(VisitAssignSchema, req.body);
-      ok<VisitTaskView>(res, visitTaskView(deps.visits.assign(userOf(req), Number(req.params.id), seatId), now()));
+      const id = taskId(req);
+      if (seatId !== null && deps.scope && !deps.scope.seesSeat(userOf(req), seatId)) {
+        throw new DomainError('FORBIDDEN', '该坐席不在您的管辖范围内');
+      }
+      ok<VisitTaskView>(res, visitTaskView(deps.visits.assign(userOf(req), id, seatId), now()));
     }),
   );
   r.post(
     '/visits/:id/dial',
     deps.requireUser('visits:work'),
     route(async (req, res) => {
-      const id = Number(req.params.id);
-      if (deps.dial) return ok<VisitDialView>(res, await deps.dial.dial(userOf(req), id));
+      const id = taskId(req);
+      // The task in the user's reach first (404 otherwise), whichever line dials it.
       const t = deps.visits.taskFor(userOf(req), id);
+      if (deps.dial) return ok<VisitDialView>(res, await deps.dial.dial(userOf(req), id));
       if (t.status === 'closed') throw new DomainError('CONFLICT', '该回访任务已关闭');
       ok<VisitDialView>(res, {
         connected: false,

@@ -25,6 +25,10 @@ export interface UserServiceDeps {
   locks: SignInLocks | null;
   /** Passwords older than this must be changed (0: no expiry). */
   maxPasswordAgeMs: number;
+  /** Ends the account's sessions with their sockets and phone (the auth feature); the bare table delete when absent. */
+  endSessions?: (id: number, reason: 'disabled' | 'password-changed') => void;
+  /** After an account's role, seat or centres changed: its open sockets are refreshed (and a seat it left loses its phone). */
+  onAccountChanged?: (id: number, leftSeatId: string | null) => void;
 }
 
 /** What the audit log keeps of an account: never the hash. */
@@ -91,14 +95,20 @@ export class UserService {
   update(actor: AuditActor, id: number, input: UserUpdate): UserRecord {
     this.checkShape(input);
     const { users, audit } = this.o;
-    return immediateTransaction(this.o.db, () => {
+    const changed = immediateTransaction(this.o.db, () => {
       const before = this.get(id);
       if (before.id === actor.id && input.role !== before.role) throw new DomainError('CONFLICT', '不能修改自己的角色');
       users.update(id, { ...input, centres: this.centresFor(input) });
       const after = users.byId(id)!;
       audit.record({ actor, action: 'user.update', target: `user:${id}`, before: auditedUser(before), after: auditedUser(after) });
-      return after;
+      return { before, after };
     });
+    const { before, after } = changed;
+    const moved = before.role !== after.role || before.seatId !== after.seatId;
+    if (moved || JSON.stringify(before.centres) !== JSON.stringify(after.centres)) {
+      this.o.onAccountChanged?.(id, before.seatId !== after.seatId ? before.seatId : null);
+    }
+    return after;
   }
 
   setDisabled(actor: AuditActor, id: number, disabled: boolean): UserRecord {
@@ -107,7 +117,7 @@ export class UserService {
       const before = this.get(id);
       if (before.id === actor.id) throw new DomainError('CONFLICT', '不能停用自己的账号');
       users.setDisabled(id, disabled);
-      if (disabled) users.endSessions(id);
+      if (disabled) this.endSessions(id, 'disabled');
       audit.record({
         actor,
         action: disabled ? 'user.disable' : 'user.enable',
@@ -128,7 +138,7 @@ export class UserService {
     const user = immediateTransaction(this.o.db, () => {
       this.get(id);
       users.setPassword(id, passwordHash, true, clock.now());
-      users.endSessions(id);
+      this.endSessions(id, 'password-changed');
       audit.record({ actor, action: 'user.password-reset', target: `user:${id}`, after: { mustChangePassword: true } });
       return users.byId(id)!;
     });
@@ -162,6 +172,11 @@ export class UserService {
       users.setPassword(user.id, passwordHash, false, clock.now());
       audit.record({ actor, action: 'user.password-change', target: `user:${user.id}` });
     });
+  }
+
+  private endSessions(id: number, reason: 'disabled' | 'password-changed'): void {
+    if (this.o.endSessions) this.o.endSessions(id, reason);
+    else this.o.users.endSessions(id);
   }
 
   /** Whether the user must change the password before doing anything else. */
