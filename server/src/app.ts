@@ -260,6 +260,7 @@ export function createApp(deps: AppDeps): App {
     locks: { unlock: (username) => brake.clearAccount(username) },
     maxPasswordAgeMs: config.PASSWORD_MAX_AGE_DAYS * 86_400_000,
     endSessions: (id, reason) => auth.endSessionsOfUser(id, reason),
+    endOtherSessions: (id, keep) => auth.endOtherSessionsOfUser(id, keep, 'password-changed'),
     onAccountChanged: (id, leftSeatId) => {
       sockets?.endUserSockets(id);
       if (leftSeatId) sipCredentials.revoke(leftSeatId);
@@ -667,6 +668,11 @@ export function createApp(deps: AppDeps): App {
     createHandoverRouter({
       handover,
       fetchTicket: ticketFetch ? (id) => ticketFetch.get(id) : undefined,
+      ticketCalls: (ticket) =>
+        engine
+          .activeCalls()
+          .filter((c) => c.ticket12345 === ticket)
+          .map((c) => ({ homeCentreId: c.homeCentreId, seatIds: 'seatId' in c.state ? [c.state.seatId] : [] })),
       requireUser,
       knownCategory: (id) => engine.config.categories.some((c) => c.id === id),
       now: () => clock.now(),

@@ -128,6 +128,33 @@ describe('用户管理 (administrators)', () => {
     expect((await tryLogin(h.srv.url, 'seat03', 'Zhang-Wei-2026!')).status).toBe(200);
   });
 
+  it('changing one’s own password ends the account’s other sessions and their sockets; the session that changed it goes on', async () => {
+    await createAccount(h, { username: 'zhou.supervisor', role: 'supervisor', centres: null });
+    const here = h.cookies['zhou.supervisor']!;
+    const elsewhere = await login(h.srv.url, 'zhou.supervisor', OWN_PASSWORD);
+    const socket = await connect(h.srv.url, elsewhere);
+    h.sockets.push(socket);
+    const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+    const r = await fetch(`${h.srv.url}/api/my/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: here },
+      body: JSON.stringify({ currentPassword: OWN_PASSWORD, newPassword: 'Zhou-Sup#2027x' }),
+    });
+    expect(r.status).toBe(200);
+    await closed;
+    expect((await fetch(`${h.srv.url}/api/auth/me`, { headers: { cookie: elsewhere } })).status).toBe(401);
+    expect((await fetch(`${h.srv.url}/api/auth/me`, { headers: { cookie: here } })).status).toBe(200);
+    // A refused change (wrong current password) ends nothing.
+    const again = await login(h.srv.url, 'zhou.supervisor', 'Zhou-Sup#2027x');
+    const wrong = await fetch(`${h.srv.url}/api/my/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: here },
+      body: JSON.stringify({ currentPassword: 'not-it', newPassword: 'Zhou-Sup#2028y' }),
+    });
+    expect(wrong.status).toBe(400);
+    expect((await fetch(`${h.srv.url}/api/auth/me`, { headers: { cookie: again } })).status).toBe(200);
+  });
+
   it('a reset gives a one-time password, ends the sessions, and the old password no longer works', async () => {
     const user = await createAccount(h, { username: 'li.manager', role: 'manager', centres: null });
     const before = h.cookies['li.manager']!;

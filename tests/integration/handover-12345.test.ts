@@ -260,6 +260,12 @@ describe('from 12345: the signed ticket webhook', () => {
       title: '工资拖欠',
       content: '公司拖欠三个月工资,市民要求法律意见',
     });
+    // Nobody else's screen pop: another seat, and a supervisor of another centre, are told there is none.
+    const read = async (username: string) =>
+      (await fetch(`${srv.url}/api/handover/tickets/GD-20261206-001`, { headers: { cookie: await login(srv.url, username) } })).status;
+    expect(await read('seat03')).toBe(404);
+    expect(await read('supervisor-dc')).toBe(404);
+    expect(await read('supervisor')).toBe(200);
 
     srv.app.engine.hangup('c9', 'caller');
     const filed = await fetch(`${srv.url}/api/calls/c9/summary`, {

@@ -35,7 +35,8 @@ async function start(source: 'fetch' | 'webhook', simKeys = [KEY]) {
     body: JSON.stringify({ entries: [{ category: '劳动保障', categoryId: 'labor' }] }),
   });
   expect(map.status).toBe(200);
-  return { srv, sim, seat: await login(srv.url, 'seat03') };
+  // The reader is a supervisor of every centre: a seat reads only the tickets of its own calls.
+  return { srv, sim, seat: await login(srv.url, 'supervisor') };
 }
 
 const ticket = (id: string) => ({

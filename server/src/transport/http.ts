@@ -6,7 +6,12 @@ import { can, refusalOf, type Permission } from '../contract/permissions.js';
 import { sessionToken } from './session-cookie.js';
 
 /** A request past `requireUser`: the session's user and the session's absolute end. */
-export type AuthedRequest = Request & { user?: SessionUser; sessionExpiresAt?: number };
+export type AuthedRequest = Request & {
+  user?: SessionUser;
+  sessionExpiresAt?: number;
+  /** The hash of this request's session token (to keep this session when the others end). */
+  sessionTokenHash?: string;
+};
 
 /**
  * Requests a console sends by itself, not on its user's behalf: they do not keep a session from
@@ -41,6 +46,7 @@ export const createRequireUser =
     if (permission && !can(user.role, permission)) return next(new DomainError('FORBIDDEN', refusalOf(permission)));
     (req as AuthedRequest).user = user;
     (req as AuthedRequest).sessionExpiresAt = expiresAt;
+    (req as AuthedRequest).sessionTokenHash = session.tokenHash;
     next();
   };
 

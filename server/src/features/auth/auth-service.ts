@@ -176,6 +176,16 @@ export class AuthService implements SessionLookup {
     if (token) this.endSession(token, 'logout');
   }
 
+  /** Ends a user's sessions but `keepTokenHash` (their own password change): those sockets close. */
+  endOtherSessionsOfUser(userId: number, keepTokenHash: string, reason: SessionEndReason): void {
+    const hashes = this.sessions
+      .ofUser(userId)
+      .map((s) => s.tokenHash)
+      .filter((h) => h !== keepTokenHash);
+    for (const h of hashes) this.sessions.delete(h);
+    if (hashes.length > 0) this.ended(hashes, reason, null, userId);
+  }
+
   /** Ends every session of a user (disabled, password changed...); their sockets close. */
   endSessionsOfUser(userId: number, reason: SessionEndReason): void {
     const hashes = this.sessions.deleteOfUser(userId);

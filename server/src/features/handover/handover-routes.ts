@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CategoryMapSchema, HandoverCallbackSchema, can } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
+import type { SessionUser } from '../auth/auth-service.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { seatOfUser } from '../auth/auth-service.js';
 import type { ScopeService } from '../users/scope-service.js';
@@ -35,8 +36,25 @@ export function createHandoverWebhookRouter(deps: { handover: HandoverService })
   return r;
 }
 
+/** Whether `user` may read a 12345 ticket whose hand-over names `answeredBy` and whose calls in progress are `calls`. */
+function mayReadTicket(
+  user: SessionUser,
+  answeredBy: string | null,
+  calls: readonly { homeCentreId: string; seatIds: (string | null)[] }[],
+  scope: ScopeService | undefined,
+): boolean {
+  if (user.role === 'seat') {
+    const seat = user.seatId;
+    return seat !== null && (answeredBy === seat || calls.some((c) => c.seatIds.includes(seat)));
+  }
+  if (!scope || scope.centresOf(user) === null) return true;
+  return calls.some((c) => scope.seesCall(user, c)) || (answeredBy !== null && scope.seesSeat(user, answeredBy));
+}
+
 export function createHandoverRouter(deps: {
   handover: HandoverService;
+  /** The calls in progress carrying a 12345 ticket: who may read it (their seats, their centres). */
+  ticketCalls?: (ticket: string) => { homeCentreId: string; seatIds: (string | null)[] }[];
   /** Ticket source `fetch`: asks 12345's API for a ticket not on file. */
   fetchTicket?: (ticket: string) => Promise<TicketFetchResult>;
   requireUser: RequireUser;
@@ -64,6 +82,11 @@ export function createHandoverRouter(deps: {
     route(async (req, res) => {
       const id = String(req.params.ticket);
       const h = handover.ticket(id);
+      // A seat reads the ticket of a call it rings, talks or wraps up (or answered); staff, of a call
+      // in their centres; anyone else is told there is none (no hint that it exists).
+      if (!mayReadTicket(userOf(req), h?.seatId ?? null, deps.ticketCalls?.(id) ?? [], deps.scope)) {
+        throw new DomainError('NOT_FOUND', '没有这张12345工单');
+      }
       if (h) return ok(res, ticketView(h));
       if (!deps.fetchTicket) throw new DomainError('NOT_FOUND', '12345 尚未推送该工单的内容');
       const got = await deps.fetchTicket(id);

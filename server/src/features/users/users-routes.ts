@@ -45,7 +45,7 @@ export function createUsersRouter(deps: { users: UserService; mode: DeploymentMo
     requireUser(),
     route(async (req, res) => {
       const body = parseOrThrow(PasswordChangeSchema, req.body);
-      await users.changeOwnPassword(userOf(req), body.currentPassword, body.newPassword);
+      await users.changeOwnPassword(userOf(req), body.currentPassword, body.newPassword, req.sessionTokenHash);
       ok(res, null);
     }),
   );

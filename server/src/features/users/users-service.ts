@@ -27,6 +27,8 @@ export interface UserServiceDeps {
   maxPasswordAgeMs: number;
   /** Ends the account's sessions with their sockets and phone (the auth feature); the bare table delete when absent. */
   endSessions?: (id: number, reason: 'disabled' | 'password-changed') => void;
+  /** Ends the account's sessions except the one that changed its own password. */
+  endOtherSessions?: (id: number, keepTokenHash: string) => void;
   /** After an account's role, seat or centres changed: its open sockets are refreshed (and a seat it left loses its phone). */
   onAccountChanged?: (id: number, leftSeatId: string | null) => void;
 }
@@ -157,8 +159,12 @@ export class UserService {
     });
   }
 
-  /** Everyone's own password: the current one, then a new one that meets the policy and differs from it. */
-  async changeOwnPassword(actor: AuditActor, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Everyone's own password: the current one, then a new one that meets the policy and differs
+   * from it. Every other session of the account ends (whoever knew the old password is out); the
+   * session that changed it (`keepTokenHash`) goes on.
+   */
+  async changeOwnPassword(actor: AuditActor, currentPassword: string, newPassword: string, keepTokenHash?: string): Promise<void> {
     if (actor.id === null) throw new DomainError('UNAUTHENTICATED', '请先登录');
     const user = this.get(actor.id);
     if (!(await this.o.users.verify(currentPassword, user.passwordHash))) {
@@ -172,6 +178,7 @@ export class UserService {
       users.setPassword(user.id, passwordHash, false, clock.now());
       audit.record({ actor, action: 'user.password-change', target: `user:${user.id}` });
     });
+    if (keepTokenHash) this.o.endOtherSessions?.(user.id, keepTokenHash);
   }
 
   private endSessions(id: number, reason: 'disabled' | 'password-changed'): void {
