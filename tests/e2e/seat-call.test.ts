@@ -16,7 +16,7 @@ import { launchChromium } from '../support/browser.js';
 import { inboundPackets, profile, registration, signInSeat, softphone } from '../support/console-page.js';
 import { packetsByTag } from '../support/rtpengine-ng.js';
 import { login } from '../support/server.js';
-import { sippCounts, startSipStack, type SipStack } from '../support/sip-stack.js';
+import { sippCounts, startSipStack, writtenBySipp, type SipStack } from '../support/sip-stack.js';
 
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
 const POLL = { timeout: 30_000, interval: 100 };
@@ -164,7 +164,7 @@ describe('a call in the seat console', () => {
       const second = await stack.call({
         dialed: '12348',
         caller: '13655556666',
-        transfer: fs.readFileSync(xferFile, 'utf8').trim(),
+        transfer: await writtenBySipp(xferFile),
         talkMs: 1000,
       });
       expect(sippCounts(second), second.errors).toEqual({ ok: 1, failed: 0 });
@@ -216,7 +216,7 @@ describe('a call in the seat console', () => {
       const second = stack.startCall({
         dialed: '12348',
         caller: '13577778888',
-        transfer: fs.readFileSync(xferFile, 'utf8').trim(),
+        transfer: await writtenBySipp(xferFile),
         scenario: 'caller-seat-hangup.xml',
         timeoutMs: 60_000,
       });

@@ -19,6 +19,14 @@ import { connect, emit, login, type ClientSocket } from './server.js';
 
 export { waitFor } from './processes.js';
 
+/**
+ * What a SIPp scenario wrote to `file` with `<exec command="echo … > file">`: SIPp runs it from a
+ * forked shell, so it may land just after the scenario ends (waited for, bounded).
+ */
+export function writtenBySipp(file: string): Promise<string> {
+  return waitFor(() => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : ''), `SIPp's ${path.basename(file)}`);
+}
+
 export const SIPP_DIR = path.resolve(import.meta.dirname, '../sipp');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

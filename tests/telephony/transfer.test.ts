@@ -5,7 +5,6 @@
  * A trunk that refuses REFER keeps the caller with the seat. Consult-then-transfer holds the
  * target seat, lets the first seat call it over WebRTC, then transfers the caller to it.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +17,7 @@ import {
   type JssipPageServer,
 } from '../support/jssip-page.js';
 import { connect, emit, login } from '../support/server.js';
-import { sipCredentials, sippCounts, waitFor, type SipStack } from '../support/sip-stack.js';
+import { sipCredentials, sippCounts, waitFor, writtenBySipp, type SipStack } from '../support/sip-stack.js';
 
 let bench: BrowserSipBench;
 let stack: SipStack;
@@ -110,7 +109,7 @@ describe('transfers through Kamailio (REFER)', () => {
       expect(sippCounts(r1), r1.errors).toEqual({ ok: 1, failed: 0 });
 
       // The trunk found the token in the Refer-To it received and dials 12348 again with it.
-      const token = fs.readFileSync(xferFile, 'utf8').trim();
+      const token = await writtenBySipp(xferFile);
       expect(ack.data.referTo).toContain(`X-Transfer=${token}`);
       const second = await stack.call({ dialed: '12348', caller: '13912345678', transfer: token, talkMs: 1000 });
       expect(sippCounts(second), second.errors).toEqual({ ok: 1, failed: 0 });
@@ -200,7 +199,7 @@ describe('transfers through Kamailio (REFER)', () => {
       const r1 = await first.done;
       expect(sippCounts(r1), r1.errors).toEqual({ ok: 1, failed: 0 });
 
-      const token = fs.readFileSync(xferFile, 'utf8').trim();
+      const token = await writtenBySipp(xferFile);
       const second = stack.startCall({ dialed: '12348', caller: '13700001111', transfer: token, talkMs: 3000 });
       const again = await talkingCall('s11');
       expect(stack.events(again.id).find((e) => e.type === 'transferred-in')?.data).toMatchObject({

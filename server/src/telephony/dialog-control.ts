@@ -58,7 +58,7 @@ export class DialogControl implements CallControl {
       const timer = setTimeout(() => {
         this.ending.delete(callId);
         reject(new DomainError('UNAVAILABLE', 'SIP 服务器没有回应,通话未能结束', { callId }));
-      }, this.o.endTimeoutMs ?? 3000);
+      }, this.o.endTimeoutMs ?? 10_000);
       this.ending.set(callId, { resolve, reject, timer });
       if (!this.o.send({ cmd: 'end', callid: callId, ftag: t.ftag, ttag: t.ttag, side })) {
         clearTimeout(timer);
