@@ -195,9 +195,9 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
     for (const c of children) c.kill('SIGKILL');
   };
   process.once('exit', killAll);
-  const spawnLogged = (cmd: string, args: string[], log: string, extraEnv?: Record<string, string>) => {
+  const spawnLogged = (cmd: string, args: string[], log: string, extraEnv?: Record<string, string>, cwd = ROOT) => {
     const out = fs.openSync(log, 'a');
-    const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, ...extraEnv } });
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', out, out], env: { ...process.env, ...extraEnv } });
     fs.closeSync(out);
     children.add(p);
     p.once('exit', () => children.delete(p));
@@ -459,6 +459,9 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         path.join(dir, 'rtpengine.pid'),
       ],
       logs.rtpengine,
+      undefined,
+      // rtpengine 10.5 can dump core when it exits with recorded calls open: never in the repository.
+      dir,
     );
     stack.rtpengine = rtp;
     await waitForPort('udp-listener', host(env.RTPENGINE_NG_ADDR!), port(env.RTPENGINE_NG_ADDR!), rtp, 'rtpengine', logs.rtpengine);
