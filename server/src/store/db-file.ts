@@ -19,11 +19,41 @@ export function databaseFileProblem(file: string, production: boolean): string |
           'if it was lost, restore the latest backup with `npm run db:restore -- <backup file>` (README "Backup and restore").'
       : null;
   }
-  const problem = checkDatabase(abs);
+  const problem = checkDatabaseHeader(abs);
   return problem
     ? `the database ${abs} cannot be used: ${problem}. Nothing was changed. Restore the latest backup with ` +
         '`npm run db:restore -- <backup file>` (README "Backup and restore"), or move the file away to start an empty one.'
     : null;
+}
+
+/**
+ * The cheap check at every start (a restart after a crash must be quick, calls wait meanwhile):
+ * the file is an SQLite database whose schema can be read. A deeper damage shows on first use;
+ * backups and restores run the full check.
+ */
+export function checkDatabaseHeader(file: string): string | null {
+  if (fs.statSync(file).size === 0) return null; // a new database SQLite has not written yet
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    fs.readSync(fd, head, 0, 16, 0);
+    if (head.toString('latin1') !== 'SQLite format 3\0') return 'the file is not an SQLite database (damaged or overwritten)';
+  } finally {
+    fs.closeSync(fd);
+  }
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return null;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB') return 'the file is not an SQLite database (damaged or overwritten)';
+    if (code === 'SQLITE_CORRUPT') return 'the file is damaged (SQLITE_CORRUPT)';
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    db?.close();
+  }
 }
 
 /** SQLite's quick check on a file, read-only: null when sound, else what is wrong. */
