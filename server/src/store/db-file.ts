@@ -26,6 +26,16 @@ export function databaseFileProblem(file: string, production: boolean): string |
     : null;
 }
 
+const NOT_A_DATABASE = 'the file is not an SQLite database (damaged or overwritten)';
+
+/** What an error opening or reading a database file says about the file. */
+function openProblem(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB') return NOT_A_DATABASE;
+  if (code === 'SQLITE_CORRUPT') return 'the file is damaged (SQLITE_CORRUPT)';
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * The cheap check at every start (a restart after a crash must be quick, calls wait meanwhile):
  * the file is an SQLite database whose schema can be read. A deeper damage shows on first use;
@@ -37,7 +47,7 @@ export function checkDatabaseHeader(file: string): string | null {
   try {
     const head = Buffer.alloc(16);
     fs.readSync(fd, head, 0, 16, 0);
-    if (head.toString('latin1') !== 'SQLite format 3\0') return 'the file is not an SQLite database (damaged or overwritten)';
+    if (head.toString('latin1') !== 'SQLite format 3\0') return NOT_A_DATABASE;
   } finally {
     fs.closeSync(fd);
   }
@@ -47,10 +57,7 @@ export function checkDatabaseHeader(file: string): string | null {
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return null;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'SQLITE_NOTADB') return 'the file is not an SQLite database (damaged or overwritten)';
-    if (code === 'SQLITE_CORRUPT') return 'the file is damaged (SQLITE_CORRUPT)';
-    return err instanceof Error ? err.message : String(err);
+    return openProblem(err);
   } finally {
     db?.close();
   }
@@ -65,10 +72,7 @@ export function checkDatabase(file: string, full = false): string | null {
     const verdicts = rows.map((r) => r.integrity_check ?? r.quick_check ?? '');
     return verdicts.length === 1 && verdicts[0] === 'ok' ? null : `integrity check failed (${verdicts.slice(0, 3).join('; ')})`;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'SQLITE_NOTADB') return 'the file is not an SQLite database (damaged or overwritten)';
-    if (code === 'SQLITE_CORRUPT') return 'the file is damaged (SQLITE_CORRUPT)';
-    return err instanceof Error ? err.message : String(err);
+    return openProblem(err);
   } finally {
     db?.close();
   }
