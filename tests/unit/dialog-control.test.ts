@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DialogControl } from '../../server/src/telephony/dialog-control.js';
 import type { KamailioCommand } from '../../server/src/telephony/kamailio-protocol.js';
 
-function control(o: { linkUp?: boolean } = {}) {
+function control(o: { linkUp?: boolean; now?: () => number } = {}) {
   const sent: KamailioCommand[] = [];
   const survey: string[] = [];
   const d = new DialogControl({
@@ -23,6 +23,9 @@ function control(o: { linkUp?: boolean } = {}) {
     },
     logger: pino({ level: 'silent' }),
     endTimeoutMs: 50,
+    retryMs: 1,
+    settleMs: 1000,
+    now: o.now,
   });
   return { d, sent, survey };
 }
@@ -61,14 +64,6 @@ describe('dialog control', () => {
     await expect(p).resolves.toBeUndefined();
   });
 
-  it('强拆 of a call Kamailio no longer has a dialog for is refused as already ended', async () => {
-    const { d } = control();
-    d.answered('c1', 'ft', 'tt');
-    const p = d.endCall('c1');
-    d.endFailed('c1', 'no-dialog');
-    await expect(p).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('已经结束') });
-  });
-
   it('强拆 of an unknown call, twice at once, with the link down, or without an answer: clear errors', async () => {
     await expect(control().d.endCall('nope')).rejects.toMatchObject({ code: 'CONFLICT' });
     const twice = control();
@@ -79,5 +74,33 @@ describe('dialog control', () => {
     const down = control({ linkUp: false });
     down.d.answered('c1', 'ft', 'tt');
     await expect(down.d.endCall('c1')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('连接已断开') });
+  });
+
+  it('强拆 right after the answer (the dialog module not ready yet) is asked again until Kamailio can end the call', async () => {
+    const { d, sent } = control();
+    d.answered('c1', 'ft', 'tt');
+    const p = d.endCall('c1');
+    d.endFailed('c1', 'no-dialog'); // the dialog module has not seen the 200 yet
+    await new Promise((r) => setTimeout(r, 10));
+    d.endFailed('c1', 'not-confirmed');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sent.filter((c) => c.cmd === 'end')).toHaveLength(3);
+    d.ended('c1');
+    await expect(p).resolves.toBeUndefined();
+  });
+
+  it('强拆 of a call answered long ago that Kamailio has no dialog for is refused at once as already ended; one never ready is refused when the end’s time runs out', async () => {
+    let now = 0;
+    const { d, sent } = control({ now: () => now });
+    d.answered('c1', 'ft', 'tt');
+    now = 60_000;
+    const p = d.endCall('c1');
+    d.endFailed('c1', 'no-dialog');
+    await expect(p).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('已经结束') });
+    expect(sent.filter((c) => c.cmd === 'end')).toHaveLength(1);
+    d.answered('c2', 'ft', 'tt');
+    const q = d.endCall('c2');
+    d.endFailed('c2', 'not-confirmed');
+    await expect(q).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });

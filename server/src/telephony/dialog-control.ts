@@ -25,8 +25,11 @@ export interface CallControl {
  * `end-failed`) settling the caller's promise. The Kamailio adapter feeds it the events.
  */
 export class DialogControl implements CallControl {
-  private readonly tags = new Map<string, DialogTags>();
-  private readonly ending = new Map<string, { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly tags = new Map<string, DialogTags & { answeredAt: number }>();
+  private readonly ending = new Map<
+    string,
+    { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout; side: 'caller' | 'all'; retry?: NodeJS.Timeout }
+  >();
 
   constructor(
     private readonly o: {
@@ -35,6 +38,12 @@ export class DialogControl implements CallControl {
       logger: Logger;
       /** How long an end waits for Kamailio's answer. */
       endTimeoutMs?: number;
+      /** Milliseconds since some epoch (tests inject it). */
+      now?: () => number;
+      /** A 强拆 of a call answered this recently is asked again when Kamailio is not ready for it. */
+      settleMs?: number;
+      /** How long to wait before asking again. */
+      retryMs?: number;
     },
   ) {}
 
@@ -55,23 +64,32 @@ export class DialogControl implements CallControl {
     if (!t) return Promise.reject(new DomainError('CONFLICT', '无法结束这通电话:它已经结束,或在路由服务重启前接通', { callId }));
     if (this.ending.has(callId)) return Promise.reject(new DomainError('CONFLICT', '这通电话正在结束', { callId }));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.ending.delete(callId);
-        reject(new DomainError('UNAVAILABLE', 'SIP 服务器没有回应,通话未能结束', { callId }));
-      }, this.o.endTimeoutMs ?? 10_000);
-      this.ending.set(callId, { resolve, reject, timer });
-      if (!this.o.send({ cmd: 'end', callid: callId, ftag: t.ftag, ttag: t.ttag, side })) {
-        clearTimeout(timer);
-        this.ending.delete(callId);
-        reject(new DomainError('UNAVAILABLE', '与 SIP 服务器的连接已断开,通话未能结束', { callId }));
-      }
+      const timer = setTimeout(
+        () => this.settle(callId, new DomainError('UNAVAILABLE', 'SIP 服务器没有回应,通话未能结束', { callId })),
+        this.o.endTimeoutMs ?? 10_000,
+      );
+      this.ending.set(callId, { resolve, reject, timer, side });
+      this.sendEnd(callId);
     });
+  }
+
+  private sendEnd(callId: string): void {
+    const t = this.tags.get(callId);
+    const p = this.ending.get(callId);
+    if (!t || !p) return;
+    if (!this.o.send({ cmd: 'end', callid: callId, ftag: t.ftag, ttag: t.ttag, side: p.side })) {
+      this.settle(callId, new DomainError('UNAVAILABLE', '与 SIP 服务器的连接已断开,通话未能结束', { callId }));
+    }
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
   }
 
   // ------------------------------------------------------------ events from Kamailio
 
   answered(callId: string, ftag: string, ttag: string): void {
-    if (ftag && ttag) this.tags.set(callId, { ftag, ttag });
+    if (ftag && ttag) this.tags.set(callId, { ftag, ttag, answeredAt: this.now() });
   }
 
   /** A BYE passed Kamailio; survey: the seat's, and Kamailio kept the caller for the survey. */
@@ -92,7 +110,7 @@ export class DialogControl implements CallControl {
   surveying(callId: string, ftag: string, ttag: string): void {
     if (!ftag || !ttag) return;
     const known = this.tags.has(callId);
-    this.tags.set(callId, { ftag, ttag });
+    this.tags.set(callId, { ftag, ttag, answeredAt: this.now() });
     if (!known) this.bye(callId, true);
   }
 
@@ -108,6 +126,18 @@ export class DialogControl implements CallControl {
   }
 
   endFailed(callId: string, why: string): void {
+    // Just answered: Kamailio tells the router of the 200 from its reply route, before the dialog
+    // module has confirmed the dialog, so for a moment it is not found or not confirmed. The end
+    // is asked again until it can be or the end's own time runs out.
+    const t = this.tags.get(callId);
+    const p = this.ending.get(callId);
+    const settling = t !== undefined && this.now() - t.answeredAt < (this.o.settleMs ?? 5000);
+    if (p && t && (why === 'not-confirmed' || (why === 'no-dialog' && settling))) {
+      this.o.logger.info({ callId, why }, 'the dialog is not ready yet: asking Kamailio to end the call again shortly');
+      clearTimeout(p.retry);
+      p.retry = setTimeout(() => this.sendEnd(callId), this.o.retryMs ?? 200);
+      return;
+    }
     this.o.logger.warn({ callId, why }, 'Kamailio could not end the call');
     this.tags.delete(callId);
     this.settle(callId, new DomainError('CONFLICT', '这通电话已经结束,无法强拆', { callId, why }));
@@ -127,6 +157,7 @@ export class DialogControl implements CallControl {
     if (!p) return;
     this.ending.delete(callId);
     clearTimeout(p.timer);
+    clearTimeout(p.retry);
     if (err) p.reject(err);
     else p.resolve();
   }
