@@ -637,6 +637,20 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX visit_dials_task ON visit_dials(task_id);
     `,
   },
+  {
+    version: 17,
+    name: 'outbound calls are call records: when Kamailio took the INVITE, who hung up',
+    sql: `
+      -- visit_dials is the outbound call record (话单, direction outbound): every outbound call
+      -- a seat places goes through a token (kamailio-5-outbound.cfg.tmpl). started_at: Kamailio
+      -- took the INVITE (outbound-start); hung_up_by: seat | callee for an answered call.
+      ALTER TABLE visit_dials ADD COLUMN started_at INTEGER;
+      ALTER TABLE visit_dials ADD COLUMN hung_up_by TEXT;
+      UPDATE visit_dials SET started_at = created_at WHERE call_id IS NOT NULL;
+      CREATE INDEX visit_dials_started ON visit_dials(started_at) WHERE started_at IS NOT NULL;
+      CREATE INDEX visit_dials_seat_started ON visit_dials(seat_id, started_at) WHERE started_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
