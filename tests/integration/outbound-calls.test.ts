@@ -132,6 +132,9 @@ describe('outbound call records through the API', () => {
     expect(bad.status).toBe(400);
     expect((await api(h, 'GET', `/api/outbound-calls?from=${DAY}`, 'manager')).status).toBe(400);
     expect((await api(h, 'GET', `/api/outbound-calls?${Q}`, 'seat04')).status).toBe(403);
+    const newest = data(await api<OutboundCallListResponse>(h, 'GET', `/api/outbound-calls?${Q}&limit=1`, 'manager')).records;
+    expect(newest.map((r) => r.calleeMasked)).toEqual(['139****9999']);
+    expect((await api(h, 'GET', `/api/outbound-calls?${Q}&limit=1001`, 'manager')).status).toBe(400);
   });
 
   it('a seat sees its own outbound calls of a day, not another seat’s', async () => {

@@ -37,11 +37,19 @@ export interface OutboundCallView {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** GET /api/outbound-calls?from=&to= (local days, inclusive): staff, their centres. */
+export const OUTBOUND_LIST_MAX_LIMIT = 1000;
+
+/** GET /api/outbound-calls?from=&to=&limit= (local days, inclusive; newest first): staff, their centres. */
 export const OutboundCallListQuerySchema = z
   .object({
     from: z.string({ error: '请提供起始日期 from' }).regex(DATE, '起始日期 from 的格式应为 YYYY-MM-DD'),
     to: z.string({ error: '请提供结束日期 to' }).regex(DATE, '结束日期 to 的格式应为 YYYY-MM-DD'),
+    limit: z.coerce
+      .number({ error: 'limit 必须是整数' })
+      .int('limit 必须是整数')
+      .min(1, 'limit 至少为 1')
+      .max(OUTBOUND_LIST_MAX_LIMIT, `limit 最多为 ${OUTBOUND_LIST_MAX_LIMIT}`)
+      .default(200),
   })
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 
@@ -53,6 +61,7 @@ export const MyOutboundCallsQuerySchema = z.object({
 export interface OutboundCallListResponse {
   from: string;
   to: string;
+  limit: number;
   records: OutboundCallView[];
 }
 

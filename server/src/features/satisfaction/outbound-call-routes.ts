@@ -19,7 +19,7 @@ export function createOutboundCallRouter(deps: { outbound: OutboundCallService; 
     deps.requireUser('calls:read-all'),
     route((req, res) => {
       const q = parseOrThrow(OutboundCallListQuerySchema, req.query);
-      ok<OutboundCallListResponse>(res, { ...q, records: deps.outbound.list(userOf(req), q.from, q.to).map(outboundCallView) });
+      ok<OutboundCallListResponse>(res, { ...q, records: deps.outbound.list(userOf(req), q.from, q.to, q.limit).map(outboundCallView) });
     }),
   );
   r.get(

@@ -40,10 +40,10 @@ export class OutboundCallService {
     return (r) => set.has(r.centreId) || set.has(this.o.scope.seatCentre(r.seatId) ?? '');
   }
 
-  /** Staff: the outbound calls started on the local days [from, to] in their scope, newest first. */
-  list(user: SessionUser, from: string, to: string): OutboundCallRow[] {
+  /** Staff: the outbound calls started on the local days [from, to] in their scope, newest first, at most `limit`. */
+  list(user: SessionUser, from: string, to: string, limit = 200): OutboundCallRow[] {
     const b = this.bounds(from, to);
-    return this.o.repo.records(b.from, b.to, null, null).filter(this.inScope(user)).reverse();
+    return this.o.repo.records(b.from, b.to, null, null).filter(this.inScope(user)).reverse().slice(0, limit);
   }
 
   /** Staff: one outbound call in their scope (404 otherwise). */
