@@ -15,7 +15,7 @@ import { VisitDialRepository } from '../../server/src/features/satisfaction/visi
 import { VisitDialService, type OutboundPort } from '../../server/src/features/satisfaction/visit-dial-service.js';
 import { VisitRepository } from '../../server/src/features/satisfaction/visit-repository.js';
 import { VisitService } from '../../server/src/features/satisfaction/visit-service.js';
-import { openDatabase, type Db } from '../../server/src/store/db.js';
+import { migrate, openDatabase, type Db } from '../../server/src/store/db.js';
 
 const T0 = Date.parse('2026-03-02T09:00:00+08:00');
 const DAY = '2026-03-02';
@@ -216,5 +216,33 @@ describe('outbound call records (visit_dials, OutboundCallService)', () => {
     expect(() => records.list(cityManager, '2026-02-30', DAY)).toThrow(/日期不存在/);
     // An in-progress call is a record too.
     expect(outboundCallView(cityCall)).toMatchObject({ result: 'in-progress', endedAt: null, ringMs: null, talkMs: null });
+  });
+});
+
+describe('migration 17 (visit_dials become outbound call records)', () => {
+  it('keeps the dials of a version-16 database, numbers them in order and takes a started dial’s creation as its start', () => {
+    const db = openDatabase(':memory:');
+    db.prepare(
+      `INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, assignee_seat_id,
+         created_at, due_at, next_attempt_at, updated_at) VALUES ('callback', 'm-1', NULL, '13800001111', 'labor', 'city', NULL, 's04', ?, ?, ?, ?)`,
+    ).run(T0, T0 + 1, T0, T0);
+    // The table as version 16 had it: one answered dial, one dial Kamailio never carried.
+    db.exec(`DROP TABLE visit_dials;
+      CREATE TABLE visit_dials (token TEXT PRIMARY KEY, task_id INTEGER NOT NULL REFERENCES visit_tasks(id), user_id INTEGER NOT NULL,
+        seat_id TEXT NOT NULL, call_id TEXT, created_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER, result TEXT,
+        sip_code INTEGER, talk_ms INTEGER);
+      INSERT INTO visit_dials VALUES ('t-b', 1, 4, 's04', NULL, ${T0 + 5000}, NULL, ${T0 + 5000}, 'failed', NULL, 0);
+      INSERT INTO visit_dials VALUES ('t-a', 1, 4, 's04', 'c-a', ${T0}, ${T0 + 3000}, ${T0 + 63_000}, 'answered', 200, 60000);
+      DELETE FROM schema_migrations WHERE version = 17;`);
+    migrate(db);
+    const repo = new VisitDialRepository(db);
+    expect(repo.ofTask(1).map((d) => [d.token, d.startedAt, d.result])).toEqual([
+      ['t-a', T0, 'answered'],
+      ['t-b', null, 'failed'],
+    ]);
+    const [rec] = repo.records(T0, T0 + 86_400_000, null, null);
+    expect(rec).toMatchObject({ id: 1, callee: '13800001111', answeredAt: T0 + 3000, endedAt: T0 + 63_000, result: 'answered' });
+    expect(repo.record(2)).toBeNull(); // never carried: no call record
+    expect(repo.byCallId('c-a')?.token).toBe('t-a');
   });
 });

@@ -36,7 +36,7 @@ const COLS = `token, task_id AS taskId, user_id AS userId, seat_id AS seatId, ca
   started_at AS startedAt, answered_at AS answeredAt, ended_at AS endedAt, result, sip_code AS sipCode, talk_ms AS talkMs,
   hung_up_by AS hungUpBy`;
 
-const RECORD = `SELECT d.rowid AS id, d.task_id AS taskId, t.source, d.seat_id AS seatId, t.caller AS callee, t.centre_id AS centreId,
+const RECORD = `SELECT d.id, d.task_id AS taskId, t.source, d.seat_id AS seatId, t.caller AS callee, t.centre_id AS centreId,
   t.category_id AS categoryId, d.started_at AS startedAt, d.answered_at AS answeredAt, d.ended_at AS endedAt, d.result,
   d.sip_code AS sipCode, d.hung_up_by AS hungUpBy
   FROM visit_dials d JOIN visit_tasks t ON t.id = d.task_id`;
@@ -75,14 +75,14 @@ export class VisitDialRepository {
         `${RECORD} WHERE d.started_at >= ? AND d.started_at < ?
            AND (? IS NULL OR d.seat_id = ?)
            AND (? IS NULL OR t.centre_id IN (SELECT value FROM json_each(?)))
-         ORDER BY d.started_at, d.rowid`,
+         ORDER BY d.started_at, d.id`,
       )
       .all(from, to, seatId, seatId, c, c) as OutboundCallRow[];
   }
 
   /** One outbound call record by its id, or null (also for a dial Kamailio never carried). */
   record(id: number): OutboundCallRow | null {
-    return (this.db.prepare(`${RECORD} WHERE d.rowid = ? AND d.started_at IS NOT NULL`).get(id) as OutboundCallRow | undefined) ?? null;
+    return (this.db.prepare(`${RECORD} WHERE d.id = ? AND d.started_at IS NOT NULL`).get(id) as OutboundCallRow | undefined) ?? null;
   }
 
   ofTask(taskId: number): VisitDial[] {
