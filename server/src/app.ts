@@ -64,6 +64,8 @@ import { VisitRepository } from './features/satisfaction/visit-repository.js';
 import { VisitService } from './features/satisfaction/visit-service.js';
 import { VisitDialRepository } from './features/satisfaction/visit-dial-repository.js';
 import { VisitDialService, type OutboundPort } from './features/satisfaction/visit-dial-service.js';
+import { OutboundCallService } from './features/satisfaction/outbound-call-service.js';
+import { createOutboundCallRouter } from './features/satisfaction/outbound-call-routes.js';
 import { loadOrCreateSurveyKeys } from './features/satisfaction/webhook-signing.js';
 import { SeatRepository } from './features/seats/seat-repository.js';
 import { SeatDayRepository } from './features/seats/seat-day-repository.js';
@@ -401,7 +403,7 @@ export function createApp(deps: AppDeps): App {
     satisfaction: {
       ratingsByArrival: (from, to) => satisfaction.reportInputs().ratingsByArrival(from, to),
       visitFigures: (from, to, filter) => satisfaction.reportInputs().visitFigures(from, to, filter),
-      dialFigures: (from, to, centres) => satisfaction.reportInputs().dialFigures(from, to, centres),
+      outboundFacts: (from, to, centres) => satisfaction.reportInputs().outboundFacts(from, to, centres),
     },
   });
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
@@ -591,6 +593,12 @@ export function createApp(deps: AppDeps): App {
       })
     : null;
   if (visitDials) deps.outbound!.listen((ev) => visitDials.onReport(ev));
+  const outboundCalls = new OutboundCallService({
+    repo: visitDialRepo,
+    scope,
+    clock,
+    utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
+  });
 
   const knowledge = new KnowledgeService({
     db,
@@ -654,6 +662,7 @@ export function createApp(deps: AppDeps): App {
     createAlertRouter({ alerts, requireUser }),
     createCallbackRouter({ callbacks, requireUser, scope }),
     createSatisfactionRouter({ satisfaction, visits, requireUser, clock, dial: visitDials, scope }),
+    createOutboundCallRouter({ outbound: outboundCalls, requireUser }),
     createTransferRouter({ transfers, requireUser }),
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),

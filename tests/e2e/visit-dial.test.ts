@@ -4,14 +4,24 @@
  * outbound trunk. The seat dials from the 回访 page; the call reaches SIPp with the real number and
  * the hotline's number as the caller while the browser only ever sees a one-time token; busy and
  * no answer are recorded as attempts; a token dialled by another seat, and a task of another seat,
- * are refused; a caller the queue kept for a call-back is dialled from the worklist.
+ * are refused; a caller the queue kept for a call-back is dialled from the worklist. Every dial the
+ * line carried is an outbound call record (话单) with its outcome: in the seat's 我的外呼, the staff's
+ * history, the report's 外呼 table and the exports, and never in the inbound figures.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VisitTaskView } from '../../server/src/contract/index.js';
+import ExcelJS from 'exceljs';
+import type {
+  CallListResponse,
+  OutboundCallListResponse,
+  OutboundCallView,
+  ReportView,
+  VisitTaskView,
+} from '../../server/src/contract/index.js';
+import { parseCsv } from '../support/csv.js';
 import { launchChromium } from '../support/browser.js';
 import { profile, registration, signInSeat } from '../support/console-page.js';
 import { freePort } from '../support/processes.js';
@@ -228,6 +238,93 @@ describe('回访 click-to-call', () => {
     }
   }, 120_000);
 
+  it('the answered, busy and unanswered dials are outbound call records in the seat’s day, the history, the report and the exports; the inbound figures stay empty', async () => {
+    const seat = await login(stack.routerUrl, 'seat04');
+    const mine = await api<{ day: string; records: OutboundCallView[] }>(seat, 'GET', '/my/outbound-calls');
+    expect(mine.status).toBe(200);
+    const day = mine.data.day;
+    const of = (rs: OutboundCallView[], id: number) => rs.find((r) => r.taskId === id)!;
+    const answered = of(mine.data.records, taskIds.answer);
+    expect(answered).toMatchObject({
+      direction: 'outbound',
+      purpose: 'visit',
+      seatId: 's04',
+      calleeMasked: '138****1111',
+      result: 'answered',
+      sipCode: 200,
+      hungUpBy: 'seat',
+    });
+    expect(answered.answeredAt).toBeGreaterThanOrEqual(answered.startedAt);
+    expect(answered.endedAt).toBeGreaterThan(answered.answeredAt!);
+    expect(answered.talkMs).toBe(answered.endedAt! - answered.answeredAt!);
+    expect(answered.talkMs).toBeGreaterThan(0);
+    expect(of(mine.data.records, taskIds.noAnswer)).toMatchObject({
+      calleeMasked: '138****3333',
+      result: 'no-answer',
+      sipCode: 408,
+      answeredAt: null,
+      talkMs: 0,
+    });
+    expect(of(mine.data.records, taskIds.noAnswer).ringMs).toBeGreaterThan(0);
+    expect(of(mine.data.records, taskIds.busy)).toMatchObject({ calleeMasked: '138****2222', result: 'busy', sipCode: 486, talkMs: 0 });
+    expect(JSON.stringify(mine.data)).not.toMatch(/13800001111|13800002222|13800003333/);
+
+    // The staff's history and one call's detail; a seat has no staff history.
+    const mgr = await login(stack.routerUrl, 'manager');
+    const list = await api<OutboundCallListResponse>(mgr, 'GET', `/outbound-calls?from=${day}&to=${day}`);
+    expect(list.data.records.map((r) => r.result).sort()).toEqual(['answered', 'busy', 'no-answer']);
+    expect((await api<OutboundCallView>(mgr, 'GET', `/outbound-calls/${answered.id}`)).data).toEqual(answered);
+    expect((await api(seat, 'GET', `/outbound-calls?from=${day}&to=${day}`)).status).toBe(403);
+
+    // The report: 外呼 by seat with the same talk time; no inbound call yet, so the inbound figures are empty.
+    const report = (await api<ReportView>(mgr, 'GET', `/reports/figures?from=${day}&to=${day}`)).data;
+    expect(report.outbound.total).toMatchObject({
+      placed: 3,
+      answered: 1,
+      noAnswer: 1,
+      busy: 1,
+      failed: 0,
+      inProgress: 0,
+      answerRate: 1 / 3,
+    });
+    expect(report.outbound.total.talkSeconds).toBe(Math.round(answered.talkMs! / 1000));
+    expect(report.outbound.bySeat).toEqual([expect.objectContaining({ key: 's04', figures: report.outbound.total })]);
+    expect(report.total).toMatchObject({ entered: 0, offered: 0, answered: 0, answerRate: null, serviceLevel: null, asaSeconds: null });
+    expect(report.bySeat.every((s) => s.figures.answered === 0)).toBe(true);
+    expect((await api<CallListResponse>(mgr, 'GET', `/calls?from=0&to=${Date.now() + 1}`)).data.records).toEqual([]);
+
+    // The exports: the 外呼话单 CSV, the 话单 workbook's 外呼话单 sheet (its 话单 sheet stays inbound), the 外呼 table.
+    const download = async (p: string) => {
+      const res = await fetch(`${stack.routerUrl}/api${p}`, { headers: { cookie: mgr, origin: stack.routerUrl } });
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const csv = parseCsv((await download(`/reports/export/outbound-calls.csv?from=${day}&to=${day}`)).toString('utf8').slice(1));
+    const col = (name: string) => csv[0]!.indexOf(name);
+    const results = Object.fromEntries(csv.slice(1).map((r) => [r[col('被叫号码')], r[col('结果')]]));
+    expect(results).toEqual({ '138****1111': '已接通', '138****2222': '占线', '138****3333': '无人接听' });
+    expect(csv.slice(1).every((r) => r[col('方向')] === '外呼' && r[col('外呼坐席')]!.length > 0)).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download(`/reports/export/calls.xlsx?from=${day}&to=${day}`)) as unknown as ArrayBuffer);
+    expect(wb.getWorksheet('话单')!.rowCount).toBe(1);
+    expect(wb.getWorksheet('外呼话单')!.rowCount).toBe(4);
+    const table = parseCsv((await download(`/reports/export/outbound.csv?from=${day}&to=${day}`)).toString('utf8').slice(1));
+    expect(table[1]!.slice(0, 7)).toEqual(['合计', '3', '1', '1', '1', '0', '0']);
+
+    // The seat's 我的来电 page lists its outbound calls of the day.
+    const ctx = await profile(browser);
+    try {
+      const page = await signInSeat(ctx, stack.routerUrl, 'seat04');
+      await page.getByRole('navigation', { name: '页面' }).getByRole('button', { name: '我的来电' }).click();
+      const region = page.getByRole('region', { name: '我的外呼' });
+      await region.getByRole('row').filter({ hasText: '138****1111' }).filter({ hasText: '已接通' }).waitFor();
+      await region.getByRole('row').filter({ hasText: '138****3333' }).filter({ hasText: '无人接听' }).waitFor();
+      await region.getByRole('row').filter({ hasText: '138****2222' }).filter({ hasText: '占线' }).waitFor();
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
   it("when a seat dials another seat's token, Kamailio refuses it (403), and a seat asking to dial another seat's task is refused", async () => {
     const s04 = await login(stack.routerUrl, 'seat04');
     const s05 = await login(stack.routerUrl, 'seat05');
@@ -305,6 +402,18 @@ describe('回访 click-to-call', () => {
       } finally {
         db.close();
       }
+
+      // The inbound call and the call-back to it: each counted once, on its own side.
+      const mgr = await login(stack.routerUrl, 'manager');
+      const day = (await api<{ day: string }>(await login(stack.routerUrl, 'seat04'), 'GET', '/my/outbound-calls')).data.day;
+      const report = (await api<ReportView>(mgr, 'GET', `/reports/figures?from=${day}&to=${day}`)).data;
+      expect(report.total).toMatchObject({ entered: 1, answered: 0, overflowedToCallback: 1 });
+      expect(report.outbound.total).toMatchObject({ placed: 4, answered: 2, noAnswer: 1, busy: 1 });
+      const res = await fetch(`${stack.routerUrl}/api/reports/export/calls.csv?from=${day}&to=${day}`, {
+        headers: { cookie: mgr, origin: stack.routerUrl },
+      });
+      const rows = parseCsv((await res.text()).slice(1));
+      expect(rows.slice(1).map((r) => r[rows[0]!.indexOf('来电号码')])).toEqual(['138****5555']);
     } finally {
       await ctx.close();
     }

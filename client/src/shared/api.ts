@@ -31,6 +31,7 @@ import type {
   ReferralUpdate,
   ReferralView,
   VisitDialView,
+  OutboundCallView,
   VisitOutcomeInput,
   VisitStatus,
   VisitTaskView,
@@ -100,6 +101,7 @@ export interface Api {
   visitOutcome: (id: number, input: VisitOutcomeInput) => Promise<Ack<{ task: VisitTaskView; followUp: VisitTaskView | null }>>;
   assignVisit: (id: number, seatId: string | null) => Promise<Ack<VisitTaskView>>;
   dialVisit: (id: number) => Promise<Ack<VisitDialView>>;
+  myOutboundCalls: (day?: string) => Promise<Ack<{ day: string; records: OutboundCallView[] }>>;
   satisfactionFigures: (from: number, to: number, groupBy: FigureGroup) => Promise<Ack<SatisfactionFigures>>;
 }
 
@@ -245,6 +247,7 @@ function apiMethods(request: JsonRequest): Api {
     visitOutcome: (id, input) => request('POST', `/api/visits/${id}/outcome`, input),
     assignVisit: (id, seatId) => request('PUT', `/api/visits/${id}/assignee`, { seatId }),
     dialVisit: (id) => request('POST', `/api/visits/${id}/dial`),
+    myOutboundCalls: (day) => request('GET', day ? `/api/my/outbound-calls?day=${encodeURIComponent(day)}` : '/api/my/outbound-calls'),
     satisfactionFigures: (from, to, groupBy) => request('GET', `/api/satisfaction/figures?from=${from}&to=${to}&groupBy=${groupBy}`),
   };
 }

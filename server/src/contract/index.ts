@@ -29,6 +29,7 @@ export * from './users.js';
 export * from './permissions.js';
 export * from './reports.js';
 export * from './satisfaction.js';
+export * from './outbound.js';
 export * from './qc.js';
 export * from './survey.js';
 export * from './recordings.js';

@@ -1,6 +1,7 @@
 /** The duty manager's reports (统计报表), their exports and the live figures. */
 import { z } from 'zod';
 import type { OverflowTrigger } from '../vocabulary/index.js';
+import type { OutboundReportView } from './outbound.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The longest range a report covers (a year and a month). */
@@ -53,6 +54,7 @@ export const REPORT_TABLES = [
   'wait',
   'qc',
   'satisfaction',
+  'outbound',
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
@@ -67,6 +69,7 @@ export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   wait: '应答时长分布',
   qc: '质检',
   satisfaction: '满意度与回访',
+  outbound: '外呼',
 };
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -158,6 +161,8 @@ export interface ReportView {
   occupancy: number | null;
   /** 满意率 over the report's answered calls and the 回访 figures of its period (docs/definitions.md). */
   satisfaction: SatisfactionReportView;
+  /** Outbound calls (外呼) started in the period, in total and by seat: never in the inbound figures above. */
+  outbound: OutboundReportView;
   /** 质检 figures of the calls in the range (server/src/domain/stats/qc-figures.ts); absent without the QC feature. */
   qc?: QcReportView;
 }

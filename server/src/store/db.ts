@@ -637,6 +637,43 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX visit_dials_task ON visit_dials(task_id);
     `,
   },
+  {
+    version: 17,
+    name: 'outbound calls are call records: a stable id, when Kamailio took the INVITE, who hung up',
+    sql: `
+      -- visit_dials is the outbound call record (话单, direction outbound): every outbound call
+      -- a seat places goes through a token (kamailio-5-outbound.cfg.tmpl). id: the record's
+      -- number in the history (an INTEGER PRIMARY KEY, which VACUUM keeps); started_at: Kamailio
+      -- took the INVITE (outbound-start); hung_up_by: seat | callee for an answered call.
+      CREATE TABLE visit_dials_v17 (
+        id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        task_id INTEGER NOT NULL REFERENCES visit_tasks(id),
+        user_id INTEGER NOT NULL,
+        seat_id TEXT NOT NULL,
+        call_id TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        result TEXT,
+        sip_code INTEGER,
+        talk_ms INTEGER,
+        hung_up_by TEXT
+      );
+      INSERT INTO visit_dials_v17 (token, task_id, user_id, seat_id, call_id, created_at, started_at, answered_at, ended_at,
+          result, sip_code, talk_ms)
+        SELECT token, task_id, user_id, seat_id, call_id, created_at, CASE WHEN call_id IS NULL THEN NULL ELSE created_at END,
+          answered_at, ended_at, result, sip_code, talk_ms
+        FROM visit_dials ORDER BY created_at, rowid;
+      DROP TABLE visit_dials;
+      ALTER TABLE visit_dials_v17 RENAME TO visit_dials;
+      CREATE INDEX visit_dials_task ON visit_dials(task_id);
+      CREATE INDEX visit_dials_call ON visit_dials(call_id) WHERE call_id IS NOT NULL;
+      CREATE INDEX visit_dials_started ON visit_dials(started_at) WHERE started_at IS NOT NULL;
+      CREATE INDEX visit_dials_seat_started ON visit_dials(seat_id, started_at) WHERE started_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -167,7 +167,9 @@ describe('我的来电', () => {
     key(dayInput, { key: 'Enter' });
     await settled();
     expect(dayInput.value).toBe('2025-01-03');
-    expect(requests.at(-1)?.path).toBe('/api/my/calls?day=2025-01-03');
+    // The day's calls were asked for last (我的外呼 asks for the day's outbound calls alongside).
+    expect(requests.filter((r) => r.path.startsWith('/api/my/calls')).at(-1)?.path).toBe('/api/my/calls?day=2025-01-03');
+    expect(requests.map((r) => r.path)).toContain('/api/my/outbound-calls?day=2025-01-03');
     expect(screen.text()).toContain('往日记录只读');
     expect(screen.hasButton('修改')).toBe(false);
     expect(screen.hasButton('查看')).toBe(true);

@@ -78,7 +78,9 @@ describe('我的来电: 小结未填', () => {
     const link = screen.host.querySelector<HTMLButtonElement>('section[aria-label="小结未填"] button.link')!;
     click(link);
     await settled();
-    expect(paths.at(-1)).toBe('/api/my/calls?day=2025-01-04');
+    // The day's calls were asked for last (我的外呼 asks for the day's outbound calls alongside).
+    expect(paths.filter((p) => p.startsWith('/api/my/calls')).at(-1)).toBe('/api/my/calls?day=2025-01-04');
+    expect(paths).toContain('/api/my/outbound-calls?day=2025-01-04');
     expect(screen.text()).toContain('往日记录只读');
     expect(screen.hasButton('补写小结')).toBe(true);
   });

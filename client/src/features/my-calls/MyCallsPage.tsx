@@ -10,6 +10,7 @@ import { FiledSummaryView, revisionLine, SummaryEditor } from '../summary/Summar
 import { WrappedField } from '../../shared/components/Field';
 import { RecordingPlayer } from '../recordings';
 import { UnfiledList } from '../unfiled/UnfiledList';
+import { MyOutboundCalls } from '../visits/MyOutboundCalls';
 
 type Editing = { callId: string; mode: 'amend' | 'late' } | null;
 
@@ -198,6 +199,7 @@ export function MyCallsPage() {
           {myCalls.status === 'loaded' && entries.length === 0 && <p className="empty">{isToday ? '今天还没有来电' : '这一天没有来电'}</p>}
         </div>
       </section>
+      <MyOutboundCalls day={myCalls.day} />
     </div>
   );
 }

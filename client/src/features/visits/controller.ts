@@ -5,7 +5,7 @@ import type { Api } from '../../shared/api';
  * fresh each time the page opens and after each change, and nothing else in the console shows it.
  */
 export function createVisitsController(deps: {
-  api: Pick<Api, 'visits' | 'visitOutcome' | 'assignVisit' | 'dialVisit' | 'satisfactionFigures'>;
+  api: Pick<Api, 'visits' | 'visitOutcome' | 'assignVisit' | 'dialVisit' | 'satisfactionFigures' | 'myOutboundCalls'>;
 }) {
   const { api } = deps;
   return {
@@ -14,6 +14,8 @@ export function createVisitsController(deps: {
     assign: api.assignVisit,
     dial: api.dialVisit,
     figures: api.satisfactionFigures,
+    /** The seat's own outbound calls (外呼记录) of a day, for 我的来电. */
+    myOutbound: api.myOutboundCalls,
   };
 }
 export type VisitsController = ReturnType<typeof createVisitsController>;

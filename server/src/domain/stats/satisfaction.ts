@@ -4,6 +4,8 @@
  * and exports, and the supervisor's live figures (features/reports) all use these. No I/O.
  */
 
+import { outboundReport, type OutboundFact } from './outbound.js';
+
 /** One answered call and its rating: true satisfied (1–3), false 不满意 (4), null not rated. */
 export interface RatedAnswer {
   satisfied: boolean | null;
@@ -105,11 +107,8 @@ export function visitFigures(tasks: Iterable<VisitFact>, now: number): VisitFigu
   };
 }
 
-/** One click-to-call (visit_dials) as the figures see it. */
-export interface DialFact {
-  result: 'answered' | 'no-answer' | 'busy' | 'failed' | null;
-  talkMs: number | null;
-}
+/** One click-to-call as the figures see it: an outbound call (outbound.ts). */
+export type DialFact = OutboundFact;
 
 export interface DialFigures {
   /** Outbound 回访 calls placed in the period (ended or not). */
@@ -120,17 +119,8 @@ export interface DialFigures {
   talkSeconds: number;
 }
 
-/** 回访外呼: the click-to-call dials of a period. */
+/** 回访外呼: the click-to-call dials of a period, by the outbound figures' definitions (outbound.ts). */
 export function dialFigures(dials: Iterable<DialFact>): DialFigures {
-  let placed = 0;
-  let answered = 0;
-  let talkMs = 0;
-  for (const d of dials) {
-    placed++;
-    if (d.result === 'answered') {
-      answered++;
-      talkMs += d.talkMs ?? 0;
-    }
-  }
-  return { placed, answered, talkSeconds: Math.round(talkMs / 1000) };
+  const { placed, answered, talkSeconds } = outboundReport(dials).total;
+  return { placed, answered, talkSeconds };
 }

@@ -6,6 +6,7 @@ import {
   OVERFLOW_TRIGGER_LABELS,
   type Disposition,
   type FiguresView,
+  type OutboundFiguresView,
   type QcFiguresView,
   type ReportView,
 } from '../../contract/index.js';
@@ -245,7 +246,31 @@ export function tableRows(report: ReportView, table: string): { header: string[]
       ];
       return { header: ['指标', '数值'], rows };
     }
+    case 'outbound':
+      return outboundTableRows(report);
     default:
       return { header: [], rows: [] };
   }
+}
+
+const OUTBOUND_FIGURE_COLUMNS: readonly [string, (f: OutboundFiguresView) => Cell][] = [
+  ['外呼量', (f) => f.placed],
+  ['外呼接通', (f) => f.answered],
+  ['无人接听', (f) => f.noAnswer],
+  ['占线', (f) => f.busy],
+  ['呼叫失败', (f) => f.failed],
+  ['进行中', (f) => f.inProgress],
+  ['外呼接通率(%)', (f) => pct(f.answerRate)],
+  ['外呼通话总时长(秒)', (f) => f.talkSeconds],
+  ['平均外呼通话(秒)', (f) => sec1(f.avgTalkSeconds)],
+];
+
+/** The 外呼 table of a report (docs/definitions.md, outbound calls): the total, then each seat. */
+function outboundTableRows(report: ReportView): { header: string[]; rows: Cell[][] } {
+  const o = report.outbound;
+  const row = (label: string, f: OutboundFiguresView): Cell[] => [label, ...OUTBOUND_FIGURE_COLUMNS.map(([, get]) => get(f))];
+  return {
+    header: ['坐席', ...OUTBOUND_FIGURE_COLUMNS.map(([h]) => h)],
+    rows: [row('合计', o.total), ...o.bySeat.map((s) => row(s.label, s.figures))],
+  };
 }

@@ -15,6 +15,7 @@ import { BOM, CALL_COLUMNS, callCells, csvLine, tableRows, type Cell } from './e
 import type { ReportRepository } from './report-repository.js';
 import type { ReportService } from './report-service.js';
 import { labels } from './report-views.js';
+import { OUTBOUND_CALL_COLUMNS, outboundCallCells } from './export-outbound.js';
 
 /** Rows read from SQLite per page (no statement stays open across a wait for the network). */
 const PAGE = 5000;
@@ -158,8 +159,52 @@ export class ExportService {
         .addRow([...CALL_COLUMNS])
         .commit();
     else sheet.commit();
+    // Outbound calls on their own sheet: the inbound 话单's columns and figures stay as they are.
+    addSheet(wb, '外呼话单', [...OUTBOUND_CALL_COLUMNS], this.outboundRows(user, q, unmask));
     await wb.commit();
     return n;
+  }
+
+  private outboundRows(user: SessionUser, q: ReportQuery, unmask: boolean): Cell[][] {
+    const { reports, engine } = this.deps;
+    const ctx = { utcOffsetMinutes: reports.options().utcOffsetMinutes, unmask, ...labels(engine.config, engine.listSeats()) };
+    return reports.outboundCalls(reports.resolve(user, q)).map((r) => outboundCallCells(r, ctx));
+  }
+
+  /**
+   * The 外呼话单 (outbound call records of the range and filter) as CSV or XLSX, audited like the
+   * 话单; full numbers only with `calls:unmask` and a reason. Resolves with the rows written.
+   */
+  async outboundCalls(
+    user: SessionUser,
+    q: ReportQuery,
+    a: { format: 'csv' | 'xlsx'; unmask: boolean; reason: string },
+    out: Sink,
+  ): Promise<number> {
+    const rows = this.outboundRows(user, q, a.unmask);
+    if (a.format === 'csv') {
+      await write(out, BOM + csvLine(OUTBOUND_CALL_COLUMNS) + rows.map(csvLine).join(''));
+      out.end();
+      return rows.length;
+    }
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+    addSheet(wb, '外呼话单', [...OUTBOUND_CALL_COLUMNS], rows);
+    await wb.commit();
+    return rows.length;
+  }
+
+  /** Checks an outbound export request and records it (before the download starts). */
+  prepareOutbound(user: SessionUser, q: ReportQuery, format: string, unmask: boolean, reason: string): { name: string } {
+    if (unmask && !can(user.role, 'calls:unmask')) throw new DomainError('FORBIDDEN', '只有系统管理员可以导出完整号码');
+    const r = this.deps.reports.resolve(user, q);
+    this.deps.audit({
+      actor: user,
+      action: unmask ? 'report.export-unmasked' : 'report.export',
+      target: `outbound-calls:${q.from}..${q.to}`,
+      after: { table: 'outbound-calls', format, centres: r.centres, filter: q, unmask },
+      reason: unmask ? reason : '',
+    });
+    return { name: `外呼话单_${q.from}_${q.to}.${format}` };
   }
 
   /** An aggregate table of a report: audited, then written whole (tables are small). */
@@ -219,6 +264,7 @@ export class ExportService {
         ['平均处理', '通话 + 保持 + 话后整理,按话后整理已结束的接通来电平均'],
         ['满意率', '评价为 1–3(非常满意、满意、基本满意)的来电 ÷ 参评来电(每通来电以其首个电话或短信评价为准)'],
         ['回访完成率', '本期创建的回访任务中已关闭的 ÷ 已到期或已关闭的;不满意回访及时率:在期限内接通的不满意回访 ÷ 已到期或已关闭的'],
+        ['外呼', '坐席从系统拨出的电话(回访外呼),按开始时间统计,不计入呼入、接通率、服务水平与平均应答;外呼接通率:接通 ÷ 已结束的外呼'],
       ],
     );
     await wb.commit();

@@ -140,6 +140,21 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
   );
 
   r.get(
+    '/reports/export/outbound-calls.:format',
+    requireUser('reports:read'),
+    route(async (req, res) => {
+      const format = formatOf(String(req.params.format));
+      const user = userOf(req);
+      const q = parseOrThrow(ReportQuerySchema, req.query);
+      const e = parseOrThrow(CallExportQuerySchema, req.query);
+      const unmask = e.unmask === '1';
+      const { name } = exports.prepareOutbound(user, q, format, unmask, e.reason ?? '');
+      startDownload(res, format, name);
+      await streaming(res, () => exports.outboundCalls(user, q, { format, unmask, reason: e.reason ?? '' }, res));
+    }),
+  );
+
+  r.get(
     '/reports/export/monthly.xlsx',
     requireUser('reports:read'),
     route(async (req, res) => {

@@ -21,7 +21,9 @@ import type { ScopedUser, ScopeService } from '../users/scope-service.js';
 import type { ReportRepository } from './report-repository.js';
 import { labels, reportView } from './report-views.js';
 import { SatisfactionAccumulator, visitFigures, type SatisfactionTotals } from '../../domain/stats/satisfaction.js';
-import type { SatisfactionReportInputs } from '../satisfaction/satisfaction-service.js';
+import type { OutboundCallRow, SatisfactionReportInputs } from '../satisfaction/satisfaction-service.js';
+import { outboundReport } from '../../domain/stats/outbound.js';
+import type { OutboundReportView } from '../../contract/index.js';
 
 /** How many calls one catch-up pass looks at. */
 const CATCH_UP_BATCH = 5000;
@@ -188,9 +190,38 @@ export class ReportService {
     const visits =
       this.deps.satisfaction?.visitFigures(r.from, r.to, { centres: r.centres, categories: r.filter.categories, seats: r.filter.seats }) ??
       visitFigures([], this.deps.clock.now());
-    const outbound = this.deps.satisfaction?.dialFigures(r.from, r.to, r.centres) ?? { placed: 0, answered: 0, talkSeconds: 0 };
-    const withSatisfaction = { ...view, satisfaction: { ...sat.result(), visits, outbound } };
+    const out = this.outbound(r);
+    const { placed, answered, talkSeconds } = out.total;
+    const withSatisfaction = {
+      ...view,
+      satisfaction: { ...sat.result(), visits, outbound: { placed, answered, talkSeconds } },
+      outbound: out,
+    };
     return this.deps.qcFacts ? { ...withSatisfaction, qc: this.qc(r, this.deps.qcFacts) } : withSatisfaction;
+  }
+
+  /**
+   * The outbound calls started in the range that pass the report's filter (centre: the task's, or
+   * the seat's; category: the task's; hour and weekday: of the start), oldest first.
+   */
+  outboundCalls(r: ResolvedQuery): OutboundCallRow[] {
+    const keep = factFilter(r.filter, this.options());
+    return (this.deps.satisfaction?.outboundFacts(r.from, r.to, null) ?? []).filter((o) =>
+      keep({
+        homeCentreId: o.centreId,
+        seatId: o.seatId,
+        categoryId: o.categoryId,
+        enqueuedAt: o.startedAt,
+        missedBy: [] as string[],
+      } as CallFact),
+    );
+  }
+
+  /** 外呼 figures of the range, in total and by seat (domain/stats/outbound.ts). */
+  private outbound(r: ResolvedQuery): OutboundReportView {
+    const o = outboundReport(this.outboundCalls(r));
+    const seat = labels(this.deps.engine.config, this.deps.engine.listSeats()).seat;
+    return { total: o.total, bySeat: o.bySeat.map((s) => ({ key: s.seatId, label: seat(s.seatId), figures: s.figures })) };
   }
 
   /** 质检 figures of the range, through the same filter (scope included) as every other figure. */

@@ -24,8 +24,12 @@ export function labels(config: RoutingConfig, seats: readonly Seat[]) {
   };
 }
 
-/** GET /api/reports/figures: the report with names for its keys (the service adds the satisfaction figures). */
-export function reportView(r: Report, ctx: ReportViewContext, waitBucketsS: readonly number[]): Omit<ReportView, 'satisfaction'> {
+/** GET /api/reports/figures: the report with names for its keys (the service adds the satisfaction and outbound figures). */
+export function reportView(
+  r: Report,
+  ctx: ReportViewContext,
+  waitBucketsS: readonly number[],
+): Omit<ReportView, 'satisfaction' | 'outbound'> {
   const l = labels(ctx.config, ctx.seats);
   const rows = (xs: Row<string>[], label: (k: string) => string = (k) => k): ReportRowView[] =>
     xs.map((x) => ({ key: x.key, label: label(x.key), figures: x.figures }));

@@ -10,18 +10,14 @@ import {
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
-import {
-  dialFigures,
-  SatisfactionAccumulator,
-  visitFigures,
-  type DialFigures,
-  type VisitFigures,
-} from '../../domain/stats/satisfaction.js';
+import { SatisfactionAccumulator, visitFigures, type VisitFigures } from '../../domain/stats/satisfaction.js';
 import { localDay } from '../shared/local-day.js';
 import { RatingRepository } from './rating-repository.js';
 import { VisitRepository } from './visit-repository.js';
-import { VisitDialRepository } from './visit-dial-repository.js';
+import { VisitDialRepository, type OutboundCallRow } from './visit-dial-repository.js';
 import type { VisitService } from './visit-service.js';
+
+export type { OutboundCallRow };
 
 /**
  * Satisfaction ratings (满意度评价): stored against the call, its seat, category and centre, from the
@@ -139,8 +135,8 @@ export interface SatisfactionReportInputs {
     to: number,
     filter: { centres: readonly string[] | null; categories: ReadonlySet<string> | null; seats: ReadonlySet<string> | null },
   ): VisitFigures;
-  /** The click-to-call dials placed in [from, to) for tasks of these centres. */
-  dialFigures(from: number, to: number, centres: readonly string[] | null): DialFigures;
+  /** The outbound calls (click-to-call) started in [from, to) for tasks of these centres (domain/stats/outbound.ts). */
+  outboundFacts(from: number, to: number, centres: readonly string[] | null): OutboundCallRow[];
 }
 
 /**
@@ -159,7 +155,7 @@ function reportInputsOf(
 ): SatisfactionReportInputs {
   return {
     ratingsByArrival: (from, to) => ratings.ratingsByArrival(from, to),
-    dialFigures: (from, to, centres) => dialFigures(dials?.facts(from, to, centres) ?? []),
+    outboundFacts: (from, to, centres) => dials?.facts(from, to, centres) ?? [],
     visitFigures: (from, to, filter) =>
       visitFigures(
         visitRepo

@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { VisitDialView } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
+import { outboundDurations, outboundResultOf } from '../../domain/stats/outbound.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import type { AuditInput } from '../audit/audit-service.js';
 import { SYSTEM_ACTOR } from '../audit/audit-service.js';
-import type { DialResult, VisitDialRepository } from './visit-dial-repository.js';
+import type { VisitDialRepository } from './visit-dial-repository.js';
 import type { VisitService } from './visit-service.js';
 
 /** The outbound side of the telephony (telephony/outbound-line.ts), as this feature needs it. */
@@ -36,12 +37,8 @@ export interface OutboundSettings {
 /** How long the browser has to dial its token. */
 const TOKEN_TTL_S = 60;
 
-/** A final SIP code as the visit sees it: no answer (timeout, unavailable, the seat gave up), busy, or failed. */
-export function dialResultOf(code: number): Exclude<DialResult, 'answered'> {
-  if (code === 408 || code === 480 || code === 487) return 'no-answer';
-  if (code === 486 || code === 600 || code === 603) return 'busy';
-  return 'failed';
-}
+/** A final SIP code as the visit sees it (the outbound call's result, domain/stats/outbound.ts). */
+export const dialResultOf = outboundResultOf;
 
 /**
  * Click-to-call from the 回访 page. The browser gets a one-time target sip:visit-<token>@domain and
@@ -121,7 +118,7 @@ export class VisitDialService {
         });
         return;
       case 'outbound-start':
-        repo.started(ev.token, ev.callid);
+        repo.started(ev.token, ev.callid, now);
         return;
       case 'outbound-answered':
         repo.answered(ev.callid, now);
@@ -142,8 +139,9 @@ export class VisitDialService {
       case 'outbound-bye': {
         const d = repo.byCallId(ev.callid);
         if (!d) return;
-        const talkMs = d.answeredAt === null ? 0 : now - d.answeredAt;
-        if (!repo.finish({ callId: ev.callid }, { result: 'answered', sipCode: 200, at: now, talkMs })) return;
+        const talkMs = outboundDurations({ ...d, startedAt: d.startedAt ?? d.createdAt, endedAt: now }).talkMs ?? 0;
+        const hungUpBy = ev.by;
+        if (!repo.finish({ callId: ev.callid }, { result: 'answered', sipCode: 200, at: now, talkMs, hungUpBy })) return;
         this.o.audit({
           actor: SYSTEM_ACTOR,
           action: 'visit.dial-result',

@@ -1,0 +1,40 @@
+import express from 'express';
+import {
+  MyOutboundCallsQuerySchema,
+  OutboundCallListQuerySchema,
+  type OutboundCallListResponse,
+  type OutboundCallView,
+} from '../../contract/index.js';
+import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
+import { seatOfUser } from '../auth/auth-service.js';
+import { parseOrThrow } from '../shared/validation.js';
+import type { OutboundCallService } from './outbound-call-service.js';
+import { outboundCallView } from './outbound-call-views.js';
+
+/** Outbound call records (话单, direction outbound): staff history and detail, a seat's own day. */
+export function createOutboundCallRouter(deps: { outbound: OutboundCallService; requireUser: RequireUser }): express.Router {
+  const r = express.Router();
+  r.get(
+    '/outbound-calls',
+    deps.requireUser('calls:read-all'),
+    route((req, res) => {
+      const q = parseOrThrow(OutboundCallListQuerySchema, req.query);
+      ok<OutboundCallListResponse>(res, { ...q, records: deps.outbound.list(userOf(req), q.from, q.to, q.limit).map(outboundCallView) });
+    }),
+  );
+  r.get(
+    '/outbound-calls/:id',
+    deps.requireUser('calls:read-all'),
+    route((req, res) => ok<OutboundCallView>(res, outboundCallView(deps.outbound.get(userOf(req), Number(req.params.id))))),
+  );
+  r.get(
+    '/my/outbound-calls',
+    deps.requireUser('seat:console'),
+    route((req, res) => {
+      const q = parseOrThrow(MyOutboundCallsQuerySchema, req.query);
+      const mine = deps.outbound.mine(seatOfUser(userOf(req)), q.day);
+      ok<{ day: string; records: OutboundCallView[] }>(res, { day: mine.day, records: mine.records.map(outboundCallView) });
+    }),
+  );
+  return r;
+}
