@@ -69,7 +69,7 @@ export class StorageGuard {
     this.current = { kind, since: this.now(), message: storageFailureMessage(kind), code };
     this.o.logger.error(
       { code, db: this.o.file, free: this.freeBytes(), probeEveryS: this.o.probeEveryMs / 1000 },
-      `STORAGE ${kind === 'full' ? 'FULL' : 'I/O ERROR'}: the database cannot be written; new calls go to overflow and API writes are refused until a probe write succeeds (the last committed state is kept)`,
+      `STORAGE ${kind === 'full' ? 'FULL' : 'I/O ERROR'}: the database cannot be written; new calls are relayed to 12345 and API writes refused (503 STORAGE_FULL) until a probe write succeeds; the last committed state is kept`,
     );
     this.schedule();
     this.tell();
