@@ -5,32 +5,14 @@
  * once space returns learns what Kamailio reported meanwhile.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Call, CallEvent } from '../../server/src/domain/call.js';
 import { SystemClock } from '../../server/src/domain/clock.js';
 import { AcdEngine, type StoredEngineState } from '../../server/src/domain/engine.js';
 import { DomainError } from '../../server/src/domain/errors.js';
-import type { Seat } from '../../server/src/domain/seat.js';
 import { openDatabase } from '../../server/src/store/db.js';
 import { SipLegRepo } from '../../server/src/store/sip-legs.js';
-import { MemoryEngineStore } from '../support/memory-engine-store.js';
+import { FillingEngineStore } from '../support/filling-engine-store.js';
 import { makeConfig, seat } from './support/engine-harness.js';
 import { enqueue, fakeKamailio, until, wireAdapter } from './support/fake-kamailio.js';
-
-/** A store whose disk can fill: while full, a transaction writes nothing and fails as SQLite's commit does. */
-class FillingStore extends MemoryEngineStore {
-  full = false;
-  override transaction<T>(fn: () => T): T {
-    const r = super.transaction(fn);
-    if (this.full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-    return r;
-  }
-  override saveCall(call: Call, events: readonly CallEvent[]): void {
-    if (!this.full) super.saveCall(call, events);
-  }
-  override saveSeatState(s: Seat): void {
-    if (!this.full) super.saveSeatState(s);
-  }
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -39,7 +21,7 @@ afterEach(async () => {
 
 async function setup() {
   const fake = await fakeKamailio();
-  const store = new FillingStore();
+  const store = new FillingEngineStore();
   const seats = [seat('s1', { labor: 5 })];
   const config = makeConfig();
   const stored = (): StoredEngineState => ({ config, seats, calls: store.snapshot().calls, seatStates: store.snapshot().seats });
