@@ -769,6 +769,10 @@ export function createApp(deps: AppDeps): App {
   liveAlerts.start();
   ready = true;
   outbox.kick(); // messages a previous process committed but did not deliver
+  // A pass that could not record a delivery on a full disk stopped: looked at again once space returns.
+  storage.subscribe((outage) => {
+    if (!outage) outbox.kick();
+  });
 
   return {
     httpServer,

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { SystemClock } from './domain/clock.js';
+import { DomainError } from './domain/errors.js';
 import { AccountService } from './features/auth/accounts-service.js';
 import { UserRepository } from './features/auth/user-repository.js';
 import { productionStartProblem } from './features/users/production-check.js';
@@ -24,8 +25,9 @@ const EXIT_STORAGE_FAILURE = 70;
 function keepRunningOnStrayErrors(logger: pino.Logger, storageFailure: (err: unknown) => boolean): void {
   const recent: number[] = [];
   const stray = (kind: string) => (err: unknown) => {
-    // A timer's write on a full disk: degraded mode (alarmed once), not a reason to exit.
-    if (storageFailure(err)) return;
+    // A timer's write on a full disk, or a command the degraded router refused: degraded mode
+    // (alarmed once), not a reason to exit.
+    if (storageFailure(err) || (err instanceof DomainError && err.code === 'STORAGE_FULL')) return;
     logger.error({ err }, `${kind}: logged, the router keeps running`);
     const now = Date.now();
     recent.push(now);
