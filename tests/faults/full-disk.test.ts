@@ -16,11 +16,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveAlert } from '../../server/src/contract/index.js';
+import { launchChromium } from '../support/browser.js';
 import { connect, emit, login, type ClientSocket } from '../support/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const shots = process.env.SCREENSHOT_DIR ?? '.run/screenshots';
 const FULL = { ok: false, error: { code: 'STORAGE_FULL', message: '存储空间已满,暂停受理新业务' } };
 
 /** Mounts a tmpfs of `sizeMb` at a new folder; null (with the reason) where this is not allowed. */
@@ -41,11 +44,11 @@ if ('dir' in probe) {
   console.warn(`tests/faults/full-disk.test.ts skipped: cannot mount a tmpfs here (${probe.why})`);
 }
 
-const cleanups: (() => void)[] = [];
+const cleanups: (() => void | Promise<void>)[] = [];
 const sockets: ClientSocket[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
-  for (const c of cleanups.splice(0).reverse()) c();
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 async function freePort(): Promise<number> {
@@ -148,6 +151,17 @@ describe.skipIf(!canMount)('the database disk fills (a real tmpfs) under npm sta
     const seat = await connect(url, await login(url, 'seat01'));
     sockets.push(seat);
     expect((await emit(seat, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
+    // The supervisor's monitor, open in a browser before the disk fills.
+    const browser: Browser = await launchChromium();
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    await page.goto(url);
+    await page.getByLabel('用户名').fill('supervisor');
+    await page.getByLabel('密码').fill('demo12348');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText(/数据更新于/).waitFor();
+    const pageAlarm = page.locator('.live-alert', { hasText: '存储故障' });
+
     const acknowledged: number[] = [];
     for (let i = 0; i < 3; i++) {
       expect((await call(url, supervisor, 'POST', '/api/knowledge', entry(i))).status).toBe(201);
@@ -174,6 +188,10 @@ describe.skipIf(!canMount)('the database disk fills (a real tmpfs) under npm sta
       ((await call(url, supervisor, 'GET', '/api/live-alerts')).body.data as LiveAlert[]).filter((a) => a.kind === 'storageFull');
     expect((await alarms()).map((a) => a.text)).toEqual([expect.stringContaining('存储空间已满,暂停受理新业务')]);
     expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    await pageAlarm.waitFor({ timeout: 10_000 });
+    expect(await pageAlarm.textContent()).toContain('存储空间已满,暂停受理新业务');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'monitor-storage-full.png') });
 
     // A few probes later: still the same process, one error line, no restart by start.sh.
     await new Promise((r) => setTimeout(r, 3500));
@@ -187,6 +205,7 @@ describe.skipIf(!canMount)('the database disk fills (a real tmpfs) under npm sta
     fs.rmSync(filler);
     await waitFor(async () => (await alarms()).length === 0, 'the alarm to clear', 20_000);
     expect(out).toContain('storage writable again');
+    await pageAlarm.waitFor({ state: 'detached', timeout: 10_000 });
     const after = await call(url, supervisor, 'POST', '/api/knowledge', entry(1000));
     expect(after.status).toBe(201);
     acknowledged.push(1000);
