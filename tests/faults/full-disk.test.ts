@@ -4,7 +4,8 @@
  * last byte of the file system. The router must refuse new work with STORAGE_FULL, show the
  * alarm to supervisors and write it once in the log, keep running (start.sh restarts nothing),
  * and take work again by itself once the filler is deleted; every write it acknowledged is on
- * disk afterwards and the database passes its integrity check.
+ * disk afterwards and the database passes its integrity check. A disk already full at start is
+ * refused with that cause (exit 78), not taken for a damaged file.
  *
  * Mounting needs root (CAP_SYS_ADMIN); where the test cannot mount it says so and is skipped:
  * tests/integration/storage-full.test.ts covers the same paths everywhere with a real
@@ -215,7 +216,8 @@ describe.skipIf(!canMount)('the database disk fills (a real tmpfs) under npm sta
     // Stopped as an operator would: everything acknowledged is on disk, and the file is sound.
     process.kill(proc.pid!, 'SIGINT');
     await exited;
-    const db = new Database(path.join(mnt, 'hotline.db'), { readonly: true });
+    // Read-write, so that closing it removes the -wal and -shm files as the router's close did.
+    const db = new Database(path.join(mnt, 'hotline.db'));
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const questions = new Set(
@@ -227,5 +229,17 @@ describe.skipIf(!canMount)('the database disk fills (a real tmpfs) under npm sta
     } finally {
       db.close();
     }
+
+    // A disk already full at start: refused with the cause (exit 78, no restart loop), not
+    // mistaken for a damaged file; the file is left as it was.
+    const dbFile = path.join(mnt, 'hotline.db');
+    expect(fs.readdirSync(mnt).filter((f) => f.startsWith('hotline.db-'))).toEqual([]);
+    const before = fs.readFileSync(dbFile);
+    fillUp(filler);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(78);
+    expect(r.stderr).toContain(`the disk holding the database ${dbFile} is full`);
+    expect(r.stderr).toContain('Do not restore a backup for this.');
+    expect(fs.readFileSync(dbFile).equals(before)).toBe(true);
   }, 300_000);
 });

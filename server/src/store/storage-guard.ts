@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { freeBytes } from './db-file.js';
 import { storageFailureKind, storageFailureMessage, type Db } from './db.js';
 
 export interface StorageOutage {
@@ -131,12 +131,6 @@ export class StorageGuard {
 
   /** Bytes an unprivileged writer can still use on the database's file system (null: unknown). */
   private freeBytes(): number | null {
-    if (this.o.file === ':memory:') return null;
-    try {
-      const s = fs.statfsSync(path.dirname(path.resolve(this.o.file)));
-      return s.bavail * s.bsize;
-    } catch {
-      return null;
-    }
+    return this.o.file === ':memory:' ? null : freeBytes(path.dirname(path.resolve(this.o.file)));
   }
 }
