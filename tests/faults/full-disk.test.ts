@@ -73,8 +73,14 @@ async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs: num
   }
 }
 
-/** Writes zeros into `file` until the file system has no byte left. */
+/** Writes zeros into `file` until the file system has no byte left: only ever on a tmpfs of this test. */
 function fillUp(file: string): number {
+  const mounts = fs
+    .readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '));
+  if (!mounts.some(([, at, type]) => at === path.dirname(file) && type === 'tmpfs'))
+    throw new Error(`${path.dirname(file)} is not a tmpfs: refusing to fill it`);
   const fd = fs.openSync(file, 'w');
   let written = 0;
   try {
