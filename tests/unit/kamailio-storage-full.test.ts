@@ -93,4 +93,16 @@ describe('Kamailio while the database disk is full', () => {
     expect(store.calls.get('talking')?.state.kind).toBe('wrap-up');
     expect(engine.suspended).toBe(false);
   });
+
+  it('calls that arrive together, in the batch whose commit meets the full disk: each relayed to 12345', async () => {
+    const { fake, engine, store } = await setup();
+    store.full = true;
+    fake.sendTogether([enqueue('b1', { tindex: 51, tlabel: 52 }), enqueue('b2', { tindex: 61, tlabel: 62 })]);
+    await until(() => fake.received.filter((m) => m.callid === 'b1' || m.callid === 'b2').length === 2, 'decisions for both calls');
+    expect(fake.received.filter((m) => m.callid === 'b1' || m.callid === 'b2')).toEqual([
+      { cmd: 'overflow', tindex: 51, tlabel: 52, callid: 'b1', uri: 'sip:12345@gw', reason: 'storage-full' },
+      { cmd: 'overflow', tindex: 61, tlabel: 62, callid: 'b2', uri: 'sip:12345@gw', reason: 'storage-full' },
+    ]);
+    expect(engine.activeCalls()).toEqual([]);
+  });
 });

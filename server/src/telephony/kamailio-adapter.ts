@@ -275,7 +275,11 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       });
     } catch (err) {
       if (!started) handleAll();
-      else this.logger.error({ err }, 'evapi: storing a batch of Kamailio events failed');
+      else if (storageFailureKind(err)) {
+        // The disk is full (the engine is suspended now): nothing of the batch was stored, so its
+        // events are handled again one by one: new calls go to 12345, the rest wait for the resync.
+        handleAll();
+      } else this.logger.error({ err }, 'evapi: storing a batch of Kamailio events failed');
     }
   }
 
