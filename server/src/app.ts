@@ -4,9 +4,10 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { splitHostPort, type ServerConfig } from './config.js';
-import type { CallSummaryInput, LiveAlert } from './contract/index.js';
+import { alertInScope, type CallSummaryInput, type LiveAlert } from './contract/index.js';
 import type { Clock } from './domain/clock.js';
-import { AcdEngine, type Acd, type TelephonyPort } from './domain/engine.js';
+import { AcdEngine, type Acd, type StoredEngineState, type TelephonyPort } from './domain/engine.js';
+import { DomainError } from './domain/errors.js';
 import { AuditRepository } from './features/audit/audit-repository.js';
 import { createAuditRouter } from './features/audit/audit-routes.js';
 import { AuditService, type AuditInput } from './features/audit/audit-service.js';
@@ -110,6 +111,8 @@ import { UserService } from './features/users/users-service.js';
 import { seedKnowledgeIfEmpty } from './seed/knowledge-entries.js';
 import type { Db } from './store/db.js';
 import { SqliteEngineStore } from './store/engine-store.js';
+import { StorageGuard } from './store/storage-guard.js';
+import { storageGate } from './transport/storage-gate.js';
 import { wsUrlFor } from './telephony/credentials.js';
 import { apiErrorHandler, lastErrorHandler, unknownApiPath } from './transport/api-errors.js';
 import { checkOrigin, jsonOnly, noStore, securityHeaders } from './transport/security.js';
@@ -127,7 +130,10 @@ export interface AppDeps {
   sipSecret?: string | null;
   /** Offer calls only to seats whose softphone is registered (true when Kamailio is connected). */
   requireRegistration?: boolean;
-  /** The engine could not store a change: its memory is no longer trusted (see EngineOptions). */
+  /**
+   * The engine could not store a change for a reason other than the disk (a full or failing disk
+   * puts the router in degraded mode instead: App.storage): its memory is no longer trusted.
+   */
   onStorageFailure?: (err: unknown) => void;
   /** Opens Kamailio for a seat-to-seat consultation call; null without telephony. */
   consultGate?: ConsultGate | null;
@@ -158,6 +164,8 @@ export interface App {
   visits: VisitService;
   /** The report worker's front (reports and exports off the event loop). */
   reportOffload: ReportOffload;
+  /** Degraded mode while the database's disk is full: the outage, report(err), subscribe. */
+  storage: StorageGuard;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -173,7 +181,7 @@ function pushScoped(sockets: SocketLayer, list: LiveAlert[]): void {
     if (centres)
       sockets.io.to(room).emit(
         'live-alerts:updated',
-        list.filter((a) => centres.has(a.centreId)),
+        list.filter((a) => alertInScope(a, (c) => centres.has(c))),
       );
   }
 }
@@ -190,6 +198,14 @@ export function createApp(deps: AppDeps): App {
   // ------------------------------------------------------------------ engine
   const engineStore = new SqliteEngineStore(db);
   const routing = startupRoutingConfig(routingRepo, config.routingOverride, clock.now());
+  // A full disk: degraded mode (refuse new work, alarm, probe until space returns), not an exit.
+  const storage = new StorageGuard({
+    db,
+    file: config.DB_PATH,
+    logger,
+    probeEveryMs: config.STORAGE_PROBE_S * 1000,
+    resumeFreeBytes: config.STORAGE_RESUME_FREE_MB * 1024 * 1024,
+  });
   const engine = new AcdEngine({
     clock,
     store: engineStore,
@@ -199,7 +215,20 @@ export function createApp(deps: AppDeps): App {
     requireRegistration: deps.requireRegistration ?? false,
     // Kamailio's own ring timer ends a ring first; the engine's is the backstop.
     ringGraceMs: deps.requireRegistration ? 3000 : undefined,
-    onStorageFailure: deps.onStorageFailure,
+    onStorageFailure: (err) => {
+      if (!storage.report(err)) deps.onStorageFailure?.(err);
+    },
+  });
+  // What the store holds: the engine's memory is put back to it after a failed commit.
+  const storedEngineState = (): StoredEngineState => ({
+    config: routingRepo.get() ?? engine.config,
+    seats: seatRepo.list(),
+    calls: engineStore.loadActiveCalls(),
+    seatStates: engineStore.loadSeatStates(),
+  });
+  storage.subscribe((outage) => {
+    if (outage) engine.suspend(new DomainError('STORAGE_FULL', outage.message), storedEngineState);
+    else engine.resumeFromStore(storedEngineState);
   });
   // Listening before restore: a call restored past its maximum wait overflows to a callback request.
   let sockets: SocketLayer | null = null;
@@ -505,7 +534,9 @@ export function createApp(deps: AppDeps): App {
     clock,
     audit: record,
     onChange: (list) => sockets && pushScoped(sockets, list),
+    storageOutage: () => storage.outage?.message ?? null,
   });
+  storage.subscribe(() => liveAlerts.evaluate());
   for (const c of engine.activeCalls()) liveAlerts.observe(c);
   engine.subscribe({ callChanged: (c) => liveAlerts.observe(c) });
 
@@ -623,6 +654,10 @@ export function createApp(deps: AppDeps): App {
   app.use(securityHeaders({ secure: config.COOKIE_SECURE, publicOrigins: config.PUBLIC_ORIGINS, sipWsUrl }));
   app.use('/api', (req, _res, next) => withRequestContext({ address: req.ip ?? 'unknown' }, next));
   app.use('/api', noStore);
+  app.use(
+    '/api',
+    storageGate(() => storage.outage?.message ?? null),
+  );
   // The 12345 webhook reads its raw body (the signature covers the exact bytes): before the JSON
   // parser; it is signed server to server, so no browser Origin applies to it.
   app.use('/api', createHandoverWebhookRouter({ handover }));
@@ -708,7 +743,10 @@ export function createApp(deps: AppDeps): App {
   );
   app.use('/api/knowledge', createKnowledgeRouter({ knowledge, requireUser }));
   app.use('/api', unknownApiPath);
-  app.use('/api', apiErrorHandler(logger));
+  app.use(
+    '/api',
+    apiErrorHandler(logger, (err) => storage.report(err)),
+  );
 
   const dist = path.resolve(config.CLIENT_DIST);
   if (fs.existsSync(path.join(dist, 'index.html'))) {
@@ -740,6 +778,10 @@ export function createApp(deps: AppDeps): App {
   liveAlerts.start();
   ready = true;
   outbox.kick(); // messages a previous process committed but did not deliver
+  // A pass that could not record a delivery on a full disk stopped: looked at again once space returns.
+  storage.subscribe((outage) => {
+    if (!outage) outbox.kick();
+  });
 
   return {
     httpServer,
@@ -753,8 +795,10 @@ export function createApp(deps: AppDeps): App {
     survey,
     visits,
     reportOffload,
+    storage,
     close: () =>
       new Promise<void>((resolve) => {
+        storage.stop();
         outbox.stop();
         sockets?.close();
         callbacks.detach();

@@ -82,6 +82,10 @@ export const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DB_PATH: z.string().min(1).default('data/hotline.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** While the database's disk is full: seconds between the probe writes that tell when it has room again. */
+  STORAGE_PROBE_S: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Free space (MB) the database's file system must have again before new work is taken (with a probe write). */
+  STORAGE_RESUME_FREE_MB: z.coerce.number().min(0).max(1_000_000).default(64),
   /** Optional JSON file with a routing configuration that replaces the stored one at start. */
   ROUTING_CONFIG_FILE: z.string().optional(),
   /**

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { SystemClock } from './domain/clock.js';
+import { DomainError } from './domain/errors.js';
 import { AccountService } from './features/auth/accounts-service.js';
 import { UserRepository } from './features/auth/user-repository.js';
 import { productionStartProblem } from './features/users/production-check.js';
@@ -21,9 +22,12 @@ const EXIT_STORAGE_FAILURE = 70;
  * Should errors keep escaping (more than 20 in a minute), the process is no longer trusted and
  * exits so that start.sh starts a fresh one.
  */
-function keepRunningOnStrayErrors(logger: pino.Logger): void {
+function keepRunningOnStrayErrors(logger: pino.Logger, storageFailure: (err: unknown) => boolean): void {
   const recent: number[] = [];
   const stray = (kind: string) => (err: unknown) => {
+    // A timer's write on a full disk, or a command the degraded router refused: degraded mode
+    // (alarmed once), not a reason to exit.
+    if (storageFailure(err) || (err instanceof DomainError && err.code === 'STORAGE_FULL')) return;
     logger.error({ err }, `${kind}: logged, the router keeps running`);
     const now = Date.now();
     recent.push(now);
@@ -49,7 +53,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.LOG_LEVEL, base: { svc: 'hotline' } });
-  keepRunningOnStrayErrors(logger);
+  let storage: { report(err: unknown): boolean } | null = null;
+  keepRunningOnStrayErrors(logger, (err) => storage?.report(err) ?? false);
   const fileProblem = databaseFileProblem(config.DB_PATH, config.HOTLINE_MODE === 'production');
   if (fileProblem) {
     logger.fatal(fileProblem);
@@ -83,12 +88,18 @@ async function main(): Promise<void> {
     recordingMedia: telephony.recording,
     outbound: telephony.outbound,
     sipRevocation: telephony.kamailio,
-    // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
+    // A full or failing disk puts the router in degraded mode (app.storage); any other failure to
+    // commit is crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
       logger.fatal({ err }, 'storage failure: exiting so that a new process restores the committed state');
       process.exitCode = EXIT_STORAGE_FAILURE;
       setImmediate(() => process.exit(EXIT_STORAGE_FAILURE));
     },
+  });
+  storage = app.storage;
+  // Space returned: what Kamailio reported meanwhile (answers, hang-ups) is learnt by a resync.
+  app.storage.subscribe((outage) => {
+    if (!outage) telephony.adapter()?.resync();
   });
   try {
     await telephony.start(

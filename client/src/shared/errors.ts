@@ -9,6 +9,7 @@ const FALLBACK: Record<ErrorCode, string> = {
   CONFLICT: '操作与当前状态冲突',
   RATE_LIMITED: '操作过于频繁,请稍后再试',
   UNAVAILABLE: '路由服务正在恢复,请稍候',
+  STORAGE_FULL: '存储空间已满,暂停受理新业务',
   INTERNAL: '服务器暂时不可用,请稍后再试',
 };
 

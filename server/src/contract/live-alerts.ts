@@ -44,7 +44,15 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   unfiledSummaries: { enabled: true, limit: 1 },
 };
 
-export type LiveAlertKind = keyof AlertThresholds;
+/** The threshold rules, and `storageFull`: the database cannot be written (no threshold: always on). */
+export type LiveAlertKind = keyof AlertThresholds | 'storageFull';
+
+/** The centre of an alert about the whole hotline (the storage alarm): every supervisor sees it. */
+export const HOTLINE_WIDE = '*';
+
+/** Whether a user who sees the centres `sees` accepts sees this alert. */
+export const alertInScope = (a: { centreId: string }, sees: (centreId: string) => boolean): boolean =>
+  a.centreId === HOTLINE_WIDE || sees(a.centreId);
 
 export const LIVE_ALERT_LABELS: Record<LiveAlertKind, string> = {
   queueLength: '排队过多',
@@ -54,6 +62,7 @@ export const LIVE_ALERT_LABELS: Record<LiveAlertKind, string> = {
   longCall: '通话过长',
   wrapUpOverdue: '话后整理超时',
   unfiledSummaries: '小结未填',
+  storageFull: '存储故障',
 };
 
 /** An alert while its condition holds; it leaves the list once the condition clears. */

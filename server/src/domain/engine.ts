@@ -27,6 +27,7 @@ export type {
   AcdUnitOfWork,
 } from './engine/acd.js';
 export { OrderedMap } from './engine/indexes.js';
+export type { StoredEngineState } from './engine/lifecycle.js';
 export {
   CONSULT_HOLD_MS,
   TRANSFER_PRIORITY,
@@ -66,7 +67,7 @@ export class AcdEngine implements Acd {
       listeners: this.listeners,
       calls: this.ix.calls,
       onStorageFailure: opts.onStorageFailure,
-      halt: () => this.dispose(),
+      halt: () => this.timers.clearAll(),
     });
     this.timers = new EngineTimers(this.clock, {
       callDue: (callId) => {
@@ -271,6 +272,33 @@ export class AcdEngine implements Acd {
    */
   restore(calls: Call[], seatStates: { id: string; state: SeatState; registered: boolean; missedAt: number[] }[]): void {
     this.command(() => lifecycle.restore(this.core, calls, seatStates));
+  }
+
+  /**
+   * The store cannot be written (a full disk): every command is refused with `why` until `resumeFromStore`,
+   * no timer runs, and memory is put back to `load()`, the store's last committed state (at once,
+   * or after the command in progress if one is). Queries keep answering from that state.
+   */
+  suspend(why: DomainError, load: () => lifecycle.StoredEngineState): void {
+    this.timers.clearAll();
+    this.uow.refuse(why, () => lifecycle.reset(this.core, load()));
+  }
+
+  /** The store can be written again: state read back once more, timers re-armed, waiting calls routed. */
+  resumeFromStore(load: () => lifecycle.StoredEngineState): void {
+    this.uow.refuse(null, () => {
+      lifecycle.reset(this.core, load());
+      try {
+        this.command(() => lifecycle.rearm(this.core));
+      } catch {
+        // The disk filled again at once: reported through onStorageFailure, suspended again.
+      }
+    });
+  }
+
+  /** Whether commands are refused after a storage failure (suspended or stopped). */
+  get suspended(): boolean {
+    return this.uow.refused;
   }
 
   /** Stops every timer; the engine must not be used afterwards. */

@@ -13,10 +13,14 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('synchronous = FULL');
 let timer = null;
+let failing = false;
 const tick = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
+    if (failing) parentPort.postMessage({ ok: true });
+    failing = false;
   } catch (err) {
+    failing = true;
     parentPort.postMessage({ error: String(err && err.message ? err.message : err) });
   }
   timer = setTimeout(tick, workerData.intervalMs);
@@ -59,11 +63,23 @@ export function startBackgroundCheckpoints(db: Db, file: string, logger: Logger,
     if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     logger.error({ why }, 'background WAL checkpoints stopped; the database checkpoints itself again');
   };
+  // A full disk fails every checkpoint (10 a second): the first failure is logged, then one line
+  // every 10 minutes while they go on (the storage alarm is elsewhere), and the recovery.
   let errors = 0;
-  worker.on('message', (m: { error?: string }) => {
+  let loggedAt = -Infinity;
+  worker.on('message', (m: { error?: string; ok?: boolean }) => {
+    if (m.ok) {
+      if (errors > 0) logger.info({ errors }, 'background WAL checkpoints work again');
+      errors = 0;
+      loggedAt = -Infinity;
+      return;
+    }
     if (!m.error) return;
     errors++;
-    if (errors === 1 || errors % 100 === 0) logger.warn({ err: m.error, errors }, 'background WAL checkpoint failed');
+    if (Date.now() - loggedAt >= 600_000) {
+      loggedAt = Date.now();
+      logger.warn({ err: m.error, errors }, 'background WAL checkpoint failed');
+    }
   });
   worker.on('error', (err: Error) => fallBack(err.message));
   worker.on('exit', (code) => fallBack(`worker exited (${code})`));

@@ -20,10 +20,34 @@ export function databaseFileProblem(file: string, production: boolean): string |
       : null;
   }
   const problem = checkDatabaseHeader(abs);
-  return problem
-    ? `the database ${abs} cannot be used: ${problem}. Nothing was changed. Restore the latest backup with ` +
-        '`npm run db:restore -- <backup file>` (README "Backup and restore"), or move the file away to start an empty one.'
-    : null;
+  if (!problem) return null;
+  // Opening a WAL database writes its -shm file: on a full disk that fails with an I/O error,
+  // which says nothing about the file itself. Restoring a backup would be the wrong advice.
+  const free = freeBytes(path.dirname(abs));
+  if (free !== null && free < DISK_FULL_BYTES) {
+    return (
+      `the disk holding the database ${abs} is full (${free} bytes free), so SQLite cannot open it (${problem}). ` +
+      `The file was not changed and this is no sign of damage: free space on that file system (\`df -h ${path.dirname(abs)}\`) ` +
+      'and start again. Do not restore a backup for this.'
+    );
+  }
+  return (
+    `the database ${abs} cannot be used: ${problem}. Nothing was changed. Restore the latest backup with ` +
+    '`npm run db:restore -- <backup file>` (README "Backup and restore"), or move the file away to start an empty one.'
+  );
+}
+
+/** Below this many free bytes a failure to open the database is put down to the full disk. */
+const DISK_FULL_BYTES = 1024 * 1024;
+
+/** Bytes an unprivileged writer can still use on the file system holding `dir` (null: unknown). */
+export function freeBytes(dir: string): number | null {
+  try {
+    const s = fs.statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
 }
 
 const NOT_A_DATABASE = 'the file is not an SQLite database (damaged or overwritten)';

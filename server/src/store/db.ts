@@ -674,6 +674,17 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX visit_dials_seat_started ON visit_dials(seat_id, started_at) WHERE started_at IS NOT NULL;
     `,
   },
+  {
+    version: 18,
+    name: 'storage probe (the small write that tells when a full disk has room again)',
+    sql: `
+      CREATE TABLE storage_probe (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        pad BLOB NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -704,6 +715,24 @@ export function migrate(db: Db): void {
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
     })();
   }
+}
+
+/**
+ * Whether an error means the database cannot be written for a reason of the disk, not of the
+ * data: `full` (SQLITE_FULL, ENOSPC, EDQUOT) or `io` (SQLITE_IOERR_*, EIO). The router then
+ * refuses new work and waits for the disk (store/storage-guard.ts) instead of exiting.
+ */
+export function storageFailureKind(err: unknown): 'full' | 'io' | null {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') return null;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return 'full';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'io';
+  return null;
+}
+
+/** The zh-CN sentence of API refusals and the supervisors' alarm while the database cannot be written. */
+export function storageFailureMessage(kind: 'full' | 'io'): string {
+  return kind === 'full' ? '存储空间已满,暂停受理新业务' : '数据库磁盘写入失败,暂停受理新业务';
 }
 
 /** Runs `fn` in one immediate transaction (or inside the one already open); it commits durably before returning. */

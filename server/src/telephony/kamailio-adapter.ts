@@ -7,6 +7,7 @@ import type { SipRevocationGate } from '../features/auth/sip-credentials-service
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
 import type { OverflowTrigger } from '../domain/policy.js';
+import { storageFailureKind } from '../store/db.js';
 import type { SipLegRepo } from '../store/sip-legs.js';
 import { EvapiLink } from './evapi-link.js';
 import { LegRows } from './leg-rows.js';
@@ -147,6 +148,15 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
     this.dialogs.stop();
   }
 
+  /**
+   * Reconciles with Kamailio as after a reconnection (the calls it holds, the registrations):
+   * after the router could not store what Kamailio reported (a full disk), events it refused
+   * (an answer, a hang-up) are learnt again this way.
+   */
+  resync(): void {
+    if (this.link.isConnected) this.onConnected();
+  }
+
   status(): TelephonyStatus {
     return { connected: this.link.isConnected, synced: this.synced, heldCalls: this.legs.size };
   }
@@ -265,7 +275,11 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       });
     } catch (err) {
       if (!started) handleAll();
-      else this.logger.error({ err }, 'evapi: storing a batch of Kamailio events failed');
+      else if (storageFailureKind(err)) {
+        // The disk is full (the engine is suspended now): nothing of the batch was stored, so its
+        // events are handled again one by one: new calls go to 12345, the rest wait for the resync.
+        handleAll();
+      } else this.logger.error({ err }, 'evapi: storing a batch of Kamailio events failed');
     }
   }
 
@@ -285,7 +299,13 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
     try {
       this.handle(parsed.data);
     } catch (err) {
-      if (err instanceof DomainError) {
+      if (err instanceof DomainError && err.code === 'STORAGE_FULL') {
+        // Degraded mode (alarmed once): the resync when space returns learns what this event said.
+        this.logger.debug(
+          { event: parsed.data.event, callId: 'callid' in parsed.data ? parsed.data.callid : undefined },
+          'Kamailio event not stored (storage full)',
+        );
+      } else if (err instanceof DomainError) {
         this.logger.warn({ event: parsed.data.event, code: err.code, msg: err.message }, 'Kamailio event refused by the engine');
       } else {
         this.logger.error({ err, event: parsed.data.event }, 'Kamailio event failed');
@@ -421,6 +441,20 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       // a restarted router has both (it can continue this transaction) or neither.
       this.rows.saveWith(row, () => this.eng.offerCall(input));
     } catch (err) {
+      if ((err instanceof DomainError && err.code === 'STORAGE_FULL') || storageFailureKind(err)) {
+        // The database's disk is full (degraded mode): no record can be kept, so the caller is
+        // not queued but relayed to 12345 at once, as an overflow would be.
+        this.logger.warn({ callId: ev.callid }, 'storage full: new call relayed to 12345 without a record');
+        this.decide(leg, {
+          cmd: 'overflow',
+          tindex: leg.tindex,
+          tlabel: leg.tlabel,
+          callid: ev.callid,
+          uri: this.o.uri12345,
+          reason: 'storage-full',
+        });
+        return;
+      }
       // The call cannot enter the queue (storage stopped, or a Call-ID already used): refuse it clearly.
       const code = err instanceof DomainError && err.code === 'CONFLICT' ? 482 : 503;
       this.logger.error({ err, callId: ev.callid }, 'call could not be queued; refusing it');

@@ -55,7 +55,8 @@ export class LegRows {
           () => {},
         );
       } catch (err) {
-        this.logger.error({ err }, 'could not delete finished SIP legs');
+        // A full disk (degraded mode) is alarmed once elsewhere; the rows go at the resync after it.
+        if (!(err instanceof DomainError && err.code === 'STORAGE_FULL')) this.logger.error({ err }, 'could not delete finished SIP legs');
       }
     });
   }

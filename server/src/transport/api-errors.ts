@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Ack, ApiError } from '../contract/index.js';
 import { DomainError, type DomainErrorCode } from '../domain/errors.js';
 import { ValidationError } from '../features/shared/validation.js';
+import { storageFailureKind, storageFailureMessage } from '../store/db.js';
 
 /** The one place a domain error code becomes an HTTP status (socket acks carry the code itself). */
 const STATUS: Record<DomainErrorCode, number> = {
@@ -14,6 +15,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   INVALID_TRANSITION: 422,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  STORAGE_FULL: 503,
 };
 
 /**
@@ -42,6 +44,8 @@ export function toApiError(err: unknown): { status: number; error: ApiError; une
   if (err instanceof DomainError) {
     return { status: STATUS[err.code], error: { code: err.code, message: err.message }, unexpected: false };
   }
+  const storage = storageFailureKind(err);
+  if (storage) return { status: 503, error: { code: 'STORAGE_FULL', message: storageFailureMessage(storage) }, unexpected: false };
   const e = (typeof err === 'object' && err !== null ? err : {}) as { type?: string; status?: unknown; expose?: unknown };
   if (e?.type === 'entity.parse.failed') {
     return { status: 400, error: { code: 'VALIDATION', message: '请求体不是有效的 JSON' }, unexpected: false };
@@ -63,20 +67,25 @@ export function toApiError(err: unknown): { status: number; error: ApiError; une
 /** The last /api handler: a path no feature router answered. */
 export const unknownApiPath = (_req: Request, _res: Response, next: NextFunction) => next(new DomainError('NOT_FOUND', '接口不存在'));
 
-/** The one Express error handler (mounted once, in app.ts): any error becomes `{ok:false, error}`. */
-export const apiErrorHandler = (logger: Logger) => (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-  const { status, error, unexpected } = toApiError(err);
-  if (unexpected) logger.error({ err, method: req.method, path: safePath(req) }, 'request failed');
-  else if (status === 400 && !(err instanceof ValidationError) && !(err instanceof DomainError)) {
-    logger.warn({ method: req.method, path: safePath(req), reason: (err as Error)?.message }, 'malformed request refused');
-  }
-  if (res.headersSent) {
-    // the reply had already begun: all that is left is to end it
-    res.end();
-    return;
-  }
-  res.status(status).json({ ok: false, error } satisfies Ack<never>);
-};
+/**
+ * The one Express error handler (mounted once, in app.ts): any error becomes `{ok:false, error}`.
+ * A write that failed for the disk (SQLITE_FULL...) is also handed to `onStorageFailure`.
+ */
+export const apiErrorHandler =
+  (logger: Logger, onStorageFailure?: (err: unknown) => void) => (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (storageFailureKind(err)) onStorageFailure?.(err);
+    const { status, error, unexpected } = toApiError(err);
+    if (unexpected) logger.error({ err, method: req.method, path: safePath(req) }, 'request failed');
+    else if (status === 400 && !(err instanceof ValidationError) && !(err instanceof DomainError)) {
+      logger.warn({ method: req.method, path: safePath(req), reason: (err as Error)?.message }, 'malformed request refused');
+    }
+    if (res.headersSent) {
+      // the reply had already begun: all that is left is to end it
+      res.end();
+      return;
+    }
+    res.status(status).json({ ok: false, error } satisfies Ack<never>);
+  };
 
 /**
  * The app's last error handler, for what is not under /api (static files, the client's pages):

@@ -136,6 +136,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
           engine.setSeatOffline(seatId);
           logger.info({ seatId }, 'seat console gone: seat set offline');
         } catch (err) {
+          // A full disk (degraded mode, alarmed once): tried again after another grace period.
+          if (err instanceof DomainError && err.code === 'STORAGE_FULL') return armGrace(seatId);
           logger.error({ err, seatId }, 'could not set a seat without console offline');
         }
       }, deps.disconnectGraceMs),

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  /** The database cannot be written (disk full, I/O error): new work is refused until space returns. */
+  'STORAGE_FULL',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

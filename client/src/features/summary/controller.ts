@@ -63,8 +63,9 @@ export interface SummaryController {
 }
 
 const OFFLINE_MESSAGES = new Set([NETWORK_ERROR.message, TIMEOUT_ERROR.message]);
-/** Errors worth retrying by themselves: the network, a timeout, a server restarting. */
-const retryable = (e: ApiError) => e.code === 'INTERNAL' || e.code === 'UNAVAILABLE' || e.code === 'RATE_LIMITED';
+/** Errors worth retrying by themselves: the network, a timeout, a server restarting, a full disk. */
+const retryable = (e: ApiError) =>
+  e.code === 'INTERNAL' || e.code === 'UNAVAILABLE' || e.code === 'RATE_LIMITED' || e.code === 'STORAGE_FULL';
 const isOffline = (e: ApiError) => OFFLINE_MESSAGES.has(e.message) || e.message.startsWith('与服务器的连接已断开');
 
 interface Syncer {

@@ -28,6 +28,8 @@ export interface AcdQueries {
   summaryMissing(callId: string): boolean;
   /** Whether the routing rules would ever offer this seat a call of this category from this home centre. */
   seatCouldEverTake(seatId: string, call: { categoryId: string; homeCentreId: string }): boolean;
+  /** Whether commands are refused after a storage failure (a full disk: until the store can be written). */
+  readonly suspended: boolean;
 }
 
 /** What telephony reports about calls. */

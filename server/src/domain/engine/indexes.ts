@@ -72,6 +72,10 @@ export class Buckets<V> {
   keys(): IterableIterator<string> {
     return this.buckets.keys();
   }
+
+  clear(): void {
+    this.buckets.clear();
+  }
 }
 
 /**
@@ -207,6 +211,16 @@ export class EngineIndexes {
       this.ready.remove(k, seat.profile.id);
       this.loggedIn.remove(k, seat.profile.id);
     }
+  }
+
+  /** Empties the calls, the queues and the seat buckets (the seats stay): before state is read back from the store. */
+  clearState(): void {
+    this.calls.clear();
+    this.queues.clear();
+    this.shared.clear();
+    this.targeted.clear();
+    this.ready.clear();
+    this.loggedIn.clear();
   }
 
   addToQueue(call: Call): void {

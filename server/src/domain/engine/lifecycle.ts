@@ -1,4 +1,5 @@
 import { isTerminal, type Call } from '../call.js';
+import type { SeatProfile } from '../model.js';
 import type { RoutingConfig } from '../policy.js';
 import type { SeatState } from '../seat.js';
 import type { EngineCore } from './core.js';
@@ -58,4 +59,56 @@ export function restore(
   }
   for (const seat of ix.seats.values()) core.armSeatTimer(seat);
   for (const call of ix.waitingCalls()) core.onCallTimer(call); // queued: route or re-arm; ringing: re-arm
+}
+
+/** What the store holds of the engine's state: read back after a failed commit. */
+export interface StoredEngineState {
+  config: RoutingConfig;
+  seats: SeatProfile[];
+  calls: Call[];
+  seatStates: { id: string; state: SeatState; registered: boolean; missedAt: number[] }[];
+}
+
+/**
+ * A commit failed (the disk is full): the failed command's state moves stayed in memory only, so
+ * memory is put back to what the store holds. Nothing is routed and no timer is armed (the engine
+ * is suspended); `rearm` does that once the store can be written again. Seat objects are kept
+ * (and updated in place) so that whoever holds one sees the stored state.
+ */
+export function reset(core: EngineCore, stored: StoredEngineState): void {
+  const { ix } = core;
+  ix.clearState();
+  ix.setConfig(stored.config);
+  core.uow.forgetSaved();
+  const states = new Map(stored.seatStates.map((s) => [s.id, s]));
+  const profiles = new Map(stored.seats.map((p) => [p.id, p]));
+  for (const id of [...ix.seats.keys()]) if (!profiles.has(id)) ix.seats.delete(id);
+  for (const p of stored.seats) {
+    const s = states.get(p.id);
+    const state: SeatState = s?.state ?? { kind: 'offline', since: core.clock.now() };
+    const seat = ix.seats.get(p.id);
+    if (seat) {
+      seat.profile = p;
+      seat.state = state;
+      seat.registered = s?.registered ?? false;
+      seat.missedAt = s?.missedAt ?? [];
+    } else {
+      ix.seats.set(p.id, { profile: p, state, registered: s?.registered ?? false, missedAt: s?.missedAt ?? [] });
+    }
+    ix.indexSeat(ix.seats.get(p.id)!);
+  }
+  for (const call of [...stored.calls].sort((a, b) => a.enqueuedAt - b.enqueuedAt)) {
+    if (isTerminal(call.state.kind)) continue;
+    ix.calls.set(call.id, call);
+    core.uow.restored(call);
+    if (call.state.kind === 'queued' || call.state.kind === 'ringing') ix.addToQueue(call);
+  }
+}
+
+/** After `reset`, once the store can be written: every timer armed again and waiting calls routed. */
+export function rearm(core: EngineCore): void {
+  const { ix } = core;
+  for (const call of ix.calls.values()) if (call.state.kind === 'ringing') core.armRingTimer(call, call.state.since);
+  for (const seat of ix.seats.values()) core.armSeatTimer(seat);
+  for (const call of ix.waitingCalls()) core.onCallTimer(call);
 }

@@ -30,7 +30,10 @@ export interface UnitOfWorkDeps {
  */
 export class UnitOfWork {
   private depth = 0;
-  private storageFailure: unknown = null;
+  /** Set after a storage failure: every command is refused with it until `refuse(null)`. */
+  private refusal: DomainError | null = null;
+  /** Runs once the unit in progress has ended (see `refuse`). */
+  private deferred: (() => void) | null = null;
   private outbox: Outbox[] = [];
   private readonly dirtyCalls = new Set<Call>();
   private readonly dirtySeats = new Set<Seat>();
@@ -41,32 +44,60 @@ export class UnitOfWork {
 
   run<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
-    if (this.storageFailure !== null) {
-      throw new DomainError('UNAVAILABLE', '路由服务因存储故障已停止,正在等待重启恢复。', { cause: describeError(this.storageFailure) });
-    }
+    if (this.refusal !== null) throw this.refusal;
     this.depth++;
-    let result: T;
     try {
-      result = this.d.store.transaction(() => {
-        const r = fn();
-        this.persistDirty();
-        return r;
-      });
-    } catch (err) {
-      this.outbox = [];
-      this.dirtyCalls.clear();
-      this.dirtySeats.clear();
-      if (!(err instanceof DomainError)) {
-        this.storageFailure = err;
-        this.d.halt();
-        this.d.onStorageFailure?.(err);
+      let result: T;
+      try {
+        result = this.d.store.transaction(() => {
+          const r = fn();
+          this.persistDirty();
+          return r;
+        });
+      } catch (err) {
+        this.outbox = [];
+        this.dirtyCalls.clear();
+        this.dirtySeats.clear();
+        if (!(err instanceof DomainError)) {
+          // The transaction rolled back, but the command's state moves are still in memory: no
+          // further command may build on them. onStorageFailure decides what happens next (exit
+          // and restore in a new process, or suspend: memory read back from the store).
+          this.refusal = new DomainError('UNAVAILABLE', '路由服务因存储故障已停止,正在等待重启恢复。', { cause: describeError(err) });
+          this.d.halt();
+          this.d.onStorageFailure?.(err);
+        }
+        throw err;
+      } finally {
+        this.depth--;
       }
-      throw err;
+      this.flush();
+      return result;
     } finally {
-      this.depth--;
+      const then = this.deferred;
+      this.deferred = null;
+      then?.();
     }
-    this.flush();
-    return result;
+  }
+
+  /**
+   * From now on every command is refused with `why` (null: accepted again). `then` runs once no
+   * unit is in progress: at once, or when the current one has ended (committed or rolled back).
+   */
+  refuse(why: DomainError | null, then?: () => void): void {
+    this.refusal = why;
+    if (!then) return;
+    if (this.depth === 0) then();
+    else this.deferred = then;
+  }
+
+  /** Whether commands are refused (a storage failure). */
+  get refused(): boolean {
+    return this.refusal !== null;
+  }
+
+  /** Before calls are read back from the store: which events are stored is learnt again (`restored`). */
+  forgetSaved(): void {
+    this.savedEventCount.clear();
   }
 
   markCall(call: Call): void {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
+import { storageFailureKind } from '../../store/db.js';
 import type { AuthEvents, SessionEndReason } from './auth-events.js';
 export type { AuthEvents, SessionEndReason } from './auth-events.js';
 import { BrakeHeld, type LoginBrake, type LoginLock } from './login-brake.js';
@@ -167,7 +168,15 @@ export class AuthService implements SessionLookup {
       this.ended([tokenHash], why, su, session.userId);
       return null;
     }
-    if (opts.touch !== false) this.sessions.seen(tokenHash, now, SEEN_RESOLUTION_MS);
+    if (opts.touch !== false) {
+      try {
+        this.sessions.seen(tokenHash, now, SEEN_RESOLUTION_MS);
+      } catch (err) {
+        // A full disk must not lock everyone out of reading (the alarm, the live queue): the
+        // activity mark is best effort, the next request writes it.
+        if (!storageFailureKind(err)) throw err;
+      }
+    }
     return { user: su, expiresAt: session.expiresAt, tokenHash };
   }
 

@@ -1,4 +1,11 @@
-import type { LiveAlert, QueueCallView, QueueSnapshot, SeatWallView, ServiceStatus } from '../../contract/index.js';
+import {
+  alertInScope,
+  type LiveAlert,
+  type QueueCallView,
+  type QueueSnapshot,
+  type SeatWallView,
+  type ServiceStatus,
+} from '../../contract/index.js';
 import type { Call } from '../../domain/call.js';
 import { periodAt } from '../../domain/calendar.js';
 import { lastRecordedStep } from '../../domain/engine/routing.js';
@@ -60,7 +67,7 @@ export function queueSnapshot(queue: LiveQueue, now: number, centres: ReadonlySe
       .activeCalls()
       .filter((c) => centres.has(c.homeCentreId) || ('seatId' in c.state && seatIds.has(c.state.seatId)))
       .map(queueCallView),
-    alerts: alerts.filter((a) => centres.has(a.centreId)),
+    alerts: alerts.filter((a) => alertInScope(a, (c) => centres.has(c))),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AlertThresholds, LiveAlert, LiveAlertKind } from '../../contract/index.js';
+import { HOTLINE_WIDE, type AlertThresholds, type LiveAlert, type LiveAlertKind } from '../../contract/index.js';
 import type { Call } from '../../domain/call.js';
 import type { Clock } from '../../domain/clock.js';
 import type { RoutingConfig } from '../../domain/policy.js';
@@ -34,6 +34,8 @@ export interface AlertMonitorDeps {
   audit: (entry: AuditInput) => void;
   /** The list changed (an alert raised, cleared or acknowledged). */
   onChange: (alerts: LiveAlert[]) => void;
+  /** While the database cannot be written: the sentence of the hotline-wide alarm (store/storage-guard.ts). */
+  storageOutage?: () => string | null;
 }
 
 /**
@@ -126,6 +128,9 @@ export class AlertMonitor {
     const centreName = (id: string) => cfg.centres.find((c) => c.id === id)?.name ?? id;
     const seats = this.deps.engine.listSeats();
     const seatById = new Map(seats.map((s) => [s.profile.id, s]));
+
+    const outage = this.deps.storageOutage?.();
+    if (outage) add('storageFull', 'db', HOTLINE_WIDE, `${outage}:数据库无法写入,新来电转 12345,请立即清理磁盘空间`);
 
     const waiting = new Map<string, Call[]>();
     for (const c of this.deps.engine.activeCalls()) {

@@ -1,5 +1,5 @@
 import express from 'express';
-import { AlertThresholdsSchema } from '../../contract/index.js';
+import { AlertThresholdsSchema, alertInScope } from '../../contract/index.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import type { ScopeService } from '../users/scope-service.js';
@@ -26,7 +26,7 @@ export function createAlertThresholdRouter(deps: { monitor: AlertMonitor; requir
       const user = userOf(req);
       ok(
         res,
-        monitor.current().filter((a) => scope.seesCentre(user, a.centreId)),
+        monitor.current().filter((a) => alertInScope(a, (c) => scope.seesCentre(user, c))),
       );
     }),
   );
@@ -37,7 +37,7 @@ export function createAlertThresholdRouter(deps: { monitor: AlertMonitor; requir
       const user = userOf(req);
       ok(
         res,
-        monitor.acknowledge(user, String(req.params.key), (a) => scope.seesCentre(user, a.centreId)),
+        monitor.acknowledge(user, String(req.params.key), (a) => alertInScope(a, (c) => scope.seesCentre(user, c))),
       );
     }),
   );
