@@ -294,7 +294,7 @@ export function createCalls(core: PhoneCore): Calls {
       });
     },
 
-    consult(uri) {
+    consult(uri, headers = []) {
       const active = phone().active;
       const ua = core.ua;
       if (!ua || !active) return Promise.resolve({ ok: false, detail: '没有正在进行的通话' });
@@ -311,7 +311,7 @@ export function createCalls(core: PhoneCore): Calls {
       return new Promise<TransferResult>((resolve) => {
         pendingConsult = resolve;
         try {
-          const callId = agent.call(uri, { inputId: phone().devices.inputId });
+          const callId = agent.call(uri, { inputId: phone().devices.inputId }, headers);
           patch({ consult: { sipCallId: callId, target: uri, startedAt: clock.now(), answeredAt: null } });
         } catch (err) {
           settleConsult({ ok: false, detail: `无法发起咨询呼叫(${err instanceof Error ? err.message : String(err)})` });
