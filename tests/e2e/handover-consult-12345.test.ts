@@ -5,7 +5,8 @@
  * The seat's phone holds the caller and calls 12345 through Kamailio's outbound route (a
  * one-time token; the consultation carries the work order id); 完成转接 ends the consultation
  * and REFERs the caller to 12345 with the same work order, which 12345 receives once, marked
- * consulted. Cancelling, or a busy 12345, takes the seat back to the caller, audio flowing.
+ * consulted. Cancelling, a busy or silent 12345, or a trunk refusing the REFER takes the seat back to the
+ * caller, audio flowing.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,7 +35,8 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startSipStack({
       routing: (cfg) => ({ ...cfg, wrapUp: { ...cfg.wrapUp, requireSummary: false } }),
-      env: { CLIENT_DIST: DIST, H12345_API_URL: sim.apiUrl, H12345_KEY_FILE: keyFile, H12345_RETRY_BASE_MS: '200' },
+      // OUTBOUND_RING_S: how long a consultation rings at 12345 before it counts as no answer.
+      env: { CLIENT_DIST: DIST, H12345_API_URL: sim.apiUrl, H12345_KEY_FILE: keyFile, H12345_RETRY_BASE_MS: '200', OUTBOUND_RING_S: '5' },
     }),
     launchChromium(),
   ]);
@@ -196,6 +198,67 @@ describe('咨询12345 in the seat console', () => {
       expect(m.orders).toHaveLength(1);
       expect(m.result()[0]!.body).toMatchObject({ connected: false, consulted: true });
       expect(String(m.result()[0]!.body.reason)).toContain('486');
+
+      await softphone(page).getByRole('button', { name: '挂断' }).click();
+      const r = await caller.done;
+      expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+      await page.getByRole('button', { name: '完成整理' }).click();
+      await expect.poll(() => stack.seatState('s03').kind, POLL).toBe('ready');
+    } finally {
+      await ctx.close();
+    }
+  }, 150_000);
+
+  it('when 12345 does not answer the consultation, the seat is back with the caller and reads why', async () => {
+    const ctx = await profile(browser);
+    const line = await line12345('line-noanswer.xml', 1);
+    try {
+      const page = await signInSeat(ctx, stack.routerUrl, 'seat03');
+      await readyInConsole(page, 's03');
+      const caller = trunkCall('trunk-held-resumed.xml', line, '13655550015');
+      const callId = await answerFromPop(page, 's03');
+
+      await softphone(page).getByRole('button', { name: '先咨询12345' }).click();
+      await consultBox(page).getByText('正在呼叫 12345 坐席…').waitFor({ timeout: 30_000 });
+      const alert = page.getByRole('alert').filter({ hasText: '咨询呼叫未接通(408' });
+      await alert.waitFor({ timeout: 30_000 });
+      await backWithCaller(page, 's03');
+      expect(sippCounts(await line.done)).toEqual({ ok: 1, failed: 0 }); // Kamailio cancelled the ringing consultation
+      const m = messagesOf(callId);
+      await expect.poll(() => m.result().length, POLL).toBe(1);
+      expect(m.result()[0]!.body).toMatchObject({ connected: false, consulted: true });
+      expect(String(m.result()[0]!.body.reason)).toContain('408');
+
+      await softphone(page).getByRole('button', { name: '挂断' }).click();
+      const r = await caller.done;
+      expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+      await page.getByRole('button', { name: '完成整理' }).click();
+      await expect.poll(() => stack.seatState('s03').kind, POLL).toBe('ready');
+    } finally {
+      await ctx.close();
+    }
+  }, 150_000);
+
+  it('when the trunk refuses the REFER after the consultation, the caller stays with the seat (audio flowing) and the work order says not connected', async () => {
+    const ctx = await profile(browser);
+    const line = await line12345('line-consult.xml', 1);
+    try {
+      const page = await signInSeat(ctx, stack.routerUrl, 'seat03');
+      await readyInConsole(page, 's03');
+      const caller = trunkCall('trunk-held-resumed.xml', line, '13655550014');
+      const callId = await answerFromPop(page, 's03');
+
+      await softphone(page).getByRole('button', { name: '先咨询12345' }).click();
+      await consultBox(page).getByText('正在与 12345 坐席 咨询,来电人保持中。').waitFor({ timeout: 30_000 });
+      await consultBox(page).getByRole('button', { name: '完成转接' }).click();
+
+      await page.getByRole('alert').filter({ hasText: '转接未成功(501' }).waitFor({ timeout: 30_000 });
+      await backWithCaller(page, 's03');
+      expect(sippCounts(await line.done)).toEqual({ ok: 1, failed: 0 }); // only the consultation reached 12345
+      const m = messagesOf(callId);
+      await expect.poll(() => m.result().length, POLL).toBe(1);
+      expect(m.orders).toHaveLength(1);
+      expect(m.result()[0]!.body).toMatchObject({ connected: false, consulted: true });
 
       await softphone(page).getByRole('button', { name: '挂断' }).click();
       const r = await caller.done;
