@@ -82,6 +82,12 @@ describe('咨询12345: the consultation call and the work order', () => {
     await waitFor(() => orders().length === 1, 'the work order at 12345');
     expect(orders()[0]!.body).toMatchObject({ workOrderId: t.handoverId, transferMode: 'consult', callId: 'c1' });
     expect(results()).toHaveLength(0);
+    // Supervisors see the hand-over marked as consulted first (转办转介).
+    const sup = await login(srv.url, 'supervisor');
+    const list = (await (await fetch(`${srv.url}/api/handovers`, { headers: { cookie: sup } })).json()) as {
+      data: { handovers: { id: string; consulted?: boolean }[] };
+    };
+    expect(list.data.handovers.find((h) => h.id === t.handoverId)?.consulted).toBe(true);
   });
 
   it('when the seat completes after the consultation, should send the transfer result connected and consulted, and the work order still once', async () => {
