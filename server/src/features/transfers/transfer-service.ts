@@ -154,7 +154,7 @@ export class TransferService {
     const target = req.target;
     if (target.kind === '12345') {
       if (!this.o.handover || !this.o.db) throw new DomainError('CONFLICT', '本系统未配置12345对接,不能转12345。');
-      if (req.mode !== 'blind' && !consultToken) throw new DomainError('VALIDATION', '先咨询12345请使用「咨询12345」。', { field: 'mode' });
+      if (req.mode !== 'blind' && !consultToken) throw new DomainError('VALIDATION', '先咨询12345须经外呼线路发起。', { field: 'mode' });
     } else if (target.kind === 'category') {
       const cat = engine.config.categories.find((c) => c.id === target.categoryId);
       if (!cat) throw new DomainError('VALIDATION', '转接的专席类别不存在。', { field: 'target' });
