@@ -488,6 +488,10 @@ export function createApp(deps: AppDeps): App {
     gate: deps.consultGate ?? null,
     db,
     handover,
+    // 咨询12345: the seat's phone calls 12345 through Kamailio's outbound route (telephony/outbound-line.ts).
+    consult12345: deps.outbound
+      ? { line: deps.outbound, uri: config.SIP_12345_URI, callerId: config.OUTBOUND_CALLER_ID, ringS: config.OUTBOUND_RING_S }
+      : null,
     onChange: (t) => {
       sockets?.transferChanged(transferView(t));
       survey.transferChanged(t.callId, t.state);

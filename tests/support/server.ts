@@ -14,6 +14,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
 import { hashPassword } from '../../server/src/features/auth/passwords.js';
 import type { RecordingMedia } from '../../server/src/features/recordings/recording-service.js';
+import type { OutboundPort } from '../../server/src/features/satisfaction/visit-dial-service.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -59,6 +60,8 @@ export async function startTestServer(
     sipSecret?: string | null;
     recordingMedia?: RecordingMedia;
     logger?: Logger;
+    /** The outbound line (click-to-call, 咨询12345); none by default. */
+    outbound?: OutboundPort;
   } = {},
 ): Promise<TestServer> {
   const dbPath = opts.dbPath ?? tempDbPath();
@@ -83,6 +86,7 @@ export async function startTestServer(
     telephony,
     sipSecret: opts.sipSecret ?? null,
     recordingMedia: opts.recordingMedia ?? null,
+    outbound: opts.outbound ?? null,
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;

@@ -41,6 +41,8 @@ export interface HandoverView {
   state: HandoverState;
   /** Why (the SIP status of a failed transfer, a return reason…). */
   detail: string;
+  /** To 12345 after the seat talked to a 12345 agent first (先咨询12345). */
+  consulted?: boolean;
   delivery: HandoverDelivery;
   /** Tries of the latest message, its last error, and when the next try is due. */
   attempts: number;

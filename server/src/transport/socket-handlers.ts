@@ -43,7 +43,7 @@ export function on<E extends ClientEvent, P>(
   event: E,
   schema: z.ZodType<P>,
   permission: Permission,
-  run: (payload: P, ctx: SocketContext) => AckData<E>,
+  run: (payload: P, ctx: SocketContext) => AckData<E> | Promise<AckData<E>>,
 ): SocketHandler {
   return { event, permission, handle: (payload, ctx) => run(parseOrThrow(schema, payload ?? {}), ctx) };
 }

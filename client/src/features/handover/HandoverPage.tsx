@@ -161,7 +161,10 @@ function HandoverTable({ rows }: { rows: readonly HandoverView[] }) {
                 <td>{DIRECTION_LABELS[h.direction]}</td>
                 <td>{h.ticket ?? '—'}</td>
                 <td>{h.seatId ?? '—'}</td>
-                <td>{HANDOVER_STATE_LABELS[h.state]}</td>
+                <td>
+                  {HANDOVER_STATE_LABELS[h.state]}
+                  {h.consulted && '(先咨询)'}
+                </td>
                 <td>{HANDOVER_DELIVERY_LABELS[h.delivery]}</td>
                 <td>{[h.detail, h.lastError].filter(Boolean).join(';') || '—'}</td>
               </tr>

@@ -47,6 +47,11 @@ export function createCalls(core: PhoneCore): Calls {
   let pendingConsult: ((r: TransferResult) => void) | null = null;
   /** The caller was put on hold by consult(), so the end of the consultation resumes them. */
   let heldForConsult = false;
+  /**
+   * The consultation ended while the caller's hold re-INVITE was still on its way (a 12345 line
+   * answering 486 at once): take the caller off hold as soon as that hold is confirmed.
+   */
+  let resumeOnceHeld = false;
   /** A 回访 click-to-call still ringing (dialOut): it becomes the active call when answered. */
   let outgoing: { callId: string; done: (r: TransferResult) => void } | null = null;
 
@@ -148,6 +153,8 @@ export function createCalls(core: PhoneCore): Calls {
     if (ua && active?.held) {
       patch({ active: { ...active, holdPending: true } });
       if (!ua.hold(active.sipCallId, false)) patch({ active: { ...active, holdPending: false } });
+    } else if (active?.holdPending) {
+      resumeOnceHeld = true;
     }
   }
 
@@ -165,6 +172,11 @@ export function createCalls(core: PhoneCore): Calls {
           return;
         case 'hold':
           patch((s) => (s.active?.sipCallId === ev.callId ? { active: { ...s.active, held: ev.held, holdPending: false } } : {}));
+          if (resumeOnceHeld && ev.held && phone().active?.sipCallId === ev.callId) {
+            resumeOnceHeld = false;
+            heldForConsult = true;
+            resumeAfterConsult();
+          }
           return;
         case 'muted':
           patch((s) => (s.active?.sipCallId === ev.callId ? { active: { ...s.active, muted: ev.muted } } : {}));
@@ -184,6 +196,7 @@ export function createCalls(core: PhoneCore): Calls {
       settleRefer({ ok: false, detail: '电话已停止,转接未完成' });
       settleConsult({ ok: false, detail: '电话已停止,咨询未完成' });
       heldForConsult = false;
+      resumeOnceHeld = false;
       if (phone().active) forgetTabCall();
       patch({ incoming: null, active: null, consult: null, transferring: false });
     },
@@ -294,11 +307,12 @@ export function createCalls(core: PhoneCore): Calls {
       });
     },
 
-    consult(uri) {
+    consult(uri, headers = []) {
       const active = phone().active;
       const ua = core.ua;
       if (!ua || !active) return Promise.resolve({ ok: false, detail: '没有正在进行的通话' });
       if (phone().consult || pendingConsult) return Promise.resolve({ ok: false, detail: '已有一个咨询通话' });
+      resumeOnceHeld = false;
       if (!active.held && !active.holdPending) {
         patch({ active: { ...active, holdPending: true } });
         heldForConsult = ua.hold(active.sipCallId, true);
@@ -311,7 +325,7 @@ export function createCalls(core: PhoneCore): Calls {
       return new Promise<TransferResult>((resolve) => {
         pendingConsult = resolve;
         try {
-          const callId = agent.call(uri, { inputId: phone().devices.inputId });
+          const callId = agent.call(uri, { inputId: phone().devices.inputId }, headers);
           patch({ consult: { sipCallId: callId, target: uri, startedAt: clock.now(), answeredAt: null } });
         } catch (err) {
           settleConsult({ ok: false, detail: `无法发起咨询呼叫(${err instanceof Error ? err.message : String(err)})` });
@@ -344,8 +358,10 @@ export function createCalls(core: PhoneCore): Calls {
       patch({ consult: null });
       settleConsult({ ok: false, detail: '咨询呼叫已取消' });
       ua.hangup(consult.sipCallId);
-      if (opts.resume === false) heldForConsult = false;
-      else resumeAfterConsult();
+      if (opts.resume === false) {
+        heldForConsult = false;
+        resumeOnceHeld = false;
+      } else resumeAfterConsult();
     },
   };
   return calls;

@@ -72,9 +72,10 @@ export interface PhoneController {
   refer(uri: string): Promise<TransferResult>;
   /**
    * Consultation: holds the caller and calls `uri`. Resolves once the consulted party answers;
-   * when that call fails the caller is taken off hold again.
+   * when that call fails the caller is taken off hold again. `headers`: extra INVITE headers
+   * (咨询12345: the work order id, so the 12345 agent finds the case).
    */
-  consult(uri: string): Promise<TransferResult>;
+  consult(uri: string, headers?: readonly string[]): Promise<TransferResult>;
   /**
    * Ends the consultation call and takes the caller off hold; with `resume: false` the caller
    * stays on hold (it is about to be transferred: no re-INVITE crosses the REFER).

@@ -244,10 +244,11 @@ class JsSipUa implements PhoneUa {
     }
   }
 
-  call(target: string, media: MediaChoice): string {
+  call(target: string, media: MediaChoice, headers: readonly string[] = []): string {
     const session = this.ua.call(target, {
       mediaConstraints: { audio: audioConstraints(media.inputId), video: false },
       pcConfig: PC_CONFIG,
+      extraHeaders: [...headers],
     });
     for (const [id, s] of this.sessions) if (s === session) return id;
     throw new Error('JsSIP did not report the outgoing session');

@@ -71,8 +71,8 @@ export interface PhoneUa {
   sendDtmf(callId: string, tone: string): void;
   /** REFER; `done` once, from the NOTIFY sipfrag (2xx or >= 300) or a refused REFER. */
   refer(callId: string, target: string, done: (outcome: ReferOutcome) => void): void;
-  /** An outgoing call (consultation); returns its Call-ID. */
-  call(target: string, media: MediaChoice): string;
+  /** An outgoing call (consultation); returns its Call-ID. `headers`: extra INVITE headers ("Name: value"). */
+  call(target: string, media: MediaChoice, headers?: readonly string[]): string;
   /** Plays remote audio on this speaker (setSinkId where the browser has it). */
   setOutput(deviceId: string | null): void;
   /** Moves live calls to this microphone. */

@@ -33,7 +33,7 @@ export function TransferPanel() {
   }
 
   if (t.phase === 'consulting' && t.current) {
-    const name = t.current.targetSeatName ?? '目标坐席';
+    const name = t.current.target.kind === '12345' ? '12345 坐席' : (t.current.targetSeatName ?? '目标坐席');
     return (
       <div className="transfer-box" role="group" aria-label="咨询转接">
         <p>
@@ -83,6 +83,14 @@ export function TransferPanel() {
           </button>
           <button className="btn btn-ghost" disabled={working} onClick={() => void transfers.blind(callId, { kind: '12345' })}>
             {t.phase === 'referring' && handoverId ? '转12345中…' : handoverId && t.phase === 'failed' ? '重试转12345' : '转12345'}
+          </button>
+          <button
+            className="btn btn-ghost"
+            disabled={working}
+            title="先保持来电人,与12345坐席通话说明情况,再转过去"
+            onClick={() => void transfers.consult(callId, { kind: '12345' })}
+          >
+            先咨询12345
           </button>
         </div>
         {handoverId && t.phase === 'failed' && (

@@ -5,7 +5,7 @@ import type { AppStore } from '../../app/store';
 /** The parts of the phone a transfer uses (the softphone controller; its refer() hangs up on success). */
 export interface TransferPhone {
   refer(uri: string): Promise<TransferResult>;
-  consult(uri: string): Promise<TransferResult>;
+  consult(uri: string, headers?: readonly string[]): Promise<TransferResult>;
   hangupConsult(opts?: { resume?: boolean }): void;
   toggleHold(): void;
 }
@@ -23,7 +23,7 @@ export interface TransferController {
   loadTargets(): Promise<void>;
   /** 直接转接: REFER the caller to the target now; on success this seat hangs up. */
   blind(callId: string, target: TransferTarget): Promise<void>;
-  /** 咨询转接: hold the caller, call the target seat first. */
+  /** 咨询转接: hold the caller, call the target seat first (or a 12345 agent, with the work order id). */
   consult(callId: string, target: TransferTarget): Promise<void>;
   /** After the consultation: end it and transfer the caller to the consulted seat. */
   complete(): Promise<void>;
@@ -91,7 +91,11 @@ export function createTransferController(deps: TransferDeps): TransferController
         return;
       }
       s().transferPhase('consulting', { current: t });
-      const result = await phone.consult(t.consultUri);
+      // 咨询12345: the consultation call names the work order, which 12345 already has (or soon will).
+      const result =
+        t.target.kind === '12345' && t.handoverId
+          ? await phone.consult(t.consultUri, [`X-12348-Workorder: ${t.handoverId}`])
+          : await phone.consult(t.consultUri);
       if (!result.ok) {
         await deps.report({ transferId: t.id, outcome: 'cancelled', detail: result.detail });
         s().transferPhase('failed', { error: `${result.detail}。来电人仍在线,已恢复通话。` });

@@ -29,6 +29,8 @@ export interface WorkOrderFacts {
   categoryId: string;
   ticket12345: string | null;
   seatId: string;
+  /** blind: 转12345 at once; consult: the seat talks to a 12345 agent first (咨询12345). */
+  mode: 'blind' | 'consult';
   reason: string;
 }
 
@@ -88,6 +90,7 @@ export class HandoverService {
       reason: f.reason,
       ticket12345: f.ticket12345,
       callId: f.callId,
+      transferMode: f.mode,
     };
     const h: HandoverRecord = {
       id: f.handoverId,
@@ -125,7 +128,13 @@ export class HandoverService {
         kind: 'transfer-result',
         path: `/work-orders/${h.id}/transfer-result`,
         idempotencyKey: `${h.id}:transfer-result`,
-        body: { workOrderId: h.id, connected, reason: connected ? null : h.detail, at: iso(now) },
+        body: {
+          workOrderId: h.id,
+          connected,
+          reason: connected ? null : h.detail,
+          consulted: h.payload.transferMode === 'consult',
+          at: iso(now),
+        },
         refId: h.id,
       },
       now,

@@ -14,6 +14,25 @@ export interface ConsultGate {
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void;
 }
 
+/** The outbound line (telephony/outbound-line.ts) as a consultation with 12345 needs it. */
+export interface Consult12345Line {
+  /** Resolves true once Kamailio holds the one-time token letting this seat's phone call `uri`. */
+  allow(a: { token: string; seatId: string; uri: string; callerId: string; ringS: number; ttlS: number }): Promise<boolean>;
+}
+
+/** 咨询12345: the seat's phone calls the 12345 number through Kamailio's outbound route first. */
+export interface Consult12345Options {
+  line: Consult12345Line;
+  /** The 12345 number (SIP_12345_URI). */
+  uri: string;
+  /** The calling number 12345 sees (the hotline's). */
+  callerId: string;
+  ringS: number;
+}
+
+/** How long the seat's phone has to place the consultation call once the token is open. */
+const CONSULT_12345_TOKEN_TTL_S = 60;
+
 export interface TransferServiceOptions {
   engine: Acd;
   repo: TransferRepository;
@@ -27,6 +46,8 @@ export interface TransferServiceOptions {
   /** 转12345: the work order goes through the hand-over outbox in the transfer's own commit. */
   db?: Db;
   handover?: HandoverService | null;
+  /** 咨询12345 (consult a 12345 agent, then transfer); null: 转12345 is blind only. */
+  consult12345?: Consult12345Options | null;
 }
 
 /** The hand-over (work order) id of a transfer to 12345. */
@@ -49,6 +70,11 @@ const TOKEN_RE = /^[a-f0-9]{32}$/;
  * Consult-then-transfer holds the target seat (engine.reserveForConsult), lets the consulting
  * seat's phone call it, and completes with the same REFER naming that seat. A caller whose side
  * refuses the REFER stays with the seat: nothing here ends a call.
+ *
+ * 咨询12345 (consult12345) opens a one-time outbound token for the seat's phone to call the
+ * 12345 number through Kamailio (the number never reaches the browser); the work order goes in
+ * the transfer's commit, marked `transferMode: consult`, so the 12345 agent has it while talking;
+ * the completion is the same REFER as 转12345 (the trunk re-dials 12345 with the work order header).
  */
 export class TransferService {
   private readonly o: TransferServiceOptions;
@@ -86,18 +112,49 @@ export class TransferService {
     };
   }
 
-  start(seatId: string, req: TransferRequest): TransferRecord {
-    const { engine, clock } = this.o;
-    const call = engine.getCall(req.callId);
-    if (!call || call.state.kind !== 'talking' || call.state.seatId !== seatId) {
-      throw new DomainError('INVALID_TRANSITION', '只有本坐席正在通话的来电才能转接。', { callId: req.callId, seatId });
+  /**
+   * 咨询12345: checks the call, opens the outbound token (Kamailio holds it before the phone
+   * dials), then records the transfer and its work order like start(). Nothing is written when
+   * the line cannot be opened: the caller stays with the seat, who may transfer blind instead.
+   */
+  async consult12345(seatId: string, req: TransferRequest): Promise<TransferRecord> {
+    const c = this.o.consult12345;
+    if (!c) throw new DomainError('CONFLICT', '本系统未接通外呼线路,不能先咨询12345;可直接转12345。');
+    this.talkingAt(seatId, req.callId);
+    if (!this.o.handover || !this.o.db) throw new DomainError('CONFLICT', '本系统未配置12345对接,不能转12345。');
+    const token = crypto.randomBytes(16).toString('hex');
+    const opened = await c.line.allow({
+      token,
+      seatId,
+      uri: c.uri,
+      callerId: c.callerId,
+      ringS: c.ringS,
+      ttlS: CONSULT_12345_TOKEN_TTL_S,
+    });
+    if (!opened) {
+      throw new DomainError('UNAVAILABLE', '外呼线路暂不可用,无法呼叫12345咨询;可直接转12345或稍后再试。');
     }
+    return this.start(seatId, { ...req, target: { kind: '12345' }, mode: 'consult' }, token); // the call is checked again
+  }
+
+  private talkingAt(seatId: string, callId: string) {
+    const call = this.o.engine.getCall(callId);
+    if (!call || call.state.kind !== 'talking' || call.state.seatId !== seatId) {
+      throw new DomainError('INVALID_TRANSITION', '只有本坐席正在通话的来电才能转接。', { callId, seatId });
+    }
+    return call;
+  }
+
+  /** `consultToken`: the outbound token consult12345 opened (a 12345 consultation only). */
+  start(seatId: string, req: TransferRequest, consultToken?: string): TransferRecord {
+    const { engine, clock } = this.o;
+    const call = this.talkingAt(seatId, req.callId);
     let categoryId = call.categoryId;
     let targetSeatId: string | null = null;
     const target = req.target;
     if (target.kind === '12345') {
       if (!this.o.handover || !this.o.db) throw new DomainError('CONFLICT', '本系统未配置12345对接,不能转12345。');
-      if (req.mode !== 'blind') throw new DomainError('VALIDATION', '转12345目前只支持直接转接。', { field: 'mode' });
+      if (req.mode !== 'blind' && !consultToken) throw new DomainError('VALIDATION', '先咨询12345须经外呼线路发起。', { field: 'mode' });
     } else if (target.kind === 'category') {
       const cat = engine.config.categories.find((c) => c.id === target.categoryId);
       if (!cat) throw new DomainError('VALIDATION', '转接的专席类别不存在。', { field: 'target' });
@@ -132,7 +189,8 @@ export class TransferService {
       engine.reserveForConsult(targetSeatId); // refuses a seat that is not ready
       this.o.gate?.allowConsult(seatId, targetSeatId, ttl);
     }
-    const token = crypto.randomBytes(16).toString('hex');
+    // A 12345 consultation's token is the one Kamailio holds for the seat's call to 12345.
+    const token = consultToken ?? crypto.randomBytes(16).toString('hex');
     const t: TransferRecord = {
       id: `xf-${crypto.randomBytes(6).toString('hex')}`,
       token,
@@ -162,7 +220,8 @@ export class TransferService {
           categoryId: call.categoryId,
           ticket12345: call.ticket12345,
           seatId,
-          reason: req.note || '非法律事项,转12345办理',
+          mode: req.mode,
+          reason: req.note || (req.mode === 'consult' ? '非法律事项,经与12345坐席沟通后转12345办理' : '非法律事项,转12345办理'),
         });
       });
       handover.afterCommit(h);
@@ -180,22 +239,25 @@ export class TransferService {
     if (!t || t.fromSeatId !== seatId) throw new DomainError('NOT_FOUND', '没有这次转接。', { transferId });
     if (t.state !== 'pending') return t; // already settled (the new call may have arrived first)
     const now = this.o.clock.now();
+    const said =
+      detail ||
+      (t.target.kind === '12345' && t.mode === 'consult' && outcome === 'cancelled' ? '坐席咨询12345后取消转接,来电人仍由12348接待' : '');
     t.state = outcome;
-    t.detail = detail || t.detail;
+    t.detail = said || t.detail;
     t.updatedAt = now;
     const handover = this.o.handover;
     if (t.target.kind === '12345' && handover && this.o.db) {
       // The outcome and the work order's transfer result (connected or not) in one commit.
       const h = immediateTransaction(this.o.db, () => {
         this.o.repo.update(t);
-        return handover.transferSettled(t.id, outcome === 'completed', detail);
+        return handover.transferSettled(t.id, outcome === 'completed', said);
       });
       handover.afterCommit(h);
     } else {
       this.o.repo.update(t);
     }
     if (outcome !== 'completed' && t.mode === 'consult' && t.targetSeatId) this.o.engine.releaseConsult(t.targetSeatId);
-    this.log.info({ transferId, outcome, detail }, 'transfer reported by the seat');
+    this.log.info({ transferId, outcome, detail: said }, 'transfer reported by the seat');
     this.o.onChange?.(t);
     return t;
   }

@@ -8,6 +8,17 @@ const HOTLINE = '12348';
 export const TRANSFER_HEADER = 'X-Transfer';
 /** On a transfer to 12345: the work order the call belongs to (the 12345 side matches the two). */
 export const HANDOVER_HEADER = 'X-12348-Workorder';
+/**
+ * 咨询12345: the seat's phone calls sip:c12345-<token>@domain; Kamailio swaps the one-time token
+ * for the 12345 number (sip-config/kamailio-5-outbound.cfg.tmpl, as for click-to-call).
+ */
+export const CONSULT_12345_PREFIX = 'c12345-';
+
+function consultUriOf(t: TransferRecord, sipDomain: string): string | null {
+  if (t.mode !== 'consult') return null;
+  if (t.target.kind === '12345') return `sip:${CONSULT_12345_PREFIX}${t.token}@${sipDomain}`;
+  return t.targetSeatId ? `sip:${t.targetSeatId}@${sipDomain}` : null;
+}
 
 export interface TransferViewContext {
   /** host[:port] the caller's side sends the new INVITE to (Kamailio's trunk listener). */
@@ -35,7 +46,7 @@ export function createTransferView(ctx: TransferViewContext): TransferViewOf {
       t.target.kind === '12345'
         ? `${ctx.uri12345}?${HANDOVER_HEADER}=${handoverIdOf(t)}`
         : `sip:${HOTLINE}@${ctx.referHost}?${TRANSFER_HEADER}=${t.token}`,
-    consultUri: t.mode === 'consult' && t.targetSeatId ? `sip:${t.targetSeatId}@${ctx.sipDomain}` : null,
+    consultUri: consultUriOf(t, ctx.sipDomain),
     targetSeatId: t.targetSeatId,
     fromSeatName: seatName(t.fromSeatId),
     targetSeatName: t.targetSeatId ? seatName(t.targetSeatId) : null,
