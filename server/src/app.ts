@@ -404,6 +404,7 @@ export function createApp(deps: AppDeps): App {
       dialFigures: (from, to, centres) => satisfaction.reportInputs().dialFigures(from, to, centres),
     },
   });
+  engine.subscribe(reports.factWriter()); // each call's fact in the commit that ends it
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
   // Reports and exports run in a worker thread on their own read-only connection (not for :memory:).

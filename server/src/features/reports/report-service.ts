@@ -1,6 +1,6 @@
 import type { LiveFiguresView, ReportQuery, ReportView } from '../../contract/index.js';
 import type { AcdQueries } from '../../domain/engine.js';
-import type { Call } from '../../domain/call.js';
+import { isTerminal, type Call, type CallEvent } from '../../domain/call.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
@@ -75,6 +75,22 @@ export class ReportService {
   }
 
   /**
+   * The engine listener that writes a call's fact in the commit that ends the call (hang-up after
+   * wrap-up, abandon, overflow, time-out): the 话单 row is on disk with the decision. Register it
+   * with the engine's `subscribe` (app.ts); the catch-up below covers what it did not write (calls
+   * of an older version, calls given up on).
+   */
+  factWriter(): { callStored: (call: Call, newEvents: readonly CallEvent[]) => void } {
+    return {
+      callStored: (call, newEvents) => {
+        if (newEvents.length === 0 || !isTerminal(call.state.kind)) return;
+        const { repo, clock } = this.deps;
+        repo.saveFact(callFact(call, clock.now(), repo.summaryOf(call.id)));
+      },
+    };
+  }
+
+  /**
    * Writes the facts of the calls that finished since the last pass, then copies summaries filed
    * or amended since into them; returns how many facts were written.
    */
@@ -103,7 +119,7 @@ export class ReportService {
             blocked = true; // this call's fact is not final yet: later calls are written, the mark waits
             continue;
           }
-          if (!p.active) {
+          if (!p.active && !p.hasFact) {
             const call = loadCall(p.id);
             if (call) {
               repo.saveFact(callFact(call, now, repo.summaryOf(call.id)));
