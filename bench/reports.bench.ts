@@ -102,9 +102,10 @@ console.log(
 
 // sqlite3 -csv dumping the same rows (the same SELECT, as one statement, the keyset bound at the start).
 const sql = EXPORT_SQL.replace(/\s+/g, ' ')
-  .replace('f.enqueued_at < ?', `f.enqueued_at < ${toMs}`)
-  .replace('(f.enqueued_at, f.call_id) > (?, ?)', `(f.enqueued_at, f.call_id) > (${fromMs}, '')`)
+  .replace('enqueued_at < ?', `enqueued_at < ${toMs}`)
+  .replace('(enqueued_at, call_id) > (?, ?)', `(enqueued_at, call_id) > (${fromMs}, '')`)
   .replace('LIMIT ?', '');
+if (sql.includes('?')) throw new Error(`the export's SELECT changed: bind its parameters here too (${sql})`);
 const sqliteOut = path.join(tmp, 'sqlite.csv');
 const t0 = performance.now();
 const s3 = spawnSync('sh', ['-c', `sqlite3 -csv -header '${dbPath}' "${sql.replace(/"/g, '\\"')}" > '${sqliteOut}'`], { encoding: 'utf8' });

@@ -402,6 +402,7 @@ export function createApp(deps: AppDeps): App {
       ratingsByArrival: (from, to) => satisfaction.reportInputs().ratingsByArrival(from, to),
       visitFigures: (from, to, filter) => satisfaction.reportInputs().visitFigures(from, to, filter),
       dialFigures: (from, to, centres) => satisfaction.reportInputs().dialFigures(from, to, centres),
+      callbackCompletion: (from, to, filter) => satisfaction.reportInputs().callbackCompletion(from, to, filter),
     },
   });
   engine.subscribe(reports.factWriter()); // each call's fact in the commit that ends it

@@ -53,6 +53,7 @@ export const REPORT_TABLES = [
   'wait',
   'qc',
   'satisfaction',
+  'callbacks',
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
@@ -67,6 +68,7 @@ export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   wait: '应答时长分布',
   qc: '质检',
   satisfaction: '满意度与回访',
+  callbacks: '回访回电完成',
 };
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -160,6 +162,24 @@ export interface ReportView {
   satisfaction: SatisfactionReportView;
   /** 质检 figures of the calls in the range (server/src/domain/stats/qc-figures.ts); absent without the QC feature. */
   qc?: QcReportView;
+  /** 回访/回电 completion of the tasks due in the range (server/src/domain/stats/callback-completion.ts). */
+  callbacks?: CallbackCompletionReportView;
+}
+
+/** 回访/回电 completion (docs/definitions.md, *Callback completion*). */
+export interface CallbackCompletionView {
+  due: number;
+  doneOnTime: number;
+  doneLate: number;
+  overdue: number;
+  pending: number;
+  onTimeRate: number | null;
+}
+
+export interface CallbackCompletionReportView {
+  total: CallbackCompletionView;
+  /** By task source (key: VisitSource), with its label. */
+  bySource: { key: string; label: string; figures: CallbackCompletionView }[];
 }
 
 /** Quality-inspection figures (docs/definitions.md, 质检). */

@@ -7,6 +7,7 @@ import { SatisfactionKpis } from './SatisfactionKpis';
 import { StaffingPanel } from './StaffingPanel';
 import { TrendsPanel } from './TrendsPanel';
 import { QcReportTable } from '../qc/QcReportTable';
+import { CallbackCompletionTable } from './CallbackCompletionTable';
 import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 import { DateInput } from '../../shared/components/DateInput';
@@ -71,7 +72,7 @@ function Kpis({ f, occupancy }: { f: FiguresView; occupancy: number | null }) {
   );
 }
 
-type TableKind = 'day' | 'interval' | 'week' | 'month' | 'category' | 'seat' | 'disposition' | 'qc';
+type TableKind = 'day' | 'interval' | 'week' | 'month' | 'category' | 'seat' | 'disposition' | 'qc' | 'callbacks';
 const TABLE_TABS: [TableKind, string][] = [
   ['day', '按日'],
   ['interval', '按时段'],
@@ -81,10 +82,12 @@ const TABLE_TABS: [TableKind, string][] = [
   ['seat', '按坐席'],
   ['disposition', '处理结果'],
   ['qc', '质检'],
+  ['callbacks', '回访回电'],
 ];
 
 function FigureTable({ report, kind }: { report: ReportView; kind: TableKind }) {
   if (kind === 'qc') return <QcReportTable report={report} />;
+  if (kind === 'callbacks') return <CallbackCompletionTable report={report} />;
   if (kind === 'seat') {
     return (
       <table className="grid report-table">

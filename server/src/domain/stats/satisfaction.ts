@@ -4,6 +4,8 @@
  * and exports, and the supervisor's live figures (features/reports) all use these. No I/O.
  */
 
+import { isOverdue } from './callback-completion.js';
+
 /** One answered call and its rating: true satisfied (1–3), false 不满意 (4), null not rated. */
 export interface RatedAnswer {
   satisfied: boolean | null;
@@ -87,7 +89,7 @@ export function visitFigures(tasks: Iterable<VisitFact>, now: number): VisitFigu
     created++;
     const isDue = t.status === 'closed' || t.dueAt <= now;
     if (t.status === 'closed') closed++;
-    else if (t.dueAt < now) overdue++;
+    else if (isOverdue(t, now)) overdue++;
     if (isDue) due++;
     if (t.source === 'dissatisfied' && isDue) {
       dDue++;

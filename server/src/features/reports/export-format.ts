@@ -5,6 +5,7 @@ import {
   maskNumber,
   OVERFLOW_TRIGGER_LABELS,
   RATING_SCALE,
+  type CallbackCompletionView,
   type Disposition,
   type FiguresView,
   type QcFiguresView,
@@ -241,6 +242,16 @@ export function tableRows(report: ReportView, table: string): { header: string[]
         ['回访外呼通话(秒)', s.outbound.talkSeconds],
       ];
       return { header: ['指标', '数值'], rows };
+    }
+    case 'callbacks': {
+      // 回访/回电 completion of the tasks due in the range (docs/definitions.md, Callback completion).
+      const c = report.callbacks;
+      if (!c) return { header: [], rows: [] };
+      const cells = (f: CallbackCompletionView): Cell[] => [f.due, f.doneOnTime, f.doneLate, f.overdue, f.pending, pct(f.onTimeRate)];
+      return {
+        header: ['任务来源', '到期任务', '按期完成', '逾期完成', '逾期未完成', '未到期', '按期完成率(%)'],
+        rows: [['合计', ...cells(c.total)], ...c.bySource.map((r): Cell[] => [r.label, ...cells(r.figures)])],
+      };
     }
     default:
       return { header: [], rows: [] };

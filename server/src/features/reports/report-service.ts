@@ -1,9 +1,10 @@
-import type { LiveFiguresView, ReportQuery, ReportView } from '../../contract/index.js';
+import { VISIT_SOURCE_LABELS, type LiveFiguresView, type ReportQuery, type ReportView, type VisitSource } from '../../contract/index.js';
 import type { AcdQueries } from '../../domain/engine.js';
 import { isTerminal, type Call, type CallEvent } from '../../domain/call.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
+import { callbackCompletion } from '../../domain/stats/callback-completion.js';
 import { liveFigures } from '../../domain/stats/figures.js';
 import { qcReport, type QcFact } from '../../domain/stats/qc-figures.js';
 import {
@@ -205,7 +206,13 @@ export class ReportService {
       this.deps.satisfaction?.visitFigures(r.from, r.to, { centres: r.centres, categories: r.filter.categories, seats: r.filter.seats }) ??
       visitFigures([], this.deps.clock.now());
     const outbound = this.deps.satisfaction?.dialFigures(r.from, r.to, r.centres) ?? { placed: 0, answered: 0, talkSeconds: 0 };
-    const withSatisfaction = { ...view, satisfaction: { ...sat.result(), visits, outbound } };
+    const visitFilter = { centres: r.centres, categories: r.filter.categories, seats: r.filter.seats };
+    const cb = this.deps.satisfaction?.callbackCompletion(r.from, r.to, visitFilter) ?? callbackCompletion([], this.deps.clock.now());
+    const callbacks = {
+      total: cb.total,
+      bySource: cb.bySource.map((x) => ({ ...x, label: VISIT_SOURCE_LABELS[x.key as VisitSource] ?? x.key })),
+    };
+    const withSatisfaction = { ...view, satisfaction: { ...sat.result(), visits, outbound }, callbacks };
     return this.deps.qcFacts ? { ...withSatisfaction, qc: this.qc(r, this.deps.qcFacts) } : withSatisfaction;
   }
 

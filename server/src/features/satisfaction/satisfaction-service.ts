@@ -17,6 +17,7 @@ import {
   type DialFigures,
   type VisitFigures,
 } from '../../domain/stats/satisfaction.js';
+import { callbackCompletion, type CallbackCompletionReport } from '../../domain/stats/callback-completion.js';
 import { localDay } from '../shared/local-day.js';
 import { RatingRepository } from './rating-repository.js';
 import { VisitRepository } from './visit-repository.js';
@@ -118,7 +119,8 @@ export class SatisfactionService {
       rows,
       total: { key: 'total', ...total.result() },
       dissatisfiedCalledBack: { due: v.dissatisfiedDue, withinDeadline: v.dissatisfiedWithinDeadline, rate: v.dissatisfiedCalledBackRate },
-      overdueVisits: this.o.visitRepo.overdue(now, centres),
+      // The open tasks due before now: overdue by the same rule as the reports' callback completion.
+      overdueVisits: callbackCompletion(this.o.visitRepo.dueFacts(0, now, centres, true), now).total.overdue,
     };
   }
 
@@ -141,7 +143,15 @@ export interface SatisfactionReportInputs {
   ): VisitFigures;
   /** The click-to-call dials placed in [from, to) for tasks of these centres. */
   dialFigures(from: number, to: number, centres: readonly string[] | null): DialFigures;
+  /** 回访/回电 completion of the tasks due in [from, to) that pass the filter. */
+  callbackCompletion(from: number, to: number, filter: VisitFilter): CallbackCompletionReport;
 }
+
+type VisitFilter = { centres: readonly string[] | null; categories: ReadonlySet<string> | null; seats: ReadonlySet<string> | null };
+const passes =
+  (filter: VisitFilter) =>
+  (t: { categoryId: string; seatId: string | null }): boolean =>
+    (!filter.categories || filter.categories.has(t.categoryId)) && (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId)));
 
 /**
  * The reports' satisfaction inputs over any connection to the store, read-only included: the
@@ -160,16 +170,8 @@ function reportInputsOf(
   return {
     ratingsByArrival: (from, to) => ratings.ratingsByArrival(from, to),
     dialFigures: (from, to, centres) => dialFigures(dials?.facts(from, to, centres) ?? []),
-    visitFigures: (from, to, filter) =>
-      visitFigures(
-        visitRepo
-          .facts(from, to, filter.centres)
-          .filter(
-            (t) =>
-              (!filter.categories || filter.categories.has(t.categoryId)) &&
-              (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId))),
-          ),
-        now(),
-      ),
+    visitFigures: (from, to, filter) => visitFigures(visitRepo.facts(from, to, filter.centres).filter(passes(filter)), now()),
+    callbackCompletion: (from, to, filter) =>
+      callbackCompletion(visitRepo.dueFacts(from, to, filter.centres).filter(passes(filter)), now()),
   };
 }
