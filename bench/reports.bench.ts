@@ -69,6 +69,8 @@ const toMs = Date.parse(`${to}T00:00:00Z`) - OFFSET_MS + 86_400_000;
 const rowsInRange = (
   db.prepare('SELECT COUNT(*) AS n FROM call_facts WHERE enqueued_at >= ? AND enqueued_at < ?').get(fromMs, toMs) as { n: number }
 ).n;
+// The 话单 SELECT reads call_facts alone (schema 17: no look-up into calls or call_summaries per row).
+const exportPlan = (db.prepare(`EXPLAIN QUERY PLAN ${EXPORT_SQL}`).all(toMs, fromMs, '', 1) as { detail: string }[]).map((p) => p.detail);
 db.close();
 
 console.log(
@@ -102,9 +104,10 @@ console.log(
 
 // sqlite3 -csv dumping the same rows (the same SELECT, as one statement, the keyset bound at the start).
 const sql = EXPORT_SQL.replace(/\s+/g, ' ')
-  .replace('f.enqueued_at < ?', `f.enqueued_at < ${toMs}`)
-  .replace('(f.enqueued_at, f.call_id) > (?, ?)', `(f.enqueued_at, f.call_id) > (${fromMs}, '')`)
+  .replace('enqueued_at < ?', `enqueued_at < ${toMs}`)
+  .replace('(enqueued_at, call_id) > (?, ?)', `(enqueued_at, call_id) > (${fromMs}, '')`)
   .replace('LIMIT ?', '');
+if (sql.includes('?')) throw new Error(`the export's SELECT changed: bind its parameters here too (${sql})`);
 const sqliteOut = path.join(tmp, 'sqlite.csv');
 const t0 = performance.now();
 const s3 = spawnSync('sh', ['-c', `sqlite3 -csv -header '${dbPath}' "${sql.replace(/"/g, '\\"')}" > '${sqliteOut}'`], { encoding: 'utf8' });
@@ -129,6 +132,11 @@ checks.equal('CSV rows = calls in range', csv.rows, rowsInRange);
 checks.equal('XLSX rows = calls in range', xlsx.rows, rowsInRange);
 checks.equal('CSV rows through the worker = calls in range', viaWorker.rows, rowsInRange);
 checks.expect('the month report in the worker let the loop tick', loop.workerTicks! > 1, `${loop.workerTicks} ticks`);
+checks.expect(
+  'the 话单 SELECT reads call_facts alone, in index order',
+  exportPlan.length === 1 && exportPlan[0]!.includes('call_facts_enqueued'),
+  exportPlan.join('; '),
+);
 checks.expect('CSV starts with a UTF-8 BOM', bom.equals(Buffer.from([0xef, 0xbb, 0xbf])), bom.toString('hex'));
 checks.expect(
   'sqlite3 dumped the same rows',

@@ -433,8 +433,10 @@ export function createApp(deps: AppDeps): App {
       ratingsByArrival: (from, to) => satisfaction.reportInputs().ratingsByArrival(from, to),
       visitFigures: (from, to, filter) => satisfaction.reportInputs().visitFigures(from, to, filter),
       outboundFacts: (from, to, centres) => satisfaction.reportInputs().outboundFacts(from, to, centres),
+      callbackCompletion: (from, to, filter) => satisfaction.reportInputs().callbackCompletion(from, to, filter),
     },
   });
+  engine.subscribe(reports.factWriter()); // each call's fact in the commit that ends it
   const exports = new ExportService({ repo: reportRepo, reports, engine, audit: record });
   const trends = new TrendsService({ db, reports, segment, stopWords: STOP_WORDS, clock, audit: record });
   // Reports and exports run in a worker thread on their own read-only connection (not for :memory:).

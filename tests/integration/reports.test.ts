@@ -166,6 +166,7 @@ describe('reports', () => {
       '质检',
       '满意度与回访',
       '外呼',
+      '回访回电完成',
       '口径说明',
     ]);
     expect(wb.getWorksheet('总览')!.getRow(2).getCell(2).value).toBe(5); // offered

@@ -13,7 +13,11 @@ const ctx = (unmask: boolean): CallRowContext => ({
 });
 
 const AT = Date.UTC(2026, 10, 23, 1, 2, 3, 450); // 09:02:03 +08:00
-const tuple = (over: Partial<ExportRow>): ExportTuple => {
+/** A filed summary as the seat wrote it; the 话单 row carries its fields (schema version 17). */
+type Summary = Record<string, unknown> & { disposition: string };
+const tuple = (over: Partial<ExportRow> & { summary?: Summary }): ExportTuple => {
+  const { summary: s, ...rest } = over;
+  const text = (k: string) => (typeof s?.[k] === 'string' ? s[k] : null);
   const r: ExportRow = {
     callId: 'c-1',
     caller: '13800138001',
@@ -29,8 +33,17 @@ const tuple = (over: Partial<ExportRow>): ExportTuple => {
     hungUpBy: 'caller',
     overflowTrigger: null,
     missedBy: '',
-    summary: null,
-    ...over,
+    disposition: s?.disposition ?? null,
+    topic: text('topic'),
+    question: text('question'),
+    answer: text('answer'),
+    referral: text('referral'),
+    major: s?.riskFlag === true ? 1 : 0,
+    riskNote: text('riskNote'),
+    confidential: s?.confidential === true ? 1 : 0,
+    rating: null,
+    qcScore: null,
+    ...rest,
   };
   return [
     r.callId,
@@ -47,7 +60,16 @@ const tuple = (over: Partial<ExportRow>): ExportTuple => {
     r.hungUpBy,
     r.overflowTrigger,
     r.missedBy,
-    r.summary,
+    r.disposition,
+    r.topic,
+    r.question,
+    r.answer,
+    r.referral,
+    r.major,
+    r.riskNote,
+    r.confidential,
+    r.rating,
+    r.qcScore,
   ];
 };
 const row = (t: ExportTuple): ExportRow => ({
@@ -65,10 +87,19 @@ const row = (t: ExportTuple): ExportRow => ({
   hungUpBy: t[11],
   overflowTrigger: t[12],
   missedBy: t[13],
-  summary: t[14],
+  disposition: t[14],
+  topic: t[15],
+  question: t[16],
+  answer: t[17],
+  referral: t[18],
+  major: t[19],
+  riskNote: t[20],
+  confidential: t[21],
+  rating: t[22],
+  qcScore: t[23],
 });
 
-const summary = (s: Record<string, unknown>) => JSON.stringify({ disposition: 'answered', ...s });
+const summary = (s: Record<string, unknown>): Summary => ({ disposition: 'answered', ...s });
 const ROWS: ExportTuple[] = [
   tuple({}),
   tuple({
@@ -93,6 +124,8 @@ const ROWS: ExportTuple[] = [
     summary: summary({ disposition: 'legal-aid' }),
   }),
   tuple({ callId: 'c-8', enqueuedAt: AT + 15 * 3_600_000, caller: '138 0013 8008' }), // after local midnight
+  tuple({ callId: 'c-9', summary: summary({ topic: '离婚' }), rating: 4, qcScore: 87.5 }),
+  tuple({ callId: 'c-10', rating: 1, qcScore: 0 }),
 ];
 
 describe('the 话单 CSV fast path', () => {
@@ -121,5 +154,9 @@ describe('the 话单 CSV fast path', () => {
     expect(cells[4]![13]).toBe('王芳(1001)、-李"四"(1002)、王芳(1001)');
     expect(cells[5]![2]).toBe(`'+86****8006`);
     expect(text).not.toContain('13800138001');
+    // 满意度评价 (the rating 满意率 counts) and 质检得分, the last two columns.
+    expect(cells[8]!.slice(20)).toEqual(['不满意', '87.5']);
+    expect(cells[9]!.slice(20)).toEqual(['非常满意', '0']);
+    expect(cells[0]!.slice(20)).toEqual(['', '']);
   });
 });

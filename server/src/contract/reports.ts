@@ -55,6 +55,7 @@ export const REPORT_TABLES = [
   'qc',
   'satisfaction',
   'outbound',
+  'callbacks',
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
@@ -70,6 +71,7 @@ export const REPORT_TABLE_LABELS: Record<ReportTable, string> = {
   qc: '质检',
   satisfaction: '满意度与回访',
   outbound: '外呼',
+  callbacks: '回访回电完成',
 };
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -165,6 +167,24 @@ export interface ReportView {
   outbound: OutboundReportView;
   /** 质检 figures of the calls in the range (server/src/domain/stats/qc-figures.ts); absent without the QC feature. */
   qc?: QcReportView;
+  /** 回访/回电 completion of the tasks due in the range (server/src/domain/stats/callback-completion.ts). */
+  callbacks?: CallbackCompletionReportView;
+}
+
+/** 回访/回电 completion (docs/definitions.md, *Callback completion*). */
+export interface CallbackCompletionView {
+  due: number;
+  doneOnTime: number;
+  doneLate: number;
+  overdue: number;
+  pending: number;
+  onTimeRate: number | null;
+}
+
+export interface CallbackCompletionReportView {
+  total: CallbackCompletionView;
+  /** By task source (key: VisitSource), with its label. */
+  bySource: { key: string; label: string; figures: CallbackCompletionView }[];
 }
 
 /** Quality-inspection figures (docs/definitions.md, 质检). */

@@ -685,6 +685,73 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 19,
+    name: 'reports: each fact carries its 话单 row (caller, summary fields, rating, QC score), kept by triggers',
+    sql: `
+      -- What a 话单 row needs beyond the call's own fact, so the export reads call_facts alone
+      -- (one scan in arrival order, no look-up per row). Defined once, by this view; the triggers
+      -- below copy it into the fact in the transaction that changes it: the fact's own insert,
+      -- a summary filed or amended, a rating, a QC score or review. rating: the score of the
+      -- call's first phone or SMS rating (the one 满意率 counts); qc_score: the review's total
+      -- when a review changed it, else the inspection's.
+      ALTER TABLE call_facts ADD COLUMN caller TEXT;
+      ALTER TABLE call_facts ADD COLUMN topic TEXT;
+      ALTER TABLE call_facts ADD COLUMN question TEXT;
+      ALTER TABLE call_facts ADD COLUMN answer TEXT;
+      ALTER TABLE call_facts ADD COLUMN referral TEXT;
+      ALTER TABLE call_facts ADD COLUMN risk_note TEXT;
+      ALTER TABLE call_facts ADD COLUMN confidential INTEGER;
+      ALTER TABLE call_facts ADD COLUMN rating INTEGER;
+      ALTER TABLE call_facts ADD COLUMN qc_score REAL;
+      CREATE VIEW call_fact_extras AS
+        SELECT c.id AS call_id, c.caller AS caller,
+          json_extract(s.json, '$.topic') AS topic,
+          json_extract(s.json, '$.question') AS question,
+          json_extract(s.json, '$.answer') AS answer,
+          json_extract(s.json, '$.referral') AS referral,
+          json_extract(s.json, '$.riskNote') AS risk_note,
+          IFNULL(json_extract(s.json, '$.confidential') = 1, 0) AS confidential,
+          (SELECT r.score FROM satisfaction_ratings r
+            WHERE r.call_id = c.id AND r.source IN ('phone', 'sms') AND r.score IS NOT NULL ORDER BY r.rated_at, r.id LIMIT 1) AS rating,
+          COALESCE((SELECT q.total FROM qc_scores q WHERE q.call_id = c.id AND q.kind = 'review'),
+                   (SELECT q.total FROM qc_scores q WHERE q.call_id = c.id AND q.kind = 'inspection')) AS qc_score
+        FROM calls c LEFT JOIN call_summaries s ON s.call_id = c.id;
+      CREATE TRIGGER call_facts_extras_fact AFTER INSERT ON call_facts BEGIN
+        UPDATE call_facts SET (caller, topic, question, answer, referral, risk_note, confidential, rating, qc_score) =
+          (SELECT caller, topic, question, answer, referral, risk_note, confidential, rating, qc_score FROM call_fact_extras WHERE call_id = NEW.call_id)
+          WHERE call_id = NEW.call_id;
+      END;
+      CREATE TRIGGER call_facts_extras_summary_filed AFTER INSERT ON call_summaries BEGIN
+        UPDATE call_facts SET (disposition, major, topic, question, answer, referral, risk_note, confidential) =
+          (SELECT json_extract(NEW.json, '$.disposition'), IFNULL(json_extract(NEW.json, '$.riskFlag') = 1, 0),
+             topic, question, answer, referral, risk_note, confidential FROM call_fact_extras WHERE call_id = NEW.call_id)
+          WHERE call_id = NEW.call_id;
+      END;
+      CREATE TRIGGER call_facts_extras_summary_amended AFTER UPDATE OF json ON call_summaries BEGIN
+        UPDATE call_facts SET (disposition, major, topic, question, answer, referral, risk_note, confidential) =
+          (SELECT json_extract(NEW.json, '$.disposition'), IFNULL(json_extract(NEW.json, '$.riskFlag') = 1, 0),
+             topic, question, answer, referral, risk_note, confidential FROM call_fact_extras WHERE call_id = NEW.call_id)
+          WHERE call_id = NEW.call_id;
+      END;
+      CREATE TRIGGER call_facts_extras_rated AFTER INSERT ON satisfaction_ratings BEGIN
+        UPDATE call_facts SET rating = (SELECT rating FROM call_fact_extras WHERE call_id = NEW.call_id) WHERE call_id = NEW.call_id;
+      END;
+      CREATE TRIGGER call_facts_extras_rerated AFTER UPDATE ON satisfaction_ratings BEGIN
+        UPDATE call_facts SET rating = (SELECT rating FROM call_fact_extras WHERE call_id = NEW.call_id) WHERE call_id = NEW.call_id;
+      END;
+      CREATE TRIGGER call_facts_extras_scored AFTER INSERT ON qc_scores BEGIN
+        UPDATE call_facts SET qc_score = (SELECT qc_score FROM call_fact_extras WHERE call_id = NEW.call_id) WHERE call_id = NEW.call_id;
+      END;
+      CREATE TRIGGER call_facts_extras_rescored AFTER UPDATE ON qc_scores BEGIN
+        UPDATE call_facts SET qc_score = (SELECT qc_score FROM call_fact_extras WHERE call_id = NEW.call_id) WHERE call_id = NEW.call_id;
+      END;
+      -- The facts written before this version.
+      UPDATE call_facts SET (caller, topic, question, answer, referral, risk_note, confidential, rating, qc_score) =
+        (SELECT caller, topic, question, answer, referral, risk_note, confidential, rating, qc_score FROM call_fact_extras x
+          WHERE x.call_id = call_facts.call_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -705,11 +772,12 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-export function migrate(db: Db): void {
+/** Applies the migrations not applied yet (up to `upTo`: tests of a migration start from the version before it). */
+export function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
   for (const m of MIGRATIONS) {
-    if (applied.has(m.version)) continue;
+    if (applied.has(m.version) || m.version > upTo) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());

@@ -8,6 +8,7 @@ import { StaffingPanel } from './StaffingPanel';
 import { TrendsPanel } from './TrendsPanel';
 import { QcReportTable } from '../qc/QcReportTable';
 import { OutboundReportTable } from './OutboundReportTable';
+import { CallbackCompletionTable } from './CallbackCompletionTable';
 import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 import { DateInput } from '../../shared/components/DateInput';
@@ -72,7 +73,7 @@ function Kpis({ f, occupancy }: { f: FiguresView; occupancy: number | null }) {
   );
 }
 
-type TableKind = 'day' | 'interval' | 'week' | 'month' | 'category' | 'seat' | 'disposition' | 'qc' | 'outbound';
+type TableKind = 'day' | 'interval' | 'week' | 'month' | 'category' | 'seat' | 'disposition' | 'qc' | 'outbound' | 'callbacks';
 const TABLE_TABS: [TableKind, string][] = [
   ['day', '按日'],
   ['interval', '按时段'],
@@ -83,11 +84,13 @@ const TABLE_TABS: [TableKind, string][] = [
   ['disposition', '处理结果'],
   ['qc', '质检'],
   ['outbound', '外呼'],
+  ['callbacks', '回访回电'],
 ];
 
 function FigureTable({ report, kind }: { report: ReportView; kind: TableKind }) {
   if (kind === 'qc') return <QcReportTable report={report} />;
   if (kind === 'outbound') return <OutboundReportTable report={report} />;
+  if (kind === 'callbacks') return <CallbackCompletionTable report={report} />;
   if (kind === 'seat') {
     return (
       <table className="grid report-table">

@@ -5,6 +5,7 @@
  */
 
 import { outboundReport, type OutboundFact } from './outbound.js';
+import { isOverdue } from './callback-completion.js';
 
 /** One answered call and its rating: true satisfied (1–3), false 不满意 (4), null not rated. */
 export interface RatedAnswer {
@@ -89,7 +90,7 @@ export function visitFigures(tasks: Iterable<VisitFact>, now: number): VisitFigu
     created++;
     const isDue = t.status === 'closed' || t.dueAt <= now;
     if (t.status === 'closed') closed++;
-    else if (t.dueAt < now) overdue++;
+    else if (isOverdue(t, now)) overdue++;
     if (isDue) due++;
     if (t.source === 'dissatisfied' && isDue) {
       dDue++;

@@ -1,5 +1,5 @@
 import { CALL_RESULT_LABELS, DISPOSITION_LABELS, HUNG_UP_BY_LABELS, maskNumber, OVERFLOW_TRIGGER_LABELS } from '../../contract/index.js';
-import { csvCell, localTime, secs, type CallRowContext, type SummaryJson } from './export-format.js';
+import { csvCell, localTime, ratingLabel, secs, type CallRowContext } from './export-format.js';
 import type { ExportTuple } from './report-repository.js';
 
 /** A cache of cells by key: each centre, category, seat and label is named and escaped once. */
@@ -33,21 +33,22 @@ export function callCsvWriter(ctx: CallRowContext): (rows: readonly ExportTuple[
   const disposition = cached((d) => csvCell(DISPOSITION_LABELS[d as keyof typeof DISPOSITION_LABELS] ?? d));
   const missed = cached((list) => csvCell(list.split(',').map(seatName).join('、')));
   const offset = ctx.utcOffsetMinutes * 60_000;
+  const rating = cached((score) => csvCell(ratingLabel(Number(score))));
   const secret = ',(保密),(保密),(保密),';
   return (rows) => {
     let out = '';
     for (const r of rows) {
-      const s = r[14] ? (JSON.parse(r[14]) as SummaryJson) : null;
-      const hidden = s?.confidential === true;
+      const hidden = r[21] === 1;
       let line = csvCell(r[0]) + ',' + localTime(r[2] + offset) + ',';
       line += hidden ? '保密' : csvCell(ctx.unmask ? r[1] : maskNumber(r[1]));
       line += ',' + centre(r[3]) + ',' + category(r[4]) + ',' + (r[5] ? seat(r[5]) : '') + ',' + result(r[6]);
       line += ',' + num(r[7]) + ',' + num(r[8]) + ',' + num(r[9]) + ',' + num(r[10]);
       line += ',' + (r[11] ? hungUp(r[11]) : '') + ',' + (r[12] ? overflow(r[12]) : '') + ',' + (r[13] ? missed(r[13]) : '');
-      line += ',' + (s?.disposition ? disposition(s.disposition) : '');
-      line += hidden ? secret : ',' + csvCell(s?.topic ?? '') + ',' + csvCell(s?.question ?? '') + ',' + csvCell(s?.answer ?? '') + ',';
-      line += csvCell(s?.referral ?? '') + ',';
-      if (s?.riskFlag) line += hidden ? '是' : csvCell(`是:${s.riskNote ?? ''}`);
+      line += ',' + (r[14] ? disposition(r[14]) : '');
+      line += hidden ? secret : ',' + csvCell(r[15] ?? '') + ',' + csvCell(r[16] ?? '') + ',' + csvCell(r[17] ?? '') + ',';
+      line += csvCell(r[18] ?? '') + ',';
+      if (r[19] === 1) line += hidden ? '是' : csvCell(`是:${r[20] ?? ''}`);
+      line += ',' + (r[22] === null ? '' : rating(String(r[22]))) + ',' + csvCell(r[23]);
       out += line + '\r\n';
     }
     return out;

@@ -4,6 +4,8 @@ import {
   HUNG_UP_BY_LABELS,
   maskNumber,
   OVERFLOW_TRIGGER_LABELS,
+  RATING_SCALE,
+  type CallbackCompletionView,
   type Disposition,
   type FiguresView,
   type OutboundFiguresView,
@@ -59,7 +61,13 @@ export const CALL_COLUMNS = [
   '解答内容',
   '转介去向',
   '重大事项',
+  '满意度评价',
+  '质检得分',
 ] as const;
+
+/** The label of a rating's score (非常满意 … 不满意), '' for none. */
+export const ratingLabel = (score: number | null): string =>
+  score === null ? '' : (RATING_SCALE.find((r) => r.score === score)?.label ?? String(score));
 
 export interface CallRowContext {
   utcOffsetMinutes: number;
@@ -67,17 +75,6 @@ export interface CallRowContext {
   centre: (id: string) => string;
   category: (id: string) => string;
   seat: (id: string) => string;
-}
-
-export interface SummaryJson {
-  disposition?: Disposition;
-  topic?: string;
-  question?: string;
-  answer?: string;
-  referral?: string;
-  riskFlag?: boolean;
-  riskNote?: string;
-  confidential?: boolean;
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -98,8 +95,7 @@ export const secs = (ms: number | null) => (ms === null ? null : Math.round(ms /
 
 /** One 话单 row as cells: numbers masked unless `unmask`; a 保密 caller's number and summary text never leave. */
 export function callCells(r: ExportRow, ctx: CallRowContext): Cell[] {
-  const s: SummaryJson | null = r.summary ? (JSON.parse(r.summary) as SummaryJson) : null;
-  const secret = s?.confidential === true;
+  const secret = r.confidential === 1;
   return [
     r.callId,
     localTime(r.enqueuedAt + ctx.utcOffsetMinutes * 60_000),
@@ -115,12 +111,14 @@ export function callCells(r: ExportRow, ctx: CallRowContext): Cell[] {
     r.hungUpBy ? (HUNG_UP_BY_LABELS[r.hungUpBy as HangupSide] ?? r.hungUpBy) : '',
     r.overflowTrigger ? (OVERFLOW_TRIGGER_LABELS[r.overflowTrigger as keyof typeof OVERFLOW_TRIGGER_LABELS] ?? r.overflowTrigger) : '',
     r.missedBy ? r.missedBy.split(',').map(ctx.seat).join('、') : '',
-    s?.disposition ? (DISPOSITION_LABELS[s.disposition] ?? s.disposition) : '',
-    secret ? '(保密)' : (s?.topic ?? ''),
-    secret ? '(保密)' : (s?.question ?? ''),
-    secret ? '(保密)' : (s?.answer ?? ''),
-    s?.referral ?? '',
-    s?.riskFlag ? (secret ? '是' : `是:${s.riskNote ?? ''}`) : '',
+    r.disposition ? (DISPOSITION_LABELS[r.disposition as Disposition] ?? r.disposition) : '',
+    secret ? '(保密)' : (r.topic ?? ''),
+    secret ? '(保密)' : (r.question ?? ''),
+    secret ? '(保密)' : (r.answer ?? ''),
+    r.referral ?? '',
+    r.major === 1 ? (secret ? '是' : `是:${r.riskNote ?? ''}`) : '',
+    ratingLabel(r.rating),
+    r.qcScore,
   ];
 }
 
@@ -248,6 +246,16 @@ export function tableRows(report: ReportView, table: string): { header: string[]
     }
     case 'outbound':
       return outboundTableRows(report);
+    case 'callbacks': {
+      // 回访/回电 completion of the tasks due in the range (docs/definitions.md, Callback completion).
+      const c = report.callbacks;
+      if (!c) return { header: [], rows: [] };
+      const cells = (f: CallbackCompletionView): Cell[] => [f.due, f.doneOnTime, f.doneLate, f.overdue, f.pending, pct(f.onTimeRate)];
+      return {
+        header: ['任务来源', '到期任务', '按期完成', '逾期完成', '逾期未完成', '未到期', '按期完成率(%)'],
+        rows: [['合计', ...cells(c.total)], ...c.bySource.map((r): Cell[] => [r.label, ...cells(r.figures)])],
+      };
+    }
     default:
       return { header: [], rows: [] };
   }

@@ -13,6 +13,8 @@ export interface PendingCall {
   id: string;
   active: boolean;
   enqueuedAt: number;
+  /** Its fact is written already (in the commit that ended the call). */
+  hasFact: boolean;
 }
 
 /** One 话单 row as the exports read it (the caller's number in full: mask it). */
@@ -31,8 +33,21 @@ export interface ExportRow {
   hungUpBy: string | null;
   overflowTrigger: string | null;
   missedBy: string;
-  /** The filed summary (JSON) or null. */
-  summary: string | null;
+  /** The filed summary's fields (null, 0: no summary, or the field is empty). */
+  disposition: string | null;
+  topic: string | null;
+  question: string | null;
+  answer: string | null;
+  referral: string | null;
+  /** 重大事项 (the summary's risk flag) 1/0, and its note. */
+  major: number;
+  riskNote: string | null;
+  /** 保密: the caller's number and the summary's text never leave (1), else 0 or null. */
+  confidential: number | null;
+  /** The score of the call's first phone or SMS rating (the one 满意率 counts), or null. */
+  rating: number | null;
+  /** The QC total in force (the review's when a review changed it), or null. */
+  qcScore: number | null;
 }
 
 /** A row of EXPORT_SQL, in its column order (ExportRow's fields). */
@@ -51,19 +66,30 @@ export type ExportTuple = [
   hungUpBy: string | null,
   overflowTrigger: string | null,
   missedBy: string,
-  summary: string | null,
+  disposition: string | null,
+  topic: string | null,
+  question: string | null,
+  answer: string | null,
+  referral: string | null,
+  major: number,
+  riskNote: string | null,
+  confidential: number | null,
+  rating: number | null,
+  qcScore: number | null,
 ];
 
 /**
- * The SELECT behind the 话单 export (bench/ runs the same text through `sqlite3 -csv`): calls of
- * [from, to) by arrival, with their facts and summaries, oldest first; read in pages after the
- * key (enqueued_at, call_id) of the last row, so no statement stays open while the response
- * waits for the network.
+ * The SELECT behind the 话单 export (bench/ runs the same text through `sqlite3 -csv`): the facts
+ * of the calls of [from, to) by arrival, oldest first, each carrying its caller, summary fields,
+ * rating and QC score (copied in by the triggers of schema version 19, in the transaction that
+ * changes them), so the export reads call_facts alone, no look-up into another table per row;
+ * read in pages after the key (enqueued_at, call_id) of the last row, so no statement stays open
+ * while the response waits for the network.
  */
-export const EXPORT_SQL = `SELECT f.call_id, c.caller, f.enqueued_at, f.centre_id, f.category_id, f.seat_id, f.result, f.wait_ms,
-  f.talk_ms, f.hold_ms, f.wrap_ms, f.hung_up_by, f.overflow_trigger, f.missed_by, s.json
-  FROM call_facts f JOIN calls c ON c.id = f.call_id LEFT JOIN call_summaries s ON s.call_id = f.call_id
-  WHERE f.enqueued_at < ? AND (f.enqueued_at, f.call_id) > (?, ?) ORDER BY f.enqueued_at, f.call_id LIMIT ?`;
+export const EXPORT_SQL = `SELECT call_id, IFNULL(caller, ''), enqueued_at, centre_id, category_id, seat_id, result, wait_ms,
+  talk_ms, hold_ms, wrap_ms, hung_up_by, overflow_trigger, missed_by, disposition, topic, question, answer, referral, major,
+  risk_note, confidential, rating, qc_score
+  FROM call_facts WHERE enqueued_at < ? AND (enqueued_at, call_id) > (?, ?) ORDER BY enqueued_at, call_id LIMIT ?`;
 
 const FACT_SQL = `SELECT call_id, enqueued_at, centre_id, category_id, seat_id, answered_at, ended_at, result,
   wait_ms, talk_ms, hold_ms, holds, wrap_ms, offers, overflow_trigger, overflow_target, hung_up_by,
@@ -150,7 +176,9 @@ export class ReportRepository {
          FROM call_summaries WHERE updated_at > ? ORDER BY updated_at LIMIT ?`,
     );
     this.updateFactSummary = db.prepare('UPDATE call_facts SET disposition = ?, major = ? WHERE call_id = ?');
-    this.selectPending = db.prepare('SELECT rowid, id, state_kind, enqueued_at FROM calls WHERE rowid > ? ORDER BY rowid LIMIT ?');
+    this.selectPending =
+      db.prepare(`SELECT c.rowid, c.id, c.state_kind, c.enqueued_at, EXISTS (SELECT 1 FROM call_facts f WHERE f.call_id = c.id) AS has_fact
+      FROM calls c WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?`);
     this.selectFacts = db.prepare(FACT_SQL).raw(true);
     this.selectExport = db.prepare(EXPORT_SQL).raw(true);
     this.countExport = db.prepare('SELECT COUNT(*) AS n FROM call_facts WHERE enqueued_at >= ? AND enqueued_at < ?');
@@ -208,8 +236,20 @@ export class ReportRepository {
   }
 
   pendingCalls(afterRowid: number, limit: number): PendingCall[] {
-    const rows = this.selectPending.all(afterRowid, limit) as { rowid: number; id: string; state_kind: string; enqueued_at: number }[];
-    return rows.map((r) => ({ rowid: r.rowid, id: r.id, active: ACTIVE_STATES.includes(r.state_kind), enqueuedAt: r.enqueued_at }));
+    const rows = this.selectPending.all(afterRowid, limit) as {
+      rowid: number;
+      id: string;
+      state_kind: string;
+      enqueued_at: number;
+      has_fact: number;
+    }[];
+    return rows.map((r) => ({
+      rowid: r.rowid,
+      id: r.id,
+      active: ACTIVE_STATES.includes(r.state_kind),
+      enqueuedAt: r.enqueued_at,
+      hasFact: r.has_fact === 1,
+    }));
   }
 
   saveFact(f: CallFact): void {
@@ -281,7 +321,16 @@ export class ReportRepository {
       hungUpBy: r[11],
       overflowTrigger: r[12],
       missedBy: r[13],
-      summary: r[14],
+      disposition: r[14],
+      topic: r[15],
+      question: r[16],
+      answer: r[17],
+      referral: r[18],
+      major: r[19],
+      riskNote: r[20],
+      confidential: r[21],
+      rating: r[22],
+      qcScore: r[23],
     }));
   }
 

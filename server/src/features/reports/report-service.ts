@@ -1,9 +1,10 @@
-import type { LiveFiguresView, ReportQuery, ReportView } from '../../contract/index.js';
+import { VISIT_SOURCE_LABELS, type LiveFiguresView, type ReportQuery, type ReportView, type VisitSource } from '../../contract/index.js';
 import type { AcdQueries } from '../../domain/engine.js';
-import type { Call } from '../../domain/call.js';
+import { isTerminal, type Call, type CallEvent } from '../../domain/call.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { callFact, type CallFact } from '../../domain/stats/call-fact.js';
+import { callbackCompletion } from '../../domain/stats/callback-completion.js';
 import { liveFigures } from '../../domain/stats/figures.js';
 import { qcReport, type QcFact } from '../../domain/stats/qc-figures.js';
 import {
@@ -77,6 +78,22 @@ export class ReportService {
   }
 
   /**
+   * The engine listener that writes a call's fact in the commit that ends the call (hang-up after
+   * wrap-up, abandon, overflow, time-out): the 话单 row is on disk with the decision. Register it
+   * with the engine's `subscribe` (app.ts); the catch-up below covers what it did not write (calls
+   * of an older version, calls given up on).
+   */
+  factWriter(): { callStored: (call: Call, newEvents: readonly CallEvent[]) => void } {
+    return {
+      callStored: (call, newEvents) => {
+        if (newEvents.length === 0 || !isTerminal(call.state.kind)) return;
+        const { repo, clock } = this.deps;
+        repo.saveFact(callFact(call, clock.now(), repo.summaryOf(call.id)));
+      },
+    };
+  }
+
+  /**
    * Writes the facts of the calls that finished since the last pass, then copies summaries filed
    * or amended since into them; returns how many facts were written.
    */
@@ -105,7 +122,7 @@ export class ReportService {
             blocked = true; // this call's fact is not final yet: later calls are written, the mark waits
             continue;
           }
-          if (!p.active) {
+          if (!p.active && !p.hasFact) {
             const call = loadCall(p.id);
             if (call) {
               repo.saveFact(callFact(call, now, repo.summaryOf(call.id)));
@@ -192,10 +209,17 @@ export class ReportService {
       visitFigures([], this.deps.clock.now());
     const out = this.outbound(r);
     const { placed, answered, talkSeconds } = out.total;
+    const visitFilter = { centres: r.centres, categories: r.filter.categories, seats: r.filter.seats };
+    const cb = this.deps.satisfaction?.callbackCompletion(r.from, r.to, visitFilter) ?? callbackCompletion([], this.deps.clock.now());
+    const callbacks = {
+      total: cb.total,
+      bySource: cb.bySource.map((x) => ({ ...x, label: VISIT_SOURCE_LABELS[x.key as VisitSource] ?? x.key })),
+    };
     const withSatisfaction = {
       ...view,
       satisfaction: { ...sat.result(), visits, outbound: { placed, answered, talkSeconds } },
       outbound: out,
+      callbacks,
     };
     return this.deps.qcFacts ? { ...withSatisfaction, qc: this.qc(r, this.deps.qcFacts) } : withSatisfaction;
   }

@@ -11,6 +11,7 @@ import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
 import { SatisfactionAccumulator, visitFigures, type VisitFigures } from '../../domain/stats/satisfaction.js';
+import { callbackCompletion, type CallbackCompletionReport } from '../../domain/stats/callback-completion.js';
 import { localDay } from '../shared/local-day.js';
 import { RatingRepository } from './rating-repository.js';
 import { VisitRepository } from './visit-repository.js';
@@ -114,7 +115,8 @@ export class SatisfactionService {
       rows,
       total: { key: 'total', ...total.result() },
       dissatisfiedCalledBack: { due: v.dissatisfiedDue, withinDeadline: v.dissatisfiedWithinDeadline, rate: v.dissatisfiedCalledBackRate },
-      overdueVisits: this.o.visitRepo.overdue(now, centres),
+      // The open tasks due before now: overdue by the same rule as the reports' callback completion.
+      overdueVisits: callbackCompletion(this.o.visitRepo.dueFacts(0, now, centres, true), now).total.overdue,
     };
   }
 
@@ -137,7 +139,15 @@ export interface SatisfactionReportInputs {
   ): VisitFigures;
   /** The outbound calls (click-to-call) started in [from, to) for tasks of these centres (domain/stats/outbound.ts). */
   outboundFacts(from: number, to: number, centres: readonly string[] | null): OutboundCallRow[];
+  /** 回访/回电 completion of the tasks due in [from, to) that pass the filter. */
+  callbackCompletion(from: number, to: number, filter: VisitFilter): CallbackCompletionReport;
 }
+
+type VisitFilter = { centres: readonly string[] | null; categories: ReadonlySet<string> | null; seats: ReadonlySet<string> | null };
+const passes =
+  (filter: VisitFilter) =>
+  (t: { categoryId: string; seatId: string | null }): boolean =>
+    (!filter.categories || filter.categories.has(t.categoryId)) && (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId)));
 
 /**
  * The reports' satisfaction inputs over any connection to the store, read-only included: the
@@ -156,16 +166,8 @@ function reportInputsOf(
   return {
     ratingsByArrival: (from, to) => ratings.ratingsByArrival(from, to),
     outboundFacts: (from, to, centres) => dials?.facts(from, to, centres) ?? [],
-    visitFigures: (from, to, filter) =>
-      visitFigures(
-        visitRepo
-          .facts(from, to, filter.centres)
-          .filter(
-            (t) =>
-              (!filter.categories || filter.categories.has(t.categoryId)) &&
-              (!filter.seats || (t.seatId !== null && filter.seats.has(t.seatId))),
-          ),
-        now(),
-      ),
+    visitFigures: (from, to, filter) => visitFigures(visitRepo.facts(from, to, filter.centres).filter(passes(filter)), now()),
+    callbackCompletion: (from, to, filter) =>
+      callbackCompletion(visitRepo.dueFacts(from, to, filter.centres).filter(passes(filter)), now()),
   };
 }

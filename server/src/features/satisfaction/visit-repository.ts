@@ -1,4 +1,5 @@
 import type { VisitOutcome, VisitSource, VisitStatus } from '../../contract/index.js';
+import type { CallbackTaskFact } from '../../domain/stats/callback-completion.js';
 import type { VisitFact } from '../../domain/stats/satisfaction.js';
 import type { Db } from '../../store/db.js';
 
@@ -65,7 +66,7 @@ export class VisitRepository {
   private readonly summariesStmt;
   private readonly watermarkGet;
   private readonly watermarkSet;
-  private readonly overdueStmt;
+  private readonly dueStmt;
   private readonly factsStmt;
 
   constructor(private readonly db: Db) {
@@ -108,7 +109,9 @@ export class VisitRepository {
     this.watermarkGet = db.prepare("SELECT value FROM settings WHERE key = 'visits.summaries_seen'");
     this.watermarkSet = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('visits.summaries_seen', ?, ?)
       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
-    this.overdueStmt = db.prepare(`SELECT COUNT(*) AS n FROM visit_tasks WHERE status = 'open' AND due_at < @now AND ${IN_SCOPE}`);
+    this.dueStmt = db.prepare(`
+      SELECT source, due_at AS dueAt, status, closed_at AS closedAt, category_id AS categoryId, seat_id AS seatId
+      FROM visit_tasks WHERE due_at >= @from AND due_at < @to AND (@openOnly = 0 OR status = 'open') AND ${IN_SCOPE}`);
     this.factsStmt = db.prepare(`
       SELECT source, created_at AS createdAt, due_at AS dueAt, status, reached_at AS reachedAt, category_id AS categoryId, seat_id AS seatId
       FROM visit_tasks WHERE created_at >= @from AND created_at < @to AND ${IN_SCOPE}`);
@@ -173,8 +176,14 @@ export class VisitRepository {
     this.watermarkSet.run(String(seq), at);
   }
 
-  overdue(now: number, centres: readonly string[] | null = null): number {
-    return (this.overdueStmt.get({ now, centres: scopeParam(centres) }) as { n: number }).n;
+  /** Tasks due in [from, to) in the centres (null = all), as the completion figures see them; `openOnly`: the open ones. */
+  dueFacts(
+    from: number,
+    to: number,
+    centres: readonly string[] | null,
+    openOnly = false,
+  ): (CallbackTaskFact & { categoryId: string; seatId: string | null })[] {
+    return this.dueStmt.all({ from, to, openOnly: openOnly ? 1 : 0, centres: scopeParam(centres) }) as never;
   }
 
   /** Marks the callback request behind a task done (the worklist closed it). */

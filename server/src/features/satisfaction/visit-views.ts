@@ -1,4 +1,5 @@
 import { maskNumber, type VisitTaskView } from '../../contract/index.js';
+import { isOverdue } from '../../domain/stats/callback-completion.js';
 import type { VisitTask } from './visit-repository.js';
 
 /** What a browser may see of a 回访 task: never the full number. */
@@ -15,7 +16,7 @@ export function visitTaskView(t: VisitTask, now: number): VisitTaskView {
     createdAt: t.createdAt,
     dueAt: t.dueAt,
     nextAttemptAt: t.nextAttemptAt,
-    overdue: t.status === 'open' && t.dueAt < now,
+    overdue: isOverdue(t, now),
     attempts: t.attempts,
     status: t.status,
     outcome: t.outcome,
