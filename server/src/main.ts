@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     callControl: telephony.kamailio,
     recordingMedia: telephony.recording,
     outbound: telephony.outbound,
+    listen: telephony.listen,
     sipRevocation: telephony.kamailio,
     // Crash-only recovery: exit and let start.sh start a fresh process from the last commit.
     onStorageFailure: (err) => {
