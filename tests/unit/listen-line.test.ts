@@ -62,11 +62,12 @@ async function started(f: ReturnType<typeof fakes>) {
 }
 
 describe('browserOffer', () => {
-  it('numbers the duplicate mids and makes rtpengine the DTLS client', () => {
+  it('numbers the duplicate mids, makes rtpengine the DTLS client and the browser the ICE controller', () => {
     const sdp = browserOffer(OFFER);
+    expect(sdp.split('\r\n').slice(0, 5)).toEqual(['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=rtpengine', 't=0 0', 'a=ice-lite']);
     expect(sdp.match(/^a=mid:.*$/gm)).toEqual(['a=mid:1', 'a=mid:2']);
     expect(sdp.match(/^a=setup:.*$/gm)).toEqual(['a=setup:active', 'a=setup:active']);
-    expect(sdp.split('\r\n').length).toBe(OFFER.split('\r\n').length);
+    expect(sdp.split('\r\n').length).toBe(OFFER.split('\r\n').length + 1);
   });
 });
 
@@ -133,7 +134,7 @@ describe('ListenLine', () => {
       const { leg } = await started(f);
       if (how === 'stop') expect(f.line.stop(leg.lid)).toBe(true);
       if (how === 'call') f.line.callEnded('call-1');
-      if (how === 'phone') f.line.event({ event: 'listen-bye', lid: leg.lid, by: 'phone' });
+      if (how === 'phone') f.line.event({ event: 'listen-bye', lid: leg.lid });
       expect(f.ended).toEqual([{ lid: leg.lid, why }]);
       expect(f.ng.at(-1)).toMatchObject({ command: 'unsubscribe', 'call-id': 'call-1', 'to-tag': 'sub-tag' });
       expect(f.sent.filter((c) => c.cmd === 'listen-stop')).toHaveLength(how === 'phone' ? 0 : 1);

@@ -83,7 +83,8 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   // 监听 (kamailio-6-listen.cfg.tmpl): see telephony/listen-line.ts. sdp: base64.
   z.object({ event: z.literal('listen-answered'), lid: z.string(), sdp: z.string() }),
   z.object({ event: z.literal('listen-failed'), lid: z.string(), code: int }),
-  z.object({ event: z.literal('listen-bye'), lid: z.string(), by: z.enum(['phone', 'router']) }),
+  /** The listening phone hung up (its BYE). */
+  z.object({ event: z.literal('listen-bye'), lid: z.string() }),
 ]);
 export type KamailioEvent = z.infer<typeof KamailioEvent>;
 
@@ -116,5 +117,5 @@ export type KamailioCommand =
   | { cmd: 'seat-revoke'; seat: string; until: number; ttl_s: number }
   /** 监听: INVITE the listening phone `aor` with rtpengine's subscribe offer (`sdp`, base64); lid: the leg's Call-ID. */
   | { cmd: 'listen-start'; lid: string; aor: string; call: string; sdp: string }
-  /** 监听: end the leg (BYE, or at its answer when it is still ringing). */
+  /** 监听: the router ended the leg (the phone sends the BYE; a leg still ringing: its answer is not reported). */
   | { cmd: 'listen-stop'; lid: string };

@@ -50,8 +50,9 @@ const WEBRTC: Record<string, Bencoded> = {
  * seat's tags: an offer with two sendonly audio streams, WebRTC flags), has Kamailio INVITE the
  * supervisor's registered phone with it (`listen-start`), and gives the phone's answer back to
  * rtpengine (`subscribe answer`). The subscription only receives: nothing the phone sends reaches
- * the call. `stop` ends the leg (`listen-stop`: Kamailio's BYE; ng `unsubscribe`); the call's
- * end (the adapter's `callEnded`) and the phone's BYE end it too, and the listener is told.
+ * the call. `stop` ends the leg (ng `unsubscribe`, `listen-stop` to Kamailio; the page sends the
+ * BYE: Kamailio cannot, see docs/telephony-notes.md); the call's end (the adapter's `callEnded`)
+ * and the phone's BYE end it too, and the listener is told.
  */
 export class ListenLine {
   private sender: ((cmd: ListenCommand) => boolean) | null = null;
@@ -128,7 +129,7 @@ export class ListenLine {
     return { lid, callId, aor };
   }
 
-  /** 停止监听: BYE to the phone and the subscription ended; false when the leg is unknown (already ended). */
+  /** 停止监听: the subscription ended (the page hangs up); false when the leg is unknown (already ended). */
   stop(lid: string): boolean {
     const leg = this.legs.get(lid);
     if (!leg) return false;
@@ -183,8 +184,8 @@ export class ListenLine {
       this.end(leg, 'failed');
       return;
     }
-    // listen-bye: the phone hung up (or Kamailio ended a leg the router had stopped).
-    this.end(leg, ev.by === 'phone' ? 'phone-hung-up' : 'stopped');
+    // listen-bye: the phone hung up.
+    this.end(leg, 'phone-hung-up');
   }
 
   /** The router stops: every leg ends (BYE while the link is still up). */

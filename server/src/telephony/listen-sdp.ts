@@ -13,11 +13,19 @@
  * and that stream stays silent (seen on one of the two streams in some runs). So the offer says
  * `a=setup:active`: the browser answers `passive` and waits, and rtpengine starts the handshake
  * once `subscribe answer` has given it the phone's fingerprint.
+ *
+ * ICE roles: with both sides full ICE, one of the two streams sometimes stayed silent with
+ * rtpengine logging "ICE role conflict detected" in a loop for it (both agents controlled, each
+ * switching back and forth). The offer says `a=ice-lite` to the browser only: the browser then
+ * takes the controlling role and nominates; rtpengine (full ICE, answering and checking) follows.
+ * Passing `ICE-lite` to rtpengine instead left both streams silent. Both changes were tried on
+ * Debian 12's rtpengine 10.5.3 and Chromium (docs/telephony-notes.md).
  */
 export function browserOffer(offer: string): string {
   return offer
     .split(/(?=^m=)/m)
     .map((section, i) => (i === 0 ? section : section.replace(/^a=mid:.*$/m, `a=mid:${i}`)))
     .join('')
-    .replace(/^a=setup:actpass$/gm, 'a=setup:active');
+    .replace(/^a=setup:actpass$/gm, 'a=setup:active')
+    .replace(/^(t=.*\r?\n)/m, '$1a=ice-lite\r\n');
 }

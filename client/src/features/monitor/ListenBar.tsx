@@ -11,6 +11,11 @@ export function ListenBar() {
   const snapshot = useAppStore((s) => s.snapshot);
   const reference = useAppStore((s) => s.reference);
   useEffect(() => () => listenPhone(supervision).shutdown(), []);
+  const gone =
+    listen.status === 'listening' && snapshot !== null && snapshot.calls.find((c) => c.id === listen.callId)?.state.kind !== 'talking';
+  useEffect(() => {
+    if (gone) listenPhone(supervision).callGone();
+  }, [gone]);
   if (listen.status === 'idle' && !listen.note) return null;
   const call = listen.callId ? (snapshot?.calls.find((c) => c.id === listen.callId) ?? null) : null;
   const who = listen.seatId ? seatName(snapshot, listen.seatId) : '';

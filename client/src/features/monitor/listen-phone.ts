@@ -27,6 +27,8 @@ export interface ListenPhone {
   start(callId: string, seatId: string | null, note: string): Promise<Ack<unknown>>;
   /** 停止监听. */
   stop(): Promise<void>;
+  /** The live queue says the call listened to is no longer talking: hang up. */
+  callGone(): void;
   /** The monitor page closes: end the leg and un-register. */
   shutdown(): void;
 }
@@ -34,14 +36,14 @@ export interface ListenPhone {
 const REGISTER_TIMEOUT_MS = 10_000;
 /** Fetch new credentials when these have less than this left. */
 const RENEW_MARGIN_MS = 10 * 60_000;
-/** After 停止监听, how long Kamailio's BYE may take before the page hangs up itself. */
-const BYE_GRACE_MS = 2_000;
 
 /**
  * The supervisor's listening phone: a JsSIP user agent registered as `listen-u<user id>` with
  * credentials from GET /api/supervisor/listen/phone. It never dials and never opens a microphone:
  * it answers, receive-only, the INVITE Kamailio sends it for a listening leg the router started
  * for this page (From `listen@…`, only while a start is pending), and refuses anything else.
+ * It sends the leg's BYE itself (Kamailio does not): on 停止监听, and when the live queue shows
+ * the call is no longer talking (the router has ended the subscription by then).
  */
 export function createListenPhone(deps: {
   api: SupervisionApi;
@@ -160,14 +162,23 @@ export function createListenPhone(deps: {
     },
     async stop() {
       const leg = lid;
-      const call = sipCall;
       if (!leg) return;
       stopping = true;
-      // The router ends the leg (Kamailio's BYE); the page hangs up itself if that BYE is late.
       await deps.api.stopListen(leg);
-      later(() => {
-        if (call && sipCall === call) ua?.hangup(call);
-      }, BYE_GRACE_MS);
+      if (sipCall) ua?.hangup(sipCall);
+      else {
+        lid = null;
+        set({ ...IDLE, note: '已停止监听', noteIsError: false });
+      }
+    },
+    callGone() {
+      if (store.getState().status !== 'listening') return;
+      if (sipCall)
+        ua?.hangup(sipCall); // 'ended' follows and says why
+      else {
+        lid = null;
+        set({ ...IDLE, note: '通话已结束,监听随之结束', noteIsError: false });
+      }
     },
     shutdown() {
       if (lid) void deps.api.stopListen(lid);

@@ -19,7 +19,7 @@ export interface ListenLegInfo {
 export interface ListenPort {
   /** Resolves once the phone `aor` hears the call; rejects with a DomainError. */
   start(callId: string, aor: string): Promise<ListenLegInfo>;
-  /** Ends a leg (BYE to the phone); false when it had ended already. */
+  /** Ends a leg (the subscription; the page hangs up); false when it had ended already. */
   stop(lid: string): boolean;
   /** The legs up now. */
   active(): ListenLegInfo[];
