@@ -1,6 +1,8 @@
 /**
  * 监听 (silent monitoring) end to end (issue 12): the built console served by the router,
- * Kamailio and rtpengine, a SIPp caller on the trunk and a SIPp seat phone (both send audio),
+ * Kamailio and rtpengine, a SIPp caller on the trunk sending audio for the whole call and a SIPp
+ * seat phone (its 7 s of audio are over by the time the page listens: the packets counted are the
+ * caller's stream; the seat's is the second m= line, set up the same way),
  * headless Chromium as the supervisor. The supervisor's page registers its listening phone,
  * Kamailio INVITEs it with rtpengine's subscription offer, the page answers receive-only and
  * hears the call; nothing goes from the page into the call; stop, the call's end, scope.
@@ -81,7 +83,7 @@ async function startListening(page: Page, seatId: string, reason: string): Promi
 }
 
 describe('监听 (silent monitoring)', () => {
-  it("the supervisor's page hears both sides of a talking call and sends nothing into it; stop ends it; audited; refused out of scope", async () => {
+  it("the supervisor's page receives a talking call's audio and sends nothing into it; stop ends it; audited; refused out of scope", async () => {
     const s05 = await stack.seat('s05', { behaviour: 'answer' });
     phones.push(s05);
     const before = new Set(stack.calls().map((c) => c.id));
