@@ -6,6 +6,8 @@
  * headless Chromium as the supervisor. The supervisor's page registers its listening phone,
  * Kamailio INVITEs it with rtpengine's subscription offer, the page answers receive-only and
  * hears the call; nothing goes from the page into the call; stop, the call's end, scope.
+ *
+ * README's screenshot: SCREENSHOT_DIR=docs/screenshots npx vitest run tests/e2e/listen.test.ts
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -19,6 +21,8 @@ import { sippCounts, startSipStack, waitFor, type SeatPhone, type SipStack } fro
 
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
 const POLL = { timeout: 20_000, interval: 200 };
+const shots = process.env.SCREENSHOT_DIR ?? '.run/screenshots';
+fs.mkdirSync(shots, { recursive: true });
 
 let stack: SipStack;
 let browser: Browser;
@@ -128,6 +132,7 @@ describe('监听 (silent monitoring)', () => {
     const byTag = await packetsByTag(stack.env.RTPENGINE_NG_ADDR!, call.id);
     expect(Object.keys(byTag)).toHaveLength(3);
 
+    await sup.screenshot({ path: path.join(shots, 'monitor-listen.png') });
     const rows = auditRows('supervisor.call-listen', `call:${call.id}`);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ username: 'supervisor', reason: '新人坐席质检抽听' });
