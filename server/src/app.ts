@@ -77,6 +77,8 @@ import { SeatService } from './features/seats/seat-service.js';
 import { seatSocketHandlers } from './features/seats/seat-socket.js';
 import { createSupervisorRouter } from './features/supervisor/supervisor-routes.js';
 import { SupervisorService, type CallEnder } from './features/supervisor/supervisor-service.js';
+import { ListenService, type ListenLegInfo, type ListenPort } from './features/supervisor/listen-service.js';
+import { createListenRouter } from './features/supervisor/listen-routes.js';
 import { AlertRepository } from './features/summaries/alert-repository.js';
 import { createAlertRouter } from './features/summaries/alert-routes.js';
 import { AlertMonitor } from './features/summaries/alert-monitor.js';
@@ -147,6 +149,8 @@ export interface AppDeps {
   outbound?: OutboundPort | null;
   /** Ends a seat's phone at Kamailio when its session ends early; null without telephony. */
   sipRevocation?: SipRevocationGate | null;
+  /** 监听 through rtpengine and Kamailio (telephony/listen-line.ts); null without telephony. */
+  listen?: (ListenPort & { listen(f: (leg: ListenLegInfo) => void): void }) | null;
 }
 
 export interface App {
@@ -529,6 +533,8 @@ export function createApp(deps: AppDeps): App {
     },
     ender: deps.callControl ?? null,
   });
+  const listen = new ListenService({ engine, scope, audit: record, port: deps.listen ?? null });
+  deps.listen?.listen((leg) => listen.ended(leg.lid));
 
   const liveAlerts = new AlertMonitor({
     engine,
@@ -708,6 +714,7 @@ export function createApp(deps: AppDeps): App {
     createQueueRouter({ queue: liveQueue, clock, requireUser, scope }),
     createSeatDayRouter({ seatDay, requireUser }),
     createSupervisorRouter({ supervisor, requireUser }),
+    createListenRouter({ listen, sipCredentials, requireUser }),
     createSurveyRouter({ survey, requireUser }),
     createAlertThresholdRouter({ monitor: liveAlerts, requireUser, scope }),
     createSeatRouter({ seats, requireUser, scope }),

@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     callControl: telephony.kamailio,
     recordingMedia: telephony.recording,
     outbound: telephony.outbound,
+    listen: telephony.listen,
     sipRevocation: telephony.kamailio,
     // A full or failing disk puts the router in degraded mode (app.storage); any other failure to
     // commit is crash-only recovery: exit and let start.sh start a fresh process from the last commit.

@@ -65,3 +65,29 @@ export interface SupervisorMessage {
 /** POST /api/supervisor/calls/:id/force-release (强拆): end a talking call; the reason is required and audited. */
 export const CallForceReleaseSchema = z.object({ note: note(true) }).strict();
 export type CallForceReleaseRequest = z.input<typeof CallForceReleaseSchema>;
+
+/** POST /api/supervisor/calls/:id/listen (监听): listen to a talking call; the reason is required and audited. */
+export const CallListenSchema = z.object({ note: note(true) }).strict();
+export type CallListenRequest = z.input<typeof CallListenSchema>;
+
+/** A listening leg: the supervisor's phone hears both sides of `callId` and sends nothing into it. */
+export interface ListenView {
+  /** The leg's id (its SIP Call-ID); POST /api/supervisor/listen/:lid/stop ends it. */
+  lid: string;
+  callId: string;
+  /** The seat talking on the call when the listening began. */
+  seatId: string | null;
+}
+
+/** GET /api/supervisor/listen/phone: time-limited SIP credentials for the monitor page's listening phone. */
+export interface ListenPhoneCredentials {
+  /** "<unix expiry>:listen-u<user id>" */
+  username: string;
+  password: string;
+  /** Unix ms: renew before this. */
+  expiresAt: number;
+  /** sip:listen-u<user id>@<domain> */
+  uri: string;
+  domain: string;
+  wsUrl: string;
+}

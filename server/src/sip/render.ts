@@ -82,6 +82,7 @@ export const KAMAILIO_TEMPLATE_PARTS = [
   'kamailio-3-new-calls.cfg.tmpl',
   'kamailio-4-decisions.cfg.tmpl',
   'kamailio-5-outbound.cfg.tmpl',
+  'kamailio-6-listen.cfg.tmpl',
 ] as const;
 
 /** Where a line of the joined Kamailio template comes from: a part file and its line (1-based). */

@@ -86,6 +86,11 @@ export class DialogControl implements CallControl {
     return (this.o.now ?? Date.now)();
   }
 
+  /** The dialog's tags of an answered call (监听 subscribes to both sides by them); null when unknown. */
+  tagsOf(callId: string): DialogTags | null {
+    return this.tags.get(callId) ?? null;
+  }
+
   // ------------------------------------------------------------ events from Kamailio
 
   answered(callId: string, ftag: string, ttag: string): void {

@@ -13,6 +13,7 @@ import { EvapiLink } from './evapi-link.js';
 import { LegRows } from './leg-rows.js';
 import { DialogControl, type SurveyHooks } from './dialog-control.js';
 import type { OutboundLine } from './outbound-line.js';
+import type { ListenLine } from './listen-line.js';
 import { EnqueueEvent, KamailioEvent, parseHeldState, type Decision, type KamailioCommand } from './kamailio-protocol.js';
 
 export interface KamailioAdapterOptions {
@@ -38,6 +39,8 @@ export interface KamailioAdapterOptions {
   surveys?: SurveyHooks | null;
   /** Click-to-call: the adapter carries its commands and events (telephony/outbound-line.ts). */
   outbound?: OutboundLine | null;
+  /** 监听: the adapter carries its commands and events, and tells it when a call ends (telephony/listen-line.ts). */
+  listen?: ListenLine | null;
 }
 
 /** What the router knows of a call Kamailio holds. */
@@ -113,6 +116,10 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       inBatch: (handleAll) => this.inBatch(handleAll),
     });
     o.outbound?.attach((cmd) => this.send(cmd));
+    o.listen?.attach(
+      (cmd) => this.send(cmd),
+      (callId) => this.dialogs.tagsOf(callId),
+    );
   }
 
   allowConsult(fromSeatId: string, toSeatId: string, ttlMs: number): void {
@@ -334,12 +341,14 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
         return;
       }
       case 'cancel':
+        this.o.listen?.callEnded(ev.callid);
         this.dialogs.forget(ev.callid);
         this.forgetAnd(ev.callid, () => {
           if (this.eng.getCall(ev.callid)) this.eng.hangup(ev.callid, 'caller');
         });
         return;
       case 'bye':
+        this.o.listen?.callEnded(ev.callid);
         this.forgetAnd(ev.callid, () => {
           if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
         });
@@ -352,6 +361,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
         this.dialogs.surveying(ev.callid, ev.ftag, ev.ttag);
         return;
       case 'ended':
+        this.o.listen?.callEnded(ev.callid);
         this.dialogs.ended(ev.callid);
         return;
       case 'end-failed':
@@ -399,6 +409,11 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       case 'outbound-failed':
       case 'outbound-bye':
         this.o.outbound?.event(ev);
+        return;
+      case 'listen-answered':
+      case 'listen-failed':
+      case 'listen-bye':
+        this.o.listen?.event(ev);
         return;
     }
   }

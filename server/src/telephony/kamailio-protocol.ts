@@ -80,6 +80,11 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('outbound-answered'), callid: z.string() }),
   z.object({ event: z.literal('outbound-failed'), callid: z.string(), code: int }),
   z.object({ event: z.literal('outbound-bye'), callid: z.string(), by: z.enum(['seat', 'callee']) }),
+  // 监听 (kamailio-6-listen.cfg.tmpl): see telephony/listen-line.ts. sdp: base64.
+  z.object({ event: z.literal('listen-answered'), lid: z.string(), sdp: z.string() }),
+  z.object({ event: z.literal('listen-failed'), lid: z.string(), code: int }),
+  /** The listening phone hung up (its BYE). */
+  z.object({ event: z.literal('listen-bye'), lid: z.string() }),
 ]);
 export type KamailioEvent = z.infer<typeof KamailioEvent>;
 
@@ -109,4 +114,8 @@ export type KamailioCommand =
   /** Lets `seat` call sip:visit-<token>@domain once within `ttl_s`: Kamailio calls `uri` (the trunk) as `from`. */
   | { cmd: 'outbound-allow'; token: string; seat: string; uri: string; from: string; ring_s: number; ttl_s: number }
   /** The seat's session ended: refuse its credentials expiring at or before `until` (unix s) for `ttl_s`, unregister it. */
-  | { cmd: 'seat-revoke'; seat: string; until: number; ttl_s: number };
+  | { cmd: 'seat-revoke'; seat: string; until: number; ttl_s: number }
+  /** 监听: INVITE the listening phone `aor` with rtpengine's subscribe offer (`sdp`, base64); lid: the leg's Call-ID. */
+  | { cmd: 'listen-start'; lid: string; aor: string; call: string; sdp: string }
+  /** 监听: the router ended the leg (the phone sends the BYE; a leg still ringing: its answer is not reported). */
+  | { cmd: 'listen-stop'; lid: string };

@@ -24,6 +24,7 @@ import { SurveyCalls } from './survey-call.js';
 /** Where a survey's outcome is stored (SatisfactionService through the survey service). */
 export type SurveyRecorder = (callId: string, score: number | null) => void;
 import { OutboundLine } from './outbound-line.js';
+import { ListenLine } from './listen-line.js';
 
 export interface Telephony {
   /** The port to build the engine with (with Kamailio: a relay to the adapter that start() builds). */
@@ -37,6 +38,8 @@ export interface Telephony {
   recording: RtpengineRecordingMedia | null;
   /** Click-to-call through Kamailio and the trunk; null when TELEPHONY=none. */
   outbound: OutboundLine | null;
+  /** 监听 through rtpengine's subscriptions and Kamailio; null when TELEPHONY=none. */
+  listen: ListenLine | null;
   /**
    * Builds the Kamailio adapter with the engine (built with `port`), connects to Kamailio
    * and listens for rtpengine's DTMF log; call after createApp.
@@ -85,6 +88,7 @@ export function createTelephony(
       dtmf: null,
       recording: null,
       outbound: null,
+      listen: null,
       start: async () => {},
       stop: () => {},
     };
@@ -109,6 +113,8 @@ export function createTelephony(
   const rtpNg = splitHostPort(config.RTPENGINE_NG_ADDR);
   const recNg = config.RECORDING === 'on' ? new RtpengineNg(rtpNg.host, rtpNg.port) : null;
   const notice = config.RECORDING_NOTICE_FILE === 'none' ? null : path.resolve(config.RECORDING_NOTICE_FILE);
+  const listenNg = new RtpengineNg(rtpNg.host, rtpNg.port);
+  const listen = new ListenLine({ ng: listenNg, logger: logger.child({ part: 'listen' }) });
   const recording = recNg
     ? new RtpengineRecordingMedia({
         ng: recNg,
@@ -125,6 +131,7 @@ export function createTelephony(
     dtmf,
     recording,
     outbound,
+    listen,
     start: async (engine, transfers, tickets, survey) => {
       const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
       ng = new RtpengineNg(rtp.host, rtp.port);
@@ -162,6 +169,7 @@ export function createTelephony(
         offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
         surveys,
         outbound,
+        listen,
       });
       relay.connect(kamailio);
       const d = splitHostPort(config.DTMF_LOG_ADDR);
@@ -169,11 +177,13 @@ export function createTelephony(
       kamailio.start();
     },
     stop: () => {
+      listen.stopAll();
       kamailio?.stop();
       surveys?.stop();
       prompt?.stop();
       ng?.close();
       recNg?.close();
+      listenNg.close();
       dtmf.stop();
     },
   };

@@ -38,6 +38,8 @@ const ACTION_LABELS: Record<string, string> = {
   'supervisor.call-assign': '指派来电给坐席',
   'supervisor.call-category': '改变来电类别',
   'supervisor.call-force-release': '强拆通话',
+  'supervisor.call-listen': '监听通话',
+  'supervisor.call-listen-stop': '停止监听',
   'supervisor.message': '班长发送消息',
   'summary.confidential-read': '查看保密小结',
   'report.export': '导出报表',

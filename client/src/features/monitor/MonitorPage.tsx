@@ -8,6 +8,7 @@ import { CategoryQueues } from './CategoryQueues';
 import { CountsBar } from './CountsBar';
 import { LiveAlertsPanel } from './LiveAlertsPanel';
 import { LiveFigures } from './LiveFigures';
+import { ListenBar } from './ListenBar';
 import { RiskHitsPanel } from './RiskHitsPanel';
 import { MessageComposer } from './MessageComposer';
 import { SeatWall } from './SeatWall';
@@ -37,6 +38,7 @@ export function MonitorPage() {
         <LiveFigures />
         <SnapshotStatus />
       </div>
+      <ListenBar />
       <div className="monitor-bar">
         <CategoryQueues />
         <MessageComposer />

@@ -14,6 +14,7 @@ import { formatElapsed } from '../../shared/format';
 import { useServerNow } from '../../shared/ticker';
 import { useAppStore } from '../../app/store';
 import { supervision } from './supervision';
+import { listenPhone } from './listen-phone';
 import { skillList } from './selectors';
 import { currentCall, filteredSeats, NO_FILTER, wrapUpOverdue, type SeatFilter } from './wall-selectors';
 
@@ -67,9 +68,9 @@ function Filters({
   );
 }
 
-type Mode = null | 'not-ready' | 'offline' | 'message' | 'release';
+type Mode = null | 'not-ready' | 'offline' | 'message' | 'release' | 'listen';
 
-/** 示忙 / 签出 / 强拆 (with a required reason) and 发消息 for one seat. */
+/** 示忙 / 签出 / 强拆 / 监听 (with a required reason) and 发消息 for one seat. */
 function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => void }) {
   const [mode, setMode] = useState<Mode>(null);
   const [reason, setReason] = useState<SelectableNotReadyReason>('meeting');
@@ -84,17 +85,21 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
     const ack =
       mode === 'message'
         ? await supervision.message({ to: { kind: 'seat', seatId: seat.id }, text })
-        : mode === 'release'
+        : mode === 'listen'
           ? callId
-            ? await supervision.forceRelease(callId, text)
+            ? await listenPhone(supervision).start(callId, seat.id, text)
             : { ok: false as const, error: { code: 'CONFLICT' as const, message: '该坐席当前没有通话' } }
-          : await supervision.seatStatus(
-              seat.id,
-              mode === 'offline' ? { status: 'offline', note: text } : { status: 'not-ready', reason, note: text },
-            );
+          : mode === 'release'
+            ? callId
+              ? await supervision.forceRelease(callId, text)
+              : { ok: false as const, error: { code: 'CONFLICT' as const, message: '该坐席当前没有通话' } }
+            : await supervision.seatStatus(
+                seat.id,
+                mode === 'offline' ? { status: 'offline', note: text } : { status: 'not-ready', reason, note: text },
+              );
     setBusy(false);
     if (ack.ok) {
-      setResult({ ok: true, text: mode === 'message' ? '消息已发送' : '已执行' });
+      setResult({ ok: true, text: mode === 'message' ? '消息已发送' : mode === 'listen' ? '正在监听' : '已执行' });
       setMode(null);
       setText('');
     } else setResult({ ok: false, text: errorMessage(ack.error) });
@@ -113,6 +118,9 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
         </button>
         <button type="button" className="btn btn-danger" onClick={() => setMode('release')} disabled={seat.state.kind !== 'talking'}>
           强拆
+        </button>
+        <button type="button" className="btn" onClick={() => setMode('listen')} disabled={seat.state.kind !== 'talking'}>
+          监听
         </button>
         <button type="button" className="link" onClick={onClose}>
           关闭
@@ -143,7 +151,15 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
             <input value={text} onChange={(e) => setText(e.target.value)} maxLength={mode === 'message' ? 300 : 200} />
           </label>
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {mode === 'message' ? '发送' : mode === 'offline' ? '确认签出' : mode === 'release' ? '确认强拆(结束该通话)' : '确认示忙'}
+            {mode === 'message'
+              ? '发送'
+              : mode === 'offline'
+                ? '确认签出'
+                : mode === 'release'
+                  ? '确认强拆(结束该通话)'
+                  : mode === 'listen'
+                    ? '开始监听(对方听不到您)'
+                    : '确认示忙'}
           </button>
         </form>
       )}

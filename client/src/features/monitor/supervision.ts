@@ -1,6 +1,8 @@
 import type {
   Ack,
   AlertThresholds,
+  ListenPhoneCredentials,
+  ListenView,
   LiveAlert,
   QueueCallView,
   SeatView,
@@ -49,6 +51,11 @@ export interface SupervisionApi {
   message(req: SupervisorMessageRequest): Promise<Ack<SupervisorMessage>>;
   /** 强拆: end a talking call (both sides get a BYE); the reason is audited. */
   forceRelease(callId: string, note: string): Promise<Ack<{ callId: string; state: string }>>;
+  /** 监听: the listening phone's SIP credentials; start (reason audited), the leg now, stop. */
+  listenPhone(): Promise<Ack<ListenPhoneCredentials>>;
+  listen(callId: string, note: string): Promise<Ack<ListenView>>;
+  myListen(): Promise<Ack<ListenView | null>>;
+  stopListen(lid: string): Promise<Ack<{ stopped: boolean }>>;
   liveAlerts(): Promise<Ack<LiveAlert[]>>;
   ackLiveAlert(key: string): Promise<Ack<LiveAlert>>;
   thresholds(): Promise<Ack<AlertThresholds>>;
@@ -67,6 +74,10 @@ export function createSupervisionApi(deps: { fetch: typeof fetch; timeoutMs?: nu
     category: (id, categoryId, note) => request('POST', act(id, 'category'), { categoryId, note }),
     message: (req) => request('POST', '/api/supervisor/messages', req),
     forceRelease: (id, note) => request('POST', act(id, 'force-release'), { note }),
+    listenPhone: () => request('GET', '/api/supervisor/listen/phone'),
+    listen: (id, note) => request('POST', act(id, 'listen'), { note }),
+    myListen: () => request('GET', '/api/supervisor/listen'),
+    stopListen: (lid) => request('POST', `/api/supervisor/listen/${encodeURIComponent(lid)}/stop`),
     liveAlerts: () => request('GET', '/api/live-alerts'),
     ackLiveAlert: (key) => request('POST', `/api/live-alerts/${encodeURIComponent(key)}/ack`),
     thresholds: () => request('GET', '/api/alert-thresholds'),

@@ -27,6 +27,8 @@ interface CallStats {
   callId: string;
   inboundPackets: number;
   outboundPackets: number;
+  /** Local tracks the call sends (a listen-only call: 0). */
+  localTracks: number;
 }
 
 /** Test hook: per-call RTP counters of every live call on this page (window.__phoneStats). */
@@ -42,7 +44,8 @@ async function statsOf(callId: string, s: RTCSession): Promise<CallStats> {
       if (r.type === 'outbound-rtp' && r.kind === 'audio') outbound += r.packetsSent ?? 0;
     });
   }
-  return { callId, inboundPackets: inbound, outboundPackets: outbound };
+  const localTracks = pc ? pc.getSenders().filter((x) => x.track).length : 0;
+  return { callId, inboundPackets: inbound, outboundPackets: outbound, localTracks };
 }
 
 if (typeof window !== 'undefined') {
@@ -54,6 +57,8 @@ class JsSipUa implements PhoneUa {
   private readonly ua: JsSIP.UA;
   private readonly sessions = new Map<string, RTCSession>();
   private readonly audio = new Map<string, HTMLAudioElement>();
+  /** More remote audio tracks of one call (监听 receives the caller and the seat as two streams). */
+  private readonly extraAudio = new Map<string, HTMLAudioElement[]>();
   /** Tracks this adapter put in place of JsSIP's own (microphone switches): stopped at the end. */
   private readonly ownTracks = new Map<string, MediaStreamTrack>();
   private outputId: string | null = null;
@@ -97,7 +102,13 @@ class JsSipUa implements PhoneUa {
     const callId = (e.request as { call_id: string }).call_id;
     this.sessions.set(callId, session);
     liveSessions.set(callId, session);
-    session.on('icecandidate', (ev) => ev.ready());
+    // Ready as soon as every m= line has a candidate (one for a seat's call; a listening leg has two).
+    const gathered = new Set<string | null>();
+    session.on('icecandidate', (ev) => {
+      gathered.add(ev.candidate.sdpMid);
+      const mids = session.connection?.getTransceivers().map((t) => t.mid) ?? [];
+      if (mids.every((m) => gathered.has(m))) ev.ready();
+    });
     session.on('peerconnection', (ev) => this.attachAudio(callId, ev.peerconnection));
     if (session.connection) this.attachAudio(callId, session.connection);
     session.on('confirmed', () => this.emit({ type: 'established', callId }));
@@ -139,8 +150,16 @@ class JsSipUa implements PhoneUa {
     this.audio.set(callId, el);
     pc.addEventListener('track', (ev) => {
       if (ev.track.kind !== 'audio') return;
-      el.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
-      void el.play().catch(() => {
+      let target = el;
+      if (el.srcObject) {
+        // A second audio stream (监听): its own element, so both sides are heard.
+        target = new Audio();
+        target.autoplay = true;
+        applySink(target, this.outputId);
+        this.extraAudio.set(callId, [...(this.extraAudio.get(callId) ?? []), target]);
+      }
+      target.srcObject = el.srcObject ? new MediaStream([ev.track]) : (ev.streams[0] ?? new MediaStream([ev.track]));
+      void target.play().catch(() => {
         // Autoplay refused: the seat has clicked on the page before answering, so this is rare.
       });
     });
@@ -154,6 +173,8 @@ class JsSipUa implements PhoneUa {
       el.srcObject = null;
       this.audio.delete(callId);
     }
+    for (const x of this.extraAudio.get(callId) ?? []) x.srcObject = null;
+    this.extraAudio.delete(callId);
     this.ownTracks.get(callId)?.stop();
     this.ownTracks.delete(callId);
   }
@@ -187,7 +208,9 @@ class JsSipUa implements PhoneUa {
   }
 
   answer(callId: string, media: MediaChoice): void {
-    this.session(callId)?.answer({ mediaConstraints: { audio: audioConstraints(media.inputId), video: false }, pcConfig: PC_CONFIG });
+    // listenOnly: no microphone is opened, so the answer to the sendonly offer is recvonly.
+    const audio = media.listenOnly ? false : audioConstraints(media.inputId);
+    this.session(callId)?.answer({ mediaConstraints: { audio, video: false }, pcConfig: PC_CONFIG });
   }
 
   reject(callId: string, status: number, reason: string): void {
@@ -256,7 +279,7 @@ class JsSipUa implements PhoneUa {
 
   setOutput(deviceId: string | null): void {
     this.outputId = deviceId;
-    for (const el of this.audio.values()) applySink(el, deviceId);
+    for (const el of [...this.audio.values(), ...[...this.extraAudio.values()].flat()]) applySink(el, deviceId);
   }
 
   setInput(deviceId: string | null): void {

@@ -18,6 +18,8 @@ export interface PhoneUaConfig {
 export interface MediaChoice {
   /** Microphone deviceId; null = the browser's default. */
   inputId: string | null;
+  /** 监听: answer receive-only, without opening a microphone (the offer's streams are sendonly). */
+  listenOnly?: boolean;
 }
 
 /** How a call ended, as the adapter saw it. */

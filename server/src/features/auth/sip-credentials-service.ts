@@ -4,6 +4,9 @@ import type { SessionUser } from './auth-service.js';
 import type { PhoneOwnershipService } from '../seats/phone-ownership-service.js';
 import { issueSipCredentials, type SipCredentialsIssued } from './sip-credentials.js';
 
+/** The SIP AOR of a user's listening phone (监听); sip-config's LISTEN_START accepts only this shape. */
+export const listenAor = (userId: number): string => `listen-u${userId}`;
+
 /** Kamailio's side of ending a seat's phone with its session (the telephony adapter). */
 export interface SipRevocationGate {
   /** Unregisters the seat and refuses its credentials expiring at or before `untilS` (unix s). */
@@ -77,6 +80,26 @@ export class SipCredentialService {
       secret: this.sip.secret,
     });
     return { ...issued, seatId, domain: this.sip.domain, uri: `sip:${seatId}@${this.sip.domain}`, wsUrl: this.sip.wsUrl };
+  }
+
+  /**
+   * Credentials for a supervisor's listening phone (监听) on the monitor page: AOR `listen-u<user
+   * id>`, which the router never offers a queued call to (only seats are rung) and which only
+   * ever answers the listening legs the router starts for that user. Same lifetime rules as a
+   * seat's; `listenAor` names the AOR for the supervisor feature.
+   */
+  issueListener(user: SessionUser, sessionExpiresAt: number | undefined): SoftphoneCredentials {
+    if (!this.sip) throw new DomainError('UNAVAILABLE', '电话系统未接入(TELEPHONY=none),无法监听');
+    const aor = listenAor(user.id);
+    const now = this.clock.now();
+    const sessionLeftMs = (sessionExpiresAt ?? now + this.sessionMs) - now;
+    const issued = issueSipCredentials({
+      seatId: aor,
+      nowMs: now,
+      lifetimeMs: Math.min(this.sip.credentialMs, sessionLeftMs),
+      secret: this.sip.secret,
+    });
+    return { ...issued, seatId: aor, domain: this.sip.domain, uri: `sip:${aor}@${this.sip.domain}`, wsUrl: this.sip.wsUrl };
   }
 
   /** The shortest lifetime that ends after the seat's last revocation (0 when none is running). */

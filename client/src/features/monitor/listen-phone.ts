@@ -1,0 +1,204 @@
+import { createStore, useStore } from 'zustand';
+import type { Ack, ListenPhoneCredentials } from '../../contract';
+import { errorMessage } from '../../shared/errors';
+import type { PhoneAdapter, PhoneUa, PhoneUaEvent } from '../phone/types';
+import type { SupervisionApi } from './supervision';
+
+/** What the monitor shows of 监听. */
+export interface ListenState {
+  status: 'idle' | 'starting' | 'listening';
+  /** The call listened to (or being started). */
+  callId: string | null;
+  /** The seat on that call, for the bar's label. */
+  seatId: string | null;
+  /** Why the last attempt failed, or why listening ended; zh-CN. */
+  note: string | null;
+  noteIsError: boolean;
+}
+
+const IDLE: ListenState = { status: 'idle', callId: null, seatId: null, note: null, noteIsError: false };
+
+/** 监听 on the monitor: its own small store (the page's listening phone lives only while the page is open). */
+export const listenStore = createStore<ListenState>()(() => IDLE);
+export const useListen = () => useStore(listenStore);
+
+export interface ListenPhone {
+  /** Registers the listening phone if needed, then asks the router to listen to `callId` (reason audited). */
+  start(callId: string, seatId: string | null, note: string): Promise<Ack<unknown>>;
+  /** 停止监听. */
+  stop(): Promise<void>;
+  /** The live queue says the call listened to is no longer talking: hang up. */
+  callGone(): void;
+  /** The monitor page closes: end the leg and un-register. */
+  shutdown(): void;
+}
+
+const REGISTER_TIMEOUT_MS = 10_000;
+/** Fetch new credentials when these have less than this left. */
+const RENEW_MARGIN_MS = 10 * 60_000;
+
+/**
+ * The supervisor's listening phone: a JsSIP user agent registered as `listen-u<user id>` with
+ * credentials from GET /api/supervisor/listen/phone. It never dials and never opens a microphone:
+ * it answers, receive-only, the INVITE Kamailio sends it for a listening leg the router started
+ * for this page (From `listen@…`, only while a start is pending), and refuses anything else.
+ * It sends the leg's BYE itself (Kamailio does not): on 停止监听, and when the live queue shows
+ * the call is no longer talking (the router has ended the subscription by then).
+ */
+export function createListenPhone(deps: {
+  api: SupervisionApi;
+  loadAdapter: () => Promise<PhoneAdapter>;
+  store?: typeof listenStore;
+  setTimeout?: (f: () => void, ms: number) => unknown;
+}): ListenPhone {
+  const store = deps.store ?? listenStore;
+  const later = deps.setTimeout ?? ((f: () => void, ms: number) => setTimeout(f, ms));
+  let ua: PhoneUa | null = null;
+  let creds: ListenPhoneCredentials | null = null;
+  let registered = false;
+  let waiters: ((ok: boolean, why?: string) => void)[] = [];
+  /** The SIP Call-ID of the leg on this phone. */
+  let sipCall: string | null = null;
+  let lid: string | null = null;
+  let accepting = false;
+  let stopping = false;
+
+  const set = (p: Partial<ListenState>) => store.setState(p);
+  const settle = (ok: boolean, why?: string) => {
+    for (const w of waiters.splice(0)) w(ok, why);
+  };
+
+  function onEvent(ev: PhoneUaEvent): void {
+    switch (ev.type) {
+      case 'registered':
+        registered = true;
+        settle(true);
+        return;
+      case 'unregistered':
+      case 'disconnected':
+        registered = false;
+        return;
+      case 'registration-failed':
+        registered = false;
+        settle(false, `监听电话登记失败(${ev.status ?? ev.cause})`);
+        return;
+      case 'incoming':
+        if (accepting && !sipCall && ev.remoteUser === 'listen') {
+          sipCall = ev.callId;
+          ua?.answer(ev.callId, { inputId: null, listenOnly: true });
+        } else ua?.reject(ev.callId, 486, 'Busy Here');
+        return;
+      case 'ended':
+        if (ev.callId !== sipCall) return;
+        sipCall = null;
+        lid = null;
+        if (store.getState().status === 'listening') {
+          set({ ...IDLE, note: stopping ? '已停止监听' : '通话已结束,监听随之结束', noteIsError: false });
+        }
+        stopping = false;
+        return;
+      default:
+        return;
+    }
+  }
+
+  async function ensureRegistered(): Promise<string | null> {
+    const now = Date.now();
+    if (!creds || creds.expiresAt - now < RENEW_MARGIN_MS) {
+      const ack = await deps.api.listenPhone();
+      if (!ack.ok) return errorMessage(ack.error);
+      creds = ack.data;
+      if (ua) {
+        ua.setCredentials(creds.username, creds.password);
+        registered = false;
+        ua.register();
+      }
+    }
+    if (!ua) {
+      let adapter: PhoneAdapter;
+      try {
+        adapter = await deps.loadAdapter();
+      } catch {
+        return '监听电话模块未能加载,请刷新页面';
+      }
+      ua = adapter.createUa({ uri: creds.uri, wsUrl: creds.wsUrl, username: creds.username, password: creds.password }, onEvent);
+      ua.start();
+    }
+    if (registered) return null;
+    return new Promise<string | null>((resolve) => {
+      let done = false;
+      const finish = (ok: boolean, why?: string) => {
+        if (done) return;
+        done = true;
+        resolve(ok ? null : (why ?? '监听电话未能登记'));
+      };
+      waiters.push(finish);
+      later(() => finish(false, '监听电话未能登记(SIP 服务器无回应)'), REGISTER_TIMEOUT_MS);
+    });
+  }
+
+  return {
+    async start(callId, seatId, note) {
+      if (store.getState().status === 'starting') return { ok: false, error: { code: 'CONFLICT', message: '正在建立监听,请稍候' } };
+      if (lid) await this.stop();
+      set({ status: 'starting', callId, seatId, note: null, noteIsError: false });
+      const problem = await ensureRegistered();
+      if (problem) {
+        set({ ...IDLE, note: problem, noteIsError: true });
+        return { ok: false, error: { code: 'UNAVAILABLE', message: problem } };
+      }
+      accepting = true;
+      const ack = await deps.api.listen(callId, note);
+      accepting = false;
+      if (!ack.ok) {
+        if (sipCall) ua?.hangup(sipCall);
+        sipCall = null;
+        set({ ...IDLE, note: errorMessage(ack.error), noteIsError: true });
+        return ack;
+      }
+      lid = ack.data.lid;
+      set({ status: 'listening', callId, seatId: ack.data.seatId ?? seatId, note: null, noteIsError: false });
+      return ack;
+    },
+    async stop() {
+      const leg = lid;
+      if (!leg) return;
+      stopping = true;
+      await deps.api.stopListen(leg);
+      if (sipCall) ua?.hangup(sipCall);
+      else {
+        lid = null;
+        set({ ...IDLE, note: '已停止监听', noteIsError: false });
+      }
+    },
+    callGone() {
+      if (store.getState().status !== 'listening') return;
+      if (sipCall)
+        ua?.hangup(sipCall); // 'ended' follows and says why
+      else {
+        lid = null;
+        set({ ...IDLE, note: '通话已结束,监听随之结束', noteIsError: false });
+      }
+    },
+    shutdown() {
+      if (lid) void deps.api.stopListen(lid);
+      if (sipCall) ua?.hangup(sipCall);
+      ua?.stop();
+      ua = null;
+      creds = null;
+      registered = false;
+      sipCall = null;
+      lid = null;
+      settle(false, '监听电话已关闭');
+      waiters = [];
+      store.setState(IDLE);
+    },
+  };
+}
+
+/** The monitor's one listening phone (JsSIP loaded on the first 监听). */
+let instance: ListenPhone | null = null;
+export function listenPhone(api: SupervisionApi): ListenPhone {
+  instance ??= createListenPhone({ api, loadAdapter: () => import('../phone/jssip-adapter').then((m) => m.jssipAdapter) });
+  return instance;
+}
