@@ -156,6 +156,8 @@ export interface App {
   visits: VisitService;
   /** The report worker's front (reports and exports off the event loop). */
   reportOffload: ReportOffload;
+  /** Call recordings (main.ts ends the open ones before the telephony stops: `shutdown`). */
+  recordings: RecordingService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -744,6 +746,7 @@ export function createApp(deps: AppDeps): App {
     survey,
     visits,
     reportOffload,
+    recordings,
     close: () =>
       new Promise<void>((resolve) => {
         outbox.stop();

@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    // Before rtpengine is stopped (start.sh stops it last): its open recordings end and are stored.
+    await app.recordings.shutdown().catch((err: unknown) => logger.error({ err }, 'recording: shutdown failed'));
     telephony.stop();
     await app.close();
     await checkpoints?.stop();

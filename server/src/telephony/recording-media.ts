@@ -63,8 +63,14 @@ export class RtpengineRecordingMedia implements RecordingMedia {
     await this.o.ng.command({ command: 'start recording', 'call-id': callId });
   }
 
-  async finish(callId: string, span: MixSpan): Promise<{ file: string; format: 'mp3' | 'wav' }> {
-    const pcaps = await this.closedPcaps(callId);
+  /** Closes the call's pcap now (the call goes on): before rtpengine is stopped (see stopAllRecordings). */
+  async stop(callId: string): Promise<void> {
+    await this.o.ng.command({ command: 'stop recording', 'call-id': callId });
+  }
+
+  /** `stopped`: recording was stopped (`stop`), the call may still be up: its pcaps are closed once their sizes hold. */
+  async finish(callId: string, span: MixSpan, opts: { stopped?: boolean } = {}): Promise<{ file: string; format: 'mp3' | 'wav' }> {
+    const pcaps = await this.closedPcaps(callId, opts.stopped === true);
     if (pcaps.length === 0) throw new Error(`no pcap for call ${callId} in ${this.o.spoolDir}/pcaps`);
     const samples = mixPcap(Buffer.concat(pcaps.map((p, i) => (i === 0 ? fs.readFileSync(p) : fs.readFileSync(p).subarray(24)))), span);
     const day = new Date(span.answeredAt).toISOString().slice(0, 10);
@@ -90,7 +96,7 @@ export class RtpengineRecordingMedia implements RecordingMedia {
   }
 
   /** The call's pcaps once rtpengine has closed them (the call deleted; sizes stable). */
-  private async closedPcaps(callId: string): Promise<string[]> {
+  private async closedPcaps(callId: string, stopped: boolean): Promise<string[]> {
     const dir = path.join(this.o.spoolDir, 'pcaps');
     const deadline = Date.now() + (this.o.closeWaitMs ?? 5000);
     let last = '';
@@ -102,10 +108,12 @@ export class RtpengineRecordingMedia implements RecordingMedia {
             .map((f) => path.join(dir, f))
             .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
         : [];
-      const gone = await this.o.ng.command({ command: 'query', 'call-id': callId }).then(
-        () => false,
-        () => true,
-      );
+      const gone =
+        stopped ||
+        (await this.o.ng.command({ command: 'query', 'call-id': callId }).then(
+          () => false,
+          () => true,
+        ));
       const sizes = files.map((f) => fs.statSync(f).size).join(',');
       if ((gone && sizes === last) || Date.now() > deadline) return files;
       last = sizes;
@@ -124,4 +132,25 @@ export class RtpengineRecordingMedia implements RecordingMedia {
       this.o.logger.error({ err, callId }, 'recording: the notice could not be played to the caller');
     }
   }
+}
+
+/**
+ * `stop recording` for every call rtpengine holds (ng `list`): rtpengine 10.5 dies with SIGSEGV in
+ * recording_finish when it is stopped with a recording still open (and dumps core where allowed);
+ * with every recording stopped first it exits cleanly and every pcap is complete. Run right before
+ * rtpengine is stopped (scripts/stop-recordings.ts from start.sh, the test stacks), after the
+ * router has stopped and mixed what it could. Resolves with the calls it stopped.
+ */
+export async function stopAllRecordings(ng: RtpengineNg): Promise<string[]> {
+  const listed = await ng.command({ command: 'list', limit: 100000 });
+  const calls = Array.isArray(listed.calls) ? listed.calls.filter((c): c is string => typeof c === 'string') : [];
+  const stopped: string[] = [];
+  for (const callId of calls) {
+    const ok = await ng.command({ command: 'stop recording', 'call-id': callId }).then(
+      () => true,
+      () => false, // the call ended meanwhile
+    );
+    if (ok) stopped.push(callId);
+  }
+  return stopped;
 }

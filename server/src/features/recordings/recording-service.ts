@@ -23,9 +23,13 @@ export interface RecordingMedia {
   start(callId: string, opts?: { notice?: boolean }): Promise<void>;
   pause(callId: string): Promise<void>;
   resume(callId: string): Promise<void>;
+  /** Closes the call's capture now, the call going on (the router stops: see `shutdown`). */
+  stop?(callId: string): Promise<void>;
+  /** `stopped`: the capture was closed by `stop` (the call may still be up). */
   finish(
     callId: string,
     span: { answeredAt: number; endedAt: number; pauses: [number, number][] },
+    opts?: { stopped?: boolean },
   ): Promise<{ file: string; format: 'mp3' | 'wav' }>;
 }
 
@@ -106,15 +110,20 @@ export class RecordingService {
     return paused;
   }
 
-  /** After the hang-up: the file, its checksum and size; a failure is kept with its reason. */
-  async finish(callId: string, endedAt: number): Promise<void> {
+  /**
+   * After the hang-up: the file, its checksum and size; a failure is kept with its reason. A row
+   * whose end is already set was stopped by `shutdown`: it ends there, its capture is closed.
+   */
+  async finish(callId: string, hungUpAt: number): Promise<void> {
     const row = this.d.repo.get(callId);
     if (!row || row.status !== 'recording' || this.finishing.has(callId) || !this.d.media) return;
     this.finishing.add(callId);
     try {
+      const stopped = row.endedAt !== null;
+      const endedAt = row.endedAt ?? hungUpAt;
       this.d.repo.ended(callId, endedAt);
       const pauses = row.pauses.map(([a, b]): [number, number] => [a, b ?? endedAt - row.answeredAt]);
-      const out = await this.d.media.finish(callId, { answeredAt: row.answeredAt, endedAt, pauses });
+      const out = await this.d.media.finish(callId, { answeredAt: row.answeredAt, endedAt, pauses }, { stopped });
       const abs = path.join(this.d.dir, out.file);
       const sha256 = await hashFile(abs);
       this.d.repo.stored(callId, {
@@ -134,7 +143,37 @@ export class RecordingService {
   }
 
   /**
-   * Rows a stopped router left as recording: finished if their calls ended; for calls still on,
+   * The router is stopping (SIGTERM; start.sh stops it before Kamailio and rtpengine): every open
+   * recording ends now. rtpengine is told to stop recording each call (10.5 crashes in
+   * recording_finish when it is stopped with recordings open, and their pcaps are then cut), and
+   * the part recorded is mixed and stored with its checksum, as many as fit in `budgetMs`; the
+   * others keep their end and their closed capture, and the next start stores them (`recover`).
+   */
+  async shutdown(budgetMs = 6000): Promise<void> {
+    const media = this.d.media;
+    if (!media?.stop) return;
+    const open = this.d.repo.unfinished().filter((r) => !this.finishing.has(r.callId) && r.endedAt === null);
+    if (open.length === 0) return;
+    const now = this.d.clock.now();
+    for (const r of open) this.d.repo.ended(r.callId, now);
+    await Promise.all(
+      open.map((r) =>
+        media.stop!(r.callId).catch((err: unknown) =>
+          this.d.logger.warn({ err, callId: r.callId }, 'recording: rtpengine did not take the stop (the call ended meanwhile?)'),
+        ),
+      ),
+    );
+    const deadline = Date.now() + budgetMs;
+    for (const r of open) {
+      if (Date.now() > deadline) break;
+      await this.finish(r.callId, now);
+      this.d.logger.info({ callId: r.callId }, 'recording: stored up to the stop (the router stopped during the call)');
+    }
+  }
+
+  /**
+   * Rows a stopped router left as recording: finished if their calls ended, or if `shutdown`
+   * stopped them (their end is set); for calls still on,
    * recording is asked for again (a router killed right after the answer may not have asked yet;
    * rtpengine takes a repeated start as a no-op), without a second notice.
    */
@@ -142,7 +181,8 @@ export class RecordingService {
     for (const r of this.d.repo.unfinished()) {
       const call = this.d.calls.find(r.callId);
       const hungUp = call ? event(call, 'hung-up') : null;
-      if (hungUp) void this.finish(r.callId, hungUp.at);
+      if (r.endedAt !== null) void this.finish(r.callId, r.endedAt);
+      else if (hungUp) void this.finish(r.callId, hungUp.at);
       else if (call && this.d.media && r.pauses.at(-1)?.[1] !== null) {
         this.d.media
           .start(r.callId, { notice: false })
