@@ -99,6 +99,7 @@ async function main(): Promise<void> {
         return categoryId ? { categoryId } : null;
       },
       (callId, score) => app.survey.record(callId, score),
+      app.recordings,
     );
   } catch (err) {
     logger.fatal({ err }, `cannot listen for rtpengine's DTMF log on ${config.DTMF_LOG_ADDR}`);

@@ -3,6 +3,7 @@ import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
 import type { AcdForTelephony, IncomingCall, TelephonyPort } from '../domain/engine.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
+import type { ConsultLeg } from '../features/recordings/recording-service.js';
 import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
@@ -37,6 +38,19 @@ export interface KamailioAdapterOptions {
   surveys?: SurveyHooks | null;
   /** Click-to-call: the adapter carries its commands and events (telephony/outbound-line.ts). */
   outbound?: OutboundLine | null;
+  /** Consultation legs, recorded with the consulting seat's call (RecordingService). */
+  consults?: ConsultLegObserver | null;
+}
+
+/**
+ * Told of every consultation leg (a seat's phone calling another seat, or 12345, while it has a
+ * call): Kamailio's `consult-answered` with the leg's Call-ID and the consulting seat; the
+ * call that seat is talking on is found here. `legEnded` gets the Call-ID of every BYE for a
+ * call the engine does not hold.
+ */
+export interface ConsultLegObserver {
+  consultAnswered(leg: ConsultLeg): void;
+  legEnded(legCallId: string): void;
 }
 
 /** What the router knows of a call Kamailio holds. */
@@ -320,11 +334,18 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
         });
         return;
       case 'bye':
+        if (!this.eng.getCall(ev.callid)) this.o.consults?.legEnded(ev.callid);
         this.forgetAnd(ev.callid, () => {
           if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
         });
         this.dialogs.bye(ev.callid, ev.survey === 1);
         return;
+      case 'consult-answered': {
+        const call = this.eng.activeCalls().find((c) => c.state.kind === 'talking' && c.state.seatId === ev.seat);
+        if (call) this.o.consults?.consultAnswered({ callId: call.id, legCallId: ev.callid, seatId: ev.seat, to: ev.to });
+        else this.logger.info({ leg: ev.callid, seat: ev.seat }, 'a consultation answered while its seat has no call: not recorded');
+        return;
+      }
       case 'survey-bye':
         this.dialogs.surveyBye(ev.callid);
         return;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { RecordingMedia } from '../features/recordings/recording-service.js';
-import { mixPcap, wavFile, type MixSpan } from './recording-mixer.js';
+import { addLeg, mixPcap, silence, wavFile, type MixSpan } from './recording-mixer.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 
 const run = promisify(execFile);
@@ -34,6 +34,10 @@ function ofCall(file: string, callId: string): boolean {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One capture of several pcaps of a call (a stop and a start make a new file): the first's header, every record. */
+const joinPcaps = (files: string[]): Buffer =>
+  Buffer.concat(files.map((p, i) => (i === 0 ? fs.readFileSync(p) : fs.readFileSync(p).subarray(24))));
 
 /**
  * Recording over rtpengine's ng protocol (docs/telephony-notes.md *Recording*): `start recording`
@@ -72,7 +76,19 @@ export class RtpengineRecordingMedia implements RecordingMedia {
   async finish(callId: string, span: MixSpan, opts: { stopped?: boolean } = {}): Promise<{ file: string; format: 'mp3' | 'wav' }> {
     const pcaps = await this.closedPcaps(callId, opts.stopped === true);
     if (pcaps.length === 0) throw new Error(`no pcap for call ${callId} in ${this.o.spoolDir}/pcaps`);
-    const samples = mixPcap(Buffer.concat(pcaps.map((p, i) => (i === 0 ? fs.readFileSync(p) : fs.readFileSync(p).subarray(24)))), span);
+    const samples = mixPcap(joinPcaps(pcaps), span);
+    // Consultations: each leg's own capture, mixed over the same span, added in its time.
+    const legPcaps: string[] = [];
+    for (const leg of span.legs ?? []) {
+      const files = await this.closedPcaps(leg.callId, opts.stopped === true);
+      if (files.length === 0) {
+        this.o.logger.error({ callId, leg: leg.callId }, 'recording: no capture of the consultation (left out of the file)');
+        continue;
+      }
+      addLeg(samples, mixPcap(joinPcaps(files), { ...span, pauses: [] }), leg.fromMs, leg.toMs);
+      legPcaps.push(...files);
+    }
+    silence(samples, span.pauses);
     const day = new Date(span.answeredAt).toISOString().slice(0, 10);
     const base = callId.replace(/[^A-Za-z0-9._-]/g, '_');
     fs.mkdirSync(path.join(this.o.outDir, day), { recursive: true });
@@ -87,11 +103,12 @@ export class RtpengineRecordingMedia implements RecordingMedia {
     } catch (err) {
       this.o.logger.warn({ err, callId }, 'recording: lame is not available, kept as WAV');
     }
-    for (const p of pcaps) fs.rmSync(p, { force: true });
+    for (const p of [...pcaps, ...legPcaps]) fs.rmSync(p, { force: true });
     const meta = path.join(this.o.spoolDir, 'metadata');
+    const ids = [callId, ...(span.legs ?? []).map((l) => l.callId)];
     if (fs.existsSync(meta))
       for (const f of fs.readdirSync(meta))
-        if (ofCall(f.replace(/^rtpengine-meta-/, ''), callId)) fs.rmSync(path.join(meta, f), { force: true });
+        if (ids.some((id) => ofCall(f.replace(/^rtpengine-meta-/, ''), id))) fs.rmSync(path.join(meta, f), { force: true });
     return out;
   }
 

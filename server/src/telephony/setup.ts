@@ -10,7 +10,7 @@ import { CallbackPrompt } from './callback-prompt.js';
 import { DtmfLog } from './dtmf-log.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import { RtpengineRecordingMedia } from './recording-media.js';
-import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js';
+import { KamailioTelephony, type ConsultLegObserver, type TransferResolver } from './kamailio-adapter.js';
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
@@ -46,6 +46,8 @@ export interface Telephony {
     transfers?: TransferResolver,
     tickets?: (ticket: string) => { categoryId: string } | null,
     survey?: SurveyRecorder,
+    /** Consultation legs (seat to seat, or to 12345) recorded with the seat's call. */
+    consults?: ConsultLegObserver,
   ): Promise<void>;
   stop(): void;
 }
@@ -125,7 +127,7 @@ export function createTelephony(
     dtmf,
     recording,
     outbound,
-    start: async (engine, transfers, tickets, survey) => {
+    start: async (engine, transfers, tickets, survey, consults) => {
       const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
       ng = new RtpengineNg(rtp.host, rtp.port);
       if (survey) {
@@ -162,6 +164,7 @@ export function createTelephony(
         offerBudget: offerBudgetFor(config.SIP_MAX_BRANCHES),
         surveys,
         outbound,
+        consults: consults ?? null,
       });
       relay.connect(kamailio);
       const d = splitHostPort(config.DTMF_LOG_ADDR);

@@ -11,7 +11,18 @@ import type { AuditInput } from '../audit/audit-service.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import { answeringSeat, type CallService } from '../calls/call-service.js';
 import { localDay } from '../shared/local-day.js';
-import type { RecordingRecord, RecordingRepository } from './recording-repository.js';
+import type { RecordingLeg, RecordingRecord, RecordingRepository } from './recording-repository.js';
+
+/** A consultation answered on a seat's phone while it has a call (see RecordingService.consultAnswered). */
+export interface ConsultLeg {
+  /** The call the seat is talking on (its caller on hold meanwhile). */
+  callId: string;
+  /** The consultation's own SIP Call-ID (rtpengine holds it as a separate call). */
+  legCallId: string;
+  seatId: string;
+  /** Whom the seat consults: a seat id, or a number such as 12345. */
+  to: string;
+}
 
 /**
  * What the telephony side does for a recording (telephony/recording-media.ts over rtpengine's ng
@@ -28,7 +39,13 @@ export interface RecordingMedia {
   /** `stopped`: the capture was closed by `stop` (the call may still be up). */
   finish(
     callId: string,
-    span: { answeredAt: number; endedAt: number; pauses: [number, number][] },
+    span: {
+      answeredAt: number;
+      endedAt: number;
+      pauses: [number, number][];
+      /** Consultations recorded with the call (their own Call-IDs), mixed in at their time. */
+      legs?: { callId: string; fromMs: number; toMs: number }[];
+    },
     opts?: { stopped?: boolean },
   ): Promise<{ file: string; format: 'mp3' | 'wav' }>;
 }
@@ -64,6 +81,8 @@ export class RecordingService {
   private readonly lastPlay = new Map<string, number>();
   private readonly verified = new Map<string, { size: number; mtimeMs: number; ok: boolean }>();
   private readonly finishing = new Set<string>();
+  /** Consultation leg Call-ID => the call it is recorded with (also found in the table after a restart). */
+  private readonly legOwner = new Map<string, string>();
 
   constructor(private readonly d: RecordingServiceDeps) {}
 
@@ -111,6 +130,44 @@ export class RecordingService {
   }
 
   /**
+   * A consultation was answered (Kamailio's `consult-answered`, or any other consultation leg the
+   * router learns of): it is recorded with the seat's call and mixed into that call's file at its
+   * time, marked on the timeline (`consultations`). Nothing when that call is not being recorded
+   * (a category kept off the record stays off, consultations included). Repeated reports are ignored.
+   */
+  consultAnswered(leg: ConsultLeg): void {
+    const row = this.d.repo.get(leg.callId);
+    if (!row || row.status !== 'recording' || row.endedAt !== null || !this.d.media) return;
+    if (row.legs.some((l) => l.callId === leg.legCallId)) return;
+    const entry: RecordingLeg = {
+      callId: leg.legCallId,
+      seatId: leg.seatId,
+      to: leg.to,
+      fromMs: this.d.clock.now() - row.answeredAt,
+      toMs: null,
+    };
+    this.d.repo.setLegs(leg.callId, [...row.legs, entry]);
+    this.legOwner.set(leg.legCallId, leg.callId);
+    this.d.media.start(leg.legCallId, { notice: false }).catch((err: unknown) => {
+      this.d.logger.error({ err, callId: leg.callId, leg: leg.legCallId }, 'recording: the consultation could not be recorded');
+    });
+  }
+
+  /** A SIP call ended (every BYE Kamailio reports): if it is a consultation leg, its end is kept. */
+  legEnded(legCallId: string): void {
+    const owner = this.legOwner.get(legCallId) ?? this.d.repo.ownerOfLeg(legCallId);
+    if (!owner) return;
+    this.legOwner.delete(legCallId);
+    const row = this.d.repo.get(owner);
+    if (!row || row.status !== 'recording') return;
+    const at = this.d.clock.now() - row.answeredAt;
+    this.d.repo.setLegs(
+      owner,
+      row.legs.map((l) => (l.callId === legCallId && l.toMs === null ? { ...l, toMs: at } : l)),
+    );
+  }
+
+  /**
    * After the hang-up: the file, its checksum and size; a failure is kept with its reason. A row
    * whose end is already set was stopped by `shutdown`: it ends there, its capture is closed.
    */
@@ -122,8 +179,11 @@ export class RecordingService {
       const stopped = row.endedAt !== null;
       const endedAt = row.endedAt ?? hungUpAt;
       this.d.repo.ended(callId, endedAt);
-      const pauses = row.pauses.map(([a, b]): [number, number] => [a, b ?? endedAt - row.answeredAt]);
-      const out = await this.d.media.finish(callId, { answeredAt: row.answeredAt, endedAt, pauses }, { stopped });
+      const end = endedAt - row.answeredAt;
+      const pauses = row.pauses.map(([a, b]): [number, number] => [a, b ?? end]);
+      const legs = row.legs.map((l) => ({ callId: l.callId, fromMs: l.fromMs, toMs: Math.min(l.toMs ?? end, end) }));
+      for (const l of row.legs) this.legOwner.delete(l.callId);
+      const out = await this.d.media.finish(callId, { answeredAt: row.answeredAt, endedAt, pauses, legs }, { stopped });
       const abs = path.join(this.d.dir, out.file);
       const sha256 = await hashFile(abs);
       this.d.repo.stored(callId, {
@@ -156,10 +216,11 @@ export class RecordingService {
     if (open.length === 0) return;
     const now = this.d.clock.now();
     for (const r of open) this.d.repo.ended(r.callId, now);
+    const captures = open.flatMap((r) => [r.callId, ...r.legs.filter((l) => l.toMs === null).map((l) => l.callId)]);
     await Promise.all(
-      open.map((r) =>
-        media.stop!(r.callId).catch((err: unknown) =>
-          this.d.logger.warn({ err, callId: r.callId }, 'recording: rtpengine did not take the stop (the call ended meanwhile?)'),
+      captures.map((id) =>
+        media.stop!(id).catch((err: unknown) =>
+          this.d.logger.warn({ err, callId: id }, 'recording: rtpengine did not take the stop (the call ended meanwhile?)'),
         ),
       ),
     );
@@ -226,6 +287,12 @@ export class RecordingService {
         ),
         ...this.d.repo.transferredFrom(callId).map((id) => ({ callId: id, relation: 'transferred-to' as const })),
       ],
+      consultations: (row?.legs ?? []).map((l) => ({
+        seatId: l.seatId,
+        to: l.to,
+        fromMs: l.fromMs,
+        toMs: l.toMs ?? row?.durationMs ?? l.fromMs,
+      })),
     };
     const missing = this.missingReason(call, row);
     if (missing) return { ...base, reason: missing, sha256Ok: missing === 'checksum-mismatch' ? false : null };
