@@ -35,6 +35,11 @@ function ofCall(file: string, callId: string): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** When rtpengine does not say how long the notice is. */
+const NOTICE_FALLBACK_MS = 4000;
+/** After the notice's last packet, before the parties hear each other. */
+const NOTICE_TAIL_MS = 200;
+
 /** One capture of several pcaps of a call (a stop and a start make a new file): the first's header, every record. */
 const joinPcaps = (files: string[]): Buffer =>
   Buffer.concat(files.map((p, i) => (i === 0 ? fs.readFileSync(p) : fs.readFileSync(p).subarray(24))));
@@ -50,9 +55,11 @@ const joinPcaps = (files: string[]): Buffer =>
 export class RtpengineRecordingMedia implements RecordingMedia {
   constructor(private readonly o: RtpengineRecordingOptions) {}
 
-  async start(callId: string, opts: { notice?: boolean } = {}): Promise<void> {
+  async start(callId: string, opts: { notice?: boolean; restart?: boolean } = {}): Promise<void> {
     await this.o.ng.command({ command: 'start recording', 'call-id': callId });
     if (this.o.noticeFile && opts.notice !== false) void this.playNotice(callId);
+    // Taken up again after a restart: a router that died during the notice left the media blocked.
+    else if (this.o.noticeFile && opts.restart) void this.unblock(callId);
   }
 
   async pause(callId: string): Promise<void> {
@@ -138,15 +145,45 @@ export class RtpengineRecordingMedia implements RecordingMedia {
     }
   }
 
+  /**
+   * The notice, before the parties are connected: the media of both parties is blocked (ng `block
+   * media`: neither hears the other), the notice is played to the caller's leg (`play media`), and
+   * both are unblocked once it has played (its `duration`). A restarted router unblocks the calls
+   * it takes up again (`start` with `restart`).
+   */
   private async playNotice(callId: string): Promise<void> {
+    let blocked: string[] = [];
     try {
-      const q = await this.o.ng.command({ command: 'query', 'call-id': callId });
-      const tags = (q.tags ?? {}) as Record<string, { medias?: { protocol?: string }[] }>;
+      const tags = await this.tags(callId);
       const caller = Object.entries(tags).find(([, t]) => (t.medias ?? []).some((m) => m.protocol === 'RTP/AVP'))?.[0];
       if (!caller) throw new Error('no plain-RTP (trunk) leg in the call');
-      await this.o.ng.command({ command: 'play media', 'call-id': callId, 'from-tag': caller, file: this.o.noticeFile! });
+      // Both parties: `play media` does not keep the seat's audio from the caller (10.5 forwards
+      // both), and the seat must not hear the caller yet. rtpengine terminates the seat's ICE and
+      // DTLS itself: blocking stops the forwarding of media only.
+      blocked = Object.keys(tags);
+      for (const tag of blocked) await this.o.ng.command({ command: 'block media', 'call-id': callId, 'from-tag': tag });
+      const played = await this.o.ng.command({ command: 'play media', 'call-id': callId, 'from-tag': caller, file: this.o.noticeFile! });
+      const ms = typeof played.duration === 'number' && played.duration > 0 ? played.duration : NOTICE_FALLBACK_MS;
+      const tags2 = blocked;
+      setTimeout(() => void this.unblock(callId, tags2), ms + NOTICE_TAIL_MS).unref();
     } catch (err) {
       this.o.logger.error({ err, callId }, 'recording: the notice could not be played to the caller');
+      if (blocked.length > 0) await this.unblock(callId, blocked);
+    }
+  }
+
+  private async tags(callId: string): Promise<Record<string, { medias?: { protocol?: string }[] }>> {
+    const q = await this.o.ng.command({ command: 'query', 'call-id': callId });
+    return (q.tags ?? {}) as Record<string, { medias?: { protocol?: string }[] }>;
+  }
+
+  /** Connects the parties (after the notice); every tag of the call when none are given. Never throws. */
+  private async unblock(callId: string, tags?: string[]): Promise<void> {
+    try {
+      for (const tag of tags ?? Object.keys(await this.tags(callId)))
+        await this.o.ng.command({ command: 'unblock media', 'call-id': callId, 'from-tag': tag });
+    } catch (err) {
+      this.o.logger.warn({ err, callId }, 'recording: could not unblock the media after the notice (the call ended?)');
     }
   }
 }

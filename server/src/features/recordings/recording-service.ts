@@ -30,8 +30,11 @@ export interface ConsultLeg {
  * the recording directory; it returns the file's path relative to that directory.
  */
 export interface RecordingMedia {
-  /** Starts (or, after a router restart, re-asserts) recording; `notice: false` plays no notice. */
-  start(callId: string, opts?: { notice?: boolean }): Promise<void>;
+  /**
+   * Starts (or, after a router restart, re-asserts) recording; `notice: false` plays no notice;
+   * `restart`: a call taken up again after a restart (the parties are connected if a notice was cut).
+   */
+  start(callId: string, opts?: { notice?: boolean; restart?: boolean }): Promise<void>;
   pause(callId: string): Promise<void>;
   resume(callId: string): Promise<void>;
   /** Closes the call's capture now, the call going on (the router stops: see `shutdown`). */
@@ -246,7 +249,7 @@ export class RecordingService {
       else if (hungUp) void this.finish(r.callId, hungUp.at);
       else if (call && this.d.media && r.pauses.at(-1)?.[1] !== null) {
         this.d.media
-          .start(r.callId, { notice: false })
+          .start(r.callId, { notice: false, restart: true })
           .catch((err: unknown) => this.d.logger.warn({ err, callId: r.callId }, 'recording: could not resume after a restart'));
       }
     }
