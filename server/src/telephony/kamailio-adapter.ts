@@ -3,7 +3,7 @@ import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
 import type { AcdForTelephony, IncomingCall, TelephonyPort } from '../domain/engine.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
-import type { ConsultLeg } from '../features/recordings/recording-service.js';
+import type { ConsultLegObserver } from '../features/recordings/recording-service.js';
 import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
@@ -40,17 +40,6 @@ export interface KamailioAdapterOptions {
   outbound?: OutboundLine | null;
   /** Consultation legs, recorded with the consulting seat's call (RecordingService). */
   consults?: ConsultLegObserver | null;
-}
-
-/**
- * Told of every consultation leg (a seat's phone calling another seat, or 12345, while it has a
- * call): Kamailio's `consult-answered` with the leg's Call-ID and the consulting seat; the
- * call that seat is talking on is found here. `legEnded` gets the Call-ID of every BYE for a
- * call the engine does not hold.
- */
-export interface ConsultLegObserver {
-  consultAnswered(leg: ConsultLeg): void;
-  legEnded(legCallId: string): void;
 }
 
 /** What the router knows of a call Kamailio holds. */

@@ -25,6 +25,17 @@ export interface ConsultLeg {
 }
 
 /**
+ * Told of every consultation leg (a seat's phone calling another seat, or 12345, while it has a
+ * call): the telephony adapter reports Kamailio's `consult-answered` with the call that seat is
+ * talking on, and `legEnded` with the Call-ID of every BYE for a call the engine does not hold.
+ * RecordingService is one.
+ */
+export interface ConsultLegObserver {
+  consultAnswered(leg: ConsultLeg): void;
+  legEnded(legCallId: string): void;
+}
+
+/**
  * What the telephony side does for a recording (telephony/recording-media.ts over rtpengine's ng
  * protocol). `finish` runs after the hang-up and writes the mixed file, the pauses silent, under
  * the recording directory; it returns the file's path relative to that directory.
