@@ -51,7 +51,8 @@ stop_child() {
   if [ -n "$group" ]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
 }
 
-# shutdown EXIT_CODE: server first (it stops taking calls), then Kamailio, then rtpengine.
+# shutdown EXIT_CODE: server first (it stops taking calls and stores the open recordings), then
+# Kamailio, then the recordings still open in rtpengine are stopped, then rtpengine.
 shutdown() {
   [ "$stopping" -eq 0 ] || return 0
   stopping=1
@@ -61,6 +62,8 @@ shutdown() {
   for p in "${fwd_pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
   stop_child "the routing server" srv_pid 10
   stop_child Kamailio kam_pid 5 group
+  # rtpengine 10.5 crashes (SIGSEGV in recording_finish) if stopped with a recording open.
+  [ -z "$rtp_pid" ] || node --import tsx scripts/stop-recordings.ts || true
   stop_child rtpengine rtp_pid 5
   [ "$1" -eq 0 ] || [ "$1" -ge 128 ] || log "stopped (exit $1)"
   exit "$1"

@@ -170,6 +170,8 @@ export interface App {
   reportOffload: ReportOffload;
   /** Degraded mode while the database's disk is full: the outage, report(err), subscribe. */
   storage: StorageGuard;
+  /** Call recordings (main.ts ends the open ones before the telephony stops: `shutdown`). */
+  recordings: RecordingService;
   /** Stops sockets and timers and closes the HTTP server (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -809,6 +811,7 @@ export function createApp(deps: AppDeps): App {
     visits,
     reportOffload,
     storage,
+    recordings,
     close: () =>
       new Promise<void>((resolve) => {
         storage.stop();

@@ -111,6 +111,7 @@ async function main(): Promise<void> {
         return categoryId ? { categoryId } : null;
       },
       (callId, score) => app.survey.record(callId, score),
+      app.recordings,
     );
   } catch (err) {
     logger.fatal({ err }, `cannot listen for rtpengine's DTMF log on ${config.DTMF_LOG_ADDR}`);
@@ -130,6 +131,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    // Before rtpengine is stopped (start.sh stops it last): its open recordings end and are stored.
+    await app.recordings.shutdown().catch((err: unknown) => logger.error({ err }, 'recording: shutdown failed'));
     telephony.stop();
     await app.close();
     await checkpoints?.stop();

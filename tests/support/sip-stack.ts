@@ -13,6 +13,8 @@ import { loadConfig, type ServerConfig } from '../../server/src/config.js';
 import type { SipCredentials } from '../../server/src/contract/index.js';
 import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
+import { stopAllRecordings } from '../../server/src/telephony/recording-media.js';
+import { RtpengineNg } from '../../server/src/telephony/rtpengine-ng.js';
 import { freePort, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
 import { loopbackSipEnv } from './sip-env.js';
 import { connect, emit, login, type ClientSocket } from './server.js';
@@ -150,7 +152,8 @@ export interface SipStack {
   calls(): { id: string; state_kind: string; caller: string; category_id: string; answered_at: number | null; snapshot: string }[];
   events(callId: string): { type: string; data: Record<string, unknown> }[];
   seatState(seatId: string): { kind: string; registered: boolean; reason?: string };
-  stop(): Promise<void>;
+  /** Router, Kamailio, rtpengine (each exit stays readable on its ChildProcess); `keepDir`: leave the folder (the caller removes it). */
+  stop(o?: { keepDir?: boolean }): Promise<void>;
 }
 
 export interface SipStackOptions {
@@ -434,14 +437,21 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
         db.close();
       }
     },
-    async stop() {
-      await stopProcess(stack.router, { timeoutMs: 5000 });
+    async stop(o = {}) {
+      // The router stores its open recordings when it stops (SIGTERM): give it the time start.sh gives.
+      await stopProcess(stack.router, { timeoutMs: 10_000 });
       for (const c of [...children])
         if (c !== stack.kamailio && c !== stack.rtpengine) await stopProcess(c, { signal: 'SIGKILL', timeoutMs: 5000 });
       await stopProcess(stack.kamailio, { timeoutMs: 5000 });
+      // As start.sh: rtpengine 10.5 crashes when stopped with a recording open (a router killed before).
+      if (stack.rtpengine && stack.rtpengine.exitCode === null && stack.rtpengine.signalCode === null) {
+        const ng = new RtpengineNg(host(env.RTPENGINE_NG_ADDR!), port(env.RTPENGINE_NG_ADDR!));
+        await stopAllRecordings(ng).catch(() => undefined);
+        ng.close();
+      }
       await stopProcess(stack.rtpengine, { timeoutMs: 5000 });
       process.off('exit', killAll);
-      if (!process.env.KEEP_SIP_STACK) fs.rmSync(dir, { recursive: true, force: true });
+      if (!process.env.KEEP_SIP_STACK && !o.keepDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 

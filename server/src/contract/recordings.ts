@@ -32,6 +32,11 @@ export interface RecordingView {
   reason: RecordingMissingReason | null;
   /** The calls a transfer links to this one, each with its own recording (newest field; may be empty). */
   linked: { callId: string; relation: 'transferred-from' | 'transferred-to' }[];
+  /**
+   * The seat's consultations during the call (咨询: another seat, or 12345), recorded and mixed into
+   * this file at their time (both parties in both channels; the caller is on hold meanwhile).
+   */
+  consultations: (RecordingSpan & { seatId: string; to: string })[];
 }
 
 /** GET /api/recordings/storage: the recording directory's disk, for administrators. */

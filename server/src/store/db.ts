@@ -752,6 +752,17 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
           WHERE x.call_id = call_facts.call_id);
     `,
   },
+  {
+    version: 20,
+    name: 'recordings: the consultation legs recorded with a call',
+    sql: `
+      -- The other SIP calls recorded with this one and mixed into its file (a seat's consultation
+      -- of another seat or of 12345): [{callId, seatId, to, fromMs, toMs|null}], ms from the answer.
+      ALTER TABLE recordings ADD COLUMN legs_json TEXT NOT NULL DEFAULT '[]';
+      -- The recordings under way (a BYE of a call the engine does not hold looks its leg up here).
+      CREATE INDEX recordings_open ON recordings(status) WHERE status = 'recording';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -3,6 +3,7 @@ import type { Call } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
 import type { AcdForTelephony, IncomingCall, TelephonyPort } from '../domain/engine.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
+import type { ConsultLegObserver } from '../features/recordings/recording-service.js';
 import type { SipRevocationGate } from '../features/auth/sip-credentials-service.js';
 import { DomainError } from '../domain/errors.js';
 import { CALLER_FLAGS, type CallerFlag } from '../domain/model.js';
@@ -41,6 +42,8 @@ export interface KamailioAdapterOptions {
   outbound?: OutboundLine | null;
   /** 监听: the adapter carries its commands and events, and tells it when a call ends (telephony/listen-line.ts). */
   listen?: ListenLine | null;
+  /** Consultation legs, recorded with the consulting seat's call (RecordingService). */
+  consults?: ConsultLegObserver | null;
 }
 
 /** What the router knows of a call Kamailio holds. */
@@ -349,11 +352,18 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
         return;
       case 'bye':
         this.o.listen?.callEnded(ev.callid);
+        if (!this.eng.getCall(ev.callid)) this.o.consults?.legEnded(ev.callid);
         this.forgetAnd(ev.callid, () => {
           if (this.eng.getCall(ev.callid)?.state.kind === 'talking') this.eng.hangup(ev.callid, ev.by);
         });
         this.dialogs.bye(ev.callid, ev.survey === 1);
         return;
+      case 'consult-answered': {
+        const call = this.eng.activeCalls().find((c) => c.state.kind === 'talking' && c.state.seatId === ev.seat);
+        if (call) this.o.consults?.consultAnswered({ callId: call.id, legCallId: ev.callid, seatId: ev.seat, to: ev.to });
+        else this.logger.info({ leg: ev.callid, seat: ev.seat }, 'a consultation answered while its seat has no call: not recorded');
+        return;
+      }
       case 'survey-bye':
         this.dialogs.surveyBye(ev.callid);
         return;

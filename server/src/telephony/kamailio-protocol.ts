@@ -63,6 +63,8 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   /** The dialog module sent BYE (side caller: after the survey; all: 强拆), or could not. */
   z.object({ event: z.literal('ended'), callid: z.string(), side: z.enum(['caller', 'all']) }),
   z.object({ event: z.literal('end-failed'), callid: z.string(), why: z.string() }),
+  /** A seat's consultation call was answered (its own Call-ID; `seat` consults `to`): recorded with the seat's call. */
+  z.object({ event: z.literal('consult-answered'), callid: z.string(), seat: z.string(), to: z.string() }),
   z.object({ event: z.literal('hold'), callid: z.string() }),
   z.object({ event: z.literal('resume'), callid: z.string() }),
   z.object({ event: z.literal('queue-timeout'), callid: z.string() }),

@@ -10,6 +10,8 @@ export interface MixSpan {
   answeredAt: number;
   endedAt: number;
   pauses: [number, number][];
+  /** Other SIP calls mixed in (consultations): their Call-IDs and spans, ms from the answer. */
+  legs?: { callId: string; fromMs: number; toMs: number }[];
 }
 
 const RATE = 8000;
@@ -78,12 +80,34 @@ export function mixPcap(pcap: Buffer, span: MixSpan): Int16Array {
     }
     nextFrame.set(ssrc, { seq, frame: frame + payload.length });
   }
-  for (const [a, b] of span.pauses) {
+  silence(out, span.pauses);
+  return out;
+}
+
+/** Silences the spans (ms from the answer) in interleaved stereo samples. */
+export function silence(out: Int16Array, spans: [number, number][]): void {
+  const frames = out.length / 2;
+  for (const [a, b] of spans) {
     const from = Math.max(0, Math.round((a * RATE) / 1000));
     const to = Math.min(frames, Math.round((b * RATE) / 1000));
     out.fill(0, from * 2, Math.max(from, to) * 2);
   }
-  return out;
+}
+
+/**
+ * Adds a leg recorded with the call (a consultation: its own pcap, mixed by mixPcap over the same
+ * span) to the call's samples: both of the leg's parties in both channels, within [fromMs, toMs),
+ * clamped. The caller is on hold meanwhile, so the consultation is heard in the middle of the file.
+ */
+export function addLeg(out: Int16Array, leg: Int16Array, fromMs: number, toMs: number): void {
+  const frames = Math.min(out.length, leg.length) / 2;
+  const from = Math.max(0, Math.round((fromMs * RATE) / 1000));
+  const to = Math.min(frames, Math.round((toMs * RATE) / 1000));
+  for (let f = from; f < to; f++) {
+    const v = leg[f * 2]! + leg[f * 2 + 1]!;
+    if (v === 0) continue;
+    for (let ch = 0; ch < 2; ch++) out[f * 2 + ch] = Math.max(-32768, Math.min(32767, out[f * 2 + ch]! + v));
+  }
 }
 
 /** A 16-bit PCM WAV file of interleaved stereo samples at 8 kHz. */

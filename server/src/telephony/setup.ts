@@ -11,6 +11,7 @@ import { DtmfLog } from './dtmf-log.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import { RtpengineRecordingMedia } from './recording-media.js';
 import { KamailioTelephony, type TransferResolver } from './kamailio-adapter.js';
+import type { ConsultLegObserver } from '../features/recordings/recording-service.js';
 import { offerBudgetFor } from './kamailio-protocol.js';
 import { TelephonyRelay } from './telephony-relay.js';
 import type { ConsultGate } from '../features/transfers/transfer-service.js';
@@ -49,6 +50,8 @@ export interface Telephony {
     transfers?: TransferResolver,
     tickets?: (ticket: string) => { categoryId: string } | null,
     survey?: SurveyRecorder,
+    /** Consultation legs (seat to seat, or to 12345) recorded with the seat's call. */
+    consults?: ConsultLegObserver,
   ): Promise<void>;
   stop(): void;
 }
@@ -132,7 +135,7 @@ export function createTelephony(
     recording,
     outbound,
     listen,
-    start: async (engine, transfers, tickets, survey) => {
+    start: async (engine, transfers, tickets, survey, consults) => {
       const rtp = splitHostPort(config.RTPENGINE_NG_ADDR);
       ng = new RtpengineNg(rtp.host, rtp.port);
       if (survey) {
@@ -170,6 +173,7 @@ export function createTelephony(
         surveys,
         outbound,
         listen,
+        consults: consults ?? null,
       });
       relay.connect(kamailio);
       const d = splitHostPort(config.DTMF_LOG_ADDR);

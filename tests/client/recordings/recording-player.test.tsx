@@ -15,6 +15,7 @@ const VIEW: RecordingView = {
   holds: [{ fromMs: 60_000, toMs: 65_000 }],
   reason: null,
   linked: [],
+  consultations: [],
 };
 
 function fakeApi(
@@ -48,6 +49,18 @@ describe('RecordingPlayer', () => {
     expect(screen.text()).toContain('保持 01:00–01:05');
     expect(screen.text()).toContain('录音暂停 00:30–00:40');
     expect(screen.host.querySelectorAll('.rec-mark')).toHaveLength(2);
+  });
+
+  it('marks the consultations mixed into the file on the timeline', async () => {
+    const consultations = [
+      { seatId: 's03', to: 's11', fromMs: 70_000, toMs: 90_000 },
+      { seatId: 's03', to: '12345', fromMs: 95_000, toMs: 100_000 },
+    ];
+    screen.show(() => createElement(RecordingPlayer, { callId: 'c1', api: fakeApi({ ok: true, data: { ...VIEW, consultations } }) }));
+    await settled();
+    expect(screen.text()).toContain('咨询 坐席 s11 01:10–01:30');
+    expect(screen.text()).toContain('咨询 12345 01:35–01:40');
+    expect(screen.host.querySelectorAll('.rec-mark-consult')).toHaveLength(2);
   });
 
   it('lists the calls a transfer links to it and opens one', async () => {

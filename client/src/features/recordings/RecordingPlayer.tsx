@@ -15,7 +15,9 @@ export interface RecordingPlayerProps {
   api?: RecordingsApi;
 }
 
-function Marks({ spans, total, kind }: { spans: RecordingSpan[]; total: number; kind: 'pause' | 'hold' }) {
+const MARK_TEXT = { pause: '录音暂停', hold: '保持', consult: '咨询' } as const;
+
+function Marks({ spans, total, kind }: { spans: RecordingSpan[]; total: number; kind: keyof typeof MARK_TEXT }) {
   return (
     <>
       {spans.map((s) => (
@@ -23,7 +25,7 @@ function Marks({ spans, total, kind }: { spans: RecordingSpan[]; total: number; 
           key={`${kind}-${s.fromMs}`}
           className={`rec-mark rec-mark-${kind}`}
           style={{ left: `${(100 * s.fromMs) / total}%`, width: `${Math.max(0.5, (100 * (s.toMs - s.fromMs)) / total)}%` }}
-          title={`${kind === 'pause' ? '录音暂停' : '保持'} ${offset(s.fromMs)}–${offset(s.toMs)}`}
+          title={`${MARK_TEXT[kind]} ${offset(s.fromMs)}–${offset(s.toMs)}`}
         />
       ))}
     </>
@@ -73,15 +75,17 @@ export function RecordingPlayer({ callId, allowDownload = false, onError, onOpen
       </section>
     );
   const total = Math.max(1, view.durationMs ?? 1);
+  const consults = view.consultations ?? [];
   return (
     <section className="recording-player" aria-label="通话录音">
       <h4>通话录音{view.durationMs !== null && <span className="muted small"> 时长 {offset(view.durationMs)}</span>}</h4>
       {view.available ? (
         <>
           <audio controls preload="metadata" src={audioUrl(callId)} data-testid="recording-audio" />
-          {(view.holds.length > 0 || view.pauses.length > 0) && (
+          {(view.holds.length > 0 || view.pauses.length > 0 || consults.length > 0) && (
             <div className="rec-timeline" aria-label="录音时间轴">
               <Marks spans={view.holds} total={total} kind="hold" />
+              <Marks spans={consults} total={total} kind="consult" />
               <Marks spans={view.pauses} total={total} kind="pause" />
             </div>
           )}
@@ -89,6 +93,11 @@ export function RecordingPlayer({ callId, allowDownload = false, onError, onOpen
             {view.holds.map((h) => (
               <li key={`h${h.fromMs}`}>
                 保持 {offset(h.fromMs)}–{offset(h.toMs)}
+              </li>
+            ))}
+            {consults.map((c) => (
+              <li key={`c${c.fromMs}`}>
+                咨询 {c.to === '12345' ? '12345' : `坐席 ${c.to}`} {offset(c.fromMs)}–{offset(c.toMs)}（已录入本录音）
               </li>
             ))}
             {view.pauses.map((p) => (

@@ -2,6 +2,20 @@ import type { Db } from '../../store/db.js';
 
 export type RecordingStatus = 'recording' | 'off' | 'stored' | 'failed' | 'deleted';
 
+/**
+ * Another SIP call recorded with this one and mixed into its file: a seat's consultation (of
+ * another seat, or of 12345), from its answer to its hang-up, in ms from the main call's answer.
+ */
+export interface RecordingLeg {
+  callId: string;
+  /** The seat that consulted. */
+  seatId: string;
+  /** Whom it consulted: a seat id, or a number such as 12345. */
+  to: string;
+  fromMs: number;
+  toMs: number | null;
+}
+
 /** One call's recording row (migration 14). Pauses are [fromMs, toMs | null] from the answer. */
 export interface RecordingRecord {
   callId: string;
@@ -15,6 +29,7 @@ export interface RecordingRecord {
   answeredAt: number;
   endedAt: number | null;
   pauses: [number, number | null][];
+  legs: RecordingLeg[];
   storedAt: number | null;
   deletedAt: number | null;
 }
@@ -31,6 +46,7 @@ interface Row {
   answered_at: number;
   ended_at: number | null;
   pauses_json: string;
+  legs_json: string;
   stored_at: number | null;
   deleted_at: number | null;
 }
@@ -47,6 +63,7 @@ const toRecord = (r: Row): RecordingRecord => ({
   answeredAt: r.answered_at,
   endedAt: r.ended_at,
   pauses: JSON.parse(r.pauses_json) as [number, number | null][],
+  legs: JSON.parse(r.legs_json) as RecordingLeg[],
   storedAt: r.stored_at,
   deletedAt: r.deleted_at,
 });
@@ -66,6 +83,21 @@ export class RecordingRepository {
 
   setPauses(callId: string, pauses: [number, number | null][]): void {
     this.db.prepare('UPDATE recordings SET pauses_json = ? WHERE call_id = ?').run(JSON.stringify(pauses), callId);
+  }
+
+  setLegs(callId: string, legs: RecordingLeg[]): void {
+    this.db.prepare('UPDATE recordings SET legs_json = ? WHERE call_id = ?').run(JSON.stringify(legs), callId);
+  }
+
+  /** The call a leg (its own SIP Call-ID) is recorded with. */
+  ownerOfLeg(legCallId: string): string | null {
+    const r = this.db
+      .prepare(
+        `SELECT r.call_id FROM recordings r, json_each(r.legs_json) l
+         WHERE r.status = 'recording' AND json_extract(l.value, '$.callId') = ? LIMIT 1`,
+      )
+      .get(legCallId) as { call_id: string } | undefined;
+    return r?.call_id ?? null;
   }
 
   ended(callId: string, endedAt: number): void {

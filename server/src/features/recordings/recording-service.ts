@@ -11,7 +11,29 @@ import type { AuditInput } from '../audit/audit-service.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import { answeringSeat, type CallService } from '../calls/call-service.js';
 import { localDay } from '../shared/local-day.js';
-import type { RecordingRecord, RecordingRepository } from './recording-repository.js';
+import type { RecordingLeg, RecordingRecord, RecordingRepository } from './recording-repository.js';
+
+/** A consultation answered on a seat's phone while it has a call (see RecordingService.consultAnswered). */
+export interface ConsultLeg {
+  /** The call the seat is talking on (its caller on hold meanwhile). */
+  callId: string;
+  /** The consultation's own SIP Call-ID (rtpengine holds it as a separate call). */
+  legCallId: string;
+  seatId: string;
+  /** Whom the seat consults: a seat id, or a number such as 12345. */
+  to: string;
+}
+
+/**
+ * Told of every consultation leg (a seat's phone calling another seat, or 12345, while it has a
+ * call): the telephony adapter reports Kamailio's `consult-answered` with the call that seat is
+ * talking on, and `legEnded` with the Call-ID of every BYE for a call the engine does not hold.
+ * RecordingService is one.
+ */
+export interface ConsultLegObserver {
+  consultAnswered(leg: ConsultLeg): void;
+  legEnded(legCallId: string): void;
+}
 
 /**
  * What the telephony side does for a recording (telephony/recording-media.ts over rtpengine's ng
@@ -19,13 +41,26 @@ import type { RecordingRecord, RecordingRepository } from './recording-repositor
  * the recording directory; it returns the file's path relative to that directory.
  */
 export interface RecordingMedia {
-  /** Starts (or, after a router restart, re-asserts) recording; `notice: false` plays no notice. */
-  start(callId: string, opts?: { notice?: boolean }): Promise<void>;
+  /**
+   * Starts (or, after a router restart, re-asserts) recording; `notice: false` plays no notice;
+   * `restart`: a call taken up again after a restart (the parties are connected if a notice was cut).
+   */
+  start(callId: string, opts?: { notice?: boolean; restart?: boolean }): Promise<void>;
   pause(callId: string): Promise<void>;
   resume(callId: string): Promise<void>;
+  /** Closes the call's capture now, the call going on (the router stops: see `shutdown`). */
+  stop?(callId: string): Promise<void>;
+  /** `stopped`: the capture was closed by `stop` (the call may still be up). */
   finish(
     callId: string,
-    span: { answeredAt: number; endedAt: number; pauses: [number, number][] },
+    span: {
+      answeredAt: number;
+      endedAt: number;
+      pauses: [number, number][];
+      /** Consultations recorded with the call (their own Call-IDs), mixed in at their time. */
+      legs?: { callId: string; fromMs: number; toMs: number }[];
+    },
+    opts?: { stopped?: boolean },
   ): Promise<{ file: string; format: 'mp3' | 'wav' }>;
 }
 
@@ -60,6 +95,8 @@ export class RecordingService {
   private readonly lastPlay = new Map<string, number>();
   private readonly verified = new Map<string, { size: number; mtimeMs: number; ok: boolean }>();
   private readonly finishing = new Set<string>();
+  /** Consultation leg Call-ID => the call it is recorded with (also found in the table after a restart). */
+  private readonly legOwner = new Map<string, string>();
 
   constructor(private readonly d: RecordingServiceDeps) {}
 
@@ -106,15 +143,61 @@ export class RecordingService {
     return paused;
   }
 
-  /** After the hang-up: the file, its checksum and size; a failure is kept with its reason. */
-  async finish(callId: string, endedAt: number): Promise<void> {
+  /**
+   * A consultation was answered (Kamailio's `consult-answered`, or any other consultation leg the
+   * router learns of): it is recorded with the seat's call and mixed into that call's file at its
+   * time, marked on the timeline (`consultations`). Nothing when that call is not being recorded
+   * (a category kept off the record stays off, consultations included). Repeated reports are ignored.
+   */
+  consultAnswered(leg: ConsultLeg): void {
+    const row = this.d.repo.get(leg.callId);
+    if (!row || row.status !== 'recording' || row.endedAt !== null || !this.d.media) return;
+    if (row.legs.some((l) => l.callId === leg.legCallId)) return;
+    const entry: RecordingLeg = {
+      callId: leg.legCallId,
+      seatId: leg.seatId,
+      to: leg.to,
+      fromMs: this.d.clock.now() - row.answeredAt,
+      toMs: null,
+    };
+    this.d.repo.setLegs(leg.callId, [...row.legs, entry]);
+    this.legOwner.set(leg.legCallId, leg.callId);
+    this.d.media.start(leg.legCallId, { notice: false }).catch((err: unknown) => {
+      this.d.logger.error({ err, callId: leg.callId, leg: leg.legCallId }, 'recording: the consultation could not be recorded');
+    });
+  }
+
+  /** A SIP call ended (every BYE Kamailio reports): if it is a consultation leg, its end is kept. */
+  legEnded(legCallId: string): void {
+    const owner = this.legOwner.get(legCallId) ?? this.d.repo.ownerOfLeg(legCallId);
+    if (!owner) return;
+    this.legOwner.delete(legCallId);
+    const row = this.d.repo.get(owner);
+    if (!row || row.status !== 'recording') return;
+    const at = this.d.clock.now() - row.answeredAt;
+    this.d.repo.setLegs(
+      owner,
+      row.legs.map((l) => (l.callId === legCallId && l.toMs === null ? { ...l, toMs: at } : l)),
+    );
+  }
+
+  /**
+   * After the hang-up: the file, its checksum and size; a failure is kept with its reason. A row
+   * whose end is already set was stopped by `shutdown`: it ends there, its capture is closed.
+   */
+  async finish(callId: string, hungUpAt: number): Promise<void> {
     const row = this.d.repo.get(callId);
     if (!row || row.status !== 'recording' || this.finishing.has(callId) || !this.d.media) return;
     this.finishing.add(callId);
     try {
+      const stopped = row.endedAt !== null;
+      const endedAt = row.endedAt ?? hungUpAt;
       this.d.repo.ended(callId, endedAt);
-      const pauses = row.pauses.map(([a, b]): [number, number] => [a, b ?? endedAt - row.answeredAt]);
-      const out = await this.d.media.finish(callId, { answeredAt: row.answeredAt, endedAt, pauses });
+      const end = endedAt - row.answeredAt;
+      const pauses = row.pauses.map(([a, b]): [number, number] => [a, b ?? end]);
+      const legs = row.legs.map((l) => ({ callId: l.callId, fromMs: l.fromMs, toMs: Math.min(l.toMs ?? end, end) }));
+      for (const l of row.legs) this.legOwner.delete(l.callId);
+      const out = await this.d.media.finish(callId, { answeredAt: row.answeredAt, endedAt, pauses, legs }, { stopped });
       const abs = path.join(this.d.dir, out.file);
       const sha256 = await hashFile(abs);
       this.d.repo.stored(callId, {
@@ -134,7 +217,38 @@ export class RecordingService {
   }
 
   /**
-   * Rows a stopped router left as recording: finished if their calls ended; for calls still on,
+   * The router is stopping (SIGTERM; start.sh stops it before Kamailio and rtpengine): every open
+   * recording ends now. rtpengine is told to stop recording each call (10.5 crashes in
+   * recording_finish when it is stopped with recordings open, and their pcaps are then cut), and
+   * the part recorded is mixed and stored with its checksum, as many as fit in `budgetMs`; the
+   * others keep their end and their closed capture, and the next start stores them (`recover`).
+   */
+  async shutdown(budgetMs = 6000): Promise<void> {
+    const media = this.d.media;
+    if (!media?.stop) return;
+    const open = this.d.repo.unfinished().filter((r) => !this.finishing.has(r.callId) && r.endedAt === null);
+    if (open.length === 0) return;
+    const now = this.d.clock.now();
+    for (const r of open) this.d.repo.ended(r.callId, now);
+    const captures = open.flatMap((r) => [r.callId, ...r.legs.filter((l) => l.toMs === null).map((l) => l.callId)]);
+    await Promise.all(
+      captures.map((id) =>
+        media.stop!(id).catch((err: unknown) =>
+          this.d.logger.warn({ err, callId: id }, 'recording: rtpengine did not take the stop (the call ended meanwhile?)'),
+        ),
+      ),
+    );
+    const deadline = Date.now() + budgetMs;
+    for (const r of open) {
+      if (Date.now() > deadline) break;
+      await this.finish(r.callId, now);
+      this.d.logger.info({ callId: r.callId }, 'recording: stored up to the stop (the router stopped during the call)');
+    }
+  }
+
+  /**
+   * Rows a stopped router left as recording: finished if their calls ended, or if `shutdown`
+   * stopped them (their end is set); for calls still on,
    * recording is asked for again (a router killed right after the answer may not have asked yet;
    * rtpengine takes a repeated start as a no-op), without a second notice.
    */
@@ -142,10 +256,11 @@ export class RecordingService {
     for (const r of this.d.repo.unfinished()) {
       const call = this.d.calls.find(r.callId);
       const hungUp = call ? event(call, 'hung-up') : null;
-      if (hungUp) void this.finish(r.callId, hungUp.at);
+      if (r.endedAt !== null) void this.finish(r.callId, r.endedAt);
+      else if (hungUp) void this.finish(r.callId, hungUp.at);
       else if (call && this.d.media && r.pauses.at(-1)?.[1] !== null) {
         this.d.media
-          .start(r.callId, { notice: false })
+          .start(r.callId, { notice: false, restart: true })
           .catch((err: unknown) => this.d.logger.warn({ err, callId: r.callId }, 'recording: could not resume after a restart'));
       }
     }
@@ -186,6 +301,12 @@ export class RecordingService {
         ),
         ...this.d.repo.transferredFrom(callId).map((id) => ({ callId: id, relation: 'transferred-to' as const })),
       ],
+      consultations: (row?.legs ?? []).map((l) => ({
+        seatId: l.seatId,
+        to: l.to,
+        fromMs: l.fromMs,
+        toMs: l.toMs ?? row?.durationMs ?? l.fromMs,
+      })),
     };
     const missing = this.missingReason(call, row);
     if (missing) return { ...base, reason: missing, sha256Ok: missing === 'checksum-mismatch' ? false : null };
