@@ -243,10 +243,12 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
   private onConnected(): void {
     this.synced = false;
     this.syncHeld = [];
+    // Registrations may have changed while the link was down (Kamailio restarted, seats left).
+    // Asked before the sync: Kamailio's one evapi worker answers in order, so the resync (and the
+    // calls it offers) sees which phones a restarted Kamailio still knows, and rings none it lost.
+    for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
     this.send({ cmd: 'sync' });
     this.sendRevocations();
-    // Registrations may have changed while the link was down (Kamailio restarted, seats left).
-    for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
   }
 
   /**
@@ -497,8 +499,9 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       if (k.kind === 'talking' && call.state.kind === 'ringing' && k.seat) {
         this.guard(() => eng.answered(call.id, k.seat!));
       } else if (k.kind === 'waiting' && call.state.kind === 'ringing' && !leg.pending) {
-        // The ring ended while the link was down; Kamailio waits for the next decision.
-        this.guard(() => eng.ringTimeout(call.id, (call.state as { seatId: string }).seatId));
+        // The ring ended while the link was down, or its command died with the last router; Kamailio
+        // waits for the next decision. Not the seat's miss: nobody knows whether the phone rang.
+        this.guard(() => eng.ringLost(call.id, (call.state as { seatId: string }).seatId));
       }
     }
     // 2. Calls Kamailio holds that the router never heard of (they arrived while it was down).
