@@ -59,6 +59,8 @@ export interface TelephonyStatus {
 
 const DECLINE_CODES = new Set([486, 600, 603]);
 const UNREACHABLE_CODES = new Set([404, 410, 480]);
+/** Kamailio's own code when it could not ring the seat at all (RING_FAILED_NOW: no registration, relay failed). */
+const NOT_RUNG = 404;
 
 /**
  * The telephony port over Kamailio: Kamailio holds every queued call as a suspended
@@ -448,6 +450,12 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
     if (call.state.kind === 'ringing' && call.state.seatId === seat) {
       if (DECLINE_CODES.has(code)) {
         this.eng.declined(callId, seat);
+      } else if (code === NOT_RUNG && this.hasSeat(seat)) {
+        // Kamailio could not ring the seat at all (it knows no registration, e.g. just restarted):
+        // no offers until the phone registers again, and not the lawyer's missed offer.
+        this.eng.setRegistered(seat, false);
+        this.send({ cmd: 'reg-query', seat });
+        this.eng.ringLost(callId, seat);
       } else {
         if (UNREACHABLE_CODES.has(code) && this.hasSeat(seat)) {
           this.send({ cmd: 'reg-query', seat });
