@@ -287,12 +287,11 @@ async function main() {
     log(
       `  ${which}: router synced after ${syncedS?.toFixed(1) ?? '-'} s, seats ready after ${seatsS?.toFixed(1) ?? '-'} s, pages live after ${pagesS?.toFixed(1) ?? '-'} s (seat page ${seatPageS?.toFixed(1) ?? '-'} s, supervisor page ${supervisorPageS?.toFixed(1) ?? '-'} s)`,
     );
-    const exit = product.exits.find((e) => e.at >= at);
     return {
       round,
       which,
       atS: (at - t0) / 1000,
-      stop: which === 'router' ? null : { from: at, to: exit?.at ?? Date.now() },
+      down: { from: at, to: syncedS === null ? Date.now() : at + syncedS * 1000 },
       waiting: atKill.filter((c) => c.state === 'queued' || c.state === 'ringing').map((c) => c.caller),
       talking: atKill.filter((c) => c.state === 'talking').map((c) => c.caller),
       media,
