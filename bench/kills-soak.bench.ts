@@ -226,7 +226,7 @@ async function main() {
     if (!KEEP && checks.failed.length === 0) fs.rmSync(dir, { recursive: true, force: true });
     else log(`run folder kept: ${dir}`);
   }
-  checks.finish('kills-soak');
+  checks.finish('kills-soak.bench');
 
   function atWork(r: Awaited<ReturnType<SoakPeople['readiness']>>): boolean {
     return r !== null && r.registered === SEATS && r.notAtWork.length === 0;
