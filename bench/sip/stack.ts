@@ -136,7 +136,7 @@ export interface BenchStack {
 const STAFF_SESSION_USERS = ['admin', 'supervisor'];
 
 /** Writes the bench seats, accounts and sessions; returns seat id → cookie (and admin/supervisor). */
-async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: string[]): Promise<Map<string, string>> {
+export async function prepareDatabase(dbPath: string, benchSeats: number, seatIds: string[]): Promise<Map<string, string>> {
   const db = openDatabase(dbPath);
   try {
     const hash = await hashPassword(DEMO_PASSWORD); // one scrypt hash shared by every bench account

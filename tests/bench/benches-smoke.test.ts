@@ -17,9 +17,11 @@ import { Checks } from '../../bench/report.js';
 import { summarise } from '../../bench/sip/cpuprofile-summary.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Run at their smoke size by a test of their own: tests/hostile/kills.test.ts. */
+const OWN_TEST = new Set(['kills-soak.bench.ts']);
 const BENCHES = fs
   .readdirSync(path.join(ROOT, 'bench'))
-  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => f.endsWith('.bench.ts') && !OWN_TEST.has(f))
   .sort();
 
 interface Run {

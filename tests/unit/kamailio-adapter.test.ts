@@ -130,6 +130,47 @@ describe('KamailioTelephony', () => {
     await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking after resync');
   });
 
+  it('asks for the registrations before the sync, so a resync after a Kamailio restart rings no phone it lost', async () => {
+    const { fake, adapter } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    const cmds = fake.received.map((m) => m.cmd);
+    expect(cmds.lastIndexOf('reg-query')).toBeLessThan(cmds.indexOf('sync'));
+  });
+
+  it('a call ringing in the router that Kamailio holds waiting after a restart is queued again, and the seat is ready, not charged a missed offer', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    await until(() => engine.getSeat('s1').registered && engine.getCall('c1') !== undefined, 'ready to ring');
+    engine.setSeatReady('s1');
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    // The ring command died with the router (or the ring ended unseen): Kamailio still waits.
+    fake.held = [{ callid: 'c1', state: 'waiting' }];
+    fake.dropClients();
+    await until(() => engine.getCall('c1')?.state.kind === 'queued', 'queued again after resync');
+    expect(engine.getSeat('s1').state.kind).toBe('ready');
+    expect(engine.getSeat('s1').missedAt).toEqual([]);
+  });
+
+  it('a ring Kamailio could not place at all (404: no registration) queues the call again and marks the phone unregistered, without a missed offer', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    await until(() => engine.getSeat('s1').registered, 'registered');
+    fake.send(enqueue('c1'));
+    engine.setSeatReady('s1');
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    const queries = fake.received.filter((m) => m.cmd === 'reg-query').length;
+    fake.send({ event: 'ring-failed', callid: 'c1', tindex: 11, tlabel: 22, seat: 's1', code: 404 });
+    await until(() => engine.getCall('c1')?.state.kind === 'queued', 'queued again');
+    expect(engine.getSeat('s1')).toMatchObject({ registered: false, missedAt: [], state: { kind: 'ready' } });
+    await until(() => fake.received.filter((m) => m.cmd === 'reg-query').length > queries, 'registration asked again');
+  });
+
   it('a seat that declines (486) sends the call back to the queue; a ring that times out (408) sets the seat not-ready', async () => {
     const { fake, adapter, engine } = await setup();
     adapter.start();

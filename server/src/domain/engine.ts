@@ -170,6 +170,11 @@ export class AcdEngine implements Acd {
     return this.command(() => calls.ringTimeout(this.core, callId, seatId, attempt));
   }
 
+  /** A ring whose end was lost in a restart: the call is queued again, the seat ready (no missed offer). */
+  ringLost(callId: string, seatId: string): Call | undefined {
+    return this.command(() => calls.ringLost(this.core, callId, seatId));
+  }
+
   /** The seat declined the offer: the call goes back to the queue keeping its place. */
   declined(callId: string, seatId: string): Call {
     return this.command(() => calls.declined(this.core, callId, seatId));

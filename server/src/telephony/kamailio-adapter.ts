@@ -66,6 +66,8 @@ export interface TelephonyStatus {
 
 const DECLINE_CODES = new Set([486, 600, 603]);
 const UNREACHABLE_CODES = new Set([404, 410, 480]);
+/** Kamailio's own code when it could not ring the seat at all (RING_FAILED_NOW: no registration, relay failed). */
+const NOT_RUNG = 404;
 
 /**
  * The telephony port over Kamailio: Kamailio holds every queued call as a suspended
@@ -263,10 +265,12 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
   private onConnected(): void {
     this.synced = false;
     this.syncHeld = [];
+    // Registrations may have changed while the link was down (Kamailio restarted, seats left).
+    // Asked before the sync: Kamailio's one evapi worker answers in order, so the resync (and the
+    // calls it offers) sees which phones a restarted Kamailio still knows, and rings none it lost.
+    for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
     this.send({ cmd: 'sync' });
     this.sendRevocations();
-    // Registrations may have changed while the link was down (Kamailio restarted, seats left).
-    for (const seat of this.eng.listSeats()) this.send({ cmd: 'reg-query', seat: seat.profile.id });
   }
 
   /**
@@ -505,6 +509,12 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
     if (call.state.kind === 'ringing' && call.state.seatId === seat) {
       if (DECLINE_CODES.has(code)) {
         this.eng.declined(callId, seat);
+      } else if (code === NOT_RUNG && this.hasSeat(seat)) {
+        // Kamailio could not ring the seat at all (it knows no registration, e.g. just restarted):
+        // no offers until the phone registers again, and not the lawyer's missed offer.
+        this.eng.setRegistered(seat, false);
+        this.send({ cmd: 'reg-query', seat });
+        this.eng.ringLost(callId, seat);
       } else {
         if (UNREACHABLE_CODES.has(code) && this.hasSeat(seat)) {
           this.send({ cmd: 'reg-query', seat });
@@ -556,8 +566,9 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       if (k.kind === 'talking' && call.state.kind === 'ringing' && k.seat) {
         this.guard(() => eng.answered(call.id, k.seat!));
       } else if (k.kind === 'waiting' && call.state.kind === 'ringing' && !leg.pending) {
-        // The ring ended while the link was down; Kamailio waits for the next decision.
-        this.guard(() => eng.ringTimeout(call.id, (call.state as { seatId: string }).seatId));
+        // The ring ended while the link was down, or its command died with the last router; Kamailio
+        // waits for the next decision. Not the seat's miss: nobody knows whether the phone rang.
+        this.guard(() => eng.ringLost(call.id, (call.state as { seatId: string }).seatId));
       }
     }
     // 2. Calls Kamailio holds that the router never heard of (they arrived while it was down).

@@ -37,6 +37,8 @@ export interface AcdCallCommands {
   offerCall(input: IncomingCall): Call;
   answered(callId: string, seatId: string): Call;
   ringTimeout(callId: string, seatId: string, attempt?: number): Call | undefined;
+  /** A ring whose end was lost in a restart: the call is queued again, the seat ready (no missed offer). */
+  ringLost(callId: string, seatId: string): Call | undefined;
   declined(callId: string, seatId: string): Call;
   hangup(callId: string, by: HangupSide): Call;
   timedOut(callId: string): Call;

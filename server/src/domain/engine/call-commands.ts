@@ -122,14 +122,31 @@ export function answered(core: EngineCore, callId: string, seatId: string): Call
 
 /** The seat let the offer ring out (telephony's timer) or the engine's own timer fired. */
 export function ringTimeout(core: EngineCore, callId: string, seatId: string, attempt?: number): Call | undefined {
+  return endRing(core, callId, seatId, attempt, true);
+}
+
+/**
+ * A ring whose end nobody saw: a restarted router finds the call ringing in its store while
+ * Kamailio holds it waiting (the ring command died with the router, or the ring ended while
+ * the link was down). Nothing says the lawyer let it ring: the seat is ready again, not
+ * counted as missing the offer; the call goes back to the queue as after a ring-out.
+ */
+export function ringLost(core: EngineCore, callId: string, seatId: string): Call | undefined {
+  return endRing(core, callId, seatId, undefined, false);
+}
+
+function endRing(core: EngineCore, callId: string, seatId: string, attempt: number | undefined, missed: boolean): Call | undefined {
   const call = core.ix.calls.get(callId);
   if (!call || call.state.kind !== 'ringing' || call.state.seatId !== seatId) return call; // stale
   if (attempt !== undefined && call.state.attempt !== attempt) return call; // stale
   const now = core.clock.now();
   call.events.push({ type: 'ring-timeout', at: now, seatId, attempt: call.state.attempt });
   core.uow.send({ kind: 'cancel-ring', call, seatId });
-  core.missedOffer(core.getSeat(seatId), now);
+  const seat = core.getSeat(seatId);
+  if (missed) core.missedOffer(seat, now);
+  else core.moveSeat(seat, { kind: 'ready', since: now });
   core.requeueAfterFailedOffer(call, seatId);
+  if (!missed) core.routeSeat(seat); // the seat is free for other waiting calls
   return call;
 }
 
