@@ -38,7 +38,7 @@ beforeAll(async () => {
       on('queue:subscribe', z.object({}), 'queue:monitor', () => {
         throw new TypeError("Cannot read properties of undefined (reading 'x')");
       }),
-      on('seat:get', z.object({}), 'queue:monitor', (() => Promise.reject(new Error('boom in a promise'))) as never),
+      on('seat:get', z.object({}), 'queue:monitor', () => Promise.reject(new Error('boom in a promise'))),
     ],
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
