@@ -16,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
 import { launchChromium } from '../support/browser.js';
 import { inboundPackets, profile, registration, signInSeat, softphone } from '../support/console-page.js';
+import type { RecordingView } from '../../server/src/contract/recordings.js';
+import { login } from '../support/server.js';
 import { freeMediaPort, sippCounts, startSipStack, type SipStack } from '../support/sip-stack.js';
 
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
@@ -171,6 +173,16 @@ describe('咨询12345 in the seat console', () => {
       expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
       await page.getByRole('button', { name: '完成整理' }).click();
       await expect.poll(() => stack.seatState('s03').kind, POLL).toBe('ready');
+      // The consultation with 12345 is recorded with the call and marked on its timeline.
+      const sup = await login(stack.routerUrl, 'supervisor');
+      const recording = async () => {
+        const res = await fetch(`${stack.routerUrl}/api/calls/${encodeURIComponent(callId)}/recording`, { headers: { cookie: sup } });
+        return ((await res.json()) as { data: RecordingView }).data;
+      };
+      await expect.poll(async () => (await recording()).reason, POLL).not.toBe('in-progress');
+      const view = await recording();
+      expect(view, JSON.stringify(view)).toMatchObject({ available: true, sha256Ok: true });
+      expect(view.consultations).toEqual([expect.objectContaining({ seatId: 's03', to: '12345' })]);
     } finally {
       await ctx.close();
     }

@@ -421,7 +421,11 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       case 'outbound-start':
       case 'outbound-answered':
       case 'outbound-failed':
+        this.o.outbound?.event(ev);
+        return;
       case 'outbound-bye':
+        // A consultation with 12345 goes out this way: its recording keeps the leg's end.
+        this.o.consults?.legEnded(ev.callid);
         this.o.outbound?.event(ev);
         return;
       case 'listen-answered':
