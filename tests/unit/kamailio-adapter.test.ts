@@ -130,6 +130,30 @@ describe('KamailioTelephony', () => {
     await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking after resync');
   });
 
+  it('when Kamailio reports a call answered and hung up while the router was away, both are recorded (not a time-out)', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    fake.send(enqueue('c2'));
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    fake.send({ event: 'reg', seat: 's2', contacts: 1 });
+    await until(() => engine.getSeat('s2').registered && engine.getCall('c2') !== undefined, 'ready to ring');
+    engine.setSeatReady('s1');
+    engine.setSeatReady('s2');
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing' && engine.getCall('c2')?.state.kind === 'ringing', 'both ringing');
+    const seatOf = (id: string) => (engine.getCall(id)!.state as { seatId: string }).seatId;
+    // c1 was answered and the caller hung up while the router was away; c2 just vanished.
+    fake.gone = [{ callid: 'c1', seat: seatOf('c1'), by: 'caller' }];
+    fake.held = [];
+    fake.dropClients();
+    await until(() => engine.getCall('c1')?.state.kind !== 'ringing' && engine.getCall('c2')?.state.kind !== 'ringing', 'resynced');
+    const kinds = (id: string) => engine.getCall(id)?.events.map((e) => e.type) ?? [];
+    expect(kinds('c1')).toEqual(expect.arrayContaining(['answered', 'hung-up']));
+    expect(engine.getCall('c1')?.events.find((e) => e.type === 'hung-up')).toMatchObject({ by: 'caller' });
+    expect(kinds('c2')).not.toContain('answered');
+  });
+
   it('asks for the registrations before the sync, so a resync after a Kamailio restart rings no phone it lost', async () => {
     const { fake, adapter } = await setup();
     adapter.start();
