@@ -3,7 +3,10 @@
  * to one router (bench/supervisor/fanout-router.ts, its own process) while the engine routes a
  * steady call load (`--cps` calls a second, each answered and talked for 3 s). Measured: the
  * delay from a queue push's build on the router (`at`) to its arrival at each supervisor
- * socket (same machine clock), updates per supervisor per second, and the router's CPU share.
+ * socket (same machine clock); from a call's offer (its id carries the time) to its first
+ * appearance at each supervisor, coalescing included; updates per supervisor per second; the
+ * router's CPU share, event-loop delay and each push's wall and CPU time; this process's CPU
+ * share. `--cpu-prof` profiles the router and prints where its time went.
  * Supervisors subscribe for deltas ('queue:changed', as the monitor does); `--whole 1` measures
  * whole snapshots ('queue:updated') instead.
  *
