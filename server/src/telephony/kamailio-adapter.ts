@@ -377,10 +377,18 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       case 'surveying':
         this.dialogs.surveying(ev.callid, ev.ftag, ev.ttag);
         return;
-      case 'ended':
+      case 'ended': {
         this.o.listen?.callEnded(ev.callid);
+        // A 强拆 (side all) whose answer came after the router stopped waiting (the end's
+        // timeout): nobody awaits it to record the hang-up, so the call would stay talking here.
+        const late = ev.side === 'all' && !this.dialogs.isEnding(ev.callid);
         this.dialogs.ended(ev.callid);
+        if (late && this.eng.getCall(ev.callid)?.state.kind === 'talking') {
+          this.logger.warn({ callId: ev.callid }, 'a force-release ended the call after the router stopped waiting: hang-up recorded now');
+          this.forgetAnd(ev.callid, () => this.eng.hangup(ev.callid, 'supervisor'));
+        }
         return;
+      }
       case 'end-failed':
         this.dialogs.endFailed(ev.callid, ev.why);
         return;
