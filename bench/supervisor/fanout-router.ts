@@ -11,11 +11,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { createApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { SystemClock } from '../../server/src/domain/clock.js';
 import type { Call } from '../../server/src/domain/call.js';
+import { QueueFanoutService } from '../../server/src/features/queue/queue-fanout-service.js';
 import { UserRepository } from '../../server/src/features/auth/user-repository.js';
 import { SessionRepository } from '../../server/src/features/auth/session-repository.js';
 import { SeatRepository } from '../../server/src/features/seats/seat-repository.js';
@@ -94,7 +96,8 @@ let load: NodeJS.Timeout | null = null;
 const startLoad = () => {
   if (load) return;
   load = setInterval(() => {
-    engine.offerCall({ id: `f-${offered++}`, caller: `139${String(offered).padStart(8, '0')}`, dialed: '123482' });
+    // The call id carries its offer time, so the bench can time it to each supervisor's screen.
+    engine.offerCall({ id: `f-${offered++}-${Date.now()}`, caller: `139${String(offered).padStart(8, '0')}`, dialed: '123482' });
     // Rung calls are answered on the next tick and hung up after TALK_MS.
     for (const call of answerAfter.splice(0)) {
       if (call.state.kind !== 'ringing') continue;
@@ -123,15 +126,54 @@ const server = app.httpServer.listen(0, '127.0.0.1', () => {
 });
 let cpuFrom = process.cpuUsage();
 let wallFrom = performance.now();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+let measuring = false;
+// Each live-queue push's time on the router's loop: building the scopes' views and deltas and
+// handing one frame to every supervisor socket.
+const pushMs: number[] = [];
+/** The same in CPU time (the wall time above includes waiting for a core on a shared machine). */
+const pushCpuMs: number[] = [];
+const push = Reflect.get(QueueFanoutService.prototype, 'push');
+QueueFanoutService.prototype.push = function (this: QueueFanoutService, ...args: Parameters<QueueFanoutService['push']>) {
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  push.apply(this, args);
+  if (!measuring) return;
+  pushMs.push(performance.now() - t);
+  const used = process.cpuUsage(cpu);
+  pushCpuMs.push((used.user + used.system) / 1000);
+};
 process.on('message', (m: string) => {
   if (m === 'start') {
     startLoad();
     cpuFrom = process.cpuUsage();
     wallFrom = performance.now();
+    loopDelay.enable();
+    measuring = true;
   } else if (m === 'report') {
+    loopDelay.disable();
+    measuring = false;
     const cpu = process.cpuUsage(cpuFrom);
     const wallMs = performance.now() - wallFrom;
-    process.send?.({ offered, answered, hungUp, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, rssMb: process.memoryUsage().rss / 1e6 });
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    const quantiles = (xs: number[]) => {
+      xs.sort((a, b) => a - b);
+      const q = (p: number) => Math.round((xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN) * 10) / 10;
+      return { p50: q(50), p99: q(99), max: q(100) };
+    };
+    process.send?.({
+      offered,
+      answered,
+      hungUp,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      wallMs,
+      rssMb: process.memoryUsage().rss / 1e6,
+      // monitorEventLoopDelay counts the 10 ms resolution in each sample: subtracted here.
+      loopDelayMs: { p50: ms(loopDelay.percentile(50) - 1e7), p99: ms(loopDelay.percentile(99) - 1e7), max: ms(loopDelay.max - 1e7) },
+      pushes: pushMs.length,
+      pushMs: quantiles(pushMs),
+      pushCpuMs: quantiles(pushCpuMs),
+    });
   } else if (m === 'stop') {
     if (load) clearInterval(load);
     void app.close().then(() => {

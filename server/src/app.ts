@@ -20,7 +20,7 @@ import { LoginBrake } from './features/auth/login-brake.js';
 import { LoginBrakeRepository } from './features/auth/login-brake-repository.js';
 import { createLoginLockRouter } from './features/auth/login-lock-routes.js';
 import { SessionRepository } from './features/auth/session-repository.js';
-import { SipCredentialService, type SipRevocationGate } from './features/auth/sip-credentials-service.js';
+import { listenAor, SipCredentialService, type SipRevocationGate } from './features/auth/sip-credentials-service.js';
 import { UserRepository } from './features/auth/user-repository.js';
 import { CallbackRepository } from './features/callbacks/callback-repository.js';
 import { createCallbackRouter } from './features/callbacks/callback-routes.js';
@@ -275,10 +275,16 @@ export function createApp(deps: AppDeps): App {
       // (not when a sign-in replaced it: the new session takes the phone over).
       if (reason === 'replaced') return;
       for (const id of userIds) {
+        if (auth.sessionsLeft(id) !== 0) continue;
         const seatId = userRepo.byId(id)?.seatId;
-        if (seatId && auth.sessionsLeft(id) === 0) {
+        if (seatId) {
           sipCredentials.revoke(seatId);
           logger.info({ seatId, reason }, 'seat phone ended with its last session');
+        }
+        // A supervisor's listening phone (监听) ends the same way (nothing happens if it never had one).
+        if (sipCredentials.hadListener(id)) {
+          sipCredentials.revoke(listenAor(id));
+          logger.info({ userId: id, reason }, 'listening phone ended with its last session');
         }
       }
     },

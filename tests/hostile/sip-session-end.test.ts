@@ -90,4 +90,15 @@ describe('SIP credentials end with the session', () => {
     expect(await registerWith('s05', other)).toBe('200');
     await phone.stopPhone();
   });
+
+  it("a supervisor's listening phone (监听): its credentials are refused once the supervisor signs out", async () => {
+    const sup = await login(stack.routerUrl, 'supervisor');
+    const res = await fetch(`${stack.routerUrl}/api/supervisor/listen/phone`, { headers: { cookie: sup } });
+    const creds = ((await res.json()) as { data: { username: string; password: string; domain: string; uri: string } }).data;
+    const aor = /^sip:([^@]+)@/.exec(creds.uri)![1]!;
+    expect(aor).toMatch(/^listen-u\d+$/);
+    expect(await registerWith(aor, creds)).toBe('200');
+    expect((await post(`${stack.routerUrl}/api/auth/logout`, sup)).status).toBe(200);
+    await waitFor(async () => (await registerWith(aor, creds)) === '403', 'listening credentials refused after sign-out', 10_000, 300);
+  });
 });

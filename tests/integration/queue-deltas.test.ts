@@ -78,6 +78,21 @@ describe('live queue deltas', () => {
     expect(wholeToDeltas).toBe(0);
   });
 
+  it('a change after a quiet spell is pushed at once; the changes of a busy spell wait for the interval and go in one push', async () => {
+    const { socket } = await subscriber('supervisor', true);
+    h.clock.advance(1000); // quiet
+    const first = next(socket, 'queue:changed');
+    engine().setSeatNotReady('s07', 'rest');
+    h.clock.advance(0); // no time passes: the push goes out right after the command
+    expect((await first).seats.map((s) => s.id)).toEqual(['s07']);
+    const second = next(socket, 'queue:changed');
+    engine().setSeatNotReady('s08', 'rest');
+    h.clock.advance(50);
+    engine().setSeatNotReady('s09', 'rest');
+    h.clock.advance(50); // the interval (100 ms) since the last push is over
+    expect((await second).seats.map((s) => s.id).sort()).toEqual(['s08', 's09']);
+  });
+
   it("a county supervisor's deltas hold only its centre's seats; a change elsewhere pushes it nothing", async () => {
     const dc = await subscriber('supervisor-dc', true);
     const city = await subscriber('supervisor', true);

@@ -54,6 +54,30 @@ describe('the router is killed with calls waiting', () => {
   }, 90_000);
 });
 
+describe('the router is killed while a seat answers', () => {
+  it('a call answered and hung up while no router runs is recorded answered and hung up by the caller, not timed out', async () => {
+    // s05's phone answers 3 s after it rings; the router dies during the ring and comes back after the hang-up.
+    const s05 = await stack.seat('s05', { ringMs: 3000 });
+    phones.push(s05);
+    const before = new Set(stack.calls().map((c) => c.id));
+    const caller = stack.startCall({ dialed: '123485', caller: '13800000099', talkMs: 300, timeoutMs: 30_000 });
+    const call = await waitFor(() => stack.calls().find((c) => !before.has(c.id) && c.state_kind === 'ringing'), 'ringing at s05');
+    await stack.killRouter();
+    const r = await caller.done; // answered by the seat, hung up by the caller: nobody told the router
+    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+    await stack.startRouter();
+    await waitFor(
+      () =>
+        stack.calls().find((c) => c.id === call.id)?.state_kind === 'wrap-up' || stack.events(call.id).some((e) => e.type === 'hung-up'),
+      'the call settled',
+    );
+    const types = stack.events(call.id).map((e) => e.type);
+    expect(types).toContain('answered');
+    expect(types).not.toContain('timed-out');
+    expect(stack.events(call.id).find((e) => e.type === 'hung-up')?.data.by).toBe('caller');
+  }, 60_000);
+});
+
 describe('Kamailio restarts', () => {
   it('the router reconnects by itself, seats register again, and the next call is answered', async () => {
     const s03 = await stack.seat('s03');

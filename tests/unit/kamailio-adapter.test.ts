@@ -130,6 +130,30 @@ describe('KamailioTelephony', () => {
     await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking after resync');
   });
 
+  it('when Kamailio reports a call answered and hung up while the router was away, both are recorded (not a time-out)', async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    fake.send(enqueue('c2'));
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    fake.send({ event: 'reg', seat: 's2', contacts: 1 });
+    await until(() => engine.getSeat('s2').registered && engine.getCall('c2') !== undefined, 'ready to ring');
+    engine.setSeatReady('s1');
+    engine.setSeatReady('s2');
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing' && engine.getCall('c2')?.state.kind === 'ringing', 'both ringing');
+    const seatOf = (id: string) => (engine.getCall(id)!.state as { seatId: string }).seatId;
+    // c1 was answered and the caller hung up while the router was away; c2 just vanished.
+    fake.gone = [{ callid: 'c1', seat: seatOf('c1'), by: 'caller' }];
+    fake.held = [];
+    fake.dropClients();
+    await until(() => engine.getCall('c1')?.state.kind !== 'ringing' && engine.getCall('c2')?.state.kind !== 'ringing', 'resynced');
+    const kinds = (id: string) => engine.getCall(id)?.events.map((e) => e.type) ?? [];
+    expect(kinds('c1')).toEqual(expect.arrayContaining(['answered', 'hung-up']));
+    expect(engine.getCall('c1')?.events.find((e) => e.type === 'hung-up')).toMatchObject({ by: 'caller' });
+    expect(kinds('c2')).not.toContain('answered');
+  });
+
   it('asks for the registrations before the sync, so a resync after a Kamailio restart rings no phone it lost', async () => {
     const { fake, adapter } = await setup();
     adapter.start();
@@ -201,6 +225,52 @@ describe('KamailioTelephony', () => {
     fake.send({ event: 'cancel', callid: 'c1' });
     await until(() => engine.getCall('c1') === undefined, 'ended');
     expect(legs.list()).toEqual([]);
+  });
+
+  /** c1 answered by s1 through Kamailio, with the dialog's tags. */
+  async function talking() {
+    const ctx = await setup();
+    const { fake, adapter, engine } = ctx;
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    await until(() => engine.getSeat('s1').registered, 'registered');
+    engine.setSeatReady('s1');
+    fake.send(enqueue('c1'));
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    fake.send({ event: 'answered', callid: 'c1', seat: 's1', ftag: 'f1', ttag: 't1' });
+    await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking');
+    return ctx;
+  }
+  const hungUpBy = (engine: AcdEngine) => engine.getCall('c1')?.events.find((e) => e.type === 'hung-up');
+
+  it("a 强拆 whose 'ended' comes after the router stopped waiting records the hang-up (班长强拆), so the call does not stay talking", async () => {
+    const { fake, engine } = await talking();
+    // No end waits for this call (the supervisor's 强拆 timed out): Kamailio's answer comes late.
+    fake.send({ event: 'ended', callid: 'c1', side: 'all' });
+    await until(() => engine.getCall('c1')?.state.kind !== 'talking', 'hung up');
+    expect(engine.getCall('c1')?.state.kind).toBe('wrap-up');
+    expect(engine.getSeat('s1').state.kind).toBe('wrap-up');
+    expect(hungUpBy(engine)).toMatchObject({ by: 'supervisor' });
+  });
+
+  it("an 'ended' the 强拆 still waits for settles it and leaves the hang-up to the waiter (one commit with its audit)", async () => {
+    const { fake, adapter, engine } = await talking();
+    const ending = adapter.dialogs.endCall('c1');
+    await until(() => fake.received.some((m) => m.cmd === 'end'), 'end sent');
+    fake.send({ event: 'ended', callid: 'c1', side: 'all' });
+    await ending;
+    expect(engine.getCall('c1')?.state.kind).toBe('talking');
+    expect(hungUpBy(engine)).toBeUndefined();
+  });
+
+  it("the survey's 'ended' (side caller, after the seat's BYE was recorded) changes nothing", async () => {
+    const { fake, adapter, engine } = await talking();
+    fake.send({ event: 'bye', callid: 'c1', by: 'seat', survey: 1 });
+    await until(() => engine.getCall('c1')?.state.kind === 'wrap-up', 'wrap-up');
+    fake.send({ event: 'ended', callid: 'c1', side: 'caller' });
+    await until(() => !adapter.dialogs.armSurvey('c1', false), 'the dialog forgotten');
+    expect(hungUpBy(engine)).toMatchObject({ by: 'seat' });
   });
 
   it('answers a message that needs no reply with a lone newline, so the TCP ACK goes out at once (Kamailio uses Nagle)', async () => {

@@ -153,6 +153,11 @@ export class DialogControl implements CallControl {
     this.tags.delete(callId);
   }
 
+  /** Whether an end of this call waits for Kamailio's answer (it has not timed out). */
+  isEnding(callId: string): boolean {
+    return this.ending.has(callId);
+  }
+
   stop(): void {
     for (const id of [...this.ending.keys()]) this.settle(id, new DomainError('UNAVAILABLE', '路由服务正在停止', { callId: id }));
   }

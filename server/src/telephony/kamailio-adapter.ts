@@ -92,6 +92,8 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
   /** Seats whose ended sessions' credentials Kamailio refuses: seat => unix s (see revokeSeat). */
   private readonly revoked = new Map<string, number>();
   private syncHeld: { callid: string; state: string; info: unknown }[] = [];
+  /** Resync: talking calls Kamailio saw end by a BYE lately (call => its seat and who hung up). */
+  private syncGone = new Map<string, { seat: string; by: 'caller' | 'seat' }>();
   private readonly logger: Logger;
   /** The stored legs: each written in the same commit as the engine's decision. */
   private readonly rows: LegRows;
@@ -265,6 +267,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
   private onConnected(): void {
     this.synced = false;
     this.syncHeld = [];
+    this.syncGone.clear();
     // Registrations may have changed while the link was down (Kamailio restarted, seats left).
     // Asked before the sync: Kamailio's one evapi worker answers in order, so the resync (and the
     // calls it offers) sees which phones a restarted Kamailio still knows, and rings none it lost.
@@ -374,10 +377,18 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       case 'surveying':
         this.dialogs.surveying(ev.callid, ev.ftag, ev.ttag);
         return;
-      case 'ended':
+      case 'ended': {
         this.o.listen?.callEnded(ev.callid);
+        // A 强拆 (side all) whose answer came after the router stopped waiting (the end's
+        // timeout): nobody awaits it to record the hang-up, so the call would stay talking here.
+        const late = ev.side === 'all' && !this.dialogs.isEnding(ev.callid);
         this.dialogs.ended(ev.callid);
+        if (late && this.eng.getCall(ev.callid)?.state.kind === 'talking') {
+          this.logger.warn({ callId: ev.callid }, 'a force-release ended the call after the router stopped waiting: hang-up recorded now');
+          this.forgetAnd(ev.callid, () => this.eng.hangup(ev.callid, 'supervisor'));
+        }
         return;
+      }
       case 'end-failed':
         this.dialogs.endFailed(ev.callid, ev.why);
         return;
@@ -410,6 +421,9 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       }
       case 'held':
         this.syncHeld.push({ callid: ev.callid, state: ev.state, info: ev.info });
+        return;
+      case 'gone':
+        this.syncGone.set(ev.callid, { seat: ev.seat, by: ev.by });
         return;
       case 'sync-done':
         this.reconcile();
@@ -531,16 +545,28 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
   }
 
   /** A call the router holds but Kamailio does not: it ended while nobody could tell. */
-  private endVanished(callId: string): void {
+  /**
+   * A call Kamailio no longer holds. `gone`: Kamailio saw it answered and ended by a BYE (its
+   * answer or its end, or both, were missed: the router was down or the link was): both are
+   * recorded now, at the resync's time. Otherwise it timed out (queued, ringing) or the system
+   * ended it (talking).
+   */
+  private endVanished(callId: string, gone?: { seat: string; by: 'caller' | 'seat' }): void {
     const call = this.eng.getCall(callId);
     if (!call) return;
+    if (gone && call.state.kind === 'ringing' && call.state.seatId === gone.seat) {
+      this.logger.warn({ callId, seat: gone.seat, by: gone.by }, 'resync: the call was answered and ended while the router was away');
+      this.eng.answered(callId, gone.seat);
+      this.eng.hangup(callId, gone.by);
+      return;
+    }
     switch (call.state.kind) {
       case 'queued':
       case 'ringing':
         this.eng.timedOut(callId);
         return;
       case 'talking':
-        this.eng.hangup(callId, 'system');
+        this.eng.hangup(callId, gone?.by ?? 'system');
         return;
       default:
         return;
@@ -549,7 +575,9 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
 
   private reconcile(): void {
     const held = new Map(this.syncHeld.map((h) => [h.callid, h]));
+    const gone = new Map(this.syncGone);
     this.syncHeld = [];
+    this.syncGone.clear();
     this.synced = true;
     const eng = this.eng;
     // 1. Calls the router has that Kamailio no longer holds.
@@ -559,7 +587,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       if (!h) {
         this.logger.warn({ callId: call.id, state: call.state.kind }, 'resync: Kamailio no longer holds this call');
         this.forget(call.id);
-        this.guard(() => this.endVanished(call.id));
+        this.guard(() => this.endVanished(call.id, gone.get(call.id)));
         continue;
       }
       const k = parseHeldState(h.state);

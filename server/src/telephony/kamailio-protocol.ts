@@ -73,6 +73,8 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('reg'), seat: z.string(), contacts: int }),
   z.object({ event: z.literal('reg-expired'), aor: z.string() }),
   z.object({ event: z.literal('held'), callid: z.string(), state: z.string(), info: z.unknown().optional() }),
+  /** Resync: a talking call that ended by a BYE in the last minutes, who hung up (the router may have missed it). */
+  z.object({ event: z.literal('gone'), callid: z.string(), seat: z.string(), by: z.enum(['caller', 'seat']) }),
   z.object({ event: z.literal('sync-done') }),
   z.object({ event: z.literal('pong') }),
   // Click-to-call (kamailio-5-outbound.cfg.tmpl): see telephony/outbound-line.ts.

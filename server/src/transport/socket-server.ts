@@ -41,7 +41,11 @@ export interface SocketDeps {
   logger: Logger;
   /** A seat whose every console is gone goes offline after this long. */
   disconnectGraceMs: number;
-  /** Supervisor snapshots are coalesced to at most one per this many ms. */
+  /**
+   * Live-queue pushes are coalesced to at most one per this many ms: a change after a quiet
+   * spell goes out at once (after the command that made it), the changes of a busy spell wait
+   * for the end of the interval since the last push (default 100).
+   */
   snapshotIntervalMs?: number;
   /** Origins allowed besides the router's own address (PUBLIC_ORIGINS). */
   publicOrigins?: readonly string[];
@@ -104,19 +108,25 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const fanout = deps.queueFanout ?? new QueueFanoutService(live);
   const graceTimers = new Map<string, TimerHandle>();
   let snapshotTimer: TimerHandle | null = null;
+  let lastPushAt = -Infinity;
   let closed = false;
+  const pushInterval = deps.snapshotIntervalMs ?? 100;
 
   const scheduleSnapshot = () => {
     if (snapshotTimer) return;
-    snapshotTimer = clock.setTimeout(() => {
-      snapshotTimer = null;
-      if (closed) return;
-      fanout.push(clock.now(), {
-        rooms: io.sockets.adapter.rooms,
-        snapshot: (room, except, snap) => io.to(room).except(except).emit('queue:updated', snap),
-        delta: (room, delta) => io.to(room).emit('queue:changed', delta),
-      });
-    }, deps.snapshotIntervalMs ?? 200);
+    snapshotTimer = clock.setTimeout(
+      () => {
+        snapshotTimer = null;
+        if (closed) return;
+        lastPushAt = clock.now();
+        fanout.push(lastPushAt, {
+          rooms: io.sockets.adapter.rooms,
+          snapshot: (room, except, snap) => io.to(room).except(except).emit('queue:updated', snap),
+          delta: (room, delta) => io.to(room).emit('queue:changed', delta),
+        });
+      },
+      Math.max(0, lastPushAt + pushInterval - clock.now()),
+    );
   };
 
   const consoles = (seatId: string) => io.sockets.adapter.rooms.get(ROOMS.seat(seatId))?.size ?? 0;

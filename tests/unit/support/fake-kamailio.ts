@@ -21,6 +21,8 @@ export interface FakeKamailio {
   sendTogether(evs: Record<string, unknown>[]): void;
   /** Replies to the adapter's sync with these held calls. */
   held: Record<string, unknown>[];
+  /** …and these talking calls that ended by a BYE lately ({callid, seat, by}). */
+  gone: Record<string, unknown>[];
   dropClients(): void;
   close(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export async function fakeKamailio(): Promise<FakeKamailio> {
     received: [],
     raw: '',
     held: [],
+    gone: [],
     send(ev) {
       for (const c of clients) c.write(encodeNetstring(JSON.stringify(ev)));
     },
@@ -57,6 +60,7 @@ export async function fakeKamailio(): Promise<FakeKamailio> {
         fake.received.push(msg);
         if (msg.cmd === 'sync') {
           for (const h of fake.held) sock.write(encodeNetstring(JSON.stringify({ event: 'held', ...h })));
+          for (const g of fake.gone) sock.write(encodeNetstring(JSON.stringify({ event: 'gone', ...g })));
           sock.write(encodeNetstring(JSON.stringify({ event: 'sync-done' })));
         }
       }

@@ -53,8 +53,15 @@ export class SipCredentialService {
     private readonly gate: SipRevocationGate | null = null,
   ) {}
 
-  /** Seat => the unix s up to which its credentials are refused (new ones must expire later). */
+  /** Seat (or listening AOR) => the unix s up to which its credentials are refused (new ones must expire later). */
   private readonly revokedUntil = new Map<string, number>();
+  /** Users given listening-phone credentials since the start (their phone ends with their last session). */
+  private readonly listeners = new Set<number>();
+
+  /** Whether this user was given a listening phone (监听) since the router started. */
+  hadListener(userId: number): boolean {
+    return this.listeners.has(userId);
+  }
 
   /** The seat's session ended: its phone is unregistered and every credential issued so far refused. */
   revoke(seatId: string): void {
@@ -91,12 +98,13 @@ export class SipCredentialService {
   issueListener(user: SessionUser, sessionExpiresAt: number | undefined): SoftphoneCredentials {
     if (!this.sip) throw new DomainError('UNAVAILABLE', '电话系统未接入(TELEPHONY=none),无法监听');
     const aor = listenAor(user.id);
+    this.listeners.add(user.id);
     const now = this.clock.now();
     const sessionLeftMs = (sessionExpiresAt ?? now + this.sessionMs) - now;
     const issued = issueSipCredentials({
       seatId: aor,
       nowMs: now,
-      lifetimeMs: Math.min(this.sip.credentialMs, sessionLeftMs),
+      lifetimeMs: Math.max(Math.min(this.sip.credentialMs, sessionLeftMs), this.afterRevocationMs(aor, now)),
       secret: this.sip.secret,
     });
     return { ...issued, seatId: aor, domain: this.sip.domain, uri: `sip:${aor}@${this.sip.domain}`, wsUrl: this.sip.wsUrl };

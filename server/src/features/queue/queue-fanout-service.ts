@@ -1,17 +1,23 @@
-import type { QueueDelta, QueueSnapshot } from '../../contract/index.js';
+import type { QueueDelta, QueueSnapshot, SeatWallView } from '../../contract/index.js';
 import { ROOMS } from '../../transport/socket-handlers.js';
-import { queueSnapshot, SCOPED_ROOM_PREFIX, type LiveQueue } from './queue-views.js';
+import { queueSnapshot, SCOPED_ROOM_PREFIX, SeatWallViews, type LiveQueue } from './queue-views.js';
 
 /** Room of the supervisors of a scope ('' = every centre, else sorted centre ids) who asked for deltas. */
 export const DELTA_ROOM_PREFIX = 'queue-deltas:';
 export const deltaRoom = (centres: readonly string[] | null) =>
   `${DELTA_ROOM_PREFIX}${centres === null ? '' : [...centres].sort().join(',')}`;
 
-/** What a scope's delta subscribers were last sent: each item's JSON, and the snapshot it came from. */
+/** How often a push compares every seat's reused view with a fresh one (SeatWallViews.recheck). */
+const RECHECK_MS = 10_000;
+
+/**
+ * What a scope's delta subscribers were last sent: each seat's view (the same object while the
+ * seat is unchanged), each call's JSON, and the snapshot they came from.
+ */
 interface ScopeState {
   seq: number;
   last: QueueSnapshot;
-  seats: Map<string, string>;
+  seats: Map<string, SeatWallView>;
   calls: Map<string, string>;
   service: string;
   alerts: string;
@@ -37,6 +43,8 @@ const centresOfKey = (key: string): ReadonlySet<string> | null => (key === '' ? 
  */
 export class QueueFanoutService {
   private readonly scopes = new Map<string, ScopeState>();
+  private readonly views = new SeatWallViews();
+  private checkedAt = -Infinity;
 
   constructor(private readonly live: LiveQueue) {}
 
@@ -45,7 +53,7 @@ export class QueueFanoutService {
     const key = keyOf(centres);
     let state = this.scopes.get(key);
     if (!state) {
-      const snap = queueSnapshot(this.live, now, centres);
+      const snap = queueSnapshot(this.live, now, centres, this.views);
       state = { seq: 0, last: snap, seats: new Map(), calls: new Map(), service: '', alerts: '' };
       this.remember(state, snap);
       this.scopes.set(key, state);
@@ -55,10 +63,14 @@ export class QueueFanoutService {
 
   /** One push to every supervisor room (coalesced by the caller). */
   push(now: number, target: QueuePushTarget): void {
+    if (now - this.checkedAt >= RECHECK_MS) {
+      this.checkedAt = now;
+      this.views.recheck();
+    }
     const built = new Map<string, QueueSnapshot>();
     const snapshotOf = (key: string) => {
       let snap = built.get(key);
-      if (!snap) built.set(key, (snap = queueSnapshot(this.live, now, centresOfKey(key))));
+      if (!snap) built.set(key, (snap = queueSnapshot(this.live, now, centresOfKey(key), this.views)));
       return snap;
     };
     const deltaKeys = new Set<string>();
@@ -76,6 +88,7 @@ export class QueueFanoutService {
       if (size > (target.rooms.get(deltas)?.size ?? 0)) target.snapshot(room, deltas, snapshotOf(key));
     }
     for (const key of this.scopes.keys()) if (!deltaKeys.has(key)) this.scopes.delete(key);
+    this.views.done();
   }
 
   /** The delta from the scope's last push to `snap` (null when nothing changed), remembered as pushed. */
@@ -91,12 +104,11 @@ export class QueueFanoutService {
       removedSeats: [],
       removedCalls: [],
     };
-    const seats = new Map<string, string>();
+    const seats = new Map<string, SeatWallView>();
     const calls = new Map<string, string>();
     for (const s of snap.seats) {
-      const json = JSON.stringify(s);
-      seats.set(s.id, json);
-      if (state.seats.get(s.id) !== json) delta.seats.push(s);
+      seats.set(s.id, s);
+      if (state.seats.get(s.id) !== s) delta.seats.push(s);
     }
     for (const c of snap.calls) {
       const json = JSON.stringify(c);
@@ -120,7 +132,7 @@ export class QueueFanoutService {
 
   private remember(state: ScopeState, snap: QueueSnapshot): void {
     state.last = snap;
-    state.seats = new Map(snap.seats.map((s) => [s.id, JSON.stringify(s)]));
+    state.seats = new Map(snap.seats.map((s) => [s.id, s]));
     state.calls = new Map(snap.calls.map((c) => [c.id, JSON.stringify(c)]));
     state.service = JSON.stringify(snap.service);
     state.alerts = JSON.stringify(snap.alerts ?? []);

@@ -1,5 +1,5 @@
 import type { Call } from '../../domain/call.js';
-import { localDay } from '../shared/local-day.js';
+import { dayBounds, localDay } from '../shared/local-day.js';
 
 interface Contribution {
   answered: string[];
@@ -13,6 +13,10 @@ interface Contribution {
  */
 export class SeatDayCounts {
   private day = '';
+  /** The current day's [from, to) and the offset they were computed with: `today()` is read per seat per push. */
+  private from = Infinity;
+  private to = -Infinity;
+  private offset = NaN;
   private readonly byCall = new Map<string, Contribution>();
   private readonly answered = new Map<string, number>();
   private readonly missed = new Map<string, number>();
@@ -52,7 +56,14 @@ export class SeatDayCounts {
   }
 
   private today(): string {
-    const day = localDay(this.now(), this.utcOffsetMinutes());
+    const now = this.now();
+    const offset = this.utcOffsetMinutes();
+    if (now >= this.from && now < this.to && offset === this.offset) return this.day;
+    const day = localDay(now, offset);
+    const bounds = dayBounds(day, offset);
+    this.from = bounds?.from ?? Infinity;
+    this.to = bounds?.to ?? -Infinity;
+    this.offset = offset;
     if (day !== this.day) {
       this.day = day;
       this.byCall.clear();
