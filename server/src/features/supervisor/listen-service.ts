@@ -1,11 +1,10 @@
 import type { ListenView } from '../../contract/index.js';
-import type { Call } from '../../domain/call.js';
 import type { AcdQueries } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AuditInput } from '../audit/audit-service.js';
 import { listenAor } from '../auth/sip-credentials-service.js';
 import type { ScopeService } from '../users/scope-service.js';
-import type { SupervisorUser } from './supervisor-service.js';
+import { liveCallInScope, type SupervisorUser } from './supervisor-service.js';
 
 /** One listening leg as the telephony side reports it. */
 export interface ListenLegInfo {
@@ -45,7 +44,7 @@ export class ListenService {
   ) {}
 
   async start(user: SupervisorUser, callId: string, note: string): Promise<ListenView> {
-    const call = this.callInScope(user, callId);
+    const call = liveCallInScope(this.deps, user, callId);
     if (call.state.kind !== 'talking') throw new DomainError('CONFLICT', '这通电话不在通话中,无法监听', { callId, state: call.state.kind });
     const seatId = call.state.seatId;
     const port = this.deps.port;
@@ -88,15 +87,5 @@ export class ListenService {
     this.deps.port?.stop(leg.lid);
     this.seats.delete(leg.lid);
     this.deps.audit({ actor: user, action: 'supervisor.call-listen-stop', target: `call:${leg.callId}`, after: { leg: leg.lid, why } });
-  }
-
-  private callInScope(user: SupervisorUser, callId: string): Call {
-    const call = this.deps.engine.getCall(callId);
-    if (!call) throw new DomainError('NOT_FOUND', '没有这个来电,可能已经结束', { callId });
-    const seatIds = call.events.flatMap((e) => ('seatId' in e ? [e.seatId] : []));
-    if (!this.deps.scope.seesCall(user, { homeCentreId: call.homeCentreId, seatIds })) {
-      throw new DomainError('FORBIDDEN', '该来电不在您的管辖范围内', { callId });
-    }
-    return call;
   }
 }

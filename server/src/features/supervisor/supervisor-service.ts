@@ -169,12 +169,21 @@ export class SupervisorService {
   }
 
   private callInScope(user: SupervisorUser, callId: string): Call {
-    const call = this.deps.engine.getCall(callId);
-    if (!call) throw new DomainError('NOT_FOUND', '没有这个来电,可能已经结束', { callId });
-    const seatIds = call.events.flatMap((e) => ('seatId' in e ? [e.seatId] : []));
-    if (!this.deps.scope.seesCall(user, { homeCentreId: call.homeCentreId, seatIds })) {
-      throw new DomainError('FORBIDDEN', '该来电不在您的管辖范围内', { callId });
-    }
-    return call;
+    return liveCallInScope(this.deps, user, callId);
   }
+}
+
+/** A call the engine holds that the supervisor's scope sees (its home centre or a seat it reached); else a clear refusal. */
+export function liveCallInScope(
+  deps: { engine: Pick<AcdQueries, 'getCall'>; scope: Pick<ScopeService, 'seesCall'> },
+  user: SupervisorUser,
+  callId: string,
+): Call {
+  const call = deps.engine.getCall(callId);
+  if (!call) throw new DomainError('NOT_FOUND', '没有这个来电,可能已经结束', { callId });
+  const seatIds = call.events.flatMap((e) => ('seatId' in e ? [e.seatId] : []));
+  if (!deps.scope.seesCall(user, { homeCentreId: call.homeCentreId, seatIds })) {
+    throw new DomainError('FORBIDDEN', '该来电不在您的管辖范围内', { callId });
+  }
+  return call;
 }
