@@ -38,6 +38,7 @@ import { activeCalls, callOutcomes, mediaSample, recordChecks, type KillRecord }
 import { freePort, prepareDatabase, sippAddresses, sleep, stopProcess, tail } from './sip/stack.js';
 import { spawn } from 'node:child_process';
 import { waitFor } from '../tests/support/processes.js';
+import { seededRandom } from '../server/src/seed/seeded-random.js';
 
 const argv = process.argv.slice(2);
 const opt = (k: string, d: number) => numberOption('kills-soak', k, d);
@@ -55,18 +56,6 @@ const KEEP = argv.includes('--keep');
 const ORDER: Daemon[] = ['router', 'kamailio', 'rtpengine'];
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
-
-/** mulberry32: the kill moments from --seed, so a run can be repeated. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-soak-'));
@@ -86,7 +75,7 @@ async function main() {
   const surveyKey = loadOrCreateSurveyKeys(keysFile)[0]!;
   const seatIds = Array.from({ length: SEATS }, (_, i) => `b${String(i + 1).padStart(4, '0')}`);
   const cookies = await prepareDatabase(env.DB_PATH!, SEATS, seatIds);
-  const random = rng(SEED);
+  const random = seededRandom(SEED);
   const load0 = os.loadavg();
   log(`kills soak: ${RATE} calls/s, talk ${TALK_MS} ms, ${SEATS} seats, ${ROUNDS} round(s) of kills, seed ${SEED}; folder ${dir}`);
 

@@ -3,22 +3,11 @@
  * (valid but odd, and invalid) and a seeded fuzzed INVITE corpus in the spirit of PROTOS c07-sip.
  * Pure functions of the seed: the same seed always gives the same bytes.
  */
+import { seededRandom } from '../../server/src/seed/seeded-random.js';
 
 interface Target {
   host: string;
   port: number;
-}
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sdp = (ip: string) =>
@@ -79,7 +68,7 @@ const VALUES = [
 
 /** `count` fuzzed INVITEs, each a few mutations of a valid one. */
 export function fuzzedInvites(seed: number, count: number, t: Target): Buffer[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: Buffer[] = [];
   for (let n = 0; n < count; n++) {

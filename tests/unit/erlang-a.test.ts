@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { erlangC, requiredAgents, serviceLevel, trafficErlangs } from '../../server/src/domain/stats/erlang.js';
 import { erlangA, patienceEstimate, requiredAgentsA } from '../../server/src/domain/stats/erlang-a.js';
-
-/** A small seeded generator (mulberry32), so the simulation is the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../server/src/seed/seeded-random.js';
 
 /**
  * M/M/N+M simulated call by call, independently of erlang-a.ts: callers in arrival order take the
  * seat that frees first (FIFO), unless their patience runs out before it frees.
  */
 function simulate(n: number, perHour: number, ahtS: number, patienceS: number, t: number, calls: number) {
-  const r = rng(12348);
+  const r = seededRandom(12348);
   const exp = (mean: number) => -mean * Math.log(1 - r());
   const free = new Array<number>(n).fill(0);
   let at = 0;

@@ -3,6 +3,7 @@ import type { SeatProfile } from '../domain/model.js';
 import { callFact } from '../domain/stats/call-fact.js';
 import { ReportRepository } from '../features/reports/report-repository.js';
 import type { Db } from '../store/db.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * A realistic recent history for the demo database (and, with more days, for benchmarks): calls
@@ -81,17 +82,6 @@ const CENTRES: [string, number][] = [
   ['xishan', 0.2],
 ];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface HistoryOptions {
   /** First and last local day (YYYY-MM-DD), inclusive. */
   days: number;
@@ -110,7 +100,7 @@ export interface HistoryOptions {
 
 /** Writes the history; returns the number of calls. */
 export function generateHistory(db: Db, o: HistoryOptions): number {
-  const rand = rng(o.seed ?? 12348);
+  const rand = seededRandom(o.seed ?? 12348);
   const facts = new ReportRepository(db);
   const insCall = db.prepare(`INSERT INTO calls (id, caller, dialed, trunk, category_id, home_centre_id, priority, enqueued_at, state_kind,
     seat_id, answered_at, ended_at, snapshot_json, updated_at) VALUES (?, ?, '12348', NULL, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`);
