@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { SystemClock } from '../../server/src/domain/clock.js';
 import { DialogControl } from '../../server/src/telephony/dialog-control.js';
 import type { KamailioCommand } from '../../server/src/telephony/kamailio-protocol.js';
 
@@ -25,7 +26,7 @@ function control(o: { linkUp?: boolean; now?: () => number } = {}) {
     endTimeoutMs: 50,
     retryMs: 1,
     settleMs: 1000,
-    now: o.now,
+    clock: { ...SystemClock, now: o.now ?? SystemClock.now },
   });
   return { d, sent, survey };
 }

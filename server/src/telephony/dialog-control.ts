@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Clock, TimerHandle } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import type { KamailioCommand } from './kamailio-protocol.js';
 import type { DialogTags } from './survey-call.js';
@@ -28,7 +29,7 @@ export class DialogControl implements CallControl {
   private readonly tags = new Map<string, DialogTags & { answeredAt: number }>();
   private readonly ending = new Map<
     string,
-    { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout; side: 'caller' | 'all'; retry?: NodeJS.Timeout }
+    { resolve: () => void; reject: (e: Error) => void; timer: TimerHandle; side: 'caller' | 'all'; retry?: TimerHandle }
   >();
 
   constructor(
@@ -38,8 +39,8 @@ export class DialogControl implements CallControl {
       logger: Logger;
       /** How long an end waits for Kamailio's answer. */
       endTimeoutMs?: number;
-      /** Milliseconds since some epoch (tests inject it). */
-      now?: () => number;
+      /** The router's clock: the end's time limit, its retries, how long ago a call was answered. */
+      clock: Clock;
       /** A 强拆 of a call answered this recently is asked again when Kamailio is not ready for it. */
       settleMs?: number;
       /** How long to wait before asking again. */
@@ -64,7 +65,7 @@ export class DialogControl implements CallControl {
     if (!t) return Promise.reject(new DomainError('CONFLICT', '无法结束这通电话:它已经结束,或在路由服务重启前接通', { callId }));
     if (this.ending.has(callId)) return Promise.reject(new DomainError('CONFLICT', '这通电话正在结束', { callId }));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
+      const timer = this.o.clock.setTimeout(
         () => this.settle(callId, new DomainError('UNAVAILABLE', 'SIP 服务器没有回应,通话未能结束', { callId })),
         this.o.endTimeoutMs ?? 10_000,
       );
@@ -82,10 +83,6 @@ export class DialogControl implements CallControl {
     }
   }
 
-  private now(): number {
-    return (this.o.now ?? Date.now)();
-  }
-
   /** The dialog's tags of an answered call (监听 subscribes to both sides by them); null when unknown. */
   tagsOf(callId: string): DialogTags | null {
     return this.tags.get(callId) ?? null;
@@ -94,7 +91,7 @@ export class DialogControl implements CallControl {
   // ------------------------------------------------------------ events from Kamailio
 
   answered(callId: string, ftag: string, ttag: string): void {
-    if (ftag && ttag) this.tags.set(callId, { ftag, ttag, answeredAt: this.now() });
+    if (ftag && ttag) this.tags.set(callId, { ftag, ttag, answeredAt: this.o.clock.now() });
   }
 
   /** A BYE passed Kamailio; survey: the seat's, and Kamailio kept the caller for the survey. */
@@ -115,7 +112,7 @@ export class DialogControl implements CallControl {
   surveying(callId: string, ftag: string, ttag: string): void {
     if (!ftag || !ttag) return;
     const known = this.tags.has(callId);
-    this.tags.set(callId, { ftag, ttag, answeredAt: this.now() });
+    this.tags.set(callId, { ftag, ttag, answeredAt: this.o.clock.now() });
     if (!known) this.bye(callId, true);
   }
 
@@ -136,11 +133,11 @@ export class DialogControl implements CallControl {
     // is asked again until it can be or the end's own time runs out.
     const t = this.tags.get(callId);
     const p = this.ending.get(callId);
-    const settling = t !== undefined && this.now() - t.answeredAt < (this.o.settleMs ?? 5000);
+    const settling = t !== undefined && this.o.clock.now() - t.answeredAt < (this.o.settleMs ?? 5000);
     if (p && t && (why === 'not-confirmed' || (why === 'no-dialog' && settling))) {
       this.o.logger.info({ callId, why }, 'the dialog is not ready yet: asking Kamailio to end the call again shortly');
-      clearTimeout(p.retry);
-      p.retry = setTimeout(() => this.sendEnd(callId), this.o.retryMs ?? 200);
+      if (p.retry) this.o.clock.clearTimeout(p.retry);
+      p.retry = this.o.clock.setTimeout(() => this.sendEnd(callId), this.o.retryMs ?? 200);
       return;
     }
     this.o.logger.warn({ callId, why }, 'Kamailio could not end the call');
@@ -166,8 +163,8 @@ export class DialogControl implements CallControl {
     const p = this.ending.get(callId);
     if (!p) return;
     this.ending.delete(callId);
-    clearTimeout(p.timer);
-    clearTimeout(p.retry);
+    this.o.clock.clearTimeout(p.timer);
+    if (p.retry) this.o.clock.clearTimeout(p.retry);
     if (err) p.reject(err);
     else p.resolve();
   }

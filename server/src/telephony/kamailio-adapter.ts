@@ -105,7 +105,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
     this.resolveTransfer = o.resolveTransfer ?? null;
     this.logger = o.logger.child({ part: 'kamailio' });
     this.rows = new LegRows(o.engine, o.legs, this.logger);
-    this.dialogs = new DialogControl({ send: (cmd) => this.send(cmd), surveys: o.surveys ?? null, logger: this.logger });
+    this.dialogs = new DialogControl({ send: (cmd) => this.send(cmd), surveys: o.surveys ?? null, logger: this.logger, clock: o.clock });
     for (const l of this.rows.list()) {
       this.legs.set(l.callId, { callId: l.callId, tindex: l.tindex, tlabel: l.tlabel, kam: 'waiting', seat: null, pending: null });
     }
