@@ -21,11 +21,13 @@ import { segment, STOP_WORDS } from '../server/src/features/reports/segmenter.js
 import { TrendsService } from '../server/src/features/reports/trends-service.js';
 import { openDatabase } from '../server/src/store/db.js';
 
-/** Peak resident memory of this process (VmHWM), in MB. */
-export function peakRssMb(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+/** Peak resident memory (VmHWM) of this process or another, in MB. */
+export function peakRssMb(pid: number | 'self' = 'self'): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 1048576;
 }
+
+const rssMb = () => process.memoryUsage().rss / 1048576;
 
 const [dbPath, mode, a, b, out] = process.argv.slice(2) as [string, string, string, string?, string?];
 const db = openDatabase(dbPath);
@@ -113,11 +115,24 @@ async function main(): Promise<void> {
     const file = fs.createWriteStream(out!);
     const done = new Promise((resolve) => file.once('finish', resolve));
     let rows = 0;
+    const routerBeforeMb = rssMb();
     const r = await loopDelay(async () => {
       rows = await offload.calls(manager, { from: a, to: b!, ...all }, 'csv', false, file);
       await done;
     });
-    console.log(JSON.stringify({ ms: r.ms, rows, bytes: fs.statSync(out!).size, maxDelayMs: r.maxDelayMs, peakRssMb: peakRssMb() }));
+    // The worker is a process of its own: its peak is the export's memory; the router's is apart.
+    const workerPeakRssMb = peakRssMb(offload.workerPid!);
+    console.log(
+      JSON.stringify({
+        ms: r.ms,
+        rows,
+        bytes: fs.statSync(out!).size,
+        maxDelayMs: r.maxDelayMs,
+        workerPeakRssMb,
+        routerBeforeMb,
+        peakRssMb: peakRssMb(),
+      }),
+    );
     await offload.close();
     return;
   }

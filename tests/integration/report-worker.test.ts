@@ -3,7 +3,10 @@
  * worker while a seat goes ready and a call is routed to it over the real Socket.IO path; the
  * routing decision is served first, then the report completes with every call counted.
  */
+import { fork } from 'node:child_process';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runnableEntry } from '../../server/src/features/shared/process-entry.js';
 import type { Ack, ReportView } from '../../server/src/contract/index.js';
 import { connect, emit, login, next, startTestServer, type ClientSocket, type TestServer } from '../support/server.js';
 
@@ -74,5 +77,53 @@ describe('the report worker', () => {
       await fetch(`${srv.url}/api/reports/figures?from=2026-10-01&to=2026-10-01`, { headers: { cookie: manager } })
     ).json()) as Ack<ReportView>;
     expect(again.ok && again.data.total.entered).toBeGreaterThan(0);
+  });
+
+  it('is a process of its own, at a lower CPU priority than the router', async () => {
+    const manager = await login(srv.url, 'manager');
+    const res = await fetch(`${srv.url}/api/reports/figures?from=2026-10-01&to=2026-10-01`, { headers: { cookie: manager } });
+    expect(res.status).toBe(200);
+    const pid = srv.app.reportOffload.workerPid;
+    expect(pid).not.toBeNull();
+    expect(pid).not.toBe(process.pid);
+    expect(os.getPriority(pid!)).toBeGreaterThan(os.getPriority(process.pid));
+  });
+
+  it('a worker killed (kill -9) in the middle of an export ends that download short; the next export is whole', async () => {
+    const manager = await login(srv.url, 'manager');
+    const url = `${srv.url}/api/reports/export/calls.csv?from=2026-10-01&to=2026-10-31`;
+    const res = await fetch(url, { headers: { cookie: manager } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false); // the first bytes are here: the export is running
+    process.kill(srv.app.reportOffload.workerPid!, 'SIGKILL');
+    let bytes = 0;
+    const ended = await (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return 'complete';
+          bytes += value.byteLength;
+        }
+      } catch {
+        return 'cut';
+      }
+    })();
+    expect(ended).toBe('cut');
+    expect(bytes).toBeLessThan(CALLS * 100);
+
+    const whole = await (await fetch(url, { headers: { cookie: manager } })).text();
+    expect(whole.trimEnd().split('\r\n')).toHaveLength(CALLS + 1);
+  });
+
+  it('ends when its router goes away (the IPC channel closes)', async () => {
+    const child = fork(runnableEntry(new URL('../../server/src/features/reports/report-worker.ts', import.meta.url)), [srv.dbPath], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise((r) => child.once('spawn', r));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.disconnect();
+    expect(await exited).toBe(0);
   });
 });

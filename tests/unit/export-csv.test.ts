@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callCsvWriter } from '../../server/src/features/reports/export-csv.js';
+import { callCsvWriter, Utf8Chunker } from '../../server/src/features/reports/export-csv.js';
 import { callCells, csvLine, type CallRowContext } from '../../server/src/features/reports/export-format.js';
 import type { ExportRow, ExportTuple } from '../../server/src/features/reports/report-repository.js';
 import { parseCsv } from '../support/csv.js';
@@ -158,5 +158,35 @@ describe('the 话单 CSV fast path', () => {
     expect(cells[8]!.slice(20)).toEqual(['不满意', '87.5']);
     expect(cells[9]!.slice(20)).toEqual(['非常满意', '0']);
     expect(cells[0]!.slice(20)).toEqual(['', '']);
+  });
+});
+
+describe('Utf8Chunker (the 话单 CSV in bounded chunks)', () => {
+  it('gives back exactly the UTF-8 of the text pushed, in chunks of at most 256 KiB that each own their memory', () => {
+    const chunker = new Utf8Chunker();
+    const texts: string[] = [];
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < 5000; i++) {
+      // ASCII, Chinese (3 bytes a character) and a surrogate pair (4 bytes), of varying lengths.
+      const text = `${i},劳动争议 欠薪${'仲裁'.repeat(i % 37)},😀,"x"\r\n`;
+      texts.push(text);
+      const full = chunker.push(text);
+      if (full) chunks.push(full);
+    }
+    const long = '很长的小结'.repeat(60_000); // longer than a chunk: encoded on its own
+    texts.push(long, 'tail\r\n');
+    for (const t of [long, 'tail\r\n']) {
+      const full = chunker.push(t);
+      if (full) chunks.push(full);
+    }
+    chunks.push(chunker.take()!);
+    expect(chunker.take()).toBeNull();
+    expect(Buffer.concat(chunks).equals(Buffer.from(texts.join(''), 'utf8'))).toBe(true);
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const c of chunks.slice(0, -3)) {
+      expect(c.byteLength).toBeLessThanOrEqual(256 << 10);
+      expect(c.byteOffset).toBe(0);
+      expect(c.buffer.byteLength).toBe(c.byteLength);
+    }
   });
 });

@@ -10,7 +10,7 @@ import type { CallFact } from '../../domain/stats/call-fact.js';
 import { factFilter } from '../../domain/stats/report.js';
 import type { AuditInput } from '../audit/audit-service.js';
 import type { SessionUser } from '../auth/auth-service.js';
-import { callCsvWriter } from './export-csv.js';
+import { callCsvWriter, CSV_ROWS_PER_STRING, Utf8Chunker } from './export-csv.js';
 import { BOM, CALL_COLUMNS, callCells, csvLine, tableRows, type Cell } from './export-format.js';
 import type { ReportRepository } from './report-repository.js';
 import type { ReportService } from './report-service.js';
@@ -18,7 +18,7 @@ import { labels } from './report-views.js';
 import { OUTBOUND_CALL_COLUMNS, outboundCallCells } from './export-outbound.js';
 
 /** Rows read from SQLite per page (no statement stays open across a wait for the network). */
-const PAGE = 5000;
+const PAGE = 1000;
 /** Excel's last row is 1,048,576: a 话单 sheet holds at most this many calls, then the next sheet starts. */
 export const XLSX_SHEET_ROWS = 1_000_000;
 
@@ -32,7 +32,7 @@ export interface ExportServiceDeps {
 /** Where an export is written: an HTTP response or a file stream. */
 export type Sink = Writable;
 
-async function write(out: Sink, chunk: string): Promise<void> {
+async function write(out: Sink, chunk: string | Buffer): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
@@ -115,6 +115,7 @@ export class ExportService {
     const all = !r.filter.centres && !r.filter.categories && !r.filter.seats && !r.filter.hours && !r.filter.weekdays;
     const lines = callCsvWriter({ utcOffsetMinutes: opts.utcOffsetMinutes, unmask, ...labels(engine.config, engine.listSeats()) });
     await write(out, BOM + csvLine(CALL_COLUMNS));
+    const chunker = new Utf8Chunker();
     let n = 0;
     let after: { enqueuedAt: number; callId: string } | null = null;
     for (;;) {
@@ -124,9 +125,14 @@ export class ExportService {
       after = { enqueuedAt: last[2], callId: last[0] };
       const rows = all ? page : page.filter((t) => keep(probe(t[3], t[5], t[4], t[2], t[13])));
       n += rows.length;
-      await write(out, lines(rows));
+      for (let i = 0; i < rows.length; i += CSV_ROWS_PER_STRING) {
+        const chunk = chunker.push(lines(rows.slice(i, i + CSV_ROWS_PER_STRING)));
+        if (chunk) await write(out, chunk);
+      }
       if (page.length < PAGE) break;
     }
+    const rest = chunker.take();
+    if (rest) await write(out, rest);
     out.end();
     return n;
   }

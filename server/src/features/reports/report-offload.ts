@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import type { Writable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import type { ReportQuery, ReportTable, ReportView, RiskHitView, TrendsView } from '../../contract/index.js';
 import type { AcdQueries } from '../../domain/engine.js';
 import type { CallFact } from '../../domain/stats/call-fact.js';
@@ -11,6 +9,7 @@ import type { Seat } from '../../domain/seat.js';
 import { DomainError } from '../../domain/errors.js';
 import type { DomainErrorCode } from '../../vocabulary/error-codes.js';
 import type { AuditInput } from '../audit/audit-service.js';
+import { runnableEntry } from '../shared/process-entry.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import type { ScopeService } from '../users/scope-service.js';
 import type { ExportService } from './export-service.js';
@@ -61,6 +60,11 @@ export interface ReportOffloadDeps {
 
 /** A chunk is acknowledged at once while the response holds less than this unsent. */
 const ACK_BELOW = 2 << 20;
+/**
+ * The worker's CPU priority (nice): below the router's, so on a busy machine call routing and the
+ * live figures come first and an export takes what the router leaves.
+ */
+const WORKER_NICE = 10;
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -69,13 +73,13 @@ interface Pending {
 }
 
 /**
- * Runs reports, staffing plans and exports in the report worker (report-worker.ts) so they never
- * hold the router's event loop: the router does only what needs its memory or a write (catching
- * the facts up, checking scope and dates, the audit), then streams the worker's bytes to the
- * response with backpressure (one chunk in flight per export, acknowledged once written).
+ * Runs reports, staffing plans and exports in the report worker (report-worker.ts, a child
+ * process) so they never hold the router's event loop nor grow its memory: the router does only
+ * what needs its memory or a write (catching the facts up, checking scope and dates, the audit),
+ * then streams the worker's bytes to the response with backpressure (acknowledged once written).
  */
 export class ReportOffload {
-  private worker: Worker | null = null;
+  private worker: ChildProcess | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   /** Jobs handed to the worker so far (tests and benches look at it). */
@@ -83,37 +87,55 @@ export class ReportOffload {
 
   constructor(private readonly deps: ReportOffloadDeps) {}
 
-  private spawn(): Worker {
+  /** The worker's process id while one runs (benches read its memory). */
+  get workerPid(): number | null {
+    return this.worker?.pid ?? null;
+  }
+
+  private spawn(): ChildProcess {
     if (this.worker) return this.worker;
-    const here = import.meta.url;
-    const workerData = { dbPath: this.deps.dbPath };
-    let w: Worker;
-    if (here.endsWith('.ts')) {
-      // Run from TypeScript sources (npm start, tests): load the worker through tsx.
-      // tsx's ESM API (its package exports map `./esm/api` → dist/esm/api/index.mjs for import).
-      const tsx = pathToFileURL(path.join(path.dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-      const entry = new URL('./report-worker.ts', here).href;
-      w = new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`, {
-        eval: true,
-        workerData,
-      });
-    } else w = new Worker(new URL('./report-worker.js', here), { workerData });
+    const entry = runnableEntry(new URL(import.meta.url.endsWith('.ts') ? './report-worker.ts' : './report-worker.js', import.meta.url));
+    const w = fork(entry, [this.deps.dbPath!], {
+      serialization: 'advanced',
+      execArgv: ['--enable-source-maps'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    try {
+      if (w.pid) os.setPriority(w.pid, WORKER_NICE);
+    } catch {
+      // Not allowed here: the worker runs at the router's priority.
+    }
     w.on('message', (m: ToMain) => this.onMessage(w, m));
     w.on('error', (err: unknown) => this.fail(w, err instanceof Error ? err : new Error(String(err))));
-    w.on('exit', (code) => this.fail(w, new Error(`report worker exited (${code})`)));
-    w.unref();
+    w.on('exit', (code, signal) => this.fail(w, new Error(`report worker exited (${signal ?? code})`)));
+    this.hold(w, false);
     this.worker = w;
     return w;
   }
 
-  private fail(w: Worker, err: Error): void {
+  /** An idle worker does not keep the router's process alive; one with a job does. */
+  private hold(w: ChildProcess, busy: boolean): void {
+    if (busy) {
+      w.ref();
+      w.channel?.ref();
+    } else {
+      w.unref();
+      w.channel?.unref();
+    }
+  }
+
+  private send(w: ChildProcess, m: ToWorker): void {
+    if (w.connected) w.send(m);
+  }
+
+  private fail(w: ChildProcess, err: Error): void {
     if (this.worker !== w) return;
     this.worker = null;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
 
-  private onMessage(w: Worker, m: ToMain): void {
+  private onMessage(w: ChildProcess, m: ToMain): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     if ('chunk' in m) {
@@ -121,14 +143,14 @@ export class ReportOffload {
       const buf = Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength);
       if (out.destroyed) return;
       // Acknowledged once the response has taken it (at once while its buffer is short).
-      if (out.write(buf) || out.writableLength < ACK_BELOW) w.postMessage({ id: m.id, ack: true } satisfies ToWorker);
-      else out.once('drain', () => w.postMessage({ id: m.id, ack: true } satisfies ToWorker));
+      if (out.write(buf) || out.writableLength < ACK_BELOW) this.send(w, { id: m.id, ack: true });
+      else out.once('drain', () => this.send(w, { id: m.id, ack: true }));
     } else if ('audit' in m) {
       try {
         this.deps.audit(m.audit);
       } catch (err) {
         // No export leaves without its audit entry.
-        w.postMessage({ id: m.id, cancel: true } satisfies ToWorker);
+        this.send(w, { id: m.id, cancel: true });
         this.pending.delete(m.id);
         p.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -157,14 +179,13 @@ export class ReportOffload {
     });
     // The client went away: stop the worker's export.
     out?.once('close', () => {
-      if (this.pending.has(id)) w.postMessage({ id, cancel: true } satisfies ToWorker);
+      if (this.pending.has(id)) this.send(w, { id, cancel: true });
     });
-    w.postMessage({ id, job, snap: this.snapshot(job.user) } satisfies ToWorker);
+    this.send(w, { id, job, snap: this.snapshot(job.user) });
     this.started++;
-    // An idle worker does not keep the process alive; one with a job does.
-    w.ref();
+    this.hold(w, true);
     return done.finally(() => {
-      if (this.pending.size === 0) this.worker?.unref();
+      if (this.pending.size === 0 && this.worker) this.hold(this.worker, false);
     });
   }
 
@@ -228,6 +249,9 @@ export class ReportOffload {
     const w = this.worker;
     if (!w) return;
     this.fail(w, new Error('report worker closed'));
-    await w.terminate();
+    if (w.exitCode !== null || w.signalCode !== null) return;
+    const exited = new Promise((resolve) => w.once('exit', resolve));
+    w.kill();
+    await exited;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The report worker (a worker thread): computes reports and staffing plans and writes exports on
- * its own read-only better-sqlite3 connection to the router's WAL database, so the router's event
- * loop keeps routing calls while a month's report or a million-row export runs. The router hands
+ * The report worker (a child process of the router, at a lower CPU priority): computes reports and
+ * staffing plans and writes exports on its own read-only better-sqlite3 connection to the router's
+ * WAL database, so the router's event loop keeps routing calls while a month's report or a
+ * million-row export runs, and an export's memory is the worker's own. The router hands
  * each job over with a snapshot of what lives in its memory (configuration, seats, the user's
  * scope, the facts of the calls in progress, the time); the worker runs the same ReportService
  * and ExportService code on it. Protocol: report-offload.ts.
@@ -9,7 +10,6 @@
 import Database from 'better-sqlite3';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { parentPort, workerData } from 'node:worker_threads';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { ExportService } from './export-service.js';
@@ -22,12 +22,13 @@ import type { AuditInput } from '../audit/audit-service.js';
 import { readQcFacts } from '../qc/qc-service.js';
 import { satisfactionReportInputs } from '../satisfaction/satisfaction-service.js';
 
-const port = parentPort!;
-const db = new Database((workerData as { dbPath: string }).dbPath, { readonly: true, fileMustExist: true });
+const db = new Database(process.argv[2], { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const repo = new ReportRepository(db);
 const qcFacts = readQcFacts(db);
-const post = (m: ToMain, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
+const post = (m: ToMain) => void process.send!(m);
+// The router is gone (it exited or was killed): so is its worker.
+process.on('disconnect', () => process.exit(0));
 
 /** Bytes the router may hold unacknowledged per export (so formatting overlaps the network). */
 const WINDOW = 4 << 20;
@@ -41,12 +42,9 @@ class PortSink extends Writable {
     super({ highWaterMark: 1 << 20, decodeStrings: true });
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    // A chunk that owns its memory is transferred as it is; a pooled slice is copied first.
-    const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-    const bytes = own ? new Uint8Array(chunk.buffer) : Uint8Array.from(chunk);
-    this.inflight.push(bytes.byteLength);
-    this.bytes += bytes.byteLength;
-    post({ id: this.id, chunk: bytes }, [bytes.buffer as ArrayBuffer]);
+    this.inflight.push(chunk.byteLength);
+    this.bytes += chunk.byteLength;
+    post({ id: this.id, chunk });
     if (this.bytes < WINDOW) done();
     else this.blocked = () => done();
   }
@@ -121,7 +119,7 @@ async function run(id: number, job: Job, snap: Snapshot): Promise<unknown> {
   }
 }
 
-port.on('message', (m: ToWorker) => {
+process.on('message', (m: ToWorker) => {
   if ('ack' in m) return sinks.get(m.id)?.ack();
   if ('cancel' in m) return void sinks.get(m.id)?.destroy(new Error('cancelled'));
   run(m.id, m.job, m.snap).then(
