@@ -237,3 +237,24 @@ describe('recordings API', () => {
     expect((await json('/api/calls/r1/recording', 'seat01')).status).toBe(403);
   });
 });
+
+describe('recording switched off (no recorder)', () => {
+  it('an answered call gets its row at once, marked not recorded with the reason', async () => {
+    const clock = new VirtualClock(T0);
+    const srv = await startTestServer({ clock });
+    try {
+      const engine = srv.app.engine;
+      engine.setSeatReady('s01');
+      engine.offerCall({ id: 'off-1', caller: '13900000009', dialed: '12348', categoryId: null });
+      clock.advance(5 * S);
+      engine.answered('off-1', 's01');
+      const row = srv.db.prepare('SELECT status, reason, answered_at FROM recordings WHERE call_id = ?').get('off-1');
+      expect(row).toEqual({ status: 'failed', reason: 'recording-off', answered_at: T0 + 5 * S });
+      const res = await fetch(`${srv.url}/api/calls/off-1/recording`, { headers: { cookie: await login(srv.url, 'supervisor') } });
+      const view = (await res.json()) as { data: RecordingView };
+      expect(view.data).toMatchObject({ callId: 'off-1', available: false, reason: 'recording-off' });
+    } finally {
+      await srv.stop();
+    }
+  });
+});

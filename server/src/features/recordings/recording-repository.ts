@@ -77,8 +77,10 @@ export class RecordingRepository {
     return r ? toRecord(r) : null;
   }
 
-  insert(callId: string, status: RecordingStatus, answeredAt: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO recordings (call_id, status, answered_at) VALUES (?, ?, ?)').run(callId, status, answeredAt);
+  insert(callId: string, status: RecordingStatus, answeredAt: number, reason: string | null = null): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO recordings (call_id, status, answered_at, reason) VALUES (?, ?, ?, ?)')
+      .run(callId, status, answeredAt, reason);
   }
 
   setPauses(callId: string, pauses: [number, number | null][]): void {

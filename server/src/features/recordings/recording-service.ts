@@ -110,9 +110,11 @@ export class RecordingService {
     if (!row && hungUp) return;
     if (!row) {
       const off = this.d.offCategories.includes(categoryOf(call));
-      this.d.repo.insert(call.id, off || !this.d.media ? 'off' : 'recording', answered.at);
-      if (!off && !this.d.media) this.d.repo.failed(call.id, 'recording-off');
-      if (!off && this.d.media) {
+      // One write: a category kept off the record, recording switched off (failed), or recording.
+      if (off) this.d.repo.insert(call.id, 'off', answered.at);
+      else if (!this.d.media) this.d.repo.insert(call.id, 'failed', answered.at, 'recording-off');
+      else {
+        this.d.repo.insert(call.id, 'recording', answered.at);
         this.d.media.start(call.id).catch((err: unknown) => {
           this.d.logger.error({ err, callId: call.id }, 'recording: could not start');
           this.d.repo.failed(call.id, 'daemon-failure');
