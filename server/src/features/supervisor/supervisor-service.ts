@@ -107,7 +107,8 @@ export class SupervisorService {
   /**
    * 强拆: ends a talking call of the supervisor's scope on both sides (BYE to the caller and the
    * seat from Kamailio's dialog module); the seat goes to wrap-up; the call record says 班长强拆.
-   * Audited with the reason once Kamailio has ended it; refused clearly when it cannot be.
+   * Audited with the reason once Kamailio has ended it; refused clearly when it cannot be, and
+   * that failed attempt audited with why.
    */
   async forceRelease(user: SupervisorUser, callId: string, note: string): Promise<Call> {
     const call = this.callInScope(user, callId);
@@ -115,7 +116,21 @@ export class SupervisorService {
     const seatId = call.state.seatId;
     const ender = this.deps.ender;
     if (!ender) throw new DomainError('UNAVAILABLE', '未连接 SIP 服务器,无法强拆');
-    await ender.endCall(callId);
+    try {
+      await ender.endCall(callId);
+    } catch (err) {
+      // The attempt is on the record too: Kamailio may still end the call after the router stopped
+      // waiting (then the call record says 班长强拆), and the supervisor was told it failed.
+      this.deps.audit({
+        actor: user,
+        action: 'supervisor.call-force-release',
+        target: `call:${callId}`,
+        before: { state: 'talking', seatId },
+        after: { state: 'talking', failed: err instanceof Error ? err.message : String(err) },
+        reason: note,
+      });
+      throw err;
+    }
     return this.deps.engine.unitOfWork(() => {
       const now = this.deps.engine.getCall(callId);
       const after = now?.state.kind === 'talking' ? this.deps.engine.hangup(callId, 'supervisor') : (now ?? call);
