@@ -8,8 +8,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { SipCredentials } from '../../server/src/contract/index.js';
+import { expect } from 'vitest';
 import { launchChromium } from './browser.js';
-import { startSipStack, type SipStack } from './sip-stack.js';
+import { connect, emit, login, type ClientSocket } from './server.js';
+import { sipCredentials, startSipStack, waitFor, type SipStack } from './sip-stack.js';
 
 export interface JssipPageServer {
   url: string;
@@ -106,6 +108,35 @@ export interface BrowserSipBench {
   pages: JssipPageServer;
   browser: Browser;
   stop(): Promise<void>;
+}
+
+/** A browser seat: signed in (console socket), its phone registered in a page of its own, ready. */
+export async function browserSeat(
+  on: Pick<BrowserSipBench, 'stack' | 'browser' | 'pages'>,
+  account: string,
+  seatId: string,
+): Promise<BrowserSeat> {
+  const { stack, browser, pages } = on;
+  const cookie = await login(stack.routerUrl, account);
+  const socket = await connect(stack.routerUrl, cookie);
+  const page = await browser.newPage();
+  await startPhone(page, pages.url, await sipCredentials(stack.routerUrl, cookie));
+  await waitFor(() => stack.seatState(seatId).registered, `${seatId} registered`);
+  expect((await emit(socket, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
+  return {
+    page,
+    socket,
+    close: async () => {
+      socket.disconnect();
+      await page.close();
+    },
+  };
+}
+
+export interface BrowserSeat {
+  page: Page;
+  socket: ClientSocket;
+  close(): Promise<void>;
 }
 
 export async function startBrowserSipBench(): Promise<BrowserSipBench> {

@@ -12,9 +12,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendWebhook, startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
 import { launchChromium } from '../support/browser.js';
-import { inboundPackets, startJssipPageServer, startPhone, type JssipPageServer } from '../support/jssip-page.js';
-import { freeMediaPort, sipCredentials, sippCounts, startSipStack, waitFor, type SipStack } from '../support/sip-stack.js';
-import { connect, emit, login } from '../support/server.js';
+import { browserSeat, inboundPackets, startJssipPageServer, type JssipPageServer } from '../support/jssip-page.js';
+import { freeMediaPort, sippCounts, startSipStack, waitFor, type SipStack } from '../support/sip-stack.js';
+import { emit, login } from '../support/server.js';
 
 const SIM_DIR = path.resolve(import.meta.dirname, '../sim-12345');
 const KEY = { id: 'k1', secret: 'telephony-test-shared-secret' };
@@ -44,23 +44,6 @@ afterAll(async () => {
   await stack?.stop();
   await sim?.stop();
 });
-
-async function browserSeat(account: string, seatId: string) {
-  const cookie = await login(stack.routerUrl, account);
-  const socket = await connect(stack.routerUrl, cookie);
-  const page = await browser.newPage();
-  await startPhone(page, pages.url, await sipCredentials(stack.routerUrl, cookie));
-  await waitFor(() => stack.seatState(seatId).registered, `${seatId} registered`);
-  expect((await emit(socket, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
-  return {
-    page,
-    socket,
-    close: async () => {
-      socket.disconnect();
-      await page.close();
-    },
-  };
-}
 
 /** REFERs the page's first call; resolves to "accepted" or "failed:<code or notify>". */
 function refer(page: Page, uri: string): Promise<string> {
@@ -117,7 +100,7 @@ const ordersFor = (handoverId: string) => sim.accepted.filter((m) => m.body.work
 
 describe('转12345 through Kamailio (REFER to the 12345 number)', () => {
   it('a blind transfer reaches the 12345 line with the work order header, and 12345 receives the work order exactly once', async () => {
-    const a = await browserSeat('seat03', 's03');
+    const a = await browserSeat({ stack, browser, pages }, 'seat03', 's03');
     const line = await line12345('line-answer.xml');
     try {
       const { caller, call } = await callAtS03(line);
@@ -160,7 +143,7 @@ describe('转12345 through Kamailio (REFER to the 12345 number)', () => {
   ])(
     'when 12345 is %s, the caller stays with the seat with audio, and the work order goes marked not connected',
     async (_what, scenario, referResult, detail) => {
-      const a = await browserSeat('seat03', 's03');
+      const a = await browserSeat({ stack, browser, pages }, 'seat03', 's03');
       const line = await line12345(scenario);
       try {
         const { caller, call } = await callAtS03(line);
@@ -189,7 +172,7 @@ describe('转12345 through Kamailio (REFER to the 12345 number)', () => {
   );
 
   it('when the trunk refuses the REFER, the caller stays with the seat and the work order goes marked not connected', async () => {
-    const a = await browserSeat('seat03', 's03');
+    const a = await browserSeat({ stack, browser, pages }, 'seat03', 's03');
     try {
       const { caller, call } = await callAtS03({ host: '127.0.0.1', port: '9' }, 'caller-refer-refused.xml');
       const ack = await emit(a.socket, 'call:transfer', { callId: call.id, target: { kind: '12345' }, mode: 'blind' });

@@ -10,51 +10,24 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingView } from '../../server/src/contract/index.js';
-import {
-  inboundPackets,
-  pageEvents,
-  startBrowserSipBench,
-  startPhone,
-  type BrowserSipBench,
-  type JssipPageServer,
-} from '../support/jssip-page.js';
+import { browserSeat, inboundPackets, pageEvents, startBrowserSipBench, type BrowserSipBench } from '../support/jssip-page.js';
 import { sleep } from '../support/processes.js';
-import { connect, emit, login } from '../support/server.js';
-import { sipCredentials, sippCounts, waitFor, type SipStack } from '../support/sip-stack.js';
+import { emit, login } from '../support/server.js';
+import { sippCounts, waitFor, type SipStack } from '../support/sip-stack.js';
 
 let bench: BrowserSipBench;
 let stack: SipStack;
-let browser: Browser;
-let pages: JssipPageServer;
 
 beforeAll(async () => {
   bench = await startBrowserSipBench();
-  ({ stack, browser, pages } = bench);
+  ({ stack } = bench);
 }, 90_000);
 
 afterAll(async () => {
   await bench?.stop();
 });
-
-async function browserSeat(account: string, seatId: string) {
-  const cookie = await login(stack.routerUrl, account);
-  const socket = await connect(stack.routerUrl, cookie);
-  const page = await browser.newPage();
-  await startPhone(page, pages.url, await sipCredentials(stack.routerUrl, cookie));
-  await waitFor(() => stack.seatState(seatId).registered, `${seatId} registered`);
-  expect((await emit(socket, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
-  return {
-    page,
-    socket,
-    close: async () => {
-      socket.disconnect();
-      await page.close();
-    },
-  };
-}
 
 async function recording(cookie: string, callId: string): Promise<RecordingView> {
   const r = await fetch(`${stack.routerUrl}/api/calls/${encodeURIComponent(callId)}/recording`, { headers: { cookie } });
@@ -63,8 +36,8 @@ async function recording(cookie: string, callId: string): Promise<RecordingView>
 
 describe('consultations recorded with their call', () => {
   it("seat A's consultation of seat B is mixed into the call's file and marked on its timeline", async () => {
-    const a = await browserSeat('seat03', 's03');
-    const b = await browserSeat('seat11', 's11');
+    const a = await browserSeat(bench, 'seat03', 's03');
+    const b = await browserSeat(bench, 'seat11', 's11');
     try {
       const first = stack.startCall({
         dialed: '123483',

@@ -6,50 +6,23 @@
  * target seat, lets the first seat call it over WebRTC, then transfers the caller to it.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  inboundPackets,
-  pageEvents,
-  startBrowserSipBench,
-  startPhone,
-  type BrowserSipBench,
-  type JssipPageServer,
-} from '../support/jssip-page.js';
-import { connect, emit, login } from '../support/server.js';
-import { sipCredentials, sippCounts, waitFor, writtenBySipp, type SipStack } from '../support/sip-stack.js';
+import { browserSeat, inboundPackets, pageEvents, startBrowserSipBench, type BrowserSipBench } from '../support/jssip-page.js';
+import { emit } from '../support/server.js';
+import { sippCounts, waitFor, writtenBySipp, type SipStack } from '../support/sip-stack.js';
 
 let bench: BrowserSipBench;
 let stack: SipStack;
-let browser: Browser;
-let pages: JssipPageServer;
 
 beforeAll(async () => {
   bench = await startBrowserSipBench();
-  ({ stack, browser, pages } = bench);
+  ({ stack } = bench);
 }, 90_000);
 
 afterAll(async () => {
   await bench?.stop();
 });
-
-/** A browser seat: signed in, phone registered, ready. */
-async function browserSeat(account: string, seatId: string) {
-  const cookie = await login(stack.routerUrl, account);
-  const socket = await connect(stack.routerUrl, cookie);
-  const page = await browser.newPage();
-  await startPhone(page, pages.url, await sipCredentials(stack.routerUrl, cookie));
-  await waitFor(() => stack.seatState(seatId).registered, `${seatId} registered`);
-  expect((await emit(socket, 'seat:set-status', { status: 'ready' })).ok).toBe(true);
-  return {
-    page,
-    socket,
-    close: async () => {
-      socket.disconnect();
-      await page.close();
-    },
-  };
-}
 
 /** REFERs the page's first call; resolves to "accepted" or "failed:<code or cause>". */
 function refer(page: Page, uri: string): Promise<string> {
@@ -81,7 +54,7 @@ const talkingCall = (seatId: string) =>
 
 describe('transfers through Kamailio (REFER)', () => {
   it('when a seat blind-transfers to a specialty queue, the trunk dials again with the token and that queue answers first', async () => {
-    const a = await browserSeat('seat03', 's03');
+    const a = await browserSeat(bench, 'seat03', 's03');
     const b = await stack.seat('s02', { behaviour: 'answer' }); // labour specialist (SIPp phone)
     const xferFile = path.join(stack.dir, 'xfer-blind.txt');
     try {
@@ -130,7 +103,7 @@ describe('transfers through Kamailio (REFER)', () => {
   }, 120_000);
 
   it('when the trunk refuses the REFER, the caller stays with the seat and audio keeps flowing', async () => {
-    const a = await browserSeat('seat03', 's03');
+    const a = await browserSeat(bench, 'seat03', 's03');
     try {
       const caller = stack.startCall({ dialed: '123483', scenario: 'caller-refer-refused.xml', timeoutMs: 60_000 });
       const call = await talkingCall('s03');
@@ -162,8 +135,8 @@ describe('transfers through Kamailio (REFER)', () => {
   }, 90_000);
 
   it('when a seat consults a named seat first, they talk over WebRTC, then the caller is transferred to that seat', async () => {
-    const a = await browserSeat('seat03', 's03');
-    const b = await browserSeat('seat11', 's11');
+    const a = await browserSeat(bench, 'seat03', 's03');
+    const b = await browserSeat(bench, 'seat11', 's11');
     const xferFile = path.join(stack.dir, 'xfer-consult.txt');
     try {
       const first = stack.startCall({
@@ -216,8 +189,8 @@ describe('transfers through Kamailio (REFER)', () => {
   }, 150_000);
 
   it('when a seat calls another seat without a consultation, Kamailio refuses it', async () => {
-    const a = await browserSeat('seat03', 's03');
-    const b = await browserSeat('seat11', 's11');
+    const a = await browserSeat(bench, 'seat03', 's03');
+    const b = await browserSeat(bench, 'seat11', 's11');
     try {
       // s11 never consulted s03 (the earlier test allowed s03 → s11 only).
       await b.page.evaluate((uri) => {
