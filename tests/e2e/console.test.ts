@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
+import { fillLogin } from '../support/console-page.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -27,9 +28,7 @@ afterAll(async () => {
 async function signIn(username: string, password = 'demo12348'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
   await page.goto(srv.url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await fillLogin(page, username, password);
   return page;
 }
 

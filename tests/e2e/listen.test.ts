@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
+import { signInWall } from '../support/console-page.js';
 import { login } from '../support/server.js';
 import { packetsByTag } from '../support/rtpengine-ng.js';
 import { sippCounts, startSipStack, waitFor, type SeatPhone, type SipStack } from '../support/sip-stack.js';
@@ -39,15 +40,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signIn(username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
-  await page.goto(stack.routerUrl);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo12348');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText(/数据更新于/).waitFor();
-  return page;
-}
+const signIn = (username: string): Promise<Page> => signInWall(browser, stack.routerUrl, username);
 
 interface PageCallStats {
   callId: string;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
+import { fillLogin } from '../support/console-page.js';
 import { parseCsv } from '../support/csv.js';
 import { login, startTestServer, type TestServer } from '../support/server.js';
 
@@ -49,9 +50,7 @@ afterAll(async () => {
 async function signIn(user: string, hash: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
   await page.goto(`${srv.url}/${hash}`);
-  await page.getByLabel('用户名').fill(user);
-  await page.getByLabel('密码').fill('demo12348');
-  await page.getByRole('button', { name: '登录' }).click();
+  await fillLogin(page, user);
   return page;
 }
 

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditListResponse } from '../../server/src/contract/index.js';
 import { launchChromium } from '../support/browser.js';
-import { profile, signInSeat } from '../support/console-page.js';
+import { profile, signInSeat, signInWall } from '../support/console-page.js';
 import { emit, login } from '../support/server.js';
 import { sippCounts, startSipStack, type SeatPhone, type SipStack } from '../support/sip-stack.js';
 
@@ -36,15 +36,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signIn(username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
-  await page.goto(stack.routerUrl);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo12348');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText(/数据更新于/).waitFor();
-  return page;
-}
+const signIn = (username: string): Promise<Page> => signInWall(browser, stack.routerUrl, username);
 
 async function auditEntries(action: string) {
   const cookie = await login(stack.routerUrl, 'admin');

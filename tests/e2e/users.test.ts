@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueSnapshot } from '../../server/src/contract/index.js';
 import { launchChromium } from '../support/browser.js';
+import { fillLogin } from '../support/console-page.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -31,9 +32,7 @@ async function signIn(username: string, password: string): Promise<Page> {
   const page = await ctx.newPage();
   page.on('dialog', (d) => void d.accept());
   await page.goto(srv.url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await fillLogin(page, username, password);
   return page;
 }
 

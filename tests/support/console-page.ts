@@ -9,14 +9,28 @@ export function profile(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
 }
 
+/** Fills the login page (the page is on it) and presses 登录. */
+export async function fillLogin(page: Page, username: string, password = 'demo12348'): Promise<void> {
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
 /** Signs a seat lawyer in through the login page; resolves on the workbench. */
 export async function signInSeat(ctx: BrowserContext, url: string, username: string, password = 'demo12348'): Promise<Page> {
   const page = await ctx.newPage();
   await page.goto(url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await fillLogin(page, username, password);
   await page.getByText('坐席工作台').first().waitFor();
+  return page;
+}
+
+/** Signs a supervisor in on a wall display (1920×1080); resolves once the live queue has data. */
+export async function signInWall(browser: Browser, url: string, username: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  await page.goto(url);
+  await fillLogin(page, username);
+  await page.getByText(/数据更新于/).waitFor();
   return page;
 }
 
