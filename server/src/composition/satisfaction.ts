@@ -37,8 +37,8 @@ export function buildSatisfaction(deps: AppDeps, late: LateParts, { engine, scop
       maxAttempts: config.VISIT_MAX_ATTEMPTS,
     },
   });
-  visits.sync();
   late.visits = visits;
+  visits.sync();
   const satisfaction = new SatisfactionService({
     db,
     ratings: ratingRepo,
