@@ -16,6 +16,7 @@
 //                                           features' services, never a repository
 //   store        server/src/store           SQLite plumbing and the engine's persistence
 //   root         server/src/app.ts, main.ts the composition root; may import anything on the server
+//                server/src/composition/    (app.ts's builders: stores, services, routers, sockets)
 //   config       server/src/config.ts       settings from the environment; the domain and vocabulary
 //   tools        server/src/{seed,sim,sip}  seed data, simulator, SIP config rendering
 // Client:
@@ -24,7 +25,7 @@
 //   plumbing (client/src/app), the door, their own files and other features.
 
 // Descriptors are tried in order and the first match wins; patterns name folders. The last two
-// catch the files directly under server/src (app.ts, main.ts, config.ts) and client/src (the
+// catch the files under server/src outside those folders (app.ts, main.ts, config.ts, composition/) and client/src (the
 // door contract.ts, main.tsx and the client's app plumbing), told apart by `fileInternalPath`.
 const elements = [
   { type: 'vocabulary', pattern: 'server/src/vocabulary', partialMatch: false },
@@ -44,8 +45,8 @@ const elements = [
 
 /** server/src/config.ts: settings read from the environment. */
 const CONFIG = { type: 'server-top', fileInternalPath: 'config.ts' };
-/** server/src/app.ts and main.ts: the composition root. */
-const ROOT = { type: 'server-top', fileInternalPath: '(app|main).ts' };
+/** server/src/app.ts and main.ts: the composition root, and its builders in server/src/composition. */
+const ROOT = { type: 'server-top', fileInternalPath: ['(app|main).ts', 'composition/*.ts'] };
 /** client/src/contract.ts: the client's one door to server code. */
 const DOOR = { type: 'client-app', fileInternalPath: 'contract.ts' };
 

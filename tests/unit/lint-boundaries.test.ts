@@ -32,6 +32,7 @@ const FIXTURE_FILES = [
   'server/src/store/engine-store.ts',
   'server/src/config.ts',
   'server/src/app.ts',
+  'server/src/composition/http.ts',
   'client/src/contract.ts',
   'client/src/app/root.ts',
   'client/src/shared/format.ts',
@@ -134,6 +135,16 @@ describe('architecture boundaries', () => {
     ['client shared code importing a feature', 'client/src/shared/format.ts', "import { x } from '../features/phone/phone-controller.js';"],
     ['the server importing client code', 'server/src/app.ts', "import { x } from '../../client/src/app/root.js';"],
     ['the server importing a file outside every layer', 'server/src/app.ts', "import { x } from '../../tests/support/server.js';"],
+    [
+      'a feature importing the composition root’s builders',
+      'server/src/features/calls/call-service.ts',
+      "import { x } from '../../composition/http.js';",
+    ],
+    [
+      'a composition builder importing a file outside every layer',
+      'server/src/composition/http.ts',
+      "import { x } from '../../../tests/support/server.js';",
+    ],
   ])('reports %s', async (_name, file, code) => {
     const errors = await boundaryErrors(file, `${code}\nexport const y = 1;\n`);
     expect(errors).toHaveLength(1);
@@ -181,6 +192,11 @@ describe('architecture boundaries', () => {
       'the composition root importing anything on the server',
       'server/src/app.ts',
       "import { x } from './features/calls/call-repository.js';\nimport { x as s } from './store/engine-store.js';",
+    ],
+    [
+      'a composition builder importing anything on the server',
+      'server/src/composition/http.ts',
+      "import { x } from '../features/calls/call-repository.js';\nimport { x as s } from '../store/engine-store.js';\nimport { x as a } from '../app.js';",
     ],
     ['the client door importing the server contract', 'client/src/contract.ts', "import { x } from '../../server/src/contract/index.js';"],
     [

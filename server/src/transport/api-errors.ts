@@ -68,7 +68,7 @@ export function toApiError(err: unknown): { status: number; error: ApiError; une
 export const unknownApiPath = (_req: Request, _res: Response, next: NextFunction) => next(new DomainError('NOT_FOUND', '接口不存在'));
 
 /**
- * The one Express error handler (mounted once, in app.ts): any error becomes `{ok:false, error}`.
+ * The one Express error handler (mounted once, in composition/http.ts): any error becomes `{ok:false, error}`.
  * A write that failed for the disk (SQLITE_FULL...) is also handed to `onStorageFailure`.
  */
 export const apiErrorHandler =
