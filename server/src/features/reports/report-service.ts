@@ -80,7 +80,7 @@ export class ReportService {
   /**
    * The engine listener that writes a call's fact in the commit that ends the call (hang-up after
    * wrap-up, abandon, overflow, time-out): the 话单 row is on disk with the decision. Register it
-   * with the engine's `subscribe` (app.ts); the catch-up below covers what it did not write (calls
+   * with the engine's `subscribe` (composition/summaries-reports.ts); the catch-up below covers what it did not write (calls
    * of an older version, calls given up on).
    */
   factWriter(): { callStored: (call: Call, newEvents: readonly CallEvent[]) => void } {
