@@ -418,4 +418,40 @@ describe('回访 click-to-call', () => {
       await ctx.close();
     }
   }, 120_000);
+
+  it('a dial the seat hangs up while the router is down is recorded after the restart, at Kamailio’s times (not left 进行中)', async () => {
+    const id = insertTask('13800006666', 's04');
+    const ctx = await profile(browser);
+    try {
+      const { page } = await openVisits(ctx);
+      const phone = await callee('callee-answer.xml');
+      await row(page, '138****6666').getByRole('button', { name: '拨打' }).click();
+      await page.getByRole('status').filter({ hasText: '已接通 138****6666' }).waitFor({ timeout: 30_000 });
+      await expect.poll(() => dials(id)[0]?.call_id ?? null, POLL).not.toBeNull();
+
+      await stack.killRouter();
+      await row(page, '138****6666').getByRole('button', { name: '挂断' }).click(); // the BYE goes through Kamailio alone
+      expect(sippCounts(await phone.done)).toEqual({ ok: 1, failed: 0 });
+      const hungUpAt = Date.now();
+      await new Promise((r) => setTimeout(r, 1500));
+      await stack.startRouter(); // resolves once the router has resynced with Kamailio
+
+      await expect.poll(() => dials(id)[0]?.result ?? null, POLL).toBe('answered');
+      const db = new Database(stack.env.DB_PATH, { readonly: true });
+      try {
+        const d = db.prepare('SELECT hung_up_by, ended_at, talk_ms FROM visit_dials WHERE task_id = ?').get(id) as {
+          hung_up_by: string;
+          ended_at: number;
+          talk_ms: number;
+        };
+        expect(d.hung_up_by).toBe('seat');
+        expect(d.ended_at).toBeLessThanOrEqual(hungUpAt + 100); // when Kamailio saw the BYE, not the restart
+        expect(d.talk_ms).toBeGreaterThan(0);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ import { dialResultOf, VisitDialService, type OutboundPort } from '../../server/
 import { VisitRepository } from '../../server/src/features/satisfaction/visit-repository.js';
 import { VisitService } from '../../server/src/features/satisfaction/visit-service.js';
 import { openDatabase, type Db } from '../../server/src/store/db.js';
+import { parseOutboundState } from '../../server/src/telephony/outbound-line.js';
 import { dialFigures } from '../../server/src/domain/stats/satisfaction.js';
 
 const T0 = Date.parse('2026-03-02T09:00:00+08:00');
@@ -178,5 +179,82 @@ describe('click-to-call (VisitDialService)', () => {
     svc.onReport({ event: 'outbound-start', token, callid: 'c-3' });
     svc.onReport({ event: 'outbound-failed', callid: 'c-3', code: 408 });
     await expect(svc.dial(seat, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/间隔不足/) });
+  });
+});
+
+describe('outbound calls after a resync (the router was away, or Kamailio restarted)', () => {
+  const tokenOf = async (svc: VisitDialService, id: number) => /visit-([a-f0-9]+)@/.exec((await svc.dial(seat, id)).target!)![1]!;
+
+  it('applies what the router missed at Kamailio’s times, once: a start, an answer and a BYE; a busy dial counts its attempt', async () => {
+    const svc = service();
+    const answered = task('13800002222');
+    const busy = task('13800003333');
+    const t1 = await tokenOf(svc, answered);
+    const t2 = await tokenOf(svc, busy);
+    svc.onReport({ event: 'outbound-start', token: t1, callid: 'c-a' }); // seen live; then the router went away
+    clock.advance(600_000);
+    const calls = [
+      {
+        callid: 'c-a',
+        token: t1,
+        startedAt: T0,
+        answeredAt: T0 + 5_000,
+        end: { kind: 'bye' as const, by: 'callee' as const },
+        endedAt: T0 + 65_000,
+      },
+      {
+        callid: 'c-b',
+        token: t2,
+        startedAt: T0 + 1_000,
+        answeredAt: null,
+        end: { kind: 'failed' as const, code: 486 },
+        endedAt: T0 + 9_000,
+      },
+    ];
+    svc.onReport({ event: 'outbound-sync-begin' });
+    svc.onReport({ event: 'outbound-synced', calls });
+    svc.onReport({ event: 'outbound-sync-begin' });
+    svc.onReport({ event: 'outbound-synced', calls }); // a second resync changes nothing
+    expect(dials.ofTask(answered)).toMatchObject([
+      { callId: 'c-a', answeredAt: T0 + 5_000, endedAt: T0 + 65_000, result: 'answered', talkMs: 60_000, hungUpBy: 'callee' },
+    ]);
+    expect(dials.ofTask(busy)).toMatchObject([{ callId: 'c-b', startedAt: T0 + 1_000, endedAt: T0 + 9_000, result: 'busy', sipCode: 486 }]);
+    expect(visits.taskFor(seat, busy)).toMatchObject({ attempts: 1, status: 'open' });
+    expect(audit.filter((a) => a.action === 'visit.dial-result')).toHaveLength(2);
+  });
+
+  it('closes a dial Kamailio no longer knows of (it restarted): answered up to now, or not connected; a dial started during the resync stays open', async () => {
+    const svc = service();
+    const talking = task('13800004444');
+    const ringing = task('13800005555');
+    const later = task('13800006666');
+    const t1 = await tokenOf(svc, talking);
+    const t2 = await tokenOf(svc, ringing);
+    const t3 = await tokenOf(svc, later);
+    svc.onReport({ event: 'outbound-start', token: t1, callid: 'c-t' });
+    svc.onReport({ event: 'outbound-answered', callid: 'c-t' });
+    svc.onReport({ event: 'outbound-start', token: t2, callid: 'c-r' });
+    clock.advance(120_000);
+    svc.onReport({ event: 'outbound-sync-begin' });
+    clock.advance(10);
+    svc.onReport({ event: 'outbound-start', token: t3, callid: 'c-l' }); // after the sync began: not in its list
+    svc.onReport({ event: 'outbound-synced', calls: [] });
+    expect(dials.ofTask(talking)).toMatchObject([{ result: 'answered', talkMs: 120_010, hungUpBy: null, endedAt: T0 + 120_010 }]);
+    expect(dials.ofTask(ringing)).toMatchObject([{ result: 'failed', sipCode: null, endedAt: T0 + 120_010 }]);
+    expect(dials.ofTask(later)).toMatchObject([{ callId: 'c-l', endedAt: null, result: null }]);
+  });
+
+  it('reads Kamailio’s outcalls entry (times in seconds) and skips an unreadable one', () => {
+    expect(parseOutboundState('c1', 'abc|1765000000.250000|1765000004.5|bye:seat|1765000064.75')).toEqual({
+      callid: 'c1',
+      token: 'abc',
+      startedAt: 1765000000250,
+      answeredAt: 1765000004500,
+      end: { kind: 'bye', by: 'seat' },
+      endedAt: 1765000064750,
+    });
+    expect(parseOutboundState('c2', 'abc|1765000000.1|||')).toMatchObject({ answeredAt: null, end: null, endedAt: null });
+    expect(parseOutboundState('c3', 'abc|1765000000.1||failed:486|1765000009.0')).toMatchObject({ end: { kind: 'failed', code: 486 } });
+    expect(parseOutboundState('c4', 'garbage')).toBeNull();
   });
 });

@@ -207,6 +207,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
   private onConnected(): void {
     this.legs.synced = false;
     this.resyncs.begin();
+    this.o.outbound?.syncBegin();
     // Registrations may have changed while the link was down (Kamailio restarted, seats left).
     // Asked before the sync: Kamailio's one evapi worker answers in order, so the resync (and the
     // calls it offers) sees which phones a restarted Kamailio still knows, and rings none it lost.
@@ -366,6 +367,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
         return;
       case 'sync-done':
         this.resyncs.reconcile();
+        this.o.outbound?.syncDone();
         return;
       case 'pong':
         return;
@@ -374,6 +376,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       case 'outbound-start':
       case 'outbound-answered':
       case 'outbound-failed':
+      case 'outbound-state':
         this.o.outbound?.event(ev);
         return;
       case 'outbound-bye':

@@ -84,6 +84,8 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('outbound-answered'), callid: z.string() }),
   z.object({ event: z.literal('outbound-failed'), callid: z.string(), code: int }),
   z.object({ event: z.literal('outbound-bye'), callid: z.string(), by: z.enum(['seat', 'callee']) }),
+  /** Resync: an outbound call's course so far, "<token>|<start>|<answered>|<end>|<ended>" (see outbound-line.ts). */
+  z.object({ event: z.literal('outbound-state'), callid: z.string(), state: z.string() }),
   // 监听 (kamailio-6-listen.cfg.tmpl): see telephony/listen-line.ts. sdp: base64.
   z.object({ event: z.literal('listen-answered'), lid: z.string(), sdp: z.string() }),
   z.object({ event: z.literal('listen-failed'), lid: z.string(), code: int }),

@@ -89,6 +89,13 @@ export class VisitDialRepository {
     return this.db.prepare(`SELECT ${COLS} FROM visit_dials WHERE task_id = ? ORDER BY created_at`).all(taskId) as VisitDial[];
   }
 
+  /** Dials that started before `before` and have not ended. */
+  openDials(before: number): VisitDial[] {
+    return this.db
+      .prepare(`SELECT ${COLS} FROM visit_dials WHERE started_at IS NOT NULL AND ended_at IS NULL AND started_at < ?`)
+      .all(before) as VisitDial[];
+  }
+
   started(token: string, callId: string, at: number): void {
     this.db.prepare('UPDATE visit_dials SET call_id = ?, started_at = ? WHERE token = ? AND call_id IS NULL').run(callId, at, token);
   }

@@ -24,7 +24,19 @@ export type OutboundReport =
   | { event: 'outbound-start'; token: string; callid: string }
   | { event: 'outbound-answered'; callid: string }
   | { event: 'outbound-failed'; callid: string; code: number }
-  | { event: 'outbound-bye'; callid: string; by: 'seat' | 'callee' };
+  | { event: 'outbound-bye'; callid: string; by: 'seat' | 'callee' }
+  | { event: 'outbound-sync-begin' }
+  /** After a (re)connection: every outbound call Kamailio knows of, with what the router may have missed (times in ms). */
+  | { event: 'outbound-synced'; calls: OutboundCallState[] };
+
+export interface OutboundCallState {
+  callid: string;
+  token: string;
+  startedAt: number;
+  answeredAt: number | null;
+  end: { kind: 'failed'; code: number } | { kind: 'bye'; by: 'seat' | 'callee' } | null;
+  endedAt: number | null;
+}
 
 export interface OutboundSettings {
   /** The trunk's host:port for outbound calls; '' = not configured. */
@@ -49,6 +61,9 @@ export const dialResultOf = outboundResultOf;
  * caller's rating. Dials and refusals are audited.
  */
 export class VisitDialService {
+  /** When the resync under way began (dials started before it are in its list, or ended unseen). */
+  private syncBegunAt: number | null = null;
+
   constructor(
     private readonly o: {
       repo: VisitDialRepository;
@@ -123,33 +138,70 @@ export class VisitDialService {
       case 'outbound-answered':
         repo.answered(ev.callid, now);
         return;
-      case 'outbound-failed': {
-        const d = repo.byCallId(ev.callid);
-        const result = dialResultOf(ev.code);
-        if (!d || !repo.finish({ callId: ev.callid }, { result, sipCode: ev.code, at: now, talkMs: 0 })) return;
-        if (result !== 'failed') this.o.visits.recordDialOutcome(d.taskId, d.userId, result);
-        this.o.audit({
-          actor: SYSTEM_ACTOR,
-          action: 'visit.dial-result',
-          target: `visit:${d.taskId}`,
-          after: { result, sipCode: ev.code },
-        });
+      case 'outbound-failed':
+        this.failed(ev.callid, ev.code, now);
         return;
-      }
-      case 'outbound-bye': {
-        const d = repo.byCallId(ev.callid);
-        if (!d) return;
-        const talkMs = outboundDurations({ ...d, startedAt: d.startedAt ?? d.createdAt, endedAt: now }).talkMs ?? 0;
-        const hungUpBy = ev.by;
-        if (!repo.finish({ callId: ev.callid }, { result: 'answered', sipCode: 200, at: now, talkMs, hungUpBy })) return;
-        this.o.audit({
-          actor: SYSTEM_ACTOR,
-          action: 'visit.dial-result',
-          target: `visit:${d.taskId}`,
-          after: { result: 'answered', talkMs, by: ev.by },
-        });
+      case 'outbound-bye':
+        this.ended(ev.callid, ev.by, now);
         return;
-      }
+      case 'outbound-sync-begin':
+        this.syncBegunAt = now;
+        return;
+      case 'outbound-synced':
+        this.resync(ev.calls, now);
+        return;
+    }
+  }
+
+  /** A dial not connected: its final code, or null when it ended unseen. */
+  private failed(callId: string, code: number | null, at: number): void {
+    const { repo } = this.o;
+    const d = repo.byCallId(callId);
+    const result = code === null ? 'failed' : dialResultOf(code);
+    if (!d || !repo.finish({ callId }, { result, sipCode: code, at, talkMs: 0 })) return;
+    if (result !== 'failed') this.o.visits.recordDialOutcome(d.taskId, d.userId, result);
+    this.o.audit({ actor: SYSTEM_ACTOR, action: 'visit.dial-result', target: `visit:${d.taskId}`, after: { result, sipCode: code } });
+  }
+
+  /** An answered dial ended at `at`: by a BYE (`by`), or unseen (null: the router learnt it at a resync). */
+  private ended(callId: string, by: 'seat' | 'callee' | null, at: number): void {
+    const { repo } = this.o;
+    const d = repo.byCallId(callId);
+    if (!d) return;
+    const talkMs = outboundDurations({ ...d, startedAt: d.startedAt ?? d.createdAt, endedAt: at }).talkMs ?? 0;
+    if (!repo.finish({ callId }, { result: 'answered', sipCode: 200, at, talkMs, hungUpBy: by })) return;
+    this.o.audit({
+      actor: SYSTEM_ACTOR,
+      action: 'visit.dial-result',
+      target: `visit:${d.taskId}`,
+      after: { result: 'answered', talkMs, by },
+    });
+  }
+
+  /**
+   * After a (re)connection to Kamailio: what the router missed while it was away (a start, an
+   * answer, an end, at Kamailio's times) is applied; a dial still open that Kamailio does not know
+   * of (Kamailio restarted, or it ended over 12 hours ago) ended unseen, and is closed now: answered
+   * with its talk time up to now, or not connected.
+   */
+  private resync(calls: OutboundCallState[], now: number): void {
+    const { repo, logger } = this.o;
+    const known = new Set<string>();
+    for (const c of calls) {
+      known.add(c.callid);
+      if (!repo.byToken(c.token)) continue; // a consultation with 12345, not a 回访 dial
+      repo.started(c.token, c.callid, c.startedAt);
+      if (c.answeredAt !== null) repo.answered(c.callid, c.answeredAt);
+      if (c.end?.kind === 'failed') this.failed(c.callid, c.end.code, c.endedAt ?? now);
+      else if (c.end?.kind === 'bye') this.ended(c.callid, c.end.by, c.endedAt ?? now);
+    }
+    const before = this.syncBegunAt ?? now;
+    this.syncBegunAt = null;
+    for (const d of repo.openDials(before)) {
+      if (d.callId === null || known.has(d.callId)) continue;
+      logger.warn({ callId: d.callId, task: d.taskId }, 'resync: Kamailio no longer knows this outbound call: closed now');
+      if (d.answeredAt !== null) this.ended(d.callId, null, now);
+      else this.failed(d.callId, null, now);
     }
   }
 }
