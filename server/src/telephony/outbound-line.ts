@@ -1,16 +1,8 @@
+import type { OutboundCallState } from '../features/satisfaction/visit-dial-service.js';
 import type { KamailioEvent } from './kamailio-protocol.js';
 
 type OutboundCommand = { cmd: 'outbound-allow'; token: string; seat: string; uri: string; from: string; ring_s: number; ttl_s: number };
 export type OutboundEvent = Extract<KamailioEvent, { event: `outbound-${string}` }>;
-/** An outbound call as a resync tells it (times in ms); what the router missed is applied from it. */
-export interface OutboundCallState {
-  callid: string;
-  token: string;
-  startedAt: number;
-  answeredAt: number | null;
-  end: { kind: 'failed'; code: number } | { kind: 'bye'; by: 'seat' | 'callee' } | null;
-  endedAt: number | null;
-}
 type OutboundReport =
   | Exclude<OutboundEvent, { event: 'outbound-ready' | 'outbound-state' }>
   /** A resync starts: an outbound call that starts from now on may be missing from its list. */

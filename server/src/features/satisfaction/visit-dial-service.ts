@@ -29,6 +29,7 @@ export type OutboundReport =
   /** After a (re)connection: every outbound call Kamailio knows of, with what the router may have missed (times in ms). */
   | { event: 'outbound-synced'; calls: OutboundCallState[] };
 
+/** An outbound call as a resync tells it (times in ms); what the router missed is applied from it. */
 export interface OutboundCallState {
   callid: string;
   token: string;
