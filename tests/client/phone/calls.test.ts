@@ -295,3 +295,17 @@ describe('phone slice', () => {
     expect(rig.store.getState().phone).toEqual({ ...initialPhoneState, devices: { ...initialPhoneState.devices, inputId: 'mic-a' } });
   });
 });
+
+describe('phone: 强拆', () => {
+  it('when the router says a supervisor ended the call but this phone got no BYE, should end its call itself', async () => {
+    const rig = phoneRig();
+    const ua = await inCall(rig);
+    const call = { id: 'call-1', hungUpBy: 'supervisor' } as unknown as NonNullable<ReturnType<typeof rig.store.getState>['call']>;
+    const seat = { state: { kind: 'wrap-up', callId: 'call-1' } } as unknown as NonNullable<ReturnType<typeof rig.store.getState>['seat']>;
+    rig.store.setState({ call: { ...call, hungUpBy: null } as typeof call, seat });
+    expect(ua.actions.filter((a) => a.startsWith('hangup'))).toEqual([]); // the seat's own hang-up: nothing to do
+    rig.store.setState({ call, seat });
+    expect(ua.actions).toContain('hangup call-1');
+    expect(rig.store.getState().phone.active).toBeNull();
+  });
+});

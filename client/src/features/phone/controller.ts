@@ -122,6 +122,15 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
     await refreshDevices();
   }
 
+  /**
+   * 强拆: the router says a supervisor ended the call (Kamailio's dialog module sent both BYEs).
+   * If this phone's BYE never came (in a race Kamailio builds it with a From tag of its own, which
+   * JsSIP refuses with 481), the phone still holds the call: it ends it itself.
+   */
+  function endForcedRelease(s: ReturnType<typeof deps.store.getState>): void {
+    if (s.phone.active && s.call?.hungUpBy === 'supervisor' && s.seat?.state.kind === 'wrap-up') calls.hangup();
+  }
+
   // ---- the controller ------------------------------------------------------------------------
 
   const controller: PhoneController = {
@@ -141,7 +150,11 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
         patch({ registration: 'failed', error: deps.unsupported });
         return;
       }
-      unsubscribers = [network.onChange(registration.onNetwork), devices.onChange(() => void refreshDevices())];
+      unsubscribers = [
+        network.onChange(registration.onNetwork),
+        devices.onChange(() => void refreshDevices()),
+        deps.store.subscribe(endForcedRelease),
+      ];
       // A fresh sign-in takes the seat's phone over from another computer, once; a reload (or a
       // page back from the back/forward cache) only asks.
       takeNext = deps.store.getState().freshSignIn && takenFor !== user;
