@@ -57,6 +57,20 @@ describe('supervisor actions', () => {
     expect((await audit('supervisor.seat-sign-out'))[0]).toMatchObject({ target: 'seat:s04', reason: '已下班未签出' });
   });
 
+  it('a signed-out seat is neither forced not-ready (that would sign it in with nobody there) nor signed out again; nothing audited', async () => {
+    // s04 was signed out above, e.g. by another supervisor a moment ago.
+    expect(engine().getSeat('s04').state.kind).toBe('offline');
+    const before = (await audit('supervisor.seat-sign-out')).length + (await audit('supervisor.seat-not-ready')).length;
+    const busy = error(
+      await api(h, 'POST', '/api/supervisor/seats/s04/status', 'supervisor', { status: 'not-ready', reason: 'meeting', note: '开会' }),
+    );
+    expect(busy).toMatchObject({ code: 'CONFLICT', message: '坐席 刘洋 已签出(离线),无法置为示忙' });
+    const again = error(await api(h, 'POST', '/api/supervisor/seats/s04/status', 'supervisor', { status: 'offline', note: '下班' }));
+    expect(again).toMatchObject({ code: 'CONFLICT', message: '坐席 刘洋 已签出(离线)' });
+    expect(engine().getSeat('s04').state.kind).toBe('offline');
+    expect((await audit('supervisor.seat-sign-out')).length + (await audit('supervisor.seat-not-ready')).length).toBe(before);
+  });
+
   it('a seat that is ringing cannot be forced: the refusal says why', async () => {
     waitingCall(h, 'city', 'ring-1', '13700000001');
     engine().setSeatReady('s01');

@@ -43,6 +43,15 @@ export class SupervisorService {
   setSeatStatus(user: SupervisorUser, seatId: string, p: SupervisorSeatStatus): Seat {
     const seat = this.seatInScope(user, seatId);
     const before = seat.state.kind;
+    // A seat nobody is signed in at stays signed out: 示忙 would sign it in as busy (counted on the
+    // wall, with no one there), and a second 签出 (two supervisors at once) changes nothing.
+    if (before === 'offline') {
+      throw new DomainError(
+        'CONFLICT',
+        p.status === 'not-ready' ? `坐席 ${seat.profile.name} 已签出(离线),无法置为示忙` : `坐席 ${seat.profile.name} 已签出(离线)`,
+        { seatId, state: before },
+      );
+    }
     return this.deps.engine.unitOfWork(() => {
       const after = p.status === 'not-ready' ? this.deps.engine.setSeatNotReady(seatId, p.reason) : this.deps.engine.setSeatOffline(seatId);
       this.deps.audit({
