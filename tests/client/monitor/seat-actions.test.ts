@@ -1,0 +1,82 @@
+/**
+ * A seat card's actions on the monitor (client/src/features/monitor/SeatWall.tsx): 强拆 and 监听
+ * act on the call they were opened for, never on the seat's next call should that one end while
+ * the supervisor types the reason.
+ */
+import { act, createElement } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SeatWall } from '../../../client/src/features/monitor/SeatWall';
+import { appStore } from '../../../client/src/app/store';
+import { call, reference, seat, snapshot, T0, user } from '../support/fixtures';
+import { errBody, fakeFetch, okBody, type FetchCall } from '../support/knowledge-fixtures';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+let host: HTMLDivElement;
+let root: Root;
+let calls: FetchCall[];
+
+const talkingOn = (callId: string) =>
+  snapshot({
+    seats: [seat({ kind: 'talking', since: T0, callId }, { id: 's05', name: '陈静' })],
+    calls: [call({ id: callId, state: { kind: 'talking', since: T0, seatId: 's05' } as never, answeredAt: T0 })],
+  });
+
+beforeEach(() => {
+  host = document.createElement('div');
+  document.body.append(host);
+  root = createRoot(host);
+  const s = appStore.getState();
+  s.signedIn(user('supervisor'));
+  s.setReference(reference);
+  s.applySnapshot(talkingOn('c1'), T0);
+  const fake = fakeFetch((c) =>
+    c.path.endsWith('/force-release') ? okBody({ callId: 'c1', state: 'wrap-up' }) : errBody(404, 'NOT_FOUND', ''),
+  );
+  calls = fake.calls;
+  vi.stubGlobal('fetch', fake.fetch);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  host.remove();
+  appStore.getState().signedOut();
+  vi.unstubAllGlobals();
+});
+
+const flush = () => act(async () => new Promise<void>((r) => setImmediate(r)));
+const button = (name: string) => [...host.querySelectorAll('button')].find((b) => b.textContent?.startsWith(name))!;
+function type(value: string): void {
+  const input = host.querySelector<HTMLInputElement>('.seat-actions-form input')!;
+  const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+  act(() => {
+    set.call(input, value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+describe('monitor: a seat card’s 强拆', () => {
+  it('ends the call it was opened for', async () => {
+    act(() => root.render(createElement(SeatWall)));
+    act(() => button('陈静').click());
+    act(() => button('强拆').click());
+    type('通话异常,强制结束');
+    act(() => button('确认强拆').click());
+    await flush();
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/api/supervisor/calls/c1/force-release']);
+  });
+
+  it('when that call ended and the seat took the next one meanwhile, says so and ends nothing', async () => {
+    act(() => root.render(createElement(SeatWall)));
+    act(() => button('陈静').click());
+    act(() => button('强拆').click());
+    type('通话异常,强制结束');
+    // c1 ends; the seat answers c2 before the supervisor confirms.
+    act(() => appStore.getState().applySnapshot(talkingOn('c2'), T0 + 60_000));
+    act(() => button('确认强拆').click());
+    await flush();
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+    expect(host.querySelector('.seat-actions [role="alert"]')?.textContent).toBe('该坐席的那通电话已结束,未强拆');
+  });
+});
