@@ -1,11 +1,13 @@
 /**
- * A seat card's actions on the monitor (client/src/features/monitor/SeatWall.tsx): 强拆 and 监听
- * act on the call they were opened for, never on the seat's next call should that one end while
- * the supervisor types the reason.
+ * A supervisor's actions on the monitor: a seat card's (client/src/features/monitor/SeatWall.tsx)
+ * 强拆 and 监听 act on the call they were opened for, never on the seat's next call should that
+ * one end while the supervisor types the reason; a waiting call's priority (CallDetail.tsx) is
+ * never set from an empty field.
  */
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CallDetailPanel } from '../../../client/src/features/monitor/CallDetail';
 import { SeatWall } from '../../../client/src/features/monitor/SeatWall';
 import { appStore } from '../../../client/src/app/store';
 import { call, reference, seat, snapshot, T0, user } from '../support/fixtures';
@@ -78,5 +80,23 @@ describe('monitor: a seat card’s 强拆', () => {
     await flush();
     expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
     expect(host.querySelector('.seat-actions [role="alert"]')?.textContent).toBe('该坐席的那通电话已结束,未强拆');
+  });
+});
+
+describe('monitor: a waiting call’s priority', () => {
+  it('an emptied priority field is refused with a sentence, not sent as priority 0', async () => {
+    appStore.getState().applySnapshot(snapshot({ calls: [call({ id: 'w1', priority: 20 })] }), T0);
+    act(() => root.render(createElement(CallDetailPanel, { callId: 'w1', onClose: () => undefined })));
+    await flush();
+    const field = [...host.querySelectorAll<HTMLInputElement>('.call-actions input')].find((i) => i.type === 'number')!;
+    const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    act(() => {
+      set.call(field, '');
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    act(() => button('调整优先级').click());
+    await flush();
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+    expect(host.querySelector('.call-actions [role="alert"]')?.textContent).toBe('请填写优先级(0–100 的整数)');
   });
 });
