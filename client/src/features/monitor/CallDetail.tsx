@@ -104,7 +104,11 @@ function CallActions({
           type="button"
           className="btn"
           disabled={pending !== null}
-          onClick={() => void run('priority', () => supervision.priority(call.id, Number(priority), note), '优先级已调整')}
+          onClick={() => {
+            // an emptied field (or letters: a number input then reads '') is not priority 0
+            if (priority.trim() === '') setMessage({ ok: false, text: '请填写优先级(0–100 的整数)' });
+            else void run('priority', () => supervision.priority(call.id, Number(priority), note), '优先级已调整');
+          }}
         >
           调整优先级
         </button>
