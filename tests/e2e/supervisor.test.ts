@@ -188,6 +188,28 @@ describe('supervisor console', () => {
     await page.close();
   });
 
+  it('on a 4K wall display at 100 % the monitor is the 2560-wide layout drawn 1.5 times larger, every seat card in view', async () => {
+    const sup = await signIn('supervisor');
+    const nameHeight = async () => (await card(sup, 's01').locator('.seat-name').boundingBox())!.height;
+    await sup.setViewportSize({ width: 2560, height: 1440 });
+    await card(sup, 's01').waitFor();
+    const at2560 = await nameHeight();
+    await sup.setViewportSize({ width: 3840, height: 2160 });
+    await expect.poll(async () => Math.abs((await nameHeight()) - at2560 * 1.5), POLL).toBeLessThan(1.5);
+    // The header is drawn at the same scale as the page.
+    const brand = (await sup.locator('.app-header').boundingBox())!;
+    expect(brand.width).toBe(3840);
+    const cards = sup.locator('.seat-card');
+    expect(await cards.count()).toBe(18);
+    for (const c of await cards.all()) {
+      const box = (await c.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(2160 + 1);
+      expect(box.x + box.width).toBeLessThanOrEqual(3840 + 1);
+    }
+    await sup.screenshot({ path: path.join(shots, 'monitor-wall-4k.png') });
+    await sup.close();
+  });
+
   it('a county supervisor sees only its centre on the wall', async () => {
     const sup = await signIn('supervisor-dc');
     await card(sup, 's09').waitFor();
