@@ -81,6 +81,30 @@ describe('supervisor actions', () => {
     engine().hangup('ring-1', 'caller');
   });
 
+  it("a seat in a call, or in wrap-up with its summary unfiled, is refused in the supervisor's words (what stands in the way, what to do)", async () => {
+    const force = async (body: object) => error(await api(h, 'POST', '/api/supervisor/seats/s01/status', 'supervisor', body));
+    const busy = { status: 'not-ready', reason: 'meeting', note: '开会' };
+    const out = { status: 'offline', note: '下班' };
+    waitingCall(h, 'city', 'talk-1', '13700000002');
+    engine().setSeatReady('s01');
+    expect((await force(busy)).message).toBe('坐席 王建国 有来电正在振铃,请等振铃结束后再操作');
+    engine().answered('talk-1', 's01');
+    expect(await force(busy)).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      message: '坐席 王建国 正在通话,不能置为示忙(通话结束后会先进入话后整理)',
+    });
+    expect((await force(out)).message).toBe('坐席 王建国 正在通话,不能签出;如需结束这通电话,请用强拆');
+    engine().hangup('talk-1', 'caller');
+    expect(engine().getSeat('s01').state.kind).toBe('wrap-up');
+    expect(await force(busy)).toMatchObject({
+      code: 'CONFLICT',
+      message: '坐席 王建国 尚未提交上一通电话的小结,不能置为示忙;可发消息提醒,或将其签出',
+    });
+    expect(engine().getSeat('s01').state.kind).toBe('wrap-up');
+    // 签出 is the supervisor's way out for a seat that left without filing.
+    expect(data(await api<SeatView>(h, 'POST', '/api/supervisor/seats/s01/status', 'supervisor', out)).state.kind).toBe('offline');
+  });
+
   it('changes a waiting call priority and category, and gives it to a chosen ready seat; each audited', async () => {
     waitingCall(h, 'city', 'w-1', '13800000001');
     expect(engine().getCall('w-1')).toMatchObject({ categoryId: 'general', priority: 0 });
