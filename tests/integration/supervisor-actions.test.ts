@@ -155,7 +155,7 @@ describe('supervisor actions', () => {
     waitingCall(h, 'city', 'w-2', '13800000002');
     const e = error(await api(h, 'POST', '/api/supervisor/calls/w-2/assign', 'supervisor', { seatId: 's06' }));
     expect(e.code).toBe('CONFLICT');
-    expect(e.message).toMatch(/只能指派给空闲的坐席/);
+    expect(e.message).toMatch(/只能指派给就绪的坐席/);
     expect(engine().getCall('w-2')?.state.kind).toBe('queued');
     expect(error(await api(h, 'POST', '/api/supervisor/calls/nope/priority', 'supervisor', { priority: 1 })).code).toBe('NOT_FOUND');
     expect(error(await api(h, 'POST', '/api/supervisor/calls/w-2/category', 'supervisor', { categoryId: 'astrology' })).code).toBe(
