@@ -175,7 +175,15 @@ describe('监听 (silent monitoring)', () => {
     await expect.poll(async () => (await pageStats(a)).length, POLL).toBe(0);
     expect(stopRows()).toEqual([expect.objectContaining({ why: 'stopped' })]);
 
-    // Listening again on the first page (the second is told), then the first page reloads: its
+    // The second page listens itself (its listening phone registers, taking the SIP user's one
+    // contact), then stops; the first page, whose phone was registered before, listens again.
+    await startListening(b, 's06', '换个页面抽听');
+    await barB.getByText('监听中').waitFor({ timeout: 20_000 });
+    await barA.getByText('监听中(另一个页面)').waitFor({ timeout: 10_000 });
+    await barB.getByRole('button', { name: '停止监听' }).click();
+    await barB.getByText('已停止监听').waitFor({ timeout: 10_000 });
+
+    // Listening again on the first page (it registers afresh; the second is told), then the first page reloads: its
     // listening phone's WebSocket closes, Kamailio reports it, the router ends the leg.
     await startListening(a, 's06', '夜班抽听(续)');
     await barA.getByText('监听中').waitFor({ timeout: 20_000 });
@@ -184,7 +192,7 @@ describe('监听 (silent monitoring)', () => {
     await a.reload();
     await a.getByText(/数据更新于/).waitFor();
     await barB.getByText('监听所在的页面已关闭或刷新,监听已结束').waitFor({ timeout: 15_000 });
-    await expect.poll(() => stopRows().map((r) => r.why), POLL).toEqual(['stopped', 'phone-gone']);
+    await expect.poll(() => stopRows().map((r) => r.why), POLL).toEqual(['stopped', 'stopped', 'phone-gone']);
     // Neither page shows a leg any more (nothing left running that a page could not stop); the call goes on.
     await expect.poll(async () => (await b.getByText('监听中').count()) + (await a.getByText('监听中').count()), POLL).toBe(0);
     expect(stack.calls().find((c) => c.id === call.id)?.state_kind).toBe('talking');

@@ -125,6 +125,17 @@ describe('listen phone', () => {
     }
   });
 
+  it("a page that listened earlier registers afresh after another page started listening (that page's REGISTER took the SIP user's one contact)", async () => {
+    const { phone, log } = setup();
+    await phone.start('call-1', 's05', '抽听');
+    await phone.stop();
+    phone.sync({ leg: { lid: 'listen-7', callId: 'call-2', seatId: 's06' }, ended: null });
+    expect(log.at(-1)).toBe('stop');
+    phone.sync({ leg: null, ended: { lid: 'listen-7', callId: 'call-2', why: 'stopped' } });
+    await phone.start('call-1', 's05', '再听');
+    expect(log.filter((l) => l === 'ua sip:listen-u3@d')).toHaveLength(2);
+  });
+
   it("the push of this page's own new leg, arriving before the start's reply, is not taken for another page's", async () => {
     const { phone, store } = setup();
     const pending = phone.start('call-1', 's05', '抽听');
