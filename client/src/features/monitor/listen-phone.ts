@@ -233,16 +233,17 @@ export function createListenPhone(deps: {
         lid = null;
         stopping = false;
         if (call) ua?.hangup(call);
-        if (ended?.why === 'another-call') {
-          // Another page registered the listening phone: this page's registration is stale; start afresh next time.
-          ua?.stop();
-          ua = null;
-          registered = false;
-        }
         if (status === 'listening') set({ ...IDLE, note, noteIsError: false });
       }
       if (status === 'starting' || store.getState().status === 'starting') return;
       if (leg && leg.lid !== lid) {
+        // Another page started it, registering its own listening phone under the same SIP user:
+        // this page's registration no longer receives anything; it registers afresh next time.
+        if (ua) {
+          ua.stop();
+          ua = null;
+          registered = false;
+        }
         foreignLid = leg.lid;
         set({ status: 'elsewhere', callId: leg.callId, seatId: leg.seatId, note: null, noteIsError: false });
       } else if (!leg && foreignLid) {
