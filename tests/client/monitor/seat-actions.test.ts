@@ -2,12 +2,13 @@
  * A supervisor's actions on the monitor: a seat card's (client/src/features/monitor/SeatWall.tsx)
  * 强拆 and 监听 act on the call they were opened for, never on the seat's next call should that
  * one end while the supervisor types the reason; a waiting call's priority (CallDetail.tsx) is
- * never set from an empty field.
+ * never set from an empty field; 发消息 offers only the centres in the supervisor's scope.
  */
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallDetailPanel } from '../../../client/src/features/monitor/CallDetail';
+import { MessageComposer } from '../../../client/src/features/monitor/MessageComposer';
 import { SeatWall } from '../../../client/src/features/monitor/SeatWall';
 import { appStore } from '../../../client/src/app/store';
 import { call, reference, seat, snapshot, T0, user } from '../support/fixtures';
@@ -98,5 +99,14 @@ describe('monitor: a waiting call’s priority', () => {
     await flush();
     expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
     expect(host.querySelector('.call-actions [role="alert"]')?.textContent).toBe('请填写优先级(0–100 的整数)');
+  });
+});
+
+describe('monitor: 发消息', () => {
+  it('offers every seat in scope and only the centres whose seats the supervisor sees (a county supervisor: its own)', () => {
+    appStore.getState().applySnapshot(snapshot({ seats: [seat({ kind: 'ready', since: T0 }, { id: 's09', centreId: 'east' })] }), T0);
+    act(() => root.render(createElement(MessageComposer)));
+    const options = [...host.querySelectorAll('select[aria-label="发送对象"] option')].map((o) => o.textContent);
+    expect(options).toEqual(['全部坐席', '东区中心']);
   });
 });
