@@ -2,12 +2,15 @@
  * A supervisor's actions on the monitor: a seat card's (client/src/features/monitor/SeatWall.tsx)
  * 强拆 and 监听 act on the call they were opened for, never on the seat's next call should that
  * one end while the supervisor types the reason; a waiting call's priority (CallDetail.tsx) is
- * never set from an empty field; 发消息 offers only the centres in the supervisor's scope.
+ * never set from an empty field; 发消息 offers only the centres in the supervisor's scope; a
+ * refused 确认 of an alert that cleared meanwhile does not stay on the panel.
  */
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallDetailPanel } from '../../../client/src/features/monitor/CallDetail';
+import { LiveAlertsPanel } from '../../../client/src/features/monitor/LiveAlertsPanel';
+import { liveAlerts } from '../../../client/src/features/monitor/live-alerts-store';
 import { MessageComposer } from '../../../client/src/features/monitor/MessageComposer';
 import { SeatWall } from '../../../client/src/features/monitor/SeatWall';
 import { appStore } from '../../../client/src/app/store';
@@ -108,5 +111,29 @@ describe('monitor: 发消息', () => {
     act(() => root.render(createElement(MessageComposer)));
     const options = [...host.querySelectorAll('select[aria-label="发送对象"] option')].map((o) => o.textContent);
     expect(options).toEqual(['全部坐席', '东区中心']);
+  });
+});
+
+describe('monitor: 告警 确认', () => {
+  it('a 确认 refused because the alert cleared meanwhile is not left on the panel once the alert is gone', async () => {
+    const alert = {
+      key: 'longestWait:city',
+      kind: 'longestWait' as const,
+      centreId: 'city',
+      text: '市中心 最长等待 01:25(阈值 60 秒)',
+      since: T0,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    };
+    vi.stubGlobal('fetch', fakeFetch(() => errBody(404, 'NOT_FOUND', '该告警已解除或不存在')).fetch);
+    act(() => liveAlerts.getState().replace([alert]));
+    act(() => root.render(createElement(LiveAlertsPanel)));
+    act(() => button('确认').click());
+    await flush();
+    expect(host.querySelector('.live-alerts [role="alert"]')?.textContent).toBe('该告警已解除或不存在');
+    act(() => liveAlerts.getState().replace([]));
+    expect(host.querySelector('.live-alerts [role="alert"]')).toBeNull();
+    expect(host.textContent).toContain('当前无告警');
+    liveAlerts.getState().clear();
   });
 });
