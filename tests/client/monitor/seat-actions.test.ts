@@ -3,7 +3,8 @@
  * 强拆 and 监听 act on the call they were opened for, never on the seat's next call should that
  * one end while the supervisor types the reason; a waiting call's priority (CallDetail.tsx) is
  * never set from an empty field; 发消息 offers only the centres in the supervisor's scope; a
- * refused 确认 of an alert that cleared meanwhile does not stay on the panel.
+ * refused 确认 of an alert that cleared meanwhile does not stay on the panel; a call's history
+ * says who hung up (班长强拆) and where an overflow sent the caller (12345).
  */
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
@@ -135,5 +136,35 @@ describe('monitor: 告警 确认', () => {
     expect(host.querySelector('.live-alerts [role="alert"]')).toBeNull();
     expect(host.textContent).toContain('当前无告警');
     liveAlerts.getState().clear();
+  });
+});
+
+describe("monitor: a call's history", () => {
+  it('says who ended the call (班长强拆) and where an overflow sent the caller, and why', async () => {
+    const detail = (id: string, events: object[]) => ({
+      id,
+      caller: '139****5678',
+      categoryId: 'labor',
+      homeCentreId: 'city',
+      priority: 0,
+      flags: [],
+      enqueuedAt: T0,
+      state: { kind: 'ended', since: T0 + 9000 },
+      events,
+    });
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch((c) =>
+        c.path === '/api/calls/x1'
+          ? okBody(detail('x1', [{ type: 'hung-up', at: T0 + 5000, by: 'supervisor' }]))
+          : okBody(detail('x2', [{ type: 'overflowed', at: T0 + 60_000, target: '12345', trigger: 'max-wait' }])),
+      ).fetch,
+    );
+    act(() => root.render(createElement(CallDetailPanel, { callId: 'x1', onClose: () => undefined })));
+    await flush();
+    expect(host.querySelector('.call-event')?.textContent).toContain('挂机班长强拆');
+    act(() => root.render(createElement(CallDetailPanel, { callId: 'x2', onClose: () => undefined })));
+    await flush();
+    expect(host.querySelector('.call-event')?.textContent).toContain('溢出转12345 · 排队超时');
   });
 });
