@@ -4,7 +4,8 @@
  * one end while the supervisor types the reason; a waiting call's priority (CallDetail.tsx) is
  * never set from an empty field; 发消息 offers only the centres in the supervisor's scope; a
  * refused 确认 of an alert that cleared meanwhile does not stay on the panel; a call's history
- * says who hung up (班长强拆) and where an overflow sent the caller (12345).
+ * says who hung up (班长强拆) and where an overflow sent the caller (12345); an emptied threshold
+ * field is refused, not saved as 0.
  */
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
@@ -13,6 +14,8 @@ import { CallDetailPanel } from '../../../client/src/features/monitor/CallDetail
 import { LiveAlertsPanel } from '../../../client/src/features/monitor/LiveAlertsPanel';
 import { liveAlerts } from '../../../client/src/features/monitor/live-alerts-store';
 import { MessageComposer } from '../../../client/src/features/monitor/MessageComposer';
+import { ThresholdsDialog } from '../../../client/src/features/monitor/ThresholdsDialog';
+import { DEFAULT_ALERT_THRESHOLDS } from '../../../client/src/contract';
 import { SeatWall } from '../../../client/src/features/monitor/SeatWall';
 import { appStore } from '../../../client/src/app/store';
 import { call, reference, seat, snapshot, T0, user } from '../support/fixtures';
@@ -166,5 +169,24 @@ describe("monitor: a call's history", () => {
     act(() => root.render(createElement(CallDetailPanel, { callId: 'x2', onClose: () => undefined })));
     await flush();
     expect(host.querySelector('.call-event')?.textContent).toContain('溢出转12345 · 排队超时');
+  });
+});
+
+describe('monitor: 阈值设置', () => {
+  it('an emptied limit is refused with the field named, not saved as 0', async () => {
+    const fake = fakeFetch((c) => (c.method === 'GET' ? okBody(DEFAULT_ALERT_THRESHOLDS) : okBody(DEFAULT_ALERT_THRESHOLDS)));
+    vi.stubGlobal('fetch', fake.fetch);
+    act(() => root.render(createElement(ThresholdsDialog, { onClose: () => undefined })));
+    await flush();
+    const field = [...host.querySelectorAll('label')].find((l) => l.textContent?.startsWith('整理超时超过(秒)'))!.querySelector('input')!;
+    const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    act(() => {
+      set.call(field, '');
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    act(() => button('保存').click());
+    await flush();
+    expect(fake.calls.filter((c) => c.method === 'PUT')).toEqual([]);
+    expect(host.querySelector('[role="alert"]')?.textContent).toBe('请填写「话后整理超时」的「整理超时超过(秒)」');
   });
 });
