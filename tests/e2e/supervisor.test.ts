@@ -68,6 +68,15 @@ describe('supervisor console', () => {
     await row.click();
     const detail = sup.getByRole('complementary', { name: '来电详情' });
     await detail.getByText('进入排队').waitFor();
+    // On an office screen with the call open, the queue keeps every column in view (the wall goes below).
+    await sup.setViewportSize({ width: 1366, height: 768 });
+    const queuePanel = (await sup
+      .locator('section', { has: sup.getByRole('columnheader', { name: '状态', exact: true }) })
+      .first()
+      .boundingBox())!;
+    const stateHeader = (await sup.getByRole('columnheader', { name: '状态', exact: true }).first().boundingBox())!;
+    expect(stateHeader.x + stateHeader.width).toBeLessThanOrEqual(queuePanel.x + queuePanel.width);
+    await sup.setViewportSize({ width: 1920, height: 1080 });
     await detail.getByLabel('原因(记入审计日志)').fill('劳动专家示忙,由陈静先接');
     await detail.getByLabel('指派坐席').selectOption('s05');
     await sup.screenshot({ path: path.join(shots, 'monitor-call-detail.png') });
