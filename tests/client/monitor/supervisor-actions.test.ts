@@ -72,6 +72,8 @@ describe('monitor: a seat card’s 强拆', () => {
     act(() => button('陈静').click());
     act(() => button('强拆').click());
     type('通话异常,强制结束');
+    // the confirmation ends a call: it looks like the 强拆 button, not like a routine 确认
+    expect(button('确认强拆').className).toBe('btn btn-danger');
     act(() => button('确认强拆').click());
     await flush();
     expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/api/supervisor/calls/c1/force-release']);

@@ -163,7 +163,7 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
             {mode === 'message' ? '消息内容' : '说明(必填,记入审计日志)'}
             <input value={text} onChange={(e) => setText(e.target.value)} maxLength={mode === 'message' ? 300 : 200} />
           </label>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <button type="submit" className={mode === 'release' ? 'btn btn-danger' : 'btn btn-primary'} disabled={busy}>
             {mode === 'message'
               ? '发送'
               : mode === 'offline'
