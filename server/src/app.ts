@@ -14,6 +14,7 @@ import type { OutboundPort } from './features/satisfaction/visit-dial-service.js
 import type { VisitService } from './features/satisfaction/visit-service.js';
 import type { CallEnder } from './features/supervisor/supervisor-service.js';
 import type { ListenLegInfo, ListenPort } from './features/supervisor/listen-service.js';
+import type { ListenEndReason } from './contract/index.js';
 import type { ConsultGate, TransferService } from './features/transfers/transfer-service.js';
 import type { Db } from './store/db.js';
 import type { SqliteEngineStore } from './store/engine-store.js';
@@ -57,7 +58,7 @@ export interface AppDeps {
   /** Ends a seat's phone at Kamailio when its session ends early; null without telephony. */
   sipRevocation?: SipRevocationGate | null;
   /** 监听 through rtpengine and Kamailio (telephony/listen-line.ts); null without telephony. */
-  listen?: (ListenPort & { listen(f: (leg: ListenLegInfo) => void): void }) | null;
+  listen?: (ListenPort & { listen(f: (leg: ListenLegInfo, why: ListenEndReason) => void): void }) | null;
 }
 
 export interface App {

@@ -148,4 +148,58 @@ describe('监听 (silent monitoring)', () => {
     await expect.poll(async () => (await pageStats(sup)).length, POLL).toBe(0);
     await sup.close();
   }, 120_000);
+
+  it("a second page of the supervisor shows the leg with 停止监听 and can stop it; a reload ends the page's leg at the router (audited; the router unsubscribes it, see tests/unit/listen-line.test.ts)", async () => {
+    const s06 = await stack.seat('s06', { behaviour: 'answer' });
+    phones.push(s06);
+    const before = new Set(stack.calls().map((c) => c.id));
+    const caller = stack.startCall({ scenario: 'caller-long-audio.xml', caller: '13812345679', timeoutMs: 90_000 });
+    const call = await waitFor(() => stack.calls().find((c) => !before.has(c.id) && c.state_kind === 'talking'), 'the call answered');
+    const inbound = async (page: Page) => (await pageStats(page)).reduce((n, s) => n + s.inboundPackets, 0);
+    const stopRows = () => auditRows('supervisor.call-listen-stop', `call:${call.id}`).map((r) => JSON.parse(r.after) as { why: string });
+
+    const a = await signIn('supervisor');
+    await startListening(a, 's06', '夜班抽听');
+    const barA = a.getByRole('region', { name: '监听' });
+    await barA.getByText('监听中').waitFor({ timeout: 20_000 });
+    await expect.poll(() => inbound(a), POLL).toBeGreaterThan(20);
+
+    // A second tab of the same supervisor: it shows the leg, says the sound is on the other page, offers 停止监听.
+    const b = await signIn('supervisor');
+    const barB = b.getByRole('region', { name: '监听' });
+    await barB.getByText('监听中(另一个页面)').waitFor({ timeout: 10_000 });
+    await barB.getByRole('button', { name: '停止监听' }).click();
+    await barB.getByText('已停止监听').waitFor({ timeout: 10_000 });
+    // The first page is told: its phone hangs up, its bar says where it was stopped.
+    await barA.getByText('监听已在另一个页面停止').waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await pageStats(a)).length, POLL).toBe(0);
+    expect(stopRows()).toEqual([expect.objectContaining({ why: 'stopped' })]);
+
+    // The second page listens itself (its listening phone registers, taking the SIP user's one
+    // contact), then stops; the first page, whose phone was registered before, listens again.
+    await startListening(b, 's06', '换个页面抽听');
+    await barB.getByText('监听中').waitFor({ timeout: 20_000 });
+    await barA.getByText('监听中(另一个页面)').waitFor({ timeout: 10_000 });
+    await barB.getByRole('button', { name: '停止监听' }).click();
+    await barB.getByText('已停止监听').waitFor({ timeout: 10_000 });
+
+    // Listening again on the first page (it registers afresh; the second is told), then the first page reloads: its
+    // listening phone's WebSocket closes, Kamailio reports it, the router ends the leg.
+    await startListening(a, 's06', '夜班抽听(续)');
+    await barA.getByText('监听中').waitFor({ timeout: 20_000 });
+    await expect.poll(() => inbound(a), POLL).toBeGreaterThan(20);
+    await barB.getByText('监听中(另一个页面)').waitFor({ timeout: 10_000 });
+    await a.reload();
+    await a.getByText(/数据更新于/).waitFor();
+    await barB.getByText('监听所在的页面已关闭或刷新,监听已结束').waitFor({ timeout: 15_000 });
+    await expect.poll(() => stopRows().map((r) => r.why), POLL).toEqual(['stopped', 'stopped', 'phone-gone']);
+    // Neither page shows a leg any more (nothing left running that a page could not stop); the call goes on.
+    await expect.poll(async () => (await b.getByText('监听中').count()) + (await a.getByText('监听中').count()), POLL).toBe(0);
+    expect(stack.calls().find((c) => c.id === call.id)?.state_kind).toBe('talking');
+
+    const r = await caller.done;
+    expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
+    await a.close();
+    await b.close();
+  }, 120_000);
 });

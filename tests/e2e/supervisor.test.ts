@@ -68,6 +68,15 @@ describe('supervisor console', () => {
     await row.click();
     const detail = sup.getByRole('complementary', { name: '来电详情' });
     await detail.getByText('进入排队').waitFor();
+    // On an office screen with the call open, the queue keeps every column in view (the wall goes below).
+    await sup.setViewportSize({ width: 1366, height: 768 });
+    const queuePanel = (await sup
+      .locator('section', { has: sup.getByRole('columnheader', { name: '状态', exact: true }) })
+      .first()
+      .boundingBox())!;
+    const stateHeader = (await sup.getByRole('columnheader', { name: '状态', exact: true }).first().boundingBox())!;
+    expect(stateHeader.x + stateHeader.width).toBeLessThanOrEqual(queuePanel.x + queuePanel.width);
+    await sup.setViewportSize({ width: 1920, height: 1080 });
     await detail.getByLabel('原因(记入审计日志)').fill('劳动专家示忙,由陈静先接');
     await detail.getByLabel('指派坐席').selectOption('s05');
     await sup.screenshot({ path: path.join(shots, 'monitor-call-detail.png') });
@@ -186,6 +195,28 @@ describe('supervisor console', () => {
     expect(answered).toMatchObject({ category_id: 'labor' });
     expect(stack.events(answered!.id).find((e) => e.type === 'answered')?.data).toMatchObject({ seatId: 's04' });
     await page.close();
+  });
+
+  it('on a 4K wall display at 100 % the monitor is the 2560-wide layout drawn 1.5 times larger, every seat card in view', async () => {
+    const sup = await signIn('supervisor');
+    const nameHeight = async () => (await card(sup, 's01').locator('.seat-name').boundingBox())!.height;
+    await sup.setViewportSize({ width: 2560, height: 1440 });
+    await card(sup, 's01').waitFor();
+    const at2560 = await nameHeight();
+    await sup.setViewportSize({ width: 3840, height: 2160 });
+    await expect.poll(async () => Math.abs((await nameHeight()) - at2560 * 1.5), POLL).toBeLessThan(1.5);
+    // The header is drawn at the same scale as the page.
+    const brand = (await sup.locator('.app-header').boundingBox())!;
+    expect(brand.width).toBe(3840);
+    const cards = sup.locator('.seat-card');
+    expect(await cards.count()).toBe(18);
+    for (const c of await cards.all()) {
+      const box = (await c.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(2160 + 1);
+      expect(box.x + box.width).toBeLessThanOrEqual(3840 + 1);
+    }
+    await sup.screenshot({ path: path.join(shots, 'monitor-wall-4k.png') });
+    await sup.close();
   });
 
   it('a county supervisor sees only its centre on the wall', async () => {

@@ -57,6 +57,20 @@ describe('supervisor actions', () => {
     expect((await audit('supervisor.seat-sign-out'))[0]).toMatchObject({ target: 'seat:s04', reason: '已下班未签出' });
   });
 
+  it('a signed-out seat is neither forced not-ready (that would sign it in with nobody there) nor signed out again; nothing audited', async () => {
+    // s04 was signed out above, e.g. by another supervisor a moment ago.
+    expect(engine().getSeat('s04').state.kind).toBe('offline');
+    const before = (await audit('supervisor.seat-sign-out')).length + (await audit('supervisor.seat-not-ready')).length;
+    const busy = error(
+      await api(h, 'POST', '/api/supervisor/seats/s04/status', 'supervisor', { status: 'not-ready', reason: 'meeting', note: '开会' }),
+    );
+    expect(busy).toMatchObject({ code: 'CONFLICT', message: '坐席 刘洋 已签出(离线),无法置为示忙' });
+    const again = error(await api(h, 'POST', '/api/supervisor/seats/s04/status', 'supervisor', { status: 'offline', note: '下班' }));
+    expect(again).toMatchObject({ code: 'CONFLICT', message: '坐席 刘洋 已签出(离线)' });
+    expect(engine().getSeat('s04').state.kind).toBe('offline');
+    expect((await audit('supervisor.seat-sign-out')).length + (await audit('supervisor.seat-not-ready')).length).toBe(before);
+  });
+
   it('a seat that is ringing cannot be forced: the refusal says why', async () => {
     waitingCall(h, 'city', 'ring-1', '13700000001');
     engine().setSeatReady('s01');
@@ -65,6 +79,30 @@ describe('supervisor actions', () => {
     expect(e.code).toBe('INVALID_TRANSITION');
     expect(e.message).toMatch(/振铃/);
     engine().hangup('ring-1', 'caller');
+  });
+
+  it("a seat in a call, or in wrap-up with its summary unfiled, is refused in the supervisor's words (what stands in the way, what to do)", async () => {
+    const force = async (body: object) => error(await api(h, 'POST', '/api/supervisor/seats/s01/status', 'supervisor', body));
+    const busy = { status: 'not-ready', reason: 'meeting', note: '开会' };
+    const out = { status: 'offline', note: '下班' };
+    waitingCall(h, 'city', 'talk-1', '13700000002');
+    engine().setSeatReady('s01');
+    expect((await force(busy)).message).toBe('坐席 王建国 有来电正在振铃,请等振铃结束后再操作');
+    engine().answered('talk-1', 's01');
+    expect(await force(busy)).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      message: '坐席 王建国 正在通话,不能置为示忙(通话结束后会先进入话后整理)',
+    });
+    expect((await force(out)).message).toBe('坐席 王建国 正在通话,不能签出;如需结束这通电话,请用强拆');
+    engine().hangup('talk-1', 'caller');
+    expect(engine().getSeat('s01').state.kind).toBe('wrap-up');
+    expect(await force(busy)).toMatchObject({
+      code: 'CONFLICT',
+      message: '坐席 王建国 尚未提交上一通电话的小结,不能置为示忙;可发消息提醒,或将其签出',
+    });
+    expect(engine().getSeat('s01').state.kind).toBe('wrap-up');
+    // 签出 is the supervisor's way out for a seat that left without filing.
+    expect(data(await api<SeatView>(h, 'POST', '/api/supervisor/seats/s01/status', 'supervisor', out)).state.kind).toBe('offline');
   });
 
   it('changes a waiting call priority and category, and gives it to a chosen ready seat; each audited', async () => {
@@ -117,7 +155,7 @@ describe('supervisor actions', () => {
     waitingCall(h, 'city', 'w-2', '13800000002');
     const e = error(await api(h, 'POST', '/api/supervisor/calls/w-2/assign', 'supervisor', { seatId: 's06' }));
     expect(e.code).toBe('CONFLICT');
-    expect(e.message).toMatch(/只能指派给空闲的坐席/);
+    expect(e.message).toMatch(/只能指派给就绪的坐席/);
     expect(engine().getCall('w-2')?.state.kind).toBe('queued');
     expect(error(await api(h, 'POST', '/api/supervisor/calls/nope/priority', 'supervisor', { priority: 1 })).code).toBe('NOT_FOUND');
     expect(error(await api(h, 'POST', '/api/supervisor/calls/w-2/category', 'supervisor', { categoryId: 'astrology' })).code).toBe(

@@ -50,7 +50,7 @@ describe('supervisor commands', () => {
   it('assigning rings the chosen seat, even one without the skill; a ringing call or a seat not ready is refused', () => {
     const { clock, rings, engine } = setup();
     engine.offerCall({ id: 'c1', caller: '1', dialed: '12348', ivrCode: '2' });
-    expect(() => engine.assignCall('c1', 'fam')).toThrow(/只能指派给空闲的坐席/);
+    expect(() => engine.assignCall('c1', 'fam')).toThrow(/只能指派给就绪的坐席/);
     engine.setSeatReady('fam');
     expect(engine.getCall('c1')?.state.kind).toBe('queued');
     engine.assignCall('c1', 'fam');

@@ -142,4 +142,17 @@ describe('ListenLine', () => {
       expect(f.line.stop(leg.lid)).toBe(false);
     }
   });
+
+  it("the phone's WebSocket closing (the page reloaded or closed) ends its leg: rtpengine unsubscribed, the listener told", async () => {
+    const f = fakes();
+    const { leg } = await started(f);
+    f.line.event({ event: 'listen-gone', lid: leg.lid });
+    expect(f.ended).toEqual([{ lid: leg.lid, why: 'phone-gone' }]);
+    expect(f.ng.at(-1)).toMatchObject({ command: 'unsubscribe', 'call-id': 'call-1', 'to-tag': 'sub-tag' });
+    expect(f.line.active()).toEqual([]);
+    // Kamailio has forgotten the leg itself: nothing to send it
+    expect(f.sent.filter((c) => c.cmd === 'listen-stop')).toHaveLength(0);
+    f.line.event({ event: 'listen-gone', lid: leg.lid });
+    expect(f.ended).toHaveLength(1);
+  });
 });

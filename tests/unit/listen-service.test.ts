@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../../server/src/domain/call.js';
+import type { ListenChange } from '../../server/src/contract/index.js';
 import type { AuditInput } from '../../server/src/features/audit/audit-service.js';
 import type { ScopedCall, ScopedUser } from '../../server/src/features/users/scope-service.js';
 import { ListenService, type ListenLegInfo, type ListenPort } from '../../server/src/features/supervisor/listen-service.js';
@@ -38,14 +39,22 @@ function setup() {
     },
     active: () => [...legs],
   };
+  const told: { userId: number; change: ListenChange }[] = [];
   const service = new ListenService({
     engine: { getCall: (id: string): Call | undefined => (id === 'c1' ? talking : id === 'c2' ? waiting : undefined) },
     // user 5 (the county supervisor) sees only 东城区 (dc); the others every centre
     scope: { seesCall: (u: ScopedUser, c: ScopedCall) => u.id !== 5 || c.homeCentreId === 'dc' },
     audit: (e) => audit.push(e),
     port,
+    notify: (userId, change) => told.push({ userId, change }),
   });
-  return { service, audit, stopped };
+  /** The telephony side ends a leg by itself (the call ended, the page holding the phone closed). */
+  const portEnds = (lid: string, why: 'call-ended' | 'phone-gone') => {
+    const i = legs.findIndex((l) => l.lid === lid);
+    const [leg] = legs.splice(i, 1);
+    service.ended(leg!, why);
+  };
+  return { service, audit, stopped, told, portEnds };
 }
 
 describe('ListenService', () => {
@@ -88,5 +97,40 @@ describe('ListenService', () => {
       target: 'call:c1',
       after: { leg: 'listen-2', why: 'stopped' },
     });
+  });
+
+  it('every page of the supervisor is told of each start and end; an end the telephony side reports is audited once with why', async () => {
+    const { service, audit, told, portEnds } = setup();
+    await service.start(sup, 'c1', '抽听');
+    expect(told).toEqual([{ userId: 3, change: { leg: { lid: 'listen-1', callId: 'c1', seatId: 's05' }, ended: null } }]);
+    // The page holding the phone was reloaded: Kamailio reports its WebSocket gone.
+    portEnds('listen-1', 'phone-gone');
+    expect(told.at(-1)).toEqual({ userId: 3, change: { leg: null, ended: { lid: 'listen-1', callId: 'c1', why: 'phone-gone' } } });
+    expect(audit.at(-1)).toMatchObject({
+      actor: sup,
+      action: 'supervisor.call-listen-stop',
+      target: 'call:c1',
+      after: { leg: 'listen-1', why: 'phone-gone' },
+    });
+    expect(service.mine(sup)).toBeNull();
+    // Reported again (or after 停止监听 already ended it): nothing more.
+    service.ended({ lid: 'listen-1', callId: 'c1', aor: 'listen-u3' }, 'call-ended');
+    expect(audit.filter((a) => a.action === 'supervisor.call-listen-stop')).toHaveLength(1);
+
+    // 停止监听 from any page: audited once (the port's own end report adds nothing), the pages told.
+    await service.start(sup, 'c1', '再听');
+    expect(service.stop(sup, 'listen-2')).toEqual({ stopped: true });
+    service.ended({ lid: 'listen-2', callId: 'c1', aor: 'listen-u3' }, 'stopped');
+    expect(audit.filter((a) => a.action === 'supervisor.call-listen-stop')).toHaveLength(2);
+    expect(told.at(-1)?.change).toEqual({ leg: null, ended: { lid: 'listen-2', callId: 'c1', why: 'stopped' } });
+
+    // Another call listened to from another page: the first page learns its leg ended, then of the new one.
+    await service.start(sup, 'c1', 'a');
+    await service.start(sup, 'c1', 'b');
+    expect(told.slice(-2).map((t) => t.change)).toEqual([
+      { leg: null, ended: { lid: 'listen-3', callId: 'c1', why: 'another-call' } },
+      { leg: { lid: 'listen-4', callId: 'c1', seatId: 's05' }, ended: null },
+    ]);
+    expect(told.every((t) => t.userId === 3)).toBe(true);
   });
 });

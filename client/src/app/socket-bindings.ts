@@ -4,6 +4,8 @@ import { emitAck, type HotlineSocket } from '../shared/socket';
 import type { AppStore } from './store';
 import { seatMessages } from '../features/seat-messages/messages-store';
 import { liveAlerts } from '../features/monitor/live-alerts-store';
+import { listenPhone } from '../features/monitor/listen-phone';
+import { supervision } from '../features/monitor/supervision';
 
 export interface SocketHooks {
   /** The server refused or dropped us; the session may have expired. */
@@ -69,6 +71,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
   socket.on('supervisor:message-posted', (m) => seatMessages.getState().received(m));
   socket.on('live-alerts:updated', (list) => liveAlerts.getState().replace(list));
   socket.on('reference:updated', (reference) => s().setReference(reference));
+  socket.on('listen:changed', (change) => listenPhone(supervision).sync(change));
 
   return () => {
     socket.off('connect', onConnect);
@@ -86,6 +89,7 @@ export function bindSocket(socket: HotlineSocket, store: AppStore, hooks: Socket
     socket.off('supervisor:message-posted');
     socket.off('live-alerts:updated');
     socket.off('reference:updated');
+    socket.off('listen:changed');
     seatMessages.getState().clear();
     liveAlerts.getState().clear();
   };

@@ -88,8 +88,18 @@ export function buildLive(
     },
     ender: deps.callControl ?? null,
   });
-  const listen = new ListenService({ engine, scope, audit: record, port: deps.listen ?? null });
-  deps.listen?.listen((leg) => listen.ended(leg.lid));
+  const listen = new ListenService({
+    engine,
+    scope,
+    audit: record,
+    port: deps.listen ?? null,
+    notify: (userId, change) => {
+      for (const socket of late.sockets?.io.sockets.sockets.values() ?? []) {
+        if (socket.data.user?.id === userId) socket.emit('listen:changed', change);
+      }
+    },
+  });
+  deps.listen?.listen((leg, why) => listen.ended(leg, why));
 
   const liveAlerts = new AlertMonitor({
     engine,

@@ -20,7 +20,7 @@ import type { PhoneOwnerView } from './phone.js';
 import type { ReferenceData } from './reference.js';
 import type { QueueDelta, QueueSnapshot } from './queue.js';
 import { QueueSubscribeSchema } from './queue-subscribe.js';
-import type { SupervisorMessage } from './supervisor.js';
+import type { ListenChange, SupervisorMessage } from './supervisor.js';
 import { SetStatusSchema, type SetStatusRequest, type SeatView } from './seats.js';
 import type { CallSummaryView } from './summaries.js';
 import { TransferReportSchema, TransferRequestSchema, type TransferView } from './transfers.js';
@@ -86,6 +86,8 @@ export interface Facts {
   'live-alerts:updated': LiveAlert[];
   /** To every console: the categories or centres changed (an administrator's edit). */
   'reference:updated': ReferenceData;
+  /** 监听: to every page of the supervisor, their listening leg started or ended (on any page). */
+  'listen:changed': ListenChange;
 }
 export type FactName = keyof Facts;
 
@@ -103,6 +105,7 @@ export const FACT_EVENTS = [
   'supervisor:message-posted',
   'live-alerts:updated',
   'reference:updated',
+  'listen:changed',
 ] as const satisfies readonly FactName[];
 
 export type ClientToServerEvents = { [E in CommandName]: CommandListener<E> };

@@ -79,6 +79,19 @@ export interface ListenView {
   seatId: string | null;
 }
 
+/**
+ * Why a listening leg ended: 停止监听 (`stopped`), the supervisor listened to another call
+ * (`another-call`), the call ended (`call-ended`), the listening phone hung up (`phone-hung-up`),
+ * the page holding the phone was reloaded or closed (`phone-gone`), or the media failed (`failed`).
+ */
+export type ListenEndReason = 'stopped' | 'another-call' | 'call-ended' | 'phone-hung-up' | 'phone-gone' | 'failed';
+
+/** 'listen:changed', to every page of the supervisor: the leg now (any page's), and the one that just ended. */
+export interface ListenChange {
+  leg: ListenView | null;
+  ended: { lid: string; callId: string; why: ListenEndReason } | null;
+}
+
 /** GET /api/supervisor/listen/phone: time-limited SIP credentials for the monitor page's listening phone. */
 export interface ListenPhoneCredentials {
   /** "<unix expiry>:listen-u<user id>" */

@@ -387,6 +387,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       case 'listen-answered':
       case 'listen-failed':
       case 'listen-bye':
+      case 'listen-gone':
         this.o.listen?.event(ev);
         return;
     }

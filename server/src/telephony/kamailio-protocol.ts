@@ -91,6 +91,8 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('listen-failed'), lid: z.string(), code: int }),
   /** The listening phone hung up (its BYE). */
   z.object({ event: z.literal('listen-bye'), lid: z.string() }),
+  /** The listening phone's WebSocket closed while the leg was up (the page reloaded or closed). */
+  z.object({ event: z.literal('listen-gone'), lid: z.string() }),
 ]);
 export type KamailioEvent = z.infer<typeof KamailioEvent>;
 

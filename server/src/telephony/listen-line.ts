@@ -10,7 +10,7 @@ type ListenCommand = Extract<KamailioCommand, { cmd: 'listen-start' | 'listen-st
 export type ListenEvent = Extract<KamailioEvent, { event: `listen-${string}` }>;
 
 /** Why a listening leg ended. */
-export type ListenEndReason = 'stopped' | 'phone-hung-up' | 'call-ended' | 'failed';
+export type ListenEndReason = 'stopped' | 'phone-hung-up' | 'phone-gone' | 'call-ended' | 'failed';
 
 /** A listening leg as the supervisor feature sees it. */
 export interface ListenLeg {
@@ -51,8 +51,8 @@ const WEBRTC: Record<string, Bencoded> = {
  * supervisor's registered phone with it (`listen-start`), and gives the phone's answer back to
  * rtpengine (`subscribe answer`). The subscription only receives: nothing the phone sends reaches
  * the call. `stop` ends the leg (ng `unsubscribe`, `listen-stop` to Kamailio; the page sends the
- * BYE: Kamailio cannot, see docs/telephony-notes.md); the call's end (the adapter's `callEnded`)
- * and the phone's BYE end it too, and the listener is told.
+ * BYE: Kamailio cannot, see docs/telephony-notes.md); the call's end (the adapter's `callEnded`),
+ * the phone's BYE and its WebSocket closing (`listen-gone`) end it too, and the listener is told.
  */
 export class ListenLine {
   private sender: ((cmd: ListenCommand) => boolean) | null = null;
@@ -182,6 +182,11 @@ export class ListenLine {
         return;
       }
       this.end(leg, 'failed');
+      return;
+    }
+    if (ev.event === 'listen-gone') {
+      // The phone's WebSocket closed (the page reloaded or closed): no BYE will come.
+      this.end(leg, 'phone-gone');
       return;
     }
     // listen-bye: the phone hung up.

@@ -35,9 +35,10 @@ function request(over: Partial<CallbackRequestView> = {}): CallbackRequestView {
   };
 }
 
-function serve(reply: () => { status?: number; body: unknown }): void {
+function serve(reply: () => { status?: number; body: unknown }, handovers: unknown = { handovers: [], stuck: [] }): void {
   const fake = fakeFetch((c) => {
     if (c.path === '/api/callbacks') return reply();
+    if (c.path === '/api/handovers') return okBody(handovers);
     if (c.path === '/api/alerts') return okBody([]);
     return errBody(404, 'NOT_FOUND', '');
   });
@@ -115,6 +116,27 @@ describe('monitor: 回电请求', () => {
     const waiting = [...host.querySelectorAll('.monitor-grid tbody tr')].map((r) => r.textContent ?? '');
     expect(waiting.filter((t) => t.includes('劳动与社会保障 · 英语'))).toHaveLength(1);
     expect(waiting.filter((t) => t.includes('英语'))).toHaveLength(1);
+  });
+
+  it('a 12345 work order that could not be delivered is shown with the alerts, above the live queue and the seat wall', async () => {
+    const stuck = {
+      id: 7,
+      kind: 'handover',
+      handoverId: 'h-7',
+      state: 'rejected',
+      attempts: 3,
+      lastStatus: 400,
+      lastError: '工单字段不全',
+      nextAttemptAt: null,
+      createdAt: T0,
+    };
+    serve(() => okBody([]), { handovers: [], stuck: [stuck] });
+    await show();
+
+    const watch = host.querySelector('.handover-monitor');
+    expect(watch?.textContent).toContain('12345 消息 h-7(handover)被拒收:工单字段不全');
+    const grid = host.querySelector('.monitor-grid')!;
+    expect(watch!.compareDocumentPosition(grid) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('on sign-out, should forget the requests', async () => {

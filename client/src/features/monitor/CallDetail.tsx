@@ -1,5 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { QueueCallView, QueueSnapshot, ReferenceData } from '../../contract';
+import {
+  HUNG_UP_BY_LABELS,
+  OVERFLOW_TRIGGER_LABELS,
+  type HangupSide,
+  type OverflowTrigger,
+  type QueueCallView,
+  type QueueSnapshot,
+  type ReferenceData,
+} from '../../contract';
 import { categoryName, centreName, callStateLabel } from '../../shared/labels';
 import { errorMessage } from '../../shared/errors';
 import { formatClock, formatElapsed } from '../../shared/format';
@@ -30,6 +38,9 @@ const EVENT_LABELS: Record<string, string> = {
   'transfer-fallback': '指定坐席未接,回到队列',
 };
 
+/** Where an overflowing call went (the `overflowed` event's target). */
+const OVERFLOW_TARGET_LABELS: Record<string, string> = { '12345': '转12345', callback: '转回电请求' };
+
 function EventLine({ e, snapshot, reference }: { e: CallHistoryEvent; snapshot: QueueSnapshot | null; reference: ReferenceData | null }) {
   const who = e.seatId ? seatName(snapshot, e.seatId) : null;
   let detail: string | null = null;
@@ -49,6 +60,12 @@ function EventLine({ e, snapshot, reference }: { e: CallHistoryEvent; snapshot: 
   } else if (e.type === 'expanded' && typeof e.step === 'number') detail = stepLabel(e.step);
   else if (e.type === 'recategorized' && typeof e.categoryId === 'string') detail = categoryName(e.categoryId, reference);
   else if (e.type === 'enqueued' && typeof e.priority === 'number') detail = `优先级 ${e.priority}`;
+  // who ended it (班长强拆 included), and where an overflow sent the caller (12345, a call-back) and why
+  else if (e.type === 'hung-up' && typeof e.by === 'string') detail = HUNG_UP_BY_LABELS[e.by as HangupSide] ?? null;
+  else if (e.type === 'overflowed' && typeof e.target === 'string') {
+    const trigger = typeof e.trigger === 'string' ? (OVERFLOW_TRIGGER_LABELS[e.trigger as OverflowTrigger] ?? null) : null;
+    detail = [OVERFLOW_TARGET_LABELS[e.target] ?? e.target, trigger].filter(Boolean).join(' · ');
+  }
   return (
     <li className="call-event">
       <span className="mono muted">{formatClock(e.at)}</span>
@@ -104,7 +121,11 @@ function CallActions({
           type="button"
           className="btn"
           disabled={pending !== null}
-          onClick={() => void run('priority', () => supervision.priority(call.id, Number(priority), note), '优先级已调整')}
+          onClick={() => {
+            // an emptied field (or letters: a number input then reads '') is not priority 0
+            if (priority.trim() === '') setMessage({ ok: false, text: '请填写优先级(0–100 的整数)' });
+            else void run('priority', () => supervision.priority(call.id, Number(priority), note), '优先级已调整');
+          }}
         >
           调整优先级
         </button>

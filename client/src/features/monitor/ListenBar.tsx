@@ -10,7 +10,12 @@ export function ListenBar() {
   const listen = useListen();
   const snapshot = useAppStore((s) => s.snapshot);
   const reference = useAppStore((s) => s.reference);
+  const online = useAppStore((s) => s.connection === 'online');
   useEffect(() => () => listenPhone(supervision).shutdown(), []);
+  // Opened, reloaded or reconnected: the supervisor's leg may be on another page (or this page before a reload).
+  useEffect(() => {
+    if (online) void listenPhone(supervision).refresh();
+  }, [online]);
   const gone =
     listen.status === 'listening' && snapshot !== null && snapshot.calls.find((c) => c.id === listen.callId)?.state.kind !== 'talking';
   useEffect(() => {
@@ -31,6 +36,22 @@ export function ListenBar() {
           <button type="button" className="btn btn-danger" onClick={() => void listenPhone(supervision).stop()}>
             停止监听
           </button>
+        </>
+      )}
+      {listen.status === 'elsewhere' && (
+        <>
+          <span role="status">
+            <b>监听中(另一个页面)</b> · {who}
+            {call ? ` · ${categoryName(call.categoryId, reference)} · ${call.callerMasked}` : ''} · 声音在那个页面播放
+          </span>
+          <button type="button" className="btn btn-danger" onClick={() => void listenPhone(supervision).stopElsewhere()}>
+            停止监听
+          </button>
+          {listen.note && (
+            <span role="alert" className="alert alert-error inline-error">
+              {listen.note}
+            </span>
+          )}
         </>
       )}
       {listen.status === 'idle' && listen.note && (

@@ -25,7 +25,8 @@ export function LiveAlertsPanel() {
   const alerts = useLiveAlerts();
   const snapshotAlerts = useAppStore((s) => s.snapshot?.alerts);
   const now = useServerNow();
-  const [error, setError] = useState<string | null>(null);
+  /** A refused 确认, shown while the alert it was for is listed (one that cleared meanwhile just leaves). */
+  const [error, setError] = useState<{ key: string; text: string } | null>(null);
   const [editing, setEditing] = useState(false);
   useAlertSound(alerts);
 
@@ -35,10 +36,12 @@ export function LiveAlertsPanel() {
   }, [snapshotAlerts]);
 
   const ack = async (key: string) => {
+    setError(null);
     const res = await supervision.ackLiveAlert(key);
     if (res.ok) liveAlerts.getState().acknowledged(res.data);
-    else setError(errorMessage(res.error));
+    else setError({ key, text: errorMessage(res.error) });
   };
+  const shownError = error && alerts.some((a) => a.key === error.key) ? error.text : null;
   const open = alerts.filter((a) => a.acknowledgedAt === null).length;
   return (
     <section className={open > 0 ? 'live-alerts live-alerts-open' : 'live-alerts'} aria-label="告警">
@@ -49,9 +52,9 @@ export function LiveAlertsPanel() {
           阈值设置
         </button>
       </div>
-      {error && (
+      {shownError && (
         <p className="alert alert-error inline-error" role="alert">
-          {error}
+          {shownError}
         </p>
       )}
       {alerts.length > 0 && (

@@ -6,6 +6,10 @@ import { supervision } from './supervision';
 /** 发消息: to every seat in scope or to one centre's seats (one seat: from its card). */
 export function MessageComposer() {
   const reference = useAppStore((s) => s.reference);
+  const snapshot = useAppStore((s) => s.snapshot);
+  // The centres whose seats the wall shows: a county supervisor is offered only its own.
+  const inScope = new Set((snapshot?.seats ?? []).map((s) => s.centreId));
+  const centres = (reference?.centres ?? []).filter((c) => snapshot === null || inScope.has(c.id));
   const [to, setTo] = useState('all');
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -31,7 +35,7 @@ export function MessageComposer() {
     >
       <select aria-label="发送对象" value={to} onChange={(e) => setTo(e.target.value)}>
         <option value="all">全部坐席</option>
-        {(reference?.centres ?? []).map((c) => (
+        {centres.map((c) => (
           <option key={c.id} value={c.id}>
             {c.name}
           </option>

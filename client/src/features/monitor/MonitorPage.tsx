@@ -33,6 +33,8 @@ export function MonitorPage() {
       <UnfiledList mine={false} />
       <LiveAlertsPanel />
       <RiskHitsPanel />
+      {/* a 12345 work order not delivered, a 12345 call-back request, an overdue referral: with the alerts, above the fold */}
+      <HandoverMonitor />
       <div className="monitor-top">
         <CountsBar />
         <LiveFigures />
@@ -49,7 +51,6 @@ export function MonitorPage() {
         <SeatWall />
       </div>
       <CallbacksPanel />
-      <HandoverMonitor />
     </div>
   );
 }

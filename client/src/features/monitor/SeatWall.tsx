@@ -77,11 +77,24 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  /** The call 强拆 or 监听 was opened for: never the seat's next call, should that one end meanwhile. */
+  const [forCall, setForCall] = useState<string | null>(null);
+  const talkingCall = seat.state.kind === 'talking' ? seat.state.callId : null;
+  const choose = (m: Mode) => {
+    setMode(m);
+    setForCall(talkingCall);
+    setResult(null);
+  };
   const submit = async () => {
     if (!mode) return;
+    if ((mode === 'release' || mode === 'listen') && (!forCall || forCall !== talkingCall)) {
+      setResult({ ok: false, text: `该坐席的那通电话已结束,未${mode === 'release' ? '强拆' : '监听'}` });
+      setMode(null);
+      return;
+    }
     setBusy(true);
     setResult(null);
-    const callId = 'callId' in seat.state ? seat.state.callId : null;
+    const callId = forCall;
     const ack =
       mode === 'message'
         ? await supervision.message({ to: { kind: 'seat', seatId: seat.id }, text })
@@ -107,19 +120,19 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
   return (
     <div className="seat-actions" role="dialog" aria-label={`干预坐席 ${seat.name}`}>
       <div className="seat-actions-buttons">
-        <button type="button" className="btn" onClick={() => setMode('not-ready')} disabled={seat.state.kind === 'offline'}>
+        <button type="button" className="btn" onClick={() => choose('not-ready')} disabled={seat.state.kind === 'offline'}>
           置为示忙
         </button>
-        <button type="button" className="btn" onClick={() => setMode('offline')} disabled={seat.state.kind === 'offline'}>
+        <button type="button" className="btn" onClick={() => choose('offline')} disabled={seat.state.kind === 'offline'}>
           签出
         </button>
-        <button type="button" className="btn" onClick={() => setMode('message')}>
+        <button type="button" className="btn" onClick={() => choose('message')}>
           发消息
         </button>
-        <button type="button" className="btn btn-danger" onClick={() => setMode('release')} disabled={seat.state.kind !== 'talking'}>
+        <button type="button" className="btn btn-danger" onClick={() => choose('release')} disabled={seat.state.kind !== 'talking'}>
           强拆
         </button>
-        <button type="button" className="btn" onClick={() => setMode('listen')} disabled={seat.state.kind !== 'talking'}>
+        <button type="button" className="btn" onClick={() => choose('listen')} disabled={seat.state.kind !== 'talking'}>
           监听
         </button>
         <button type="button" className="link" onClick={onClose}>
@@ -150,7 +163,7 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
             {mode === 'message' ? '消息内容' : '说明(必填,记入审计日志)'}
             <input value={text} onChange={(e) => setText(e.target.value)} maxLength={mode === 'message' ? 300 : 200} />
           </label>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <button type="submit" className={mode === 'release' ? 'btn btn-danger' : 'btn btn-primary'} disabled={busy}>
             {mode === 'message'
               ? '发送'
               : mode === 'offline'

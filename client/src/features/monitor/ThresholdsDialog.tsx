@@ -30,6 +30,12 @@ export function ThresholdsDialog({ onClose }: { onClose: () => void }) {
     setT((cur) => (cur ? { ...cur, [kind]: { ...cur[kind], [field]: value } } : cur));
   const save = async () => {
     if (!t) return;
+    // an emptied field is not a limit of 0 (0 s of wrap-up overdue would alert on every seat)
+    const empty = FIELDS.find((f) => (t[f.kind] as Record<string, unknown>)[f.field] === '');
+    if (empty) {
+      setError(`请填写「${LIVE_ALERT_LABELS[empty.kind]}」的「${empty.label}」`);
+      return;
+    }
     setBusy(true);
     const ack = await supervision.saveThresholds(t);
     setBusy(false);
@@ -58,7 +64,7 @@ export function ThresholdsDialog({ onClose }: { onClose: () => void }) {
                   <input
                     type="number"
                     value={String((t[kind] as Record<string, unknown>)[f.field])}
-                    onChange={(e) => set(kind, f.field, e.target.value === '' ? 0 : Number(e.target.value))}
+                    onChange={(e) => set(kind, f.field, e.target.value === '' ? '' : Number(e.target.value))}
                   />
                 </label>
               ))}

@@ -1,12 +1,13 @@
 import { createStore, useStore } from 'zustand';
-import type { Ack, ListenPhoneCredentials } from '../../contract';
+import type { Ack, ListenChange, ListenEndReason, ListenPhoneCredentials, ListenView } from '../../contract';
 import { errorMessage } from '../../shared/errors';
 import type { PhoneAdapter, PhoneUa, PhoneUaEvent } from '../phone/types';
 import type { SupervisionApi } from './supervision';
 
 /** What the monitor shows of 监听. */
 export interface ListenState {
-  status: 'idle' | 'starting' | 'listening';
+  /** `elsewhere`: the supervisor's leg is on another page (another tab, or this page before a reload). */
+  status: 'idle' | 'starting' | 'listening' | 'elsewhere';
   /** The call listened to (or being started). */
   callId: string | null;
   /** The seat on that call, for the bar's label. */
@@ -31,6 +32,45 @@ export interface ListenPhone {
   callGone(): void;
   /** The monitor page closes: end the leg and un-register. */
   shutdown(): void;
+  /** The server's word on the supervisor's leg ('listen:changed'): a leg of another page, or this page's ended. */
+  sync(change: ListenChange): void;
+  /** Asks the server for the supervisor's leg (the page opened, the socket reconnected). */
+  refresh(): Promise<void>;
+  /** 停止监听 of a leg another page holds. */
+  stopElsewhere(): Promise<void>;
+}
+
+/** What the bar says when this page's leg ended without its own 停止监听. */
+function endedHere(why: ListenEndReason | null, stopping: boolean): string {
+  if (stopping || why === 'phone-hung-up') return '已停止监听';
+  switch (why) {
+    case 'stopped':
+      return '监听已在另一个页面停止';
+    case 'another-call':
+      return '您已在另一个页面开始监听,本页的监听已结束';
+    case 'call-ended':
+      return '通话已结束,监听随之结束';
+    case 'phone-gone':
+      return '监听电话的连接已断开,监听已结束';
+    case 'failed':
+      return '监听中断(媒体连接失败)';
+    default:
+      return '监听已结束';
+  }
+}
+
+/** What the bar says when the leg another page held ended. */
+function endedElsewhere(why: ListenEndReason | null): string {
+  switch (why) {
+    case 'stopped':
+      return '已停止监听';
+    case 'call-ended':
+      return '通话已结束,监听随之结束';
+    case 'phone-gone':
+      return '监听所在的页面已关闭或刷新,监听已结束';
+    default:
+      return '监听已结束';
+  }
 }
 
 const REGISTER_TIMEOUT_MS = 10_000;
@@ -62,6 +102,8 @@ export function createListenPhone(deps: {
   let lid: string | null = null;
   let accepting = false;
   let stopping = false;
+  /** The supervisor's leg on another page, while the bar shows it (status `elsewhere`). */
+  let foreignLid: string | null = null;
 
   const set = (p: Partial<ListenState>) => store.setState(p);
   const settle = (ok: boolean, why?: string) => {
@@ -141,6 +183,7 @@ export function createListenPhone(deps: {
     async start(callId, seatId, note) {
       if (store.getState().status === 'starting') return { ok: false, error: { code: 'CONFLICT', message: '正在建立监听,请稍候' } };
       if (lid) await this.stop();
+      foreignLid = null; // the router ends the leg another page holds when this one starts
       set({ status: 'starting', callId, seatId, note: null, noteIsError: false });
       const problem = await ensureRegistered();
       if (problem) {
@@ -180,6 +223,54 @@ export function createListenPhone(deps: {
         set({ ...IDLE, note: '通话已结束,监听随之结束', noteIsError: false });
       }
     },
+    sync({ leg, ended }) {
+      const status = store.getState().status;
+      if (lid && leg?.lid !== lid && (!ended || ended.lid === lid)) {
+        // This page's leg ended on the server (another page stopped it or listened elsewhere, the call ended).
+        const call = sipCall;
+        const note = endedHere(ended?.why ?? null, stopping);
+        sipCall = null;
+        lid = null;
+        stopping = false;
+        if (call) ua?.hangup(call);
+        if (status === 'listening') set({ ...IDLE, note, noteIsError: false });
+      }
+      if (status === 'starting' || store.getState().status === 'starting') return;
+      if (leg && leg.lid !== lid) {
+        // Another page started it, registering its own listening phone under the same SIP user:
+        // this page's registration no longer receives anything; it registers afresh next time.
+        if (ua) {
+          ua.stop();
+          ua = null;
+          registered = false;
+        }
+        foreignLid = leg.lid;
+        set({ status: 'elsewhere', callId: leg.callId, seatId: leg.seatId, note: null, noteIsError: false });
+      } else if (!leg && foreignLid) {
+        const why = ended?.lid === foreignLid ? ended.why : null;
+        foreignLid = null;
+        if (store.getState().status === 'elsewhere') set({ ...IDLE, note: endedElsewhere(why), noteIsError: false });
+      }
+    },
+    async refresh() {
+      const asked = lid;
+      const ack = await deps.api.myListen();
+      // a start or stop on this page meanwhile: its own answer and the push say more than this reply
+      if (!ack.ok || lid !== asked || store.getState().status === 'starting') return;
+      this.sync({ leg: ack.data satisfies ListenView | null, ended: null });
+    },
+    async stopElsewhere() {
+      const leg = foreignLid;
+      if (!leg) return;
+      const ack = await deps.api.stopListen(leg);
+      if (!ack.ok) {
+        set({ note: errorMessage(ack.error), noteIsError: true });
+        return;
+      }
+      if (foreignLid !== leg) return; // the push came first
+      foreignLid = null;
+      set({ ...IDLE, note: ack.data.stopped ? '已停止监听' : '监听已结束', noteIsError: false });
+    },
     shutdown() {
       if (lid) void deps.api.stopListen(lid);
       if (sipCall) ua?.hangup(sipCall);
@@ -189,6 +280,7 @@ export function createListenPhone(deps: {
       registered = false;
       sipCall = null;
       lid = null;
+      foreignLid = null;
       settle(false, '监听电话已关闭');
       waiters = [];
       store.setState(IDLE);

@@ -61,7 +61,7 @@ export function assignCall(core: EngineCore, callId: string, seatId: string): Ca
   const seat = core.getSeat(seatId);
   if (seat.state.kind !== 'ready' || !core.ix.seatUsable(seat)) {
     const why = seat.state.kind === 'ready' ? '软电话未注册' : `当前${SEAT_STATE_LABELS[seat.state.kind]}`;
-    throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} ${why},只能指派给空闲的坐席。`, { seatId, state: seat.state.kind });
+    throw new DomainError('CONFLICT', `坐席 ${seat.profile.name} ${why},只能指派给就绪的坐席。`, { seatId, state: seat.state.kind });
   }
   if (call.offers >= call.maxOffers) {
     throw new DomainError('CONFLICT', '该来电的分配次数已用完,无法再指派。', { callId });

@@ -1,4 +1,4 @@
-import type { ListenView } from '../../contract/index.js';
+import type { ListenChange, ListenEndReason, ListenView } from '../../contract/index.js';
 import type { AcdQueries } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AuditInput } from '../audit/audit-service.js';
@@ -27,11 +27,13 @@ export interface ListenPort {
 /**
  * 监听 (silent monitoring): a supervisor listens to a talking call of their scope on the monitor
  * page's listening phone, without being heard. Audited with the reason when it starts, and when
- * the supervisor stops it. One leg per supervisor: listening to another call ends the first.
+ * it ends (stopped, the call ended, the page holding the phone gone). One leg per supervisor:
+ * listening to another call ends the first. Every page of the supervisor is told of each start
+ * and end (`notify`), so a reloaded page or another tab shows the leg with 停止监听.
  */
 export class ListenService {
-  /** lid => the seat talking when the leg started (for the view). */
-  private readonly seats = new Map<string, string | null>();
+  /** lid => who listens and the seat talking when the leg started (for the view). */
+  private readonly legs = new Map<string, { user: SupervisorUser; seatId: string | null }>();
 
   constructor(
     private readonly deps: {
@@ -40,6 +42,8 @@ export class ListenService {
       audit: (entry: AuditInput) => void;
       /** Null without telephony. */
       port: ListenPort | null;
+      /** Tells every page of user `userId` (the socket layer; absent in tests that do not look). */
+      notify?: (userId: number, change: ListenChange) => void;
     },
   ) {}
 
@@ -52,7 +56,7 @@ export class ListenService {
     const aor = listenAor(user.id);
     for (const leg of port.active()) if (leg.aor === aor) this.stopLeg(user, leg, 'another-call');
     const leg = await port.start(callId, aor);
-    this.seats.set(leg.lid, seatId);
+    this.legs.set(leg.lid, { user, seatId });
     this.deps.audit({
       actor: user,
       action: 'supervisor.call-listen',
@@ -60,7 +64,9 @@ export class ListenService {
       after: { seatId, leg: leg.lid },
       reason: note,
     });
-    return { lid: leg.lid, callId, seatId };
+    const view: ListenView = { lid: leg.lid, callId, seatId };
+    this.deps.notify?.(user.id, { leg: view, ended: null });
+    return view;
   }
 
   /** 停止监听: the supervisor's own leg only. */
@@ -74,18 +80,33 @@ export class ListenService {
 
   /** The supervisor's leg now, if any (the page asks after a reload). */
   mine(user: SupervisorUser): ListenView | null {
-    const leg = this.deps.port?.active().find((l) => l.aor === listenAor(user.id)) ?? null;
-    return leg ? { lid: leg.lid, callId: leg.callId, seatId: this.seats.get(leg.lid) ?? null } : null;
+    return this.mineByAor(listenAor(user.id));
   }
 
-  /** A leg ended without the supervisor's 停止监听 (the call ended, the phone hung up). */
-  ended(lid: string): void {
-    this.seats.delete(lid);
+  /**
+   * A leg ended without the supervisor's 停止监听 (the call ended, the phone hung up, the page
+   * holding the phone was reloaded or closed): audited, and the supervisor's pages told.
+   */
+  ended(leg: ListenLegInfo, why: ListenEndReason): void {
+    const known = this.legs.get(leg.lid);
+    if (!known) return; // ended by stopLeg, which said so
+    this.legs.delete(leg.lid);
+    this.finish(known.user, leg, why);
   }
 
   private stopLeg(user: SupervisorUser, leg: ListenLegInfo, why: 'stopped' | 'another-call'): void {
+    this.legs.delete(leg.lid); // before the port's stop: its end report finds nothing more to do
     this.deps.port?.stop(leg.lid);
-    this.seats.delete(leg.lid);
+    this.finish(user, leg, why);
+  }
+
+  private finish(user: SupervisorUser, leg: ListenLegInfo, why: ListenEndReason): void {
     this.deps.audit({ actor: user, action: 'supervisor.call-listen-stop', target: `call:${leg.callId}`, after: { leg: leg.lid, why } });
+    this.deps.notify?.(user.id, { leg: this.mineByAor(leg.aor), ended: { lid: leg.lid, callId: leg.callId, why } });
+  }
+
+  private mineByAor(aor: string): ListenView | null {
+    const leg = this.deps.port?.active().find((l) => l.aor === aor && this.legs.has(l.lid)) ?? null;
+    return leg ? { lid: leg.lid, callId: leg.callId, seatId: this.legs.get(leg.lid)?.seatId ?? null } : null;
   }
 }

@@ -43,8 +43,19 @@ export class SupervisorService {
   setSeatStatus(user: SupervisorUser, seatId: string, p: SupervisorSeatStatus): Seat {
     const seat = this.seatInScope(user, seatId);
     const before = seat.state.kind;
+    // A seat nobody is signed in at stays signed out: 示忙 would sign it in as busy (counted on the
+    // wall, with no one there), and a second 签出 (two supervisors at once) changes nothing.
+    if (before === 'offline') {
+      throw new DomainError(
+        'CONFLICT',
+        p.status === 'not-ready' ? `坐席 ${seat.profile.name} 已签出(离线),无法置为示忙` : `坐席 ${seat.profile.name} 已签出(离线)`,
+        { seatId, state: before },
+      );
+    }
+    refuseForSupervisor(seat, p.status);
     return this.deps.engine.unitOfWork(() => {
-      const after = p.status === 'not-ready' ? this.deps.engine.setSeatNotReady(seatId, p.reason) : this.deps.engine.setSeatOffline(seatId);
+      const after =
+        p.status === 'not-ready' ? notReadyForSupervisor(this.deps.engine, seat, p.reason) : this.deps.engine.setSeatOffline(seatId);
       this.deps.audit({
         actor: user,
         action: p.status === 'not-ready' ? 'supervisor.seat-not-ready' : 'supervisor.seat-sign-out',
@@ -185,6 +196,46 @@ export class SupervisorService {
 
   private callInScope(user: SupervisorUser, callId: string): Call {
     return liveCallInScope(this.deps, user, callId);
+  }
+}
+
+/**
+ * The engine's refusals speak to the seat (请先接听或拒接, 请先挂断); a supervisor acting on the
+ * seat's card is told what stands in the way and what they can do instead.
+ */
+function refuseForSupervisor(seat: Seat, status: SupervisorSeatStatus['status']): void {
+  const name = seat.profile.name;
+  const details = { seatId: seat.profile.id, state: seat.state.kind };
+  if (seat.state.kind === 'ringing') {
+    throw new DomainError('INVALID_TRANSITION', `坐席 ${name} 有来电正在振铃,请等振铃结束后再操作`, details);
+  }
+  if (seat.state.kind === 'talking') {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      status === 'not-ready'
+        ? `坐席 ${name} 正在通话,不能置为示忙(通话结束后会先进入话后整理)`
+        : `坐席 ${name} 正在通话,不能签出;如需结束这通电话,请用强拆`,
+      details,
+    );
+  }
+}
+
+function notReadyForSupervisor(
+  engine: SupervisorEngine,
+  seat: Seat,
+  reason: Extract<SupervisorSeatStatus, { status: 'not-ready' }>['reason'],
+): Seat {
+  try {
+    return engine.setSeatNotReady(seat.profile.id, reason);
+  } catch (err) {
+    if (err instanceof DomainError && err.details?.reason === 'summary-missing') {
+      throw new DomainError(
+        'CONFLICT',
+        `坐席 ${seat.profile.name} 尚未提交上一通电话的小结,不能置为示忙;可发消息提醒,或将其签出`,
+        err.details,
+      );
+    }
+    throw err;
   }
 }
 
