@@ -6,16 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  CallExportQuerySchema,
   callSummaryInputSchema,
   KNOWLEDGE_LIMITS,
   KnowledgeEntryInputSchema,
   KnowledgeSearchSchema,
   LoginRequestSchema,
   MajorReportSchema,
+  RecordingAudioQuerySchema,
   SUMMARY_LIMITS,
   SummaryDraftSchema,
+  SummaryReadQuerySchema,
   TransferReportSchema,
   TransferRequestSchema,
+  VisitOutcomeSchema,
 } from '../../server/src/contract/index.js';
 
 const NOW = Date.UTC(2026, 11, 7, 2);
@@ -116,6 +120,30 @@ const FIELDS: Field[] = [
     max: 200,
   },
   { name: 'login.username', schema: LoginRequestSchema, payload: (v) => ({ username: `seat${v}01`, password: 'x' }), multiline: false },
+  // Reasons the audit log keeps, and a 回访 outcome's text other users read.
+  { name: 'summary-read.reason', schema: SummaryReadQuerySchema, payload: (v) => ({ reason: v }), multiline: false, max: 200 },
+  {
+    name: 'recording-download.reason',
+    schema: RecordingAudioQuerySchema,
+    payload: (v) => ({ download: '1', reason: v }),
+    multiline: false,
+    max: 200,
+  },
+  { name: 'call-export.reason', schema: CallExportQuerySchema, payload: (v) => ({ unmask: '1', reason: v }), multiline: false, max: 200 },
+  {
+    name: 'visit-outcome.comment',
+    schema: VisitOutcomeSchema,
+    payload: (v) => ({ outcome: 'reached', comment: v }),
+    multiline: true,
+    max: 500,
+  },
+  {
+    name: 'visit-outcome.followUp.note',
+    schema: VisitOutcomeSchema,
+    payload: (v) => ({ outcome: 'reached', followUp: { note: v, dueAt: NOW } }),
+    multiline: false,
+    max: 200,
+  },
 ];
 
 const FORBIDDEN: [string, string][] = [

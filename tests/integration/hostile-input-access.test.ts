@@ -1,0 +1,110 @@
+/**
+ * An attacker's and a careless user's findings on the API (issue 11 item 8, issue 17 item 3),
+ * each a request that was accepted before its fix:
+ * - free text that reaches the audit log or another user's screen (the reason for reading a 保密
+ *   summary, downloading a recording or exporting full numbers; a 回访 outcome's comment and
+ *   follow-up note) kept control characters and bidi overrides, and counted UTF-16 units;
+ * - a 回访 task assigned to a seat that does not exist left every worklist.
+ * Each refusal is a 4xx with a zh-CN sentence and changes nothing.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntryView, VisitTaskView } from '../../server/src/contract/index.js';
+import { login } from '../support/server.js';
+import { SUMMARY, api, answeredCall, data, error, fileAndFinish, harness } from './support-summaries.js';
+
+const RLO = '\u202E';
+
+describe('hostile free text and unknown references', () => {
+  const h = harness();
+  let taskId = 0;
+  const task = () =>
+    h.srv.db.prepare('SELECT assignee_seat_id AS assignee, attempts, status FROM visit_tasks WHERE id = ?').get(taskId) as {
+      assignee: string | null;
+      attempts: number;
+      status: string;
+    };
+  const auditRows = (action: string) =>
+    (h.srv.db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
+
+  beforeAll(async () => {
+    for (const u of ['admin', 'manager']) h.cookies[u] = await login(h.srv.url, u);
+    answeredCall(h, 's01', 'hx-1', '13900000001');
+    await fileAndFinish(h, 'hx-1', 'seat01', 's01', { ...SUMMARY, confidential: true });
+    const now = h.clock.now();
+    taskId = Number(
+      h.srv.db
+        .prepare(
+          `INSERT INTO visit_tasks (source, source_ref, call_id, caller, category_id, centre_id, seat_id, created_at, due_at, next_attempt_at, note, updated_at)
+           VALUES ('sample', 'hx', 'hx-1', '13700000000', 'labor', 'city', 's01', ?, ?, ?, NULL, ?)`,
+        )
+        .run(now, now, now, now).lastInsertRowid,
+    );
+  });
+
+  it('a 保密 summary read with a reason holding a bidi override or NUL is refused (400) and not audited', async () => {
+    const before = auditRows('summary.confidential-read');
+    for (const reason of [`${RLO}查看原因abc`, '核对诉求\u0000', '核对\u001b[2J诉求']) {
+      const r = await api(h, 'GET', `/api/calls/hx-1/summary?reason=${encodeURIComponent(reason)}`, 'supervisor');
+      expect(r.status, reason).toBe(400);
+      expect(error(r).message).toMatch(/查看理由含有不允许的控制字符或文字方向控制符/);
+    }
+    // two parameters are not a reason either
+    expect((await api(h, 'GET', '/api/calls/hx-1/summary?reason=aaaa&reason=bbbb', 'supervisor')).status).toBe(400);
+    expect(auditRows('summary.confidential-read')).toBe(before);
+  });
+
+  it('the 保密 reason counts characters: two astral characters are not four', async () => {
+    const r = await api(h, 'GET', `/api/calls/hx-1/summary?reason=${encodeURIComponent('𠀀𠀀')}`, 'supervisor');
+    expect(r.status).toBe(403);
+    expect(error(r).message).toMatch(/至少 4 个字/);
+    const okRead = await api(h, 'GET', `/api/calls/hx-1/summary?reason=${encodeURIComponent('核对来电诉求')}`, 'supervisor');
+    expect(okRead.status).toBe(200);
+    const entries = data(
+      await api<{ entries: AuditEntryView[] }>(h, 'GET', '/api/audit?action=summary.confidential-read', 'admin'),
+    ).entries;
+    expect(entries.map((e) => e.reason)).toEqual(['核对来电诉求']);
+  });
+
+  it('a recording download and a full-number export with such a reason are refused (400)', async () => {
+    const rec = await api(h, 'GET', `/api/calls/hx-1/recording/audio?download=1&reason=${encodeURIComponent(`${RLO}复核`)}`, 'supervisor');
+    expect(rec.status).toBe(400);
+    expect(error(rec).message).toMatch(/下载原因含有不允许的控制字符/);
+    const before = auditRows('report.export-unmasked');
+    const res = await fetch(
+      `${h.srv.url}/api/reports/export/calls.csv?from=2026-11-01&to=2026-11-30&unmask=1&reason=${encodeURIComponent('核对\u0000')}`,
+      { headers: { cookie: h.cookies.admin! } },
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/原因含有不允许的控制字符/);
+    expect(auditRows('report.export-unmasked')).toBe(before);
+  });
+
+  it('a 回访 outcome whose comment or follow-up note holds a bidi override or ESC is refused and the task is unchanged', async () => {
+    const bad = [
+      { outcome: 'reached', score: 4, comment: `${RLO}满意` },
+      { outcome: 'reached', score: 4, comment: 'ok', followUp: { note: '\u001b[31m再联系', dueAt: h.clock.now() + 3_600_000 } },
+      { outcome: 'reached', score: 4, followUp: { note: '再联系\n明天', dueAt: h.clock.now() + 3_600_000 } },
+    ];
+    for (const body of bad) {
+      const r = await api(h, 'POST', `/api/visits/${taskId}/outcome`, 'supervisor', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(error(r).message).toMatch(/(评价内容|跟进事项)含有不允许的控制字符/);
+    }
+    expect(task()).toMatchObject({ attempts: 0, status: 'open' });
+  });
+
+  it('a 回访 task assigned to a seat that does not exist is refused (404) and keeps its assignee', async () => {
+    const r = await api(h, 'PUT', `/api/visits/${taskId}/assignee`, 'supervisor', { seatId: 'no-such-seat' });
+    expect(r.status).toBe(404);
+    expect(error(r).message).toBe('没有编号为 no-such-seat 的坐席,回访任务未分派');
+    expect(task().assignee).toBeNull();
+    // a seat is still told it may not assign at all
+    expect((await api(h, 'PUT', `/api/visits/${taskId}/assignee`, 'seat02', { seatId: 'no-such-seat' })).status).toBe(403);
+    // a real seat still works, and the seat then sees the task
+    expect(data(await api<VisitTaskView>(h, 'PUT', `/api/visits/${taskId}/assignee`, 'supervisor', { seatId: 's02' })).assigneeSeatId).toBe(
+      's02',
+    );
+    const mine = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits', 'seat02'));
+    expect(mine.map((t) => t.id)).toContain(taskId);
+  });
+});
