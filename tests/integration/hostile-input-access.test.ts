@@ -4,11 +4,14 @@
  * - free text that reaches the audit log or another user's screen (the reason for reading a 保密
  *   summary, downloading a recording or exporting full numbers; a 回访 outcome's comment and
  *   follow-up note) kept control characters and bidi overrides, and counted UTF-16 units;
- * - a 回访 task assigned to a seat that does not exist left every worklist.
+ * - a 回访 task assigned to a seat that does not exist left every worklist;
+ * - a signed-in session could guess its account's current password through 修改密码 without any
+ *   brake or audit entry (then change it and keep the account).
  * Each refusal is a 4xx with a zh-CN sentence and changes nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView, VisitTaskView } from '../../server/src/contract/index.js';
+import { DEMO_PASSWORD } from '../../server/src/seed/demo.js';
 import { login } from '../support/server.js';
 import { SUMMARY, api, answeredCall, data, error, fileAndFinish, harness } from './support-summaries.js';
 
@@ -106,5 +109,28 @@ describe('hostile free text and unknown references', () => {
     );
     const mine = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits', 'seat02'));
     expect(mine.map((t) => t.id)).toContain(taskId);
+  });
+});
+
+describe('guessing the current password through 修改密码', () => {
+  const h = harness();
+  const change = (currentPassword: string) =>
+    api(h, 'POST', '/api/my/password', 'seat03', { currentPassword, newPassword: 'Hotline#2026x' });
+  const failures = () =>
+    (h.srv.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.password-change-failed'").get() as { n: number }).n;
+
+  it('is braked like sign-in (counted before the hash, parallel guesses included) and audited', async () => {
+    const guesses = await Promise.all(Array.from({ length: 8 }, (_, i) => change(`wrong-guess-${i}`)));
+    const statuses = guesses.map((r) => r.status).sort();
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429, 429]);
+    for (const r of guesses) expect(error(r).message).toMatch(r.status === 400 ? /当前密码不正确/ : /次数过多,请 \d+ 分钟后再试/);
+    expect(failures()).toBe(5);
+    // the right password is held too while the lock runs: the password is unchanged
+    expect((await change(DEMO_PASSWORD)).status).toBe(429);
+    expect(await login(h.srv.url, 'seat03', DEMO_PASSWORD).catch((e: Error) => e.message)).toMatch(/login seat03 failed: 429/);
+    // after the wait the owner changes it
+    h.clock.advance(61_000);
+    expect((await change(DEMO_PASSWORD)).status).toBe(200);
+    expect(failures()).toBe(5);
   });
 });
