@@ -4,13 +4,14 @@
  * - free text that reaches the audit log or another user's screen (the reason for reading a 保密
  *   summary, downloading a recording or exporting full numbers; a 回访 outcome's comment and
  *   follow-up note) kept control characters and bidi overrides, and counted UTF-16 units;
+ * - a seat's name (on every supervisor's wall) took the same characters;
  * - a 回访 task assigned to a seat that does not exist left every worklist;
  * - a signed-in session could guess its account's current password through 修改密码 without any
  *   brake or audit entry (then change it and keep the account).
  * Each refusal is a 4xx with a zh-CN sentence and changes nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntryView, VisitTaskView } from '../../server/src/contract/index.js';
+import type { AuditEntryView, SeatView, VisitTaskView } from '../../server/src/contract/index.js';
 import { DEMO_PASSWORD } from '../../server/src/seed/demo.js';
 import { login } from '../support/server.js';
 import { SUMMARY, api, answeredCall, data, error, fileAndFinish, harness } from './support-summaries.js';
@@ -94,6 +95,17 @@ describe('hostile free text and unknown references', () => {
       expect(error(r).message).toMatch(/(评价内容|跟进事项)含有不允许的控制字符/);
     }
     expect(task()).toMatchObject({ attempts: 0, status: 'open' });
+  });
+
+  it('a seat profile renamed with a bidi override is refused (400) and keeps its name; a clean rename is trimmed', async () => {
+    const seat = data(await api<SeatView[]>(h, 'GET', '/api/seats', 'admin')).find((s) => s.id === 's05')!;
+    const body = { name: seat.name, staffNo: seat.staffNo, centreId: seat.centreId, skills: seat.skills, languages: seat.languages };
+    const r = await api(h, 'PUT', '/api/seats/s05', 'admin', { ...body, name: `${RLO}律师甲` });
+    expect(r.status).toBe(400);
+    expect(error(r).message).toMatch(/姓名含有不允许的控制字符或文字方向控制符\(U\+202E\)/);
+    expect(h.srv.app.engine.getSeat('s05').profile.name).toBe(seat.name);
+    const renamed = await api<SeatView>(h, 'PUT', '/api/seats/s05', 'admin', { ...body, name: ' 律师甲 ' });
+    expect(data(renamed).name).toBe('律师甲');
   });
 
   it('a 回访 task assigned to a seat that does not exist is refused (404) and keeps its assignee', async () => {

@@ -7,6 +7,12 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   CallExportQuerySchema,
+  CategoryInputSchema,
+  CategoryMapSchema,
+  ReferralOfficesSchema,
+  RiskWordsSchema,
+  SeatProfileTextSchema,
+  ServiceCalendarInputSchema,
   callSummaryInputSchema,
   KNOWLEDGE_LIMITS,
   KnowledgeEntryInputSchema,
@@ -143,6 +149,44 @@ const FIELDS: Field[] = [
     payload: (v) => ({ outcome: 'reached', followUp: { note: v, dueAt: NOW } }),
     multiline: false,
     max: 200,
+  },
+  // Names an administrator or manager types, shown on other users' screens.
+  {
+    name: 'category.name',
+    schema: CategoryInputSchema,
+    payload: (v) => ({ id: 'x', name: v, ivrCodes: [], general: false }),
+    multiline: false,
+    max: 40,
+  },
+  {
+    name: 'calendar.holidays[].name',
+    schema: ServiceCalendarInputSchema,
+    payload: (v) => ({ periods: [], holidays: [{ date: '2026-10-01', name: v, periods: [] }] }),
+    multiline: false,
+    max: 40,
+  },
+  {
+    name: 'referral-offices[].name',
+    schema: ReferralOfficesSchema,
+    payload: (v) => ({ offices: [{ centreId: 'city', kind: 'mediation', name: v }] }),
+    multiline: false,
+    max: 60,
+  },
+  {
+    name: 'category-map[].category',
+    schema: CategoryMapSchema,
+    payload: (v) => ({ entries: [{ category: v, categoryId: 'labor' }] }),
+    multiline: false,
+    max: 60,
+  },
+  { name: 'risk-words[]', schema: RiskWordsSchema, payload: (v) => ({ words: [v] }), multiline: false, max: 20 },
+  { name: 'seat-profile.name', schema: SeatProfileTextSchema, payload: (v) => ({ name: v, staffNo: 'A01' }), multiline: false, max: 40 },
+  {
+    name: 'seat-profile.staffNo',
+    schema: SeatProfileTextSchema,
+    payload: (v) => ({ name: '张三', staffNo: v }),
+    multiline: false,
+    max: 20,
   },
 ];
 

@@ -1,6 +1,6 @@
 /** Hand-overs between 12348 and the 12345 government hotline, both ways (work orders and tickets). */
 import { z } from 'zod';
-import { text } from './fields.js';
+import { line, text } from './fields.js';
 
 /**
  * How far a hand-over got. To 12345: `pending` (work order written, transfer under way),
@@ -87,7 +87,9 @@ export type TicketWebhook = z.output<typeof TicketWebhookSchema>;
 /** GET/PUT /api/handover/category-map: 12345 category → 12348 specialty (admin). */
 export const CategoryMapSchema = z
   .object({
-    entries: z.array(z.object({ category: z.string().trim().min(1).max(60), categoryId: z.string().min(1) }).strict()).max(500),
+    entries: z
+      .array(z.object({ category: line('12345 类别', 60).min(1, '请填写12345类别'), categoryId: z.string().min(1) }).strict())
+      .max(500),
   })
   .strict();
 export type CategoryMap = z.output<typeof CategoryMapSchema>;
@@ -114,7 +116,7 @@ export const ReferralOfficesSchema = z
           .object({
             centreId: z.string().min(1),
             kind: z.enum(REFERRAL_KINDS),
-            name: z.string().trim().min(1).max(60),
+            name: line('机构名称', 60).min(1, '请填写机构名称'),
             /** The office's HTTP endpoint (signed like the 12345 API); null: a printable form. */
             endpointUrl: z.url({ message: 'endpointUrl 必须是 http(s) 地址' }).nullable().default(null),
             email: z.email({ message: 'email 格式不正确' }).nullable().default(null),

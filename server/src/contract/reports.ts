@@ -309,10 +309,7 @@ export const TrendsQuerySchema = z
 
 /** PUT /api/reports/risk-words */
 export const RiskWordsSchema = z.object({
-  words: z
-    .array(z.string().trim().min(1, '风险词不能为空').max(20, '风险词最长 20 个字'))
-    .min(1, '风险词表不能为空')
-    .max(200, '风险词最多 200 个'),
+  words: z.array(line('风险词', 20).min(1, '风险词不能为空')).min(1, '风险词表不能为空').max(200, '风险词最多 200 个'),
 });
 
 export interface RiskHitView {

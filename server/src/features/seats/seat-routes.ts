@@ -1,4 +1,5 @@
 import express from 'express';
+import { SeatProfileTextSchema } from '../../contract/index.js';
 import { SeatProfileSchema } from '../../domain/model.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
@@ -29,7 +30,8 @@ export function createSeatRouter(deps: { seats: SeatService; requireUser: Requir
     '/seats/:id',
     deps.requireUser('config:edit'),
     route((req, res) => {
-      const profile = parseOrThrow(SeatProfileSchema, { ...req.body, id: req.params.id });
+      const texts = parseOrThrow(SeatProfileTextSchema, req.body ?? {});
+      const profile = parseOrThrow(SeatProfileSchema, { ...req.body, ...texts, id: req.params.id });
       ok(res, seatView(deps.seats.saveProfile(userOf(req), profile)));
     }),
   );
