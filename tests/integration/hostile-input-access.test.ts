@@ -8,12 +8,17 @@
  * - a 回访 task assigned to a seat that does not exist left every worklist;
  * - a signed-in session could guess its account's current password through 修改密码 without any
  *   brake or audit entry (then change it and keep the account).
+ * - a signed 12345 ticket's title and content kept them too (now removed, the ticket kept).
  * Each refusal is a 4xx with a zh-CN sentence and changes nothing.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView, SeatView, VisitTaskView } from '../../server/src/contract/index.js';
 import { DEMO_PASSWORD } from '../../server/src/seed/demo.js';
-import { login } from '../support/server.js';
+import { sendWebhook } from '../sim-12345/http-api.js';
+import { login, startTestServer, type TestServer } from '../support/server.js';
 import { SUMMARY, api, answeredCall, data, error, fileAndFinish, harness } from './support-summaries.js';
 
 const RLO = '\u202E';
@@ -144,5 +149,41 @@ describe('guessing the current password through 修改密码', () => {
     h.clock.advance(61_000);
     expect((await change(DEMO_PASSWORD)).status).toBe(200);
     expect(failures()).toBe(5);
+  });
+});
+
+describe('text another system sends: control and bidi characters removed, the delivery kept', () => {
+  const KEY = { id: 'k1', secret: 'hostile-input-test-shared-secret' };
+  let srv: TestServer;
+  beforeAll(async () => {
+    const keyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-keys-')), '12345-keys');
+    fs.writeFileSync(keyFile, `${KEY.id}=${KEY.secret}\n`);
+    srv = await startTestServer({ env: { H12345_KEY_FILE: keyFile } });
+  });
+  afterAll(async () => {
+    await srv?.stop();
+  });
+
+  it('a 12345 ticket whose title and content hold U+202E, NUL and CRLF is stored without them (newlines kept)', async () => {
+    const sent = await sendWebhook(
+      `${srv.url}/api/12345/webhook`,
+      {
+        deliveryId: 'hx-d1',
+        event: 'ticket.transferred',
+        ticket: {
+          id: 'GD-HX-1',
+          category: '劳动\u202e保障',
+          title: `${RLO}资工欠拖`,
+          content: '第一行\u0000\r\n第二行\u001b[2J',
+          citizenPhone: null,
+        },
+      },
+      KEY,
+    );
+    expect(sent.status).toBe(200);
+    const admin = await login(srv.url, 'admin');
+    const res = await fetch(`${srv.url}/api/handover/tickets/GD-HX-1`, { headers: { cookie: admin } });
+    const body = (await res.json()) as { ok: boolean; data: { category: string; title: string; content: string } };
+    expect(body.data).toMatchObject({ category: '劳动保障', title: '资工欠拖', content: '第一行\n第二行[2J' });
   });
 });

@@ -23,6 +23,8 @@ import {
   SUMMARY_LIMITS,
   SummaryDraftSchema,
   SummaryReadQuerySchema,
+  SurveyWebhookSchema,
+  TicketWebhookSchema,
   TransferReportSchema,
   TransferRequestSchema,
   VisitOutcomeSchema,
@@ -230,4 +232,20 @@ describe('text hygiene in every free-text field', () => {
       });
     }
   }
+});
+
+describe('text another system sends (signed webhooks)', () => {
+  it('should have control and bidi characters removed, not refused: newlines kept in multi-line text', () => {
+    const rating = SurveyWebhookSchema.parse({ id: 'r1', callId: 'c1', score: 4, comment: '\u202e很满意\u0000\r\n谢谢', ratedAt: NOW });
+    expect(rating.comment).toBe('很满意\n谢谢');
+    const ticket = TicketWebhookSchema.parse({
+      deliveryId: 'd1',
+      event: 'ticket.transferred',
+      ticket: { id: 'GD-1', category: '劳动\u2066保障', title: 'a\tb\u001b', content: 'x\u0085y\n\tz' },
+    });
+    expect(ticket.ticket).toMatchObject({ category: '劳动保障', title: 'ab', content: 'xy\n\tz' });
+    expect(
+      TicketWebhookSchema.safeParse({ deliveryId: 'd2', event: 'ticket.transferred', ticket: { id: 'GD-2', category: '\u202e' } }).success,
+    ).toBe(false);
+  });
 });

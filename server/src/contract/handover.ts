@@ -1,6 +1,6 @@
 /** Hand-overs between 12348 and the 12345 government hotline, both ways (work orders and tickets). */
 import { z } from 'zod';
-import { line, text } from './fields.js';
+import { line, scrubbed, text } from './fields.js';
 
 /**
  * How far a hand-over got. To 12345: `pending` (work order written, transfer under way),
@@ -74,9 +74,9 @@ export const TicketWebhookSchema = z
     ticket: z
       .object({
         id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'ticket.id 只能是字母、数字和连字符(最多 40 个)'),
-        category: z.string().min(1).max(60),
-        title: z.string().max(200).default(''),
-        content: z.string().max(4000).default(''),
+        category: scrubbed(60).pipe(z.string().min(1)),
+        title: scrubbed(200).default(''),
+        content: scrubbed(4000, { multiline: true }).default(''),
         citizenPhone: z.string().max(30).nullable().default(null),
       })
       .strict(),

@@ -1,6 +1,6 @@
 /** Satisfaction (满意度): the rating scale, the external survey webhook's body, 回访 tasks and the figures. */
 import { z } from 'zod';
-import { line, text } from './fields.js';
+import { line, scrubbed, text } from './fields.js';
 
 /** The keys of the rating scale and what each means; 1–3 count as satisfied (docs/definitions.md 满意率). */
 export const RATING_SCALE = [
@@ -28,7 +28,7 @@ export const SurveyWebhookSchema = z.object({
   id: z.string({ error: 'id 必填' }).min(1, 'id 必填').max(100, 'id 最长 100 个字符'),
   callId: z.string({ error: 'callId 必填' }).min(1, 'callId 必填').max(100),
   score: scoreField,
-  comment: z.string().max(500, 'comment 最长 500 个字').optional(),
+  comment: scrubbed(500, { multiline: true }).optional(),
   /** Unix ms when the citizen answered. */
   ratedAt: z.number({ error: 'ratedAt 须为毫秒时间戳' }).int().nonnegative(),
 });
