@@ -113,6 +113,20 @@ describe('hostile free text and unknown references', () => {
     expect(data(renamed).name).toBe('律师甲');
   });
 
+  it('clearing the sign-in locks of a username holding a bidi override is refused (400) and not audited', async () => {
+    const before = auditRows('user.unlock');
+    const r = await api(h, 'DELETE', `/api/admin/login-locks?username=${encodeURIComponent(`${RLO}nimda`)}`, 'admin');
+    expect(r.status).toBe(400);
+    expect(error(r).message).toMatch(/用户名含有不允许的字符/);
+    expect(auditRows('user.unlock')).toBe(before);
+  });
+
+  it('an outbound call record asked for by something that is not a number: 404 naming it, never "NaN"', async () => {
+    const r = await api(h, 'GET', '/api/outbound-calls/abc', 'supervisor');
+    expect(r.status).toBe(404);
+    expect(error(r).message).toBe('没有找到编号为 abc 的外呼记录,或您无权查看');
+  });
+
   it('a 回访 task assigned to a seat that does not exist is refused (404) and keeps its assignee', async () => {
     const r = await api(h, 'PUT', `/api/visits/${taskId}/assignee`, 'supervisor', { seatId: 'no-such-seat' });
     expect(r.status).toBe(404);
