@@ -249,3 +249,15 @@ describe('text another system sends (signed webhooks)', () => {
     ).toBe(false);
   });
 });
+
+describe('a referral office endpoint', () => {
+  it('should be an http(s) address: javascript:, file: and data: addresses are refused with the sentence', () => {
+    const office = (endpointUrl: string) => ({ offices: [{ centreId: 'city', kind: 'mediation', name: '调解委员会', endpointUrl }] });
+    for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', 'ftp://office.example/x']) {
+      const r = ReferralOfficesSchema.safeParse(office(bad));
+      expect(r.success, bad).toBe(false);
+      expect(messages(r).join(' '), bad).toMatch(/endpointUrl 必须是 http\(s\) 地址/);
+    }
+    expect(ReferralOfficesSchema.safeParse(office('https://mediation.example/api/referrals')).success).toBe(true);
+  });
+});
