@@ -81,6 +81,8 @@ function registeredRoutes(): { method: string; path: string }[] {
 }
 
 const CJK = /[\u4e00-\u9fff]/;
+/** zod's own English sentences (a schema without a message of its own). */
+const ENGLISH = /Invalid input|Unrecognized key|Too (big|small)|expected (string|number|object|array|boolean)|Invalid (option|string|URL)/;
 
 describe('every route, every user, hostile parameters', () => {
   it('never a 500, refusals in zh-CN, signed out always 401 but for the public routes', async () => {
@@ -115,6 +117,7 @@ describe('every route, every user, hostile parameters', () => {
             const body = JSON.parse(text) as { ok?: boolean; error?: { code?: string; message?: string } };
             if (body.ok !== false || !body.error?.code || !CJK.test(body.error.message ?? ''))
               problems.push(`refusal without a zh-CN sentence: ${at}`);
+            if (ENGLISH.test(body.error?.message ?? '')) problems.push(`refusal in English: ${at}`);
             if (/at .+\.(ts|js):\d+/.test(text)) problems.push(`stack in the reply: ${at}`);
           }
         }
@@ -140,7 +143,8 @@ describe('every socket event, every user', () => {
             );
             if (ack.ok) continue;
             const at = `${event} as ${u} with ${JSON.stringify(payload)}: ${JSON.stringify(ack.error)}`;
-            if (!ack.error?.code || ack.error.code === 'INTERNAL' || !CJK.test(ack.error.message)) problems.push(at);
+            if (!ack.error?.code || ack.error.code === 'INTERNAL' || !CJK.test(ack.error.message) || ENGLISH.test(ack.error.message))
+              problems.push(at);
           }
         }
         expect(socket.connected, u).toBe(true);

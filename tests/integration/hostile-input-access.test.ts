@@ -8,6 +8,7 @@
  * - a 回访 task assigned to a seat that does not exist left every worklist;
  * - a signed-in session could guess its account's current password through 修改密码 without any
  *   brake or audit entry (then change it and keep the account).
+ * - a staff number another seat holds answered 500; zod's own sentences were English;
  * - a signed 12345 ticket's title and content kept them too (now removed, the ticket kept).
  * Each refusal is a 4xx with a zh-CN sentence and changes nothing.
  */
@@ -111,6 +112,23 @@ describe('hostile free text and unknown references', () => {
     expect(h.srv.app.engine.getSeat('s05').profile.name).toBe(seat.name);
     const renamed = await api<SeatView>(h, 'PUT', '/api/seats/s05', 'admin', { ...body, name: ' 律师甲 ' });
     expect(data(renamed).name).toBe('律师甲');
+  });
+
+  it('a seat profile given a staff number another seat holds is refused (400, naming the holder), not a 500', async () => {
+    const seat = data(await api<SeatView[]>(h, 'GET', '/api/seats', 'admin')).find((s) => s.id === 's06')!;
+    const body = { name: seat.name, staffNo: 'C001', centreId: seat.centreId, skills: seat.skills, languages: seat.languages };
+    const r = await api(h, 'PUT', '/api/seats/s06', 'admin', body);
+    expect(r.status).toBe(400);
+    expect(error(r).message).toMatch(/工号 C001 已由坐席 王建国\(s01\)使用/);
+    expect(h.srv.app.engine.getSeat('s06').profile.staffNo).toBe(seat.staffNo);
+    expect((await api(h, 'PUT', '/api/seats/s06', 'admin', { ...body, staffNo: seat.staffNo })).status).toBe(200);
+  });
+
+  it("zod's own refusals (an unknown key, a wrong type) are zh-CN sentences too", async () => {
+    const r = await api(h, 'PUT', '/api/qc/config', 'admin', { form: [] });
+    expect(r.status).toBe(400);
+    expect(error(r).message).toMatch(/未知的键/);
+    expect(error(r).message).not.toMatch(/Invalid input|Unrecognized key|expected/);
   });
 
   it('clearing the sign-in locks of a username holding a bidi override is refused (400) and not audited', async () => {
