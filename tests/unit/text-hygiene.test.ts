@@ -261,3 +261,12 @@ describe('a referral office endpoint', () => {
     expect(ReferralOfficesSchema.safeParse(office('https://mediation.example/api/referrals')).success).toBe(true);
   });
 });
+
+describe('a category code', () => {
+  it("should not be a name every object has (a seat's skills are keyed by it)", () => {
+    const r = CategoryInputSchema.safeParse({ id: 'constructor', name: '保留', ivrCodes: [], general: false });
+    expect(r.success).toBe(false);
+    expect(messages(r).join(' ')).toMatch(/类别代码不能使用保留字/);
+    expect(CategoryInputSchema.safeParse({ id: 'construction', name: '建设工程', ivrCodes: [], general: false }).success).toBe(true);
+  });
+});

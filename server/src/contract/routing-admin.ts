@@ -24,7 +24,11 @@ const level = (label: string) =>
 
 export const CategoryInputSchema = z
   .object({
-    id: z.string({ error: '请填写类别代码' }).regex(/^[a-z0-9-]{1,40}$/, '类别代码只能用小写字母、数字和连字符(1-40 个字符)'),
+    id: z
+      .string({ error: '请填写类别代码' })
+      .regex(/^[a-z0-9-]{1,40}$/, '类别代码只能用小写字母、数字和连字符(1-40 个字符)')
+      // a seat's skills are a record keyed by category: `skills.constructor` is never undefined
+      .refine((id) => !(id in Object.prototype), '类别代码不能使用保留字'),
     name: line('类别名称', 40).min(1, '请填写类别名称'),
     ivrCodes: z.array(z.string().regex(/^[0-9]{1,4}$/, 'IVR 按键须为 1-4 位数字')).max(10, 'IVR 按键最多 10 个'),
     general: z.boolean(),
