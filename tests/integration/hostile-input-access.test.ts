@@ -8,6 +8,7 @@
  * - a 回访 task assigned to a seat that does not exist left every worklist;
  * - a signed-in session could guess its account's current password through 修改密码 without any
  *   brake or audit entry (then change it and keep the account).
+ * - a seat could be saved under the id __proto__ or constructor;
  * - a staff number another seat holds answered 500; zod's own sentences were English;
  * - a signed 12345 ticket's title and content kept them too (now removed, the ticket kept).
  * Each refusal is a 4xx with a zh-CN sentence and changes nothing.
@@ -124,6 +125,16 @@ describe('hostile free text and unknown references', () => {
     expect((await api(h, 'PUT', '/api/seats/s06', 'admin', { ...body, staffNo: seat.staffNo })).status).toBe(200);
   });
 
+  it('a seat profile saved under __proto__ or constructor is refused (400) and no such seat appears', async () => {
+    const body = { name: '测试', staffNo: 'X-PROTO', centreId: 'city', skills: { general: 3 }, languages: ['zh'] };
+    for (const id of ['__proto__', 'constructor', 'toString']) {
+      const r = await api(h, 'PUT', `/api/seats/${id}`, 'admin', body);
+      expect(r.status, id).toBe(400);
+      expect(error(r).message).toMatch(/坐席编号不能使用保留字/);
+    }
+    expect(h.srv.db.prepare("SELECT COUNT(*) AS n FROM seats WHERE staff_no = 'X-PROTO'").get()).toEqual({ n: 0 });
+  });
+
   it("zod's own refusals (an unknown key, a wrong type) are zh-CN sentences too", async () => {
     const r = await api(h, 'PUT', '/api/qc/config', 'admin', { form: [] });
     expect(r.status).toBe(400);
@@ -165,22 +176,28 @@ describe('guessing the current password through 修改密码', () => {
   const h = harness();
   const change = (currentPassword: string) =>
     api(h, 'POST', '/api/my/password', 'seat03', { currentPassword, newPassword: 'Hotline#2026x' });
-  const failures = () =>
-    (h.srv.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.password-change-failed'").get() as { n: number }).n;
+  const failures = (reason: string) =>
+    (
+      h.srv.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.password-change-failed' AND reason = ?").get(reason) as {
+        n: number;
+      }
+    ).n;
 
   it('is braked like sign-in (counted before the hash, parallel guesses included) and audited', async () => {
     const guesses = await Promise.all(Array.from({ length: 8 }, (_, i) => change(`wrong-guess-${i}`)));
     const statuses = guesses.map((r) => r.status).sort();
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429, 429]);
     for (const r of guesses) expect(error(r).message).toMatch(r.status === 400 ? /当前密码不正确/ : /次数过多,请 \d+ 分钟后再试/);
-    expect(failures()).toBe(5);
+    expect(failures('bad-current-password')).toBe(5);
+    expect(failures('locked')).toBe(3);
     // the right password is held too while the lock runs: the password is unchanged
     expect((await change(DEMO_PASSWORD)).status).toBe(429);
+    expect(failures('locked')).toBe(4);
     expect(await login(h.srv.url, 'seat03', DEMO_PASSWORD).catch((e: Error) => e.message)).toMatch(/login seat03 failed: 429/);
     // after the wait the owner changes it
     h.clock.advance(61_000);
     expect((await change(DEMO_PASSWORD)).status).toBe(200);
-    expect(failures()).toBe(5);
+    expect(failures('bad-current-password')).toBe(5);
   });
 });
 

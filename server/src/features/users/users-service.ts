@@ -177,7 +177,16 @@ export class UserService {
     if (actor.id === null) throw new DomainError('UNAUTHENTICATED', '请先登录');
     const user = this.get(actor.id);
     // Whoever holds a session (a console left signed in) must not guess the password unbraked.
-    const attempt = this.o.passwordAttempt?.(user.username) ?? null;
+    let attempt: ReturnType<PasswordAttempt> | null;
+    try {
+      attempt = this.o.passwordAttempt?.(user.username) ?? null;
+    } catch (err) {
+      // held by the brake: refused before any hash, and on record like a refused sign-in
+      if (err instanceof DomainError && err.code === 'RATE_LIMITED') {
+        this.o.audit.record({ actor, action: 'user.password-change-failed', target: `user:${user.id}`, reason: 'locked' });
+      }
+      throw err;
+    }
     if (!(await this.o.users.verify(currentPassword, user.passwordHash))) {
       const lock = attempt?.failed() ?? null;
       this.o.audit.record({
