@@ -214,7 +214,7 @@ export const EnvSchema = z.object({
 
   // ---- the 12345 platform (hand-overs both ways; README "12345 integration")
   /** Base URL of the 12345 platform's API: work orders and ticket results are POSTed under it. */
-  H12345_API_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:5071/api/12348'),
+  H12345_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:5071/api/12348'),
   /**
    * `<key id>=<secret>` lines shared with 12345 (the first signs, all verify); created with mode
    * 0600 when missing. Never in git. Default: `12345-keys` next to the database.

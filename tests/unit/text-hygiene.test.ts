@@ -6,16 +6,28 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  CallExportQuerySchema,
+  CategoryInputSchema,
+  CategoryMapSchema,
+  ReferralOfficesSchema,
+  RiskWordsSchema,
+  SeatProfileTextSchema,
+  ServiceCalendarInputSchema,
   callSummaryInputSchema,
   KNOWLEDGE_LIMITS,
   KnowledgeEntryInputSchema,
   KnowledgeSearchSchema,
   LoginRequestSchema,
   MajorReportSchema,
+  RecordingAudioQuerySchema,
   SUMMARY_LIMITS,
   SummaryDraftSchema,
+  SummaryReadQuerySchema,
+  SurveyWebhookSchema,
+  TicketWebhookSchema,
   TransferReportSchema,
   TransferRequestSchema,
+  VisitOutcomeSchema,
 } from '../../server/src/contract/index.js';
 
 const NOW = Date.UTC(2026, 11, 7, 2);
@@ -116,6 +128,68 @@ const FIELDS: Field[] = [
     max: 200,
   },
   { name: 'login.username', schema: LoginRequestSchema, payload: (v) => ({ username: `seat${v}01`, password: 'x' }), multiline: false },
+  // Reasons the audit log keeps, and a 回访 outcome's text other users read.
+  { name: 'summary-read.reason', schema: SummaryReadQuerySchema, payload: (v) => ({ reason: v }), multiline: false, max: 200 },
+  {
+    name: 'recording-download.reason',
+    schema: RecordingAudioQuerySchema,
+    payload: (v) => ({ download: '1', reason: v }),
+    multiline: false,
+    max: 200,
+  },
+  { name: 'call-export.reason', schema: CallExportQuerySchema, payload: (v) => ({ unmask: '1', reason: v }), multiline: false, max: 200 },
+  {
+    name: 'visit-outcome.comment',
+    schema: VisitOutcomeSchema,
+    payload: (v) => ({ outcome: 'reached', comment: v }),
+    multiline: true,
+    max: 500,
+  },
+  {
+    name: 'visit-outcome.followUp.note',
+    schema: VisitOutcomeSchema,
+    payload: (v) => ({ outcome: 'reached', followUp: { note: v, dueAt: NOW } }),
+    multiline: false,
+    max: 200,
+  },
+  // Names an administrator or manager types, shown on other users' screens.
+  {
+    name: 'category.name',
+    schema: CategoryInputSchema,
+    payload: (v) => ({ id: 'x', name: v, ivrCodes: [], general: false }),
+    multiline: false,
+    max: 40,
+  },
+  {
+    name: 'calendar.holidays[].name',
+    schema: ServiceCalendarInputSchema,
+    payload: (v) => ({ periods: [], holidays: [{ date: '2026-10-01', name: v, periods: [] }] }),
+    multiline: false,
+    max: 40,
+  },
+  {
+    name: 'referral-offices[].name',
+    schema: ReferralOfficesSchema,
+    payload: (v) => ({ offices: [{ centreId: 'city', kind: 'mediation', name: v }] }),
+    multiline: false,
+    max: 60,
+  },
+  {
+    name: 'category-map[].category',
+    schema: CategoryMapSchema,
+    payload: (v) => ({ entries: [{ category: v, categoryId: 'labor' }] }),
+    multiline: false,
+    max: 60,
+  },
+  { name: 'risk-words[]', schema: RiskWordsSchema, payload: (v) => ({ words: [v] }), multiline: false, max: 20 },
+  { name: 'seat-profile.name', schema: SeatProfileTextSchema, payload: (v) => ({ name: v, staffNo: 'A01' }), multiline: false, max: 40 },
+  {
+    name: 'seat-profile.staffNo',
+    schema: SeatProfileTextSchema,
+    payload: (v) => ({ name: '张三', staffNo: v }),
+    multiline: false,
+    max: 20,
+  },
 ];
 
 const FORBIDDEN: [string, string][] = [
@@ -158,4 +232,41 @@ describe('text hygiene in every free-text field', () => {
       });
     }
   }
+});
+
+describe('text another system sends (signed webhooks)', () => {
+  it('should have control and bidi characters removed, not refused: newlines kept in multi-line text', () => {
+    const rating = SurveyWebhookSchema.parse({ id: 'r1', callId: 'c1', score: 4, comment: '\u202e很满意\u0000\r\n谢谢', ratedAt: NOW });
+    expect(rating.comment).toBe('很满意\n谢谢');
+    const ticket = TicketWebhookSchema.parse({
+      deliveryId: 'd1',
+      event: 'ticket.transferred',
+      ticket: { id: 'GD-1', category: '劳动\u2066保障', title: 'a\tb\u001b', content: 'x\u0085y\n\tz' },
+    });
+    expect(ticket.ticket).toMatchObject({ category: '劳动保障', title: 'ab', content: 'xy\n\tz' });
+    expect(
+      TicketWebhookSchema.safeParse({ deliveryId: 'd2', event: 'ticket.transferred', ticket: { id: 'GD-2', category: '\u202e' } }).success,
+    ).toBe(false);
+  });
+});
+
+describe('a referral office endpoint', () => {
+  it('should be an http(s) address: javascript:, file: and data: addresses are refused with the sentence', () => {
+    const office = (endpointUrl: string) => ({ offices: [{ centreId: 'city', kind: 'mediation', name: '调解委员会', endpointUrl }] });
+    for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', 'ftp://office.example/x']) {
+      const r = ReferralOfficesSchema.safeParse(office(bad));
+      expect(r.success, bad).toBe(false);
+      expect(messages(r).join(' '), bad).toMatch(/endpointUrl 必须是 http\(s\) 地址/);
+    }
+    expect(ReferralOfficesSchema.safeParse(office('https://mediation.example/api/referrals')).success).toBe(true);
+  });
+});
+
+describe('a category code', () => {
+  it("should not be a name every object has (a seat's skills are keyed by it)", () => {
+    const r = CategoryInputSchema.safeParse({ id: 'constructor', name: '保留', ivrCodes: [], general: false });
+    expect(r.success).toBe(false);
+    expect(messages(r).join(' ')).toMatch(/类别代码不能使用保留字/);
+    expect(CategoryInputSchema.safeParse({ id: 'construction', name: '建设工程', ivrCodes: [], general: false }).success).toBe(true);
+  });
 });

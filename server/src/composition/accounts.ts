@@ -1,6 +1,7 @@
 import { AuditRepository } from '../features/audit/audit-repository.js';
 import { AuditService, type AuditInput } from '../features/audit/audit-service.js';
 import { signInAudit } from '../features/audit/auth-audit.js';
+import { currentAddress } from '../features/audit/request-context.js';
 import { AccountService } from '../features/auth/accounts-service.js';
 import { AuthService } from '../features/auth/auth-service.js';
 import { LoginBrake } from '../features/auth/login-brake.js';
@@ -78,6 +79,10 @@ export function buildAccounts(deps: AppDeps, late: LateParts, { engine, engineSt
     centreExists: (id) => engine.config.centres.some((c) => c.id === id),
     locks: { unlock: (username) => brake.clearAccount(username) },
     maxPasswordAgeMs: config.PASSWORD_MAX_AGE_DAYS * 86_400_000,
+    passwordAttempt: (username) => {
+      const r = brake.reserve(username, currentAddress());
+      return { succeeded: () => brake.succeeded(r), failed: () => brake.failed(r) };
+    },
     endSessions: (id, reason) => auth.endSessionsOfUser(id, reason),
     endOtherSessions: (id, keep) => auth.endOtherSessionsOfUser(id, keep, 'password-changed'),
     onAccountChanged: (id, leftSeatId) => {

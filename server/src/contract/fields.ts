@@ -20,6 +20,16 @@ export function forbiddenCharacter(value: string, multiline: boolean): string | 
   return null;
 }
 
+/**
+ * Text another system sends (a signed webhook): the characters no free text may hold are removed
+ * rather than refused, so a delivery is never lost for them (CR of a CRLF goes, the LF stays).
+ */
+export const scrubbed = (max: number, opts: { multiline?: boolean } = {}) =>
+  z
+    .string()
+    .max(max, `最长 ${max} 个字符`)
+    .transform((v) => v.replace(FORBIDDEN_ALL, (c) => ((opts.multiline ?? false) && ALLOWED_IN_MULTILINE.has(c) ? c : '')));
+
 const describeChar = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** Length in characters (code points), as a person counts them: 𠀀 is one, not two. */

@@ -1,6 +1,6 @@
 /** Hand-overs between 12348 and the 12345 government hotline, both ways (work orders and tickets). */
 import { z } from 'zod';
-import { text } from './fields.js';
+import { line, scrubbed, text } from './fields.js';
 
 /**
  * How far a hand-over got. To 12345: `pending` (work order written, transfer under way),
@@ -74,9 +74,9 @@ export const TicketWebhookSchema = z
     ticket: z
       .object({
         id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'ticket.id 只能是字母、数字和连字符(最多 40 个)'),
-        category: z.string().min(1).max(60),
-        title: z.string().max(200).default(''),
-        content: z.string().max(4000).default(''),
+        category: scrubbed(60).pipe(z.string().min(1)),
+        title: scrubbed(200).default(''),
+        content: scrubbed(4000, { multiline: true }).default(''),
         citizenPhone: z.string().max(30).nullable().default(null),
       })
       .strict(),
@@ -87,7 +87,9 @@ export type TicketWebhook = z.output<typeof TicketWebhookSchema>;
 /** GET/PUT /api/handover/category-map: 12345 category → 12348 specialty (admin). */
 export const CategoryMapSchema = z
   .object({
-    entries: z.array(z.object({ category: z.string().trim().min(1).max(60), categoryId: z.string().min(1) }).strict()).max(500),
+    entries: z
+      .array(z.object({ category: line('12345 类别', 60).min(1, '请填写12345类别'), categoryId: z.string().min(1) }).strict())
+      .max(500),
   })
   .strict();
 export type CategoryMap = z.output<typeof CategoryMapSchema>;
@@ -114,9 +116,12 @@ export const ReferralOfficesSchema = z
           .object({
             centreId: z.string().min(1),
             kind: z.enum(REFERRAL_KINDS),
-            name: z.string().trim().min(1).max(60),
+            name: line('机构名称', 60).min(1, '请填写机构名称'),
             /** The office's HTTP endpoint (signed like the 12345 API); null: a printable form. */
-            endpointUrl: z.url({ message: 'endpointUrl 必须是 http(s) 地址' }).nullable().default(null),
+            endpointUrl: z
+              .url({ protocol: /^https?$/, message: 'endpointUrl 必须是 http(s) 地址' })
+              .nullable()
+              .default(null),
             email: z.email({ message: 'email 格式不正确' }).nullable().default(null),
             /** Days the office has to close it (the bureau sets it for complaints). */
             dueDays: z.number().int().min(1).max(365).nullable().default(null),

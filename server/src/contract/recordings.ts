@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { charCount, line } from './fields.js';
 
 /** Why a call has no playable recording (RecordingView.reason). */
 export const RECORDING_MISSING_REASONS = [
@@ -63,10 +64,10 @@ export interface RecordingSweepResult {
 export const RecordingAudioQuerySchema = z
   .object({
     download: z.enum(['0', '1']).optional(),
-    reason: z.string().trim().max(200, '下载原因最多 200 字').optional(),
+    reason: line('下载原因', 200).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.download === '1' && (q.reason ?? '').length < 2) {
+    if (q.download === '1' && charCount(q.reason ?? '') < 2) {
       ctx.addIssue({ code: 'custom', path: ['reason'], message: '下载录音必须填写原因（至少 2 个字）' });
     }
   });

@@ -1,5 +1,6 @@
 /** The duty manager's reports (统计报表), their exports and the live figures. */
 import { z } from 'zod';
+import { charCount, line } from './fields.js';
 import type { OverflowTrigger } from '../vocabulary/index.js';
 import type { OutboundReportView } from './outbound.js';
 
@@ -78,8 +79,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** GET /api/reports/export/calls.(csv|xlsx): the 话单; unmask=1 asks for full numbers (audited, with a reason). */
 export const CallExportQuerySchema = z
-  .object({ unmask: z.enum(['0', '1']).optional(), reason: z.string().trim().max(200, '原因不能超过 200 个字').optional() })
-  .refine((q) => q.unmask !== '1' || (q.reason ?? '').length >= 2, { path: ['reason'], message: '导出完整号码须填写原因' });
+  .object({ unmask: z.enum(['0', '1']).optional(), reason: line('原因', 200).optional() })
+  .refine((q) => q.unmask !== '1' || charCount(q.reason ?? '') >= 2, { path: ['reason'], message: '导出完整号码须填写原因' });
 
 /** GET /api/reports/export/monthly.xlsx?month=YYYY-MM */
 export const MonthlyQuerySchema = z.object({
@@ -308,10 +309,7 @@ export const TrendsQuerySchema = z
 
 /** PUT /api/reports/risk-words */
 export const RiskWordsSchema = z.object({
-  words: z
-    .array(z.string().trim().min(1, '风险词不能为空').max(20, '风险词最长 20 个字'))
-    .min(1, '风险词表不能为空')
-    .max(200, '风险词最多 200 个'),
+  words: z.array(line('风险词', 20).min(1, '风险词不能为空')).min(1, '风险词表不能为空').max(200, '风险词最多 200 个'),
 });
 
 export interface RiskHitView {

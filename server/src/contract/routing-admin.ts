@@ -4,6 +4,7 @@
  * The server merges a section into the configuration in force and checks the whole again.
  */
 import { z } from 'zod';
+import { line } from './fields.js';
 import { CALLER_FLAGS } from '../vocabulary/caller-flags.js';
 import { OVERFLOW_TARGETS } from '../vocabulary/overflow.js';
 
@@ -23,8 +24,12 @@ const level = (label: string) =>
 
 export const CategoryInputSchema = z
   .object({
-    id: z.string({ error: '请填写类别代码' }).regex(/^[a-z0-9-]{1,40}$/, '类别代码只能用小写字母、数字和连字符(1-40 个字符)'),
-    name: z.string({ error: '请填写类别名称' }).trim().min(1, '请填写类别名称').max(40, '类别名称不能超过 40 个字符'),
+    id: z
+      .string({ error: '请填写类别代码' })
+      .regex(/^[a-z0-9-]{1,40}$/, '类别代码只能用小写字母、数字和连字符(1-40 个字符)')
+      // a seat's skills are a record keyed by category: `skills.constructor` is never undefined
+      .refine((id) => !(id in Object.prototype), '类别代码不能使用保留字'),
+    name: line('类别名称', 40).min(1, '请填写类别名称'),
     ivrCodes: z.array(z.string().regex(/^[0-9]{1,4}$/, 'IVR 按键须为 1-4 位数字')).max(10, 'IVR 按键最多 10 个'),
     general: z.boolean(),
   })
@@ -136,7 +141,7 @@ export const ServiceCalendarInputSchema = z
         z
           .object({
             date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD'),
-            name: z.string().trim().max(40, '名称不能超过 40 个字符'),
+            name: line('名称', 40),
             /** Empty: closed all day (放假); otherwise the hours of a working day (调休上班). */
             periods: z.array(HoursInputSchema).max(10, '一天最多 10 个时段'),
           })

@@ -1,5 +1,6 @@
 /** Satisfaction (满意度): the rating scale, the external survey webhook's body, 回访 tasks and the figures. */
 import { z } from 'zod';
+import { line, scrubbed, text } from './fields.js';
 
 /** The keys of the rating scale and what each means; 1–3 count as satisfied (docs/definitions.md 满意率). */
 export const RATING_SCALE = [
@@ -27,7 +28,7 @@ export const SurveyWebhookSchema = z.object({
   id: z.string({ error: 'id 必填' }).min(1, 'id 必填').max(100, 'id 最长 100 个字符'),
   callId: z.string({ error: 'callId 必填' }).min(1, 'callId 必填').max(100),
   score: scoreField,
-  comment: z.string().max(500, 'comment 最长 500 个字').optional(),
+  comment: scrubbed(500, { multiline: true }).optional(),
   /** Unix ms when the citizen answered. */
   ratedAt: z.number({ error: 'ratedAt 须为毫秒时间戳' }).int().nonnegative(),
 });
@@ -112,11 +113,9 @@ export const VisitOutcomeSchema = z.object({
   outcome: z.enum(VISIT_OUTCOMES, { error: '请选择回访结果' }),
   /** The caller's rating given on the visit (only when reached). */
   score: scoreField.optional(),
-  comment: z.string().max(500, '评价内容最长 500 个字').optional(),
+  comment: text('评价内容', 500).optional(),
   /** A follow-up is needed: a new task due at followUpAt with this note. */
-  followUp: z
-    .object({ note: z.string().min(1, '请填写跟进事项').max(200, '跟进事项最长 200 个字'), dueAt: z.number().int().nonnegative() })
-    .optional(),
+  followUp: z.object({ note: line('跟进事项', 200).min(1, '请填写跟进事项'), dueAt: z.number().int().nonnegative() }).optional(),
 });
 export type VisitOutcomeInput = z.infer<typeof VisitOutcomeSchema>;
 

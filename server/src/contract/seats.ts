@@ -1,5 +1,6 @@
 /** Seats as a browser sees them, and the seat's own status command. */
 import { z } from 'zod';
+import { line } from './fields.js';
 import { NOT_READY_REASONS, type NotReadyReason } from '../vocabulary/not-ready-reasons.js';
 
 export const NOT_READY_REASON_IDS = NOT_READY_REASONS;
@@ -27,6 +28,15 @@ export interface SeatView {
   registered: boolean;
   state: SeatStateView;
 }
+
+/**
+ * PUT /api/seats/:id: the profile's free text (shown on every supervisor's wall and in every
+ * seat's transfer list) under the contract's text hygiene; the rest is the domain's SeatProfileSchema.
+ */
+export const SeatProfileTextSchema = z.object({
+  name: line('姓名', 40).min(1, '请填写姓名'),
+  staffNo: line('工号', 20).min(1, '请填写工号'),
+});
 
 /** 'seat:set-status': a seat picks ready, offline or a not-ready reason (not the engine's own ones). */
 export const SetStatusSchema = z.discriminatedUnion('status', [

@@ -70,6 +70,12 @@ export const SummaryDraftSchema = z
   .strict();
 export type SummaryDraft = z.infer<typeof SummaryDraftSchema>;
 
+/**
+ * GET /api/calls/:id/summary?reason=: why a supervisor reads a 保密 summary (audited), so the same
+ * hygiene as every free text (no control characters or bidi overrides in the audit log).
+ */
+export const SummaryReadQuerySchema = z.object({ reason: line('查看理由', 200).optional() });
+
 /** The rules of a filed summary; `now` bounds the follow-up time. Messages are what the seat reads. */
 export function callSummaryInputSchema(now: number) {
   return summaryInputSchemaWith(() => now);

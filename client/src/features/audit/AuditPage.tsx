@@ -23,6 +23,7 @@ const ACTION_LABELS: Record<string, string> = {
   'user.enable': '启用用户',
   'user.password-reset': '重置密码',
   'user.password-change': '修改本人密码',
+  'user.password-change-failed': '修改本人密码失败(当前密码错误)',
   'user.unlock': '解除登录锁定',
   'routing-config.update': '修改路由配置',
   'seat.profile': '修改坐席档案',

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'user.enable',
   'user.password-reset',
   'user.password-change',
+  'user.password-change-failed',
   'user.unlock',
   'routing-config.update',
   'routing-config.categories',

@@ -1,12 +1,16 @@
 import express from 'express';
 import { z } from 'zod';
+import { LoginRequestSchema } from '../../contract/index.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import type { AuthService } from './auth-service.js';
 import { loginLockView } from './auth-views.js';
 
 const IdParams = z.object({ id: z.coerce.number({ error: '记录编号必须是数字' }).int().positive('记录编号必须是正整数') });
-const AccountQuery = z.object({ username: z.string({ error: '请提供用户名 username' }).trim().min(1, '请提供用户名 username').max(64) });
+/** The username as sign-in takes it (the same hygiene: it goes into the audit log's target). */
+const AccountQuery = z.object({
+  username: z.string({ error: '请提供用户名 username' }).pipe(LoginRequestSchema.shape.username),
+});
 
 /**
  * Administrators' view of the sign-in brake: GET /api/admin/login-locks lists running locks and

@@ -5,6 +5,7 @@ import {
   type OutboundCallListResponse,
   type OutboundCallView,
 } from '../../contract/index.js';
+import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { seatOfUser } from '../auth/auth-service.js';
 import { parseOrThrow } from '../shared/validation.js';
@@ -25,7 +26,12 @@ export function createOutboundCallRouter(deps: { outbound: OutboundCallService; 
   r.get(
     '/outbound-calls/:id',
     deps.requireUser('calls:read-all'),
-    route((req, res) => ok<OutboundCallView>(res, outboundCallView(deps.outbound.get(userOf(req), Number(req.params.id))))),
+    route((req, res) => {
+      const raw = String(req.params.id);
+      // Not a record number: the same 404 as an unknown one, naming what was asked (not "NaN").
+      if (!/^\d{1,15}$/.test(raw)) throw new DomainError('NOT_FOUND', `没有找到编号为 ${raw.slice(0, 40)} 的外呼记录,或您无权查看`);
+      ok<OutboundCallView>(res, outboundCallView(deps.outbound.get(userOf(req), Number(raw))));
+    }),
   );
   r.get(
     '/my/outbound-calls',

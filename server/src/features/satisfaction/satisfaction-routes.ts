@@ -110,6 +110,10 @@ export function createSatisfactionRouter(deps: {
     route((req, res) => {
       const { seatId } = parseOrThrow(VisitAssignSchema, req.body);
       const id = taskId(req);
+      // A task given to a seat that does not exist would leave every worklist: refused.
+      if (seatId !== null && deps.scope?.seatCentre(seatId) === null && can(userOf(req).role, 'calls:read-all')) {
+        throw new DomainError('NOT_FOUND', `没有编号为 ${seatId} 的坐席,回访任务未分派`);
+      }
       if (seatId !== null && deps.scope && !deps.scope.seesSeat(userOf(req), seatId)) {
         throw new DomainError('FORBIDDEN', '该坐席不在您的管辖范围内');
       }

@@ -22,6 +22,13 @@ export class SeatRepository {
     );
   }
 
+  /** The seat (retired ones included) holding a staff number, other than `exceptId`. */
+  staffNoHolder(staffNo: string, exceptId: string): { id: string; name: string } | null {
+    const row = this.db.prepare('SELECT id, name FROM seats WHERE staff_no = ? AND id <> ?').get(staffNo, exceptId) as
+      { id: string; name: string } | undefined;
+    return row ?? null;
+  }
+
   upsert(p: SeatProfile): void {
     this.db
       .prepare(

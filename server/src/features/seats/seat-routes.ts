@@ -1,7 +1,8 @@
 import express from 'express';
+import { SeatProfileTextSchema } from '../../contract/index.js';
 import { SeatProfileSchema } from '../../domain/model.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
-import { parseOrThrow } from '../shared/validation.js';
+import { parseOrThrow, ValidationError } from '../shared/validation.js';
 import type { ScopeService } from '../users/scope-service.js';
 import type { SeatService } from './seat-service.js';
 import { seatView } from './seat-views.js';
@@ -29,7 +30,10 @@ export function createSeatRouter(deps: { seats: SeatService; requireUser: Requir
     '/seats/:id',
     deps.requireUser('config:edit'),
     route((req, res) => {
-      const profile = parseOrThrow(SeatProfileSchema, { ...req.body, id: req.params.id });
+      // A seat id such as __proto__ or constructor would be a key of every plain object.
+      if (String(req.params.id) in Object.prototype) throw new ValidationError({ id: ['坐席编号不能使用保留字'] });
+      const texts = parseOrThrow(SeatProfileTextSchema, req.body ?? {});
+      const profile = parseOrThrow(SeatProfileSchema, { ...req.body, ...texts, id: req.params.id });
       ok(res, seatView(deps.seats.saveProfile(userOf(req), profile)));
     }),
   );

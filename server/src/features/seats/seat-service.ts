@@ -30,6 +30,9 @@ export class SeatService {
     const cfg = this.engine.config;
     const fields: Record<string, string[]> = {};
     if (!cfg.centres.some((c) => c.id === profile.centreId)) fields.centreId = [`未知的中心 ${profile.centreId}`];
+    // Staff numbers are unique (the table says so): a clash is the administrator's to fix, not a 500.
+    const holder = this.seats.staffNoHolder(profile.staffNo, profile.id);
+    if (holder) fields.staffNo = [`工号 ${profile.staffNo} 已由坐席 ${holder.name}(${holder.id})使用`];
     for (const cat of Object.keys(profile.skills)) {
       if (!cfg.categories.some((c) => c.id === cat)) (fields[`skills.${cat}`] ??= []).push(`未知的专业领域 ${cat}`);
     }

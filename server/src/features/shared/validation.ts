@@ -1,5 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
+
+// Refusals are read by the console's users: zod's own sentences (a value of the wrong type, an
+// unknown key, a number out of range), where a schema names none of its own, in zh-CN as well.
+z.config(z.locales.zhCN());
 
 /** A request that failed its schema or a rule on its fields: 400 with the messages per field. */
 export class ValidationError extends DomainError {

@@ -1,5 +1,5 @@
 import express from 'express';
-import { SummaryDraftSchema, type CallSummaryView, type DraftSaved } from '../../contract/index.js';
+import { SummaryDraftSchema, SummaryReadQuerySchema, type CallSummaryView, type DraftSaved } from '../../contract/index.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { parseSummaryInput } from './summary-input.js';
@@ -21,7 +21,7 @@ export function createSummaryRouter(deps: {
     '/calls/:id/summary',
     anyUser,
     route((req, res) => {
-      const reason = typeof req.query.reason === 'string' ? req.query.reason.trim().slice(0, 200) : '';
+      const { reason = '' } = parseOrThrow(SummaryReadQuerySchema, req.query);
       ok(res, summaryStateView(summaries.state(userOf(req), String(req.params.id), reason)));
     }),
   );

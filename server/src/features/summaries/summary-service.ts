@@ -69,7 +69,7 @@ export class SummaryService {
     const now = this.o.clock.now();
     const s = this.o.summaries.summary(call.id);
     if (s?.input.confidential && s.seatId !== user.seatId) {
-      if (reason.length < 4) throw new DomainError('FORBIDDEN', '来电人要求保密:查看本小结须填写查看理由(至少 4 个字),将记入审计日志');
+      if ([...reason].length < 4) throw new DomainError('FORBIDDEN', '来电人要求保密:查看本小结须填写查看理由(至少 4 个字),将记入审计日志');
       this.o.audit?.({ actor: user, action: 'summary.confidential-read', target: `call:${call.id}`, reason });
     }
     const draft = user.seatId ? this.o.summaries.draft(call.id, user.seatId) : null;

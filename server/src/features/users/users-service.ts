@@ -7,6 +7,13 @@ import type { AuditActor, AuditService } from '../audit/audit-service.js';
 import type { AccountService, UserRecord } from '../auth/accounts-service.js';
 import { ValidationError } from '../shared/validation.js';
 
+/**
+ * The sign-in brake around one check of a user's current password (the auth feature's brake):
+ * the attempt is counted before the hash is checked (RATE_LIMITED while the account is held at
+ * this address), then settled.
+ */
+export type PasswordAttempt = (username: string) => { succeeded(): void; failed(): { scope: string; until: number } | null };
+
 /** The sign-in brake's side of "unlock" (the auth feature's brake provides it). */
 export interface SignInLocks {
   /** Clears the account's sign-in failures; returns how many locks it cleared. */
@@ -25,6 +32,8 @@ export interface UserServiceDeps {
   locks: SignInLocks | null;
   /** Passwords older than this must be changed (0: no expiry). */
   maxPasswordAgeMs: number;
+  /** Guesses of the current password in a change count as failed sign-ins (none counted when absent). */
+  passwordAttempt?: PasswordAttempt;
   /** Ends the account's sessions with their sockets and phone (the auth feature); the bare table delete when absent. */
   endSessions?: (id: number, reason: 'disabled' | 'password-changed') => void;
   /** Ends the account's sessions except the one that changed its own password. */
@@ -167,9 +176,29 @@ export class UserService {
   async changeOwnPassword(actor: AuditActor, currentPassword: string, newPassword: string, keepTokenHash?: string): Promise<void> {
     if (actor.id === null) throw new DomainError('UNAUTHENTICATED', '请先登录');
     const user = this.get(actor.id);
+    // Whoever holds a session (a console left signed in) must not guess the password unbraked.
+    let attempt: ReturnType<PasswordAttempt> | null;
+    try {
+      attempt = this.o.passwordAttempt?.(user.username) ?? null;
+    } catch (err) {
+      // held by the brake: refused before any hash, and on record like a refused sign-in
+      if (err instanceof DomainError && err.code === 'RATE_LIMITED') {
+        this.o.audit.record({ actor, action: 'user.password-change-failed', target: `user:${user.id}`, reason: 'locked' });
+      }
+      throw err;
+    }
     if (!(await this.o.users.verify(currentPassword, user.passwordHash))) {
+      const lock = attempt?.failed() ?? null;
+      this.o.audit.record({
+        actor,
+        action: 'user.password-change-failed',
+        target: `user:${user.id}`,
+        reason: 'bad-current-password',
+        after: lock ?? undefined,
+      });
       throw new ValidationError({ currentPassword: ['当前密码不正确'] });
     }
+    attempt?.succeeded();
     this.checkPassword(newPassword, user.username, 'newPassword');
     if (newPassword === currentPassword) throw new ValidationError({ newPassword: ['新密码不能与当前密码相同'] });
     const passwordHash = await this.o.users.hash(newPassword);
