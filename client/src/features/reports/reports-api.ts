@@ -38,6 +38,9 @@ export interface DownloadProgress {
   totalRows: number | null;
 }
 
+/** What the page says when a download breaks off half-way (no partial file is saved). */
+export const EXPORT_CUT_SHORT = '导出中断:文件未完整下载,未保存。请稍后重试';
+
 /** The file name the server gave in Content-Disposition (filename*). */
 function fileNameOf(res: Response, fallback: string): string {
   const cd = res.headers.get('content-disposition') ?? '';
@@ -70,13 +73,19 @@ export async function downloadExport(url: string, onProgress: (p: DownloadProgre
   const parts: Uint8Array[] = [];
   let bytes = 0;
   let lines = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    bytes += value.length;
-    if (csv) for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
-    onProgress({ bytes, rows: csv ? Math.max(0, lines - 1) : null, totalRows: totalRows === null ? null : Number(totalRows) });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      bytes += value.length;
+      if (csv) for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+      onProgress({ bytes, rows: csv ? Math.max(0, lines - 1) : null, totalRows: totalRows === null ? null : Number(totalRows) });
+    }
+  } catch {
+    // The server cut the file short (it failed after the download began) or the network dropped:
+    // nothing half-written is handed to the browser.
+    return EXPORT_CUT_SHORT;
   }
   const blob = new Blob(parts as BlobPart[], { type: res.headers.get('content-type') ?? 'application/octet-stream' });
   const a = document.createElement('a');
