@@ -175,3 +175,34 @@ export interface CalendarDayView {
 
 /** The routing rules as the page edits them (GET /api/config/rules). */
 export type RoutingRulesView = RoutingRulesInput;
+
+/** JSON with every object's keys in order (undefined members left out, as JSON leaves them). */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * The fingerprint of a configuration section (categories, rules, calendar) as GET returned it:
+ * an editor saves with `?version=` the fingerprint of the section it loaded, and the server
+ * refuses the save when the section changed since (another administrator saved in between),
+ * so nobody overwrites a change they never saw. Two FNV-1a hashes of the canonical JSON.
+ */
+export function configVersion(section: unknown): string {
+  const json = canonicalJson(section);
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
