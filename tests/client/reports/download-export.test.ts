@@ -49,3 +49,34 @@ describe('downloadExport', () => {
     }
   });
 });
+
+describe('downloadExport progress', () => {
+  it('counts CSV records, not the line breaks inside a quoted summary, across chunk boundaries', async () => {
+    const chunks = ['\uFEFF通话编号,解答内容\r', '\nC1,"第一行\n第二行\n第三行"\r\nC2,', '"甲\n乙"\r\n'];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'x-total-rows': '2' } })),
+    );
+    // The finished file is handed to the browser through an object URL (not in jsdom).
+    const created = vi.fn(() => 'blob:x');
+    Object.assign(URL, { createObjectURL: created, revokeObjectURL: () => undefined });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const rows: (number | null)[] = [];
+    try {
+      expect(await downloadExport('/api/reports/export/calls.csv?from=2026-12-01&to=2026-12-01', (p) => rows.push(p.rows))).toBeNull();
+      expect(rows.at(-1)).toBe(2);
+      expect(Math.max(...rows.map((r) => r ?? 0))).toBe(2);
+      expect(created).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.unstubAllGlobals();
+      click.mockRestore();
+    }
+  });
+});

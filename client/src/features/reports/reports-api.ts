@@ -73,13 +73,19 @@ export async function downloadExport(url: string, onProgress: (p: DownloadProgre
   const parts: Uint8Array[] = [];
   let bytes = 0;
   let lines = 0;
+  let prev = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       parts.push(value);
       bytes += value.length;
-      if (csv) for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+      // A record ends with CRLF; a summary's own line breaks (LF alone, quoted) are not rows.
+      if (csv)
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] === 10 && prev === 13) lines++;
+          prev = value[i]!;
+        }
       onProgress({ bytes, rows: csv ? Math.max(0, lines - 1) : null, totalRows: totalRows === null ? null : Number(totalRows) });
     }
   } catch {

@@ -63,7 +63,15 @@ export class ExportService {
     if (unmask && !can(user.role, 'calls:unmask')) throw new DomainError('FORBIDDEN', '只有系统管理员可以导出完整号码');
     this.deps.reports.catchUp();
     const r = this.deps.reports.resolve(user, q);
-    const rows = this.deps.repo.countExportRows(r.from, r.to);
+    // The rows the export will hold: the filter's and the user's scope's, not the whole hotline's.
+    const { seatCentre, utcOffsetMinutes } = this.deps.reports.options();
+    const centreSeats = r.filter.centres
+      ? this.deps.engine
+          .listSeats()
+          .map((s) => s.profile.id)
+          .filter((id) => r.filter.centres!.has(seatCentre(id) ?? ''))
+      : [];
+    const rows = this.deps.repo.countExportRowsMatching(r.from, r.to, r.filter, { utcOffsetMinutes, centreSeats });
     this.deps.audit({
       actor: user,
       action: unmask ? 'report.export-unmasked' : 'report.export',
