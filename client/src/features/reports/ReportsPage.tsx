@@ -9,7 +9,7 @@ import { TrendsPanel } from './TrendsPanel';
 import { QcReportTable } from '../qc/QcReportTable';
 import { OutboundReportTable } from './OutboundReportTable';
 import { CallbackCompletionTable } from './CallbackCompletionTable';
-import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
+import { downloadExport, fetchReport, refusalText, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 import { DateInput } from '../../shared/components/DateInput';
 import { pct, sec } from './format';
@@ -276,7 +276,7 @@ export function ReportsPage() {
       setReport(r.data);
       setApplied(f);
       setError(null);
-    } else setError(r.error.message);
+    } else setError(refusalText(r.error));
   }, []);
   useEffect(() => {
     void load(defaultFilters());
