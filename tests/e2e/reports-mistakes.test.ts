@@ -104,7 +104,9 @@ describe('统计报表 with a duty manager’s mistakes', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await downloaded(page, '当前表 Excel')) as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('按日')!;
-    const xlsx = Array.from({ length: ws.rowCount }, (_, i) => (ws.getRow(i + 1).values as unknown[]).slice(1).map((v) => String(v ?? '')));
+    const xlsx = Array.from({ length: ws.rowCount }, (_, i) =>
+      (ws.getRow(i + 1).values as (string | number | null | undefined)[]).slice(1).map((v) => (v == null ? '' : String(v))),
+    );
     expect(xlsx).toEqual(csv);
     const col = (name: string) => csv[0]!.indexOf(name);
     // Screen columns: 日, 呼入, 接通, 接通率, 服务水平, 平均应答, 平均处理, 放弃, 短时放弃, 溢出, 重大事项.
