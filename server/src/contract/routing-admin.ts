@@ -75,7 +75,11 @@ export const RoutingRulesInputSchema = z
       .object({
         seconds: secs('话后整理时长'),
         extendS: z.number({ error: '每次延长须为秒数' }).min(1, '每次延长至少 1 秒').max(3600, '每次延长不能超过 3600 秒'),
-        maxExtensions: z.number().int('延长次数须为整数').min(0, '延长次数不能为负数').max(20, '延长次数不能超过 20 次'),
+        maxExtensions: z
+          .number({ error: '延长次数须为整数' })
+          .int('延长次数须为整数')
+          .min(0, '延长次数不能为负数')
+          .max(20, '延长次数不能超过 20 次'),
         requireSummary: z.boolean(),
       })
       .strict(),
@@ -99,7 +103,11 @@ export const RoutingRulesInputSchema = z
       }),
     flagPriorities: z.partialRecord(
       z.enum(CALLER_FLAGS),
-      z.number().int('优先级须为 0-100 的整数').min(0, '优先级须为 0-100 的整数').max(100, '优先级须为 0-100 的整数'),
+      z
+        .number({ error: '优先级须为 0-100 的整数' })
+        .int('优先级须为 0-100 的整数')
+        .min(0, '优先级须为 0-100 的整数')
+        .max(100, '优先级须为 0-100 的整数'),
     ),
   })
   .strict();
@@ -109,7 +117,11 @@ const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, '时间
 const hours = {
   from: hhmm,
   to: hhmm,
-  plannedSeats: z.number().int('计划坐席须为整数').min(0, '计划坐席不能为负数').max(10000, '计划坐席不能超过 10000'),
+  plannedSeats: z
+    .number({ error: '请填写计划坐席(整数)' })
+    .int('计划坐席须为整数')
+    .min(0, '计划坐席不能为负数')
+    .max(10000, '计划坐席不能超过 10000'),
 };
 const beforeEnd = { message: '开始时间须早于结束时间', path: ['to'] };
 const HoursInputSchema = z
@@ -124,7 +136,9 @@ export const ServiceCalendarInputSchema = z
       .array(
         z
           .object({
-            days: z.array(z.number().int().min(1, '星期须为 1-7').max(7, '星期须为 1-7')).min(1, '每个时段至少选择一天'),
+            days: z
+              .array(z.number({ error: '星期须为 1-7' }).int('星期须为 1-7').min(1, '星期须为 1-7').max(7, '星期须为 1-7'))
+              .min(1, '每个时段至少选择一天'),
             ...hours,
           })
           .strict()

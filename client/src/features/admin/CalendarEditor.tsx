@@ -104,7 +104,7 @@ export function CalendarEditor() {
               <td>
                 <input
                   aria-label={`时段 ${i + 1} 计划坐席`}
-                  value={String(p.plannedSeats)}
+                  value={Number.isNaN(p.plannedSeats) ? '' : String(p.plannedSeats)}
                   inputMode="numeric"
                   onChange={(e) => editPeriod(i, { plannedSeats: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
                   size={4}
