@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoutingRulesInputSchema, ServiceCalendarInputSchema } from '../../server/src/contract/index.js';
+import { SeatProfileSchema } from '../../server/src/domain/model.js';
 import { DEFAULT_ROUTING_CONFIG } from '../../server/src/domain/policy.js';
 import { rulesOf } from '../../server/src/features/routing-config/routing-config-service.js';
 
@@ -51,5 +52,19 @@ describe('the administration pages’ number fields, emptied or typed wrong', ()
       }
       for (const issue of r.error.issues) expect(issue.message, `${issue.path.join('.')}: ${issue.message}`).toMatch(CJK);
     }
+  });
+
+  it('a seat profile with its name or staff number cleared, a proficiency emptied or a one-letter language is refused in zh-CN', () => {
+    const seat = { id: 's01', name: '张伟', staffNo: 'C001', centreId: 'city', skills: { labor: 4 }, languages: ['zh'] };
+    const messages = (input: unknown) => {
+      const r = SeatProfileSchema.safeParse(input);
+      expect(r.success).toBe(false);
+      return r.error!.issues.map((i) => i.message);
+    };
+    expect(messages({ ...seat, name: '  ', staffNo: '' })).toEqual(['请填写坐席姓名', '请填写工号']);
+    expect(messages({ ...seat, skills: { labor: null } })).toEqual(['熟练度须为 1–5 的整数']);
+    expect(messages({ ...seat, skills: { labor: 9 } })).toEqual(['熟练度须为 1–5 的整数']);
+    expect(messages({ ...seat, languages: ['x'] })[0]).toMatch(/^语言代码/);
+    expect(SeatProfileSchema.parse({ ...seat, name: ' 张伟 ' }).name).toBe('张伟');
   });
 });
