@@ -124,4 +124,21 @@ describe('统计报表 with a duty manager’s mistakes', () => {
     });
     await page.close();
   });
+
+  it('the monthly workbook’s 口径说明 states every definition the page shows, word for word', async () => {
+    const page = await managerOnReports();
+    await page.getByRole('button', { name: '口径说明' }).click();
+    const shown = await page
+      .locator('.report-definitions dl > div')
+      .evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent ?? '', d.querySelector('dd')!.textContent ?? '']));
+    expect(shown.length).toBeGreaterThan(15);
+    const month = (await page.getByLabel('起始日期').inputValue()).slice(0, 7);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await downloaded(page, `${month} 月报 Excel`)) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('口径说明')!;
+    const inFile = Array.from({ length: ws.rowCount }, (_, i) => [ws.getCell(i + 1, 1).text, ws.getCell(i + 1, 2).text]);
+    for (const pair of shown) expect(inFile).toContainEqual(pair);
+    expect(inFile[1]![0]).toBe('统计范围');
+    await page.close();
+  });
 });
