@@ -88,7 +88,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** GET /api/reports/export/calls.(csv|xlsx): the 话单; unmask=1 asks for full numbers (audited, with a reason). */
 export const CallExportQuerySchema = z
   .object({ unmask: z.enum(['0', '1']).optional(), reason: z.string().trim().max(200, '原因不能超过 200 个字').optional() })
-  .refine((q) => q.unmask !== '1' || (q.reason ?? '').length >= 2, { path: ['reason'], message: '导出完整号码须填写原因' });
+  .refine((q) => q.unmask !== '1' || (q.reason ?? '').length >= 2, { path: ['reason'], message: '导出完整号码须填写原因(至少 2 个字)' });
 
 /** GET /api/reports/export/monthly.xlsx?month=YYYY-MM */
 export const MonthlyQuerySchema = z.object({
