@@ -1,10 +1,16 @@
 /**
- * Two administrators editing the same section of the routing configuration: each editor saves
+ * Two administrators editing the same section of the routing configuration (or the same seat): each editor saves
  * with the fingerprint of the section it loaded (?version=), so the second save, made on a page
  * loaded before the first, is refused in zh-CN instead of silently undoing the first one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVersion, type ReferenceData, type RoutingRulesView, type ServiceCalendarInput } from '../../server/src/contract/index.js';
+import {
+  configVersion,
+  type ReferenceData,
+  type RoutingRulesView,
+  type SeatView,
+  type ServiceCalendarInput,
+} from '../../server/src/contract/index.js';
 import { login } from '../support/server.js';
 import { api, data, error, harness } from './support-summaries.js';
 
@@ -61,5 +67,36 @@ describe('two administrators saving the same section', () => {
     const staleCal = await api(h, 'PUT', `/api/config/calendar?version=${cv}`, 'admin2', cal);
     expect(error(staleCal).fields?.version?.[0]).toMatch(/^服务日历已被其他管理员修改/);
     expect(h.srv.app.engine.config.serviceCalendar.holidays.map((x) => x.date)).toContain('2027-10-01');
+  });
+
+  it('a seat profile: the same rule (skills saved by one, languages by the other)', async () => {
+    const seatOf = async (user: string) => data(await api<SeatView[]>(h, 'GET', '/api/seats', user)).find((s) => s.id === 's05')!;
+    const profile = (s: SeatView) => ({ name: s.name, staffNo: s.staffNo, centreId: s.centreId, skills: s.skills, languages: s.languages });
+    const a = await seatOf('admin');
+    const b = await seatOf('admin2');
+    const va = configVersion(profile(a));
+    // The seat's live state changes in between: that is not an edit.
+    h.srv.app.engine.setSeatNotReady('s05', 'rest');
+    expect(
+      (await api(h, 'PUT', `/api/seats/s05?version=${va}`, 'admin', { ...profile(a), skills: { ...a.skills, criminal: 5 } })).status,
+    ).toBe(200);
+    const stale = await api(h, 'PUT', `/api/seats/s05?version=${configVersion(profile(b))}`, 'admin2', {
+      ...profile(b),
+      languages: ['zh', 'en'],
+    });
+    expect(stale.status).toBe(400);
+    expect(error(stale).fields?.version?.[0]).toMatch(/^坐席「.+」的资料已被其他管理员修改/);
+    const now = h.srv.app.engine.listSeats().find((s) => s.profile.id === 's05')!.profile;
+    expect(now.skills.criminal).toBe(5);
+    expect(now.languages).toEqual(a.languages);
+    const fresh = await seatOf('admin2');
+    expect(
+      (
+        await api(h, 'PUT', `/api/seats/s05?version=${configVersion(profile(fresh))}`, 'admin2', {
+          ...profile(fresh),
+          languages: ['zh', 'en'],
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -25,7 +25,7 @@ export type CategoryInput = ReferenceData['categories'][number];
 /** The administration pages' calls to the server: seats, categories, routing rules, service calendar. */
 export interface AdminApi {
   seats(): Promise<Ack<SeatView[]>>;
-  saveSeat(id: string, profile: SeatProfileInput): Promise<Ack<SeatView>>;
+  saveSeat(id: string, profile: SeatProfileInput, version?: string): Promise<Ack<SeatView>>;
   categories(): Promise<Ack<CategoryInput[]>>;
   /** The saves take the configVersion of the section as loaded: a change saved since is refused. */
   saveCategories(input: CategoriesInput, version?: string): Promise<Ack<CategoryInput[]>>;
@@ -48,7 +48,7 @@ export function createAdminApi(deps: { fetch: typeof fetch }): AdminApi {
   const request = createJsonRequest(deps);
   return {
     seats: () => request('GET', '/api/seats'),
-    saveSeat: (id, profile) => request('PUT', `/api/seats/${encodeURIComponent(id)}`, profile),
+    saveSeat: (id, profile, version) => request('PUT', `/api/seats/${encodeURIComponent(id)}${versioned(version)}`, profile),
     categories: () => request('GET', '/api/config/categories'),
     saveCategories: (input, version) => request('PUT', `/api/config/categories${versioned(version)}`, input),
     rules: () => request('GET', '/api/config/rules'),
