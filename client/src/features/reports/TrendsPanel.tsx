@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Ack, ReferenceData, TrendsView } from '../../contract';
+import { configVersion, type Ack, type ReferenceData, type TrendsView } from '../../contract';
 import { NETWORK_ERROR } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { refusalText } from './reports-api';
@@ -27,7 +27,9 @@ export function TrendsPanel({ from, to, reference }: { from: string; to: string;
     } else setMessage(refusalText(r.error));
   };
   const save = async () => {
-    const r = await call<string[]>('/api/reports/risk-words', {
+    // The list as loaded: a save after someone else's is refused, not a silent overwrite.
+    const version = trends ? `?version=${configVersion(trends.riskWords)}` : '';
+    const r = await call<string[]>(`/api/reports/risk-words${version}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ words: words.split(/[\s,，、]+/).filter(Boolean) }),
