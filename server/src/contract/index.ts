@@ -28,6 +28,7 @@ export * from './events.js';
 export * from './users.js';
 export * from './permissions.js';
 export * from './reports.js';
+export * from './report-definitions.js';
 export * from './satisfaction.js';
 export * from './outbound.js';
 export * from './qc.js';

@@ -43,6 +43,15 @@ export const ReportQuerySchema = z
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
+/**
+ * A share (0–1) as a percentage rounded to one decimal: the reports page and the exports both
+ * round through it, so the same figure reads the same on screen, in the CSV and in the XLSX.
+ * Null (and a non-finite value) stays null: shown as "—", an empty cell in a file.
+ */
+export const percent1 = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 10);
+/** A figure in seconds (or a score) rounded to one decimal, as the page and the exports show it. */
+export const round1 = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : Math.round(x * 10) / 10);
+
 export const REPORT_TABLES = [
   'total',
   'interval',
@@ -80,7 +89,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** GET /api/reports/export/calls.(csv|xlsx): the 话单; unmask=1 asks for full numbers (audited, with a reason). */
 export const CallExportQuerySchema = z
   .object({ unmask: z.enum(['0', '1']).optional(), reason: line('原因', 200).optional() })
-  .refine((q) => q.unmask !== '1' || charCount(q.reason ?? '') >= 2, { path: ['reason'], message: '导出完整号码须填写原因' });
+  .refine((q) => q.unmask !== '1' || charCount(q.reason ?? '') >= 2, { path: ['reason'], message: '导出完整号码须填写原因(至少 2 个字)' });
 
 /** GET /api/reports/export/monthly.xlsx?month=YYYY-MM */
 export const MonthlyQuerySchema = z.object({

@@ -80,7 +80,11 @@ export const RoutingRulesInputSchema = z
       .object({
         seconds: secs('话后整理时长'),
         extendS: z.number({ error: '每次延长须为秒数' }).min(1, '每次延长至少 1 秒').max(3600, '每次延长不能超过 3600 秒'),
-        maxExtensions: z.number().int('延长次数须为整数').min(0, '延长次数不能为负数').max(20, '延长次数不能超过 20 次'),
+        maxExtensions: z
+          .number({ error: '延长次数须为整数' })
+          .int('延长次数须为整数')
+          .min(0, '延长次数不能为负数')
+          .max(20, '延长次数不能超过 20 次'),
         requireSummary: z.boolean(),
       })
       .strict(),
@@ -104,7 +108,11 @@ export const RoutingRulesInputSchema = z
       }),
     flagPriorities: z.partialRecord(
       z.enum(CALLER_FLAGS),
-      z.number().int('优先级须为 0-100 的整数').min(0, '优先级须为 0-100 的整数').max(100, '优先级须为 0-100 的整数'),
+      z
+        .number({ error: '优先级须为 0-100 的整数' })
+        .int('优先级须为 0-100 的整数')
+        .min(0, '优先级须为 0-100 的整数')
+        .max(100, '优先级须为 0-100 的整数'),
     ),
   })
   .strict();
@@ -114,7 +122,11 @@ const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, '时间
 const hours = {
   from: hhmm,
   to: hhmm,
-  plannedSeats: z.number().int('计划坐席须为整数').min(0, '计划坐席不能为负数').max(10000, '计划坐席不能超过 10000'),
+  plannedSeats: z
+    .number({ error: '请填写计划坐席(整数)' })
+    .int('计划坐席须为整数')
+    .min(0, '计划坐席不能为负数')
+    .max(10000, '计划坐席不能超过 10000'),
 };
 const beforeEnd = { message: '开始时间须早于结束时间', path: ['to'] };
 const HoursInputSchema = z
@@ -129,7 +141,9 @@ export const ServiceCalendarInputSchema = z
       .array(
         z
           .object({
-            days: z.array(z.number().int().min(1, '星期须为 1-7').max(7, '星期须为 1-7')).min(1, '每个时段至少选择一天'),
+            days: z
+              .array(z.number({ error: '星期须为 1-7' }).int('星期须为 1-7').min(1, '星期须为 1-7').max(7, '星期须为 1-7'))
+              .min(1, '每个时段至少选择一天'),
             ...hours,
           })
           .strict()
@@ -180,3 +194,34 @@ export interface CalendarDayView {
 
 /** The routing rules as the page edits them (GET /api/config/rules). */
 export type RoutingRulesView = RoutingRulesInput;
+
+/** JSON with every object's keys in order (undefined members left out, as JSON leaves them). */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * The fingerprint of a configuration section (categories, rules, calendar) as GET returned it:
+ * an editor saves with `?version=` the fingerprint of the section it loaded, and the server
+ * refuses the save when the section changed since (another administrator saved in between),
+ * so nobody overwrites a change they never saw. Two FNV-1a hashes of the canonical JSON.
+ */
+export function configVersion(section: unknown): string {
+  const json = canonicalJson(section);
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}

@@ -17,16 +17,20 @@ export const CentreSchema = z.object({
 });
 export type Centre = z.infer<typeof CentreSchema>;
 
-export const ProficiencySchema = z.number().int().min(1).max(5);
+export const ProficiencySchema = z
+  .number({ error: '熟练度须为 1–5 的整数' })
+  .int('熟练度须为 1–5 的整数')
+  .min(1, '熟练度须为 1–5 的整数')
+  .max(5, '熟练度须为 1–5 的整数');
 
 export const SeatProfileSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
-  name: z.string().min(1).max(40),
-  staffNo: z.string().min(1).max(20),
-  centreId: z.string(),
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, '坐席编号只能用字母、数字、下划线和连字符(1–40 个字符)'),
+  name: z.string({ error: '请填写坐席姓名' }).trim().min(1, '请填写坐席姓名').max(40, '坐席姓名不能超过 40 个字符'),
+  staffNo: z.string({ error: '请填写工号' }).trim().min(1, '请填写工号').max(20, '工号不能超过 20 个字符'),
+  centreId: z.string({ error: '请选择所属中心' }),
   /** category id → proficiency 1 (can take it) .. 5 (expert). */
   skills: z.record(z.string(), ProficiencySchema),
-  languages: z.array(z.string().min(2).max(10)).default(['zh']),
+  languages: z.array(z.string().min(2, '语言代码为 2–10 个字母(如 zh、en)').max(10, '语言代码为 2–10 个字母(如 zh、en)')).default(['zh']),
 });
 export type SeatProfile = z.infer<typeof SeatProfileSchema>;
 

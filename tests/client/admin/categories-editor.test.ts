@@ -1,6 +1,7 @@
 import { act, createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { configVersion } from '../../../client/src/contract';
 import { adminApi } from '../../../client/src/features/admin/admin-api';
 import { CategoriesEditor } from '../../../client/src/features/admin/CategoriesEditor';
 import { SeatEditor } from '../../../client/src/features/admin/SeatEditor';
@@ -45,11 +46,11 @@ describe('专业类别 editor', () => {
     await act(async () => button('删除').click());
     await act(async () => button('保存').click());
     await flush();
-    expect(save).toHaveBeenLastCalledWith({ categories: [CATS[1]], confirm: false });
+    expect(save).toHaveBeenLastCalledWith({ categories: [CATS[1]], confirm: false }, configVersion(CATS));
     expect(host.querySelector('[role="alert"]')?.textContent).toContain('有 2 个来电正在排队');
     await act(async () => button('仍然保存').click());
     await flush();
-    expect(save).toHaveBeenLastCalledWith({ categories: [CATS[1]], confirm: true });
+    expect(save).toHaveBeenLastCalledWith({ categories: [CATS[1]], confirm: true }, configVersion(CATS));
     expect(host.querySelector('[role="status"]')?.textContent).toBe('已保存,立即生效');
     expect(host.querySelectorAll('tbody tr')).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CalendarDayView, ServiceCalendarInput } from '../../contract';
+import { configVersion, type CalendarDayView, type ServiceCalendarInput } from '../../contract';
 import { adminApi, refusalLines } from './admin-api';
 import { SaveNote, type SaveResult } from './SaveNote';
 
@@ -21,12 +21,15 @@ export function CalendarEditor() {
   const [preview, setPreview] = useState<CalendarDayView[]>([]);
   const [result, setResult] = useState<SaveResult>(null);
   const [busy, setBusy] = useState(false);
+  // The fingerprint of the calendar as loaded: a save after another administrator's is refused.
+  const [version, setVersion] = useState<string | undefined>(undefined);
   const refreshPreview = () => void adminApi.preview().then((ack) => ack.ok && setPreview(ack.data));
   useEffect(() => {
     void adminApi.calendar().then((ack) => {
       if (!ack.ok) return setResult({ ok: false, lines: refusalLines(ack.error) });
       setPeriods(ack.data.periods);
       setSpecials(ack.data.holidays);
+      setVersion(configVersion(ack.data));
     });
     refreshPreview();
   }, []);
@@ -38,11 +41,12 @@ export function CalendarEditor() {
   const save = async () => {
     setBusy(true);
     setResult(null);
-    const ack = await adminApi.saveCalendar({ periods, holidays: specials });
+    const ack = await adminApi.saveCalendar({ periods, holidays: specials }, version);
     setBusy(false);
     if (!ack.ok) return setResult({ ok: false, lines: refusalLines(ack.error) });
     setPeriods(ack.data.periods);
     setSpecials(ack.data.holidays);
+    setVersion(configVersion(ack.data));
     setResult({ ok: true });
     refreshPreview();
   };
@@ -100,7 +104,7 @@ export function CalendarEditor() {
               <td>
                 <input
                   aria-label={`时段 ${i + 1} 计划坐席`}
-                  value={String(p.plannedSeats)}
+                  value={Number.isNaN(p.plannedSeats) ? '' : String(p.plannedSeats)}
                   inputMode="numeric"
                   onChange={(e) => editPeriod(i, { plannedSeats: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
                   size={4}

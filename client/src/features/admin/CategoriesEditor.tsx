@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { configVersion } from '../../contract';
 import { adminApi, refusalLines, type CategoryInput } from './admin-api';
 import { SaveNote, type SaveResult } from './SaveNote';
 
@@ -16,10 +17,14 @@ export function CategoriesEditor() {
   const [result, setResult] = useState<SaveResult>(null);
   const [warning, setWarning] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The fingerprint of the list as loaded: a save after another administrator's is refused.
+  const [version, setVersion] = useState<string | undefined>(undefined);
+  const loaded = (list: CategoryInput[]) => {
+    setRows(list.map(toRow));
+    setVersion(configVersion(list));
+  };
   useEffect(() => {
-    void adminApi
-      .categories()
-      .then((ack) => (ack.ok ? setRows(ack.data.map(toRow)) : setResult({ ok: false, lines: refusalLines(ack.error) })));
+    void adminApi.categories().then((ack) => (ack.ok ? loaded(ack.data) : setResult({ ok: false, lines: refusalLines(ack.error) })));
   }, []);
   const edit = (i: number, patch: Partial<Row>) => setRows((cur) => cur.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
@@ -35,11 +40,11 @@ export function CategoriesEditor() {
         .filter(Boolean),
       general: r.general,
     }));
-    const ack = await adminApi.saveCategories({ categories, confirm });
+    const ack = await adminApi.saveCategories({ categories, confirm }, version);
     setBusy(false);
     if (ack.ok) {
       setWarning(null);
-      setRows(ack.data.map(toRow));
+      loaded(ack.data);
       setResult({ ok: true });
     } else if (ack.error.code === 'CONFLICT' && !confirm) {
       setWarning(ack.error.message);

@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'react';
-import { CALLER_FLAG_LABELS, CALLER_FLAGS, OVERFLOW_TRIGGER_LABELS, OVERFLOW_TRIGGERS, type RoutingRulesView } from '../../contract';
+import {
+  CALLER_FLAG_LABELS,
+  CALLER_FLAGS,
+  configVersion,
+  OVERFLOW_TRIGGER_LABELS,
+  OVERFLOW_TRIGGERS,
+  type RoutingRulesView,
+} from '../../contract';
 import { adminApi, refusalLines } from './admin-api';
 import { SaveNote, type SaveResult } from './SaveNote';
 
@@ -105,7 +112,7 @@ export function RulesEditor() {
     setBusy(true);
     setResult(null);
     const rules = fromDraft(draft, base);
-    const ack = await adminApi.saveRules({ ...rules, wrapUp: { ...rules.wrapUp, requireSummary: summary } });
+    const ack = await adminApi.saveRules({ ...rules, wrapUp: { ...rules.wrapUp, requireSummary: summary } }, configVersion(base));
     setBusy(false);
     if (ack.ok) {
       load(ack.data);

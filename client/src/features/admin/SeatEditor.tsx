@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { ReferenceData, SeatView } from '../../contract';
+import { configVersion, type ReferenceData, type SeatView } from '../../contract';
 import { categoryName } from '../../shared/labels';
 import { errorMessage } from '../../shared/errors';
 import { useAppStore } from '../../app/store';
-import { adminApi } from './admin-api';
+import { adminApi, refusalLines } from './admin-api';
 import { strandedBy } from './strand-check';
 
 const LEVELS = [1, 2, 3, 4, 5];
@@ -48,27 +48,29 @@ export function SeatEditor({
     setWarning(null);
     setBusy(true);
     setResult(null);
-    const ack = await adminApi.saveSeat(seat.id, {
-      name,
-      staffNo,
-      centreId,
-      // a specialty whose category was removed since is dropped (the server knows no such category)
-      skills: Object.fromEntries(Object.entries(skills).filter(([id]) => reference?.categories.some((c) => c.id === id) ?? true)),
-      languages: languages
-        .split(/[,,\s]+/)
-        .map((l) => l.trim())
-        .filter(Boolean),
-    });
+    const ack = await adminApi.saveSeat(
+      seat.id,
+      {
+        name,
+        staffNo,
+        centreId,
+        // a specialty whose category was removed since is dropped (the server knows no such category)
+        skills: Object.fromEntries(Object.entries(skills).filter(([id]) => reference?.categories.some((c) => c.id === id) ?? true)),
+        languages: languages
+          .split(/[,,\s]+/)
+          .map((l) => l.trim())
+          .filter(Boolean),
+      },
+      // the profile as this editor loaded it: a save after another administrator's is refused
+      configVersion({ name: seat.name, staffNo: seat.staffNo, centreId: seat.centreId, skills: seat.skills, languages: seat.languages }),
+    );
     setBusy(false);
     if (ack.ok) {
       setResult({ ok: true, text: '已保存,立即生效' });
       onSaved(ack.data);
     } else
-      setResult({
-        ok: false,
-        text: errorMessage(ack.error),
-        fields: Object.entries(ack.error.fields ?? {}).map(([f, m]) => `${f}:${m.join(',')}`),
-      });
+      // the field messages alone (请填写坐席姓名), not the server's line with the field names in it
+      setResult(ack.error.fields ? { ok: false, text: refusalLines(ack.error).join(';') } : { ok: false, text: errorMessage(ack.error) });
   };
 
   return (

@@ -25,13 +25,14 @@ export type CategoryInput = ReferenceData['categories'][number];
 /** The administration pages' calls to the server: seats, categories, routing rules, service calendar. */
 export interface AdminApi {
   seats(): Promise<Ack<SeatView[]>>;
-  saveSeat(id: string, profile: SeatProfileInput): Promise<Ack<SeatView>>;
+  saveSeat(id: string, profile: SeatProfileInput, version?: string): Promise<Ack<SeatView>>;
   categories(): Promise<Ack<CategoryInput[]>>;
-  saveCategories(input: CategoriesInput): Promise<Ack<CategoryInput[]>>;
+  /** The saves take the configVersion of the section as loaded: a change saved since is refused. */
+  saveCategories(input: CategoriesInput, version?: string): Promise<Ack<CategoryInput[]>>;
   rules(): Promise<Ack<RoutingRulesView>>;
-  saveRules(rules: RoutingRulesView): Promise<Ack<RoutingRulesView>>;
+  saveRules(rules: RoutingRulesView, version?: string): Promise<Ack<RoutingRulesView>>;
   calendar(): Promise<Ack<ServiceCalendarInput>>;
-  saveCalendar(calendar: ServiceCalendarInput): Promise<Ack<ServiceCalendarInput>>;
+  saveCalendar(calendar: ServiceCalendarInput, version?: string): Promise<Ack<ServiceCalendarInput>>;
   preview(): Promise<Ack<CalendarDayView[]>>;
 }
 
@@ -41,17 +42,19 @@ export function refusalLines(error: ApiError): string[] {
   return lines.length > 0 ? lines : [errorMessage(error)];
 }
 
+const versioned = (version: string | undefined) => (version ? `?version=${encodeURIComponent(version)}` : '');
+
 export function createAdminApi(deps: { fetch: typeof fetch }): AdminApi {
   const request = createJsonRequest(deps);
   return {
     seats: () => request('GET', '/api/seats'),
-    saveSeat: (id, profile) => request('PUT', `/api/seats/${encodeURIComponent(id)}`, profile),
+    saveSeat: (id, profile, version) => request('PUT', `/api/seats/${encodeURIComponent(id)}${versioned(version)}`, profile),
     categories: () => request('GET', '/api/config/categories'),
-    saveCategories: (input) => request('PUT', '/api/config/categories', input),
+    saveCategories: (input, version) => request('PUT', `/api/config/categories${versioned(version)}`, input),
     rules: () => request('GET', '/api/config/rules'),
-    saveRules: (rules) => request('PUT', '/api/config/rules', rules),
+    saveRules: (rules, version) => request('PUT', `/api/config/rules${versioned(version)}`, rules),
     calendar: () => request('GET', '/api/config/calendar'),
-    saveCalendar: (calendar) => request('PUT', '/api/config/calendar', calendar),
+    saveCalendar: (calendar, version) => request('PUT', `/api/config/calendar${versioned(version)}`, calendar),
     preview: () => request('GET', '/api/config/calendar/preview'),
   };
 }

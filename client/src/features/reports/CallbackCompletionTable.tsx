@@ -1,6 +1,5 @@
 import type { CallbackCompletionView, ReportView } from '../../contract';
-
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+import { pct } from './format';
 
 /**
  * 回访/回电 completion of the tasks due in the report's range, by source (server:

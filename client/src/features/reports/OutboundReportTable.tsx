@@ -1,7 +1,5 @@
 import type { OutboundFiguresView, ReportView } from '../../contract';
-
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} 秒`);
+import { pct, sec } from './format';
 
 /**
  * 统计报表's 外呼 tab: outbound calls started in the range, in total and by seat (server:

@@ -9,15 +9,14 @@ import { TrendsPanel } from './TrendsPanel';
 import { QcReportTable } from '../qc/QcReportTable';
 import { OutboundReportTable } from './OutboundReportTable';
 import { CallbackCompletionTable } from './CallbackCompletionTable';
-import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
+import { downloadExport, fetchReport, refusalText, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 import { DateInput } from '../../shared/components/DateInput';
+import { pct, sec } from './format';
 
 // ECharts is loaded with the charts only (its own chunk).
 const ReportCharts = lazy(() => import('./Charts').then((m) => ({ default: m.ReportCharts })));
 
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} 秒`);
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 
 function defaultFilters(): ReportFilters {
@@ -277,7 +276,7 @@ export function ReportsPage() {
       setReport(r.data);
       setApplied(f);
       setError(null);
-    } else setError(r.error.message);
+    } else setError(refusalText(r.error));
   }, []);
   useEffect(() => {
     void load(defaultFilters());

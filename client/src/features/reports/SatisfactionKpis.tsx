@@ -1,6 +1,5 @@
 import type { SatisfactionReportView } from '../../contract';
-
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+import { pct } from './format';
 
 /**
  * 满意度与回访 over the report's calls and period (server: domain/stats/satisfaction.ts, the same

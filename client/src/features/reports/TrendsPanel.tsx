@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import type { Ack, ReferenceData, TrendsView } from '../../contract';
+import { configVersion, type Ack, type ReferenceData, type TrendsView } from '../../contract';
 import { NETWORK_ERROR } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
+import { refusalText } from './reports-api';
 
 async function call<T>(url: string, init?: RequestInit): Promise<Ack<T>> {
   try {
@@ -23,15 +24,17 @@ export function TrendsPanel({ from, to, reference }: { from: string; to: string;
       setTrends(r.data);
       setWords(r.data.riskWords.join(' '));
       setMessage(null);
-    } else setMessage(r.error.message);
+    } else setMessage(refusalText(r.error));
   };
   const save = async () => {
-    const r = await call<string[]>('/api/reports/risk-words', {
+    // The list as loaded: a save after someone else's is refused, not a silent overwrite.
+    const version = trends ? `?version=${configVersion(trends.riskWords)}` : '';
+    const r = await call<string[]>(`/api/reports/risk-words${version}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ words: words.split(/[\s,，、]+/).filter(Boolean) }),
     });
-    setMessage(r.ok ? `风险词表已保存(${r.data.length} 个)` : r.error.message);
+    setMessage(r.ok ? `风险词表已保存(${r.data.length} 个)` : refusalText(r.error));
     if (r.ok) void load();
   };
   return (

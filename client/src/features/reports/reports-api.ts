@@ -1,5 +1,5 @@
-import type { Ack, ReportView } from '../../contract';
-import { fallbackMessage, NETWORK_ERROR } from '../../shared/errors';
+import type { Ack, ApiError, ReportView } from '../../contract';
+import { errorMessage, fallbackMessage, NETWORK_ERROR } from '../../shared/errors';
 
 /** The report page's filters, as the query string the server reads. */
 export interface ReportFilters {
@@ -10,6 +10,15 @@ export interface ReportFilters {
   seat: string;
   hour: string;
   weekday: string;
+}
+
+/**
+ * A refusal as the reports page says it: the field messages alone (结束日期不能早于起始日期), not
+ * the server's summary line with the parameter names in it (请求参数有误: to: …).
+ */
+export function refusalText(error: ApiError): string {
+  const fields = [...new Set(Object.values(error.fields ?? {}).flat())];
+  return fields.length > 0 ? fields.join(';') : errorMessage(error);
 }
 
 export function reportQuery(f: ReportFilters): string {
@@ -38,6 +47,9 @@ export interface DownloadProgress {
   totalRows: number | null;
 }
 
+/** What the page says when a download breaks off half-way (no partial file is saved). */
+export const EXPORT_CUT_SHORT = '导出中断:文件未完整下载,未保存。请稍后重试';
+
 /** The file name the server gave in Content-Disposition (filename*). */
 function fileNameOf(res: Response, fallback: string): string {
   const cd = res.headers.get('content-disposition') ?? '';
@@ -59,7 +71,7 @@ export async function downloadExport(url: string, onProgress: (p: DownloadProgre
   if (!res.ok || !res.body) {
     try {
       const body = (await res.json()) as Ack<unknown>;
-      return body.ok ? '导出失败' : body.error.message || fallbackMessage(body.error.code);
+      return body.ok ? '导出失败' : refusalText(body.error) || fallbackMessage(body.error.code);
     } catch {
       return `导出失败(HTTP ${res.status})`;
     }
@@ -70,13 +82,25 @@ export async function downloadExport(url: string, onProgress: (p: DownloadProgre
   const parts: Uint8Array[] = [];
   let bytes = 0;
   let lines = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    bytes += value.length;
-    if (csv) for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
-    onProgress({ bytes, rows: csv ? Math.max(0, lines - 1) : null, totalRows: totalRows === null ? null : Number(totalRows) });
+  let prev = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      bytes += value.length;
+      // A record ends with CRLF; a summary's own line breaks (LF alone, quoted) are not rows.
+      if (csv)
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] === 10 && prev === 13) lines++;
+          prev = value[i]!;
+        }
+      onProgress({ bytes, rows: csv ? Math.max(0, lines - 1) : null, totalRows: totalRows === null ? null : Number(totalRows) });
+    }
+  } catch {
+    // The server cut the file short (it failed after the download began) or the network dropped:
+    // nothing half-written is handed to the browser.
+    return EXPORT_CUT_SHORT;
   }
   const blob = new Blob(parts as BlobPart[], { type: res.headers.get('content-type') ?? 'application/octet-stream' });
   const a = document.createElement('a');

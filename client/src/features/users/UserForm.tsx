@@ -29,6 +29,17 @@ export function UserForm(props: {
   const [busy, setBusy] = useState(false);
   const f = error?.fields ?? {};
   const scoped = v.role === 'supervisor' || v.role === 'manager';
+  // Reasons for no field shown here (another administrator's change, a rule on the whole form)
+  // go in the alert: a refusal is never silent.
+  const shown = new Set([
+    'username',
+    'displayName',
+    'role',
+    ...(v.role === 'seat' ? ['seatId'] : []),
+    ...(editing ? [] : ['password']),
+    ...(scoped ? ['centres'] : []),
+  ]);
+  const unshown = [...new Set(Object.entries(f).flatMap(([k, m]) => (shown.has(k) ? [] : m)))];
   const set = (patch: Partial<UserFormValue>) => setV((cur) => ({ ...cur, ...patch }));
 
   async function submit(e: FormEvent) {
@@ -124,7 +135,12 @@ export function UserForm(props: {
           {f.centres && <div className="field-errors">{f.centres.join(';')}</div>}
         </fieldset>
       )}
-      {error && !error.fields && <div className="alert alert-error">{errorMessage(error)}</div>}
+      {error && unshown.length === 0 && !error.fields && <div className="alert alert-error">{errorMessage(error)}</div>}
+      {unshown.length > 0 && (
+        <div className="alert alert-error" role="alert">
+          {unshown.join(';')}
+        </div>
+      )}
       <div className="modal-actions">
         <button type="button" className="btn btn-ghost" onClick={props.onCancel}>
           取消

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ROLE_LABELS, type Ack, type SeatView, type UserAdminView } from '../../contract';
+import { configVersion, ROLE_LABELS, type Ack, type SeatView, type UserAdminView } from '../../contract';
 import { accounts } from '../../app/root';
 import { useAppStore } from '../../app/store';
 import { errorMessage } from '../../shared/errors';
@@ -31,7 +31,11 @@ export function UsersPage() {
   async function submit(v: UserFormValue) {
     const editing = form?.editing ?? null;
     const r = editing
-      ? await accounts.updateUser(editing.id, { displayName: v.displayName, role: v.role, seatId: v.seatId, centres: v.centres })
+      ? await accounts.updateUser(
+          editing.id,
+          { displayName: v.displayName, role: v.role, seatId: v.seatId, centres: v.centres },
+          configVersion({ displayName: editing.displayName, role: editing.role, seatId: editing.seatId, centres: editing.centres }),
+        )
       : await accounts.createUser(v);
     if (!r.ok) return r.error;
     setForm(null);

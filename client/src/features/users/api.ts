@@ -31,7 +31,8 @@ export interface AccountsApi {
   listUsers: () => Promise<Ack<UserAdminView[]>>;
   seats: () => Promise<Ack<SeatView[]>>;
   createUser: (body: UserCreate) => Promise<Ack<UserAdminView>>;
-  updateUser: (id: number, body: UserUpdate) => Promise<Ack<UserAdminView>>;
+  /** `version`: the configVersion of the account's editable fields as loaded (a change saved since is refused). */
+  updateUser: (id: number, body: UserUpdate, version?: string) => Promise<Ack<UserAdminView>>;
   setDisabled: (id: number, disabled: boolean) => Promise<Ack<UserAdminView>>;
   resetPassword: (id: number) => Promise<Ack<PasswordResetResult>>;
   unlock: (id: number) => Promise<Ack<{ cleared: number }>>;
@@ -51,7 +52,7 @@ export function createAccountsApi(request: JsonRequest): AccountsApi {
     listUsers: () => request('GET', '/api/users'),
     seats: () => request('GET', '/api/seats'),
     createUser: (body) => request('POST', '/api/users', body),
-    updateUser: (id, body) => request('PUT', `/api/users/${id}`, body),
+    updateUser: (id, body, version) => request('PUT', `/api/users/${id}${version ? `?version=${encodeURIComponent(version)}` : ''}`, body),
     setDisabled: (id, disabled) => request('POST', `/api/users/${id}/disabled`, { disabled }),
     resetPassword: (id) => request('POST', `/api/users/${id}/password-reset`),
     unlock: (id) => request('POST', `/api/users/${id}/unlock`),

@@ -4,7 +4,9 @@ import {
   HUNG_UP_BY_LABELS,
   maskNumber,
   OVERFLOW_TRIGGER_LABELS,
+  percent1,
   RATING_SCALE,
+  round1,
   type CallbackCompletionView,
   type Disposition,
   type FiguresView,
@@ -122,8 +124,9 @@ export function callCells(r: ExportRow, ctx: CallRowContext): Cell[] {
   ];
 }
 
-const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
-const sec1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+// The page rounds through the same functions (client/src/features/reports/format.ts).
+const pct = percent1;
+const sec1 = round1;
 
 /** The columns of every aggregate table (one row per key). */
 export const FIGURE_COLUMNS: readonly [string, (f: FiguresView) => Cell][] = [

@@ -2,7 +2,14 @@ import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Writable } from 'node:stream';
-import { REPORT_TABLE_LABELS, REPORT_TABLES, type ReportQuery, type ReportTable, type ReportView } from '../../contract/index.js';
+import {
+  REPORT_TABLE_LABELS,
+  REPORT_TABLES,
+  reportDefinitions,
+  type ReportQuery,
+  type ReportTable,
+  type ReportView,
+} from '../../contract/index.js';
 import { can } from '../../contract/permissions.js';
 import type { AcdQueries } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
@@ -63,7 +70,15 @@ export class ExportService {
     if (unmask && !can(user.role, 'calls:unmask')) throw new DomainError('FORBIDDEN', '只有系统管理员可以导出完整号码');
     this.deps.reports.catchUp();
     const r = this.deps.reports.resolve(user, q);
-    const rows = this.deps.repo.countExportRows(r.from, r.to);
+    // The rows the export will hold: the filter's and the user's scope's, not the whole hotline's.
+    const { seatCentre, utcOffsetMinutes } = this.deps.reports.options();
+    const centreSeats = r.filter.centres
+      ? this.deps.engine
+          .listSeats()
+          .map((s) => s.profile.id)
+          .filter((id) => r.filter.centres!.has(seatCentre(id) ?? ''))
+      : [];
+    const rows = this.deps.repo.countExportRowsMatching(r.from, r.to, r.filter, { utcOffsetMinutes, centreSeats });
     this.deps.audit({
       actor: user,
       action: unmask ? 'report.export-unmasked' : 'report.export',
@@ -262,17 +277,7 @@ export class ExportService {
       wb,
       '口径说明',
       ['项目', '说明'],
-      [
-        ['统计范围', `${q.from} 至 ${q.to}(按来电到达时间)`],
-        ['服务水平', `${report.thresholdS} 秒内接通 ÷(接通 + 等待超过 ${report.thresholdS} 秒后放弃)`],
-        ['短时放弃', `等待不超过 ${report.shortAbandonS} 秒即挂断,单列,不计入呼入与各项比率`],
-        ['接通率', '接通 ÷ 呼入'],
-        ['平均处理', '通话 + 保持 + 话后整理,按话后整理已结束的接通来电平均'],
-        ['满意率', '评价为 1–3(非常满意、满意、基本满意)的来电 ÷ 参评来电(每通来电以其首个电话或短信评价为准)'],
-        ['回访完成率', '本期创建的回访任务中已关闭的 ÷ 已到期或已关闭的;不满意回访及时率:在期限内接通的不满意回访 ÷ 已到期或已关闭的'],
-        ['外呼', '坐席从系统拨出的电话(回访外呼),按开始时间统计,不计入呼入、接通率、服务水平与平均应答;外呼接通率:接通 ÷ 已结束的外呼'],
-        ['回访回电按期完成率', '到期时间在本期的回访、回电任务中,在期限内办结的 ÷(按期完成 + 逾期完成 + 逾期未完成);未到期的不计'],
-      ],
+      [['统计范围', `${q.from} 至 ${q.to}(按来电到达时间)`], ...reportDefinitions(report.thresholdS, report.shortAbandonS)],
     );
     await wb.commit();
   }

@@ -1,4 +1,5 @@
 import type { CallFact } from '../../domain/stats/call-fact.js';
+import type { ReportFilter } from '../../domain/stats/report.js';
 import type { SeatEventRow } from '../../domain/stats/seat-time.js';
 import type { CallResult } from '../../vocabulary/call-results.js';
 import type { Db } from '../../store/db.js';
@@ -296,6 +297,51 @@ export class ReportRepository {
 
   countExportRows(from: number, to: number): number {
     return (this.countExport.get(from, to) as { n: number }).n;
+  }
+
+  /**
+   * The 话单 rows of [from, to) that pass a report's filter: factFilter's rules (domain/stats/
+   * report.ts) in SQL, for the row count announced before an export streams. `centreSeats` are
+   * the seats of the filter's centres (a call answered by one of them is in).
+   */
+  countExportRowsMatching(
+    from: number,
+    to: number,
+    f: ReportFilter,
+    opts: { utcOffsetMinutes: number; centreSeats: readonly string[] },
+  ): number {
+    const where = ['enqueued_at >= ?', 'enqueued_at < ?'];
+    const args: (string | number)[] = [from, to];
+    const marks = (xs: readonly unknown[]) => xs.map(() => '?').join(',');
+    if (f.centres) {
+      const centres = [...f.centres];
+      where.push(`(centre_id IN (${marks(centres)}) OR seat_id IN (${marks(opts.centreSeats)}))`);
+      args.push(...centres, ...opts.centreSeats);
+    }
+    if (f.categories) {
+      const categories = [...f.categories];
+      where.push(`category_id IN (${marks(categories)})`);
+      args.push(...categories);
+    }
+    if (f.seats) {
+      const seats = [...f.seats];
+      const missed = seats.map(() => "(',' || IFNULL(missed_by, '') || ',') LIKE ? ESCAPE '\\'").join(' OR ');
+      where.push(`(seat_id IN (${marks(seats)}) OR ${missed})`);
+      args.push(...seats, ...seats.map((s) => `%,${s.replace(/[\\%_]/g, '\\$&')},%`));
+    }
+    const local = `(enqueued_at + ${Math.trunc(opts.utcOffsetMinutes) * 60_000})`;
+    if (f.hours) {
+      const hours = [...f.hours];
+      where.push(`((${local} % 86400000) / 3600000) IN (${marks(hours)})`);
+      args.push(...hours);
+    }
+    if (f.weekdays) {
+      // Day 0 of the epoch was a Thursday: ISO weekday = (days + 3) % 7 + 1.
+      const weekdays = [...f.weekdays];
+      where.push(`((${local} / 86400000 + 3) % 7 + 1) IN (${marks(weekdays)})`);
+      args.push(...weekdays);
+    }
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM call_facts WHERE ${where.join(' AND ')}`).get(...args) as { n: number }).n;
   }
 
   /** One page of 话单 rows as EXPORT_SQL's tuples (no object per row: the CSV writer's fast path). */
