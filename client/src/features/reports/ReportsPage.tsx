@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { can, DISPOSITION_LABELS, type FiguresView, type ReportView } from '../../contract';
 import { useAppStore } from '../../app/store';
+import { errorMessage } from '../../shared/errors';
 import { chinaDay } from '../../shared/format';
 import { Definitions } from './Definitions';
 import { SatisfactionKpis } from './SatisfactionKpis';
@@ -9,7 +10,7 @@ import { TrendsPanel } from './TrendsPanel';
 import { QcReportTable } from '../qc/QcReportTable';
 import { OutboundReportTable } from './OutboundReportTable';
 import { CallbackCompletionTable } from './CallbackCompletionTable';
-import { downloadExport, fetchReport, refusalText, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
+import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 import { DateInput } from '../../shared/components/DateInput';
 import { pct, sec } from './format';
@@ -276,7 +277,7 @@ export function ReportsPage() {
       setReport(r.data);
       setApplied(f);
       setError(null);
-    } else setError(refusalText(r.error));
+    } else setError(errorMessage(r.error));
   }, []);
   useEffect(() => {
     void load(defaultFilters());
