@@ -82,3 +82,21 @@ export const queryInt = (name: string, label: string, fallback?: number) =>
     }
     return n;
   });
+
+/**
+ * The latest time a time field takes: the last millisecond of 2099, China time (Unix ms). A later
+ * one is a slip or an attack, and 9e15 ms is not a date at all (a browser shows it as NaN-NaN).
+ */
+const LATEST_TIME = Date.UTC(2099, 11, 31, 16) - 1;
+
+const notATime = (label: string) => `${label}不是有效的时间`;
+
+/** The bounds of a time field: a whole number from 1970 to the end of 2099, refused in zh-CN naming the field. */
+const timeBounds = <T extends z.ZodNumber | z.ZodCoercedNumber>(n: T, label: string): T =>
+  n.int(notATime(label)).min(0, notATime(label)).max(LATEST_TIME, `${label}不能晚于 2099 年`) as T;
+
+/** A time field (Unix ms) of a JSON body. */
+export const timestamp = (label: string) => timeBounds(z.number({ error: notATime(label) }), label);
+
+/** A time field (Unix ms) of a query string. */
+export const queryTimestamp = (label: string) => timeBounds(z.coerce.number({ error: notATime(label) }), label);
