@@ -285,6 +285,9 @@ export function ReportsPage() {
 
   const set = (patch: Partial<ReportFilters>) => setFilters((f) => ({ ...f, ...patch }));
   const seats = report?.bySeat ?? [];
+  // Only the centres of the user's scope (the server says which with each report; one outside it is refused).
+  const scope = report?.scopeCentres;
+  const centres = (reference?.centres ?? []).filter((c) => scope === null || (scope?.includes(c.id) ?? false));
   return (
     <div className="reports-page">
       <section className="panel report-filters no-print">
@@ -318,7 +321,7 @@ export function ReportsPage() {
             中心
             <select value={filters.centre} onChange={(e) => set({ centre: e.target.value })}>
               <option value="">全部(本人范围内)</option>
-              {reference?.centres.map((c) => (
+              {centres.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
                 </option>
