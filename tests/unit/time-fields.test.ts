@@ -11,6 +11,7 @@ import {
   HandoverRangeQuerySchema,
   ReferralUpdateSchema,
   SatisfactionFiguresQuerySchema,
+  ServiceCalendarInputSchema,
   SummaryDraftSchema,
   SurveyWebhookSchema,
   VisitOutcomeSchema,
@@ -62,5 +63,14 @@ describe('time fields of the contract', () => {
     expect(messages(AuditQuerySchema.safeParse({ to: far }))).toEqual(['结束时间不能晚于 2099 年']);
     expect(messages(HandoverRangeQuerySchema.safeParse({ from: 'x' }))).toEqual(['起始时间不是有效的时间']);
     expect(HandoverRangeQuerySchema.safeParse({ from: String(NOW), to: String(NOW + 1) }).success).toBe(true);
+  });
+
+  it('a 服务日历 special date must exist and fall in 1970–2099', () => {
+    const calendar = (date: string) =>
+      ServiceCalendarInputSchema.safeParse({ periods: [], holidays: [{ date, name: '国庆', periods: [] }] });
+    expect(calendar('2027-10-01').success).toBe(true);
+    expect(messages(calendar('2027-02-30'))).toEqual(['日期不存在或超出范围(1970–2099 年)']);
+    expect(messages(calendar('9999-12-31'))).toEqual(['日期不存在或超出范围(1970–2099 年)']);
+    expect(messages(calendar('10月1日'))).toEqual(['日期须为 YYYY-MM-DD']);
   });
 });

@@ -100,3 +100,14 @@ export const timestamp = (label: string) => timeBounds(z.number({ error: notATim
 
 /** A time field (Unix ms) of a query string. */
 export const queryTimestamp = (label: string) => timeBounds(z.coerce.number({ error: notATime(label) }), label);
+
+/** A calendar day as YYYY-MM-DD that exists (no 2026-02-30), from 1970 to 2099. */
+export const calendarDate = (label: string) =>
+  z
+    .string({ error: `${label}须为 YYYY-MM-DD` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${label}须为 YYYY-MM-DD`, abort: true })
+    .refine((v) => {
+      const [y, m, d] = v.split('-').map(Number) as [number, number, number];
+      const t = new Date(Date.UTC(y, m - 1, d));
+      return y >= 1970 && y <= 2099 && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+    }, `${label}不存在或超出范围(1970–2099 年)`);
