@@ -113,6 +113,7 @@ describe('监听 (silent monitoring)', () => {
 
     const bar = sup.getByRole('region', { name: '监听' });
     await bar.getByText('监听中').waitFor({ timeout: 20_000 });
+    await card(sup, 's05').getByRole('status').getByText('正在监听').waitFor();
     // Audio arrives on the page, and keeps arriving.
     await expect.poll(async () => (await pageStats(sup)).reduce((n, s) => n + s.inboundPackets, 0), POLL).toBeGreaterThan(50);
     const first = (await pageStats(sup)).reduce((n, s) => n + s.inboundPackets, 0);
@@ -134,6 +135,9 @@ describe('监听 (silent monitoring)', () => {
     // 停止监听: Kamailio's BYE ends the page's leg.
     await bar.getByRole('button', { name: '停止监听' }).click();
     await bar.getByText('已停止监听').waitFor({ timeout: 10_000 });
+    // The card, still open, no longer says 正在监听.
+    await card(sup, 's05').getByText('正在监听').waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await card(sup, 's05').getByRole('dialog').isVisible()).toBe(true);
     await expect.poll(async () => (await pageStats(sup)).length, POLL).toBe(0);
     expect(auditRows('supervisor.call-listen-stop', `call:${call.id}`)).toHaveLength(1);
     expect(stack.calls().find((c) => c.id === call.id)?.state_kind).toBe('talking');

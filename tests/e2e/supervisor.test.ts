@@ -108,6 +108,8 @@ describe('supervisor console', () => {
     // Without a reason the server refuses and says why.
     await card(sup, 's03').getByRole('button', { name: '确认示忙' }).click();
     await card(sup, 's03').getByRole('alert').getByText('请填写原因').waitFor();
+    // the reason alone: no 请求参数有误 prefix, no field name (note: …)
+    expect(await card(sup, 's03').getByRole('alert').textContent()).toBe('请填写原因');
     expect(stack.seatState('s03').kind).toBe('ready');
     await card(sup, 's03').getByLabel('说明(必填,记入审计日志)').fill('参加业务例会');
     await card(sup, 's03').getByRole('button', { name: '确认示忙' }).click();
@@ -126,6 +128,10 @@ describe('supervisor console', () => {
       const sup = await signIn('supervisor');
       await card(sup, 's06').locator('.seat-card-main').click();
       await card(sup, 's06').getByRole('button', { name: '发消息' }).click();
+      // An empty message is refused in the supervisor's words alone (it read 请求参数有误: text: 请填写消息内容).
+      await card(sup, 's06').getByRole('button', { name: '发送' }).click();
+      await card(sup, 's06').getByRole('alert').getByText('请填写消息内容').waitFor();
+      expect(await card(sup, 's06').getByRole('alert').textContent()).toBe('请填写消息内容');
       await card(sup, 's06').getByLabel('消息内容').fill('排队较多,请尽快就绪');
       await card(sup, 's06').getByRole('button', { name: '发送' }).click();
       await card(sup, 's06').getByText('消息已发送').waitFor();

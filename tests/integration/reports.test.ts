@@ -82,6 +82,14 @@ describe('reports', () => {
     expect(live.sinceMidnight.entered).toBe(1);
   });
 
+  it('says which centres the user may pick: 东城 alone for its manager, whatever the filter; every centre for the city', async () => {
+    expect(data(await api<ReportView>(h, 'GET', `/api/reports/figures?${Q}`, 'dc-manager')).scopeCentres).toEqual(['dongcheng']);
+    expect(data(await api<ReportView>(h, 'GET', `/api/reports/figures?${Q}&centres=dongcheng`, 'dc-manager')).scopeCentres).toEqual([
+      'dongcheng',
+    ]);
+    expect(data(await api<ReportView>(h, 'GET', `/api/reports/figures?${Q}&centres=city`, 'manager')).scopeCentres).toBeNull();
+  });
+
   it('refuses seats and supervisors the reports, and bad ranges', async () => {
     expect((await api(h, 'GET', `/api/reports/figures?${Q}`, 'seat01')).status).toBe(403);
     expect((await api(h, 'GET', `/api/reports/figures?${Q}`, 'supervisor')).status).toBe(403);

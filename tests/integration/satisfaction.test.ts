@@ -207,6 +207,17 @@ describe('the 回访 worklist', () => {
     });
   });
 
+  it('a follow-up due in 9e15 ms (no date at all) is refused in zh-CN and the task stays open', async () => {
+    const t = (await openTasks(h))[0]!;
+    const r = await api(h, 'POST', `/api/visits/${t.id}/outcome`, 'supervisor', {
+      outcome: 'reached',
+      followUp: { note: '寄送材料', dueAt: 9e15 },
+    });
+    expect(r.status).toBe(400);
+    expect(error(r)).toMatchObject({ message: '跟进时间不能晚于 2099 年', fields: { 'followUp.dueAt': ['跟进时间不能晚于 2099 年'] } });
+    expect((await openTasks(h)).find((x) => x.id === t.id)).toMatchObject({ status: 'open', attempts: t.attempts });
+  });
+
   it('when no outcome is given or a rating comes with no answer, should answer 400', async () => {
     const t = (await openTasks(h))[0]!;
     expect((await api(h, 'POST', `/api/visits/${t.id}/outcome`, 'supervisor', {})).status).toBe(400);

@@ -29,9 +29,13 @@ export function formatCountdown(until: number, now: number): string {
  */
 export const CHINA_OFFSET_MS = 8 * 3600_000;
 
-/** The fields of `at` as a clock in China shows them. */
-function china(at: number): { y: number; mo: string; d: string; h: string; mi: string; s: string } {
+/** What a clock or date shows for a time that is not one (NaN, or beyond what a Date holds). */
+export const NO_TIME = '—';
+
+/** The fields of `at` as a clock in China shows them; null for a time that is not one. */
+function china(at: number): { y: number; mo: string; d: string; h: string; mi: string; s: string } | null {
   const t = new Date(at + CHINA_OFFSET_MS);
+  if (Number.isNaN(t.getTime())) return null;
   return {
     y: t.getUTCFullYear(),
     mo: pad2(t.getUTCMonth() + 1),
@@ -45,31 +49,31 @@ function china(at: number): { y: number; mo: string; d: string; h: string; mi: s
 /** Clock time in China, "14:05:09". */
 export function formatClock(at: number): string {
   const c = china(at);
-  return `${c.h}:${c.mi}:${c.s}`;
+  return c ? `${c.h}:${c.mi}:${c.s}` : NO_TIME;
 }
 
 /** The China day of `at` as YYYY-MM-DD (the server's "local day" for my calls). */
 export function chinaDay(at: number): string {
   const c = china(at);
-  return `${c.y}-${c.mo}-${c.d}`;
+  return c ? `${c.y}-${c.mo}-${c.d}` : NO_TIME;
 }
 
 /** "01-06 15:30" in China time. */
 export function formatDayTime(at: number): string {
   const c = china(at);
-  return `${c.mo}-${c.d} ${c.h}:${c.mi}`;
+  return c ? `${c.mo}-${c.d} ${c.h}:${c.mi}` : NO_TIME;
 }
 
 /** "2025-01-06 15:30" in China time. */
 export function formatDateTime(at: number): string {
   const c = china(at);
-  return `${c.y}-${c.mo}-${c.d} ${c.h}:${c.mi}`;
+  return c ? `${c.y}-${c.mo}-${c.d} ${c.h}:${c.mi}` : NO_TIME;
 }
 
 /** Unix ms → the value of an <input type="datetime-local"> (minutes), China time. */
 export function toChinaLocalInput(at: number | null | undefined): string {
-  if (at === null || at === undefined || !Number.isFinite(at)) return '';
-  const c = china(at);
+  const c = at === null || at === undefined ? null : china(at);
+  if (!c) return '';
   return `${c.y}-${c.mo}-${c.d}T${c.h}:${c.mi}`;
 }
 

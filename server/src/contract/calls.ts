@@ -4,7 +4,7 @@ import type { CallResult } from '../vocabulary/call-results.js';
 import type { CallStateKind } from '../vocabulary/call-states.js';
 import type { HangupSide } from '../vocabulary/hangup.js';
 import type { OverflowTrigger } from '../vocabulary/overflow.js';
-import { queryInt } from './fields.js';
+import { queryInt, timestamp } from './fields.js';
 
 export interface CallView {
   id: string;
@@ -59,8 +59,8 @@ export interface CallRecordView {
 export const CALL_LIST_MAX_LIMIT = 1000;
 export const CallListQuerySchema = z
   .object({
-    from: queryInt('from', '起始时间(毫秒时间戳)').pipe(z.number().min(0, 'from 不能为负数')),
-    to: queryInt('to', '结束时间(毫秒时间戳)').pipe(z.number().min(0, 'to 不能为负数')),
+    from: queryInt('from', '起始时间(毫秒时间戳)').pipe(timestamp('起始时间')),
+    to: queryInt('to', '结束时间(毫秒时间戳)').pipe(timestamp('结束时间')),
     limit: queryInt('limit', '条数', 200)
       .default(200)
       .pipe(z.number().min(1, 'limit 至少为 1').max(CALL_LIST_MAX_LIMIT, `limit 最多为 ${CALL_LIST_MAX_LIMIT}`)),

@@ -82,3 +82,32 @@ export const queryInt = (name: string, label: string, fallback?: number) =>
     }
     return n;
   });
+
+/**
+ * The latest time a time field takes: the last millisecond of 2099, China time (Unix ms). A later
+ * one is a slip or an attack, and 9e15 ms is not a date at all (a browser shows it as NaN-NaN).
+ */
+const LATEST_TIME = Date.UTC(2099, 11, 31, 16) - 1;
+
+const notATime = (label: string) => `${label}不是有效的时间`;
+
+/** The bounds of a time field: a whole number from 1970 to the end of 2099, refused in zh-CN naming the field. */
+const timeBounds = <T extends z.ZodNumber | z.ZodCoercedNumber>(n: T, label: string): T =>
+  n.int(notATime(label)).min(0, notATime(label)).max(LATEST_TIME, `${label}不能晚于 2099 年`) as T;
+
+/** A time field (Unix ms) of a JSON body. */
+export const timestamp = (label: string) => timeBounds(z.number({ error: notATime(label) }), label);
+
+/** A time field (Unix ms) of a query string. */
+export const queryTimestamp = (label: string) => timeBounds(z.coerce.number({ error: notATime(label) }), label);
+
+/** A calendar day as YYYY-MM-DD that exists (no 2026-02-30), from 1970 to 2099. */
+export const calendarDate = (label: string) =>
+  z
+    .string({ error: `${label}须为 YYYY-MM-DD` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${label}须为 YYYY-MM-DD`, abort: true })
+    .refine((v) => {
+      const [y, m, d] = v.split('-').map(Number) as [number, number, number];
+      const t = new Date(Date.UTC(y, m - 1, d));
+      return y >= 1970 && y <= 2099 && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+    }, `${label}不存在或超出范围(1970–2099 年)`);

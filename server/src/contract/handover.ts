@@ -1,6 +1,6 @@
 /** Hand-overs between 12348 and the 12345 government hotline, both ways (work orders and tickets). */
 import { z } from 'zod';
-import { line, scrubbed, text } from './fields.js';
+import { line, scrubbed, text, queryTimestamp, timestamp } from './fields.js';
 
 /**
  * How far a hand-over got. To 12345: `pending` (work order written, transfer under way),
@@ -133,10 +133,16 @@ export const ReferralOfficesSchema = z
   .strict();
 export type ReferralOffices = z.output<typeof ReferralOfficesSchema>;
 
+/** ?from=&to= (Unix ms) of the hand-over and referral lists; the route fills in the last 24 hours. */
+export const HandoverRangeQuerySchema = z.object({
+  from: queryTimestamp('起始时间').optional(),
+  to: queryTimestamp('结束时间').optional(),
+});
+
 /** PUT /api/referrals/:id (staff): the bureau sets the due date, or the referral is closed. */
 export const ReferralUpdateSchema = z
   .object({
-    dueAt: z.number().int().nonnegative().nullable().optional(),
+    dueAt: timestamp('办理期限').nullable().optional(),
     close: z.object({ outcome: text('办理结果', 200).pipe(z.string().min(1, '请填写办理结果')) }).optional(),
   })
   .strict();

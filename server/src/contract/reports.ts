@@ -158,6 +158,8 @@ export interface ReportView {
   to: string;
   /** The centres the report covers (the filter within the user's scope); null = every centre. */
   centres: string[] | null;
+  /** The centres the user may pick in the filter (their scope, sorted); null = every centre. */
+  scopeCentres: string[] | null;
   thresholdS: number;
   shortAbandonS: number;
   total: FiguresView;

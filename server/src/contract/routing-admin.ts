@@ -4,7 +4,7 @@
  * The server merges a section into the configuration in force and checks the whole again.
  */
 import { z } from 'zod';
-import { line } from './fields.js';
+import { calendarDate, line } from './fields.js';
 import { CALLER_FLAGS } from '../vocabulary/caller-flags.js';
 import { OVERFLOW_TARGETS } from '../vocabulary/overflow.js';
 
@@ -154,7 +154,7 @@ export const ServiceCalendarInputSchema = z
       .array(
         z
           .object({
-            date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD'),
+            date: calendarDate('日期'),
             name: line('名称', 40),
             /** Empty: closed all day (放假); otherwise the hours of a working day (调休上班). */
             periods: z.array(HoursInputSchema).max(10, '一天最多 10 个时段'),

@@ -1,6 +1,6 @@
 /** Satisfaction (满意度): the rating scale, the external survey webhook's body, 回访 tasks and the figures. */
 import { z } from 'zod';
-import { line, scrubbed, text } from './fields.js';
+import { line, scrubbed, text, queryTimestamp, timestamp } from './fields.js';
 
 /** The keys of the rating scale and what each means; 1–3 count as satisfied (docs/definitions.md 满意率). */
 export const RATING_SCALE = [
@@ -30,7 +30,7 @@ export const SurveyWebhookSchema = z.object({
   score: scoreField,
   comment: scrubbed(500, { multiline: true }).optional(),
   /** Unix ms when the citizen answered. */
-  ratedAt: z.number({ error: 'ratedAt 须为毫秒时间戳' }).int().nonnegative(),
+  ratedAt: timestamp('评价时间'),
 });
 export type SurveyWebhookBody = z.infer<typeof SurveyWebhookSchema>;
 
@@ -115,7 +115,7 @@ export const VisitOutcomeSchema = z.object({
   score: scoreField.optional(),
   comment: text('评价内容', 500).optional(),
   /** A follow-up is needed: a new task due at followUpAt with this note. */
-  followUp: z.object({ note: line('跟进事项', 200).min(1, '请填写跟进事项'), dueAt: z.number().int().nonnegative() }).optional(),
+  followUp: z.object({ note: line('跟进事项', 200).min(1, '请填写跟进事项'), dueAt: timestamp('跟进时间') }).optional(),
 });
 export type VisitOutcomeInput = z.infer<typeof VisitOutcomeSchema>;
 
@@ -135,8 +135,8 @@ export interface VisitDialView {
 export const FIGURE_GROUPS = ['seat', 'category', 'centre', 'day', 'month'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 export const SatisfactionFiguresQuerySchema = z.object({
-  from: z.coerce.number({ error: 'from 须为毫秒时间戳' }).int().nonnegative(),
-  to: z.coerce.number({ error: 'to 须为毫秒时间戳' }).int().nonnegative(),
+  from: queryTimestamp('起始时间'),
+  to: queryTimestamp('结束时间'),
   groupBy: z.enum(FIGURE_GROUPS, { error: 'groupBy 须为 seat、category、centre、day 或 month' }).default('day'),
 });
 

@@ -1,6 +1,6 @@
 /** Call summaries (小结) and their drafts: dispositions, the rules of a filed summary, the views. */
 import { z } from 'zod';
-import { line, text } from './fields.js';
+import { line, text, timestamp } from './fields.js';
 
 /** Dispositions (处理结果), named once. */
 export const DISPOSITIONS = [
@@ -59,7 +59,7 @@ export const SummaryDraftSchema = z
     disposition: z.enum(DISPOSITIONS, { error: '请选择有效的处理结果' }).optional(),
     referral: line('转介去向', SUMMARY_LIMITS.referral).optional(),
     /** Unix ms; required for 预约回电. */
-    followUpAt: z.number().int().nonnegative().nullable().optional(),
+    followUpAt: timestamp('回电时间').nullable().optional(),
     riskFlag: z.boolean().optional(),
     riskNote: text('上报说明', SUMMARY_LIMITS.riskNote).optional(),
     /** Knowledge-base entries the answer drew on. */
@@ -95,7 +95,7 @@ export function summaryInputSchemaWith(nowOf: () => number) {
       answer: text('解答内容', SUMMARY_LIMITS.answer).default(''),
       disposition: z.enum(DISPOSITIONS, { error: '请选择处理结果' }),
       referral: line('转介去向', SUMMARY_LIMITS.referral).default(''),
-      followUpAt: z.number().int().nonnegative().nullable().default(null),
+      followUpAt: timestamp('回电时间').nullable().default(null),
       riskFlag: z.boolean().default(false),
       riskNote: text('上报说明', SUMMARY_LIMITS.riskNote).default(''),
       knowledgeIds: z.array(z.number().int().positive()).max(20).default([]),

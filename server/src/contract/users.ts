@@ -1,7 +1,7 @@
 /** Accounts (用户管理), one's own password (修改密码), the deployment mode and the audit log (审计日志). */
 import { z } from 'zod';
 import { ROLES, type Role } from './auth.js';
-import { text } from './fields.js';
+import { text, queryTimestamp } from './fields.js';
 
 /** demo: the demo accounts and a 演示环境 banner; production: no demo password may exist. */
 export type DeploymentMode = 'demo' | 'production';
@@ -85,8 +85,8 @@ export const AuditQuerySchema = z.object({
   action: z.string().max(60).optional(),
   userId: z.coerce.number().int().positive().optional(),
   target: z.string().max(120).optional(),
-  from: z.coerce.number().int().nonnegative().optional(),
-  to: z.coerce.number().int().nonnegative().optional(),
+  from: queryTimestamp('起始时间').optional(),
+  to: queryTimestamp('结束时间').optional(),
   beforeId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -31,7 +31,7 @@ describe('坐席 editor refusals', () => {
       ok: false,
       error: {
         code: 'VALIDATION',
-        message: '请求参数有误: name: 请填写坐席姓名; version: 坐席「张律师」的资料已被其他管理员修改',
+        message: '请填写坐席姓名;坐席「张律师」的资料已被其他管理员修改',
         fields: { name: ['请填写坐席姓名'], version: ['坐席「张律师」的资料已被其他管理员修改'] },
       },
     });

@@ -24,10 +24,7 @@ describe('风险词表 on the reports page', () => {
     const fetch = vi.fn(async (url: string) =>
       url.startsWith('/api/reports/trends')
         ? Response.json({ ok: true, data: trends })
-        : Response.json(
-            { ok: false, error: { code: 'VALIDATION', message: `请求参数有误: version: ${STALE}`, fields: { version: [STALE] } } },
-            { status: 400 },
-          ),
+        : Response.json({ ok: false, error: { code: 'VALIDATION', message: STALE, fields: { version: [STALE] } } }, { status: 400 }),
     );
     vi.stubGlobal('fetch', fetch);
     const host = document.createElement('div');

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatCountdown, formatDuration, formatElapsed } from '../../../client/src/shared/format';
+import {
+  chinaDay,
+  formatClock,
+  formatCountdown,
+  formatDateTime,
+  formatDayTime,
+  formatDuration,
+  formatElapsed,
+  toChinaLocalInput,
+} from '../../../client/src/shared/format';
 import { T0 } from '../support/fixtures';
 
 describe('formatDuration', () => {
@@ -39,5 +48,15 @@ describe('formatCountdown (wrap-up)', () => {
 describe('formatClock', () => {
   it('when given a UTC instant, should show China time', () => {
     expect(formatClock(T0 + 5_000)).toBe('09:00:05');
+  });
+});
+
+describe('a time that is not one (9e15 ms is beyond what a Date holds; NaN)', () => {
+  it('shows as — in every China-time format, never NaN; a datetime input stays empty', () => {
+    for (const at of [9e15, NaN, Infinity]) {
+      expect([formatClock(at), chinaDay(at), formatDayTime(at), formatDateTime(at)]).toEqual(['—', '—', '—', '—']);
+      expect(toChinaLocalInput(at)).toBe('');
+    }
+    expect(formatDateTime(T0)).toBe('2025-01-06 09:00');
   });
 });

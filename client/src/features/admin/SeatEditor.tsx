@@ -3,7 +3,7 @@ import { configVersion, type ReferenceData, type SeatView } from '../../contract
 import { categoryName } from '../../shared/labels';
 import { errorMessage } from '../../shared/errors';
 import { useAppStore } from '../../app/store';
-import { adminApi, refusalLines } from './admin-api';
+import { adminApi } from './admin-api';
 import { strandedBy } from './strand-check';
 
 const LEVELS = [1, 2, 3, 4, 5];
@@ -68,9 +68,7 @@ export function SeatEditor({
     if (ack.ok) {
       setResult({ ok: true, text: '已保存,立即生效' });
       onSaved(ack.data);
-    } else
-      // the field messages alone (请填写坐席姓名), not the server's line with the field names in it
-      setResult(ack.error.fields ? { ok: false, text: refusalLines(ack.error).join(';') } : { ok: false, text: errorMessage(ack.error) });
+    } else setResult({ ok: false, text: errorMessage(ack.error) });
   };
 
   return (

@@ -9,6 +9,7 @@ import type {
   Ticket12345View,
 } from '../../contract';
 import type { Api, TimeRange } from '../../shared/api';
+import { formatDateTime } from '../../shared/format';
 
 export interface HandoverDeps {
   handover: (id: string) => Promise<Ack<HandoverView>>;
@@ -52,8 +53,6 @@ export interface MonitorLine {
   text: string;
 }
 
-const fmt = (ms: number) => new Date(ms).toLocaleString('zh-CN', { hour12: false });
-
 /** What needs a supervisor's eye, one sentence each. */
 export function monitorLines(h: HandoverList | null, r: ReferralList | null): MonitorLine[] {
   const lines: MonitorLine[] = [];
@@ -69,7 +68,7 @@ export function monitorLines(h: HandoverList | null, r: ReferralList | null): Mo
     lines.push({
       key: `o${x.id}`,
       kind: 'overdue',
-      text: `转介 ${x.kindLabel} → ${x.officeName} 已逾期(期限 ${x.dueAt ? fmt(x.dueAt) : '—'})`,
+      text: `转介 ${x.kindLabel} → ${x.officeName} 已逾期(期限 ${x.dueAt ? formatDateTime(x.dueAt) : '—'})`,
     });
   }
   return lines;

@@ -14,7 +14,7 @@ import { formatElapsed } from '../../shared/format';
 import { useServerNow } from '../../shared/ticker';
 import { useAppStore } from '../../app/store';
 import { supervision } from './supervision';
-import { listenPhone } from './listen-phone';
+import { listenPhone, useListen } from './listen-phone';
 import { skillList } from './selectors';
 import { currentCall, filteredSeats, NO_FILTER, wrapUpOverdue, type SeatFilter } from './wall-selectors';
 
@@ -77,6 +77,10 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  // 正在监听 follows the page's listening phone (it ends with the call, 停止监听 or another page),
+  // not the answer to 开始监听 alone.
+  const listen = useListen();
+  const listening = (listen.status === 'listening' || listen.status === 'elsewhere') && listen.seatId === seat.id;
   /** The call 强拆 or 监听 was opened for: never the seat's next call, should that one end meanwhile. */
   const [forCall, setForCall] = useState<string | null>(null);
   const talkingCall = seat.state.kind === 'talking' ? seat.state.callId : null;
@@ -112,7 +116,7 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
               );
     setBusy(false);
     if (ack.ok) {
-      setResult({ ok: true, text: mode === 'message' ? '消息已发送' : mode === 'listen' ? '正在监听' : '已执行' });
+      setResult(mode === 'listen' ? null : { ok: true, text: mode === 'message' ? '消息已发送' : '已执行' });
       setMode(null);
       setText('');
     } else setResult({ ok: false, text: errorMessage(ack.error) });
@@ -175,6 +179,11 @@ function SeatActions({ seat, onClose }: { seat: SeatWallView; onClose: () => voi
                     : '确认示忙'}
           </button>
         </form>
+      )}
+      {listening && (
+        <p role="status" className="ok-note">
+          正在监听
+        </p>
       )}
       {result && (
         <p role={result.ok ? 'status' : 'alert'} className={result.ok ? 'ok-note' : 'alert alert-error inline-error'}>

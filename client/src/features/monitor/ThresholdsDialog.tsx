@@ -40,7 +40,7 @@ export function ThresholdsDialog({ onClose }: { onClose: () => void }) {
     const ack = await supervision.saveThresholds(t);
     setBusy(false);
     if (ack.ok) onClose();
-    else setError([errorMessage(ack.error), ...Object.values(ack.error.fields ?? {}).flat()].join(':'));
+    else setError(errorMessage(ack.error));
   };
   return (
     <div className="thresholds-dialog panel" role="dialog" aria-label="告警阈值设置">

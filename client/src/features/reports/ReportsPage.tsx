@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { can, DISPOSITION_LABELS, type FiguresView, type ReportView } from '../../contract';
 import { useAppStore } from '../../app/store';
+import { errorMessage } from '../../shared/errors';
 import { chinaDay } from '../../shared/format';
 import { Definitions } from './Definitions';
 import { SatisfactionKpis } from './SatisfactionKpis';
@@ -9,7 +10,7 @@ import { TrendsPanel } from './TrendsPanel';
 import { QcReportTable } from '../qc/QcReportTable';
 import { OutboundReportTable } from './OutboundReportTable';
 import { CallbackCompletionTable } from './CallbackCompletionTable';
-import { downloadExport, fetchReport, refusalText, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
+import { downloadExport, fetchReport, reportQuery, type DownloadProgress, type ReportFilters } from './reports-api';
 import './reports.css';
 import { DateInput } from '../../shared/components/DateInput';
 import { pct, sec } from './format';
@@ -276,7 +277,7 @@ export function ReportsPage() {
       setReport(r.data);
       setApplied(f);
       setError(null);
-    } else setError(refusalText(r.error));
+    } else setError(errorMessage(r.error));
   }, []);
   useEffect(() => {
     void load(defaultFilters());
@@ -284,6 +285,9 @@ export function ReportsPage() {
 
   const set = (patch: Partial<ReportFilters>) => setFilters((f) => ({ ...f, ...patch }));
   const seats = report?.bySeat ?? [];
+  // Only the centres of the user's scope (the server says which with each report; one outside it is refused).
+  const scope = report?.scopeCentres;
+  const centres = (reference?.centres ?? []).filter((c) => scope === null || (scope?.includes(c.id) ?? false));
   return (
     <div className="reports-page">
       <section className="panel report-filters no-print">
@@ -317,7 +321,7 @@ export function ReportsPage() {
             中心
             <select value={filters.centre} onChange={(e) => set({ centre: e.target.value })}>
               <option value="">全部(本人范围内)</option>
-              {reference?.centres.map((c) => (
+              {centres.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
                 </option>

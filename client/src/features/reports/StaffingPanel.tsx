@@ -1,9 +1,8 @@
 import { lazy, Suspense, useState } from 'react';
 import { can, type Ack, type StaffingPlanView } from '../../contract';
 import { useAppStore } from '../../app/store';
-import { NETWORK_ERROR } from '../../shared/errors';
+import { errorMessage, NETWORK_ERROR } from '../../shared/errors';
 import { staffingCsv } from './staffing-csv';
-import { refusalText } from './reports-api';
 
 const StaffingChart = lazy(() => import('./Charts').then((m) => ({ default: m.StaffingChart })));
 const DAYS = ['一', '二', '三', '四', '五', '六', '日'];
@@ -34,7 +33,7 @@ export function StaffingPanel() {
     if (r.ok) {
       setPlan(r.data);
       setMessage(null);
-    } else setMessage(refusalText(r.error));
+    } else setMessage(errorMessage(r.error));
   };
   const apply = async () => {
     if (!window.confirm('将按本建议覆盖服务日历中每周各时段的计划坐席数(记入审计日志),确定吗?')) return;
@@ -43,7 +42,7 @@ export function StaffingPanel() {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ weeks, target }),
     });
-    setMessage(r.ok ? `已写入服务日历:${r.data.periods.length} 个时段` : refusalText(r.error));
+    setMessage(r.ok ? `已写入服务日历:${r.data.periods.length} 个时段` : errorMessage(r.error));
   };
   const categoryName = (id: string) => categories.find((c) => c.id === id)?.name ?? id;
   const download = () => {

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { configVersion, type Ack, type ReferenceData, type TrendsView } from '../../contract';
-import { NETWORK_ERROR } from '../../shared/errors';
+import { errorMessage, NETWORK_ERROR } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
-import { refusalText } from './reports-api';
 
 async function call<T>(url: string, init?: RequestInit): Promise<Ack<T>> {
   try {
@@ -24,7 +23,7 @@ export function TrendsPanel({ from, to, reference }: { from: string; to: string;
       setTrends(r.data);
       setWords(r.data.riskWords.join(' '));
       setMessage(null);
-    } else setMessage(refusalText(r.error));
+    } else setMessage(errorMessage(r.error));
   };
   const save = async () => {
     // The list as loaded: a save after someone else's is refused, not a silent overwrite.
@@ -34,7 +33,7 @@ export function TrendsPanel({ from, to, reference }: { from: string; to: string;
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ words: words.split(/[\s,，、]+/).filter(Boolean) }),
     });
-    setMessage(r.ok ? `风险词表已保存(${r.data.length} 个)` : refusalText(r.error));
+    setMessage(r.ok ? `风险词表已保存(${r.data.length} 个)` : errorMessage(r.error));
     if (r.ok) void load();
   };
   return (

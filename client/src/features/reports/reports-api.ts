@@ -1,5 +1,5 @@
-import type { Ack, ApiError, ReportView } from '../../contract';
-import { errorMessage, fallbackMessage, NETWORK_ERROR } from '../../shared/errors';
+import type { Ack, ReportView } from '../../contract';
+import { errorMessage, NETWORK_ERROR } from '../../shared/errors';
 
 /** The report page's filters, as the query string the server reads. */
 export interface ReportFilters {
@@ -10,15 +10,6 @@ export interface ReportFilters {
   seat: string;
   hour: string;
   weekday: string;
-}
-
-/**
- * A refusal as the reports page says it: the field messages alone (结束日期不能早于起始日期), not
- * the server's summary line with the parameter names in it (请求参数有误: to: …).
- */
-export function refusalText(error: ApiError): string {
-  const fields = [...new Set(Object.values(error.fields ?? {}).flat())];
-  return fields.length > 0 ? fields.join(';') : errorMessage(error);
 }
 
 export function reportQuery(f: ReportFilters): string {
@@ -71,7 +62,7 @@ export async function downloadExport(url: string, onProgress: (p: DownloadProgre
   if (!res.ok || !res.body) {
     try {
       const body = (await res.json()) as Ack<unknown>;
-      return body.ok ? '导出失败' : refusalText(body.error) || fallbackMessage(body.error.code);
+      return body.ok ? '导出失败' : errorMessage(body.error);
     } catch {
       return `导出失败(HTTP ${res.status})`;
     }

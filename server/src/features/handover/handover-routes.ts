@@ -1,6 +1,5 @@
 import express from 'express';
-import { z } from 'zod';
-import { CategoryMapSchema, HandoverCallbackSchema, can } from '../../contract/index.js';
+import { CategoryMapSchema, HandoverCallbackSchema, HandoverRangeQuerySchema, can } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
 import type { SessionUser } from '../auth/auth-service.js';
@@ -10,9 +9,6 @@ import type { ScopeService } from '../users/scope-service.js';
 import type { HandoverService } from './handover-service.js';
 import { handoverView, stuckView, ticketView } from './handover-views.js';
 import type { TicketFetchResult } from './ticket-fetch.js';
-
-const ms = z.coerce.number({ message: '必须是毫秒时间戳' }).int().nonnegative().optional();
-const ReportQuerySchema = z.object({ from: ms, to: ms });
 
 /** Body limit of the webhook (its own raw parser: the signature covers the exact bytes). */
 const WEBHOOK_LIMIT = '64kb';
@@ -115,7 +111,7 @@ export function createHandoverRouter(deps: {
     return (h: { seatId: string | null }) => !scoped || (h.seatId !== null && deps.scope!.seesSeat(user, h.seatId));
   };
   const range = (q: unknown) => {
-    const p = parseOrThrow(ReportQuerySchema, q);
+    const p = parseOrThrow(HandoverRangeQuerySchema, q);
     // The default period ends just after now, so what was created this millisecond is in it.
     const to = p.to ?? deps.now() + 1;
     const from = p.from ?? to - 24 * 3600_000;

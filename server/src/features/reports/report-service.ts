@@ -217,6 +217,7 @@ export class ReportService {
     };
     const withSatisfaction = {
       ...view,
+      scopeCentres: this.deps.scope.centreList(user),
       satisfaction: { ...sat.result(), visits, outbound: { placed, answered, talkSeconds } },
       outbound: out,
       callbacks,

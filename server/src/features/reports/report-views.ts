@@ -24,12 +24,12 @@ export function labels(config: RoutingConfig, seats: readonly Seat[]) {
   };
 }
 
-/** GET /api/reports/figures: the report with names for its keys (the service adds the satisfaction and outbound figures). */
+/** GET /api/reports/figures: the report with names for its keys (the service adds the satisfaction and outbound figures and the scope). */
 export function reportView(
   r: Report,
   ctx: ReportViewContext,
   waitBucketsS: readonly number[],
-): Omit<ReportView, 'satisfaction' | 'outbound'> {
+): Omit<ReportView, 'satisfaction' | 'outbound' | 'scopeCentres'> {
   const l = labels(ctx.config, ctx.seats);
   const rows = (xs: Row<string>[], label: (k: string) => string = (k) => k): ReportRowView[] =>
     xs.map((x) => ({ key: x.key, label: label(x.key), figures: x.figures }));

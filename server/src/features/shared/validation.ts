@@ -5,15 +5,14 @@ import { DomainError } from '../../domain/errors.js';
 // unknown key, a number out of range), where a schema names none of its own, in zh-CN as well.
 z.config(z.locales.zhCN());
 
-/** A request that failed its schema or a rule on its fields: 400 with the messages per field. */
+/**
+ * A request that failed its schema or a rule on its fields: 400 with the messages per field. The
+ * message is what a user reads (the field sentences alone, once each: 请填写消息内容); the field
+ * keys stay in `fields`, for programs and for forms that show a message by its field.
+ */
 export class ValidationError extends DomainError {
   constructor(readonly fields: Record<string, string[]>) {
-    super(
-      'VALIDATION',
-      `请求参数有误: ${Object.entries(fields)
-        .map(([k, v]) => `${k}: ${v.join(', ')}`)
-        .join('; ')}`,
-    );
+    super('VALIDATION', [...new Set(Object.values(fields).flat())].join(';') || '输入有误,请检查后重试');
   }
 }
 
