@@ -138,11 +138,11 @@ describe('at least one enabled administrator, with two routers racing', () => {
    * lock is held. A router busy with a write of its own when the lock was taken may check its
    * session only after the other change committed (then it is refused as signed out or no longer
    * an administrator, which is no race): the race is run until both sessions were checked first
-   * (at most 5 times), and the replies of every run where they were are returned.
+   * (at most 8 times), and the replies of every run where they were are returned.
    */
   async function races(change: (id: number, username: string) => { method: string; path: string; body: unknown }) {
     const raced: { status: number; body: { error?: { code: string; message: string } } }[][] = [];
-    for (let i = 0; i < 5 && raced.length === 0; i++) {
+    for (let i = 0; i < 8 && raced.length === 0; i++) {
       await bothAdmins();
       const release = await holdWriteLock(dbPath);
       const a = change(ids.admin2!, 'admin2');
@@ -170,7 +170,7 @@ describe('at least one enabled administrator, with two routers racing', () => {
     expect(refused.code).toBe('CONFLICT');
     expect(refused.message).toMatch(/^不能停用 admin2?:系统须至少保留一名启用的系统管理员$/);
     expect(enabledAdmins()).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('demoting each other at once: one succeeds, the other is refused in zh-CN, one administrator stays', async () => {
     const replies = await races((id, username) => ({
@@ -183,5 +183,5 @@ describe('at least one enabled administrator, with two routers racing', () => {
       /^不能把 admin2? 改为其他角色:系统须至少保留一名启用的系统管理员$/,
     );
     expect(enabledAdmins()).toHaveLength(1);
-  });
+  }, 120_000);
 });
