@@ -17,6 +17,7 @@ let srv: TestServer;
 let browser: Browser;
 const CALL = 'e2e-conf-1';
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
+const shots = process.env.SCREENSHOT_DIR ?? '.run/screenshots';
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error(`No built client in ${DIST}: run npm run build first.`);
@@ -64,6 +65,8 @@ describe('保密 summary in 录音回放', () => {
     expect(await summary.textContent()).not.toContain('家暴求助');
     await prompt.getByLabel('查看理由').fill('核查');
     expect(await prompt.getByRole('button', { name: '查看小结' }).isDisabled()).toBe(true);
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'confidential-summary-reason.png') });
     await prompt.getByLabel('查看理由').fill('复核来电处理情况');
     await prompt.getByRole('button', { name: '查看小结' }).click();
     await summary.getByText('家暴求助').waitFor();
