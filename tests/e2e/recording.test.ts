@@ -162,12 +162,12 @@ describe('call recording', () => {
 
       // Refused: another centre's supervisor and another seat, in their own browsers.
       const dcPage = await signInStaff('supervisor-dc');
-      expect(await statusFromPage(dcPage, audioUrl)).toBe(403);
-      expect(await statusFromPage(dcPage, `/api/calls/${encodeURIComponent(callId)}/recording`)).toBe(403);
+      expect(await statusFromPage(dcPage, audioUrl)).toBe(404);
+      expect(await statusFromPage(dcPage, `/api/calls/${encodeURIComponent(callId)}/recording`)).toBe(404);
       await dcPage.close();
       const ctx3 = await profile(browser);
       const seat3 = await signInSeat(ctx3, stack.routerUrl, 'seat03');
-      expect(await statusFromPage(seat3, audioUrl)).toBe(403);
+      expect(await statusFromPage(seat3, audioUrl)).toBe(404);
       await ctx3.close();
 
       // Every playback is in the audit log.

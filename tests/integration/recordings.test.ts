@@ -99,8 +99,10 @@ describe('recordings API', () => {
       expect(p.body.data.paused).toBe(true);
       clock.advance(4 * S);
       expect((await json('/api/calls/r1/recording/resume', 'seat01', 'POST')).body.data).toEqual({ callId: 'r1', paused: false });
-      // Another seat cannot pause it.
-      expect((await json('/api/calls/r1/recording/pause', 'seat02', 'POST')).status).toBe(403);
+      // Another seat cannot pause it: not a call it may see, so 404 like the call routes.
+      expect((await json('/api/calls/r1/recording/pause', 'seat02', 'POST')).status).toBe(404);
+      // A supervisor sees the call but only the answering seat pauses: 403.
+      expect((await json('/api/calls/r1/recording/pause', 'supervisor', 'POST')).status).toBe(403);
     });
     expect(media.started).toContain('r1');
     expect(media.paused).toContain('r1');
@@ -123,14 +125,18 @@ describe('recordings API', () => {
 
   it('the seat hears its own call of the day; another seat, another centre and the next day are refused', async () => {
     expect((await json<RecordingView>('/api/calls/r1/recording', 'seat01')).body.data.available).toBe(true);
+    // A call the user may not see answers as an unknown one does (404, same sentence): the
+    // refusal does not tell that the call exists.
+    const unknown = await json('/api/calls/nope/recording', 'supervisor');
+    expect(unknown.status).toBe(404);
     const other = await json('/api/calls/r1/recording', 'seat02');
-    expect(other.status).toBe(403);
-    expect(other.body.error.message).toContain('自己接听');
+    expect(other.status).toBe(404);
+    expect(other.body.error.message).toBe(unknown.body.error.message.replace('nope', 'r1'));
     const dc = await json('/api/calls/r1/recording', 'supervisor-dc');
-    expect(dc.status).toBe(403);
-    expect((await get('/api/calls/r1/recording/audio', 'supervisor-dc')).status).toBe(403);
-    expect((await get('/api/calls/r1/recording/audio', 'seat02')).status).toBe(403);
-    expect((await json('/api/calls/nope/recording', 'supervisor')).status).toBe(404);
+    expect(dc.status).toBe(404);
+    expect((await get('/api/calls/r1/recording/audio', 'supervisor-dc')).status).toBe(404);
+    expect((await get('/api/calls/r1/recording/audio', 'seat02')).status).toBe(404);
+    expect((await get('/api/calls/r1/recording/audio?download=1&reason=%E6%A3%80%E6%9F%A5', 'supervisor-dc')).status).toBe(404);
   });
 
   it('streams the file with Range and audits one playback; a download needs a reason', async () => {

@@ -76,6 +76,11 @@ export type SummaryDraft = z.infer<typeof SummaryDraftSchema>;
  */
 export const SummaryReadQuerySchema = z.object({ reason: line('查看理由', 200).optional() });
 
+/** The fewest characters of that reason. */
+export const CONFIDENTIAL_READ_REASON_MIN = 4;
+/** The refusal without one (403 FORBIDDEN): the console knows it by this sentence and asks for the reason. */
+export const CONFIDENTIAL_READ_REFUSAL = `来电人要求保密:查看本小结须填写查看理由(至少 ${CONFIDENTIAL_READ_REASON_MIN} 个字),将记入审计日志`;
+
 /** The rules of a filed summary; `now` bounds the follow-up time. Messages are what the seat reads. */
 export function callSummaryInputSchema(now: number) {
   return summaryInputSchemaWith(() => now);

@@ -1,8 +1,10 @@
-import { useState } from 'react';
-import { can, type CallSummaryView } from '../../contract';
+import { useCallback, useState } from 'react';
+import { can } from '../../contract';
 import { useAppStore } from '../../app/store';
 import { errorMessage } from '../../shared/errors';
 import { formatClock } from '../../shared/format';
+import { SummaryReader } from '../summary/SummaryReader';
+import type { LoadSummary } from '../summary/summary-read';
 import { RecordingPlayer } from './RecordingPlayer';
 import { RecordingStoragePanel } from './RecordingStoragePanel';
 import { defaultRecordingsApi, type CallBeside, type RecordingsApi } from './recordings-api';
@@ -24,18 +26,16 @@ export function RecordingsPage({ api }: { api?: RecordingsApi }) {
   const [input, setInput] = useState('');
   const [callId, setCallId] = useState<string | null>(null);
   const [call, setCall] = useState<CallBeside | null>(null);
-  const [summary, setSummary] = useState<CallSummaryView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const a = api ?? defaultRecordingsApi();
+  const loadSummary = useCallback<LoadSummary>((id, reason) => a.summary(id, reason), [a]);
   const open = async (id: string) => {
-    const a = api ?? defaultRecordingsApi();
     setCallId(id);
     setCall(null);
-    setSummary(null);
     setError(null);
-    const [c, s] = await Promise.all([a.call(id), a.summary(id)]);
+    const c = await a.call(id);
     if (c.ok) setCall(c.data);
     else setError(errorMessage(c.error));
-    if (s.ok) setSummary(s.data.summary);
   };
   return (
     <main className="page recordings-page">
@@ -90,18 +90,22 @@ export function RecordingsPage({ api }: { api?: RecordingsApi }) {
           {call && (
             <section aria-label="小结">
               <h4>小结</h4>
-              {summary ? (
-                <dl className="rec-storage">
-                  <dt>主题</dt>
-                  <dd>{summary.topic}</dd>
-                  <dt>来电问题</dt>
-                  <dd>{summary.question}</dd>
-                  <dt>解答</dt>
-                  <dd>{summary.answer}</dd>
-                </dl>
-              ) : (
-                <p className="muted">尚未提交小结</p>
-              )}
+              <SummaryReader callId={callId} load={loadSummary}>
+                {(summary) =>
+                  summary ? (
+                    <dl className="rec-storage">
+                      <dt>主题</dt>
+                      <dd>{summary.topic}</dd>
+                      <dt>来电问题</dt>
+                      <dd>{summary.question}</dd>
+                      <dt>解答</dt>
+                      <dd>{summary.answer}</dd>
+                    </dl>
+                  ) : (
+                    <p className="muted">尚未提交小结</p>
+                  )
+                }
+              </SummaryReader>
             </section>
           )}
         </div>

@@ -9,7 +9,8 @@ export interface RecordingsApi {
   sweep(): Promise<Ack<RecordingSweepResult>>;
   /** The call record beside the player: its events (offered, answered, held, resumed, transferred). */
   call(callId: string): Promise<Ack<CallBeside>>;
-  summary(callId: string): Promise<Ack<{ summary: CallSummaryView | null }>>;
+  /** The call's summary; a 保密 one with the reason for reading it (audited). */
+  summary(callId: string, reason?: string): Promise<Ack<{ summary: CallSummaryView | null }>>;
 }
 
 /** What the page shows of a call next to its recording (GET /api/calls/:id). */
@@ -30,7 +31,11 @@ export function createRecordingsApi(request: JsonRequest): RecordingsApi {
     storage: () => request<RecordingStorageView>('GET', '/api/recordings/storage'),
     sweep: () => request<RecordingSweepResult>('POST', '/api/recordings/retention/sweep'),
     call: (id) => request<CallBeside>('GET', `/api/calls/${encodeURIComponent(id)}`),
-    summary: (id) => request<{ summary: CallSummaryView | null }>('GET', `/api/calls/${encodeURIComponent(id)}/summary`),
+    summary: (id, reason) =>
+      request<{ summary: CallSummaryView | null }>(
+        'GET',
+        `/api/calls/${encodeURIComponent(id)}/summary${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`,
+      ),
   };
 }
 

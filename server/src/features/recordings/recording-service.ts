@@ -126,8 +126,7 @@ export class RecordingService {
 
   /** The seat's pause button (only the answering seat, only while talking). */
   async setPaused(user: SessionUser, callId: string, paused: boolean): Promise<boolean> {
-    const call = this.d.calls.find(callId);
-    if (!call) throw new DomainError('NOT_FOUND', `没有编号为 ${callId} 的来电`);
+    const call = this.d.calls.visibleCall(user, callId);
     this.d.calls.answeringUserSeat(user, call, paused ? '暂停录音' : '恢复录音');
     if (call.state.kind !== 'talking') throw new DomainError('INVALID_TRANSITION', '通话已结束，不能再暂停或恢复录音');
     const row = this.d.repo.get(callId);
@@ -268,14 +267,15 @@ export class RecordingService {
     }
   }
 
-  /** The call, if this user may hear its recording: 404 unknown, 403 not allowed. */
+  /**
+   * The call, if this user may hear its recording. A call the user may not see (unknown, out of
+   * scope, another seat's) answers 404 like every call route, so its existence is not revealed;
+   * 403 only where the user sees the call but may not hear it (a seat's own call of an earlier
+   * day, a call it is handling but did not answer).
+   */
   allowedCall(user: SessionUser, callId: string): Call {
-    const call = this.d.calls.find(callId);
-    if (!call) throw new DomainError('NOT_FOUND', `没有编号为 ${callId} 的来电`);
-    if (can(user.role, 'calls:read-all')) {
-      if (this.d.calls.inScope(user, call)) return call;
-      throw new DomainError('FORBIDDEN', '这通电话不属于您管辖的中心，无权收听录音');
-    }
+    const call = this.d.calls.visibleCall(user, callId);
+    if (can(user.role, 'calls:read-all') && this.d.calls.inScope(user, call)) return call;
     const answered = event(call, 'answered');
     if (user.seatId !== null && answeringSeat(call) === user.seatId && answered) {
       if (localDay(answered.at, this.d.calls.utcOffsetMinutes) === this.d.calls.today()) return call;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CallSummaryInput, SummaryDraft } from '../../contract/index.js';
+import { CONFIDENTIAL_READ_REASON_MIN, CONFIDENTIAL_READ_REFUSAL, type CallSummaryInput, type SummaryDraft } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Acd } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
@@ -69,7 +69,7 @@ export class SummaryService {
     const now = this.o.clock.now();
     const s = this.o.summaries.summary(call.id);
     if (s?.input.confidential && s.seatId !== user.seatId) {
-      if ([...reason].length < 4) throw new DomainError('FORBIDDEN', '来电人要求保密:查看本小结须填写查看理由(至少 4 个字),将记入审计日志');
+      if ([...reason].length < CONFIDENTIAL_READ_REASON_MIN) throw new DomainError('FORBIDDEN', CONFIDENTIAL_READ_REFUSAL);
       this.o.audit?.({ actor: user, action: 'summary.confidential-read', target: `call:${call.id}`, reason });
     }
     const draft = user.seatId ? this.o.summaries.draft(call.id, user.seatId) : null;

@@ -111,6 +111,7 @@ export class UserService {
       if (before.id === actor.id && input.role !== before.role) throw new DomainError('CONFLICT', '不能修改自己的角色');
       users.update(id, { ...input, centres: this.centresFor(input) });
       const after = users.byId(id)!;
+      this.keepAnAdministrator(before, after, `不能把 ${before.username} 改为其他角色`);
       audit.record({ actor, action: 'user.update', target: `user:${id}`, before: auditedUser(before), after: auditedUser(after) });
       return { before, after };
     });
@@ -128,6 +129,7 @@ export class UserService {
       const before = this.get(id);
       if (before.id === actor.id) throw new DomainError('CONFLICT', '不能停用自己的账号');
       users.setDisabled(id, disabled);
+      this.keepAnAdministrator(before, users.byId(id)!, `不能停用 ${before.username}`);
       if (disabled) this.endSessions(id, 'disabled');
       audit.record({
         actor,
@@ -208,6 +210,19 @@ export class UserService {
       audit.record({ actor, action: 'user.password-change', target: `user:${user.id}` });
     });
     if (keepTokenHash) this.o.endOtherSessions?.(user.id, keepTokenHash);
+  }
+
+  /**
+   * Inside the change's transaction, after the write: when the change took an enabled
+   * administrator away and none is left enabled, it is refused (the transaction rolls back). The
+   * count is of the committed state plus this change, so two administrators demoting or disabling
+   * each other at the same instant cannot both succeed.
+   */
+  private keepAnAdministrator(before: UserRecord, after: UserRecord, refused: string): void {
+    const enabledAdmin = (u: UserRecord) => u.role === 'admin' && !u.disabled;
+    if (!enabledAdmin(before) || enabledAdmin(after)) return;
+    if (this.o.users.list().some(enabledAdmin)) return;
+    throw new DomainError('CONFLICT', `${refused}:系统须至少保留一名启用的系统管理员`);
   }
 
   private endSessions(id: number, reason: 'disabled' | 'password-changed'): void {
