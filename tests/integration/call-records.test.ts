@@ -144,22 +144,22 @@ describe('GET /api/calls: validation', () => {
   };
 
   it('when from and to are missing, should name both', async () => {
-    expect(await fieldsOf('')).toEqual({ from: ['请提供起始时间(毫秒时间戳) from'], to: ['请提供结束时间(毫秒时间戳) to'] });
+    expect(await fieldsOf('')).toEqual({ from: ['请提供起始时间(毫秒时间戳)'], to: ['请提供结束时间(毫秒时间戳)'] });
   });
 
   it('when a value is not a whole number, should say so for that field', async () => {
-    expect(await fieldsOf(`from=abc&to=${T0}`)).toEqual({ from: ['from 必须是整数'] });
-    expect(await fieldsOf(`from=${T0}&to=${T0 + 1}.5`)).toEqual({ to: ['to 必须是整数'] });
-    expect(await fieldsOf(`from=${T0}&from=${T0}&to=${T0 + 1}`)).toEqual({ from: ['from 必须是整数'] });
+    expect(await fieldsOf(`from=abc&to=${T0}`)).toEqual({ from: ['起始时间(毫秒时间戳)必须是整数'] });
+    expect(await fieldsOf(`from=${T0}&to=${T0 + 1}.5`)).toEqual({ to: ['结束时间(毫秒时间戳)必须是整数'] });
+    expect(await fieldsOf(`from=${T0}&from=${T0}&to=${T0 + 1}`)).toEqual({ from: ['起始时间(毫秒时间戳)必须是整数'] });
   });
 
   it('when to is not after from, should refuse it', async () => {
-    expect(await fieldsOf(`from=${T0}&to=${T0}`)).toEqual({ to: ['结束时间 to 必须晚于起始时间 from'] });
+    expect(await fieldsOf(`from=${T0}&to=${T0}`)).toEqual({ to: ['结束时间必须晚于起始时间'] });
   });
 
   it('when the limit is out of 1..1000, should refuse it', async () => {
-    expect(await fieldsOf(`from=0&to=${T0}&limit=0`)).toEqual({ limit: ['limit 至少为 1'] });
-    expect(await fieldsOf(`from=0&to=${T0}&limit=1001`)).toEqual({ limit: ['limit 最多为 1000'] });
+    expect(await fieldsOf(`from=0&to=${T0}&limit=0`)).toEqual({ limit: ['条数至少为 1'] });
+    expect(await fieldsOf(`from=0&to=${T0}&limit=1001`)).toEqual({ limit: ['条数最多为 1000'] });
     expect((await list(`from=0&to=${T0 + HOUR}&limit=1000`)).limit).toBe(1000);
     expect((await list(`from=0&to=${T0 + HOUR}&limit=`)).limit).toBe(200);
   });

@@ -52,7 +52,7 @@ describe("the caller's history (来电历史)", () => {
     const r = await api(h, 'GET', '/api/calls/h-3/history?limit=51', 'seat02');
 
     expect(r.status).toBe(400);
-    expect(error(r).fields).toEqual({ limit: ['limit 最多为 50'] });
+    expect(error(r).fields).toEqual({ limit: ['条数最多为 50'] });
   });
 
   it('when a seat that has nothing to do with the call asks, should answer 404; a supervisor may', async () => {
@@ -98,7 +98,7 @@ describe('my calls (我的来电)', () => {
     const impossible = await api(h, 'GET', '/api/my/calls?day=2026-02-30', 'seat05');
 
     expect(bad.status).toBe(400);
-    expect(error(bad).fields).toEqual({ day: ['day 须为 YYYY-MM-DD'] });
+    expect(error(bad).fields).toEqual({ day: ['日期须为 YYYY-MM-DD'] });
     expect(error(impossible).fields).toEqual({ day: ['没有 2026-02-30 这一天'] });
   });
 

@@ -256,7 +256,7 @@ describe('a referral office endpoint', () => {
     for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', 'ftp://office.example/x']) {
       const r = ReferralOfficesSchema.safeParse(office(bad));
       expect(r.success, bad).toBe(false);
-      expect(messages(r).join(' '), bad).toMatch(/endpointUrl 必须是 http\(s\) 地址/);
+      expect(messages(r).join(' '), bad).toMatch(/接收地址必须是 http\(s\) 地址/);
     }
     expect(ReferralOfficesSchema.safeParse(office('https://mediation.example/api/referrals')).success).toBe(true);
   });

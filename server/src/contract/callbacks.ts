@@ -8,13 +8,8 @@ export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 export const CALLBACK_STATUS_LABELS: Record<CallbackStatus, string> = { open: '待回电', done: '已回电', cancelled: '已取消' };
 
 export const CallbackListQuerySchema = z.object({
-  status: z.enum(CALLBACK_STATUSES, { error: 'status 须为 open、done 或 cancelled' }).optional(),
-  limit: z.coerce
-    .number({ error: 'limit 必须是整数' })
-    .int('limit 必须是整数')
-    .min(1, 'limit 至少为 1')
-    .max(500, 'limit 最多为 500')
-    .default(100),
+  status: z.enum(CALLBACK_STATUSES, { error: '状态须为待回电、已回电或已取消' }).optional(),
+  limit: z.coerce.number({ error: '条数必须是整数' }).int('条数必须是整数').min(1, '条数至少为 1').max(500, '条数最多为 500').default(100),
 });
 export type CallbackListQuery = z.infer<typeof CallbackListQuerySchema>;
 

@@ -59,13 +59,13 @@ export interface CallRecordView {
 export const CALL_LIST_MAX_LIMIT = 1000;
 export const CallListQuerySchema = z
   .object({
-    from: queryInt('from', '起始时间(毫秒时间戳)').pipe(timestamp('起始时间')),
-    to: queryInt('to', '结束时间(毫秒时间戳)').pipe(timestamp('结束时间')),
-    limit: queryInt('limit', '条数', 200)
+    from: queryInt('起始时间(毫秒时间戳)').pipe(timestamp('起始时间')),
+    to: queryInt('结束时间(毫秒时间戳)').pipe(timestamp('结束时间')),
+    limit: queryInt('条数', 200)
       .default(200)
-      .pipe(z.number().min(1, 'limit 至少为 1').max(CALL_LIST_MAX_LIMIT, `limit 最多为 ${CALL_LIST_MAX_LIMIT}`)),
+      .pipe(z.number().min(1, '条数至少为 1').max(CALL_LIST_MAX_LIMIT, `条数最多为 ${CALL_LIST_MAX_LIMIT}`)),
   })
-  .refine((q) => q.to > q.from, { path: ['to'], message: '结束时间 to 必须晚于起始时间 from' });
+  .refine((q) => q.to > q.from, { path: ['to'], message: '结束时间必须晚于起始时间' });
 export type CallListQuery = z.infer<typeof CallListQuerySchema>;
 
 export interface CallListResponse {

@@ -67,17 +67,20 @@ export const text = (label: string, max: number, opts: { multiline?: boolean } =
 /** A single-line free-text field (no newline or tab either): topics, names, keywords, search words. */
 export const line = (label: string, max: number) => text(label, max, { multiline: false });
 
-/** A whole number from the query string; an empty value is `fallback` (missing when there is none). */
-export const queryInt = (name: string, label: string, fallback?: number) =>
-  z.string({ error: (iss) => (iss.input === undefined ? `请提供${label} ${name}` : `${name} 必须是整数`) }).transform((v, ctx): number => {
+/**
+ * A whole number from the query string; an empty value is `fallback` (missing when there is none).
+ * Refused naming the field by its label; the key itself is in the error body's `fields`.
+ */
+export const queryInt = (label: string, fallback?: number) =>
+  z.string({ error: (iss) => (iss.input === undefined ? `请提供${label}` : `${label}必须是整数`) }).transform((v, ctx): number => {
     if (v.trim() === '') {
       if (fallback !== undefined) return fallback;
-      ctx.addIssue({ code: 'custom', message: `请提供${label} ${name}` });
+      ctx.addIssue({ code: 'custom', message: `请提供${label}` });
       return z.NEVER;
     }
     const n = /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
     if (!Number.isSafeInteger(n)) {
-      ctx.addIssue({ code: 'custom', message: `${name} 必须是整数` });
+      ctx.addIssue({ code: 'custom', message: `${label}必须是整数` });
       return z.NEVER;
     }
     return n;

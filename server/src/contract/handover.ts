@@ -119,10 +119,10 @@ export const ReferralOfficesSchema = z
             name: line('机构名称', 60).min(1, '请填写机构名称'),
             /** The office's HTTP endpoint (signed like the 12345 API); null: a printable form. */
             endpointUrl: z
-              .url({ protocol: /^https?$/, message: 'endpointUrl 必须是 http(s) 地址' })
+              .url({ protocol: /^https?$/, message: '接收地址必须是 http(s) 地址' })
               .nullable()
               .default(null),
-            email: z.email({ message: 'email 格式不正确' }).nullable().default(null),
+            email: z.email({ message: '邮箱格式不正确' }).nullable().default(null),
             /** Days the office has to close it (the bureau sets it for complaints). */
             dueDays: z.number().int().min(1).max(365).nullable().default(null),
           })

@@ -20,7 +20,7 @@ export interface CallerHistory {
 export const MyCallsQuerySchema = z.object({
   day: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'day 须为 YYYY-MM-DD')
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD')
     .optional(),
 });
 export interface MyCallsResponse {

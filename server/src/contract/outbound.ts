@@ -42,20 +42,20 @@ export const OUTBOUND_LIST_MAX_LIMIT = 1000;
 /** GET /api/outbound-calls?from=&to=&limit= (local days, inclusive; newest first): staff, their centres. */
 export const OutboundCallListQuerySchema = z
   .object({
-    from: z.string({ error: '请提供起始日期 from' }).regex(DATE, '起始日期 from 的格式应为 YYYY-MM-DD'),
-    to: z.string({ error: '请提供结束日期 to' }).regex(DATE, '结束日期 to 的格式应为 YYYY-MM-DD'),
+    from: z.string({ error: '请提供起始日期' }).regex(DATE, '起始日期的格式应为 YYYY-MM-DD'),
+    to: z.string({ error: '请提供结束日期' }).regex(DATE, '结束日期的格式应为 YYYY-MM-DD'),
     limit: z.coerce
-      .number({ error: 'limit 必须是整数' })
-      .int('limit 必须是整数')
-      .min(1, 'limit 至少为 1')
-      .max(OUTBOUND_LIST_MAX_LIMIT, `limit 最多为 ${OUTBOUND_LIST_MAX_LIMIT}`)
+      .number({ error: '条数必须是整数' })
+      .int('条数必须是整数')
+      .min(1, '条数至少为 1')
+      .max(OUTBOUND_LIST_MAX_LIMIT, `条数最多为 ${OUTBOUND_LIST_MAX_LIMIT}`)
       .default(200),
   })
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 
 /** GET /api/my/outbound-calls?day=YYYY-MM-DD (default today): the seat's own outbound calls of a day. */
 export const MyOutboundCallsQuerySchema = z.object({
-  day: z.string().regex(DATE, 'day 须为 YYYY-MM-DD').optional(),
+  day: z.string().regex(DATE, '日期须为 YYYY-MM-DD').optional(),
 });
 
 export interface OutboundCallListResponse {

@@ -8,9 +8,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The longest range a report covers (a year and a month). */
 export const REPORT_MAX_DAYS = 400;
 
-const list = (name: string) =>
+const list = (label: string) =>
   z
-    .string({ error: `${name} 必须是逗号分隔的列表` })
+    .string({ error: `${label}须为逗号分隔的列表` })
     .optional()
     .transform((v) =>
       v && v.trim()
@@ -24,21 +24,21 @@ const list = (name: string) =>
           ]
         : null,
     );
-const intList = (name: string, min: number, max: number) =>
-  list(name).refine((v) => v === null || v.every((x) => /^\d+$/.test(x) && Number(x) >= min && Number(x) <= max), {
-    message: `${name} 必须是 ${min}–${max} 之间的整数,逗号分隔`,
+const intList = (label: string, min: number, max: number) =>
+  list(label).refine((v) => v === null || v.every((x) => /^\d+$/.test(x) && Number(x) >= min && Number(x) <= max), {
+    message: `${label}须为 ${min}–${max} 之间的整数,逗号分隔`,
   });
 
 /** GET /api/reports/figures and the exports: a range of local days (inclusive) and filters. */
 export const ReportQuerySchema = z
   .object({
-    from: z.string({ error: '请提供起始日期 from' }).regex(DATE, '起始日期 from 的格式应为 YYYY-MM-DD'),
-    to: z.string({ error: '请提供结束日期 to' }).regex(DATE, '结束日期 to 的格式应为 YYYY-MM-DD'),
-    centres: list('centres'),
-    categories: list('categories'),
-    seats: list('seats'),
-    hours: intList('hours', 0, 23),
-    weekdays: intList('weekdays', 1, 7),
+    from: z.string({ error: '请提供起始日期' }).regex(DATE, '起始日期的格式应为 YYYY-MM-DD'),
+    to: z.string({ error: '请提供结束日期' }).regex(DATE, '结束日期的格式应为 YYYY-MM-DD'),
+    centres: list('中心'),
+    categories: list('类别'),
+    seats: list('坐席'),
+    hours: intList('到达时段(时)', 0, 23),
+    weekdays: intList('星期', 1, 7),
   })
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
@@ -93,8 +93,8 @@ export const CallExportQuerySchema = z
 
 /** GET /api/reports/export/monthly.xlsx?month=YYYY-MM */
 export const MonthlyQuerySchema = z.object({
-  month: z.string({ error: '请提供月份 month' }).regex(/^\d{4}-\d{2}$/, '月份 month 的格式应为 YYYY-MM'),
-  centres: list('centres'),
+  month: z.string({ error: '请提供月份' }).regex(/^\d{4}-\d{2}$/, '月份的格式应为 YYYY-MM'),
+  centres: list('中心'),
 });
 
 /** The figures of a set of calls (server/src/domain/stats/figures.ts; docs/definitions.md). */
@@ -267,16 +267,15 @@ export type LiveWindowView = FiguresView & { occupancy: number | null };
 
 /** GET /api/reports/staffing: the last `weeks` whole weeks, the target share answered within T. */
 export const StaffingQuerySchema = z.object({
-  weeks: z.coerce
-    .number({ error: 'weeks 必须是整数' })
-    .int('weeks 必须是整数')
-    .min(1, 'weeks 至少为 1')
-    .max(26, 'weeks 最多为 26')
-    .default(4),
-  target: z.coerce.number({ error: 'target 必须是数字' }).min(0.5, '目标服务水平至少 50%').max(0.99, '目标服务水平最多 99%').default(0.8),
-  centres: list('centres'),
+  weeks: z.coerce.number({ error: '周数必须是整数' }).int('周数必须是整数').min(1, '周数至少为 1').max(26, '周数最多为 26').default(4),
+  target: z.coerce
+    .number({ error: '目标服务水平必须是数字' })
+    .min(0.5, '目标服务水平至少 50%')
+    .max(0.99, '目标服务水平最多 99%')
+    .default(0.8),
+  centres: list('中心'),
   /** A specialty (category group) staffed apart: the plan over these categories' calls only. */
-  categories: list('categories'),
+  categories: list('类别'),
 });
 
 export interface StaffingSlotView {
@@ -312,9 +311,9 @@ export interface StaffingPlanView {
 /** GET /api/reports/trends?from=&to=&centres= : the period against the one of the same length before it. */
 export const TrendsQuerySchema = z
   .object({
-    from: z.string({ error: '请提供起始日期 from' }).regex(DATE, '起始日期 from 的格式应为 YYYY-MM-DD'),
-    to: z.string({ error: '请提供结束日期 to' }).regex(DATE, '结束日期 to 的格式应为 YYYY-MM-DD'),
-    centres: list('centres'),
+    from: z.string({ error: '请提供起始日期' }).regex(DATE, '起始日期的格式应为 YYYY-MM-DD'),
+    to: z.string({ error: '请提供结束日期' }).regex(DATE, '结束日期的格式应为 YYYY-MM-DD'),
+    centres: list('中心'),
   })
   .refine((q) => q.to >= q.from, { path: ['to'], message: '结束日期不能早于起始日期' });
 

@@ -100,13 +100,8 @@ export interface VisitTaskView {
 }
 
 export const VisitListQuerySchema = z.object({
-  status: z.enum(VISIT_STATUSES, { error: 'status 须为 open 或 closed' }).default('open'),
-  limit: z.coerce
-    .number({ error: 'limit 必须是整数' })
-    .int('limit 必须是整数')
-    .min(1, 'limit 至少为 1')
-    .max(500, 'limit 最多为 500')
-    .default(200),
+  status: z.enum(VISIT_STATUSES, { error: '状态须为待回访或已结束' }).default('open'),
+  limit: z.coerce.number({ error: '条数必须是整数' }).int('条数必须是整数').min(1, '条数至少为 1').max(500, '条数最多为 500').default(200),
 });
 
 export const VisitOutcomeSchema = z.object({
@@ -137,7 +132,7 @@ export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 export const SatisfactionFiguresQuerySchema = z.object({
   from: queryTimestamp('起始时间'),
   to: queryTimestamp('结束时间'),
-  groupBy: z.enum(FIGURE_GROUPS, { error: 'groupBy 须为 seat、category、centre、day 或 month' }).default('day'),
+  groupBy: z.enum(FIGURE_GROUPS, { error: '分组方式须为按坐席、类别、中心、日或月' }).default('day'),
 });
 
 export interface SatisfactionRow {

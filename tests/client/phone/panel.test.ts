@@ -37,6 +37,12 @@ describe('softphone panel', () => {
     expect(show({ registration: 'registered', connection: 'connected' })).toContain('电话已登记');
   });
 
+  it('when registered, should say until when the credentials hold in China time, as every clock on screen', () => {
+    // 2026-12-07 02:30 UTC is 10:30 in China, whatever the browser's zone.
+    show({ registration: 'registered', connection: 'connected', credentialsExpireAt: Date.UTC(2026, 11, 7, 2, 30) });
+    expect(host.querySelector('.softphone-registration')!.getAttribute('title')).toBe('登记凭据有效至 2026-12-07 10:30,到期前自动续期');
+  });
+
   it('when reconnecting, should say which attempt it is and when it retries', () => {
     expect(registrationText({ registration: 'connecting', attempt: 3, online: true })).toBe('正在连接电话服务器…(第 3 次重连)');
     expect(registrationText({ registration: 'connecting', attempt: 0, online: false })).toContain('网络已断开');

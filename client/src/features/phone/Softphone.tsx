@@ -6,6 +6,7 @@ import { useAppStore } from '../../app/store';
 import type { PhoneState } from './slice';
 import { assertNever } from '../../contract';
 import { WrappedField } from '../../shared/components/Field';
+import { formatDateTime } from '../../shared/format';
 
 export interface SoftphoneProps {
   /** 转接: the transfer controls (another module) are rendered here when given. */
@@ -72,9 +73,7 @@ function StatusBlock({ p }: { p: PhoneState }) {
         data-registration={p.registration}
         data-online={p.online}
         data-credentials-until={p.credentialsExpireAt ?? undefined}
-        title={
-          p.credentialsExpireAt ? `登记凭据有效至 ${new Date(p.credentialsExpireAt).toLocaleString('zh-CN')},到期前自动续期` : undefined
-        }
+        title={p.credentialsExpireAt ? `登记凭据有效至 ${formatDateTime(p.credentialsExpireAt)},到期前自动续期` : undefined}
       >
         <span className="state-dot" aria-hidden="true" /> {registrationText(p)}
       </p>

@@ -9,7 +9,7 @@ import { loginLockView } from './auth-views.js';
 const IdParams = z.object({ id: z.coerce.number({ error: '记录编号必须是数字' }).int().positive('记录编号必须是正整数') });
 /** The username as sign-in takes it (the same hygiene: it goes into the audit log's target). */
 const AccountQuery = z.object({
-  username: z.string({ error: '请提供用户名 username' }).pipe(LoginRequestSchema.shape.username),
+  username: z.string({ error: '请提供用户名' }).pipe(LoginRequestSchema.shape.username),
 });
 
 /**

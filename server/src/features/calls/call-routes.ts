@@ -33,10 +33,10 @@ const HISTORY_SCAN = 500;
 const UNFILED_MAX = 500;
 const HistoryQuerySchema = z.object({
   limit: z.coerce
-    .number({ error: 'limit 必须是整数' })
-    .int('limit 必须是整数')
-    .min(1, 'limit 至少为 1')
-    .max(HISTORY_MAX, `limit 最多为 ${HISTORY_MAX}`)
+    .number({ error: '条数必须是整数' })
+    .int('条数必须是整数')
+    .min(1, '条数至少为 1')
+    .max(HISTORY_MAX, `条数最多为 ${HISTORY_MAX}`)
     .default(10),
 });
 

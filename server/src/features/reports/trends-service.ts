@@ -3,7 +3,7 @@ import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import type { CallFact } from '../../domain/stats/call-fact.js';
 import { factFilter } from '../../domain/stats/report.js';
-import { categoryJumps, documentFrequency, rising, riskWordsIn, type Segmenter } from '../../domain/stats/trends.js';
+import { categoryJumps, documentFrequency, rising, riskWordsIn, TREND_MIN_COUNT, type Segmenter } from '../../domain/stats/trends.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
 import type { AuditInput } from '../audit/audit-service.js';
 import type { SessionUser } from '../auth/auth-service.js';
@@ -131,7 +131,7 @@ export class TrendsService {
       previousFrom: localDay(prevFrom, cfg.utcOffsetMinutes),
       summaries: cur.length,
       previousSummaries: prev.length,
-      rising: rising(curDf, prevDf, { minCount: 3, limit: 30 }),
+      rising: rising(curDf, prevDf, { minCount: TREND_MIN_COUNT, limit: 30 }),
       categories: categoryJumps(byCat(cur), byCat(prev), 3),
       riskWords: words,
       riskHits: this.hits(cur, words, 200),

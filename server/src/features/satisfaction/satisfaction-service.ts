@@ -89,7 +89,7 @@ export class SatisfactionService {
   /** 满意率 and rated share over calls answered in [from, to), grouped; dissatisfied called back; overdue visits. */
   /** centres: the reader's centres in scope (null = every centre). Arithmetic: domain/stats/satisfaction.ts. */
   figures(from: number, to: number, groupBy: FigureGroup, centres: readonly string[] | null = null): SatisfactionFigures {
-    if (to <= from) throw new DomainError('VALIDATION', 'to 须晚于 from');
+    if (to <= from) throw new DomainError('VALIDATION', '结束时间须晚于起始时间');
     const offset = this.o.utcOffsetMinutes();
     const keyOf: Record<FigureGroup, (r: ReturnType<RatingRepository['ratedCalls']>[number]) => string> = {
       seat: (r) => r.seat_id ?? '-',

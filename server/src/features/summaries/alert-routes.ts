@@ -8,13 +8,8 @@ import type { AlertService } from './alert-service.js';
 import { majorAlertView } from './summary-views.js';
 
 const AlertListQuerySchema = z.object({
-  open: z.enum(['0', '1', 'true', 'false'], { error: 'open 须为 1 或 0' }).optional(),
-  limit: z.coerce
-    .number({ error: 'limit 必须是整数' })
-    .int('limit 必须是整数')
-    .min(1, 'limit 至少为 1')
-    .max(500, 'limit 最多为 500')
-    .default(100),
+  open: z.enum(['0', '1', 'true', 'false'], { error: '“仅未确认”须为 1 或 0' }).optional(),
+  limit: z.coerce.number({ error: '条数必须是整数' }).int('条数必须是整数').min(1, '条数至少为 1').max(500, '条数最多为 500').default(100),
 });
 
 /** Major-matter alerts (重大事项上报): a seat reports one on its call; staff list and acknowledge them. */
