@@ -5,7 +5,8 @@
  * caller's stream; the seat's is the second m= line, set up the same way),
  * headless Chromium as the supervisor. The supervisor's page registers its listening phone,
  * Kamailio INVITEs it with rtpengine's subscription offer, the page answers receive-only and
- * hears the call; nothing goes from the page into the call; stop, the call's end, scope.
+ * hears the call; nothing goes from the page into the call; stop, the call's end, scope; a call
+ * answered before the router was killed and restarted.
  *
  * README's screenshot: SCREENSHOT_DIR=docs/screenshots npx vitest run tests/e2e/listen.test.ts
  */
@@ -150,6 +151,31 @@ describe('监听 (silent monitoring)', () => {
     expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
     await bar.getByText('通话已结束,监听随之结束').waitFor({ timeout: 10_000 });
     await expect.poll(async () => (await pageStats(sup)).length, POLL).toBe(0);
+    await sup.close();
+  }, 120_000);
+
+  it('a call answered before the router was killed (SIGKILL) and restarted can be listened to: Kamailio reports its dialog tags at the resync', async () => {
+    const s07 = await stack.seat('s07', { behaviour: 'answer' });
+    phones.push(s07);
+    const before = new Set(stack.calls().map((c) => c.id));
+    const caller = stack.startCall({ scenario: 'caller-long-audio.xml', caller: '13712345670', timeoutMs: 90_000 });
+    const call = await waitFor(() => stack.calls().find((c) => !before.has(c.id) && c.state_kind === 'talking'), 'the call answered');
+    await stack.killRouter();
+    await stack.startRouter(); // resolves once the new router has resynced with Kamailio
+    expect(stack.calls().find((c) => c.id === call.id)?.state_kind).toBe('talking');
+
+    const sup = await signIn('supervisor');
+    await startListening(sup, 's07', '重启后抽听');
+    const bar = sup.getByRole('region', { name: '监听' });
+    await bar.getByText('监听中').waitFor({ timeout: 20_000 });
+    await expect.poll(async () => (await pageStats(sup)).reduce((n, s) => n + s.inboundPackets, 0), POLL).toBeGreaterThan(50);
+    expect(auditRows('supervisor.call-listen', `call:${call.id}`)).toEqual([
+      expect.objectContaining({ username: 'supervisor', reason: '重启后抽听' }),
+    ]);
+    await bar.getByRole('button', { name: '停止监听' }).click();
+    await bar.getByText('已停止监听').waitFor({ timeout: 10_000 });
+    const r = await caller.done;
+    expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
     await sup.close();
   }, 120_000);
 

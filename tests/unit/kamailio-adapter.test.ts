@@ -273,6 +273,46 @@ describe('KamailioTelephony', () => {
     expect(hungUpBy(engine)).toMatchObject({ by: 'seat' });
   });
 
+  it("learns a talking call's dialog tags from the resync (a router restarted since the answer, or that missed it): 强拆 and the survey can use them", async () => {
+    const { fake, adapter, engine } = await setup();
+    adapter.start();
+    await until(() => adapter.status().synced, 'synced');
+    fake.send(enqueue('c1'));
+    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+    await until(() => engine.getSeat('s1').registered && engine.getCall('c1') !== undefined, 'ready to ring');
+    engine.setSeatReady('s1');
+    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    expect(adapter.dialogs.tagsOf('c1')).toBeNull();
+    // The answer was missed; Kamailio's resync reports the call talking with its tags.
+    fake.held = [{ callid: 'c1', state: 'talking:s1', ftag: 'caller-tag', ttag: 'seat-tag' }];
+    fake.dropClients();
+    await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking after resync');
+    expect(adapter.dialogs.tagsOf('c1')).toMatchObject({ ftag: 'caller-tag', ttag: 'seat-tag' });
+    // The answer's listeners ran with the tags known: the survey's arming, a 强拆's end.
+    expect(adapter.dialogs.armSurvey('c1', true)).toBe(true);
+    const ending = adapter.dialogs.endCall('c1');
+    await until(() => fake.received.some((m) => m.cmd === 'end'), 'end sent');
+    expect(fake.received.find((m) => m.cmd === 'end')).toMatchObject({ callid: 'c1', ftag: 'caller-tag', ttag: 'seat-tag', side: 'all' });
+    fake.send({ event: 'ended', callid: 'c1', side: 'all' });
+    await ending;
+  });
+
+  it('a talking call the resync reports without tags (an older Kamailio config) stays refused for 强拆; tags known from the answer are kept', async () => {
+    const { fake, adapter, engine } = await talking();
+    fake.held = [{ callid: 'c1', state: 'talking:s1', ftag: 'other', ttag: 'other' }];
+    fake.dropClients();
+    await until(() => fake.received.filter((m) => m.cmd === 'sync').length === 2, 'second sync');
+    await until(() => adapter.status().synced, 'synced again');
+    expect(adapter.dialogs.tagsOf('c1')).toMatchObject({ ftag: 'f1', ttag: 't1' });
+    adapter.dialogs.forget('c1');
+    fake.held = [{ callid: 'c1', state: 'talking:s1' }];
+    fake.dropClients();
+    await until(() => fake.received.filter((m) => m.cmd === 'sync').length === 3, 'third sync');
+    await until(() => adapter.status().synced, 'synced once more');
+    expect(engine.getCall('c1')?.state.kind).toBe('talking');
+    await expect(adapter.dialogs.endCall('c1')).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('answers a message that needs no reply with a lone newline, so the TCP ACK goes out at once (Kamailio uses Nagle)', async () => {
     const { fake, adapter } = await setup();
     adapter.start();

@@ -61,8 +61,8 @@ export class DialogControl implements CallControl {
   /** Asks the dialog module for the BYE(s); resolves on `ended`, rejects on `end-failed` or silence. */
   end(callId: string, side: 'caller' | 'all'): Promise<void> {
     const t = this.tags.get(callId);
-    // No tags: the call has ended, or was answered before this router process started (tags are in memory).
-    if (!t) return Promise.reject(new DomainError('CONFLICT', '无法结束这通电话:它已经结束,或在路由服务重启前接通', { callId }));
+    // No tags (from `answered`, or from the resync after a restart): the call has ended, or the link is not synced yet.
+    if (!t) return Promise.reject(new DomainError('CONFLICT', '无法结束这通电话:它已经结束,或尚未与 SIP 服务器同步', { callId }));
     if (this.ending.has(callId)) return Promise.reject(new DomainError('CONFLICT', '这通电话正在结束', { callId }));
     return new Promise<void>((resolve, reject) => {
       const timer = this.o.clock.setTimeout(
@@ -92,6 +92,15 @@ export class DialogControl implements CallControl {
 
   answered(callId: string, ftag: string, ttag: string): void {
     if (ftag && ttag) this.tags.set(callId, { ftag, ttag, answeredAt: this.o.clock.now() });
+  }
+
+  /**
+   * The resync found this call talking in Kamailio, with its dialog's tags (sip-config: htable
+   * `dlgtags`): a router restarted since the answer (or that missed it) learns them here. Tags
+   * already known (from `answered`) are kept, with their time.
+   */
+  talking(callId: string, ftag: string, ttag: string): void {
+    if (!this.tags.has(callId)) this.answered(callId, ftag, ttag);
   }
 
   /** A BYE passed Kamailio; survey: the seat's, and Kamailio kept the caller for the survey. */

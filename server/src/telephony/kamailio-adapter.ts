@@ -98,7 +98,13 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       uri12345: o.uri12345,
       offerBudget: o.offerBudget,
     });
-    this.resyncs = new KamailioResync(o.engine, this.legs, this.logger, (ev, json) => this.offers.enqueue(ev, json));
+    this.resyncs = new KamailioResync(
+      o.engine,
+      this.legs,
+      this.logger,
+      (ev, json) => this.offers.enqueue(ev, json),
+      (callId, tags) => this.dialogs.talking(callId, tags.ftag, tags.ttag),
+    );
     this.revocations = new SeatRevocations(send, o.clock, this.logger);
     this.link = new EvapiLink({
       host: o.evapiHost,
@@ -360,7 +366,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
         return;
       }
       case 'held':
-        this.resyncs.heldCall(ev.callid, ev.state, ev.info);
+        this.resyncs.heldCall(ev.callid, ev.state, ev.info, { ftag: ev.ftag, ttag: ev.ttag });
         return;
       case 'gone':
         this.resyncs.goneCall(ev.callid, { seat: ev.seat, by: ev.by });

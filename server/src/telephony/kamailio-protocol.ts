@@ -72,7 +72,15 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('continue-failed'), callid: z.string(), cmd: z.string() }),
   z.object({ event: z.literal('reg'), seat: z.string(), contacts: int }),
   z.object({ event: z.literal('reg-expired'), aor: z.string() }),
-  z.object({ event: z.literal('held'), callid: z.string(), state: z.string(), info: z.unknown().optional() }),
+  /** Resync: a call Kamailio holds; a talking one with its dialog's tags (as in `answered`; '' when unknown). */
+  z.object({
+    event: z.literal('held'),
+    callid: z.string(),
+    state: z.string(),
+    info: z.unknown().optional(),
+    ftag: z.string().default(''),
+    ttag: z.string().default(''),
+  }),
   /** Resync: a talking call that ended by a BYE in the last minutes, who hung up (the router may have missed it). */
   z.object({ event: z.literal('gone'), callid: z.string(), seat: z.string(), by: z.enum(['caller', 'seat']) }),
   z.object({ event: z.literal('sync-done') }),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AcdForTelephony } from '../domain/engine.js';
 import type { CallLegs } from './call-legs.js';
 import { EnqueueEvent, parseHeldState } from './kamailio-protocol.js';
+import type { DialogTags } from './survey-call.js';
 
 /** Kamailio saw a talking call end by a BYE: its seat and who hung up. */
 export interface GoneCall {
@@ -44,7 +45,7 @@ export function endVanished(eng: AcdForTelephony, logger: Logger, callId: string
  * applied, and every decision that waited for the link goes out.
  */
 export class KamailioResync {
-  private held: { callid: string; state: string; info: unknown }[] = [];
+  private held: { callid: string; state: string; info: unknown; tags: DialogTags }[] = [];
   private readonly gone = new Map<string, GoneCall>();
 
   constructor(
@@ -53,6 +54,11 @@ export class KamailioResync {
     private readonly logger: Logger,
     /** Offers a call Kamailio holds that the router never heard of. */
     private readonly enqueue: (ev: EnqueueEvent, json: string) => void,
+    /**
+     * A talking call's dialog tags as Kamailio reports them (htable `dlgtags`): the router kept
+     * them only in memory, so after a restart 强拆 and 监听 of calls answered before need these.
+     */
+    private readonly talking: (callId: string, tags: DialogTags) => void,
   ) {}
 
   /** A new sync starts: what an unfinished one collected is dropped. */
@@ -61,8 +67,8 @@ export class KamailioResync {
     this.gone.clear();
   }
 
-  heldCall(callid: string, state: string, info: unknown): void {
-    this.held.push({ callid, state, info });
+  heldCall(callid: string, state: string, info: unknown, tags: DialogTags = { ftag: '', ttag: '' }): void {
+    this.held.push({ callid, state, info, tags });
   }
 
   goneCall(callid: string, gone: GoneCall): void {
@@ -87,6 +93,9 @@ export class KamailioResync {
         continue;
       }
       const k = parseHeldState(h.state);
+      // Before an answer the router missed is applied: the engine's listeners (the survey's
+      // arming) act on the call with its tags known. A talking call has no stored leg any more.
+      if (k?.kind === 'talking' && h.tags.ftag && h.tags.ttag) this.guard(() => this.talking(call.id, h.tags));
       const leg = this.legs.get(call.id);
       if (!k || !leg) continue;
       leg.kam = k.kind;

@@ -81,8 +81,8 @@ export class ListenLine {
   /** Starts listening to `callId` on the phone `aor`; resolves once media flows to it, rejects with a DomainError. */
   async start(callId: string, aor: string): Promise<ListenLeg> {
     const tags = this.tagsOf?.(callId) ?? null;
-    // The tags are in memory from `answered`: a call answered before a router restart cannot be listened to.
-    if (!tags) throw new DomainError('CONFLICT', '无法监听这通电话:它已经结束,或在路由服务重启前接通', { callId });
+    // The tags come from `answered`, or from Kamailio's resync for a call answered before a router restart.
+    if (!tags) throw new DomainError('CONFLICT', '无法监听这通电话:它已经结束,或尚未与 SIP 服务器同步', { callId });
     let offer: Record<string, unknown>;
     try {
       offer = await this.o.ng.command({ command: 'subscribe request', 'call-id': callId, 'from-tags': [tags.ftag, tags.ttag], ...WEBRTC });
