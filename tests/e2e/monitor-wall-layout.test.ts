@@ -65,7 +65,6 @@ describe('the seat wall on wall displays and laptops', () => {
   it('at 1920×1080 all 18 seats, the queue, the alerts and the live figures are in view without scrolling; each card shows state, name, time and category', async () => {
     const page = await signInWall(browser, server.url, 'supervisor');
     await expect.poll(() => cards(page).count(), POLL).toBe(18);
-    await page.locator('.seat-cards[data-density]').waitFor();
     await expect.poll(() => pageOverflow(page), POLL).toBeLessThanOrEqual(0);
     // roomy or compact cards, never the one-line ones, for the demo's floor
     expect(['roomy', 'compact']).toContain(await density(page));

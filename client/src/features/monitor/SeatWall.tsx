@@ -241,13 +241,8 @@ function SeatCard({
           </span>
           {!seat.registered && (st.kind === 'ready' || st.kind === 'ringing') && <span className="warn-note">话机未注册</span>}
           {call && (
-            <span className="seat-card-call">
-              {categoryName(call.categoryId, reference)}
-              <span className="seat-call-time">
-                {' '}
-                · <span className="mono">{formatElapsed(call.answeredAt ?? call.state.since, now)}</span>
-              </span>
-            </span>
+            // the call's duration is the time in state beside the name
+            <span className="seat-card-call">{categoryName(call.categoryId, reference)}</span>
           )}
         </div>
         <div className="seat-card-foot small muted">
