@@ -90,6 +90,13 @@ describe('the seat wall on wall displays and laptops', () => {
     // A not-ready seat says why.
     expect(await page.locator('.seat-card[data-seat-id="s02"] .seat-state-label').textContent()).toBe('示忙 · 会议');
     await page.screenshot({ path: path.join(shots, 'monitor-wall-1920.png') });
+    // An opened card grows to hold its actions, inside the card and not under the next row.
+    const opened = page.locator('.seat-card[data-seat-id="s06"]');
+    await opened.locator('.seat-card-main').click();
+    const action = opened.getByRole('button', { name: '发消息' });
+    await action.click();
+    await opened.getByLabel('消息内容').waitFor();
+    expect(inside(await box(opened.getByRole('dialog')), await box(opened))).toBe(true);
     await page.close();
   });
 

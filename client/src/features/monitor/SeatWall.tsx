@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type CSSProperties } from 'react';
 import type { QueueSnapshot, ReferenceData, SeatWallView } from '../../contract';
 import {
   categoryName,
@@ -305,10 +305,13 @@ export function SeatWall() {
           ref={cardsRef}
           className={`seat-cards seat-cards-${density}`}
           data-density={density}
-          style={{
-            gridTemplateColumns: `repeat(auto-fill, minmax(${size.minWidth}px, 1fr))`,
-            gridAutoRows: `minmax(${size.height}px, auto)`,
-          }}
+          style={
+            {
+              gridTemplateColumns: `repeat(auto-fill, minmax(${size.minWidth}px, 1fr))`,
+              // a card's least height (an opened card grows to hold its actions)
+              '--card-h': `${size.height}px`,
+            } as CSSProperties
+          }
         >
           {seats.map((s) => (
             <SeatCard
