@@ -5,6 +5,8 @@
  * queue, the alerts and the live figures are in view without scrolling; 60 seats switch the wall
  * to one-line cards that still all fit; on a laptop the wall scrolls but nothing is cut off; on a
  * 4K display the 1.5× layout keeps every card in view.
+ *
+ * README's screenshots: SCREENSHOT_DIR=docs/screenshots npx vitest run tests/e2e/monitor-wall-layout.test.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +20,15 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
 const POLL = { timeout: 15_000, interval: 100 };
 const shots = '.run/screenshots';
+/** The pictures README shows; the others stay in .run/screenshots for looking at. */
+const README_SHOTS = ['monitor-wall-1920.png', 'monitor-wall-60-1920.png'];
 fs.mkdirSync(shots, { recursive: true });
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(shots, name) });
+  const dir = process.env.SCREENSHOT_DIR;
+  if (dir && README_SHOTS.includes(name)) fs.copyFileSync(path.join(shots, name), path.join(dir, name));
+}
 
 let server: TestServer;
 let browser: Browser;
@@ -89,7 +99,7 @@ describe('the seat wall on wall displays and laptops', () => {
     expect(inside(await box(category), await box(talking))).toBe(true);
     // A not-ready seat says why.
     expect(await page.locator('.seat-card[data-seat-id="s02"] .seat-state-label').textContent()).toBe('示忙 · 会议');
-    await page.screenshot({ path: path.join(shots, 'monitor-wall-1920.png') });
+    await shot(page, 'monitor-wall-1920.png');
     // An opened card grows to hold its actions, inside the card and not under the next row.
     const opened = page.locator('.seat-card[data-seat-id="s06"]');
     await opened.locator('.seat-card-main').click();
@@ -126,7 +136,7 @@ describe('the seat wall on wall displays and laptops', () => {
           expect(inside(await box(c.locator(part)), card), part).toBe(true);
         }
       }
-      await page.screenshot({ path: path.join(shots, `monitor-wall-${width}.png`) });
+      await shot(page, `monitor-wall-${width}.png`);
       await page.close();
     });
   }
@@ -147,12 +157,12 @@ describe('the seat wall on wall displays and laptops', () => {
     // The colour says the state: a talking card and a signed-out one differ.
     const border = (id: string) => page.locator(`.seat-card[data-seat-id="${id}"]`).evaluate((el) => getComputedStyle(el).borderLeftColor);
     expect(await border('s01')).not.toBe(await border('s18'));
-    await page.screenshot({ path: path.join(shots, 'monitor-wall-60-1920.png') });
+    await shot(page, 'monitor-wall-60-1920.png');
 
     await page.setViewportSize({ width: 3840, height: 2160 });
     await expect.poll(() => pageOverflow(page), POLL).toBeLessThanOrEqual(0);
     for (const c of await cards(page).all()) await expectInView(page, c, `seat card ${await c.getAttribute('data-seat-id')}`);
-    await page.screenshot({ path: path.join(shots, 'monitor-wall-60-4k.png') });
+    await shot(page, 'monitor-wall-60-4k.png');
     await page.close();
   });
 });
