@@ -203,8 +203,15 @@ describe('supervisor console', () => {
     await page.close();
   });
 
-  it('on a 4K wall display at 100 % the monitor is the 2560-wide layout drawn 1.5 times larger, every seat card in view', async () => {
+  it('at 1920×1080 every seat card is in view; on a 4K wall display at 100 % the monitor is the 2560-wide layout drawn 1.5 times larger, every seat card in view', async () => {
     const sup = await signIn('supervisor');
+    // At 1920×1080 (the sign-in's window) the demo's 18 seats are in view already, unscrolled.
+    await expect.poll(() => sup.locator('.seat-card').count(), POLL).toBe(18);
+    for (const c of await sup.locator('.seat-card').all()) {
+      const box = (await c.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(1080 + 1);
+      expect(box.x + box.width).toBeLessThanOrEqual(1920 + 1);
+    }
     const nameHeight = async () => (await card(sup, 's01').locator('.seat-name').boundingBox())!.height;
     await sup.setViewportSize({ width: 2560, height: 1440 });
     await card(sup, 's01').waitFor();

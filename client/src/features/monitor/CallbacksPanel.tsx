@@ -63,24 +63,33 @@ export function CallbacksPanel() {
           {error}
         </div>
       )}
-      <TablePanel
-        title="回电请求"
-        count={open}
-        empty="暂无回电请求"
-        head={
-          <tr>
-            <th>来电号码 / 标记</th>
-            <th>专业类别 / 来电中心</th>
-            <th className="num">等待</th>
-            <th>时间 / 原因</th>
-            <th>状态</th>
-          </tr>
-        }
-      >
-        {list.map((c) => (
-          <CallbackRow key={c.id} c={c} reference={reference} />
-        ))}
-      </TablePanel>
+      {list.length === 0 ? (
+        // None at all: one line, so the wall display keeps its height for the queue and the seats.
+        <section className="panel callbacks-none">
+          <h2 className="panel-title">
+            回电请求 <span className="count-pill">0</span> <span className="empty">暂无回电请求</span>
+          </h2>
+        </section>
+      ) : (
+        <TablePanel
+          title="回电请求"
+          count={open}
+          empty="暂无回电请求"
+          head={
+            <tr>
+              <th>来电号码 / 标记</th>
+              <th>专业类别 / 来电中心</th>
+              <th className="num">等待</th>
+              <th>时间 / 原因</th>
+              <th>状态</th>
+            </tr>
+          }
+        >
+          {list.map((c) => (
+            <CallbackRow key={c.id} c={c} reference={reference} />
+          ))}
+        </TablePanel>
+      )}
     </div>
   );
 }

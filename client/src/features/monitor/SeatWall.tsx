@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState, type CSSProperties } from 'react';
 import type { QueueSnapshot, ReferenceData, SeatWallView } from '../../contract';
 import {
   categoryName,
@@ -16,6 +16,7 @@ import { useAppStore } from '../../app/store';
 import { supervision } from './supervision';
 import { listenPhone, useListen } from './listen-phone';
 import { skillList } from './selectors';
+import { densityOf, wallDensity } from './wall-density';
 import { currentCall, filteredSeats, NO_FILTER, wrapUpOverdue, type SeatFilter } from './wall-selectors';
 
 const STATES: SeatStateKind[] = ['ready', 'ringing', 'talking', 'wrap-up', 'not-ready', 'offline'];
@@ -224,29 +225,30 @@ function SeatCard({
         onClick={onToggle}
         aria-expanded={open}
         aria-label={`${seat.name} ${SEAT_STATE_LABELS[st.kind]}`}
+        title={[seat.name, SEAT_STATE_LABELS[st.kind], call ? categoryName(call.categoryId, reference) : ''].join(' ').trim()}
       >
         <div className="seat-card-head">
           <b className="seat-name">{seat.name}</b>
-          <span className="muted small">
-            {seat.staffNo} · {centreName(seat.centreId, reference)}
-          </span>
+          <span className="mono seat-time">{formatElapsed(st.since, now)}</span>
         </div>
         <div className="seat-card-state">
           <span className="seat-state-label">
             {SEAT_STATE_LABELS[st.kind]}
-            {st.kind === 'not-ready' && ` · ${reasonLabel(st.reason, reference)}`}
-            {overdue && ' · 超时未完成'}
+            <span className="seat-state-more">
+              {st.kind === 'not-ready' && ` · ${reasonLabel(st.reason, reference)}`}
+              {overdue && ' · 超时未完成'}
+            </span>
           </span>
-          <span className="mono seat-time">{formatElapsed(st.since, now)}</span>
+          {!seat.registered && (st.kind === 'ready' || st.kind === 'ringing') && <span className="warn-note">话机未注册</span>}
+          {call && (
+            // the call's duration is the time in state beside the name
+            <span className="seat-card-call">{categoryName(call.categoryId, reference)}</span>
+          )}
         </div>
-        {call && (
-          <div className="seat-card-call small">
-            {categoryName(call.categoryId, reference)} ·{' '}
-            <span className="mono">{formatElapsed(call.answeredAt ?? call.state.since, now)}</span>
-          </div>
-        )}
-        {!seat.registered && (st.kind === 'ready' || st.kind === 'ringing') && <div className="warn-note small">话机未注册</div>}
         <div className="seat-card-foot small muted">
+          <span className="seat-card-where">
+            {seat.staffNo} · {centreName(seat.centreId, reference)}
+          </span>
           <span>今日接听 {seat.answeredToday ?? 0}</span>
           <span>未接 {seat.missedToday ?? 0}</span>
         </div>
@@ -259,6 +261,24 @@ function SeatCard({
   );
 }
 
+/** The element's inner box, followed as it resizes (null until laid out, or without ResizeObserver). */
+function useBox<T extends HTMLElement>(): [{ width: number; height: number } | null, (el: T | null) => void] {
+  const [el, setEl] = useState<T | null>(null);
+  const [box, setBox] = useState<{ width: number; height: number } | null>(null);
+  useEffect(() => {
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () =>
+      setBox((b) =>
+        b && b.width === el.clientWidth && b.height === el.clientHeight ? b : { width: el.clientWidth, height: el.clientHeight },
+      );
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  return [box, useCallback((e: T | null) => setEl(e), [])];
+}
+
 /** 坐席墙: every seat in scope as a card, filtered by centre, specialty and state; a card opens its actions. */
 export function SeatWall() {
   const snapshot = useAppStore((s) => s.snapshot);
@@ -267,6 +287,9 @@ export function SeatWall() {
   const [filter, setFilter] = useState<SeatFilter>(NO_FILTER);
   const [open, setOpen] = useState<string | null>(null);
   const seats = filteredSeats(snapshot, filter);
+  const [box, cardsRef] = useBox<HTMLUListElement>();
+  const density = wallDensity(seats.length, box);
+  const size = densityOf(density);
   return (
     <section className="panel seat-wall" aria-label="坐席状态">
       <div className="seat-wall-head">
@@ -278,7 +301,18 @@ export function SeatWall() {
       {seats.length === 0 ? (
         <p className="empty">暂无坐席</p>
       ) : (
-        <ul className="seat-cards">
+        <ul
+          ref={cardsRef}
+          className={`seat-cards seat-cards-${density}`}
+          data-density={density}
+          style={
+            {
+              gridTemplateColumns: `repeat(auto-fill, minmax(${size.minWidth}px, 1fr))`,
+              // a card's least height (an opened card grows to hold its actions)
+              '--card-h': `${size.height}px`,
+            } as CSSProperties
+          }
+        >
           {seats.map((s) => (
             <SeatCard
               key={s.id}
