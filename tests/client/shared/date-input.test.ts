@@ -1,5 +1,5 @@
 import { act, createElement, useState } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   calendarPlace,
   DateInput,
@@ -117,6 +117,18 @@ describe('DateInput', () => {
     click(day('2026年11月2日'));
     expect(changes).toEqual(['2026-11-02']);
     expect(screen.host.querySelector('[role="dialog"]')).toBeNull();
+  });
+});
+
+describe('DateInput without a day, today, min or max', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('when opened at 01:00 China time on the 1st, should show the China month, not the UTC one (still the month before)', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.UTC(2026, 10, 30, 17, 0)); // 2026-12-01 01:00 in China
+    screen.show(() => createElement(DateInput, { value: '', onChange: () => {} }));
+    click(calendarButton());
+    expect(screen.text()).toContain('2026年12月');
   });
 });
 

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { chinaDay } from '../format';
 
 /**
  * zh-CN date and time inputs that read the same whatever the browser's language: a native
@@ -225,7 +226,7 @@ export function DateInput(props: DateInputProps) {
           <Calendar
             style={open}
             value={value}
-            fallbackMonth={(props.today ?? max ?? min ?? '').slice(0, 7) || new Date().toISOString().slice(0, 7)}
+            fallbackMonth={(props.today ?? max ?? min ?? '').slice(0, 7) || chinaDay(Date.now()).slice(0, 7)}
             min={min}
             max={max}
             onPick={(d) => {
