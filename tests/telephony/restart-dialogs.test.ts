@@ -6,11 +6,10 @@
  * subscribe to the call's media (监听) and have the dialog module end it (强拆).
  */
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectForcedRelease } from '../support/force-release.js';
 import { login } from '../support/server.js';
-import { sippCounts, startSipStack, waitFor, type SeatPhone, type SipStack } from '../support/sip-stack.js';
+import { startSipStack, waitFor, type SeatPhone, type SipStack } from '../support/sip-stack.js';
 
 describe('a call answered before a router restart', () => {
   let stack: SipStack;
@@ -57,16 +56,7 @@ describe('a call answered before a router restart', () => {
     // 强拆: the dialog module ends the call on both sides.
     const res = await post('force-release', '重启后强拆');
     expect(await res.json()).toMatchObject({ ok: true, data: { callId: call.id, state: 'wrap-up' } });
-    const r = await caller.done; // the caller got a BYE
-    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
-    const seatLog = path.join(stack.dir, 'seat-s06-messages.log');
-    await waitFor(
-      () => fs.existsSync(seatLog) && /received[^\n]*\n+BYE sip:/.test(fs.readFileSync(seatLog, 'utf8')),
-      'a BYE at the seat',
-      5000,
-    );
-    expect(stack.seatState('s06').kind).toBe('wrap-up');
-    expect(stack.events(call.id).find((e) => e.type === 'hung-up')?.data.by).toBe('supervisor');
+    await expectForcedRelease(stack, call.id, 's06', caller.done);
     const db = new Database(stack.env.DB_PATH, { readonly: true });
     const audit = db
       .prepare("SELECT username, reason, after_json AS after FROM audit_log WHERE action = 'supervisor.call-force-release' AND target = ?")

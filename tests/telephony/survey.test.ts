@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packetsByTag } from '../support/rtpengine-ng.js';
+import { expectForcedRelease } from '../support/force-release.js';
 import { login } from '../support/server.js';
 import { writeTone as tone } from '../support/tone-wav.js';
 import { SIPP_DIR, sippCounts, startSipStack, waitFor, type SeatPhone, type SipStack } from '../support/sip-stack.js';
@@ -207,17 +208,7 @@ describe('the post-call survey (policy: the seat chooses, on by default)', () =>
     const sup = await login(stack.routerUrl, 'supervisor');
     const res = await release(sup);
     expect(await res.json()).toMatchObject({ ok: true, data: { callId: call.id, state: 'wrap-up' } });
-    const r = await caller.done; // the caller got a BYE
-    expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
-    // The seat's phone got one too (from Kamailio's dialog module, not from the caller).
-    const seatLog = path.join(stack.dir, 'seat-s06-messages.log');
-    await waitFor(
-      () => fs.existsSync(seatLog) && /received[^\n]*\n+BYE sip:/.test(fs.readFileSync(seatLog, 'utf8')),
-      'a BYE at the seat',
-      5000,
-    );
-    expect(stack.seatState('s06').kind).toBe('wrap-up');
-    expect(stack.events(call.id).find((e) => e.type === 'hung-up')?.data.by).toBe('supervisor');
+    await expectForcedRelease(stack, call.id, 's06', caller.done);
     const db = new Database(stack.env.DB_PATH, { readonly: true });
     const audit = db
       .prepare("SELECT username, reason FROM audit_log WHERE action = 'supervisor.call-force-release' AND target = ?")

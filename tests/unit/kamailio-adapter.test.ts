@@ -47,6 +47,20 @@ async function setup(opts: { legs?: SipLegRepo } = {}) {
   return { fake, adapter, engine, legs };
 }
 
+/** Synced with Kamailio, s1 registered and ready, and call c1 ringing at it. */
+async function ringing() {
+  const ctx = await setup();
+  const { fake, adapter, engine } = ctx;
+  adapter.start();
+  await until(() => adapter.status().synced, 'synced');
+  fake.send({ event: 'reg', seat: 's1', contacts: 1 });
+  await until(() => engine.getSeat('s1').registered, 'registered');
+  engine.setSeatReady('s1');
+  fake.send(enqueue('c1'));
+  await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+  return ctx;
+}
+
 describe('KamailioTelephony', () => {
   it("asks Kamailio for every held call and the seats' registrations as soon as it connects", async () => {
     const { fake, adapter } = await setup();
@@ -117,14 +131,7 @@ describe('KamailioTelephony', () => {
   });
 
   it('when Kamailio reports an answer the router missed, the ringing call becomes a conversation', async () => {
-    const { fake, adapter, engine } = await setup();
-    adapter.start();
-    await until(() => adapter.status().synced, 'synced');
-    fake.send(enqueue('c1'));
-    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
-    await until(() => engine.getSeat('s1').registered && engine.getCall('c1') !== undefined, 'ready to ring');
-    engine.setSeatReady('s1');
-    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    const { fake, engine } = await ringing();
     fake.held = [{ callid: 'c1', state: 'talking:s1' }];
     fake.dropClients();
     await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking after resync');
@@ -163,14 +170,7 @@ describe('KamailioTelephony', () => {
   });
 
   it('a call ringing in the router that Kamailio holds waiting after a restart is queued again, and the seat is ready, not charged a missed offer', async () => {
-    const { fake, adapter, engine } = await setup();
-    adapter.start();
-    await until(() => adapter.status().synced, 'synced');
-    fake.send(enqueue('c1'));
-    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
-    await until(() => engine.getSeat('s1').registered && engine.getCall('c1') !== undefined, 'ready to ring');
-    engine.setSeatReady('s1');
-    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    const { fake, engine } = await ringing();
     // The ring command died with the router (or the ring ended unseen): Kamailio still waits.
     fake.held = [{ callid: 'c1', state: 'waiting' }];
     fake.dropClients();
@@ -229,15 +229,8 @@ describe('KamailioTelephony', () => {
 
   /** c1 answered by s1 through Kamailio, with the dialog's tags. */
   async function talking() {
-    const ctx = await setup();
-    const { fake, adapter, engine } = ctx;
-    adapter.start();
-    await until(() => adapter.status().synced, 'synced');
-    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
-    await until(() => engine.getSeat('s1').registered, 'registered');
-    engine.setSeatReady('s1');
-    fake.send(enqueue('c1'));
-    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    const ctx = await ringing();
+    const { fake, engine } = ctx;
     fake.send({ event: 'answered', callid: 'c1', seat: 's1', ftag: 'f1', ttag: 't1' });
     await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking');
     return ctx;
@@ -274,14 +267,7 @@ describe('KamailioTelephony', () => {
   });
 
   it("learns a talking call's dialog tags from the resync (a router restarted since the answer, or that missed it): 强拆 and the survey can use them", async () => {
-    const { fake, adapter, engine } = await setup();
-    adapter.start();
-    await until(() => adapter.status().synced, 'synced');
-    fake.send(enqueue('c1'));
-    fake.send({ event: 'reg', seat: 's1', contacts: 1 });
-    await until(() => engine.getSeat('s1').registered && engine.getCall('c1') !== undefined, 'ready to ring');
-    engine.setSeatReady('s1');
-    await until(() => engine.getCall('c1')?.state.kind === 'ringing', 'ringing');
+    const { fake, adapter, engine } = await ringing();
     expect(adapter.dialogs.tagsOf('c1')).toBeNull();
     // The answer was missed; Kamailio's resync reports the call talking with its tags.
     fake.held = [{ callid: 'c1', state: 'talking:s1', ftag: 'caller-tag', ttag: 'seat-tag' }];
