@@ -1,7 +1,6 @@
 import express, { type Response } from 'express';
 import {
   CallExportQuerySchema,
-  configVersion,
   MonthlyQuerySchema,
   REPORT_TABLE_LABELS,
   REPORT_TABLES,
@@ -16,7 +15,7 @@ import type { ServicePeriod } from '../../domain/policy.js';
 import { planToPeriods } from '../../domain/stats/staffing.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
-import { parseOrThrow, ValidationError } from '../shared/validation.js';
+import { expectVersion, parseOrThrow } from '../shared/validation.js';
 import type { ExportService } from './export-service.js';
 import type { ReportOffload } from './report-offload.js';
 import type { ReportService } from './report-service.js';
@@ -97,11 +96,11 @@ export function createReportRouter(deps: ReportRouteDeps): express.Router {
       const { words } = parseOrThrow(RiskWordsSchema, req.body);
       // Saved with ?version= (the fingerprint of the list the page loaded): refused when another
       // manager saved the list since, so a word they added is not dropped unseen.
-      if (req.query.version !== undefined && req.query.version !== configVersion(deps.trends.riskWords())) {
-        throw new ValidationError({
-          version: ['风险词表已被他人修改,您的修改尚未保存(页面上仍保留您填写的内容);请重新点“分析”载入最新词表后再保存'],
-        });
-      }
+      expectVersion(
+        req.query.version,
+        deps.trends.riskWords(),
+        '风险词表已被他人修改,您的修改尚未保存(页面上仍保留您填写的内容);请重新点“分析”载入最新词表后再保存',
+      );
       ok(res, deps.trends.setRiskWords(userOf(req), words));
     }),
   );

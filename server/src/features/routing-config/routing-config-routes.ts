@@ -1,23 +1,18 @@
 import express, { type Request } from 'express';
-import { CategoriesInputSchema, configVersion, RoutingRulesInputSchema, ServiceCalendarInputSchema } from '../../contract/index.js';
+import { CategoriesInputSchema, RoutingRulesInputSchema, ServiceCalendarInputSchema } from '../../contract/index.js';
 import { RoutingConfigSchema } from '../../domain/policy.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
-import { parseOrThrow, ValidationError } from '../shared/validation.js';
+import { expectVersion, parseOrThrow } from '../shared/validation.js';
 import { rulesOf, type RoutingConfigService } from './routing-config-service.js';
 import { referenceDataView } from './routing-config-views.js';
 
-/**
- * A section saved with `?version=` (the fingerprint of the section the editor loaded) is refused
- * when another administrator changed it since: the page keeps what was typed and says so.
- */
-function expectVersion(req: Request, section: unknown, name: string): void {
-  const v = req.query.version;
-  if (v === undefined) return;
-  if (typeof v !== 'string' || v !== configVersion(section)) {
-    throw new ValidationError({
-      version: [`${name}已被其他管理员修改,您的修改尚未保存(页面上仍保留您填写的内容);请记下修改,刷新页面载入最新设置后再保存`],
-    });
-  }
+/** A section saved from a page loaded before another administrator's save is refused (`expectVersion`). */
+function expectSectionVersion(req: Request, section: unknown, name: string): void {
+  expectVersion(
+    req.query.version,
+    section,
+    `${name}已被其他管理员修改,您的修改尚未保存(页面上仍保留您填写的内容);请记下修改,刷新页面载入最新设置后再保存`,
+  );
 }
 
 /**
@@ -61,7 +56,7 @@ export function createRoutingConfigRouter(deps: { routingConfig: RoutingConfigSe
     requireUser('config:edit'),
     route((req, res) => {
       const input = parseOrThrow(CategoriesInputSchema, req.body);
-      expectVersion(req, routingConfig.current().categories, '专业类别');
+      expectSectionVersion(req, routingConfig.current().categories, '专业类别');
       ok(res, routingConfig.updateCategories(userOf(req), input).categories);
     }),
   );
@@ -76,7 +71,7 @@ export function createRoutingConfigRouter(deps: { routingConfig: RoutingConfigSe
     requireUser('config:edit'),
     route((req, res) => {
       const rules = parseOrThrow(RoutingRulesInputSchema, req.body);
-      expectVersion(req, rulesOf(routingConfig.current()), '路由规则');
+      expectSectionVersion(req, rulesOf(routingConfig.current()), '路由规则');
       ok(res, rulesOf(routingConfig.updateRules(userOf(req), rules)));
     }),
   );
@@ -96,7 +91,7 @@ export function createRoutingConfigRouter(deps: { routingConfig: RoutingConfigSe
     requireUser('config:edit'),
     route((req, res) => {
       const calendar = parseOrThrow(ServiceCalendarInputSchema, req.body);
-      expectVersion(req, routingConfig.current().serviceCalendar, '服务日历');
+      expectSectionVersion(req, routingConfig.current().serviceCalendar, '服务日历');
       const cfg = routingConfig.updateCalendar(userOf(req), calendar);
       ok(res, cfg.serviceCalendar);
     }),

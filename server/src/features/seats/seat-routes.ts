@@ -1,8 +1,8 @@
 import express from 'express';
-import { SeatProfileTextSchema, configVersion } from '../../contract/index.js';
+import { SeatProfileTextSchema } from '../../contract/index.js';
 import { SeatProfileSchema } from '../../domain/model.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
-import { parseOrThrow, ValidationError } from '../shared/validation.js';
+import { expectVersion, parseOrThrow, ValidationError } from '../shared/validation.js';
 import type { ScopeService } from '../users/scope-service.js';
 import type { SeatService } from './seat-service.js';
 import { seatView } from './seat-views.js';
@@ -52,13 +52,12 @@ export function createSeatRouter(deps: { seats: SeatService; requireUser: Requir
       // Saved with ?version= (the fingerprint of the profile the editor loaded): refused when
       // another administrator saved this seat since, so neither undoes the other unseen.
       const current = deps.seats.list().find((s) => s.profile.id === profile.id)?.profile;
-      const version = req.query.version;
-      if (current && version !== undefined && version !== configVersion(profileFields(current))) {
-        throw new ValidationError({
-          version: [
-            `坐席「${current.name}」的资料已被其他管理员修改,您的修改尚未保存(页面上仍保留您填写的内容);请刷新页面载入最新资料后再保存`,
-          ],
-        });
+      if (current) {
+        expectVersion(
+          req.query.version,
+          profileFields(current),
+          `坐席「${current.name}」的资料已被其他管理员修改,您的修改尚未保存(页面上仍保留您填写的内容);请刷新页面载入最新资料后再保存`,
+        );
       }
       ok(res, seatView(deps.seats.saveProfile(userOf(req), profile)));
     }),

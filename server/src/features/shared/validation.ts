@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configVersion } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
 
 // Refusals are read by the console's users: zod's own sentences (a value of the wrong type, an
@@ -25,4 +26,15 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
     (fields[key] ??= []).push(issue.message);
   }
   throw new ValidationError(fields);
+}
+
+/**
+ * A save sent with `?version=` (the `configVersion` fingerprint of what the editor loaded) is
+ * refused with `refusal` when `current` has changed since, so two editors do not undo each other
+ * unseen; the page keeps what was typed. A save without `version` (scripts, older pages) goes
+ * through.
+ */
+export function expectVersion(version: unknown, current: unknown, refusal: string): void {
+  if (version === undefined) return;
+  if (version !== configVersion(current)) throw new ValidationError({ version: [refusal] });
 }

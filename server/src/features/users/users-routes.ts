@@ -1,6 +1,5 @@
 import express from 'express';
 import {
-  configVersion,
   PasswordChangeSchema,
   UserCreateSchema,
   UserDisableSchema,
@@ -13,7 +12,7 @@ import {
 } from '../../contract/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { ok, route, userOf, type RequireUser } from '../../transport/http.js';
-import { parseOrThrow, ValidationError } from '../shared/validation.js';
+import { expectVersion, parseOrThrow } from '../shared/validation.js';
 import type { UserService } from './users-service.js';
 import { userAdminView } from './users-views.js';
 
@@ -76,12 +75,11 @@ export function createUsersRouter(deps: { users: UserService; mode: DeploymentMo
       // another administrator changed it since, so neither undoes the other unseen.
       if (req.query.version !== undefined) {
         const u = users.get(id);
-        const current = { displayName: u.displayName, role: u.role, seatId: u.seatId, centres: u.centres };
-        if (req.query.version !== configVersion(current)) {
-          throw new ValidationError({
-            version: [`用户 ${u.username} 已被其他管理员修改,您的修改尚未保存;请关闭后重新打开“编辑”再保存`],
-          });
-        }
+        expectVersion(
+          req.query.version,
+          { displayName: u.displayName, role: u.role, seatId: u.seatId, centres: u.centres },
+          `用户 ${u.username} 已被其他管理员修改,您的修改尚未保存;请关闭后重新打开“编辑”再保存`,
+        );
       }
       ok(res, userAdminView(users.update(userOf(req), id, input)));
     }),
