@@ -13,7 +13,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,6 +20,7 @@ import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveAlert } from '../../server/src/contract/index.js';
 import { launchChromium } from '../support/browser.js';
+import { freePort } from '../support/processes.js';
 import { connect, emit, login, type ClientSocket } from '../support/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -51,17 +51,6 @@ afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs: number): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;

@@ -7,6 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { describeError } from '../../server/src/domain/errors.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -15,17 +17,65 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * Ports for the stacks' listeners come from 10000-15999, below the kernel's ephemeral range
  * (32768-60999) where rtpengine's media ranges and every outgoing connection live. A port the
  * kernel hands out with listen(0) and that we then close can be taken by another stack's
- * rtpengine before our daemon binds it (EADDRINUSE seen in full runs); a port from this block
- * can only be taken by another picker, and each test process walks its own stride of it.
+ * rtpengine before our daemon binds it (EADDRINUSE seen in full runs).
+ *
+ * Test files run in parallel processes, and a port that is free when one of them checks it may
+ * already be promised to another's daemon that has not bound it yet (rtpengine's NG port was lost
+ * that way in CI). So each pick is also claimed across processes: a file named after the port,
+ * created exclusively in a shared directory, holding the claimant's pid. A claim by a live other
+ * process is skipped; a dead process's claim is taken over; a process's claims go when it exits.
  */
 const CONTROL_MIN = 10_000;
 const CONTROL_MAX = 15_999;
-let controlCursor = CONTROL_MIN + ((process.pid * 97) % 60) * 100;
+let controlCursor = CONTROL_MIN + Math.floor(Math.random() * (CONTROL_MAX - CONTROL_MIN + 1));
 
 function nextControlPort(): number {
   controlCursor += 1;
   if (controlCursor > CONTROL_MAX) controlCursor = CONTROL_MIN;
   return controlCursor;
+}
+
+const CLAIMS_DIR = path.join(os.tmpdir(), `hotline-test-ports-${os.userInfo().uid}`);
+const myClaims = new Set<string>();
+let claimsCleanup = false;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims `port` for this process unless a live other process holds it. */
+export function claimPort(port: number): boolean {
+  fs.mkdirSync(CLAIMS_DIR, { recursive: true });
+  const file = path.join(CLAIMS_DIR, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      myClaims.add(file);
+      if (!claimsCleanup) {
+        claimsCleanup = true;
+        process.once('exit', () => {
+          for (const f of myClaims) fs.rmSync(f, { force: true });
+        });
+      }
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const text = fs.readFileSync(file, 'utf8').trim();
+    // Empty: another process has just created it and is writing its pid.
+    if (text === '') return false;
+    const owner = Number(text);
+    if (owner === process.pid) return true;
+    if (alive(owner)) return false;
+    // Its owner is gone: take it over.
+    fs.rmSync(file, { force: true });
+  }
+  return false;
 }
 
 /** Whether `port` can be bound for TCP on `host` right now. */
@@ -40,7 +90,7 @@ export async function tcpFree(host: string, port: number): Promise<boolean> {
 async function pickControlPort(free: (p: number) => Promise<boolean>): Promise<number> {
   for (let tries = 0; tries <= CONTROL_MAX - CONTROL_MIN; tries++) {
     const p = nextControlPort();
-    if (await free(p)) return p;
+    if (claimPort(p) && (await free(p))) return p;
   }
   throw new Error(`no free port in ${CONTROL_MIN}-${CONTROL_MAX}`);
 }

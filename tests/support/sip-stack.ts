@@ -15,7 +15,7 @@ import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
 import { stopAllRecordings } from '../../server/src/telephony/recording-media.js';
 import { RtpengineNg } from '../../server/src/telephony/rtpengine-ng.js';
-import { freePort, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
+import { claimPort, freePort, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
 import { loopbackSipEnv } from './sip-env.js';
 import { connect, emit, login, type ClientSocket } from './server.js';
 
@@ -34,12 +34,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 // SIPp media ports: 16000-31999, between the listeners' block (processes.ts) and the kernel's
 // ephemeral range where rtpengine's media ranges are.
-let mediaCursor = 16000 + (process.pid % 100) * 80;
+// Each block is claimed across test processes (claimPort) by its first port.
+let mediaCursor = 16000 + Math.floor(Math.random() * 4000) * 4;
 /** A media port block for a caller that must start synchronously (SIPp reports a clash clearly). */
 function nextMediaPortUnchecked(): number {
-  mediaCursor += 4;
-  if (mediaCursor > 31992) mediaCursor = 16000;
-  return mediaCursor;
+  for (;;) {
+    mediaCursor += 4;
+    if (mediaCursor > 31992) mediaCursor = 16000;
+    if (claimPort(mediaCursor)) return mediaCursor;
+  }
 }
 
 /** Four consecutive free UDP ports for SIPp's media (audio RTP/RTCP, video RTP/RTCP). */
