@@ -31,7 +31,16 @@ import { UserRepository as UserRepo } from '../../server/src/features/auth/user-
 import { SeatRepository as SeatRepo } from '../../server/src/features/seats/seat-repository.js';
 import { loadOrCreateSipSecret } from '../../server/src/telephony/credentials.js';
 import { hashPassword } from '../../server/src/features/auth/passwords.js';
-import { freePort, sleep, stopProcess, tail, tcpOpen, udpFree, waitFor as waitForShared } from '../../tests/support/processes.js';
+import {
+  freeMediaPort,
+  freePort,
+  sleep,
+  stopProcess,
+  tail,
+  tcpOpen,
+  udpFree,
+  waitFor as waitForShared,
+} from '../../tests/support/processes.js';
 import { loopbackSipEnv } from '../../tests/support/sip-env.js';
 import { RegisterClient } from './register-client.js';
 
@@ -48,16 +57,6 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 // ------------------------------------------------------------------ small helpers
 
-/** `count` consecutive UDP ports free on `host`, between 10000 and 30000 (SIPp media). */
-export async function freePortBlock(host: string, count: number): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const p = 10000 + 2 * Math.floor(Math.random() * 10000);
-    const ok = await Promise.all(Array.from({ length: count }, (_, k) => udpFree(host, p + k)));
-    if (ok.every(Boolean)) return p;
-  }
-  throw new Error(`no ${count} free consecutive UDP ports on ${host}`);
-}
-
 function udpTaken(host: string, port: number): Promise<boolean> {
   return udpFree(host, port).then((free) => !free);
 }
@@ -68,7 +67,7 @@ function udpTaken(host: string, port: number): Promise<boolean> {
  */
 export async function sippAddresses(ip: string, port?: number): Promise<string[]> {
   const sip = port ?? (await freePort(ip));
-  return ['-i', ip, '-p', String(sip), '-mi', ip, '-mp', String(await freePortBlock(ip, 4))];
+  return ['-i', ip, '-p', String(sip), '-mi', ip, '-mp', String(await freeMediaPort(ip))];
 }
 
 // ------------------------------------------------------------------ the stack

@@ -78,6 +78,28 @@ export function claimPort(port: number): boolean {
   return false;
 }
 
+// SIPp media ports: 16000-31999, between the listeners' block (above) and the kernel's
+// ephemeral range where rtpengine's media ranges are.
+// Each block is claimed across test processes (claimPort) by its first port.
+let mediaCursor = 16000 + Math.floor(Math.random() * 4000) * 4;
+/** A media port block for a caller that must start synchronously (SIPp reports a clash clearly). */
+export function nextMediaPortUnchecked(): number {
+  for (;;) {
+    mediaCursor += 4;
+    if (mediaCursor > 31992) mediaCursor = 16000;
+    if (claimPort(mediaCursor)) return mediaCursor;
+  }
+}
+
+/** Four consecutive free UDP ports for SIPp's media (audio RTP/RTCP, video RTP/RTCP). */
+export async function freeMediaPort(host: string): Promise<number> {
+  for (;;) {
+    const p = nextMediaPortUnchecked();
+    const free = await Promise.all([0, 1, 2, 3].map((i) => udpFree(host, p + i)));
+    if (free.every(Boolean)) return p;
+  }
+}
+
 /** Whether `port` can be bound for TCP on `host` right now. */
 export async function tcpFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

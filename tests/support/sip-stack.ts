@@ -15,11 +15,11 @@ import type { RoutingConfig } from '../../server/src/domain/policy.js';
 import { checkKamailioConfig, renderSipConfig } from '../../server/src/sip/render.js';
 import { stopAllRecordings } from '../../server/src/telephony/recording-media.js';
 import { RtpengineNg } from '../../server/src/telephony/rtpengine-ng.js';
-import { claimPort, freePort, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
+import { freeMediaPort, freePort, nextMediaPortUnchecked, stopProcess, tail, tcpOpen, udpFree, waitFor } from './processes.js';
 import { loopbackSipEnv } from './sip-env.js';
 import { connect, emit, login, type ClientSocket } from './server.js';
 
-export { waitFor } from './processes.js';
+export { freeMediaPort, waitFor } from './processes.js';
 
 /**
  * What a SIPp scenario wrote to `file` with `<exec command="echo … > file">`: SIPp runs it from a
@@ -31,28 +31,6 @@ export function writtenBySipp(file: string): Promise<string> {
 
 export const SIPP_DIR = path.resolve(import.meta.dirname, '../sipp');
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-// SIPp media ports: 16000-31999, between the listeners' block (processes.ts) and the kernel's
-// ephemeral range where rtpengine's media ranges are.
-// Each block is claimed across test processes (claimPort) by its first port.
-let mediaCursor = 16000 + Math.floor(Math.random() * 4000) * 4;
-/** A media port block for a caller that must start synchronously (SIPp reports a clash clearly). */
-function nextMediaPortUnchecked(): number {
-  for (;;) {
-    mediaCursor += 4;
-    if (mediaCursor > 31992) mediaCursor = 16000;
-    if (claimPort(mediaCursor)) return mediaCursor;
-  }
-}
-
-/** Four consecutive free UDP ports for SIPp's media (audio RTP/RTCP, video RTP/RTCP). */
-export async function freeMediaPort(host: string): Promise<number> {
-  for (;;) {
-    const p = nextMediaPortUnchecked();
-    const free = await Promise.all([0, 1, 2, 3].map((i) => udpFree(host, p + i)));
-    if (free.every(Boolean)) return p;
-  }
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);

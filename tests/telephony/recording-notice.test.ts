@@ -29,7 +29,8 @@ describe('the recorded-call notice before the parties are connected', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rec-notice-'));
     const ngPort = await freeUdpPort();
-    const media = 20000 + Math.floor(Math.random() * 400) * 20;
+    // rtpengine's media range in the kernel's ephemeral range, as sip-stack.ts puts it (not SIPp's media block)
+    const media = 35000 + Math.floor(Math.random() * 1250) * 20;
     const conf = fs
       .readFileSync('sip-config/rtpengine.conf.tmpl', 'utf8')
       .replace('{{RTP_ADDR}}', '127.0.0.1')
