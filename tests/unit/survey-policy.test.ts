@@ -142,6 +142,18 @@ describe('the survey policy', () => {
     ]);
   });
 
+  it('a call restored at start-up that changes before the resync (no dialog known yet) keeps no choice: the resync’s report is taken', () => {
+    const reported = new Map<string, boolean>();
+    const { s, armed, answer } = service('seat', { reported, known: false });
+    answer('c1', 's01'); // e.g. put on hold before the resync
+    expect(armed).toEqual([['c1', true]]);
+    expect(s.view('s01', 'c1')).toMatchObject({ enabled: false });
+    reported.set('c1', false);
+    expect(s.view('s01', 'c1')).toMatchObject({ enabled: false });
+    reported.set('c1', true);
+    expect(s.view('s01', 'c1')).toMatchObject({ enabled: false }); // taken once, kept
+  });
+
   it('a call answered before a router restart and armed in Kamailio: a pending transfer disarms it, a failed one arms it again', () => {
     const { s, armed, restore } = service('seat', { reported: new Map([['c1', true]]) });
     restore('c1', 's01');

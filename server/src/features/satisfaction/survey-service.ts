@@ -45,8 +45,10 @@ export class SurveyService {
     if (call.state.kind === 'talking') {
       if (this.choiceOf(call.id) !== undefined) return;
       const on = this.o.policy !== 'never';
+      // Kamailio has no dialog for it (a call restored at start-up, changed before the resync):
+      // no choice is kept, the resync's report of its arming is taken instead.
+      if (on && this.o.arming && !this.o.arming.armSurvey(call.id, true)) return;
       this.choices.set(call.id, on);
-      if (on) this.o.arming?.armSurvey(call.id, true);
     } else {
       this.choices.delete(call.id);
       this.transferring.delete(call.id);
