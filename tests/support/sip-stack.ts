@@ -117,7 +117,7 @@ export interface SipStack {
   seat(
     seatId: string,
     opts?: {
-      behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold' | 'hangup';
+      behaviour?: 'answer' | 'decline' | 'noanswer' | 'hold' | 'hangup' | 'hangup-on-info';
       ringMs?: number;
       ready?: boolean;
       /** Write every SIP message the phone sends and receives to <dir>/seat-<id>-messages.log. */

@@ -299,6 +299,30 @@ describe('KamailioTelephony', () => {
     await expect(adapter.dialogs.endCall('c1')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it("takes the survey's arming of a call it had talking from the resync (a router restarted since the answer)", async () => {
+    const { fake, adapter } = await talking();
+    adapter.dialogs.forget('c1'); // as a restarted router: the call restored talking, its dialog unknown
+    fake.held = [{ callid: 'c1', state: 'talking:s1', ftag: 'f1', ttag: 't1', survey: 1 }];
+    fake.dropClients();
+    await until(() => adapter.dialogs.surveyArmed('c1') === true, 'armed as Kamailio has it');
+    expect(adapter.dialogs.tagsOf('c1')).toMatchObject({ ftag: 'f1', ttag: 't1' });
+    fake.held = [{ callid: 'c1', state: 'talking:s1', ftag: 'f1', ttag: 't1', survey: 0 }];
+    fake.dropClients();
+    await until(() => adapter.dialogs.surveyArmed('c1') === false, 'disarmed as Kamailio has it');
+    // The seat's switching is remembered as sent.
+    expect(adapter.dialogs.armSurvey('c1', true)).toBe(true);
+    expect(adapter.dialogs.surveyArmed('c1')).toBe(true);
+  });
+
+  it("a missed answer the resync applies: the survey's arming is not taken from Kamailio (the policy arms the new call)", async () => {
+    const { fake, adapter, engine } = await ringing();
+    fake.held = [{ callid: 'c1', state: 'talking:s1', ftag: 'f1', ttag: 't1', survey: 0 }];
+    fake.dropClients();
+    await until(() => engine.getCall('c1')?.state.kind === 'talking', 'talking after resync');
+    expect(adapter.dialogs.tagsOf('c1')).toMatchObject({ ftag: 'f1', ttag: 't1' });
+    expect(adapter.dialogs.surveyArmed('c1')).toBeNull();
+  });
+
   it('answers a message that needs no reply with a lone newline, so the TCP ACK goes out at once (Kamailio uses Nagle)', async () => {
     const { fake, adapter } = await setup();
     adapter.start();

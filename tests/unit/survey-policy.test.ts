@@ -12,7 +12,8 @@ import { SurveyService } from '../../server/src/features/satisfaction/survey-ser
 const talking = (id: string, seatId: string) => ({ id, state: { kind: 'talking', since: 0, seatId } }) as unknown as Call;
 const wrapUp = (id: string, seatId: string) => ({ id, state: { kind: 'wrap-up', since: 0, seatId, hungUpBy: 'seat' } }) as unknown as Call;
 
-function service(policy: SurveyPolicy, o: { known?: boolean; connected?: boolean } = {}) {
+/** reported: what Kamailio's resync said of a call's arming (a call answered before the router restarted). */
+function service(policy: SurveyPolicy, o: { known?: boolean; connected?: boolean; reported?: Map<string, boolean> } = {}) {
   const calls = new Map<string, Call>();
   const armed: [string, boolean][] = [];
   const rated: [string, string, number | null][] = [];
@@ -26,6 +27,7 @@ function service(policy: SurveyPolicy, o: { known?: boolean; connected?: boolean
               armed.push([callId, on]);
               return o.known !== false;
             },
+            surveyArmed: (callId) => o.reported?.get(callId) ?? null,
           },
     engine: { getCall: (id) => calls.get(id) },
     satisfaction: {
@@ -43,7 +45,9 @@ function service(policy: SurveyPolicy, o: { known?: boolean; connected?: boolean
     calls.set(id, c);
     s.callChanged(c);
   };
-  return { s, armed, rated, answer, hangUp };
+  /** A talking call put back from the store at start-up: the engine tells no listener. */
+  const restore = (id: string, seat: string) => calls.set(id, talking(id, seat));
+  return { s, armed, rated, answer, hangUp, restore };
 }
 
 describe('the survey policy', () => {
@@ -111,6 +115,53 @@ describe('the survey policy', () => {
       ['c1', true],
       ['c2', true],
       ['c2', false],
+    ]);
+  });
+
+  it("a call answered before a router restart: the switch shows Kamailio's arming from the resync, and switches both ways", () => {
+    const reported = new Map<string, boolean>();
+    const { s, armed, answer, restore } = service('seat', { reported });
+    restore('on', 's01');
+    restore('off', 's02');
+    // Before the resync nothing is known: shown off, not remembered.
+    expect(s.view('s01', 'on')).toMatchObject({ enabled: false });
+    reported.set('on', true).set('off', false);
+    expect(s.view('s01', 'on')).toEqual({ callId: 'on', policy: 'seat', enabled: true, changeable: true });
+    expect(s.view('s02', 'off')).toMatchObject({ enabled: false });
+    // A later change of the call (hold, a category) keeps Kamailio's state: nothing re-armed.
+    answer('on', 's01');
+    answer('off', 's02');
+    expect(armed).toEqual([]);
+    expect(s.choose('s01', 'on', false)).toMatchObject({ enabled: false });
+    expect(s.choose('s02', 'off', true)).toMatchObject({ enabled: true });
+    // The seat's choice holds from then on, whatever the resync said.
+    expect(s.view('s01', 'on')).toMatchObject({ enabled: false });
+    expect(armed).toEqual([
+      ['on', false],
+      ['off', true],
+    ]);
+  });
+
+  it('a call restored at start-up that changes before the resync (no dialog known yet) keeps no choice: the resync’s report is taken', () => {
+    const reported = new Map<string, boolean>();
+    const { s, armed, answer } = service('seat', { reported, known: false });
+    answer('c1', 's01'); // e.g. put on hold before the resync
+    expect(armed).toEqual([['c1', true]]);
+    expect(s.view('s01', 'c1')).toMatchObject({ enabled: false });
+    reported.set('c1', false);
+    expect(s.view('s01', 'c1')).toMatchObject({ enabled: false });
+    reported.set('c1', true);
+    expect(s.view('s01', 'c1')).toMatchObject({ enabled: false }); // taken once, kept
+  });
+
+  it('a call answered before a router restart and armed in Kamailio: a pending transfer disarms it, a failed one arms it again', () => {
+    const { s, armed, restore } = service('seat', { reported: new Map([['c1', true]]) });
+    restore('c1', 's01');
+    s.transferChanged('c1', 'pending');
+    s.transferChanged('c1', 'cancelled');
+    expect(armed).toEqual([
+      ['c1', false],
+      ['c1', true],
     ]);
   });
 

@@ -16,6 +16,8 @@ export interface SurveyHooks {
 export interface CallControl {
   /** Keep (or not) the caller for the survey when the seat hangs up; false when the call's dialog is unknown. */
   armSurvey(callId: string, on: boolean): boolean;
+  /** Whether Kamailio keeps the caller for the survey, as last sent or reported by the resync; null: not known. */
+  surveyArmed(callId: string): boolean | null;
   /** BYE to both sides (强拆); rejects with a DomainError when Kamailio cannot. */
   endCall(callId: string): Promise<void>;
 }
@@ -26,7 +28,8 @@ export interface CallControl {
  * `end-failed`) settling the caller's promise. The Kamailio adapter feeds it the events.
  */
 export class DialogControl implements CallControl {
-  private readonly tags = new Map<string, DialogTags & { answeredAt: number }>();
+  /** survey: the caller armed for the survey in Kamailio (the last arming sent, or the resync's report). */
+  private readonly tags = new Map<string, DialogTags & { answeredAt: number; survey?: boolean }>();
   private readonly ending = new Map<
     string,
     { resolve: () => void; reject: (e: Error) => void; timer: TimerHandle; side: 'caller' | 'all'; retry?: TimerHandle }
@@ -51,7 +54,13 @@ export class DialogControl implements CallControl {
   armSurvey(callId: string, on: boolean): boolean {
     const t = this.tags.get(callId);
     if (!t) return false;
-    return this.o.send({ cmd: on ? 'survey-arm' : 'survey-disarm', callid: callId, ftag: t.ftag });
+    const sent = this.o.send({ cmd: on ? 'survey-arm' : 'survey-disarm', callid: callId, ftag: t.ftag });
+    if (sent) t.survey = on;
+    return sent;
+  }
+
+  surveyArmed(callId: string): boolean | null {
+    return this.tags.get(callId)?.survey ?? null;
   }
 
   endCall(callId: string): Promise<void> {
@@ -97,10 +106,14 @@ export class DialogControl implements CallControl {
   /**
    * The resync found this call talking in Kamailio, with its dialog's tags (sip-config: htable
    * `dlgtags`): a router restarted since the answer (or that missed it) learns them here. Tags
-   * already known (from `answered`) are kept, with their time.
+   * already known (from `answered`) are kept, with their time. survey: whether Kamailio keeps the
+   * caller for the survey (htable `survey`; null: not said), the seat's choice a restarted router
+   * lost with its memory.
    */
-  talking(callId: string, ftag: string, ttag: string): void {
+  talking(callId: string, ftag: string, ttag: string, survey: boolean | null = null): void {
     if (!this.tags.has(callId)) this.answered(callId, ftag, ttag);
+    const t = this.tags.get(callId);
+    if (t && survey !== null) t.survey = survey;
   }
 
   /** A BYE passed Kamailio; survey: the seat's, and Kamailio kept the caller for the survey. */

@@ -103,7 +103,7 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
       this.legs,
       this.logger,
       (ev, json) => this.offers.enqueue(ev, json),
-      (callId, tags) => this.dialogs.talking(callId, tags.ftag, tags.ttag),
+      (callId, tags, survey) => this.dialogs.talking(callId, tags.ftag, tags.ttag, survey),
     );
     this.revocations = new SeatRevocations(send, o.clock, this.logger);
     this.link = new EvapiLink({
@@ -366,7 +366,13 @@ export class KamailioTelephony implements TelephonyPort, ConsultGate, SipRevocat
         return;
       }
       case 'held':
-        this.resyncs.heldCall(ev.callid, ev.state, ev.info, { ftag: ev.ftag, ttag: ev.ttag });
+        this.resyncs.heldCall(
+          ev.callid,
+          ev.state,
+          ev.info,
+          { ftag: ev.ftag, ttag: ev.ttag },
+          ev.survey === undefined ? null : ev.survey === 1,
+        );
         return;
       case 'gone':
         this.resyncs.goneCall(ev.callid, { seat: ev.seat, by: ev.by });

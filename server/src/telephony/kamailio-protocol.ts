@@ -72,7 +72,10 @@ export const KamailioEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('continue-failed'), callid: z.string(), cmd: z.string() }),
   z.object({ event: z.literal('reg'), seat: z.string(), contacts: int }),
   z.object({ event: z.literal('reg-expired'), aor: z.string() }),
-  /** Resync: a call Kamailio holds; a talking one with its dialog's tags (as in `answered`; '' when unknown). */
+  /**
+   * Resync: a call Kamailio holds; a talking one with its dialog's tags (as in `answered`; '' when
+   * unknown) and survey 1 when the caller is armed for the survey, 0 when not (absent: not said).
+   */
   z.object({
     event: z.literal('held'),
     callid: z.string(),
@@ -80,6 +83,7 @@ export const KamailioEvent = z.discriminatedUnion('event', [
     info: z.unknown().optional(),
     ftag: z.string().default(''),
     ttag: z.string().default(''),
+    survey: int.optional(),
   }),
   /** Resync: a talking call that ended by a BYE in the last minutes, who hung up (the router may have missed it). */
   z.object({ event: z.literal('gone'), callid: z.string(), seat: z.string(), by: z.enum(['caller', 'seat']) }),

@@ -45,7 +45,7 @@ export function endVanished(eng: AcdForTelephony, logger: Logger, callId: string
  * applied, and every decision that waited for the link goes out.
  */
 export class KamailioResync {
-  private held: { callid: string; state: string; info: unknown; tags: DialogTags }[] = [];
+  private held: { callid: string; state: string; info: unknown; tags: DialogTags; survey: boolean | null }[] = [];
   private readonly gone = new Map<string, GoneCall>();
 
   constructor(
@@ -57,8 +57,11 @@ export class KamailioResync {
     /**
      * A talking call's dialog tags as Kamailio reports them (htable `dlgtags`): the router kept
      * them only in memory, so after a restart 强拆 and 监听 of calls answered before need these.
+     * survey: whether Kamailio keeps the caller for the survey (htable `survey`), for a call the
+     * router already had talking (answered before a restart: the seat's choice was in memory);
+     * null for an answer applied now (the survey's policy arms it) or when Kamailio did not say.
      */
-    private readonly talking: (callId: string, tags: DialogTags) => void,
+    private readonly talking: (callId: string, tags: DialogTags, survey: boolean | null) => void,
   ) {}
 
   /** A new sync starts: what an unfinished one collected is dropped. */
@@ -67,8 +70,8 @@ export class KamailioResync {
     this.gone.clear();
   }
 
-  heldCall(callid: string, state: string, info: unknown, tags: DialogTags = { ftag: '', ttag: '' }): void {
-    this.held.push({ callid, state, info, tags });
+  heldCall(callid: string, state: string, info: unknown, tags: DialogTags = { ftag: '', ttag: '' }, survey: boolean | null = null): void {
+    this.held.push({ callid, state, info, tags, survey });
   }
 
   goneCall(callid: string, gone: GoneCall): void {
@@ -95,7 +98,10 @@ export class KamailioResync {
       const k = parseHeldState(h.state);
       // Before an answer the router missed is applied: the engine's listeners (the survey's
       // arming) act on the call with its tags known. A talking call has no stored leg any more.
-      if (k?.kind === 'talking' && h.tags.ftag && h.tags.ttag) this.guard(() => this.talking(call.id, h.tags));
+      if (k?.kind === 'talking' && h.tags.ftag && h.tags.ttag) {
+        const survey = call.state.kind === 'talking' ? h.survey : null;
+        this.guard(() => this.talking(call.id, h.tags, survey));
+      }
       const leg = this.legs.get(call.id);
       if (!k || !leg) continue;
       leg.kam = k.kind;

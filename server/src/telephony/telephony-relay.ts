@@ -48,6 +48,10 @@ export class TelephonyRelay implements TelephonyPort, ConsultGate, CallControl {
     return this.target?.dialogs.armSurvey(callId, on) ?? false;
   }
 
+  surveyArmed(callId: string): boolean | null {
+    return this.target?.dialogs.surveyArmed(callId) ?? null;
+  }
+
   endCall(callId: string): Promise<void> {
     if (!this.target) return Promise.reject(new DomainError('UNAVAILABLE', '尚未连接 SIP 服务器,通话未能结束', { callId }));
     return this.target.dialogs.endCall(callId);

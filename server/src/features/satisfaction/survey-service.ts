@@ -8,6 +8,11 @@ import type { SatisfactionService } from './satisfaction-service.js';
 /** Kamailio's side: keep the caller for the survey when the seat hangs up (false: the call's dialog is unknown). */
 export interface SurveyArming {
   armSurvey(callId: string, on: boolean): boolean;
+  /**
+   * Whether Kamailio keeps the caller of this call for the survey, as its resync reported it for a
+   * call answered before the router (re)started; null when not known.
+   */
+  surveyArmed(callId: string): boolean | null;
 }
 
 /**
@@ -17,7 +22,10 @@ export interface SurveyArming {
  * survey); the outcome is stored as a phone rating through SatisfactionService.rate.
  */
 export class SurveyService {
-  /** The choice of every talking call (forgotten when the call leaves talking). */
+  /**
+   * The choice of every talking call (forgotten when the call leaves talking). A call answered
+   * before the router restarted has none in memory: Kamailio's arming (its resync) is taken as it.
+   */
   private readonly choices = new Map<string, boolean>();
   /** Talking calls a transfer is under way for: the caller goes on to another seat, not to the survey. */
   private readonly transferring = new Set<string>();
@@ -35,10 +43,12 @@ export class SurveyService {
   /** Engine listener (after the commit): a call answered gets its initial choice; one that left talking is forgotten. */
   callChanged(call: Call): void {
     if (call.state.kind === 'talking') {
-      if (this.choices.has(call.id)) return;
+      if (this.choiceOf(call.id) !== undefined) return;
       const on = this.o.policy !== 'never';
+      // Kamailio has no dialog for it (a call restored at start-up, changed before the resync):
+      // no choice is kept, the resync's report of its arming is taken instead.
+      if (on && this.o.arming && !this.o.arming.armSurvey(call.id, true)) return;
       this.choices.set(call.id, on);
-      if (on) this.o.arming?.armSurvey(call.id, true);
     } else {
       this.choices.delete(call.id);
       this.transferring.delete(call.id);
@@ -47,7 +57,7 @@ export class SurveyService {
 
   /** A seat's transfer of a call: no survey while it is pending; the seat's choice again if it fails. */
   transferChanged(callId: string, state: 'pending' | 'completed' | 'refused' | 'cancelled' | 'expired'): void {
-    if (!this.choices.has(callId)) return;
+    if (this.choiceOf(callId) === undefined) return;
     if (state === 'pending') {
       this.transferring.add(callId);
       this.o.arming?.armSurvey(callId, false);
@@ -86,7 +96,21 @@ export class SurveyService {
   }
 
   private viewOf(callId: string): SurveyChoiceView {
-    return { callId, policy: this.o.policy, enabled: this.choices.get(callId) ?? false, changeable: this.o.policy === 'seat' };
+    return { callId, policy: this.o.policy, enabled: this.choiceOf(callId) ?? false, changeable: this.o.policy === 'seat' };
+  }
+
+  /**
+   * The call's choice; for a talking call answered before a router restart (none in memory), what
+   * Kamailio reported at the resync (the caller armed or not), kept from then on. undefined: not known.
+   */
+  private choiceOf(callId: string): boolean | undefined {
+    const known = this.choices.get(callId);
+    if (known !== undefined) return known;
+    if (this.o.engine.getCall(callId)?.state.kind !== 'talking') return undefined;
+    const armed = this.o.arming?.surveyArmed(callId) ?? null;
+    if (armed === null) return undefined;
+    this.choices.set(callId, armed);
+    return armed;
   }
 
   private talkingCallOf(seatId: string | null, callId: string): Call {
