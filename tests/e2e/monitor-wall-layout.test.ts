@@ -125,6 +125,20 @@ describe('the seat wall on wall displays and laptops', () => {
     await page.close();
   });
 
+  it("at 1920×1080 with a waiting call's detail open, the queue, the detail and the seat wall stand side by side, every seat card in view", async () => {
+    const page = await signInWall(browser, server.url, 'supervisor');
+    await expect.poll(() => cards(page).count(), POLL).toBe(18);
+    await page.locator('tr[data-call-id]').first().locator('button').click();
+    const detail = page.getByRole('complementary', { name: '来电详情' });
+    await detail.waitFor();
+    await expectInView(page, detail, 'the call detail');
+    const wall = await box(page.getByRole('region', { name: '坐席状态' }));
+    const detailBox = await box(detail);
+    expect(wall.x, 'the wall beside the detail').toBeGreaterThanOrEqual(detailBox.x + detailBox.width);
+    for (const c of await cards(page).all()) await expectInView(page, c, `seat card ${await c.getAttribute('data-seat-id')}`);
+    await page.close();
+  });
+
   for (const [width, height] of [
     [1366, 768],
     [1280, 720],
