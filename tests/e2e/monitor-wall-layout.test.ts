@@ -3,8 +3,9 @@
  * display): the built console served by a real router (no telephony: the layout depends only on
  * the seats' states), headless Chromium as the supervisor. At 1920×1080 the demo's 18 seats, the
  * queue, the alerts and the live figures are in view without scrolling; 60 seats switch the wall
- * to one-line cards that still all fit; on a laptop the wall scrolls but nothing is cut off; on a
- * 4K display the 1.5× layout keeps every card in view.
+ * to one-line cards that still all fit; on a laptop the 18 seats fit the wall on one-line cards
+ * that still name each call's category, and nothing is cut off; on a 4K display the 1.5× layout
+ * keeps every card in view.
  *
  * README's screenshots: SCREENSHOT_DIR=docs/screenshots npx vitest run tests/e2e/monitor-wall-layout.test.ts
  */
@@ -21,7 +22,7 @@ const DIST = path.resolve(process.env.CLIENT_DIST ?? 'client/dist');
 const POLL = { timeout: 15_000, interval: 100 };
 const shots = '.run/screenshots';
 /** The pictures README shows; the others stay in .run/screenshots for looking at. */
-const README_SHOTS = ['monitor-wall-1920.png', 'monitor-wall-60-1920.png'];
+const README_SHOTS = ['monitor-wall-1920.png', 'monitor-wall-60-1920.png', 'monitor-wall-one-line-1366.png'];
 fs.mkdirSync(shots, { recursive: true });
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -69,6 +70,20 @@ async function expectInView(page: Page, l: Locator, what: string) {
 }
 
 const cards = (page: Page) => page.locator('.seat-card');
+const card = (page: Page, id: string) => page.locator(`.seat-card[data-seat-id="${id}"]`);
+/** busyFloor's talking seats and their calls' categories, shortened for a one-line card. */
+const TALKING: [seat: string, category: string, short: string][] = [
+  ['s01', '婚姻家庭与继承', '婚姻家庭'],
+  ['s03', '合同与债务', '合同'],
+  ['s05', '交通事故与人身损害', '交通事故'],
+  ['s07', '涉外与外语', '涉外'],
+  ['s09', '消费者权益', '消费者权益'],
+  ['s12', '医疗纠纷', '医疗纠纷'],
+  ['s15', '劳动与社会保障', '劳动'],
+  ['s17', '刑事', '刑事'],
+];
+/** The text inside an element is cut off (an ellipsis, or clipped). */
+const clipped = (l: Locator) => l.evaluate((el) => el.scrollWidth > el.clientWidth);
 const density = (page: Page) => page.locator('.seat-cards').getAttribute('data-density');
 
 describe('the seat wall on wall displays and laptops', () => {
@@ -110,6 +125,20 @@ describe('the seat wall on wall displays and laptops', () => {
     await page.close();
   });
 
+  it("at 1920×1080 with a waiting call's detail open, the queue, the detail and the seat wall stand side by side, every seat card in view", async () => {
+    const page = await signInWall(browser, server.url, 'supervisor');
+    await expect.poll(() => cards(page).count(), POLL).toBe(18);
+    await page.locator('tr[data-call-id]').first().locator('button').click();
+    const detail = page.getByRole('complementary', { name: '来电详情' });
+    await detail.waitFor();
+    await expectInView(page, detail, 'the call detail');
+    const wall = await box(page.getByRole('region', { name: '坐席状态' }));
+    const detailBox = await box(detail);
+    expect(wall.x, 'the wall beside the detail').toBeGreaterThanOrEqual(detailBox.x + detailBox.width);
+    for (const c of await cards(page).all()) await expectInView(page, c, `seat card ${await c.getAttribute('data-seat-id')}`);
+    await page.close();
+  });
+
   for (const [width, height] of [
     [1366, 768],
     [1280, 720],
@@ -141,6 +170,54 @@ describe('the seat wall on wall displays and laptops', () => {
     });
   }
 
+  for (const [width, height] of [
+    [1366, 768],
+    [1280, 720],
+  ] as const) {
+    it(`at ${width}×${height} the 18 seats fit the wall on one-line cards, and a talking seat's card still names its call's category beside the state and time`, async () => {
+      const page = await signInWall(browser, server.url, 'supervisor');
+      await page.setViewportSize({ width, height });
+      await expect.poll(() => cards(page).count(), POLL).toBe(18);
+      await expect.poll(() => density(page), POLL).toBe('tiny');
+      // The wall does not scroll inside itself: scrolled to, it shows every seat at once.
+      const list = page.locator('.seat-cards');
+      expect(await list.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(0);
+      const wall = page.getByRole('region', { name: '坐席状态' });
+      await wall.scrollIntoViewIfNeeded();
+      for (const c of await cards(page).all()) {
+        const id = await c.getAttribute('data-seat-id');
+        await expectInView(page, c, `seat card ${id}`);
+        const cardBox = await box(c);
+        for (const part of ['.seat-name', '.seat-state-label', '.seat-time']) {
+          expect(inside(await box(c.locator(part)), cardBox), `${id} ${part}`).toBe(true);
+          expect(await clipped(c.locator(part)), `${id} ${part} cut off`).toBe(false);
+        }
+      }
+      for (const [id, category, short] of TALKING) {
+        const c = card(page, id);
+        expect(await c.locator('.seat-state-label').innerText()).toBe('通话');
+        const cat = c.locator('.seat-card-call');
+        expect(await cat.isVisible(), `${id}'s category`).toBe(true);
+        expect(await cat.textContent()).toBe(short);
+        expect(await c.locator('.seat-card-main').getAttribute('title')).toContain(category);
+        // in the card, after the state and before the time, and at least two characters of it shown
+        const [catBox, labelBox, timeBox] = await Promise.all([
+          box(cat),
+          box(c.locator('.seat-state-label')),
+          box(c.locator('.seat-time')),
+        ]);
+        expect(inside(catBox, await box(c)), `${id}'s category inside its card`).toBe(true);
+        expect(catBox.x).toBeGreaterThanOrEqual(labelBox.x + labelBox.width - 1);
+        expect(catBox.x + catBox.width).toBeLessThanOrEqual(timeBox.x + 1);
+        const fontPx = await cat.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+        expect(catBox.width, `${id}'s category shows two characters`).toBeGreaterThanOrEqual(2 * fontPx - 1);
+        if (short.length <= 2) expect(await clipped(cat), `${id}'s ${short} cut off`).toBe(false);
+      }
+      await shot(page, `monitor-wall-one-line-${width}.png`);
+      await page.close();
+    });
+  }
+
   it('with 60 seats the wall switches to one-line cards: at 1920×1080 every seat is in view with its state by colour and text; at 4K too', async () => {
     busyMore(server, await addSeats(server, 60));
     const page = await signInWall(browser, server.url, 'supervisor');
@@ -157,6 +234,11 @@ describe('the seat wall on wall displays and laptops', () => {
     // The colour says the state: a talking card and a signed-out one differ.
     const border = (id: string) => page.locator(`.seat-card[data-seat-id="${id}"]`).evaluate((el) => getComputedStyle(el).borderLeftColor);
     expect(await border('s01')).not.toBe(await border('s18'));
+    // A talking seat's one-line card keeps its call's category, inside the card and before the time.
+    const talking = card(page, 's01');
+    const category = await box(talking.locator('.seat-card-call'));
+    expect(inside(category, await box(talking))).toBe(true);
+    expect(category.x + category.width).toBeLessThanOrEqual((await box(talking.locator('.seat-time'))).x + 1);
     await shot(page, 'monitor-wall-60-1920.png');
 
     await page.setViewportSize({ width: 3840, height: 2160 });

@@ -93,6 +93,9 @@ describe('supervisor console', () => {
     const r = await caller.done;
     expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 });
     await row.waitFor({ state: 'detached' });
+    // With a call's detail open the wall shares the width and draws two-line cards (no counts);
+    // closed, the cards have room for today's counts again.
+    await detail.getByRole('button', { name: '关闭' }).click();
     await card(sup, 's05').getByText('今日接听 1').waitFor();
     await sup.close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnsFor, wallDensity } from '../../../client/src/features/monitor/wall-density';
+import { columnsFor, tinyColumns, wallDensity } from '../../../client/src/features/monitor/wall-density';
 
 describe('the seat wall density', () => {
   it('is roomy before the wall is laid out (or without a box)', () => {
@@ -26,5 +26,17 @@ describe('the seat wall density', () => {
 
   it('always draws at least one column, however narrow the wall', () => {
     expect(columnsFor(90, 220)).toBe(1);
+  });
+
+  it('gives one-line cards the fewest columns with which every row fits, so each card is as wide as it can be', () => {
+    // a laptop's wall, 630 × 297: 7 rows of 34 fit, so 18 seats take 3 wide columns, not the 4 that would fit across
+    expect(wallDensity(18, { width: 630, height: 297 })).toBe('tiny');
+    expect(columnsFor(630, 150)).toBe(4);
+    expect(tinyColumns(18, { width: 630, height: 297 })).toBe(3);
+    // sixty seats on a wall display: 10 rows of 34 fit in 423, so 6 columns
+    expect(tinyColumns(60, { width: 1074, height: 423 })).toBe(6);
+    // never more columns than fit across, never fewer than one
+    expect(tinyColumns(60, { width: 320, height: 34 })).toBe(2);
+    expect(tinyColumns(1, { width: 300, height: 10 })).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import {
   filteredSeats,
   NO_FILTER,
   readySeats,
+  shortCategoryName,
   stepLabel,
   wrapUpOverdue,
 } from '../../../client/src/features/monitor/wall-selectors';
@@ -76,5 +77,15 @@ describe('the seat wall and live queue selectors', () => {
     expect(readySeats(snapshot).map((s) => s.id)).toEqual(['a']);
     expect(stepLabel(3)).toBe('跨中心');
     expect(stepLabel(undefined)).toBe('本专业');
+  });
+
+  it("shortens a call's category for a one-line seat card to the part before 与 or a bracket", () => {
+    expect(shortCategoryName('婚姻家庭与继承')).toBe('婚姻家庭');
+    expect(shortCategoryName('交通事故与人身损害')).toBe('交通事故');
+    expect(shortCategoryName('行政(复议/诉讼)')).toBe('行政');
+    expect(shortCategoryName('行政（复议）')).toBe('行政');
+    expect(shortCategoryName('医疗纠纷')).toBe('医疗纠纷');
+    // nothing before the 与 or bracket: the whole name
+    expect(shortCategoryName('(其他)')).toBe('(其他)');
   });
 });

@@ -16,8 +16,8 @@ import { useAppStore } from '../../app/store';
 import { supervision } from './supervision';
 import { listenPhone, useListen } from './listen-phone';
 import { skillList } from './selectors';
-import { densityOf, wallDensity } from './wall-density';
-import { currentCall, filteredSeats, NO_FILTER, wrapUpOverdue, type SeatFilter } from './wall-selectors';
+import { densityOf, tinyColumns, wallDensity, type WallDensity } from './wall-density';
+import { currentCall, filteredSeats, NO_FILTER, shortCategoryName, wrapUpOverdue, type SeatFilter } from './wall-selectors';
 
 const STATES: SeatStateKind[] = ['ready', 'ringing', 'talking', 'wrap-up', 'not-ready', 'offline'];
 
@@ -200,6 +200,7 @@ function SeatCard({
   snapshot,
   reference,
   now,
+  density,
   open,
   onToggle,
 }: {
@@ -207,12 +208,14 @@ function SeatCard({
   snapshot: QueueSnapshot | null;
   reference: ReferenceData | null;
   now: number;
+  density: WallDensity;
   open: boolean;
   onToggle: () => void;
 }) {
   const st = seat.state;
   const call = currentCall(snapshot, seat);
   const overdue = wrapUpOverdue(seat, now);
+  const category = call ? categoryName(call.categoryId, reference) : '';
   const skills = skillList(seat.skills)
     .slice(0, 3)
     .map((s) => `${categoryName(s.id, reference)}${s.level}`)
@@ -225,7 +228,7 @@ function SeatCard({
         onClick={onToggle}
         aria-expanded={open}
         aria-label={`${seat.name} ${SEAT_STATE_LABELS[st.kind]}`}
-        title={[seat.name, SEAT_STATE_LABELS[st.kind], call ? categoryName(call.categoryId, reference) : ''].join(' ').trim()}
+        title={[seat.name, SEAT_STATE_LABELS[st.kind], category].join(' ').trim()}
       >
         <div className="seat-card-head">
           <b className="seat-name">{seat.name}</b>
@@ -241,12 +244,13 @@ function SeatCard({
           </span>
           {!seat.registered && (st.kind === 'ready' || st.kind === 'ringing') && <span className="warn-note">话机未注册</span>}
           {call && (
-            // the call's duration is the time in state beside the name
-            <span className="seat-card-call">{categoryName(call.categoryId, reference)}</span>
+            // the call's duration is the time in state beside the name; a one-line card has room
+            // for the category's short name only (the whole name is in the card's title)
+            <span className="seat-card-call">{density === 'tiny' ? shortCategoryName(category) : category}</span>
           )}
         </div>
         <div className="seat-card-foot small muted">
-          <span className="seat-card-where">
+          <span className="seat-card-where" title={centreName(seat.centreId, reference)}>
             {seat.staffNo} · {centreName(seat.centreId, reference)}
           </span>
           <span>今日接听 {seat.answeredToday ?? 0}</span>
@@ -307,7 +311,10 @@ export function SeatWall() {
           data-density={density}
           style={
             {
-              gridTemplateColumns: `repeat(auto-fill, minmax(${size.minWidth}px, 1fr))`,
+              gridTemplateColumns:
+                density === 'tiny' && box
+                  ? `repeat(${tinyColumns(seats.length, box)}, minmax(0, 1fr))`
+                  : `repeat(auto-fill, minmax(${size.minWidth}px, 1fr))`,
               // a card's least height (an opened card grows to hold its actions)
               '--card-h': `${size.height}px`,
             } as CSSProperties
@@ -320,6 +327,7 @@ export function SeatWall() {
               snapshot={snapshot}
               reference={reference}
               now={now}
+              density={density}
               open={open === s.id}
               onToggle={() => setOpen(open === s.id ? null : s.id)}
             />

@@ -39,11 +39,14 @@ function CallRow(props: {
         {call.flags.length > 0 && <FlagBadges flags={call.flags} />}
       </td>
       <td className="fill">
-        <div className="ellipsis">
+        {/* cut with an ellipsis on a laptop: the whole text in the tooltip */}
+        <div className="ellipsis" title={categoryName(call.categoryId, reference)}>
           {categoryName(call.categoryId, reference)}
           {call.language && ` · ${languageLabel(call.language)}`}
         </div>
-        <div className="ellipsis muted small">{centreName(call.homeCentreId, reference)}</div>
+        <div className="ellipsis muted small" title={centreName(call.homeCentreId, reference)}>
+          {centreName(call.homeCentreId, reference)}
+        </div>
       </td>
       <td className="num">{call.priority}</td>
       <td className="num mono wait">{formatElapsed(call.enqueuedAt, now)}</td>

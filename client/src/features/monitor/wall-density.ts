@@ -34,6 +34,16 @@ export function wallDensity(seats: number, box: { width: number; height: number 
   return 'dense';
 }
 
+/**
+ * Columns of one-line cards: the fewest with which every row fits the wall's height, so each card
+ * is as wide as it can be and the call's category gets the room (never more than fit across).
+ */
+export function tinyColumns(seats: number, box: { width: number; height: number }): number {
+  const { minWidth, height } = densityOf('tiny');
+  const rows = Math.max(1, Math.floor((box.height + WALL_GAP) / (height + WALL_GAP)));
+  return Math.max(1, Math.min(Math.ceil(seats / rows), columnsFor(box.width, minWidth)));
+}
+
 export function densityOf(density: WallDensity): { minWidth: number; height: number } {
   return DENSITIES.find((d) => d.density === density)!;
 }

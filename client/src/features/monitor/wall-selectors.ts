@@ -82,3 +82,12 @@ export function readySeats(snapshot: QueueSnapshot | null): SeatWallView[] {
 export function seatName(snapshot: QueueSnapshot | null, seatId: string): string {
   return snapshot?.seats.find((s) => s.id === seatId)?.name ?? seatId;
 }
+
+/**
+ * A category's name for a one-line seat card: the part before its first 与 or bracket
+ * (婚姻家庭与继承 → 婚姻家庭, 行政(复议/诉讼) → 行政); a name without either stays whole.
+ */
+export function shortCategoryName(name: string): string {
+  const short = name.split(/[与(（]/)[0]!.trim();
+  return short || name;
+}
