@@ -147,6 +147,9 @@ export class HandoverService {
     const h = this.o.repo.byId(handoverId);
     if (!h || h.direction !== 'to-12345' || h.seatId !== seatId) throw new DomainError('NOT_FOUND', '没有这次转12345记录');
     if (h.state === 'connected') throw new DomainError('CONFLICT', '来电人已接通12345,无需预约回电');
+    if (h.state === 'pending') throw new DomainError('CONFLICT', '转接还没有结果,请等转接结束后再预约12345回电');
+    // Booked once: asking again (a second click, a reloaded page) changes nothing and sends nothing.
+    if (h.payload.callbackRequested === true) return h;
     const now = this.o.clock.now();
     immediateTransaction(this.o.db, () => {
       h.payload = { ...h.payload, callbackRequested: true };

@@ -69,6 +69,7 @@ export class TransferRepository {
   private readonly updateStmt;
   private readonly byIdStmt;
   private readonly byTokenStmt;
+  private readonly pendingOfCallStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -80,6 +81,9 @@ export class TransferRepository {
     );
     this.byIdStmt = db.prepare('SELECT * FROM transfers WHERE id = ?');
     this.byTokenStmt = db.prepare('SELECT * FROM transfers WHERE token = ?');
+    this.pendingOfCallStmt = db.prepare(
+      "SELECT * FROM transfers WHERE call_id = ? AND state = 'pending' ORDER BY created_at DESC, id LIMIT 1",
+    );
   }
 
   insert(t: TransferRecord): void {
@@ -97,6 +101,12 @@ export class TransferRepository {
 
   byToken(token: string): TransferRecord | null {
     const r = this.byTokenStmt.get(token) as Row | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  /** The latest transfer of this call still waiting for its outcome, if any. */
+  pendingOfCall(callId: string): TransferRecord | null {
+    const r = this.pendingOfCallStmt.get(callId) as Row | undefined;
     return r ? fromRow(r) : null;
   }
 }

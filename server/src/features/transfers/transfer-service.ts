@@ -121,6 +121,7 @@ export class TransferService {
     const c = this.o.consult12345;
     if (!c) throw new DomainError('CONFLICT', '本系统未接通外呼线路,不能先咨询12345;可直接转12345。');
     this.talkingAt(seatId, req.callId);
+    this.transferUnderWay(seatId, { ...req, target: { kind: '12345' }, mode: 'consult' });
     if (!this.o.handover || !this.o.db) throw new DomainError('CONFLICT', '本系统未配置12345对接,不能转12345。');
     const token = crypto.randomBytes(16).toString('hex');
     const opened = await c.line.allow({
@@ -137,6 +138,26 @@ export class TransferService {
     return this.start(seatId, { ...req, target: { kind: '12345' }, mode: 'consult' }, token); // the call is checked again
   }
 
+  /**
+   * A call has one transfer at a time: while one is waiting for its outcome (and not expired),
+   * a second is refused, so 12345 never gets two work orders for one hand-over. The very same
+   * blind request again (the seat's retry after its answer was lost, e.g. to a router restart)
+   * gets that transfer back: the same REFER target, the same work order.
+   */
+  private transferUnderWay(seatId: string, req: TransferRequest): TransferRecord | null {
+    const open = this.o.repo.pendingOfCall(req.callId);
+    if (!open || open.expiresAt <= this.o.clock.now()) return null;
+    const same =
+      req.mode === 'blind' &&
+      open.mode === 'blind' &&
+      open.fromSeatId === seatId &&
+      JSON.stringify(open.target) === JSON.stringify(req.target);
+    if (same) return open;
+    throw new DomainError('CONFLICT', '这通来电已有一次转接正在进行,请等这次转接有结果(或取消)后再转接。', {
+      transferId: open.id,
+    });
+  }
+
   private talkingAt(seatId: string, callId: string) {
     const call = this.o.engine.getCall(callId);
     if (!call || call.state.kind !== 'talking' || call.state.seatId !== seatId) {
@@ -149,6 +170,8 @@ export class TransferService {
   start(seatId: string, req: TransferRequest, consultToken?: string): TransferRecord {
     const { engine, clock } = this.o;
     const call = this.talkingAt(seatId, req.callId);
+    const again = this.transferUnderWay(seatId, req);
+    if (again) return again;
     let categoryId = call.categoryId;
     let targetSeatId: string | null = null;
     const target = req.target;

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
+import { waitFor } from '../support/processes.js';
+import { connect, emit, login, startTestServer, tempDbPath, type ClientSocket, type TestServer } from '../support/server.js';
+
+/*
+ * 12345 hand-overs as a seat, the 12345 platform and an attacker would try them against a real
+ * server and the simulator: a second transfer of the same call, call-backs booked twice or
+ * before the transfer ended, and webhook bodies outside the contract.
+ */
+const KEY = { id: 'k1', secret: 'integration-test-shared-secret' };
+let sim: Sim12345;
+let srv: TestServer;
+const sockets: ClientSocket[] = [];
+
+beforeEach(async () => {
+  sim = await startSim12345({ keys: [KEY] });
+  const keyFile = path.join(path.dirname(tempDbPath()), '12345-keys');
+  fs.writeFileSync(keyFile, `${KEY.id}=${KEY.secret}\n`);
+  srv = await startTestServer({
+    env: { H12345_API_URL: sim.apiUrl, H12345_KEY_FILE: keyFile, H12345_RETRY_BASE_MS: '50', H12345_RETRY_MAX_MS: '200' },
+  });
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await srv.stop();
+  await sim.stop();
+});
+
+async function talkingAtS03(callId = 'c1') {
+  const cookie = await login(srv.url, 'seat03');
+  const s = await connect(srv.url, cookie);
+  sockets.push(s);
+  await emit(s, 'seat:set-status', { status: 'ready' });
+  srv.app.engine.offerCall({ id: callId, caller: '13812341234', dialed: '123483', ivrCode: '3' });
+  srv.app.engine.answered(callId, 's03');
+  return { s, cookie };
+}
+
+const orders = () => sim.accepted.filter((m) => m.path === '/work-orders');
+const transfer12345 = (s: ClientSocket) => emit(s, 'call:transfer', { callId: 'c1', target: { kind: '12345' }, mode: 'blind' });
+const book = (cookie: string, id: string) =>
+  fetch(`${srv.url}/api/handovers/${id}/callback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ note: '请回电' }),
+  });
+
+describe('转12345 exactly once, whatever the seat does twice', () => {
+  it('when the seat sends the same 转12345 twice (a double click, a retry after its answer was lost), 12345 gets one work order and both answers name it', async () => {
+    const seat = await talkingAtS03();
+
+    const [a, b] = await Promise.all([transfer12345(seat.s), transfer12345(seat.s)]);
+    const c = await transfer12345(seat.s);
+
+    if (!a.ok || !b.ok || !c.ok) throw new Error('a transfer was refused');
+    expect(new Set([a.data.id, b.data.id, c.data.id]).size).toBe(1);
+    expect(new Set([a.data.referTo, b.data.referTo, c.data.referTo]).size).toBe(1);
+    await waitFor(() => orders().length === 1, 'the work order at 12345');
+    const done = await emit(seat.s, 'transfer:report', { transferId: a.data.id, outcome: 'completed' });
+    expect(done.ok).toBe(true);
+    await waitFor(() => sim.accepted.length === 2, 'the transfer result');
+    expect(orders()).toHaveLength(1);
+    expect(srv.db.prepare("SELECT COUNT(*) AS n FROM handovers WHERE call_id = 'c1'").get()).toEqual({ n: 1 });
+  });
+
+  it('while a transfer of the call is under way, another one is refused with a sentence and the caller stays; once it has failed, 转12345 may be tried again', async () => {
+    const seat = await talkingAtS03();
+    const first = await transfer12345(seat.s);
+    if (!first.ok) throw new Error(first.error.message);
+
+    const other = await emit(seat.s, 'call:transfer', { callId: 'c1', target: { kind: 'category', categoryId: 'general' }, mode: 'blind' });
+
+    expect(other.ok).toBe(false);
+    expect(!other.ok && other.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('已有一次转接正在进行') });
+    expect(srv.app.engine.getCall('c1')?.state.kind).toBe('talking');
+
+    await emit(seat.s, 'transfer:report', { transferId: first.data.id, outcome: 'refused', detail: '486 Busy Here' });
+    const retry = await transfer12345(seat.s);
+    if (!retry.ok) throw new Error(retry.error.message);
+    expect(retry.data.handoverId).not.toBe(first.data.handoverId);
+    await waitFor(() => orders().length === 2, 'the retry has its own work order');
+  });
+});
+
+describe('预约12345回电', () => {
+  it('is refused while the transfer has no outcome yet, and booked once however often the seat asks', async () => {
+    const seat = await talkingAtS03();
+    const t = await transfer12345(seat.s);
+    if (!t.ok) throw new Error(t.error.message);
+    const id = t.data.handoverId!;
+
+    const early = await book(seat.cookie, id);
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { error: { message: string } }).error.message).toContain('转接还没有结果');
+
+    await emit(seat.s, 'transfer:report', { transferId: t.data.id, outcome: 'refused', detail: '486 Busy Here' });
+    const once = await book(seat.cookie, id);
+    const twice = await book(seat.cookie, id);
+
+    expect([once.status, twice.status]).toEqual([200, 200]);
+    const view = ((await twice.json()) as { data: { state: string; detail: string } }).data;
+    expect(view).toMatchObject({ state: 'not-connected', detail: '486 Busy Here;已预约12345回电' });
+    await waitFor(() => sim.accepted.some((m) => m.path.endsWith('/callback-request')), 'the call-back request');
+    const pending = () => (srv.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number }).n;
+    await waitFor(() => pending() === 0, 'every message delivered');
+    expect(sim.accepted.filter((m) => m.path.endsWith('/callback-request'))).toHaveLength(1);
+  });
+});
