@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../server/src/domain/clock.js';
 import { startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
 import { waitFor } from '../support/processes.js';
 import { connect, emit, login, startTestServer, tempDbPath, type ClientSocket, type TestServer } from '../support/server.js';
@@ -107,5 +108,95 @@ describe('预约12345回电', () => {
     const pending = () => (srv.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number }).n;
     await waitFor(() => pending() === 0, 'every message delivered');
     expect(sim.accepted.filter((m) => m.path.endsWith('/callback-request'))).toHaveLength(1);
+  });
+});
+
+describe('a console closed in the middle of 转12345', () => {
+  const GRACE_MS = 60_000;
+  let clock: VirtualClock;
+  let vsrv: TestServer | null = null;
+  const start = async (dbPath?: string) => {
+    const keyFile = path.join(path.dirname(tempDbPath()), '12345-keys');
+    fs.writeFileSync(keyFile, `${KEY.id}=${KEY.secret}\n`);
+    vsrv = await startTestServer({ dbPath, clock, env: { H12345_API_URL: sim.apiUrl, H12345_KEY_FILE: keyFile } });
+    return vsrv;
+  };
+  const handover = (s: TestServer, id: string) =>
+    s.db.prepare('SELECT state, detail FROM handovers WHERE id = ?').get(id) as { state: string; detail: string };
+  const messages = (s: TestServer, id: string) =>
+    (s.db.prepare('SELECT kind, body_json FROM outbox WHERE ref_id = ? ORDER BY id').all(id) as { kind: string; body_json: string }[]).map(
+      (m) => ({ kind: m.kind, body: JSON.parse(m.body_json) as Record<string, unknown> }),
+    );
+  const transferTalkingCall = async (s: TestServer) => {
+    const cookie = await login(s.url, 'seat03');
+    const sock = await connect(s.url, cookie);
+    sockets.push(sock);
+    await emit(sock, 'seat:set-status', { status: 'ready' });
+    s.app.engine.offerCall({ id: 'c1', caller: '13812341234', dialed: '123483', ivrCode: '3' });
+    s.app.engine.answered('c1', 's03');
+    const ack = await emit(sock, 'call:transfer', { callId: 'c1', target: { kind: '12345' }, mode: 'blind' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    sock.disconnect(); // the console is gone: nobody will report how the REFER ended
+    return ack.data;
+  };
+  beforeEach(() => {
+    clock = new VirtualClock(Date.now());
+  });
+  afterEach(async () => {
+    await vsrv?.stop();
+    vsrv = null;
+  });
+
+  it('when the call ends and the seat never reports, the hand-over stops saying 转接中 and 12345 gets a transfer result saying why, once', async () => {
+    const s = await start();
+    const t = await transferTalkingCall(s);
+    s.app.engine.hangup('c1', 'caller');
+
+    clock.advance(GRACE_MS - 1000);
+    expect(handover(s, t.handoverId!).state).toBe('pending');
+    clock.advance(1000);
+
+    expect(handover(s, t.handoverId!)).toMatchObject({ state: 'not-connected', detail: expect.stringContaining('坐席端未报告转接结果') });
+    expect(messages(s, t.handoverId!).map((m) => m.kind)).toEqual(['work-order', 'transfer-result']);
+    expect(messages(s, t.handoverId!)[1]!.body).toMatchObject({
+      connected: false,
+      reason: expect.stringContaining('以12345收到的来电为准'),
+    });
+    expect(s.db.prepare('SELECT state FROM transfers WHERE id = ?').get(t.id)).toEqual({ state: 'expired' });
+    clock.advance(GRACE_MS);
+    expect(messages(s, t.handoverId!)).toHaveLength(2);
+  });
+
+  it('when the console reports in time, its outcome stands and nothing more is sent', async () => {
+    const s = await start();
+    const cookie = await login(s.url, 'seat03');
+    const sock = await connect(s.url, cookie);
+    sockets.push(sock);
+    await emit(sock, 'seat:set-status', { status: 'ready' });
+    s.app.engine.offerCall({ id: 'c1', caller: '13812341234', dialed: '123483', ivrCode: '3' });
+    s.app.engine.answered('c1', 's03');
+    const ack = await emit(sock, 'call:transfer', { callId: 'c1', target: { kind: '12345' }, mode: 'blind' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    s.app.engine.hangup('c1', 'caller'); // the trunk leaves the seat once the caller is at 12345
+    await emit(sock, 'transfer:report', { transferId: ack.data.id, outcome: 'completed' });
+
+    clock.advance(2 * GRACE_MS);
+
+    expect(handover(s, ack.data.handoverId!).state).toBe('connected');
+    expect(messages(s, ack.data.handoverId!).map((m) => m.body.connected)).toEqual([undefined, true]);
+  });
+
+  it('when the router restarts after the call ended and before any report, the restarted router settles it', async () => {
+    const first = await start();
+    const t = await transferTalkingCall(first);
+    first.app.engine.hangup('c1', 'caller');
+    await first.stop({ keepDb: true });
+    vsrv = null;
+
+    const again = await start(first.dbPath);
+    clock.advance(GRACE_MS);
+
+    expect(handover(again, t.handoverId!).state).toBe('not-connected');
+    expect(messages(again, t.handoverId!).map((m) => m.kind)).toEqual(['work-order', 'transfer-result']);
   });
 });

@@ -70,6 +70,7 @@ export class TransferRepository {
   private readonly byIdStmt;
   private readonly byTokenStmt;
   private readonly pendingOfCallStmt;
+  private readonly pendingStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -81,6 +82,7 @@ export class TransferRepository {
     );
     this.byIdStmt = db.prepare('SELECT * FROM transfers WHERE id = ?');
     this.byTokenStmt = db.prepare('SELECT * FROM transfers WHERE token = ?');
+    this.pendingStmt = db.prepare("SELECT * FROM transfers WHERE state = 'pending' ORDER BY created_at, id");
     this.pendingOfCallStmt = db.prepare(
       "SELECT * FROM transfers WHERE call_id = ? AND state = 'pending' ORDER BY created_at DESC, id LIMIT 1",
     );
@@ -102,6 +104,11 @@ export class TransferRepository {
   byToken(token: string): TransferRecord | null {
     const r = this.byTokenStmt.get(token) as Row | undefined;
     return r ? fromRow(r) : null;
+  }
+
+  /** Every transfer still waiting for its outcome. */
+  pending(): TransferRecord[] {
+    return (this.pendingStmt.all() as Row[]).map(fromRow);
   }
 
   /** The latest transfer of this call still waiting for its outcome, if any. */
