@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../server/src/domain/clock.js';
@@ -198,5 +200,51 @@ describe('a console closed in the middle of 转12345', () => {
 
     expect(handover(again, t.handoverId!).state).toBe('not-connected');
     expect(messages(again, t.handoverId!).map((m) => m.kind)).toEqual(['work-order', 'transfer-result']);
+  });
+});
+
+describe('a 12345 endpoint that redirects', () => {
+  it('a work order answered with 301 is not taken as delivered: it waits, tried again, and says to correct the address', async () => {
+    // A gateway in front of 12345 that moves http to another address: a followed POST would
+    // become a GET of its sign-in page, answered 200, while the work order never arrived.
+    const posts: string[] = [];
+    const gateway = http.createServer((req, res) => {
+      if (req.method === 'POST') posts.push(req.url ?? '');
+      if (req.url?.startsWith('/api/12348/')) {
+        res.writeHead(301, { location: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/login` });
+        return res.end();
+      }
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>请登录</html>');
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const keyFile = path.join(path.dirname(tempDbPath()), '12345-keys');
+    fs.writeFileSync(keyFile, `${KEY.id}=${KEY.secret}\n`);
+    const base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/api/12348`;
+    const s = await startTestServer({
+      env: { H12345_API_URL: base, H12345_KEY_FILE: keyFile, H12345_RETRY_BASE_MS: '50', H12345_RETRY_MAX_MS: '100' },
+    });
+    try {
+      const cookie = await login(s.url, 'seat03');
+      const sock = await connect(s.url, cookie);
+      sockets.push(sock);
+      await emit(sock, 'seat:set-status', { status: 'ready' });
+      s.app.engine.offerCall({ id: 'c1', caller: '13812341234', dialed: '123483', ivrCode: '3' });
+      s.app.engine.answered('c1', 's03');
+      const ack = await emit(sock, 'call:transfer', { callId: 'c1', target: { kind: '12345' }, mode: 'blind' });
+      if (!ack.ok) throw new Error(ack.error.message);
+
+      await waitFor(() => posts.length >= 2, 'the work order tried twice');
+      const view = (await (await fetch(`${s.url}/api/handovers/${ack.data.handoverId}`, { headers: { cookie } })).json()) as {
+        data: { delivery: string; lastError: string };
+      };
+      expect(view.data.delivery).toBe('retrying');
+      expect(view.data.lastError).toContain('对方要求重定向(301)');
+      expect(view.data.lastError).toContain('/login');
+      expect(posts.every((p) => p === '/api/12348/work-orders')).toBe(true);
+    } finally {
+      await s.stop();
+      await new Promise((resolve) => gateway.close(resolve));
+    }
   });
 });
