@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../server/src/domain/clock.js';
-import { startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
+import { sendWebhook, startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
 import { waitFor } from '../support/processes.js';
 import { connect, emit, login, startTestServer, tempDbPath, type ClientSocket, type TestServer } from '../support/server.js';
 
@@ -246,5 +246,38 @@ describe('a 12345 endpoint that redirects', () => {
       await s.stop();
       await new Promise((resolve) => gateway.close(resolve));
     }
+  });
+});
+
+describe('a ticket pushed after its call arrived', () => {
+  it('the call already waiting under its IVR choice moves to the specialty the ticket maps to', async () => {
+    const admin = await login(srv.url, 'admin');
+    const map = await fetch(`${srv.url}/api/handover/category-map`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: admin },
+      body: JSON.stringify({ entries: [{ category: '劳动保障', categoryId: 'labor' }] }),
+    });
+    expect(map.status).toBe(200);
+    // 李秀英 (labour and general) is signed in but at a meal: the call waits for her.
+    const s02 = await connect(srv.url, await login(srv.url, 'seat02'));
+    sockets.push(s02);
+    expect((await emit(s02, 'seat:set-status', { status: 'not-ready', reason: 'meal' })).ok).toBe(true);
+    expect(srv.app.ticketSpecialty('GD-W-1')).toBeNull(); // 12345's call came first
+    srv.app.engine.offerCall({ id: 'c-w1', caller: '13912340001', dialed: '123483', ivrCode: '0', ticket12345: 'GD-W-1' });
+    expect(srv.app.engine.getCall('c-w1')?.categoryId).not.toBe('labor');
+
+    const hook = await sendWebhook(
+      `${srv.url}/api/12345/webhook`,
+      {
+        deliveryId: 'w-1',
+        event: 'ticket.transferred',
+        ticket: { id: 'GD-W-1', category: '劳动保障', title: '工资拖欠', content: '公司拖欠三个月工资', citizenPhone: '13912340001' },
+      },
+      KEY,
+    );
+
+    expect(hook.status).toBe(200);
+    expect(srv.app.engine.getCall('c-w1')?.categoryId).toBe('labor');
+    expect(srv.app.engine.getCall('c-w1')?.events.some((e) => e.type === 'recategorized')).toBe(true);
   });
 });
