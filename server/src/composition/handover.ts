@@ -49,6 +49,7 @@ export function buildHandover(deps: AppDeps, { engine }: EngineParts) {
     seatInfo,
     knownCentre: (id) => engine.config.centres.some((c) => c.id === id),
     kick: () => outbox.kick(),
+    utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
   const handover = new HandoverService({
     db,

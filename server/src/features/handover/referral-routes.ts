@@ -63,7 +63,8 @@ export function createReferralRouter(deps: {
     deps.requireUser('reports:read'),
     route((req, res) => {
       const { from, to } = range(req.query);
-      return ok(res, { from, to, ...referrals.report(from, to) });
+      const centres = deps.scope?.centresOf(userOf(req)) ?? null; // a scoped manager: its centres only
+      return ok(res, { from, to, ...referrals.report(from, to, (x) => centres === null || centres.has(x.centreId)) });
     }),
   );
   r.get(

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localParts } from '../../server/src/domain/calendar.js';
+import { fileSummaryAtSeat } from '../support/file-summary.js';
+import { login, startTestServer, type ClientSocket, type TestServer } from '../support/server.js';
+
+/*
+ * Onward referrals as an office and a scoped manager read them: the printed form's times in the
+ * hotline's own time, and the referral counts limited to the manager's centres.
+ */
+let srv: TestServer;
+const sockets: ClientSocket[] = [];
+
+beforeEach(async () => {
+  srv = await startTestServer();
+  const admin = await login(srv.url, 'admin');
+  const res = await fetch(`${srv.url}/api/referrals/offices`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', cookie: admin },
+    body: JSON.stringify({ offices: [{ centreId: 'city', kind: 'complaint', name: '市司法局投诉受理科', dueDays: 15 }] }),
+  });
+  expect(res.status).toBe(200);
+  sockets.push(await fileSummaryAtSeat(srv, { callId: 'c1', disposition: 'complaint' }));
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await srv.stop();
+});
+
+const referral = () =>
+  srv.db.prepare("SELECT id, created_at AS createdAt, due_at AS dueAt FROM referrals WHERE call_id = 'c1'").get() as {
+    id: string;
+    createdAt: number;
+    dueAt: number;
+  };
+
+describe('the printed 转介单', () => {
+  it("gives the referral's time and due date in China time, as the office reads them", async () => {
+    const r = referral();
+    const sup = await login(srv.url, 'supervisor');
+
+    const text = await (await fetch(`${srv.url}/api/referrals/${r.id}/form`, { headers: { cookie: sup } })).text();
+
+    const china = (at: number) => `${localParts(at, 480).date} ${localParts(at, 480).hhmm}`;
+    expect(text).toContain(`转介时间:${china(r.createdAt)}`);
+    expect(text).toContain(`办结期限:${china(r.dueAt)}`);
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+});
+
+describe('referral counts', () => {
+  it("a manager limited to 东城区 counts only 东城区's referrals, not the city's", async () => {
+    srv.db.prepare(`UPDATE users SET centres_json = '["dongcheng"]' WHERE username = 'manager'`).run();
+    const manager = await login(srv.url, 'manager');
+    const admin = await login(srv.url, 'admin');
+    const report = async (cookie: string) =>
+      ((await (await fetch(`${srv.url}/api/referrals/report`, { headers: { cookie } })).json()) as { data: { byOffice: unknown[] } }).data
+        .byOffice;
+
+    expect(await report(manager)).toEqual([]);
+    expect(await report(admin)).toEqual([{ office: '市司法局投诉受理科', kind: 'complaint', open: 1, closed: 0, overdue: 0 }]);
+  });
+});
