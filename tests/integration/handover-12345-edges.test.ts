@@ -281,3 +281,54 @@ describe('a ticket pushed after its call arrived', () => {
     expect(srv.app.engine.getCall('c-w1')?.events.some((e) => e.type === 'recategorized')).toBe(true);
   });
 });
+
+describe('a 12345 ticket call sent on to another seat', () => {
+  it('the first seat filing 转其他坐席 does not close the ticket: the result 12345 gets is the answering seat’s', async () => {
+    const hook = await sendWebhook(
+      `${srv.url}/api/12345/webhook`,
+      {
+        deliveryId: 'o-1',
+        event: 'ticket.transferred',
+        ticket: { id: 'GD-O-1', category: '劳动保障', title: '工资拖欠', content: '公司拖欠三个月工资', citizenPhone: null },
+      },
+      KEY,
+    );
+    expect(hook.status).toBe(200);
+    const cookie = await login(srv.url, 'seat03');
+    const s = await connect(srv.url, cookie);
+    sockets.push(s);
+    const file = async (callId: string, disposition: string, answer: string) => {
+      await emit(s, 'seat:set-status', { status: 'ready' });
+      srv.app.engine.offerCall({ id: callId, caller: '13812341234', dialed: '123483', ivrCode: '3', ticket12345: 'GD-O-1' });
+      srv.app.engine.answered(callId, 's03');
+      srv.app.engine.hangup(callId, 'seat');
+      const res = await fetch(`${srv.url}/api/calls/${callId}/summary`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({
+          categoryId: 'labor',
+          topic: '欠薪',
+          question: '公司拖欠工资',
+          answer,
+          disposition,
+          referral: '劳动争议专席',
+        }),
+      });
+      expect(res.status).toBe(201);
+      await emit(s, 'seat:end-wrap-up', {});
+    };
+
+    await file('c-o1', 'to-other-seat', '转劳动争议专席');
+    await file('c-o2', 'answered', '可申请劳动仲裁,时效一年');
+
+    await waitFor(() => sim.accepted.some((m) => m.path === '/tickets/GD-O-1/result'), 'the ticket result');
+    const results = sim.accepted.filter((m) => m.path === '/tickets/GD-O-1/result');
+    expect(results).toHaveLength(1);
+    expect(results[0]!.body).toMatchObject({
+      result: 'closed',
+      disposition: 'answered',
+      answer: '可申请劳动仲裁,时效一年',
+      callId: 'c-o2',
+    });
+  });
+});

@@ -261,6 +261,8 @@ export class HandoverService {
    */
   summaryFiled(callId: string, seatId: string, ticket: string | null, s: CallSummaryInput): HandoverRecord | null {
     if (!ticket) return null;
+    // Sent on to another seat (the transferred call carries the ticket): that seat's summary answers 12345.
+    if (s.disposition === 'to-other-seat') return null;
     const h = this.o.repo.inboundByTicket(ticket);
     if (!h || h.state === 'closed' || h.state === 'returned') return null;
     const now = this.o.clock.now();
