@@ -104,8 +104,8 @@ describe('预约12345回电', () => {
     const twice = await book(seat.cookie, id);
 
     expect([once.status, twice.status]).toEqual([200, 200]);
-    const view = ((await twice.json()) as { data: { state: string; detail: string } }).data;
-    expect(view).toMatchObject({ state: 'not-connected', detail: '486 Busy Here;已预约12345回电' });
+    const view = ((await twice.json()) as { data: { state: string; detail: string; callbackRequested: boolean } }).data;
+    expect(view).toMatchObject({ state: 'not-connected', detail: '486 Busy Here;已预约12345回电', callbackRequested: true });
     await waitFor(() => sim.accepted.some((m) => m.path.endsWith('/callback-request')), 'the call-back request');
     const pending = () => (srv.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number }).n;
     await waitFor(() => pending() === 0, 'every message delivered');
