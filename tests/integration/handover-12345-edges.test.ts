@@ -332,3 +332,33 @@ describe('a 12345 ticket call sent on to another seat', () => {
     });
   });
 });
+
+describe('hand-over reports over a busy year', () => {
+  it('counts a past period in full however many hand-overs came after it', async () => {
+    const now = Date.now();
+    const DAY = 86_400_000;
+    const insert = srv.db.prepare(
+      `INSERT INTO handovers (id, direction, call_id, seat_id, ticket, transfer_id, state, detail, payload_json, created_at, updated_at)
+       VALUES (?, 'to-12345', ?, 's03', NULL, NULL, ?, '', '{}', ?, ?)`,
+    );
+    srv.db.transaction(() => {
+      // January: two hand-overs; since then, 5001 more.
+      insert.run('ho-jan-1', 'cj1', 'connected', now - 300 * DAY, now - 300 * DAY);
+      insert.run('ho-jan-2', 'cj2', 'not-connected', now - 299 * DAY, now - 299 * DAY);
+      for (let i = 0; i < 5001; i++)
+        insert.run(`ho-later-${i}`, `cl${i}`, 'connected', now - 200 * DAY + i * 1000, now - 200 * DAY + i * 1000);
+    })();
+    const manager = await login(srv.url, 'manager');
+    const get = async <T>(p: string) =>
+      ((await (await fetch(`${srv.url}${p}`, { headers: { cookie: manager } })).json()) as { data: T }).data;
+    type Report = { to12345: { total: number; byState: Record<string, number> } };
+
+    const jan = await get<Report>(`/api/handover/report?from=${now - 301 * DAY}&to=${now - 298 * DAY}`);
+    const all = await get<Report>(`/api/handover/report?from=${now - 365 * DAY}&to=${now}`);
+    const list = await get<{ handovers: { id: string }[] }>(`/api/handovers?from=${now - 301 * DAY}&to=${now - 298 * DAY}`);
+
+    expect(jan.to12345).toEqual({ total: 2, byState: { connected: 1, 'not-connected': 1 } });
+    expect(all.to12345.total).toBe(5003);
+    expect(list.handovers.map((h) => h.id)).toEqual(['ho-jan-2', 'ho-jan-1']);
+  });
+});

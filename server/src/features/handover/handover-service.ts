@@ -304,8 +304,9 @@ export class HandoverService {
     if (h) this.o.onChange?.(h);
   }
 
-  recent(sinceMs: number): HandoverRecord[] {
-    return this.o.repo.since(sinceMs);
+  /** The period's hand-overs for a list: the newest 5000 created in [from, to). */
+  recent(from: number, to: number): HandoverRecord[] {
+    return this.o.repo.between(from, to);
   }
 
   byId(id: string): HandoverRecord | null {
@@ -327,7 +328,8 @@ export class HandoverService {
    */
   /** Hand-overs created in [from, to) that `seen` admits (a scoped user's centres). */
   report(from: number, to: number, seen: (h: HandoverRecord) => boolean = () => true): HandoverReport {
-    const handovers = this.o.repo.since(from).filter((h) => h.createdAt < to && seen(h));
+    // Every hand-over of the period is counted (a list may stop at its newest 5000; a report may not).
+    const handovers = this.o.repo.between(from, to, Number.MAX_SAFE_INTEGER).filter(seen);
     const count = (dir: HandoverRecord['direction']) => {
       const byState: Record<string, number> = {};
       for (const h of handovers) if (h.direction === dir) byState[h.state] = (byState[h.state] ?? 0) + 1;
