@@ -60,3 +60,22 @@ describe('referral counts', () => {
     expect(await report(admin)).toEqual([{ office: '市司法局投诉受理科', kind: 'complaint', open: 1, closed: 0, overdue: 0 }]);
   });
 });
+
+describe('referral counts over a busy year', () => {
+  it('count every referral of the period, past 5000', async () => {
+    const insert = srv.db.prepare(
+      `INSERT INTO referrals (id, call_id, seat_id, centre_id, kind, office_id, office_name, channel, state, outcome, due_at, payload_json, created_at, updated_at)
+       VALUES (?, ?, 's03', 'city', 'legal-aid', NULL, '市法律援助中心', 'form', 'open', '', NULL, '{}', ?, ?)`,
+    );
+    const at = Date.now() - 100 * 86_400_000;
+    srv.db.transaction(() => {
+      for (let i = 0; i < 5002; i++) insert.run(`rf-busy-${i}`, `cb${i}`, at + i, at + i);
+    })();
+    const admin = await login(srv.url, 'admin');
+    const report = (await (
+      await fetch(`${srv.url}/api/referrals/report?from=${at - 1}&to=${Date.now() + 1}`, { headers: { cookie: admin } })
+    ).json()) as { data: { byOffice: { office: string; open: number }[] } };
+
+    expect(report.data.byOffice.find((r) => r.office === '市法律援助中心')?.open).toBe(5002);
+  });
+});

@@ -157,7 +157,8 @@ export class ReferralService {
     seen: (r: ReferralRecord) => boolean = () => true,
   ): { byOffice: { office: string; kind: ReferralKind; open: number; closed: number; overdue: number }[] } {
     const rows = new Map<string, { office: string; kind: ReferralKind; open: number; closed: number; overdue: number }>();
-    for (const r of this.between(from, to).filter(seen)) {
+    // Every referral of the period is counted (a list may stop at its newest 5000; a report may not).
+    for (const r of this.o.repo.between(from, to, Number.MAX_SAFE_INTEGER).filter(seen)) {
       const key = `${r.officeName}|${r.kind}`;
       const row = rows.get(key) ?? { office: r.officeName, kind: r.kind, open: 0, closed: 0, overdue: 0 };
       row[r.state] += 1;
