@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localParts } from '../../server/src/domain/calendar.js';
 import { fileSummaryAtSeat } from '../support/file-summary.js';
-import { login, startTestServer, type ClientSocket, type TestServer } from '../support/server.js';
+import { connect, emit, login, startTestServer, type ClientSocket, type TestServer } from '../support/server.js';
 
 /*
  * Onward referrals as an office and a scoped manager read them: the printed form's times in the
@@ -77,5 +77,43 @@ describe('referral counts over a busy year', () => {
     ).json()) as { data: { byOffice: { office: string; open: number }[] } };
 
     expect(report.data.byOffice.find((r) => r.office === '市法律援助中心')?.open).toBe(5002);
+  });
+});
+
+describe('the 转介单 of a 保密 summary', () => {
+  it('is printed for the office, and anyone but its seat who reads it is recorded in the audit log', async () => {
+    const cookie = await login(srv.url, 'seat03');
+    const s = await connect(srv.url, cookie);
+    sockets.push(s);
+    await emit(s, 'seat:set-status', { status: 'ready' });
+    srv.app.engine.offerCall({ id: 'c-secret', caller: '13812349999', dialed: '123483', ivrCode: '3' });
+    srv.app.engine.answered('c-secret', 's03');
+    srv.app.engine.hangup('c-secret', 'caller');
+    const filed = await fetch(`${srv.url}/api/calls/c-secret/summary`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({
+        categoryId: 'contract-debt',
+        topic: '投诉',
+        question: '被家人侵占房产,请求保密',
+        answer: '已受理投诉',
+        disposition: 'complaint',
+        referral: '',
+        confidential: true,
+      }),
+    });
+    expect(filed.status).toBe(201);
+    const id = (srv.db.prepare("SELECT id FROM referrals WHERE call_id = 'c-secret'").get() as { id: string }).id;
+    const audited = () =>
+      srv.db.prepare("SELECT target FROM audit_log WHERE action = 'referral.confidential-form'").all() as { target: string }[];
+
+    expect((await fetch(`${srv.url}/api/referrals/${id}/form`, { headers: { cookie } })).status).toBe(200);
+    expect(audited()).toEqual([]); // its own seat
+    const sup = await login(srv.url, 'supervisor');
+    const form = await fetch(`${srv.url}/api/referrals/${id}/form`, { headers: { cookie: sup } });
+
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('被家人侵占房产');
+    expect(audited()).toEqual([{ target: `referral:${id}` }]);
   });
 });

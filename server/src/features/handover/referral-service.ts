@@ -71,6 +71,8 @@ export class ReferralService {
         seat: { id: seatId, name: seat?.name ?? seatId },
         centre: { id: centreId, name: seat?.centreName ?? centreId },
         callId,
+        /** 保密: reading the form is audited (see referral-routes). */
+        confidential: s.confidential === true,
       },
       createdAt: now,
       updatedAt: now,
