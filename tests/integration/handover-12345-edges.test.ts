@@ -362,3 +362,19 @@ describe('hand-over reports over a busy year', () => {
     expect(list.handovers.map((h) => h.id)).toEqual(['ho-jan-2', 'ho-jan-1']);
   });
 });
+
+describe('转12345 of a caller who asked for 保密', () => {
+  it('tells 12345 in the work order', async () => {
+    const seat = await talkingAtS03();
+    const draft = await fetch(`${srv.url}/api/calls/c1/summary/draft`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: seat.cookie },
+      body: JSON.stringify({ question: '家暴求助,要求保密', confidential: true }),
+    });
+    expect(draft.status).toBe(200);
+    const t = await transfer12345(seat.s);
+    if (!t.ok) throw new Error(t.error.message);
+    await waitFor(() => orders().length === 1, 'the work order');
+    expect(orders()[0]!.body).toMatchObject({ question: '家暴求助,要求保密', confidential: true });
+  });
+});

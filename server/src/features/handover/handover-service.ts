@@ -91,6 +91,8 @@ export class HandoverService {
       ticket12345: f.ticket12345,
       callId: f.callId,
       transferMode: f.mode,
+      /** The caller asked for 保密 (the summary draft says so): 12345 is told to keep it so too. */
+      confidential: draft.confidential === true,
     };
     const h: HandoverRecord = {
       id: f.handoverId,
