@@ -143,6 +143,7 @@ export function createApp(deps: AppDeps): App {
         callbacks.detach();
         auth.stopSweeping();
         liveAlerts.stop();
+        transfers.stop();
         clearInterval(retentionTimer);
         engine.dispose();
         void reportOffload.close();

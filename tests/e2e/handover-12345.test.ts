@@ -127,7 +127,7 @@ describe('转12345 in the seat console', () => {
       const callId = await answerFromPop(page, 's03');
 
       await softphone(page).getByRole('button', { name: '转12345' }).click();
-      await page.getByRole('alert').filter({ hasText: '转接未成功(486)' }).waitFor();
+      await page.getByRole('alert').filter({ hasText: '转接未成功(486 对方忙)' }).waitFor();
       await expect.poll(async () => (await status(page).textContent()) ?? '', POLL).toContain('转接:未接通');
       expect(stack.seatState('s03').kind).toBe('talking');
       await expect(softphone(page).getByRole('button', { name: '重试转12345' }).isVisible()).resolves.toBe(true);

@@ -409,10 +409,10 @@ export async function startSipStack(opts: SipStackOptions = {}): Promise<SipStac
     seatState(seatId) {
       const db = new Database(env.DB_PATH, { readonly: true, fileMustExist: true });
       try {
-        const r = db.prepare('SELECT state_json, registered FROM seat_states WHERE seat_id = ?').get(seatId) as {
-          state_json: string;
-          registered: number;
-        };
+        const r = db.prepare('SELECT state_json, registered FROM seat_states WHERE seat_id = ?').get(seatId) as
+          { state_json: string; registered: number } | undefined;
+        // No row yet: the seat has never left its initial state since the stack started.
+        if (!r) return { kind: 'offline', registered: false };
         return { ...(JSON.parse(r.state_json) as { kind: string; reason?: string }), registered: r.registered === 1 };
       } finally {
         db.close();

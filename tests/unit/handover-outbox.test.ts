@@ -50,6 +50,8 @@ describe('outbox back-off', () => {
     expect([200, 201, 204].map(outcomeOf)).toEqual(['delivered', 'delivered', 'delivered']);
     expect([408, 425, 429, 500, 503].map(outcomeOf)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry']);
     expect([400, 401, 404, 409, 422].map(outcomeOf)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    // A redirect is not followed (a POST would turn into a GET): the address is to be corrected, the message kept.
+    expect([301, 302, 307, 308].map(outcomeOf)).toEqual(['retry', 'retry', 'retry', 'retry']);
   });
 });
 

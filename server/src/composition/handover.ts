@@ -49,6 +49,7 @@ export function buildHandover(deps: AppDeps, { engine }: EngineParts) {
     seatInfo,
     knownCentre: (id) => engine.config.centres.some((c) => c.id === id),
     kick: () => outbox.kick(),
+    utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
   const handover = new HandoverService({
     db,
@@ -63,8 +64,12 @@ export function buildHandover(deps: AppDeps, { engine }: EngineParts) {
     categoryName: (id) => engine.config.categories.find((c) => c.id === id)?.name ?? null,
     draftOf: (callId, seatId) => summaryRepo.draft(callId, seatId)?.draft ?? null,
     kick: () => outbox.kick(),
+    // A ticket pushed by webhook while its call already waits: the call moves as a fetched one does.
+    onChange: (h) => {
+      if (h.direction === 'from-12345' && h.ticket) routeByTicket(h.ticket);
+    },
   });
-  /** A ticket fetched after its call arrived: the waiting call moves to the specialty it maps to. */
+  /** A ticket that came after its call: the waiting call moves to the specialty it maps to. */
   const routeByTicket = (ticket: string) => {
     const categoryId = handover.specialtyForTicket(ticket);
     if (!categoryId) return;

@@ -118,7 +118,14 @@ export function createHttpApp(deps: AppDeps, late: LateParts, p: Parts, isReady:
     createRoutingConfigRouter({ routingConfig, requireUser }),
     createUsersRouter({ users, mode: config.HOTLINE_MODE, requireUser }),
     createAuditRouter({ audit, requireUser }),
-    createReferralRouter({ referrals, messagesOf: (id) => outboxRepo.byRef(id), requireUser, now: () => clock.now(), scope }),
+    createReferralRouter({
+      referrals,
+      messagesOf: (id) => outboxRepo.byRef(id),
+      requireUser,
+      now: () => clock.now(),
+      scope,
+      audit: (entry) => void audit.record(entry),
+    }),
     createHandoverRouter({
       handover,
       fetchTicket: ticketFetch ? (id) => ticketFetch.get(id) : undefined,

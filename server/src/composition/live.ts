@@ -58,6 +58,9 @@ export function buildLive(
       late.survey?.transferChanged(t.callId, t.state);
     },
   });
+  // A call over with its transfer never reported (the console closed mid-transfer) settles it.
+  engine.subscribe({ callChanged: (c) => transfers.callChanged(c) });
+  transfers.resumeUnreported();
 
   // The supervisor's live queue and seat wall (features/queue) and actions (features/supervisor).
   const seatCounts = new SeatDayCounts(

@@ -43,6 +43,8 @@ export interface HandoverView {
   detail: string;
   /** To 12345 after the seat talked to a 12345 agent first (先咨询12345). */
   consulted?: boolean;
+  /** To 12345: the seat booked a 12345 call-back for the caller (预约12345回电). */
+  callbackRequested?: boolean;
   delivery: HandoverDelivery;
   /** Tries of the latest message, its last error, and when the next try is due. */
   attempts: number;

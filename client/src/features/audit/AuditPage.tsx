@@ -43,6 +43,7 @@ const ACTION_LABELS: Record<string, string> = {
   'supervisor.call-listen-stop': '停止监听',
   'supervisor.message': '班长发送消息',
   'summary.confidential-read': '查看保密小结',
+  'referral.confidential-form': '打印保密转介单',
   'report.export': '导出报表',
   'report.export-unmasked': '导出完整号码话单',
   'report.risk-words': '修改风险词',

@@ -52,8 +52,8 @@ export function Handover12345Status({ id }: { id: string }) {
       )}
       {error && <p className="alert alert-error">{error}</p>}
       {h?.state === 'not-connected' && (
-        <button className="btn btn-ghost" disabled={booked} onClick={() => void book()}>
-          {booked ? '已预约12345回电' : '预约12345回电'}
+        <button className="btn btn-ghost" disabled={booked || h.callbackRequested === true} onClick={() => void book()}>
+          {booked || h.callbackRequested === true ? '已预约12345回电' : '预约12345回电'}
         </button>
       )}
     </div>

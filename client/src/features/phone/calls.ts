@@ -6,9 +6,41 @@ import type { CallEnd, PhoneUaEvent } from './types';
 const CALL_KEY = 'hotline.phone.call';
 const DTMF = /^[0-9*#A-D]$/;
 
+/** What a SIP final status says, in the seat's words (JsSIP's causes are English). */
+const STATUS_WORDS: Readonly<Record<number, string>> = {
+  403: '对方拒绝接入',
+  404: '号码不存在',
+  408: '无人接听',
+  480: '暂时无法接通',
+  486: '对方忙',
+  487: '呼叫已取消',
+  488: '媒体协商失败',
+  501: '对方不支持转接',
+  503: '线路暂不可用',
+  600: '对方忙',
+  603: '对方拒绝',
+};
+const CAUSE_WORDS: Readonly<Record<string, string>> = {
+  Busy: '对方忙',
+  Rejected: '对方拒绝',
+  Unavailable: '暂时无法接通',
+  'Not Found': '号码不存在',
+  'No Answer': '无人接听',
+  'Request Timeout': '无人接听',
+  Canceled: '呼叫已取消',
+  Terminated: '通话已结束',
+  'Connection Error': '网络连接中断',
+  'User Denied Media Access': '无法使用麦克风',
+};
+
+/** A call or REFER that failed, for the seat: the SIP status with its meaning, or the cause in zh-CN. */
+export function failureDetail(status: number | null, cause: string): string {
+  if (status) return `${status} ${STATUS_WORDS[status] ?? CAUSE_WORDS[cause] ?? '呼叫失败'}`;
+  return CAUSE_WORDS[cause] ?? cause;
+}
+
 function endDetail(end: CallEnd): string {
-  if (end.status) return `${end.status} ${end.cause}`;
-  return end.cause;
+  return failureDetail(end.status, end.cause);
 }
 
 export type CallEvent = Extract<PhoneUaEvent, { type: 'incoming' | 'established' | 'ended' | 'hold' | 'muted' | 'media-error' }>;
@@ -293,7 +325,7 @@ export function createCalls(core: PhoneCore): Calls {
         agent.refer(callId, uri, (outcome) => {
           if (!pendingRefer) return; // timed out or the call ended first
           if (!outcome.ok) {
-            settleRefer({ ok: false, detail: `转接未成功(${outcome.status ?? outcome.cause}),来电方仍在通话中` });
+            settleRefer({ ok: false, detail: `转接未成功(${failureDetail(outcome.status, outcome.cause)}),来电方仍在通话中` });
             return;
           }
           settleRefer({ ok: true });

@@ -93,7 +93,8 @@ export function TransferPanel() {
             先咨询12345
           </button>
         </div>
-        {handoverId && t.phase === 'failed' && (
+        {/* Why the transfer failed, or why the router refused 转12345 / 先咨询12345 before it began. */}
+        {t.phase === 'failed' && t.error && (
           <p className="alert alert-error" role="alert">
             {t.error}
           </p>

@@ -17,6 +17,10 @@ export interface TransferDeps {
   start(req: { callId: string; target: TransferTarget; mode: 'blind' | 'consult' }): Promise<Ack<TransferView>>;
   report(req: { transferId: string; outcome: TransferOutcome; detail?: string }): Promise<Ack<TransferView>>;
   targets(): Promise<Ack<TransferTargets>>;
+  /** How long between tries of a report the router could not take (disconnected: e.g. restarting). */
+  reportRetryMs?: number;
+  /** How many tries in all before giving up (the router then settles the transfer itself). */
+  reportTries?: number;
 }
 
 export interface TransferController {
@@ -44,6 +48,23 @@ export function createTransferController(deps: TransferDeps): TransferController
   const s = () => store.getState();
   const busy = () => s().transfer.phase === 'starting' || s().transfer.phase === 'referring';
 
+  /**
+   * Tells the router how the transfer ended. The REFER's outcome is known only here: when the
+   * router cannot take it now (the connection is down, e.g. while it restarts), it is sent again
+   * in the background until it is taken, so the work order's result says what really happened.
+   */
+  async function report(r: { transferId: string; outcome: TransferOutcome; detail?: string }): Promise<void> {
+    const ack = await deps.report(r);
+    if (ack.ok || ack.error.code !== 'INTERNAL') return;
+    void (async () => {
+      for (let tries = 1; tries < (deps.reportTries ?? 30); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, deps.reportRetryMs ?? 2000));
+        const again = await deps.report(r);
+        if (again.ok || again.error.code !== 'INTERNAL') return;
+      }
+    })();
+  }
+
   async function refer(t: TransferView): Promise<void> {
     s().transferPhase('referring', { current: t });
     const result = await phone.refer(t.referTo);
@@ -51,11 +72,11 @@ export function createTransferController(deps: TransferDeps): TransferController
     if (!result.ok && s().phone.active?.held) phone.toggleHold();
     if (result.ok) {
       // The phone has already left the call (RFC 5589): the caller is on the way to the target.
-      await deps.report({ transferId: t.id, outcome: 'completed' });
+      await report({ transferId: t.id, outcome: 'completed' });
       s().transferPhase('done');
       return;
     }
-    await deps.report({ transferId: t.id, outcome: 'refused', detail: result.detail });
+    await report({ transferId: t.id, outcome: 'refused', detail: result.detail });
     // The phone's sentence already says the caller is still connected.
     s().transferPhase('failed', { error: result.detail });
   }
@@ -97,7 +118,7 @@ export function createTransferController(deps: TransferDeps): TransferController
           ? await phone.consult(t.consultUri, [`X-12348-Workorder: ${t.handoverId}`])
           : await phone.consult(t.consultUri);
       if (!result.ok) {
-        await deps.report({ transferId: t.id, outcome: 'cancelled', detail: result.detail });
+        await report({ transferId: t.id, outcome: 'cancelled', detail: result.detail });
         s().transferPhase('failed', { error: `${result.detail}。来电人仍在线,已恢复通话。` });
       }
     },
@@ -113,7 +134,7 @@ export function createTransferController(deps: TransferDeps): TransferController
       const t = s().transfer.current;
       if (!t || s().transfer.phase !== 'consulting') return;
       phone.hangupConsult();
-      await deps.report({ transferId: t.id, outcome: 'cancelled' });
+      await report({ transferId: t.id, outcome: 'cancelled' });
       s().resetTransfer();
     },
 

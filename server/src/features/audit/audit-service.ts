@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   'supervisor.call-force-release',
   'supervisor.message',
   'summary.confidential-read',
+  'referral.confidential-form',
   'report.export',
   'report.export-unmasked',
   'report.risk-words',

@@ -60,7 +60,7 @@ export class HandoverRepository {
       byId: db.prepare('SELECT * FROM handovers WHERE id = ?'),
       byTransfer: db.prepare('SELECT * FROM handovers WHERE transfer_id = ?'),
       inboundByTicket: db.prepare("SELECT * FROM handovers WHERE ticket = ? AND direction = 'from-12345'"),
-      recent: db.prepare('SELECT * FROM handovers WHERE created_at >= ? ORDER BY created_at DESC, id LIMIT 5000'),
+      recent: db.prepare('SELECT * FROM handovers WHERE created_at >= ? AND created_at < ? ORDER BY created_at DESC, id LIMIT ?'),
       receipt: db.prepare('INSERT OR IGNORE INTO webhook_receipts (delivery_id, received_at) VALUES (?, ?)'),
       map: db.prepare('SELECT category, category_id FROM category_map_12345 ORDER BY category'),
       clearMap: db.prepare('DELETE FROM category_map_12345'),
@@ -92,8 +92,9 @@ export class HandoverRepository {
     return r ? fromRow(r) : null;
   }
 
-  since(at: number): HandoverRecord[] {
-    return (this.s.recent.all(at) as Row[]).map(fromRow);
+  /** Created in [from, to), newest first; at most `limit` of them (the newest). */
+  between(from: number, to: number, limit = 5000): HandoverRecord[] {
+    return (this.s.recent.all(from, to, limit) as Row[]).map(fromRow);
   }
 
   /** Records a webhook delivery id; false when it was seen before (a replay). */

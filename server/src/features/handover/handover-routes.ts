@@ -125,8 +125,8 @@ export function createHandoverRouter(deps: {
       const seen = seenBy(req);
       const { from, to } = range(req.query);
       const recent = handover
-        .recent(from)
-        .filter((h) => h.createdAt < to && seen(h))
+        .recent(from, to)
+        .filter((h) => seen(h))
         .map((h) => handoverView(h, handover.messagesOf(h.id)));
       const stuck = handover.stuck().filter((m) => {
         const h = m.refId === null ? null : handover.byId(m.refId);

@@ -91,6 +91,8 @@ export class HandoverService {
       ticket12345: f.ticket12345,
       callId: f.callId,
       transferMode: f.mode,
+      /** The caller asked for 保密 (the summary draft says so): 12345 is told to keep it so too. */
+      confidential: draft.confidential === true,
     };
     const h: HandoverRecord = {
       id: f.handoverId,
@@ -147,6 +149,9 @@ export class HandoverService {
     const h = this.o.repo.byId(handoverId);
     if (!h || h.direction !== 'to-12345' || h.seatId !== seatId) throw new DomainError('NOT_FOUND', '没有这次转12345记录');
     if (h.state === 'connected') throw new DomainError('CONFLICT', '来电人已接通12345,无需预约回电');
+    if (h.state === 'pending') throw new DomainError('CONFLICT', '转接还没有结果,请等转接结束后再预约12345回电');
+    // Booked once: asking again (a second click, a reloaded page) changes nothing and sends nothing.
+    if (h.payload.callbackRequested === true) return h;
     const now = this.o.clock.now();
     immediateTransaction(this.o.db, () => {
       h.payload = { ...h.payload, callbackRequested: true };
@@ -258,6 +263,8 @@ export class HandoverService {
    */
   summaryFiled(callId: string, seatId: string, ticket: string | null, s: CallSummaryInput): HandoverRecord | null {
     if (!ticket) return null;
+    // Sent on to another seat (the transferred call carries the ticket): that seat's summary answers 12345.
+    if (s.disposition === 'to-other-seat') return null;
     const h = this.o.repo.inboundByTicket(ticket);
     if (!h || h.state === 'closed' || h.state === 'returned') return null;
     const now = this.o.clock.now();
@@ -299,8 +306,9 @@ export class HandoverService {
     if (h) this.o.onChange?.(h);
   }
 
-  recent(sinceMs: number): HandoverRecord[] {
-    return this.o.repo.since(sinceMs);
+  /** The period's hand-overs for a list: the newest 5000 created in [from, to). */
+  recent(from: number, to: number): HandoverRecord[] {
+    return this.o.repo.between(from, to);
   }
 
   byId(id: string): HandoverRecord | null {
@@ -322,7 +330,8 @@ export class HandoverService {
    */
   /** Hand-overs created in [from, to) that `seen` admits (a scoped user's centres). */
   report(from: number, to: number, seen: (h: HandoverRecord) => boolean = () => true): HandoverReport {
-    const handovers = this.o.repo.since(from).filter((h) => h.createdAt < to && seen(h));
+    // Every hand-over of the period is counted (a list may stop at its newest 5000; a report may not).
+    const handovers = this.o.repo.between(from, to, Number.MAX_SAFE_INTEGER).filter(seen);
     const count = (dir: HandoverRecord['direction']) => {
       const byState: Record<string, number> = {};
       for (const h of handovers) if (h.direction === dir) byState[h.state] = (byState[h.state] ?? 0) + 1;

@@ -22,6 +22,7 @@ export function handoverView(h: HandoverRecord, messages: readonly OutboxMessage
     state: h.state,
     detail: h.detail,
     consulted: h.direction === 'to-12345' && h.payload.transferMode === 'consult',
+    callbackRequested: h.direction === 'to-12345' && h.payload.callbackRequested === true,
     delivery: h.direction === 'from-12345' && messages.length === 0 ? 'accepted' : delivery,
     attempts: last?.attempts ?? 0,
     lastError: last?.state === 'delivered' ? null : (last?.lastError ?? null),

@@ -25,12 +25,24 @@ export function backoffMs(failures: number, p: BackoffPolicy = DEFAULT_BACKOFF):
   return Math.min(p.maxMs, p.baseMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
 }
 
-/** How the far side's answer is read: delivered, try again later, or refused for good. */
+/**
+ * How the far side's answer is read: delivered, try again later, or refused for good. A redirect
+ * is never followed (a POST turned into a GET would read as delivered while nothing arrived):
+ * it is an endpoint to correct, so the message waits, tried again, among the stuck ones.
+ */
 export function outcomeOf(status: number): 'delivered' | 'retry' | 'rejected' {
   if (status >= 200 && status < 300) return 'delivered';
-  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'retry';
+  if (status === 408 || status === 425 || status === 429 || status >= 500 || (status >= 300 && status < 400)) return 'retry';
   return 'rejected';
 }
+
+/** The sentence for a try that will be made again. */
+const retryError = (status: number | null, error: string) =>
+  status === null
+    ? error
+    : status >= 300 && status < 400
+      ? `对方要求重定向(${status}):${error},请把接收地址改为最终地址`
+      : `对方暂不可用(${status}):${error}`;
 
 export interface OutboxWorkerOptions {
   repo: OutboxRepository;
@@ -146,7 +158,7 @@ export class OutboxWorker {
       this.log.warn({ id: m.id, kind: m.kind, status, error }, 'outbox message rejected by the receiver');
     } else {
       const wait = backoffMs(m.attempts + 1, this.policy());
-      repo.markRetry(m.id, status, status === null ? error : `对方暂不可用(${status}):${error}`, now + wait, now);
+      repo.markRetry(m.id, status, retryError(status, error), now + wait, now);
       this.log.warn({ id: m.id, kind: m.kind, status, error, retryInMs: wait }, 'outbox delivery failed: will retry');
     }
     this.told(m.id);
@@ -165,7 +177,9 @@ export class OutboxWorker {
 /** The default transport: fetch with a timeout. */
 export function fetchTransport(timeoutMs = 10_000): OutboxTransport {
   return async (url, headers, body) => {
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    return { status: res.status, text: await res.text() };
+    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.text();
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    return { status: res.status, text: location ? `转向 ${location}` : text };
   };
 }

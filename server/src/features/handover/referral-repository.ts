@@ -97,7 +97,7 @@ export class ReferralRepository {
       ),
       byId: db.prepare('SELECT * FROM referrals WHERE id = ?'),
       byCall: db.prepare('SELECT * FROM referrals WHERE call_id = ?'),
-      since: db.prepare('SELECT * FROM referrals WHERE created_at >= ? AND created_at < ? ORDER BY created_at DESC LIMIT 5000'),
+      since: db.prepare('SELECT * FROM referrals WHERE created_at >= ? AND created_at < ? ORDER BY created_at DESC LIMIT ?'),
       overdue: db.prepare("SELECT * FROM referrals WHERE state = 'open' AND due_at IS NOT NULL AND due_at < ? ORDER BY due_at LIMIT 500"),
     };
   }
@@ -139,8 +139,9 @@ export class ReferralRepository {
     return r ? fromRow(r) : null;
   }
 
-  between(from: number, to: number): ReferralRecord[] {
-    return (this.s.since.all(from, to) as Row[]).map(fromRow);
+  /** Created in [from, to), newest first; at most `limit` of them (the newest). */
+  between(from: number, to: number, limit = 5000): ReferralRecord[] {
+    return (this.s.since.all(from, to, limit) as Row[]).map(fromRow);
   }
 
   overdue(now: number): ReferralRecord[] {

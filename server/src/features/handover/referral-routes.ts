@@ -7,6 +7,7 @@ import { parseOrThrow } from '../shared/validation.js';
 import { deliveryOf } from './handover-views.js';
 import type { OutboxMessage } from './outbox-repository.js';
 import type { ReferralRecord } from './referral-repository.js';
+import type { AuditInput } from '../audit/audit-service.js';
 import type { ScopeService } from '../users/scope-service.js';
 import type { ReferralService } from './referral-service.js';
 
@@ -39,6 +40,8 @@ export function createReferralRouter(deps: {
   requireUser: RequireUser;
   now: () => number;
   scope?: ScopeService;
+  /** Records who printed the form of a 保密 summary's referral (its content is the summary's). */
+  audit?: (entry: AuditInput) => void;
 }): express.Router {
   const { referrals } = deps;
   const view = (r: ReferralRecord) => referralView(r, referrals.isOverdue(r), deps.messagesOf(r.id));
@@ -63,7 +66,8 @@ export function createReferralRouter(deps: {
     deps.requireUser('reports:read'),
     route((req, res) => {
       const { from, to } = range(req.query);
-      return ok(res, { from, to, ...referrals.report(from, to) });
+      const centres = deps.scope?.centresOf(userOf(req)) ?? null; // a scoped manager: its centres only
+      return ok(res, { from, to, ...referrals.report(from, to, (x) => centres === null || centres.has(x.centreId)) });
     }),
   );
   r.get(
@@ -106,6 +110,11 @@ export function createReferralRouter(deps: {
     deps.requireUser(),
     route((req, res) => {
       const x = inScope(req, String(req.params.id));
+      const user = userOf(req);
+      // The caller asked for confidentiality: as with reading the summary, anyone but its seat is recorded.
+      if (x.payload.confidential === true && user.seatId !== x.seatId) {
+        deps.audit?.({ actor: user, action: 'referral.confidential-form', target: `referral:${x.id}` });
+      }
       res.type('text/plain; charset=utf-8').send(referrals.form(x.id));
     }),
   );

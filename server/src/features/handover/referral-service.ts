@@ -7,6 +7,7 @@ import {
   type ReferralKind,
   type ReferralOffices,
 } from '../../contract/index.js';
+import { localParts } from '../../domain/calendar.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
@@ -25,6 +26,8 @@ export interface ReferralServiceOptions {
   seatInfo: (seatId: string) => { name: string; staffNo: string; centreId: string; centreName: string } | null;
   knownCentre: (id: string) => boolean;
   kick: () => void;
+  /** The hotline's offset from UTC (China: +480): the printed form's times are local. */
+  utcOffsetMinutes?: () => number;
 }
 
 /**
@@ -68,6 +71,8 @@ export class ReferralService {
         seat: { id: seatId, name: seat?.name ?? seatId },
         centre: { id: centreId, name: seat?.centreName ?? centreId },
         callId,
+        /** 保密: reading the form is audited (see referral-routes). */
+        confidential: s.confidential === true,
       },
       createdAt: now,
       updatedAt: now,
@@ -147,10 +152,15 @@ export class ReferralService {
     return r.state === 'open' && r.dueAt !== null && r.dueAt < this.o.clock.now();
   }
 
-  /** Reports: referrals by office and outcome. */
-  report(from: number, to: number): { byOffice: { office: string; kind: ReferralKind; open: number; closed: number; overdue: number }[] } {
+  /** Reports: referrals by office and outcome, of those `seen` admits (a scoped user's centres). */
+  report(
+    from: number,
+    to: number,
+    seen: (r: ReferralRecord) => boolean = () => true,
+  ): { byOffice: { office: string; kind: ReferralKind; open: number; closed: number; overdue: number }[] } {
     const rows = new Map<string, { office: string; kind: ReferralKind; open: number; closed: number; overdue: number }>();
-    for (const r of this.between(from, to)) {
+    // Every referral of the period is counted (a list may stop at its newest 5000; a report may not).
+    for (const r of this.o.repo.between(from, to, Number.MAX_SAFE_INTEGER).filter(seen)) {
       const key = `${r.officeName}|${r.kind}`;
       const row = rows.get(key) ?? { office: r.officeName, kind: r.kind, open: 0, closed: 0, overdue: 0 };
       row[r.state] += 1;
@@ -173,6 +183,11 @@ export class ReferralService {
     };
     const line = (k: string, v: string | number | null | undefined) =>
       `${k}:${v === null || v === undefined || v === '' ? '—' : String(v)}`;
+    const offset = this.o.utcOffsetMinutes?.() ?? 480;
+    const local = (at: number) => {
+      const p = localParts(at, offset);
+      return `${p.date} ${p.hhmm}`;
+    };
     return [
       `12348 公共法律服务热线 转介单(${REFERRAL_KIND_LABELS[r.kind]})`,
       line('转介编号', r.id),
@@ -183,8 +198,8 @@ export class ReferralService {
       line('转介说明', p.referral),
       line('受理律师', p.seat?.name),
       line('所属中心', p.centre?.name),
-      line('转介时间', new Date(r.createdAt).toISOString()),
-      line('办结期限', r.dueAt ? new Date(r.dueAt).toISOString() : null),
+      line('转介时间', local(r.createdAt)),
+      line('办结期限', r.dueAt ? local(r.dueAt) : null),
       '',
       '接收单位签收:__________  办理结果:__________',
     ].join('\n');

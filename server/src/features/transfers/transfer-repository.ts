@@ -69,6 +69,8 @@ export class TransferRepository {
   private readonly updateStmt;
   private readonly byIdStmt;
   private readonly byTokenStmt;
+  private readonly pendingOfCallStmt;
+  private readonly pendingStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -80,6 +82,10 @@ export class TransferRepository {
     );
     this.byIdStmt = db.prepare('SELECT * FROM transfers WHERE id = ?');
     this.byTokenStmt = db.prepare('SELECT * FROM transfers WHERE token = ?');
+    this.pendingStmt = db.prepare("SELECT * FROM transfers WHERE state = 'pending' ORDER BY created_at, id");
+    this.pendingOfCallStmt = db.prepare(
+      "SELECT * FROM transfers WHERE call_id = ? AND state = 'pending' ORDER BY created_at DESC, id LIMIT 1",
+    );
   }
 
   insert(t: TransferRecord): void {
@@ -97,6 +103,17 @@ export class TransferRepository {
 
   byToken(token: string): TransferRecord | null {
     const r = this.byTokenStmt.get(token) as Row | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  /** Every transfer still waiting for its outcome. */
+  pending(): TransferRecord[] {
+    return (this.pendingStmt.all() as Row[]).map(fromRow);
+  }
+
+  /** The latest transfer of this call still waiting for its outcome, if any. */
+  pendingOfCall(callId: string): TransferRecord | null {
+    const r = this.pendingOfCallStmt.get(callId) as Row | undefined;
     return r ? fromRow(r) : null;
   }
 }

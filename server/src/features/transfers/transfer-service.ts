@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TransferOutcome, TransferRequest } from '../../contract/index.js';
-import type { Clock } from '../../domain/clock.js';
+import type { Clock, TimerHandle } from '../../domain/clock.js';
+import type { Call } from '../../domain/call.js';
 import { CONSULT_HOLD_MS, TRANSFER_PRIORITY, type Acd, type IncomingCall } from '../../domain/engine.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Seat } from '../../domain/seat.js';
@@ -30,6 +31,9 @@ export interface Consult12345Options {
   ringS: number;
 }
 
+/** How long after its call left 'talking' a transfer waits for the seat's report before it expires. */
+const UNREPORTED_GRACE_MS = 60_000;
+
 /** How long the seat's phone has to place the consultation call once the token is open. */
 const CONSULT_12345_TOKEN_TTL_S = 60;
 
@@ -48,6 +52,8 @@ export interface TransferServiceOptions {
   handover?: HandoverService | null;
   /** 咨询12345 (consult a 12345 agent, then transfer); null: 转12345 is blind only. */
   consult12345?: Consult12345Options | null;
+  /** How long a transfer waits for the seat's report once its call is over (default 60 s). */
+  reportGraceMs?: number;
 }
 
 /** The hand-over (work order) id of a transfer to 12345. */
@@ -79,6 +85,8 @@ const TOKEN_RE = /^[a-f0-9]{32}$/;
 export class TransferService {
   private readonly o: TransferServiceOptions;
   private readonly log: Logger;
+  /** Calls over with a transfer not reported yet: the timer that settles it. */
+  private readonly unreported = new Map<string, TimerHandle>();
 
   constructor(o: TransferServiceOptions) {
     this.o = o;
@@ -121,6 +129,7 @@ export class TransferService {
     const c = this.o.consult12345;
     if (!c) throw new DomainError('CONFLICT', '本系统未接通外呼线路,不能先咨询12345;可直接转12345。');
     this.talkingAt(seatId, req.callId);
+    this.transferUnderWay(seatId, { ...req, target: { kind: '12345' }, mode: 'consult' });
     if (!this.o.handover || !this.o.db) throw new DomainError('CONFLICT', '本系统未配置12345对接,不能转12345。');
     const token = crypto.randomBytes(16).toString('hex');
     const opened = await c.line.allow({
@@ -137,6 +146,26 @@ export class TransferService {
     return this.start(seatId, { ...req, target: { kind: '12345' }, mode: 'consult' }, token); // the call is checked again
   }
 
+  /**
+   * A call has one transfer at a time: while one is waiting for its outcome (and not expired),
+   * a second is refused, so 12345 never gets two work orders for one hand-over. The very same
+   * blind request again (the seat's retry after its answer was lost, e.g. to a router restart)
+   * gets that transfer back: the same REFER target, the same work order.
+   */
+  private transferUnderWay(seatId: string, req: TransferRequest): TransferRecord | null {
+    const open = this.o.repo.pendingOfCall(req.callId);
+    if (!open || open.expiresAt <= this.o.clock.now()) return null;
+    const same =
+      req.mode === 'blind' &&
+      open.mode === 'blind' &&
+      open.fromSeatId === seatId &&
+      JSON.stringify(open.target) === JSON.stringify(req.target);
+    if (same) return open;
+    throw new DomainError('CONFLICT', '这通来电已有一次转接正在进行,请等这次转接有结果(或取消)后再转接。', {
+      transferId: open.id,
+    });
+  }
+
   private talkingAt(seatId: string, callId: string) {
     const call = this.o.engine.getCall(callId);
     if (!call || call.state.kind !== 'talking' || call.state.seatId !== seatId) {
@@ -149,6 +178,8 @@ export class TransferService {
   start(seatId: string, req: TransferRequest, consultToken?: string): TransferRecord {
     const { engine, clock } = this.o;
     const call = this.talkingAt(seatId, req.callId);
+    const again = this.transferUnderWay(seatId, req);
+    if (again) return again;
     let categoryId = call.categoryId;
     let targetSeatId: string | null = null;
     const target = req.target;
@@ -238,10 +269,63 @@ export class TransferService {
     const t = this.o.repo.byId(transferId);
     if (!t || t.fromSeatId !== seatId) throw new DomainError('NOT_FOUND', '没有这次转接。', { transferId });
     if (t.state !== 'pending') return t; // already settled (the new call may have arrived first)
-    const now = this.o.clock.now();
     const said =
       detail ||
       (t.target.kind === '12345' && t.mode === 'consult' && outcome === 'cancelled' ? '坐席咨询12345后取消转接,来电人仍由12348接待' : '');
+    return this.settle(t, outcome, said);
+  }
+
+  /**
+   * Told of every call change: a call that left 'talking' with a transfer still waiting for the
+   * seat's report (the console closed or lost mid-transfer) has it settled after a grace
+   * (`settleUnreported`). A live console reports within a second of the call's end.
+   */
+  callChanged(call: Pick<Call, 'id' | 'state'>): void {
+    if (call.state.kind === 'talking' || call.state.kind === 'queued' || call.state.kind === 'ringing') return;
+    if (this.unreported.has(call.id) || !this.o.repo.pendingOfCall(call.id)) return;
+    this.unreported.set(
+      call.id,
+      this.o.clock.setTimeout(() => {
+        this.unreported.delete(call.id);
+        try {
+          this.settleUnreported(call.id);
+        } catch (err) {
+          this.log.error({ err, callId: call.id }, 'could not settle an unreported transfer');
+        }
+      }, this.o.reportGraceMs ?? UNREPORTED_GRACE_MS),
+    );
+  }
+
+  /** No more settling (the app is closing). */
+  stop(): void {
+    for (const timer of this.unreported.values()) this.o.clock.clearTimeout(timer);
+    this.unreported.clear();
+  }
+
+  /** At start: transfers left pending by calls that are no longer talking (ended before or during a restart). */
+  resumeUnreported(): void {
+    for (const t of this.o.repo.pending()) {
+      const call = this.o.engine.getCall(t.callId);
+      this.callChanged(call ?? { id: t.callId, state: { kind: 'ended', since: 0, seatId: t.fromSeatId } });
+    }
+  }
+
+  /**
+   * The call is over and the seat's console never said how its transfer ended: the transfer
+   * expires, and a 12345 work order gets its transfer result (not known to have connected, and
+   * why), so neither side waits for it forever.
+   */
+  settleUnreported(callId: string): TransferRecord | null {
+    const t = this.o.repo.pendingOfCall(callId);
+    if (!t) return null;
+    const call = this.o.engine.getCall(callId);
+    if (call?.state.kind === 'talking') return null; // talking again (never: a call does not come back)
+    this.log.warn({ transferId: t.id, callId }, 'the call ended without the seat reporting its transfer: expired');
+    return this.settle(t, 'expired', '坐席端未报告转接结果(页面关闭或断线),通话已结束,是否接通以12345收到的来电为准');
+  }
+
+  private settle(t: TransferRecord, outcome: TransferRecord['state'], said: string): TransferRecord {
+    const now = this.o.clock.now();
     t.state = outcome;
     t.detail = said || t.detail;
     t.updatedAt = now;
@@ -257,7 +341,7 @@ export class TransferService {
       this.o.repo.update(t);
     }
     if (outcome !== 'completed' && t.mode === 'consult' && t.targetSeatId) this.o.engine.releaseConsult(t.targetSeatId);
-    this.log.info({ transferId, outcome, detail: said }, 'transfer reported by the seat');
+    this.log.info({ transferId: t.id, outcome, detail: said }, 'transfer settled');
     this.o.onChange?.(t);
     return t;
   }
