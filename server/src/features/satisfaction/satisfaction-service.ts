@@ -78,7 +78,9 @@ export class SatisfactionService {
       const seen = this.o.ratings.receipt(body.id);
       if (seen) {
         if (seen.bodySha256 !== sha) throw new DomainError('CONFLICT', `结果编号 ${body.id} 已收到过且内容不同,拒绝重复使用编号`);
-        return { ratingId: seen.ratingId ?? 0, duplicate: true, visitTaskId: null };
+        // The first result again: the task the first delivery made, when it was 不满意.
+        const task = isSatisfied(body.score) ? null : this.o.visits.dissatisfiedTaskOf(body.callId);
+        return { ratingId: seen.ratingId ?? 0, duplicate: true, visitTaskId: task?.id ?? null };
       }
       const r = this.rate(body.callId, 'sms', body.score, body.comment ?? null, body.ratedAt, body.id);
       this.o.ratings.insertReceipt(body.id, sha, r.ratingId, this.o.clock.now());

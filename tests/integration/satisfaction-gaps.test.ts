@@ -1,0 +1,115 @@
+/**
+ * A tester's pass over the 回访 worklist and ratings on a real server: a summary amended to 预约回电,
+ * one call rated 不满意 twice (phone, then SMS), and the refusals a user reads.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SurveyWebhookResult, VisitTaskView } from '../../server/src/contract/index.js';
+import { VirtualClock } from '../../server/src/domain/clock.js';
+import { surveySignedHeaders, type SurveyKey } from '../../server/src/features/satisfaction/webhook-signing.js';
+import { login, startTestServer } from '../support/server.js';
+import { HOUR, MIN, SUMMARY, T0, answeredCall, api, data, error, fileAndFinish, type Harness } from './support-summaries.js';
+
+const KEY: SurveyKey = { id: 'sms1', secret: 'a-test-secret-of-enough-length' };
+
+function gapsHarness() {
+  const h = { srv: null, clock: null, cookies: {}, sockets: [] } as unknown as Harness;
+  beforeAll(async () => {
+    const keys = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'survey-keys-')), 'keys');
+    fs.writeFileSync(keys, `${KEY.id}=${KEY.secret}\n`);
+    h.clock = new VirtualClock(T0);
+    h.srv = await startTestServer({
+      clock: h.clock,
+      env: { SESSION_HOURS: '72', SURVEY_WEBHOOK_KEYS_FILE: keys, VISIT_SAMPLE_PERCENT: '0' },
+    });
+    for (const u of ['seat01', 'supervisor']) h.cookies[u] = await login(h.srv.url, u);
+  });
+  afterAll(async () => {
+    await h.srv?.stop();
+  });
+  return h;
+}
+
+async function webhook(h: Harness, body: object): Promise<{ status: number; data: SurveyWebhookResult }> {
+  const raw = JSON.stringify(body);
+  const res = await fetch(`${h.srv.url}/api/satisfaction/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...surveySignedHeaders(KEY, h.clock.now(), raw) },
+    body: raw,
+  });
+  return { status: res.status, data: ((await res.json()) as { data: SurveyWebhookResult }).data };
+}
+
+const tasksOf = async (h: Harness, callId: string) =>
+  data(await api<VisitTaskView[]>(h, 'GET', '/api/visits', 'supervisor')).filter((t) => t.callId === callId);
+
+/** "YYYY-MM-DD HH:MM" in China time (UTC+8). */
+const chinaTime = (at: number) => new Date(at + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
+
+describe('a summary amended to 预约回电', () => {
+  const h = gapsHarness();
+
+  it('when the seat amends a filed summary to 预约回电, should create its task due at the booked time, and follow a new booked time', async () => {
+    answeredCall(h, 's01', 'a-1', '13800000031');
+    await fileAndFinish(h, 'a-1', 'seat01', 's01');
+    expect(await tasksOf(h, 'a-1')).toEqual([]);
+
+    h.clock.advance(10 * MIN);
+    const amended = await api(h, 'PUT', '/api/calls/a-1/summary', 'seat01', {
+      ...SUMMARY,
+      disposition: 'callback',
+      followUpAt: T0 + 5 * HOUR,
+    });
+    expect(amended.status).toBe(200);
+    expect((await tasksOf(h, 'a-1')).map((t) => [t.source, t.dueAt, t.callerMasked])).toEqual([
+      ['summary-callback', T0 + 5 * HOUR, '138****0031'],
+    ]);
+
+    await api(h, 'PUT', '/api/calls/a-1/summary', 'seat01', { ...SUMMARY, disposition: 'callback', followUpAt: T0 + 7 * HOUR });
+    expect((await tasksOf(h, 'a-1')).map((t) => [t.source, t.dueAt])).toEqual([['summary-callback', T0 + 7 * HOUR]]);
+  });
+
+  it('when the worklist is synced again (as at a start), should not repeat the amended summary’s task', async () => {
+    expect(h.srv.app.visits.sync()).toBe(0);
+    expect(await tasksOf(h, 'a-1')).toHaveLength(1);
+  });
+});
+
+describe('one call rated 不满意 by phone and again by SMS', () => {
+  const h = gapsHarness();
+
+  it('should give the caller one 回访 task, which the SMS result and its repeated delivery name', async () => {
+    answeredCall(h, 's01', 'd-1', '13800000032');
+    await fileAndFinish(h, 'd-1', 'seat01', 's01');
+    const phone = h.srv.app.satisfaction.rate('d-1', 'phone', 4, null, h.clock.now());
+    h.clock.advance(20 * MIN);
+
+    const sms = { id: 'sms-d-1', callId: 'd-1', score: 4, comment: '还是没解决', ratedAt: h.clock.now() };
+    const first = await webhook(h, sms);
+    const again = await webhook(h, sms);
+
+    expect(first).toEqual({ status: 200, data: { ratingId: expect.any(Number), duplicate: false, visitTaskId: phone.visitTaskId } });
+    expect(again.data).toEqual({ ratingId: first.data.ratingId, duplicate: true, visitTaskId: phone.visitTaskId });
+    expect((await tasksOf(h, 'd-1')).map((t) => [t.id, t.source])).toEqual([[phone.visitTaskId, 'dissatisfied']]);
+    expect(h.srv.db.prepare("SELECT COUNT(*) AS n FROM satisfaction_ratings WHERE call_id = 'd-1'").get()).toEqual({ n: 2 });
+  });
+
+  it('a retry asked for too soon is refused naming the time in China time, not UTC', async () => {
+    const [t] = await tasksOf(h, 'd-1');
+    const first = data(
+      await api<{ task: VisitTaskView }>(h, 'POST', `/api/visits/${t!.id}/outcome`, 'supervisor', { outcome: 'no-answer' }),
+    );
+    const tooSoon = await api(h, 'POST', `/api/visits/${t!.id}/outcome`, 'supervisor', { outcome: 'busy' });
+
+    expect(tooSoon.status).toBe(409);
+    expect(error(tooSoon).message).toBe(`距上次未接通的间隔不足,请在 ${chinaTime(first.task.nextAttemptAt)} 之后再试`);
+  });
+
+  it('a task number that is not a number is not found, without "NaN" in the message', async () => {
+    const r = await api(h, 'POST', '/api/visits/abc/outcome', 'supervisor', { outcome: 'reached' });
+    expect(r.status).toBe(404);
+    expect(error(r).message).toBe('没有找到该回访任务:任务编号须为正整数');
+  });
+});
