@@ -6,6 +6,8 @@ import type { Db } from '../../store/db.js';
 /** A 回访 task; `caller` is the full number: mask it before it leaves the server. */
 /** A centre filter in SQL: @centres is a JSON list of centre ids, or NULL for every centre. */
 export const IN_SCOPE = '(@centres IS NULL OR centre_id IN (SELECT value FROM json_each(@centres)))';
+/** A seat's own tasks in SQL: @assignee is a seat id, or NULL for every task. */
+const ASSIGNED = '(@assignee IS NULL OR assignee_seat_id = @assignee)';
 export const scopeParam = (centres: readonly string[] | null): string | null => (centres ? JSON.stringify(centres) : null);
 
 export interface VisitTask {
@@ -85,9 +87,11 @@ export class VisitRepository {
     this.dissatisfiedOfStmt = db.prepare(`${SELECT} WHERE source = 'dissatisfied' AND call_id = ? ORDER BY id LIMIT 1`);
     // Overdue first (by due time), then the rest by due time.
     this.listOpenStmt = db.prepare(
-      `${SELECT} WHERE status = 'open' AND ${IN_SCOPE} ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit`,
+      `${SELECT} WHERE status = 'open' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit`,
     );
-    this.listClosedStmt = db.prepare(`${SELECT} WHERE status = 'closed' AND ${IN_SCOPE} ORDER BY closed_at DESC, id DESC LIMIT @limit`);
+    this.listClosedStmt = db.prepare(
+      `${SELECT} WHERE status = 'closed' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY closed_at DESC, id DESC LIMIT @limit`,
+    );
     this.attemptStmt = db.prepare(`
       INSERT INTO visit_attempts (task_id, user_id, outcome, score, comment, follow_up, at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.updateStmt = db.prepare(`
@@ -157,11 +161,19 @@ export class VisitRepository {
     return (this.byIdStmt.get(id) as VisitTask | undefined) ?? null;
   }
 
-  /** centres: only the tasks of those centres (null = every centre). */
-  list(status: VisitStatus, now: number, limit: number, centres: readonly string[] | null = null): VisitTask[] {
+  /** centres: only the tasks of those centres (null = every centre); assignee: only the tasks given to that seat (null = any). */
+  list(
+    status: VisitStatus,
+    now: number,
+    limit: number,
+    centres: readonly string[] | null = null,
+    assignee: string | null = null,
+  ): VisitTask[] {
     const c = scopeParam(centres);
     return (
-      status === 'open' ? this.listOpenStmt.all({ now, limit, centres: c }) : this.listClosedStmt.all({ limit, centres: c })
+      status === 'open'
+        ? this.listOpenStmt.all({ now, limit, centres: c, assignee })
+        : this.listClosedStmt.all({ limit, centres: c, assignee })
     ) as VisitTask[];
   }
 
