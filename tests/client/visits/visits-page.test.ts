@@ -151,4 +151,25 @@ describe('回访 page', () => {
     expect(calls.find((c) => c.path === '/api/visits/1/outcome')?.body).toEqual({ outcome: 'refused' });
     expect(host.querySelector('[role="status"]')?.textContent).toContain('任务已关闭');
   });
+
+  it('when a follow-up note is typed without its time, should say so and post nothing (it was dropped silently)', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    serve([task()]);
+    await show();
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '记录结果'));
+    const select = host.querySelector('.visit-outcome select') as HTMLSelectElement;
+    const note = [...host.querySelectorAll('.visit-outcome label')]
+      .find((l) => l.querySelector('span')?.textContent === '需跟进事项')
+      ?.querySelector('input') as HTMLInputElement;
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')!.set!.call(select, 'reached');
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(note, '寄送材料');
+      note.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '保存结果'));
+
+    expect(host.querySelector('.visit-outcome .form-error')?.textContent).toBe('请填写跟进时间,或清空需跟进事项');
+    expect(calls.some((c) => c.path === '/api/visits/1/outcome')).toBe(false);
+  });
 });

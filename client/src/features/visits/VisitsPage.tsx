@@ -77,6 +77,9 @@ function OutcomeForm({ task, onDone }: { task: VisitTaskView; onDone: (msg: stri
   const submit = async () => {
     if (!outcome) return setError('请选择回访结果');
     const dueAt = followAt ? fromChinaLocalInput(followAt) : null;
+    // Half a follow-up was dropped without a word (the task closed with no follow-up task).
+    if (followNote.trim() && dueAt === null) return setError('请填写跟进时间,或清空需跟进事项');
+    if (!followNote.trim() && dueAt !== null) return setError('请填写需跟进事项,或清空跟进时间');
     const r = await controller.recordOutcome(task.id, {
       outcome,
       ...(outcome === 'reached' && score ? { score: Number(score) } : {}),
