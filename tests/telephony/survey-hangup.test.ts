@@ -115,6 +115,12 @@ describe('the caller hangs up during the post-call survey', () => {
       'the rating',
     );
     expect(row).toEqual({ score: 4, satisfied: 0 });
+    // One key press is one digit from rtpengine's DTMF log (not one per RFC 4733 end packet).
+    const keys = fs
+      .readFileSync(stack.logs.router, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(`"callId":"${callId}"`) && l.includes('"survey key"'));
+    expect(keys).toHaveLength(1);
     expect(query(stack, "SELECT COUNT(*) AS n FROM visit_tasks WHERE call_id = ? AND source = 'dissatisfied'", callId)).toEqual({ n: 1 });
   });
 });
