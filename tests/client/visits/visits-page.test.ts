@@ -97,6 +97,30 @@ describe('回访 page', () => {
     expect(rows[1]?.textContent).toContain('139****5678');
   });
 
+  it('should round the rates as the reports and their exports do (1759 of 2000 satisfied: 88.0%, not 87.9%)', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    const row = {
+      key: 's01',
+      answered: 2000,
+      rated: 2000,
+      satisfied: 1759,
+      dissatisfied: 241,
+      satisfactionRate: 1759 / 2000,
+      ratedShare: 1,
+    };
+    const fake = fakeFetch((c) => {
+      if (c.path === '/api/visits') return okBody([]);
+      if (c.path === '/api/satisfaction/figures')
+        return okBody<SatisfactionFigures>({ ...figures, rows: [row], total: { ...row, key: 'total' } });
+      return errBody(404, 'NOT_FOUND', '');
+    });
+    vi.stubGlobal('fetch', fake.fetch);
+    await show();
+
+    expect(host.textContent).toContain('满意率 88.0%');
+    expect(host.querySelector('section[aria-label="本月满意度"] tbody tr')?.textContent).toContain('88.0%');
+  });
+
   it('for a seat, should not ask for the figures and should say when nothing is assigned', async () => {
     appStore.getState().signedIn(user('seat'));
     serve([]);

@@ -5,6 +5,7 @@ import {
   VISIT_OUTCOMES,
   VISIT_SOURCE_LABELS,
   RATING_SCALE,
+  percent1,
   type SatisfactionFigures,
   type VisitOutcome,
   type VisitStatus,
@@ -17,7 +18,11 @@ import { chinaDay, formatDateTime, fromChinaLocalInput } from '../../shared/form
 import { WrappedField } from '../../shared/components/Field';
 import { DateTimeInput } from '../../shared/components/DateInput';
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+/** A rate as the reports and their exports round it (percent1): (v * 100).toFixed(1) gave 87.9% where they said 88.0%. */
+const pct = (v: number | null) => {
+  const p = percent1(v);
+  return p === null ? '—' : `${p.toFixed(1)}%`;
+};
 
 /** 满意率 today and this month, and dissatisfied callers called back in time (staff). */
 function FiguresPanel() {
