@@ -121,6 +121,32 @@ describe('回访 page', () => {
     expect(host.querySelector('section[aria-label="本月满意度"] tbody tr')?.textContent).toContain('88.0%');
   });
 
+  it('when an assignment is refused, should say why and show the task’s assignee again, not the refused seat', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    const fake = fakeFetch((c) => {
+      if (c.path === '/api/visits') return okBody([task({ assigneeSeatId: 's01' })]);
+      if (c.path === '/api/satisfaction/figures') return okBody(figures);
+      if (c.path === '/api/visits/1/assignee') return errBody(409, 'CONFLICT', '该回访任务正在外呼中,通话结束后再改派');
+      return errBody(404, 'NOT_FOUND', '');
+    });
+    calls = fake.calls;
+    vi.stubGlobal('fetch', fake.fetch);
+    await show();
+    const input = host.querySelector('input[aria-label="分派坐席"]') as HTMLInputElement;
+    expect(input.value).toBe('s01');
+
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, 's02');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
+    });
+    for (let i = 0; i < 3; i++) await act(async () => new Promise<void>((r) => setImmediate(r)));
+
+    expect(calls.find((c) => c.path === '/api/visits/1/assignee')?.body).toEqual({ seatId: 's02' });
+    expect(host.querySelector('[role="status"]')?.textContent).toBe('该回访任务正在外呼中,通话结束后再改派');
+    expect((host.querySelector('input[aria-label="分派坐席"]') as HTMLInputElement).value).toBe('s01');
+  });
+
   it('for a seat, should not ask for the figures and should say when nothing is assigned', async () => {
     appStore.getState().signedIn(user('seat'));
     serve([]);

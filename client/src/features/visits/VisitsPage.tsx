@@ -174,10 +174,15 @@ export function VisitsPage() {
       load();
     }
   }, [inCall, calling, load]);
-  const assign = async (t: VisitTaskView, seatId: string) => {
+  /** false when refused (the field then shows the assignee again, not the refused seat). */
+  const assign = async (t: VisitTaskView, seatId: string): Promise<boolean> => {
     const r = await controller.assign(t.id, seatId || null);
-    if (!r.ok) return setNotice(r.error.message);
+    if (!r.ok) {
+      setNotice(r.error.message);
+      return false;
+    }
     load();
+    return true;
   };
 
   return (
@@ -256,12 +261,18 @@ export function VisitsPage() {
                   {staff && (
                     <td>
                       <input
+                        // Re-mounted when the assignee changes (another supervisor's assignment, read on reload).
+                        key={`${t.id}:${t.assigneeSeatId ?? ''}`}
                         aria-label="分派坐席"
                         className="input-small"
                         defaultValue={t.assigneeSeatId ?? ''}
                         placeholder="坐席编号"
                         onBlur={(e) => {
-                          if (e.target.value !== (t.assigneeSeatId ?? '')) void assign(t, e.target.value.trim());
+                          const input = e.target;
+                          if (input.value === (t.assigneeSeatId ?? '')) return;
+                          void assign(t, input.value.trim()).then((ok) => {
+                            if (!ok) input.value = t.assigneeSeatId ?? '';
+                          });
                         }}
                       />
                     </td>
