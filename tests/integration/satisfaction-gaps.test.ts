@@ -113,3 +113,33 @@ describe('one call rated 不满意 by phone and again by SMS', () => {
     expect(error(r).message).toBe('没有找到该回访任务:任务编号须为正整数');
   });
 });
+
+describe('a survey asked again after the router stopped during it', () => {
+  const h = gapsHarness();
+
+  it('when the stopping router stored "not rated" and the caller then presses 4, should store the 4 and create its 回访 task', async () => {
+    answeredCall(h, 's01', 'r-1', '13800000033');
+    // The router stopping (SIGTERM) ends every running survey as not rated; Kamailio keeps the
+    // caller, and the restarted router asks again.
+    h.srv.app.survey.record('r-1', null);
+    h.clock.advance(30_000);
+    h.srv.app.survey.record('r-1', 4);
+
+    expect(h.srv.db.prepare("SELECT score, satisfied FROM satisfaction_ratings WHERE call_id = 'r-1' AND source = 'phone'").all()).toEqual([
+      { score: 4, satisfied: 0 },
+    ]);
+    expect((await tasksOf(h, 'r-1')).map((t) => t.source)).toEqual(['dissatisfied']);
+  });
+
+  it('a call rated by a key keeps that rating: a later survey outcome of the same call changes nothing', async () => {
+    answeredCall(h, 's02', 'r-2', '13800000034');
+    h.srv.app.survey.record('r-2', 2);
+    h.srv.app.survey.record('r-2', 4);
+    h.srv.app.survey.record('r-2', null);
+
+    expect(h.srv.db.prepare("SELECT score FROM satisfaction_ratings WHERE call_id = 'r-2' AND source = 'phone'").all()).toEqual([
+      { score: 2 },
+    ]);
+    expect(await tasksOf(h, 'r-2')).toEqual([]);
+  });
+});

@@ -9,8 +9,22 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopProcess } from '../support/processes.js';
 import { writeTone as tone } from '../support/tone-wav.js';
 import { SIPP_DIR, sippCounts, startSipStack, waitFor, type SeatPhone, type SipStack } from '../support/sip-stack.js';
+
+/** caller-survey.xml pressing `keys` (ms after the answer, digit), then waiting for the router's BYE. */
+function keysScenario(stack: SipStack, keys: [number, string][]): string {
+  let at = 0;
+  const steps = keys.map(([ms, digit]) => {
+    const pause = ms - at;
+    at = ms;
+    return `<pause milliseconds="${pause}" />\n  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_${digit}.pcap" /></action></nop>`;
+  });
+  const file = path.join(stack.dir, `caller-survey-keys-${keys.map((k) => k[1]).join('')}.xml`);
+  fs.writeFileSync(file, fs.readFileSync(path.join(SIPP_DIR, 'caller-survey.xml'), 'utf8').replace('<!-- KEYS -->', steps.join('\n  ')));
+  return path.relative(SIPP_DIR, file);
+}
 
 /** The caller of caller-survey.xml, pressing `keys` (ms after the answer, digit) and hanging up itself `byeAtMs` after the answer. */
 function hangUpScenario(stack: SipStack, keys: [number, string][], byeAtMs: number): string {
@@ -102,6 +116,28 @@ describe('the caller hangs up during the post-call survey', () => {
     expect(lines.slice(notRated).some((l) => l.includes('"survey prompt playing"'))).toBe(false);
     expect(lines.some((l) => l.includes('rating could not be stored'))).toBe(false);
   });
+
+  it('a router stopped (SIGTERM) and restarted during the survey: the key pressed to the new one is the rating, with its 回访 task', async () => {
+    phones.push(await stack.seat('s03', { behaviour: 'hangup', ringMs: 1000 }));
+    const before = new Set(stack.calls().map((c) => c.id));
+    const caller = stack.startCall({ scenario: keysScenario(stack, [[18_000, '4']]), timeoutMs: 60_000 });
+    const call = await waitFor(() => stack.calls().find((c) => !before.has(c.id) && c.state_kind === 'talking'), 'the call answered');
+    await waitFor(() => stack.seatState('s03').kind === 'wrap-up', 'the seat in wrap-up', 10_000);
+    await waitFor(
+      () => fs.readFileSync(stack.logs.router, 'utf8').includes(`"callId":"${call.id}","prompt":"question"`) || null,
+      'the survey under way',
+    );
+    await stopProcess(stack.router, { signal: 'SIGTERM', timeoutMs: 10_000 });
+    await stack.startRouter();
+    const r = await caller.done;
+    expect(sippCounts(r), r.errors || r.stdout.slice(-800)).toEqual({ ok: 1, failed: 0 }); // the caller got its BYE
+
+    expect(query(stack, "SELECT score, satisfied FROM satisfaction_ratings WHERE call_id = ? AND source = 'phone'", call.id)).toEqual({
+      score: 4,
+      satisfied: 0,
+    });
+    expect(query(stack, "SELECT COUNT(*) AS n FROM visit_tasks WHERE call_id = ? AND source = 'dissatisfied'", call.id)).toEqual({ n: 1 });
+  }, 90_000);
 
   it('after pressing 4 (不满意), during the thanks: the rating is kept and its 回访 task is created', async () => {
     const callId = await leaves('s02', [[2500, '4']], 4000);

@@ -50,7 +50,12 @@ export class RatingRepository {
       FROM calls c LEFT JOIN call_summaries s ON s.call_id = c.id WHERE c.id = ?`);
     const cols = `(call_id, source, score, satisfied, comment, seat_id, category_id, centre_id, external_id, rated_at)
       VALUES (@callId, @source, @score, @satisfied, @comment, @seatId, @categoryId, @centreId, @externalId, @ratedAt)`;
-    this.insertStmt = db.prepare(`INSERT INTO satisfaction_ratings ${cols} ON CONFLICT(call_id, source) DO NOTHING`);
+    // The first rating of a call from a source is kept, but "not rated" is no rating: a survey asked
+    // again (the router stopped during it, storing not rated, and the restarted one asked again)
+    // stores the key the caller then pressed.
+    this.insertStmt = db.prepare(`INSERT INTO satisfaction_ratings ${cols} ON CONFLICT(call_id, source) DO UPDATE
+      SET score = excluded.score, satisfied = excluded.satisfied, comment = excluded.comment, rated_at = excluded.rated_at
+      WHERE satisfaction_ratings.score IS NULL AND excluded.score IS NOT NULL`);
     this.upsertVisitStmt = db.prepare(`INSERT INTO satisfaction_ratings ${cols}
       ON CONFLICT(call_id, source) DO UPDATE SET score = excluded.score, satisfied = excluded.satisfied, comment = excluded.comment, rated_at = excluded.rated_at`);
     this.byCallSourceStmt = db.prepare('SELECT id FROM satisfaction_ratings WHERE call_id = ? AND source = ?');
@@ -86,7 +91,10 @@ export class RatingRepository {
     return (this.factsStmt.get(callId) as CallFacts | undefined) ?? null;
   }
 
-  /** Stores a call's rating from one source (the first one kept; a visit's rating is replaced by a later visit's). Returns its id. */
+  /**
+   * Stores a call's rating from one source (the first one with a score kept, replacing a "not
+   * rated"; a visit's rating is replaced by a later visit's). Returns its id; created: stored now.
+   */
   insert(r: NewRating, facts: CallFacts): { id: number; created: boolean } {
     const row = {
       ...r,

@@ -39,7 +39,7 @@ export class SatisfactionService {
     },
   ) {}
 
-  /** Stores a phone or SMS rating (score null: not rated); the first rating of a call from a source is kept. */
+  /** Stores a phone or SMS rating (score null: not rated); the first rating of a call from a source is kept (a key replaces a not rated). */
   rate(
     callId: string,
     source: Exclude<RatingSource, 'visit'>,
