@@ -143,3 +143,25 @@ describe('a survey asked again after the router stopped during it', () => {
     expect(await tasksOf(h, 'r-2')).toEqual([]);
   });
 });
+
+describe('a follow-up asked for on a visit', () => {
+  const h = gapsHarness();
+
+  it('when the assigned seat records a follow-up, should give the follow-up to that seat (it left the seat’s worklist)', async () => {
+    answeredCall(h, 's01', 'f-1', '13800000035');
+    await fileAndFinish(h, 'f-1', 'seat01', 's01', { ...SUMMARY, disposition: 'callback', followUpAt: T0 + 2 * HOUR });
+    const [t] = await tasksOf(h, 'f-1');
+    data(await api(h, 'PUT', `/api/visits/${t!.id}/assignee`, 'supervisor', { seatId: 's01' }));
+
+    const r = data(
+      await api<{ task: VisitTaskView; followUp: VisitTaskView }>(h, 'POST', `/api/visits/${t!.id}/outcome`, 'seat01', {
+        outcome: 'reached',
+        followUp: { note: '寄送仲裁申请书样本', dueAt: h.clock.now() + 48 * HOUR },
+      }),
+    );
+
+    expect(r.followUp).toMatchObject({ source: 'follow-up', assigneeSeatId: 's01' });
+    const mine = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits', 'seat01'));
+    expect(mine.map((x) => [x.id, x.source, x.note])).toEqual([[r.followUp.id, 'follow-up', '寄送仲裁申请书样本']]);
+  });
+});

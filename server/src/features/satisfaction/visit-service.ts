@@ -244,6 +244,12 @@ export class VisitService {
         dueAt: input.followUp.dueAt,
         note: input.followUp.note,
       });
+      // The follow-up stays with the seat that had the task (it promised it): unassigned, it left
+      // that seat's worklist until a supervisor gave it out again.
+      if (t.assigneeSeatId) {
+        repo.assign(followUp.id, t.assigneeSeatId, now);
+        followUp = repo.get(followUp.id)!;
+      }
     }
     return { task: repo.get(t.id)!, followUp };
   }
