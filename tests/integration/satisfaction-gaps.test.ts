@@ -164,4 +164,16 @@ describe('a follow-up asked for on a visit', () => {
     const mine = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits', 'seat01'));
     expect(mine.map((x) => [x.id, x.source, x.note])).toEqual([[r.followUp.id, 'follow-up', '寄送仲裁申请书样本']]);
   });
+
+  it('the worklist pages with offset and limit, in its order; a negative offset is refused in zh-CN', async () => {
+    const all = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits?status=closed', 'supervisor'));
+    expect(all.length).toBeGreaterThan(0);
+    const page2 = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits?status=closed&offset=1&limit=1', 'supervisor'));
+    expect(page2.map((t) => t.id)).toEqual(all.slice(1, 2).map((t) => t.id));
+    const open = data(await api<VisitTaskView[]>(h, 'GET', '/api/visits?limit=1', 'seat01'));
+    expect(data(await api<VisitTaskView[]>(h, 'GET', '/api/visits?limit=1&offset=1', 'seat01'))).toEqual([]);
+    expect(open).toHaveLength(1);
+    const bad = await api(h, 'GET', '/api/visits?offset=-1', 'supervisor');
+    expect([bad.status, error(bad).message]).toEqual([400, '起始位置不能为负']);
+  });
 });

@@ -147,6 +147,35 @@ describe('回访 page', () => {
     expect((host.querySelector('input[aria-label="分派坐席"]') as HTMLInputElement).value).toBe('s01');
   });
 
+  it('with more tasks than a page, should page through them (the rest were out of reach)', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    const all = Array.from({ length: 130 }, (_, i) => task({ id: i + 1, callerMasked: `139****${String(i).padStart(4, '0')}` }));
+    const fake = fakeFetch((c) => {
+      if (c.path === '/api/visits') {
+        const offset = Number(c.query.get('offset') ?? 0);
+        return okBody(all.slice(offset, offset + Number(c.query.get('limit') ?? 200)));
+      }
+      if (c.path === '/api/satisfaction/figures') return okBody(figures);
+      return errBody(404, 'NOT_FOUND', '');
+    });
+    vi.stubGlobal('fetch', fake.fetch);
+    await show();
+    const rows = () => [...host.querySelectorAll('section[aria-label="回访任务"] tbody tr')];
+    const button = (name: string) => [...host.querySelectorAll('button')].find((b) => b.textContent === name) as HTMLButtonElement;
+
+    expect(rows()).toHaveLength(100);
+    expect(host.querySelector('.count-pill')?.textContent).toBe('100+');
+    expect(button('上一页').disabled).toBe(true);
+    await click(button('下一页'));
+
+    expect(rows()).toHaveLength(30);
+    expect(rows()[0]?.textContent).toContain('139****0100');
+    expect(host.querySelector('.count-pill')?.textContent).toBe('130');
+    expect(button('下一页').disabled).toBe(true);
+    await click(button('上一页'));
+    expect(rows()[0]?.textContent).toContain('139****0000');
+  });
+
   it('for a seat, should not ask for the figures and should say when nothing is assigned', async () => {
     appStore.getState().signedIn(user('seat'));
     serve([]);

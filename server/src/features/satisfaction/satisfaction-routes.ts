@@ -94,7 +94,7 @@ export function createSatisfactionRouter(deps: {
       const q = parseOrThrow(VisitListQuerySchema, req.query);
       ok<VisitTaskView[]>(
         res,
-        deps.visits.list(userOf(req), q.status, q.limit, centresOf(req)).map((t) => visitTaskView(t, now())),
+        deps.visits.list(userOf(req), q.status, q.limit, centresOf(req), q.offset).map((t) => visitTaskView(t, now())),
       );
     }),
   );

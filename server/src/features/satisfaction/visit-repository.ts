@@ -87,10 +87,10 @@ export class VisitRepository {
     this.dissatisfiedOfStmt = db.prepare(`${SELECT} WHERE source = 'dissatisfied' AND call_id = ? ORDER BY id LIMIT 1`);
     // Overdue first (by due time), then the rest by due time.
     this.listOpenStmt = db.prepare(
-      `${SELECT} WHERE status = 'open' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit`,
+      `${SELECT} WHERE status = 'open' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit OFFSET @offset`,
     );
     this.listClosedStmt = db.prepare(
-      `${SELECT} WHERE status = 'closed' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY closed_at DESC, id DESC LIMIT @limit`,
+      `${SELECT} WHERE status = 'closed' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY closed_at DESC, id DESC LIMIT @limit OFFSET @offset`,
     );
     this.attemptStmt = db.prepare(`
       INSERT INTO visit_attempts (task_id, user_id, outcome, score, comment, follow_up, at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
@@ -161,19 +161,20 @@ export class VisitRepository {
     return (this.byIdStmt.get(id) as VisitTask | undefined) ?? null;
   }
 
-  /** centres: only the tasks of those centres (null = every centre); assignee: only the tasks given to that seat (null = any). */
+  /** centres: only the tasks of those centres (null = every centre); assignee: only the tasks given to that seat (null = any); offset: paging. */
   list(
     status: VisitStatus,
     now: number,
     limit: number,
     centres: readonly string[] | null = null,
     assignee: string | null = null,
+    offset = 0,
   ): VisitTask[] {
     const c = scopeParam(centres);
     return (
       status === 'open'
-        ? this.listOpenStmt.all({ now, limit, centres: c, assignee })
-        : this.listClosedStmt.all({ limit, centres: c, assignee })
+        ? this.listOpenStmt.all({ now, limit, offset, centres: c, assignee })
+        : this.listClosedStmt.all({ limit, offset, centres: c, assignee })
     ) as VisitTask[];
   }
 

@@ -139,13 +139,13 @@ export class VisitService {
 
   /** Staff see every task; a seat only those assigned to it. */
   /** centres: a staff reader's centres in scope (null = every centre); seats see their own tasks. */
-  list(user: SessionUser, status: VisitStatus, limit: number, centres: readonly string[] | null = null): VisitTask[] {
+  list(user: SessionUser, status: VisitStatus, limit: number, centres: readonly string[] | null = null, offset = 0): VisitTask[] {
     this.sync();
-    if (can(user.role, 'calls:read-all')) return this.o.repo.list(status, this.o.clock.now(), limit, centres);
+    if (can(user.role, 'calls:read-all')) return this.o.repo.list(status, this.o.clock.now(), limit, centres, null, offset);
     // A seat's own tasks, selected in SQL: filtering the hotline's latest 5000 left a seat's
     // closed tasks out of 已关闭 once 5000 others had closed after them.
     if (!user.seatId) return [];
-    return this.o.repo.list(status, this.o.clock.now(), limit, null, user.seatId);
+    return this.o.repo.list(status, this.o.clock.now(), limit, null, user.seatId, offset);
   }
 
   /** The task if this user may work it (404 otherwise, as if it did not exist). */
