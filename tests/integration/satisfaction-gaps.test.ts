@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SurveyWebhookResult, VisitTaskView } from '../../server/src/contract/index.js';
+import type { ReportView, SatisfactionFigures, SurveyWebhookResult, VisitTaskView } from '../../server/src/contract/index.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
 import { surveySignedHeaders, type SurveyKey } from '../../server/src/features/satisfaction/webhook-signing.js';
 import { login, startTestServer } from '../support/server.js';
@@ -24,7 +24,7 @@ function gapsHarness() {
       clock: h.clock,
       env: { SESSION_HOURS: '72', SURVEY_WEBHOOK_KEYS_FILE: keys, VISIT_SAMPLE_PERCENT: '0' },
     });
-    for (const u of ['seat01', 'supervisor']) h.cookies[u] = await login(h.srv.url, u);
+    for (const u of ['seat01', 'supervisor', 'manager']) h.cookies[u] = await login(h.srv.url, u);
   });
   afterAll(async () => {
     await h.srv?.stop();
@@ -175,5 +175,36 @@ describe('a follow-up asked for on a visit', () => {
     expect(open).toHaveLength(1);
     const bad = await api(h, 'GET', '/api/visits?offset=-1', 'supervisor');
     expect([bad.status, error(bad).message]).toEqual([400, '起始位置不能为负']);
+  });
+});
+
+describe('满意率 of a call that arrives before midnight (China time) and is answered after it', () => {
+  const h = gapsHarness();
+
+  it('the 回访 page counts it in the day it arrived, as the report and its export do', async () => {
+    // T0 is 10:00 on 2026-11-23, China time: the caller arrives at 23:59:57 and is answered at 00:00:02.
+    h.clock.advance(13 * HOUR + 59 * MIN + 57_000);
+    answeredCall(h, 's01', 'm-1', '13800000036');
+    h.srv.app.satisfaction.rate('m-1', 'phone', 4, null, h.clock.now());
+    const dayStart = Date.parse('2026-11-23T00:00:00+08:00');
+
+    const page = data(
+      await api<SatisfactionFigures>(
+        h,
+        'GET',
+        `/api/satisfaction/figures?from=${dayStart}&to=${dayStart + 24 * HOUR}&groupBy=day`,
+        'supervisor',
+      ),
+    );
+    const report = data(await api<ReportView>(h, 'GET', '/api/reports/figures?from=2026-11-23&to=2026-11-23', 'manager'));
+
+    expect(report.satisfaction).toMatchObject({ answered: 1, rated: 1, dissatisfied: 1, satisfactionRate: 0 });
+    expect(page.total).toMatchObject({
+      answered: report.satisfaction.answered,
+      rated: report.satisfaction.rated,
+      dissatisfied: report.satisfaction.dissatisfied,
+      satisfactionRate: report.satisfaction.satisfactionRate,
+    });
+    expect(page.rows.map((r) => r.key)).toEqual(['2026-11-23']);
   });
 });

@@ -28,6 +28,8 @@ export interface RatedCallRow {
   category_id: string;
   centre_id: string;
   answered_at: number;
+  /** Arrival: the period a call belongs to (docs/definitions.md, as in the reports). */
+  enqueued_at: number;
   satisfied: number | null;
 }
 
@@ -68,9 +70,9 @@ export class RatingRepository {
         SELECT call_id, satisfied, ROW_NUMBER() OVER (PARTITION BY call_id ORDER BY rated_at, id) AS rn
         FROM satisfaction_ratings WHERE source IN ('phone', 'sms') AND score IS NOT NULL)
       SELECT c.id AS call_id, c.seat_id, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS category_id,
-             c.home_centre_id AS centre_id, c.answered_at, r.satisfied
+             c.home_centre_id AS centre_id, c.answered_at, c.enqueued_at, r.satisfied
       FROM calls c LEFT JOIN call_summaries s ON s.call_id = c.id LEFT JOIN r ON r.call_id = c.id AND r.rn = 1
-      WHERE c.answered_at >= @from AND c.answered_at < @to
+      WHERE c.enqueued_at >= @from AND c.enqueued_at < @to AND c.answered_at IS NOT NULL
         AND (@centres IS NULL OR c.home_centre_id IN (SELECT value FROM json_each(@centres)))`);
     this.byArrivalStmt = db.prepare(`
       WITH r AS (
@@ -116,7 +118,7 @@ export class RatingRepository {
     this.insertReceiptStmt.run(id, bodySha256, ratingId, at);
   }
 
-  /** Calls answered in [from, to) with their first phone/SMS rating. */
+  /** Answered calls that arrived in [from, to) (the reports' period), with their first phone/SMS rating. */
   /** centres: only the calls of those home centres (null = every centre). */
   ratedCalls(from: number, to: number, centres: readonly string[] | null = null): RatedCallRow[] {
     return this.ratedCallsStmt.all({ from, to, centres: centres ? JSON.stringify(centres) : null }) as RatedCallRow[];

@@ -88,7 +88,7 @@ export class SatisfactionService {
     });
   }
 
-  /** 满意率 and rated share over calls answered in [from, to), grouped; dissatisfied called back; overdue visits. */
+  /** 满意率 and rated share over the answered calls that arrived in [from, to) (as the reports count them), grouped; dissatisfied called back; overdue visits. */
   /** centres: the reader's centres in scope (null = every centre). Arithmetic: domain/stats/satisfaction.ts. */
   figures(from: number, to: number, groupBy: FigureGroup, centres: readonly string[] | null = null): SatisfactionFigures {
     if (to <= from) throw new DomainError('VALIDATION', '结束时间须晚于起始时间');
@@ -97,8 +97,8 @@ export class SatisfactionService {
       seat: (r) => r.seat_id ?? '-',
       category: (r) => r.category_id,
       centre: (r) => r.centre_id,
-      day: (r) => localDay(r.answered_at, offset),
-      month: (r) => localDay(r.answered_at, offset).slice(0, 7),
+      day: (r) => localDay(r.enqueued_at, offset),
+      month: (r) => localDay(r.enqueued_at, offset).slice(0, 7),
     };
     const groups = new Map<string, SatisfactionAccumulator>();
     const total = new SatisfactionAccumulator();
