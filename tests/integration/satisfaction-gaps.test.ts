@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportView, SatisfactionFigures, SurveyWebhookResult, VisitTaskView } from '../../server/src/contract/index.js';
+import type {
+  LiveFiguresView,
+  ReportView,
+  SatisfactionFigures,
+  SurveyWebhookResult,
+  VisitTaskView,
+} from '../../server/src/contract/index.js';
 import { VirtualClock } from '../../server/src/domain/clock.js';
 import { surveySignedHeaders, type SurveyKey } from '../../server/src/features/satisfaction/webhook-signing.js';
 import { login, startTestServer } from '../support/server.js';
@@ -24,7 +30,7 @@ function gapsHarness() {
       clock: h.clock,
       env: { SESSION_HOURS: '72', SURVEY_WEBHOOK_KEYS_FILE: keys, VISIT_SAMPLE_PERCENT: '0' },
     });
-    for (const u of ['seat01', 'supervisor', 'manager']) h.cookies[u] = await login(h.srv.url, u);
+    for (const u of ['seat01', 'supervisor', 'manager', 'supervisor-dc']) h.cookies[u] = await login(h.srv.url, u);
   });
   afterAll(async () => {
     await h.srv?.stop();
@@ -206,5 +212,24 @@ describe('满意率 of a call that arrives before midnight (China time) and is a
       satisfactionRate: report.satisfaction.satisfactionRate,
     });
     expect(page.rows.map((r) => r.key)).toEqual(['2026-11-23']);
+  });
+});
+
+describe('a centre’s 满意率 on the 回访 page and in its live figures', () => {
+  const h = gapsHarness();
+
+  it('a city caller answered by a 东城区 seat counts for 东城区 on the 回访 page, as in its live figures and reports', async () => {
+    answeredCall(h, 's09', 'c-1', '13800000037');
+    h.srv.app.satisfaction.rate('c-1', 'phone', 2, null, h.clock.now());
+    expect(h.srv.db.prepare("SELECT home_centre_id AS c FROM calls WHERE id = 'c-1'").get()).toEqual({ c: 'city' });
+    const dayStart = Date.parse('2026-11-23T00:00:00+08:00');
+
+    const live = data(await api<LiveFiguresView>(h, 'GET', '/api/reports/live', 'supervisor-dc'));
+    const page = data(
+      await api<SatisfactionFigures>(h, 'GET', `/api/satisfaction/figures?from=${dayStart}&to=${dayStart + 24 * HOUR}`, 'supervisor-dc'),
+    );
+
+    expect(live.satisfaction).toMatchObject({ answered: 1, rated: 1, satisfied: 1 });
+    expect(page.total).toMatchObject({ answered: 1, rated: 1, satisfied: 1, satisfactionRate: 1 });
   });
 });

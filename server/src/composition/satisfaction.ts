@@ -48,6 +48,7 @@ export function buildSatisfaction(deps: AppDeps, late: LateParts, { engine, scop
     dials: visitDialRepo,
     clock,
     utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
+    seatCentre: (id) => scope.seatCentre(id),
   });
   late.satisfaction = satisfaction;
   const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);

@@ -36,6 +36,8 @@ export class SatisfactionService {
       dials?: VisitDialRepository;
       clock: Clock;
       utcOffsetMinutes: () => number;
+      /** A seat's centre: a call is a centre's when its home centre is, or its seat's (the reports' rule). */
+      seatCentre?: (seatId: string) => string | null;
     },
   ) {}
 
@@ -102,7 +104,15 @@ export class SatisfactionService {
     };
     const groups = new Map<string, SatisfactionAccumulator>();
     const total = new SatisfactionAccumulator();
-    for (const r of this.o.ratings.ratedCalls(from, to, centres)) {
+    const { seatCentre } = this.o;
+    // The reports' centre rule (domain/stats/report.ts factFilter): home centre, or the answering seat's.
+    const inScope =
+      centres && seatCentre
+        ? (r: { centre_id: string; seat_id: string | null }) =>
+            centres.includes(r.centre_id) || (r.seat_id !== null && centres.includes(seatCentre(r.seat_id) ?? ''))
+        : () => true;
+    for (const r of this.o.ratings.ratedCalls(from, to, seatCentre ? null : centres)) {
+      if (!inScope(r)) continue;
       const key = keyOf[groupBy](r);
       let g = groups.get(key);
       if (!g) groups.set(key, (g = new SatisfactionAccumulator()));
