@@ -182,6 +182,16 @@ describe('回访 click-to-call', () => {
       expect(invite).toMatch(/^P-Asserted-Identity: <sip:12348@/m);
       expect(invite).not.toMatch(/^From:.*s04/m);
 
+      // While the call is up: one call per citizen. Dialling the task again (another tab) and
+      // giving it to another seat (who could then dial it, and the dialling seat could no longer
+      // record the outcome) are refused.
+      const again = await api(await login(stack.routerUrl, 'seat04'), 'POST', `/visits/${taskIds.answer}/dial`);
+      expect([again.status, again.message]).toEqual([409, expect.stringMatching(/正在外呼中/)]);
+      const reassign = await api(await login(stack.routerUrl, 'supervisor'), 'PUT', `/visits/${taskIds.answer}/assignee`, {
+        seatId: 's05',
+      });
+      expect([reassign.status, reassign.message]).toEqual([409, '该回访任务正在外呼中,通话结束后再改派']);
+
       await row(page, '138****1111').getByRole('button', { name: '挂断' }).click();
       const r = await phone.done;
       expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });

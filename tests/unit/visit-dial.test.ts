@@ -179,6 +179,35 @@ describe('click-to-call (VisitDialService)', () => {
     svc.onReport({ event: 'outbound-start', token, callid: 'c-3' });
     svc.onReport({ event: 'outbound-failed', callid: 'c-3', code: 408 });
     await expect(svc.dial(seat, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/间隔不足/) });
+    // The time a seat reads is China time (09:00 + 30 min spacing), not UTC's 01:30Z.
+    await expect(svc.dial(seat, id)).rejects.toMatchObject({ message: '距上次未接通的间隔不足,请在 2026-03-02 09:30 之后再拨' });
+  });
+
+  it('when the task is dialled again while its call rings or talks (a second tab, a double click), should refuse until that call ends', async () => {
+    const svc = service();
+    const id = task();
+    const token = /visit-([a-f0-9]+)@/.exec((await svc.dial(seat, id)).target!)![1]!;
+    // The token not dialled yet is a call about to start.
+    await expect(svc.dial(seat, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/正在外呼中/) });
+    svc.onReport({ event: 'outbound-start', token, callid: 'c-4' });
+    svc.onReport({ event: 'outbound-answered', callid: 'c-4' });
+    clock.advance(5 * 60_000);
+    await expect(svc.dial(seat, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/正在外呼中/) });
+    expect(svc.inFlight(id)).toBe(true);
+    expect(line.asked).toHaveLength(1);
+
+    svc.onReport({ event: 'outbound-bye', callid: 'c-4', by: 'seat' });
+    expect(svc.inFlight(id)).toBe(false);
+    expect((await svc.dial(seat, id)).connected).toBe(true);
+  });
+
+  it('a token the browser never dialled stops counting as a call under way once it has expired', async () => {
+    const svc = service();
+    const id = task();
+    await svc.dial(seat, id);
+    clock.advance(61_000);
+    expect(svc.inFlight(id)).toBe(false);
+    expect((await svc.dial(seat, id)).connected).toBe(true);
   });
 });
 

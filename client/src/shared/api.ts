@@ -97,7 +97,7 @@ export interface Api {
   referralReport: (range: TimeRange) => Promise<Ack<ReferralReport>>;
   updateReferral: (id: string, input: ReferralUpdate) => Promise<Ack<ReferralView>>;
   /** 回访 worklist: a seat's assigned tasks, or every task for staff; overdue first. */
-  visits: (status: VisitStatus) => Promise<Ack<VisitTaskView[]>>;
+  visits: (status: VisitStatus, page?: { offset: number; limit: number }) => Promise<Ack<VisitTaskView[]>>;
   visitOutcome: (id: number, input: VisitOutcomeInput) => Promise<Ack<{ task: VisitTaskView; followUp: VisitTaskView | null }>>;
   assignVisit: (id: number, seatId: string | null) => Promise<Ack<VisitTaskView>>;
   dialVisit: (id: number) => Promise<Ack<VisitDialView>>;
@@ -243,7 +243,7 @@ function apiMethods(request: JsonRequest): Api {
     handoverReport: (range) => request('GET', `/api/handover/report${rangeQuery(range)}`),
     referralReport: (range) => request('GET', `/api/referrals/report${rangeQuery(range)}`),
     updateReferral: (id, input) => request('PUT', `/api/referrals/${encodeURIComponent(id)}`, input),
-    visits: (status) => request('GET', `/api/visits?status=${status}`),
+    visits: (status, page) => request('GET', `/api/visits?status=${status}${page ? `&offset=${page.offset}&limit=${page.limit}` : ''}`),
     visitOutcome: (id, input) => request('POST', `/api/visits/${id}/outcome`, input),
     assignVisit: (id, seatId) => request('PUT', `/api/visits/${id}/assignee`, { seatId }),
     dialVisit: (id) => request('POST', `/api/visits/${id}/dial`),

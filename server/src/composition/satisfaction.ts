@@ -36,6 +36,7 @@ export function buildSatisfaction(deps: AppDeps, late: LateParts, { engine, scop
       retrySpacingMin: config.VISIT_RETRY_SPACING_MIN,
       maxAttempts: config.VISIT_MAX_ATTEMPTS,
     },
+    utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
   });
   late.visits = visits;
   visits.sync();
@@ -47,6 +48,7 @@ export function buildSatisfaction(deps: AppDeps, late: LateParts, { engine, scop
     dials: visitDialRepo,
     clock,
     utcOffsetMinutes: () => engine.config.utcOffsetMinutes,
+    seatCentre: (id) => scope.seatCentre(id),
   });
   late.satisfaction = satisfaction;
   const surveyKeys = loadOrCreateSurveyKeys(config.SURVEY_WEBHOOK_KEYS_FILE);

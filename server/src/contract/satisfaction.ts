@@ -102,6 +102,13 @@ export interface VisitTaskView {
 export const VisitListQuerySchema = z.object({
   status: z.enum(VISIT_STATUSES, { error: '状态须为待回访或已结束' }).default('open'),
   limit: z.coerce.number({ error: '条数必须是整数' }).int('条数必须是整数').min(1, '条数至少为 1').max(500, '条数最多为 500').default(200),
+  /** Paging: the tasks skipped before this page (in the list's order). */
+  offset: z.coerce
+    .number({ error: '起始位置必须是整数' })
+    .int('起始位置必须是整数')
+    .min(0, '起始位置不能为负')
+    .max(1_000_000, '起始位置过大')
+    .default(0),
 });
 
 export const VisitOutcomeSchema = z.object({

@@ -97,6 +97,85 @@ describe('回访 page', () => {
     expect(rows[1]?.textContent).toContain('139****5678');
   });
 
+  it('should round the rates as the reports and their exports do (1759 of 2000 satisfied: 88.0%, not 87.9%)', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    const row = {
+      key: 's01',
+      answered: 2000,
+      rated: 2000,
+      satisfied: 1759,
+      dissatisfied: 241,
+      satisfactionRate: 1759 / 2000,
+      ratedShare: 1,
+    };
+    const fake = fakeFetch((c) => {
+      if (c.path === '/api/visits') return okBody([]);
+      if (c.path === '/api/satisfaction/figures')
+        return okBody<SatisfactionFigures>({ ...figures, rows: [row], total: { ...row, key: 'total' } });
+      return errBody(404, 'NOT_FOUND', '');
+    });
+    vi.stubGlobal('fetch', fake.fetch);
+    await show();
+
+    expect(host.textContent).toContain('满意率 88.0%');
+    expect(host.querySelector('section[aria-label="本月满意度"] tbody tr')?.textContent).toContain('88.0%');
+  });
+
+  it('when an assignment is refused, should say why and show the task’s assignee again, not the refused seat', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    const fake = fakeFetch((c) => {
+      if (c.path === '/api/visits') return okBody([task({ assigneeSeatId: 's01' })]);
+      if (c.path === '/api/satisfaction/figures') return okBody(figures);
+      if (c.path === '/api/visits/1/assignee') return errBody(409, 'CONFLICT', '该回访任务正在外呼中,通话结束后再改派');
+      return errBody(404, 'NOT_FOUND', '');
+    });
+    calls = fake.calls;
+    vi.stubGlobal('fetch', fake.fetch);
+    await show();
+    const input = host.querySelector('input[aria-label="分派坐席"]') as HTMLInputElement;
+    expect(input.value).toBe('s01');
+
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, 's02');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
+    });
+    for (let i = 0; i < 3; i++) await act(async () => new Promise<void>((r) => setImmediate(r)));
+
+    expect(calls.find((c) => c.path === '/api/visits/1/assignee')?.body).toEqual({ seatId: 's02' });
+    expect(host.querySelector('[role="status"]')?.textContent).toBe('该回访任务正在外呼中,通话结束后再改派');
+    expect((host.querySelector('input[aria-label="分派坐席"]') as HTMLInputElement).value).toBe('s01');
+  });
+
+  it('with more tasks than a page, should page through them (the rest were out of reach)', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    const all = Array.from({ length: 130 }, (_, i) => task({ id: i + 1, callerMasked: `139****${String(i).padStart(4, '0')}` }));
+    const fake = fakeFetch((c) => {
+      if (c.path === '/api/visits') {
+        const offset = Number(c.query.get('offset') ?? 0);
+        return okBody(all.slice(offset, offset + Number(c.query.get('limit') ?? 200)));
+      }
+      if (c.path === '/api/satisfaction/figures') return okBody(figures);
+      return errBody(404, 'NOT_FOUND', '');
+    });
+    vi.stubGlobal('fetch', fake.fetch);
+    await show();
+    const rows = () => [...host.querySelectorAll('section[aria-label="回访任务"] tbody tr')];
+    const button = (name: string) => [...host.querySelectorAll('button')].find((b) => b.textContent === name) as HTMLButtonElement;
+
+    expect(rows()).toHaveLength(100);
+    expect(host.querySelector('.count-pill')?.textContent).toBe('100+');
+    expect(button('上一页').disabled).toBe(true);
+    await click(button('下一页'));
+
+    expect(rows()).toHaveLength(30);
+    expect(rows()[0]?.textContent).toContain('139****0100');
+    expect(host.querySelector('.count-pill')?.textContent).toBe('130');
+    expect(button('下一页').disabled).toBe(true);
+    await click(button('上一页'));
+    expect(rows()[0]?.textContent).toContain('139****0000');
+  });
+
   it('for a seat, should not ask for the figures and should say when nothing is assigned', async () => {
     appStore.getState().signedIn(user('seat'));
     serve([]);
@@ -150,5 +229,26 @@ describe('回访 page', () => {
 
     expect(calls.find((c) => c.path === '/api/visits/1/outcome')?.body).toEqual({ outcome: 'refused' });
     expect(host.querySelector('[role="status"]')?.textContent).toContain('任务已关闭');
+  });
+
+  it('when a follow-up note is typed without its time, should say so and post nothing (it was dropped silently)', async () => {
+    appStore.getState().signedIn(user('supervisor'));
+    serve([task()]);
+    await show();
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '记录结果'));
+    const select = host.querySelector('.visit-outcome select') as HTMLSelectElement;
+    const note = [...host.querySelectorAll('.visit-outcome label')]
+      .find((l) => l.querySelector('span')?.textContent === '需跟进事项')
+      ?.querySelector('input') as HTMLInputElement;
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')!.set!.call(select, 'reached');
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(note, '寄送材料');
+      note.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await click([...host.querySelectorAll('button')].find((b) => b.textContent === '保存结果'));
+
+    expect(host.querySelector('.visit-outcome .form-error')?.textContent).toBe('请填写跟进时间,或清空需跟进事项');
+    expect(calls.some((c) => c.path === '/api/visits/1/outcome')).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import {
   VISIT_OUTCOMES,
   VISIT_SOURCE_LABELS,
   RATING_SCALE,
+  percent1,
   type SatisfactionFigures,
   type VisitOutcome,
   type VisitStatus,
@@ -17,7 +18,14 @@ import { chinaDay, formatDateTime, fromChinaLocalInput } from '../../shared/form
 import { WrappedField } from '../../shared/components/Field';
 import { DateTimeInput } from '../../shared/components/DateInput';
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+/** A rate as the reports and their exports round it (percent1): (v * 100).toFixed(1) gave 87.9% where they said 88.0%. */
+/** Tasks per page of the worklist (the API gives at most 500 at a time). */
+const PAGE = 100;
+
+const pct = (v: number | null) => {
+  const p = percent1(v);
+  return p === null ? '—' : `${p.toFixed(1)}%`;
+};
 
 /** 满意率 today and this month, and dissatisfied callers called back in time (staff). */
 function FiguresPanel() {
@@ -77,6 +85,9 @@ function OutcomeForm({ task, onDone }: { task: VisitTaskView; onDone: (msg: stri
   const submit = async () => {
     if (!outcome) return setError('请选择回访结果');
     const dueAt = followAt ? fromChinaLocalInput(followAt) : null;
+    // Half a follow-up was dropped without a word (the task closed with no follow-up task).
+    if (followNote.trim() && dueAt === null) return setError('请填写跟进时间,或清空需跟进事项');
+    if (!followNote.trim() && dueAt !== null) return setError('请填写需跟进事项,或清空跟进时间');
     const r = await controller.recordOutcome(task.id, {
       outcome,
       ...(outcome === 'reached' && score ? { score: Number(score) } : {}),
@@ -136,15 +147,19 @@ export function VisitsPage() {
   const reference = useAppStore((s) => s.reference);
   const staff = user ? can(user.role, 'satisfaction:read') : false;
   const [status, setStatus] = useState<VisitStatus>('open');
-  const [tasks, setTasks] = useState<VisitTaskView[] | null>(null);
+  /** Paging: the tasks before this page; one task more than a page is asked for, to know a next page exists. */
+  const [offset, setOffset] = useState(0);
+  const [rows, setRows] = useState<VisitTaskView[] | null>(null);
+  const tasks = rows && rows.slice(0, PAGE);
+  const hasMore = (rows?.length ?? 0) > PAGE;
   const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   /** The task being dialled from this page (its call rings or is up on the seat's softphone). */
   const [calling, setCalling] = useState<{ id: number; up: boolean } | null>(null);
   const inCall = useAppStore((s) => s.phone.active !== null);
   const load = useCallback(() => {
-    void controller.list(status).then((r) => (r.ok ? setTasks(r.data) : setNotice(r.error.message)));
-  }, [status]);
+    void controller.list(status, { offset, limit: PAGE + 1 }).then((r) => (r.ok ? setRows(r.data) : setNotice(r.error.message)));
+  }, [status, offset]);
   useEffect(load, [load]);
 
   // Click-to-call: the router gives a one-time target (never the number); the softphone calls it.
@@ -166,10 +181,15 @@ export function VisitsPage() {
       load();
     }
   }, [inCall, calling, load]);
-  const assign = async (t: VisitTaskView, seatId: string) => {
+  /** false when refused (the field then shows the assignee again, not the refused seat). */
+  const assign = async (t: VisitTaskView, seatId: string): Promise<boolean> => {
     const r = await controller.assign(t.id, seatId || null);
-    if (!r.ok) return setNotice(r.error.message);
+    if (!r.ok) {
+      setNotice(r.error.message);
+      return false;
+    }
     load();
+    return true;
   };
 
   return (
@@ -177,8 +197,19 @@ export function VisitsPage() {
       {staff && <FiguresPanel />}
       <section className="panel table-panel" aria-label="回访任务">
         <h2 className="panel-title">
-          回访任务 <span className="count-pill">{tasks?.length ?? 0}</span>
-          <select aria-label="任务状态" value={status} onChange={(e) => setStatus(e.target.value as VisitStatus)}>
+          回访任务{' '}
+          <span className="count-pill">
+            {offset + (tasks?.length ?? 0)}
+            {hasMore ? '+' : ''}
+          </span>
+          <select
+            aria-label="任务状态"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as VisitStatus);
+              setOffset(0);
+            }}
+          >
             <option value="open">待回访</option>
             <option value="closed">已关闭</option>
           </select>
@@ -248,12 +279,18 @@ export function VisitsPage() {
                   {staff && (
                     <td>
                       <input
+                        // Re-mounted when the assignee changes (another supervisor's assignment, read on reload).
+                        key={`${t.id}:${t.assigneeSeatId ?? ''}`}
                         aria-label="分派坐席"
                         className="input-small"
                         defaultValue={t.assigneeSeatId ?? ''}
                         placeholder="坐席编号"
                         onBlur={(e) => {
-                          if (e.target.value !== (t.assigneeSeatId ?? '')) void assign(t, e.target.value.trim());
+                          const input = e.target;
+                          if (input.value === (t.assigneeSeatId ?? '')) return;
+                          void assign(t, input.value.trim()).then((ok) => {
+                            if (!ok) input.value = t.assigneeSeatId ?? '';
+                          });
                         }}
                       />
                     </td>
@@ -262,6 +299,17 @@ export function VisitsPage() {
               ))}
             </tbody>
           </table>
+        )}
+        {(offset > 0 || hasMore) && (
+          <p className="pager" aria-label="翻页">
+            <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              上一页
+            </button>{' '}
+            第 {offset / PAGE + 1} 页(每页 {PAGE} 条){' '}
+            <button type="button" className="btn btn-small" disabled={!hasMore} onClick={() => setOffset(offset + PAGE)}>
+              下一页
+            </button>
+          </p>
         )}
       </section>
     </div>

@@ -28,6 +28,8 @@ export interface RatedCallRow {
   category_id: string;
   centre_id: string;
   answered_at: number;
+  /** Arrival: the period a call belongs to (docs/definitions.md, as in the reports). */
+  enqueued_at: number;
   satisfied: number | null;
 }
 
@@ -50,7 +52,12 @@ export class RatingRepository {
       FROM calls c LEFT JOIN call_summaries s ON s.call_id = c.id WHERE c.id = ?`);
     const cols = `(call_id, source, score, satisfied, comment, seat_id, category_id, centre_id, external_id, rated_at)
       VALUES (@callId, @source, @score, @satisfied, @comment, @seatId, @categoryId, @centreId, @externalId, @ratedAt)`;
-    this.insertStmt = db.prepare(`INSERT INTO satisfaction_ratings ${cols} ON CONFLICT(call_id, source) DO NOTHING`);
+    // The first rating of a call from a source is kept, but "not rated" is no rating: a survey asked
+    // again (the router stopped during it, storing not rated, and the restarted one asked again)
+    // stores the key the caller then pressed.
+    this.insertStmt = db.prepare(`INSERT INTO satisfaction_ratings ${cols} ON CONFLICT(call_id, source) DO UPDATE
+      SET score = excluded.score, satisfied = excluded.satisfied, comment = excluded.comment, rated_at = excluded.rated_at
+      WHERE satisfaction_ratings.score IS NULL AND excluded.score IS NOT NULL`);
     this.upsertVisitStmt = db.prepare(`INSERT INTO satisfaction_ratings ${cols}
       ON CONFLICT(call_id, source) DO UPDATE SET score = excluded.score, satisfied = excluded.satisfied, comment = excluded.comment, rated_at = excluded.rated_at`);
     this.byCallSourceStmt = db.prepare('SELECT id FROM satisfaction_ratings WHERE call_id = ? AND source = ?');
@@ -63,9 +70,9 @@ export class RatingRepository {
         SELECT call_id, satisfied, ROW_NUMBER() OVER (PARTITION BY call_id ORDER BY rated_at, id) AS rn
         FROM satisfaction_ratings WHERE source IN ('phone', 'sms') AND score IS NOT NULL)
       SELECT c.id AS call_id, c.seat_id, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS category_id,
-             c.home_centre_id AS centre_id, c.answered_at, r.satisfied
+             c.home_centre_id AS centre_id, c.answered_at, c.enqueued_at, r.satisfied
       FROM calls c LEFT JOIN call_summaries s ON s.call_id = c.id LEFT JOIN r ON r.call_id = c.id AND r.rn = 1
-      WHERE c.answered_at >= @from AND c.answered_at < @to
+      WHERE c.enqueued_at >= @from AND c.enqueued_at < @to AND c.answered_at IS NOT NULL
         AND (@centres IS NULL OR c.home_centre_id IN (SELECT value FROM json_each(@centres)))`);
     this.byArrivalStmt = db.prepare(`
       WITH r AS (
@@ -86,7 +93,10 @@ export class RatingRepository {
     return (this.factsStmt.get(callId) as CallFacts | undefined) ?? null;
   }
 
-  /** Stores a call's rating from one source (the first one kept; a visit's rating is replaced by a later visit's). Returns its id. */
+  /**
+   * Stores a call's rating from one source (the first one with a score kept, replacing a "not
+   * rated"; a visit's rating is replaced by a later visit's). Returns its id; created: stored now.
+   */
   insert(r: NewRating, facts: CallFacts): { id: number; created: boolean } {
     const row = {
       ...r,
@@ -108,7 +118,7 @@ export class RatingRepository {
     this.insertReceiptStmt.run(id, bodySha256, ratingId, at);
   }
 
-  /** Calls answered in [from, to) with their first phone/SMS rating. */
+  /** Answered calls that arrived in [from, to) (the reports' period), with their first phone/SMS rating. */
   /** centres: only the calls of those home centres (null = every centre). */
   ratedCalls(from: number, to: number, centres: readonly string[] | null = null): RatedCallRow[] {
     return this.ratedCallsStmt.all({ from, to, centres: centres ? JSON.stringify(centres) : null }) as RatedCallRow[];

@@ -69,7 +69,10 @@ export function createSatisfactionRouter(deps: {
   const centresOf = (req: express.Request) => deps.scope?.centreList(userOf(req)) ?? null;
   /** The task's id when this user may work it: a scoped supervisor's centres only (404 otherwise). */
   const taskId = (req: express.Request): number => {
-    const id = Number(req.params.id);
+    const raw = String(req.params.id);
+    // Not a task number at all (/api/visits/abc): no such task (the message said "编号为 NaN").
+    if (!/^[1-9][0-9]{0,14}$/.test(raw)) throw new DomainError('NOT_FOUND', '没有找到该回访任务:任务编号须为正整数');
+    const id = Number(raw);
     const centres = can(userOf(req).role, 'calls:read-all') ? centresOf(req) : null;
     if (centres !== null && !centres.includes(deps.visits.taskFor(userOf(req), id).centreId)) {
       throw new DomainError('NOT_FOUND', `没有找到编号为 ${String(req.params.id)} 的回访任务,或您无权处理`);
@@ -91,7 +94,7 @@ export function createSatisfactionRouter(deps: {
       const q = parseOrThrow(VisitListQuerySchema, req.query);
       ok<VisitTaskView[]>(
         res,
-        deps.visits.list(userOf(req), q.status, q.limit, centresOf(req)).map((t) => visitTaskView(t, now())),
+        deps.visits.list(userOf(req), q.status, q.limit, centresOf(req), q.offset).map((t) => visitTaskView(t, now())),
       );
     }),
   );
@@ -117,6 +120,8 @@ export function createSatisfactionRouter(deps: {
       if (seatId !== null && deps.scope && !deps.scope.seesSeat(userOf(req), seatId)) {
         throw new DomainError('FORBIDDEN', '该坐席不在您的管辖范围内');
       }
+      // The seat on the phone with the citizen must still be able to record the outcome.
+      if (deps.dial?.inFlight(id)) throw new DomainError('CONFLICT', '该回访任务正在外呼中,通话结束后再改派');
       ok<VisitTaskView>(res, visitTaskView(deps.visits.assign(userOf(req), id, seatId), now()));
     }),
   );

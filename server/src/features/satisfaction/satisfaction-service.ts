@@ -36,10 +36,12 @@ export class SatisfactionService {
       dials?: VisitDialRepository;
       clock: Clock;
       utcOffsetMinutes: () => number;
+      /** A seat's centre: a call is a centre's when its home centre is, or its seat's (the reports' rule). */
+      seatCentre?: (seatId: string) => string | null;
     },
   ) {}
 
-  /** Stores a phone or SMS rating (score null: not rated); the first rating of a call from a source is kept. */
+  /** Stores a phone or SMS rating (score null: not rated); the first rating of a call from a source is kept (a key replaces a not rated). */
   rate(
     callId: string,
     source: Exclude<RatingSource, 'visit'>,
@@ -78,7 +80,9 @@ export class SatisfactionService {
       const seen = this.o.ratings.receipt(body.id);
       if (seen) {
         if (seen.bodySha256 !== sha) throw new DomainError('CONFLICT', `结果编号 ${body.id} 已收到过且内容不同,拒绝重复使用编号`);
-        return { ratingId: seen.ratingId ?? 0, duplicate: true, visitTaskId: null };
+        // The first result again: the task the first delivery made, when it was 不满意.
+        const task = isSatisfied(body.score) ? null : this.o.visits.dissatisfiedTaskOf(body.callId);
+        return { ratingId: seen.ratingId ?? 0, duplicate: true, visitTaskId: task?.id ?? null };
       }
       const r = this.rate(body.callId, 'sms', body.score, body.comment ?? null, body.ratedAt, body.id);
       this.o.ratings.insertReceipt(body.id, sha, r.ratingId, this.o.clock.now());
@@ -86,7 +90,7 @@ export class SatisfactionService {
     });
   }
 
-  /** 满意率 and rated share over calls answered in [from, to), grouped; dissatisfied called back; overdue visits. */
+  /** 满意率 and rated share over the answered calls that arrived in [from, to) (as the reports count them), grouped; dissatisfied called back; overdue visits. */
   /** centres: the reader's centres in scope (null = every centre). Arithmetic: domain/stats/satisfaction.ts. */
   figures(from: number, to: number, groupBy: FigureGroup, centres: readonly string[] | null = null): SatisfactionFigures {
     if (to <= from) throw new DomainError('VALIDATION', '结束时间须晚于起始时间');
@@ -95,12 +99,20 @@ export class SatisfactionService {
       seat: (r) => r.seat_id ?? '-',
       category: (r) => r.category_id,
       centre: (r) => r.centre_id,
-      day: (r) => localDay(r.answered_at, offset),
-      month: (r) => localDay(r.answered_at, offset).slice(0, 7),
+      day: (r) => localDay(r.enqueued_at, offset),
+      month: (r) => localDay(r.enqueued_at, offset).slice(0, 7),
     };
     const groups = new Map<string, SatisfactionAccumulator>();
     const total = new SatisfactionAccumulator();
-    for (const r of this.o.ratings.ratedCalls(from, to, centres)) {
+    const { seatCentre } = this.o;
+    // The reports' centre rule (domain/stats/report.ts factFilter): home centre, or the answering seat's.
+    const inScope =
+      centres && seatCentre
+        ? (r: { centre_id: string; seat_id: string | null }) =>
+            centres.includes(r.centre_id) || (r.seat_id !== null && centres.includes(seatCentre(r.seat_id) ?? ''))
+        : () => true;
+    for (const r of this.o.ratings.ratedCalls(from, to, seatCentre ? null : centres)) {
+      if (!inScope(r)) continue;
       const key = keyOf[groupBy](r);
       let g = groups.get(key);
       if (!g) groups.set(key, (g = new SatisfactionAccumulator()));

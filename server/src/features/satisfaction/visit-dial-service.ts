@@ -49,6 +49,8 @@ export interface OutboundSettings {
 
 /** How long the browser has to dial its token. */
 const TOKEN_TTL_S = 60;
+/** A started dial with no end reported after this long is taken as ended unseen (for inFlight only). */
+const IN_FLIGHT_MAX_MS = 4 * 3600_000;
 
 /** A final SIP code as the visit sees it (the outbound call's result, domain/stats/outbound.ts). */
 export const dialResultOf = outboundResultOf;
@@ -97,9 +99,8 @@ export class VisitDialService {
     if (state === 'ready') throw new DomainError('CONFLICT', '请先示忙再外呼:就绪状态下系统会把来电分配给您');
     if (state === 'ringing' || state === 'talking') throw new DomainError('CONFLICT', '您正在接听来电,请结束当前通话后再外呼');
     const now = clock.now();
-    if (t.attempts > 0 && now < t.nextAttemptAt) {
-      throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${new Date(t.nextAttemptAt).toISOString()} 之后再拨`);
-    }
+    visits.assertSpaced(t, now, '再拨');
+    if (this.inFlight(t.id)) throw new DomainError('CONFLICT', '该回访任务正在外呼中(另一个页面或坐席已拨打),请等当前呼叫结束后再拨');
     if (!/^\+?[0-9]{3,20}$/.test(t.caller)) throw new DomainError('CONFLICT', '该任务的号码无法拨打,请记录为号码错误');
     const token = crypto.randomBytes(16).toString('hex');
     repo.insert({ token, taskId: t.id, userId: user.id, seatId: user.seatId, createdAt: now });
@@ -117,6 +118,20 @@ export class VisitDialService {
     }
     this.o.audit({ actor: user, action: 'visit.dial', target: `visit:${t.id}`, after: { dial: token.slice(0, 8), seatId: user.seatId } });
     return { connected: true, target: `sip:visit-${token}@${settings.sipDomain}`, message: null };
+  }
+
+  /**
+   * Whether a dial of the task is under way: a token not dialled yet and still valid, or a call
+   * Kamailio started that has not ended (one that went unreported for IN_FLIGHT_MAX_MS no longer
+   * counts, so a lost end cannot lock the task). One call at a time per citizen.
+   */
+  inFlight(taskId: number): boolean {
+    const now = this.o.clock.now();
+    return this.o.repo
+      .ofTask(taskId)
+      .some((d) =>
+        d.endedAt !== null ? false : d.startedAt === null ? now - d.createdAt < TOKEN_TTL_S * 1000 : now - d.startedAt < IN_FLIGHT_MAX_MS,
+      );
   }
 
   /** Kamailio's report of a dial; a report for no known dial is logged and ignored. */

@@ -6,6 +6,8 @@ import type { Db } from '../../store/db.js';
 /** A 回访 task; `caller` is the full number: mask it before it leaves the server. */
 /** A centre filter in SQL: @centres is a JSON list of centre ids, or NULL for every centre. */
 export const IN_SCOPE = '(@centres IS NULL OR centre_id IN (SELECT value FROM json_each(@centres)))';
+/** A seat's own tasks in SQL: @assignee is a seat id, or NULL for every task. */
+const ASSIGNED = '(@assignee IS NULL OR assignee_seat_id = @assignee)';
 export const scopeParam = (centres: readonly string[] | null): string | null => (centres ? JSON.stringify(centres) : null);
 
 export interface VisitTask {
@@ -51,11 +53,15 @@ export interface FiledSummaryRow {
   filedAt: number;
 }
 
+/** settings keys: the last call_summaries rowid and the last summary_revisions rowid looked at. */
+const WATERMARKS = { filed: 'visits.summaries_seen', amended: 'visits.amendments_seen' } as const;
+
 /** visit_tasks and visit_attempts. */
 export class VisitRepository {
   private readonly insertStmt;
   private readonly byIdStmt;
   private readonly bySourceStmt;
+  private readonly dissatisfiedOfStmt;
   private readonly listOpenStmt;
   private readonly listClosedStmt;
   private readonly attemptStmt;
@@ -64,6 +70,8 @@ export class VisitRepository {
   private readonly fromCallbacksStmt;
   private readonly fromTicketsStmt;
   private readonly summariesStmt;
+  private readonly amendedStmt;
+  private readonly rebookStmt;
   private readonly watermarkGet;
   private readonly watermarkSet;
   private readonly dueStmt;
@@ -76,11 +84,14 @@ export class VisitRepository {
       ON CONFLICT(source, source_ref) DO NOTHING`);
     this.byIdStmt = db.prepare(`${SELECT} WHERE id = ?`);
     this.bySourceStmt = db.prepare(`${SELECT} WHERE source = ? AND source_ref = ?`);
+    this.dissatisfiedOfStmt = db.prepare(`${SELECT} WHERE source = 'dissatisfied' AND call_id = ? ORDER BY id LIMIT 1`);
     // Overdue first (by due time), then the rest by due time.
     this.listOpenStmt = db.prepare(
-      `${SELECT} WHERE status = 'open' AND ${IN_SCOPE} ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit`,
+      `${SELECT} WHERE status = 'open' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY (due_at < @now) DESC, due_at, id LIMIT @limit OFFSET @offset`,
     );
-    this.listClosedStmt = db.prepare(`${SELECT} WHERE status = 'closed' AND ${IN_SCOPE} ORDER BY closed_at DESC, id DESC LIMIT @limit`);
+    this.listClosedStmt = db.prepare(
+      `${SELECT} WHERE status = 'closed' AND ${IN_SCOPE} AND ${ASSIGNED} ORDER BY closed_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+    );
     this.attemptStmt = db.prepare(`
       INSERT INTO visit_attempts (task_id, user_id, outcome, score, comment, follow_up, at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.updateStmt = db.prepare(`
@@ -106,8 +117,17 @@ export class VisitRepository {
       SELECT s.rowid AS seq, s.call_id AS callId, c.caller, c.seat_id AS seatId, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS categoryId,
         c.home_centre_id AS centreId, json_extract(s.json, '$.disposition') AS disposition, json_extract(s.json, '$.followUpAt') AS followUpAt, s.filed_at AS filedAt
       FROM call_summaries s JOIN calls c ON c.id = s.call_id WHERE s.rowid > ? ORDER BY s.rowid LIMIT 500`);
-    this.watermarkGet = db.prepare("SELECT value FROM settings WHERE key = 'visits.summaries_seen'");
-    this.watermarkSet = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('visits.summaries_seen', ?, ?)
+    // An amendment updates call_summaries in place (its rowid stays behind the watermark) and adds a
+    // revision: the summaries amended since the last look, as they read now.
+    this.amendedStmt = db.prepare(`
+      SELECT r.rowid AS seq, r.call_id AS callId, c.caller, c.seat_id AS seatId, COALESCE(json_extract(s.json, '$.categoryId'), c.category_id) AS categoryId,
+        c.home_centre_id AS centreId, json_extract(s.json, '$.disposition') AS disposition, json_extract(s.json, '$.followUpAt') AS followUpAt, r.at AS filedAt
+      FROM summary_revisions r JOIN call_summaries s ON s.call_id = r.call_id JOIN calls c ON c.id = r.call_id
+      WHERE r.rowid > ? AND r.revision > 1 ORDER BY r.rowid LIMIT 500`);
+    this.rebookStmt = db.prepare(`UPDATE visit_tasks SET due_at = @dueAt, updated_at = @at
+      WHERE source = 'summary-callback' AND source_ref = @callId AND status = 'open' AND due_at <> @dueAt`);
+    this.watermarkGet = db.prepare('SELECT value FROM settings WHERE key = ?');
+    this.watermarkSet = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
     this.dueStmt = db.prepare(`
       SELECT source, due_at AS dueAt, status, closed_at AS closedAt, category_id AS categoryId, seat_id AS seatId
@@ -127,15 +147,34 @@ export class VisitRepository {
     return this.bySourceStmt.get(t.source, t.sourceRef) as VisitTask;
   }
 
+  /** The 不满意回访 task of a call (the first, whichever rating made it), or null. */
+  dissatisfiedOf(callId: string): VisitTask | null {
+    return (this.dissatisfiedOfStmt.get(callId) as VisitTask | undefined) ?? null;
+  }
+
+  /** Inserts the task unless its source already gave one; true when it was new. */
+  create(t: NewVisitTask): boolean {
+    return this.insertStmt.run(t).changes > 0;
+  }
+
   get(id: number): VisitTask | null {
     return (this.byIdStmt.get(id) as VisitTask | undefined) ?? null;
   }
 
-  /** centres: only the tasks of those centres (null = every centre). */
-  list(status: VisitStatus, now: number, limit: number, centres: readonly string[] | null = null): VisitTask[] {
+  /** centres: only the tasks of those centres (null = every centre); assignee: only the tasks given to that seat (null = any); offset: paging. */
+  list(
+    status: VisitStatus,
+    now: number,
+    limit: number,
+    centres: readonly string[] | null = null,
+    assignee: string | null = null,
+    offset = 0,
+  ): VisitTask[] {
     const c = scopeParam(centres);
     return (
-      status === 'open' ? this.listOpenStmt.all({ now, limit, centres: c }) : this.listClosedStmt.all({ limit, centres: c })
+      status === 'open'
+        ? this.listOpenStmt.all({ now, limit, offset, centres: c, assignee })
+        : this.listClosedStmt.all({ limit, offset, centres: c, assignee })
     ) as VisitTask[];
   }
 
@@ -167,13 +206,23 @@ export class VisitRepository {
     return this.summariesStmt.all(seq) as FiledSummaryRow[];
   }
 
-  summariesSeen(): number {
-    const r = this.watermarkGet.get() as { value: string } | undefined;
+  /** Summaries amended (revision 2 on) after revision row `seq`, with what they say now. */
+  amendedSince(seq: number): FiledSummaryRow[] {
+    return this.amendedStmt.all(seq) as FiledSummaryRow[];
+  }
+
+  /** A 预约回电 task still open follows its summary's booked time; true when it moved. */
+  rebook(callId: string, dueAt: number, at: number): boolean {
+    return this.rebookStmt.run({ callId, dueAt, at }).changes > 0;
+  }
+
+  summariesSeen(kind: 'filed' | 'amended' = 'filed'): number {
+    const r = this.watermarkGet.get(WATERMARKS[kind]) as { value: string } | undefined;
     return r ? Number(r.value) : 0;
   }
 
-  setSummariesSeen(seq: number, at: number): void {
-    this.watermarkSet.run(String(seq), at);
+  setSummariesSeen(seq: number, at: number, kind: 'filed' | 'amended' = 'filed'): void {
+    this.watermarkSet.run(WATERMARKS[kind], String(seq), at);
   }
 
   /** Tasks due in [from, to) in the centres (null = all), as the completion figures see them; `openOnly`: the open ones. */

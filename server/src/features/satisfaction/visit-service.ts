@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { RETRY_OUTCOMES, isSatisfied, type VisitOutcomeInput, type VisitStatus } from '../../contract/index.js';
 import { can } from '../../contract/permissions.js';
+import { localParts } from '../../domain/calendar.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import type { SessionUser } from '../auth/auth-service.js';
@@ -10,6 +11,7 @@ import type { RatingRepository } from './rating-repository.js';
 import type { NewVisitTask, VisitRepository, VisitTask } from './visit-repository.js';
 
 const HOUR = 3600_000;
+const CHINA_OFFSET_MIN = 480;
 
 export interface VisitPolicy {
   dissatisfiedDueH: number;
@@ -39,8 +41,24 @@ export function inSample(callId: string, percent: number): boolean {
  */
 export class VisitService {
   constructor(
-    private readonly o: { db: Db; repo: VisitRepository; ratings: RatingRepository; clock: Clock; logger: Logger; policy: VisitPolicy },
+    private readonly o: {
+      db: Db;
+      repo: VisitRepository;
+      ratings: RatingRepository;
+      clock: Clock;
+      logger: Logger;
+      policy: VisitPolicy;
+      /** The hotline's offset (routing configuration) for the times a refusal names; China time when absent. */
+      utcOffsetMinutes?: () => number;
+    },
   ) {}
+
+  /** Refuses a retry before its spacing, naming the time in the hotline's local time ("再试" / "再拨"). */
+  assertSpaced(t: VisitTask, now: number, verb: '再试' | '再拨'): void {
+    if (t.attempts === 0 || now >= t.nextAttemptAt) return;
+    const { date, hhmm } = localParts(t.nextAttemptAt, this.o.utcOffsetMinutes?.() ?? CHINA_OFFSET_MIN);
+    throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${date} ${hhmm} 之后${verb}`);
+  }
 
   get policy(): VisitPolicy {
     return this.o.policy;
@@ -75,24 +93,59 @@ export class VisitService {
         }
         repo.setSummariesSeen(rows.at(-1)!.seq, clock.now());
       }
+      // A summary amended to 预约回电 (or to another booked time) after it was first seen.
+      for (;;) {
+        const rows = repo.amendedSince(repo.summariesSeen('amended'));
+        if (rows.length === 0) break;
+        for (const s of rows) {
+          if (s.disposition !== 'callback' || !s.followUpAt) continue;
+          const isNew = repo.create({
+            source: 'summary-callback',
+            sourceRef: s.callId,
+            callId: s.callId,
+            caller: s.caller,
+            categoryId: s.categoryId,
+            centreId: s.centreId,
+            seatId: s.seatId,
+            createdAt: s.filedAt,
+            dueAt: s.followUpAt,
+            note: null,
+          });
+          if (isNew) created++;
+          else repo.rebook(s.callId, s.followUpAt, clock.now());
+        }
+        repo.setSummariesSeen(rows.at(-1)!.seq, clock.now(), 'amended');
+      }
       return created;
     });
   }
 
-  /** Inside the rating's transaction: a dissatisfied rating's task, due `dissatisfiedDueH` later. */
-  createForDissatisfied(t: Omit<NewVisitTask, 'source' | 'dueAt'>): VisitTask {
-    return this.o.repo.insert({ ...t, source: 'dissatisfied', dueAt: t.createdAt + this.o.policy.dissatisfiedDueH * HOUR });
+  /**
+   * Inside the rating's transaction: a dissatisfied rating's task, due `dissatisfiedDueH` later. One
+   * per call: a second 不满意 for the same call (by phone, then by SMS) is the task already there,
+   * so the caller is not called back twice and 不满意回访及时率 counts the caller once.
+   */
+  createForDissatisfied(t: Omit<NewVisitTask, 'source' | 'dueAt'> & { callId: string }): VisitTask {
+    const { repo, policy } = this.o;
+    return (
+      repo.dissatisfiedOf(t.callId) ?? repo.insert({ ...t, source: 'dissatisfied', dueAt: t.createdAt + policy.dissatisfiedDueH * HOUR })
+    );
+  }
+
+  /** The 不满意回访 task of a call, if one was made. */
+  dissatisfiedTaskOf(callId: string): VisitTask | null {
+    return this.o.repo.dissatisfiedOf(callId);
   }
 
   /** Staff see every task; a seat only those assigned to it. */
   /** centres: a staff reader's centres in scope (null = every centre); seats see their own tasks. */
-  list(user: SessionUser, status: VisitStatus, limit: number, centres: readonly string[] | null = null): VisitTask[] {
+  list(user: SessionUser, status: VisitStatus, limit: number, centres: readonly string[] | null = null, offset = 0): VisitTask[] {
     this.sync();
-    const staff = can(user.role, 'calls:read-all');
-    const all = this.o.repo.list(status, this.o.clock.now(), staff ? limit : 5000, staff ? centres : null);
-    return can(user.role, 'calls:read-all')
-      ? all
-      : all.filter((t) => t.assigneeSeatId !== null && t.assigneeSeatId === user.seatId).slice(0, limit);
+    if (can(user.role, 'calls:read-all')) return this.o.repo.list(status, this.o.clock.now(), limit, centres, null, offset);
+    // A seat's own tasks, selected in SQL: filtering the hotline's latest 5000 left a seat's
+    // closed tasks out of 已关闭 once 5000 others had closed after them.
+    if (!user.seatId) return [];
+    return this.o.repo.list(status, this.o.clock.now(), limit, null, user.seatId, offset);
   }
 
   /** The task if this user may work it (404 otherwise, as if it did not exist). */
@@ -133,9 +186,7 @@ export class VisitService {
     const { repo, clock, policy } = this.o;
     if (t.status === 'closed') throw new DomainError('CONFLICT', '该回访任务已关闭,不能再记录结果');
     const now = clock.now();
-    if (spaced && now < t.nextAttemptAt && RETRY_OUTCOMES.includes(input.outcome) && t.attempts > 0) {
-      throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${new Date(t.nextAttemptAt).toISOString()} 之后再试`);
-    }
+    if (spaced && RETRY_OUTCOMES.includes(input.outcome)) this.assertSpaced(t, now, '再试');
     if (input.outcome !== 'reached' && input.score !== undefined) {
       throw new DomainError('VALIDATION', '只有接通时才能记录来电人的评价');
     }
@@ -193,6 +244,12 @@ export class VisitService {
         dueAt: input.followUp.dueAt,
         note: input.followUp.note,
       });
+      // The follow-up stays with the seat that had the task (it promised it): unassigned, it left
+      // that seat's worklist until a supervisor gave it out again.
+      if (t.assigneeSeatId) {
+        repo.assign(followUp.id, t.assigneeSeatId, now);
+        followUp = repo.get(followUp.id)!;
+      }
     }
     return { task: repo.get(t.id)!, followUp };
   }
