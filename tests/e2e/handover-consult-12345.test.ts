@@ -43,6 +43,8 @@ beforeAll(async () => {
     }),
     launchChromium(),
   ]);
+  // The caller's audio after a resume (trunk-held-resumed.xml); SIPp runs in the stack's directory.
+  fs.copyFileSync(path.join(SIM_DIR, 'g711a-resumed.pcap'), path.join(stack.dir, 'g711a-resumed.pcap'));
 }, 90_000);
 
 afterAll(async () => {
