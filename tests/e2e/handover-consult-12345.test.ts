@@ -146,6 +146,8 @@ describe('咨询12345 in the seat console', () => {
 
       await softphone(page).getByRole('button', { name: '先咨询12345' }).click();
       await consultBox(page).getByText('正在与 12345 坐席 咨询,来电人保持中。').waitFor({ timeout: 30_000 });
+      // SIPp writes what it saw through a shell it does not wait for: under load it can land late.
+      await expect.poll(() => line.seen().length, POLL).toBe(1);
       const [consultation] = line.seen();
       const workOrderId = consultation!.split(' ')[0]!;
       expect(workOrderId).toMatch(/^ho-[a-f0-9]{32}$/);
@@ -159,7 +161,7 @@ describe('咨询12345 in the seat console', () => {
       expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
       expect(sippCounts(await line.done)).toEqual({ ok: 2, failed: 0 });
       // The caller came to 12345 with the work order the consultation named.
-      expect(line.seen()).toEqual([`${workOrderId} 12348`, `${workOrderId} 13655550011`]);
+      await expect.poll(() => line.seen(), POLL).toEqual([`${workOrderId} 12348`, `${workOrderId} 13655550011`]);
       const m = messagesOf(callId);
       expect(m.orders).toHaveLength(1);
       expect(m.orders[0]!.body).toMatchObject({ workOrderId, transferMode: 'consult', seat: { id: 's03' } });
