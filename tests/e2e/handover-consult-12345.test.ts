@@ -6,12 +6,13 @@
  * one-time token; the consultation carries the work order id); 完成转接 ends the consultation
  * and REFERs the caller to 12345 with the same work order, which 12345 receives once, marked
  * consulted. Cancelling, a busy or silent 12345, or a trunk refusing the REFER takes the seat back to the
- * caller, audio flowing.
+ * caller, audio flowing — also when the browser applies the trunk's answer to the hold late (a
+ * busy computer), after the REFER was already refused.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim12345, type Sim12345 } from '../sim-12345/http-api.js';
 import { launchChromium } from '../support/browser.js';
@@ -42,6 +43,8 @@ beforeAll(async () => {
     }),
     launchChromium(),
   ]);
+  // The caller's audio after a resume (trunk-held-resumed.xml); SIPp runs in the stack's directory.
+  fs.copyFileSync(path.join(SIM_DIR, 'g711a-resumed.pcap'), path.join(stack.dir, 'g711a-resumed.pcap'));
 }, 90_000);
 
 afterAll(async () => {
@@ -106,6 +109,31 @@ async function backWithCaller(page: Page, seatId: string) {
   await expect.poll(() => inboundPackets(page), POLL).toBeGreaterThan(before + 20);
 }
 
+/**
+ * A slow browser: the trunk's answer to the hold re-INVITE (recvonly) is applied only when the
+ * test calls the returned release(), so the phone learns that the caller is held when the test says.
+ */
+async function holdAnswerHeldBack(ctx: BrowserContext) {
+  await ctx.addInitScript(() => {
+    const w = window as unknown as { __holdAnswer?: { waiting: boolean; release: () => void } };
+    const gate = { waiting: false, release: () => {} };
+    const released = new Promise<void>((resolve) => (gate.release = resolve));
+    w.__holdAnswer = gate;
+    type Apply = (this: RTCPeerConnection, d: RTCSessionDescriptionInit) => Promise<void>;
+    const proto = RTCPeerConnection.prototype as unknown as { setRemoteDescription: Apply };
+    const apply = proto.setRemoteDescription;
+    proto.setRemoteDescription = function (d) {
+      if (d.type !== 'answer' || !/a=recvonly/.test(d.sdp ?? '')) return apply.call(this, d);
+      gate.waiting = true;
+      return released.then(() => apply.call(this, d));
+    };
+  });
+  const gate = (page: Page) => page.evaluate(() => (window as unknown as { __holdAnswer: { waiting: boolean } }).__holdAnswer.waiting);
+  const release = (page: Page) =>
+    page.evaluate(() => (window as unknown as { __holdAnswer: { release: () => void } }).__holdAnswer.release());
+  return { waiting: gate, release };
+}
+
 describe('咨询12345 in the seat console', () => {
   it('when the seat consults a 12345 agent and then completes, the caller reaches 12345 and 12345 receives the work order once, marked consulted', async () => {
     const ctx = await profile(browser);
@@ -118,6 +146,8 @@ describe('咨询12345 in the seat console', () => {
 
       await softphone(page).getByRole('button', { name: '先咨询12345' }).click();
       await consultBox(page).getByText('正在与 12345 坐席 咨询,来电人保持中。').waitFor({ timeout: 30_000 });
+      // SIPp writes what it saw through a shell it does not wait for: under load it can land late.
+      await expect.poll(() => line.seen().length, POLL).toBe(1);
       const [consultation] = line.seen();
       const workOrderId = consultation!.split(' ')[0]!;
       expect(workOrderId).toMatch(/^ho-[a-f0-9]{32}$/);
@@ -131,7 +161,7 @@ describe('咨询12345 in the seat console', () => {
       expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
       expect(sippCounts(await line.done)).toEqual({ ok: 2, failed: 0 });
       // The caller came to 12345 with the work order the consultation named.
-      expect(line.seen()).toEqual([`${workOrderId} 12348`, `${workOrderId} 13655550011`]);
+      await expect.poll(() => line.seen(), POLL).toEqual([`${workOrderId} 12348`, `${workOrderId} 13655550011`]);
       const m = messagesOf(callId);
       expect(m.orders).toHaveLength(1);
       expect(m.orders[0]!.body).toMatchObject({ workOrderId, transferMode: 'consult', seat: { id: 's03' } });
@@ -270,6 +300,41 @@ describe('咨询12345 in the seat console', () => {
       const m = messagesOf(callId);
       await expect.poll(() => m.result().length, POLL).toBe(1);
       expect(m.orders).toHaveLength(1);
+      expect(m.result()[0]!.body).toMatchObject({ connected: false, consulted: true });
+
+      await softphone(page).getByRole('button', { name: '挂断' }).click();
+      const r = await caller.done;
+      expect(sippCounts(r), r.errors).toEqual({ ok: 1, failed: 0 });
+      await page.getByRole('button', { name: '完成整理' }).click();
+      await expect.poll(() => stack.seatState('s03').kind, POLL).toBe('ready');
+    } finally {
+      await ctx.close();
+    }
+  }, 150_000);
+
+  it('when the trunk refuses the REFER before the browser has applied the answer to the hold, the caller still comes back to the seat (audio flowing)', async () => {
+    const ctx = await profile(browser);
+    const slow = await holdAnswerHeldBack(ctx);
+    const line = await line12345('line-consult.xml', 1);
+    try {
+      const page = await signInSeat(ctx, stack.routerUrl, 'seat03');
+      await readyInConsole(page, 's03');
+      const caller = trunkCall('trunk-held-resumed.xml', line, '13655550016');
+      const callId = await answerFromPop(page, 's03');
+
+      await softphone(page).getByRole('button', { name: '先咨询12345' }).click();
+      await consultBox(page).getByText('正在与 12345 坐席 咨询,来电人保持中。').waitFor({ timeout: 30_000 });
+      await consultBox(page).getByRole('button', { name: '完成转接' }).click();
+      await page.getByRole('alert').filter({ hasText: '转接未成功(501' }).waitFor({ timeout: 30_000 });
+      // The refusal came while the hold was still being set up in the browser.
+      expect(await slow.waiting(page)).toBe(true);
+      expect(await softphone(page).getByRole('button', { name: '处理中…' }).isVisible()).toBe(true);
+
+      await slow.release(page);
+      await backWithCaller(page, 's03');
+      expect(sippCounts(await line.done)).toEqual({ ok: 1, failed: 0 });
+      const m = messagesOf(callId);
+      await expect.poll(() => m.result().length, POLL).toBe(1);
       expect(m.result()[0]!.body).toMatchObject({ connected: false, consulted: true });
 
       await softphone(page).getByRole('button', { name: '挂断' }).click();

@@ -22,6 +22,7 @@ function fakeController(): PhoneController {
     refer: vi.fn(async () => ({ ok: true }) as const),
     consult: vi.fn(async () => ({ ok: true }) as const),
     hangupConsult: vi.fn(),
+    resumeCaller: vi.fn(),
     dialOut: vi.fn(async () => ({ ok: true }) as const),
     selectInput: vi.fn(),
     selectOutput: vi.fn(),

@@ -29,7 +29,7 @@ function setup(o: { start?: Ack<TransferView>; refer?: TransferResult; consult?:
     refer: vi.fn(async (): Promise<TransferResult> => o.refer ?? { ok: true }),
     consult: vi.fn(async (): Promise<TransferResult> => o.consult ?? { ok: true }),
     hangupConsult: vi.fn(),
-    toggleHold: vi.fn(),
+    resumeCaller: vi.fn(),
   };
   const report = vi.fn(async (r: { transferId: string; outcome: string }) => ({
     ok: true as const,

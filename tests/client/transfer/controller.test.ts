@@ -27,7 +27,7 @@ function setup(o: { start?: Ack<TransferView>; refer?: TransferResult; consult?:
     refer: vi.fn(async (): Promise<TransferResult> => o.refer ?? { ok: true }),
     consult: vi.fn(async (): Promise<TransferResult> => o.consult ?? { ok: true }),
     hangupConsult: vi.fn(),
-    toggleHold: vi.fn(),
+    resumeCaller: vi.fn(),
   };
   const report = vi.fn(async (r: { transferId: string; outcome: string }) => ({
     ok: true as const,
@@ -129,7 +129,7 @@ describe('transfer controller (转接)', () => {
 
     await h.ctl.complete();
 
-    expect(h.phone.toggleHold).toHaveBeenCalledOnce();
+    expect(h.phone.resumeCaller).toHaveBeenCalledOnce();
     expect(h.store.getState().transfer.phase).toBe('failed');
   });
 });

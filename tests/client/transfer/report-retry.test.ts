@@ -37,7 +37,7 @@ function setup(answers: Ack<TransferView>[]) {
   );
   const ctl = createTransferController({
     store,
-    phone: { refer: vi.fn(async () => ({ ok: true as const })), consult: vi.fn(), hangupConsult: vi.fn(), toggleHold: vi.fn() },
+    phone: { refer: vi.fn(async () => ({ ok: true as const })), consult: vi.fn(), hangupConsult: vi.fn(), resumeCaller: vi.fn() },
     start: async () => ({ ok: true, data: view }),
     report,
     targets: async () => ({ ok: true, data: { categories: [], seats: [] } }),

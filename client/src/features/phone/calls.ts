@@ -5,6 +5,9 @@ import type { CallEnd, PhoneUaEvent } from './types';
 
 const CALL_KEY = 'hotline.phone.call';
 const DTMF = /^[0-9*#A-D]$/;
+/** Taking the caller off hold when JsSIP cannot re-offer yet (another INVITE is out): how often, how long apart. */
+const RESUME_TRIES = 5;
+const RESUME_RETRY_MS = 500;
 
 /** What a SIP final status says, in the seat's words (JsSIP's causes are English). */
 const STATUS_WORDS: Readonly<Record<number, string>> = {
@@ -48,7 +51,17 @@ export type CallEvent = Extract<PhoneUaEvent, { type: 'incoming' | 'established'
 /** The call controls, as the controller hands them to the page. */
 export type CallCommands = Pick<
   PhoneController,
-  'answer' | 'decline' | 'hangup' | 'toggleMute' | 'toggleHold' | 'sendDtmf' | 'refer' | 'consult' | 'hangupConsult' | 'dialOut'
+  | 'answer'
+  | 'decline'
+  | 'hangup'
+  | 'toggleMute'
+  | 'toggleHold'
+  | 'sendDtmf'
+  | 'refer'
+  | 'consult'
+  | 'hangupConsult'
+  | 'resumeCaller'
+  | 'dialOut'
 >;
 
 // Members are function properties, not methods: closures implement them (no `this`), and callers
@@ -80,10 +93,13 @@ export function createCalls(core: PhoneCore): Calls {
   /** The caller was put on hold by consult(), so the end of the consultation resumes them. */
   let heldForConsult = false;
   /**
-   * The consultation ended while the caller's hold re-INVITE was still on its way (a 12345 line
-   * answering 486 at once): take the caller off hold as soon as that hold is confirmed.
+   * The caller is to be taken off hold while their hold re-INVITE is still on its way (a 12345
+   * line answering 486 at once, or a REFER refused before the hold's answer was applied): take
+   * them off hold as soon as that hold is confirmed.
    */
   let resumeOnceHeld = false;
+  /** The next try of a resume JsSIP could not send yet (see resumeCaller). */
+  let resumeRetry: unknown = null;
   /** A 回访 click-to-call still ringing (dialOut): it becomes the active call when answered. */
   let outgoing: { callId: string; done: (r: TransferResult) => void } | null = null;
 
@@ -156,6 +172,9 @@ export function createCalls(core: PhoneCore): Calls {
     } else if (p.active?.sipCallId === callId) {
       forgetTabCall();
       settleRefer({ ok: false, detail: '通话已结束,转接结果未知' });
+      heldForConsult = false;
+      resumeOnceHeld = false;
+      stopResumeRetry();
       patch({ active: null });
     } else if (p.consult?.sipCallId === callId) {
       const failedBeforeAnswer = p.consult.answeredAt === null;
@@ -177,16 +196,44 @@ export function createCalls(core: PhoneCore): Calls {
     done?.(r);
   }
 
+  function stopResumeRetry(): void {
+    if (resumeRetry !== null) clock.clearTimeout(resumeRetry);
+    resumeRetry = null;
+  }
+
   function resumeAfterConsult(): void {
     if (!heldForConsult) return;
     heldForConsult = false;
+    resumeCaller();
+  }
+
+  /**
+   * Takes the active call off hold, whatever its hold re-INVITE is doing: at once when the hold
+   * is confirmed; once it is confirmed when it is still on its way; nothing when an un-hold is
+   * already out. When JsSIP cannot re-offer now (another INVITE transaction in progress) it is
+   * tried again a few times; after that the seat reads that 恢复通话 is up to them.
+   */
+  function resumeCaller(tries = 1): void {
+    stopResumeRetry();
     const active = phone().active;
     const ua = core.ua;
-    if (ua && active?.held) {
-      patch({ active: { ...active, holdPending: true } });
-      if (!ua.hold(active.sipCallId, false)) patch({ active: { ...active, holdPending: false } });
-    } else if (active?.holdPending) {
-      resumeOnceHeld = true;
+    if (!ua || !active) return;
+    if (active.holdPending) {
+      if (!active.held) resumeOnceHeld = true;
+      return;
+    }
+    if (!active.held) return;
+    const callId = active.sipCallId;
+    patch({ active: { ...active, holdPending: true } });
+    if (ua.hold(callId, false)) return;
+    patch((s) => (s.active ? { active: { ...s.active, holdPending: false } } : {}));
+    if (tries < RESUME_TRIES) {
+      resumeRetry = clock.setTimeout(() => {
+        resumeRetry = null;
+        if (phone().active?.sipCallId === callId && core.ua === ua) resumeCaller(tries + 1);
+      }, RESUME_RETRY_MS);
+    } else {
+      patch({ mediaError: '来电人仍在保持中(通话正在协商),请点击“恢复通话”' });
     }
   }
 
@@ -204,10 +251,9 @@ export function createCalls(core: PhoneCore): Calls {
           return;
         case 'hold':
           patch((s) => (s.active?.sipCallId === ev.callId ? { active: { ...s.active, held: ev.held, holdPending: false } } : {}));
-          if (resumeOnceHeld && ev.held && phone().active?.sipCallId === ev.callId) {
+          if (resumeOnceHeld && phone().active?.sipCallId === ev.callId) {
             resumeOnceHeld = false;
-            heldForConsult = true;
-            resumeAfterConsult();
+            if (ev.held) resumeCaller();
           }
           return;
         case 'muted':
@@ -229,6 +275,7 @@ export function createCalls(core: PhoneCore): Calls {
       settleConsult({ ok: false, detail: '电话已停止,咨询未完成' });
       heldForConsult = false;
       resumeOnceHeld = false;
+      stopResumeRetry();
       if (phone().active) forgetTabCall();
       patch({ incoming: null, active: null, consult: null, transferring: false });
     },
@@ -295,6 +342,7 @@ export function createCalls(core: PhoneCore): Calls {
       const active = phone().active;
       const ua = core.ua;
       if (!ua || !active || active.holdPending) return;
+      stopResumeRetry(); // the seat decides now
       patch({ active: { ...active, holdPending: true } });
       if (!ua.hold(active.sipCallId, !active.held)) {
         patch((s) => (s.active ? { active: { ...s.active, holdPending: false }, mediaError: '通话正在协商,暂时无法保持,请稍后再试' } : {}));
@@ -378,6 +426,11 @@ export function createCalls(core: PhoneCore): Calls {
           resolve({ ok: false, detail: `无法发起呼叫(${err instanceof Error ? err.message : String(err)})` });
         }
       });
+    },
+
+    resumeCaller: () => {
+      heldForConsult = false;
+      resumeCaller();
     },
 
     hangupConsult(opts = {}) {

@@ -210,6 +210,7 @@ export function createPhoneController(deps: PhoneControllerDeps): PhoneControlle
     refer: calls.refer,
     consult: calls.consult,
     hangupConsult: calls.hangupConsult,
+    resumeCaller: calls.resumeCaller,
     dialOut: calls.dialOut,
 
     selectInput(deviceId) {

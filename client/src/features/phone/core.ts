@@ -82,6 +82,11 @@ export interface PhoneController {
    */
   hangupConsult(opts?: { resume?: boolean }): void;
   /**
+   * A transfer after a consultation failed (REFER refused or timed out): takes the caller off
+   * hold, also when the hold re-INVITE is still on its way (then as soon as it is confirmed).
+   */
+  resumeCaller(): void;
+  /**
    * An outgoing call with no other call up (回访 click-to-call: a one-time target from the router).
    * Resolves when it is answered (it is then the active call, hung up like any other) or fails.
    */

@@ -55,6 +55,7 @@ export function createLazyPhone(store: AppStore, load: () => Promise<PhoneContro
     refer: (uri) => (real ? real.refer(uri) : Promise.resolve(NOT_READY)),
     consult: (uri, headers) => (real ? real.consult(uri, headers) : Promise.resolve(NOT_READY)),
     hangupConsult: (opts) => real?.hangupConsult(opts),
+    resumeCaller: () => real?.resumeCaller(),
     dialOut: (uri) => (real ? real.dialOut(uri) : Promise.resolve(NOT_READY)),
     selectInput: (id) => real?.selectInput(id),
     selectOutput: (id) => real?.selectOutput(id),

@@ -7,7 +7,8 @@ export interface TransferPhone {
   refer(uri: string): Promise<TransferResult>;
   consult(uri: string, headers?: readonly string[]): Promise<TransferResult>;
   hangupConsult(opts?: { resume?: boolean }): void;
-  toggleHold(): void;
+  /** Takes the caller off hold (also once a hold still on its way is confirmed). */
+  resumeCaller(): void;
 }
 
 export interface TransferDeps {
@@ -69,7 +70,9 @@ export function createTransferController(deps: TransferDeps): TransferController
     s().transferPhase('referring', { current: t });
     const result = await phone.refer(t.referTo);
     // After a consultation the caller was left on hold for the REFER: a failed one brings them back.
-    if (!result.ok && s().phone.active?.held) phone.toggleHold();
+    // The phone decides, not the store's `held`: the hold's re-INVITE may still be on its way
+    // (its answer not yet applied), and the caller must come back once it is.
+    if (!result.ok) phone.resumeCaller();
     if (result.ok) {
       // The phone has already left the call (RFC 5589): the caller is on the way to the target.
       await report({ transferId: t.id, outcome: 'completed' });
