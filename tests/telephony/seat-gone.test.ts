@@ -7,11 +7,14 @@
  * the grace (a page reload, a network blip) leaves the call up.
  */
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitTaskView } from '../../server/src/contract/index.js';
 import { expectForcedRelease } from '../support/force-release.js';
 import { connect, login } from '../support/server.js';
 import { startSipStack, waitFor, type SeatPhone, type SipStack } from '../support/sip-stack.js';
+import { writeTone as tone } from '../support/tone-wav.js';
 
 const GRACE_S = 2;
 
@@ -26,9 +29,12 @@ describe('a seat whose console is gone mid-call (坐席掉线)', () => {
   let stack: SipStack;
   const phones: SeatPhone[] = [];
   beforeAll(async () => {
+    // The post-call survey on by default (policy `seat`): a caller whose lawyer dropped is not surveyed.
+    const prompts = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'survey-prompts-'));
+    for (const p of ['question', 'invalid', 'thanks']) tone(path.join(prompts, `survey-${p}-zh-CN.wav`), 1000);
     stack = await startSipStack({
       routing: (cfg) => ({ ...cfg, wrapUp: { ...cfg.wrapUp, seconds: 120, requireSummary: false } }),
-      env: { SEAT_DISCONNECT_GRACE_S: String(GRACE_S) },
+      env: { SEAT_DISCONNECT_GRACE_S: String(GRACE_S), SURVEY_POLICY: 'seat', SURVEY_PROMPT_DIR: prompts },
     });
   }, 60_000);
   afterAll(async () => {
@@ -37,8 +43,12 @@ describe('a seat whose console is gone mid-call (坐席掉线)', () => {
   });
 
   /** A SIPp seat answers a SIPp caller who stays on the line until a BYE reaches them. */
-  async function answeredCall(seatId: string) {
-    const phone = await stack.seat(seatId, { behaviour: 'answer', traceMessages: true });
+  async function answeredCall(seatId: string, o: { hold?: boolean } = {}) {
+    // hold: the seat puts the caller on hold at once and keeps them there (-d: a minute).
+    const phone = await stack.seat(
+      seatId,
+      o.hold ? { behaviour: 'hold', ringMs: 60_000, traceMessages: true } : { behaviour: 'answer', traceMessages: true },
+    );
     phones.push(phone);
     const before = new Set(stack.calls().map((c) => c.id));
     const caller = stack.startCall({ scenario: 'caller-seat-hangup.xml', caller: '13900002222', timeoutMs: 60_000 });
@@ -66,9 +76,20 @@ describe('a seat whose console is gone mid-call (坐席掉线)', () => {
       expect.objectContaining({ source: 'seat-lost', seatId: 's06', status: 'open', note: expect.stringContaining('系统已结束通话') }),
     ]);
     const db = new Database(stack.env.DB_PATH, { readonly: true });
-    const audit = db.prepare("SELECT username, target FROM audit_log WHERE action = 'system.call-seat-lost'").all();
+    const audit = db.prepare("SELECT username FROM audit_log WHERE action = 'system.call-seat-lost' AND target = ?").all(`call:${call.id}`);
     db.close();
-    expect(audit).toEqual([{ username: 'system', target: `call:${call.id}` }]);
+    expect(audit).toEqual([{ username: 'system' }]);
+    // No survey: no prompt was played to the caller.
+    const log = fs.readFileSync(stack.logs.router, 'utf8').split('\n');
+    expect(log.filter((l) => l.includes(`"callId":"${call.id}"`) && l.includes('survey prompt playing'))).toEqual([]);
+  }, 90_000);
+
+  it('the caller on hold when the console went: the caller is not left on hold, 坐席掉线 on record', async () => {
+    const { phone, caller, call } = await answeredCall('s09', { hold: true });
+    await waitFor(() => stack.events(call.id).some((e) => e.type === 'held'), 'the caller on hold');
+    phone.socket.disconnect();
+    await waitFor(() => stack.seatState('s09').kind === 'offline', 'the seat offline', 10 * GRACE_S * 1000);
+    await expectForcedRelease(stack, call.id, 's09', caller.done, { by: 'seat-lost', seat: 'offline' });
   }, 90_000);
 
   it('the console back within the grace (a reload): the call stays up', async () => {
