@@ -135,6 +135,17 @@ describe('坐席掉线 (SeatLostService)', () => {
     expect(audit).toEqual([]);
   });
 
+  it('Kamailio has no dialog left or could not BYE the seat (a crashed browser): the call is recorded as ended all the same', async () => {
+    const { h, svc, tasks, audit } = lost(() =>
+      Promise.reject(new DomainError('CONFLICT', '这通电话已经结束,无法强拆', { why: 'bye-failed' })),
+    );
+    expect(await svc.endCall('s01', 'c1')).toBe(true);
+    expect(h.events('c1', 'hung-up')).toEqual([expect.objectContaining({ by: 'seat-lost' })]);
+    expect(h.seatState('s01').kind).toBe('offline');
+    expect(tasks).toHaveLength(1);
+    expect(audit).toHaveLength(1);
+  });
+
   it('the caller hung up meanwhile: nothing to end, no task', async () => {
     const { h, svc, tasks } = lost(() => Promise.reject(new Error('not reached')));
     h.engine.hangup('c1', 'caller');

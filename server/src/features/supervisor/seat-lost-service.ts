@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
+import { DomainError } from '../../domain/errors.js';
 import type { AcdCallCommands, AcdQueries, AcdSeatCommands, AcdUnitOfWork } from '../../domain/engine.js';
 import { SYSTEM_ACTOR, type AuditInput } from '../audit/audit-service.js';
 import type { VisitService } from '../satisfaction/visit-service.js';
@@ -43,8 +44,15 @@ export class SeatLostService {
     } catch (err) {
       // The call may have ended meanwhile (the caller hung up): nothing left to do then.
       if (!this.upAt(seatId, callId)) return true;
-      logger.warn({ err, seatId, callId }, 'could not end the call of a seat without console: tried again after the grace');
-      return false;
+      // Kamailio answered that it has no dialog left or could not send every BYE: the dialog
+      // module sends the caller's BYE first, and a crashed browser's WebSocket takes no BYE. The
+      // call is over on the SIP side, so it is recorded here. Kamailio not answering (the link
+      // down, its time limit): tried again after another grace.
+      if (!(err instanceof DomainError && err.code === 'CONFLICT')) {
+        logger.warn({ err, seatId, callId }, 'could not end the call of a seat without console: tried again after the grace');
+        return false;
+      }
+      logger.warn({ err, seatId, callId }, 'Kamailio could not end every leg of a seat without console: the call is recorded as ended');
     }
     engine.unitOfWork(() => {
       const call = engine.getCall(callId);
