@@ -146,6 +146,13 @@ describe('坐席掉线 (SeatLostService)', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('another end under way (a supervisor 强拆) or the dialog not known yet: nothing recorded, tried again later', async () => {
+    const { h, svc, tasks } = lost(() => Promise.reject(new DomainError('CONFLICT', '这通电话正在结束', { callId: 'c1' })));
+    expect(await svc.endCall('s01', 'c1')).toBe(false);
+    expect(h.state('c1').kind).toBe('talking');
+    expect(tasks).toEqual([]);
+  });
+
   it('the caller hung up meanwhile: nothing to end, no task', async () => {
     const { h, svc, tasks } = lost(() => Promise.reject(new Error('not reached')));
     h.engine.hangup('c1', 'caller');

@@ -47,8 +47,10 @@ export class SeatLostService {
       // Kamailio answered that it has no dialog left or could not send every BYE: the dialog
       // module sends the caller's BYE first, and a crashed browser's WebSocket takes no BYE. The
       // call is over on the SIP side, so it is recorded here. Kamailio not answering (the link
-      // down, its time limit): tried again after another grace.
-      if (!(err instanceof DomainError && err.code === 'CONFLICT')) {
+      // down, its time limit), another end under way (a supervisor's 强拆) or the dialog not known
+      // yet (before the resync): tried again after another grace.
+      const why = err instanceof DomainError ? err.details?.why : undefined;
+      if (why !== 'bye-failed' && why !== 'no-dialog') {
         logger.warn({ err, seatId, callId }, 'could not end the call of a seat without console: tried again after the grace');
         return false;
       }
