@@ -51,6 +51,7 @@ export const VISIT_SOURCES = [
   'ticket-12345',
   'quality-sample',
   'follow-up',
+  'seat-lost',
 ] as const;
 export type VisitSource = (typeof VISIT_SOURCES)[number];
 export const VISIT_SOURCE_LABELS: Record<VisitSource, string> = {
@@ -60,6 +61,7 @@ export const VISIT_SOURCE_LABELS: Record<VisitSource, string> = {
   'ticket-12345': '12345工单回电',
   'quality-sample': '质量抽样回访',
   'follow-up': '跟进回访',
+  'seat-lost': '坐席掉线回电',
 };
 
 export const VISIT_OUTCOMES = ['reached', 'no-answer', 'busy', 'refused', 'wrong-number'] as const;

@@ -13,6 +13,7 @@ import type {
 } from '../contract/index.js';
 import type { Clock, TimerHandle } from '../domain/clock.js';
 import type { Acd } from '../domain/engine.js';
+import { ConsoleWatch, consoleGoneStep } from '../domain/console-watch.js';
 import { DomainError } from '../domain/errors.js';
 import { seatOfUser, type SessionLookup } from '../features/auth/auth-service.js';
 import { callView } from '../features/calls/call-views.js';
@@ -41,6 +42,12 @@ export interface SocketDeps {
   logger: Logger;
   /** A seat whose every console is gone goes offline after this long. */
   disconnectGraceMs: number;
+  /**
+   * Ends the call still up at a seat whose consoles have been gone for the grace (坐席掉线: BYE to
+   * both sides, call-back task, seat offline); false (or a rejection) tries again after another
+   * grace. Absent: the call is left to finish (no telephony).
+   */
+  endLostCall?: (seatId: string, callId: string) => Promise<boolean>;
   /**
    * Live-queue pushes are coalesced to at most one per this many ms: a change after a quiet
    * spell goes out at once (after the command that made it), the changes of a busy spell wait
@@ -106,7 +113,6 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const live = deps.queue ?? engine;
   // Supervisors with centres in scope get their scope's room only (features/queue); each scope built once per push.
   const fanout = deps.queueFanout ?? new QueueFanoutService(live);
-  const graceTimers = new Map<string, TimerHandle>();
   let snapshotTimer: TimerHandle | null = null;
   let lastPushAt = -Infinity;
   let closed = false;
@@ -131,28 +137,44 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
 
   const consoles = (seatId: string) => io.sockets.adapter.rooms.get(ROOMS.seat(seatId))?.size ?? 0;
 
-  /** A seat with no console left goes offline after the grace period (a call in progress finishes first). */
-  function armGrace(seatId: string): void {
-    if (deps.disconnectGraceMs <= 0 || closed || graceTimers.has(seatId)) return;
-    graceTimers.set(
-      seatId,
-      clock.setTimeout(() => {
-        graceTimers.delete(seatId);
-        if (closed || consoles(seatId) > 0) return;
-        const kind = engine.getSeat(seatId).state.kind;
-        if (kind === 'ringing' || kind === 'talking') return armGrace(seatId);
-        if (kind === 'offline') return;
-        try {
-          engine.setSeatOffline(seatId);
-          logger.info({ seatId }, 'seat console gone: seat set offline');
-        } catch (err) {
-          // A full disk (degraded mode, alarmed once): tried again after another grace period.
-          if (err instanceof DomainError && err.code === 'STORAGE_FULL') return armGrace(seatId);
-          logger.error({ err, seatId }, 'could not set a seat without console offline');
-        }
-      }, deps.disconnectGraceMs),
-    );
-  }
+  /**
+   * A seat with no console left goes offline after the grace period (domain/console-watch.ts); a
+   * call still up there (talking, or the caller on hold) is ended first through `endLostCall`, so
+   * the caller is not left in silence; a ringing call re-offers itself (another grace).
+   */
+  const watch = new ConsoleWatch({
+    clock,
+    graceMs: deps.disconnectGraceMs,
+    expired: (seatId) => {
+      if (closed || consoles(seatId) > 0) return 'done';
+      const step = consoleGoneStep(engine.getSeat(seatId).state);
+      if (step.kind === 'nothing') return 'done';
+      if (step.kind === 'wait') return 'again';
+      if (step.kind === 'end-call') {
+        if (!deps.endLostCall) return 'again';
+        deps.endLostCall(seatId, step.callId).then(
+          (ended) => {
+            if (!ended && !closed && consoles(seatId) === 0) watch.gone(seatId);
+          },
+          (err: unknown) => {
+            logger.error({ err, seatId }, 'could not end the call of a seat without console');
+            if (!closed && consoles(seatId) === 0) watch.gone(seatId);
+          },
+        );
+        return 'done';
+      }
+      try {
+        engine.setSeatOffline(seatId);
+        logger.info({ seatId }, 'seat console gone: seat set offline');
+      } catch (err) {
+        // A full disk (degraded mode, alarmed once): tried again after another grace period.
+        if (err instanceof DomainError && err.code === 'STORAGE_FULL') return 'again';
+        logger.error({ err, seatId }, 'could not set a seat without console offline');
+      }
+      return 'done';
+    },
+  });
+  const armGrace = (seatId: string) => watch.gone(seatId);
 
   const unsubscribe = engine.subscribe({
     seatChanged: (seat) => {
@@ -241,9 +263,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     });
     if (seatId) {
       void socket.join(ROOMS.seat(seatId));
-      const t = graceTimers.get(seatId);
-      if (t) clock.clearTimeout(t);
-      graceTimers.delete(seatId);
+      watch.back(seatId);
       try {
         // a console that reloads mid-call gets its call back at once
         const st = engine.getSeat(seatId).state;
@@ -305,7 +325,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     close: () => {
       closed = true;
       unsubscribe();
-      for (const t of graceTimers.values()) clock.clearTimeout(t);
+      watch.close();
       if (snapshotTimer) clock.clearTimeout(snapshotTimer);
       void io.close();
     },

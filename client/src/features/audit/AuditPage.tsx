@@ -42,6 +42,7 @@ const ACTION_LABELS: Record<string, string> = {
   'supervisor.call-listen': '监听通话',
   'supervisor.call-listen-stop': '停止监听',
   'supervisor.message': '班长发送消息',
+  'system.call-seat-lost': '坐席掉线结束通话',
   'summary.confidential-read': '查看保密小结',
   'referral.confidential-form': '打印保密转介单',
   'report.export': '导出报表',

@@ -22,6 +22,7 @@ const ENDED_BY: Record<NonNullable<CallView['hungUpBy']>, string> = {
   seat: '您已挂断',
   system: '通话已中断',
   supervisor: '班长已结束本通话',
+  'seat-lost': '工作台断开过久,系统已结束本通话',
 };
 
 /** The card's title: in wrap-up it says who hung up when the server knows it. */

@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = [
   'supervisor.call-category',
   'supervisor.call-force-release',
   'supervisor.message',
+  'system.call-seat-lost',
   'summary.confidential-read',
   'referral.confidential-form',
   'report.export',

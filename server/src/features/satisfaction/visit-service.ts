@@ -32,7 +32,8 @@ export function inSample(callId: string, percent: number): boolean {
 
 /**
  * The 回访 worklist. Tasks come from a dissatisfied rating (created in the rating's transaction by
- * SatisfactionService), every open callback request, every 12345 ticket asking for a call-back,
+ * SatisfactionService), a call ended because its seat's console was gone (坐席掉线, in that
+ * hang-up's commit), every open callback request, every 12345 ticket asking for a call-back,
  * every 预约回电 summary (due at its booked time) and a sample of the other filed summaries; `sync`
  * picks up all but the first from the tables (at
  * start, on every list, and when a callback request is pushed), so a crash between a source's commit
@@ -130,6 +131,15 @@ export class VisitService {
     return (
       repo.dissatisfiedOf(t.callId) ?? repo.insert({ ...t, source: 'dissatisfied', dueAt: t.createdAt + policy.dissatisfiedDueH * HOUR })
     );
+  }
+
+  /**
+   * 坐席掉线回电: the call was ended because its seat's console was gone (features/supervisor
+   * seat-lost-service); the caller is called back within the call-back time limit. One per call.
+   */
+  createForSeatLost(t: Omit<NewVisitTask, 'source' | 'sourceRef' | 'dueAt'> & { callId: string }): VisitTask {
+    const { repo, policy } = this.o;
+    return repo.insert({ ...t, source: 'seat-lost', sourceRef: t.callId, dueAt: t.createdAt + policy.callbackDueH * HOUR });
   }
 
   /** The 不满意回访 task of a call, if one was made. */
