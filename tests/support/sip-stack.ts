@@ -50,6 +50,7 @@ function waitForPort(kind: 'tcp' | 'udp-listener', host: string, port: number, p
 
 export interface SipResult {
   code: number | null;
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   /** Contents of SIPp's -trace_err file, when it wrote one. */
@@ -485,16 +486,18 @@ function runSipp(
   let stderr = '';
   proc.stdout.on('data', (d) => (stdout += String(d)));
   proc.stderr.on('data', (d) => (stderr += String(d)));
+  proc.once('exit', () => children.delete(proc));
+  // 'close', not 'exit': on a busy machine the exit can be reported before the last of SIPp's
+  // output (its final statistics) has been read from the pipe.
   const done = new Promise<SipResult>((resolve) => {
-    proc.once('exit', (code) => {
-      children.delete(proc);
+    proc.once('close', (code, signal) => {
       let errors = '';
       try {
         errors = fs.readFileSync(errFile, 'utf8');
       } catch {
         /* none */
       }
-      resolve({ code, stdout, stderr, errors });
+      resolve({ code, signal, stdout, stderr, errors });
     });
   });
   return { proc, done };
@@ -504,5 +507,9 @@ function runSipp(
 export function sippCounts(r: SipResult): { ok: number; failed: number } {
   const ok = [...r.stdout.matchAll(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/g)].at(-1)?.[1];
   const failed = [...r.stdout.matchAll(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/g)].at(-1)?.[1];
-  return { ok: Number(ok ?? NaN), failed: Number(failed ?? NaN) };
+  if (ok === undefined || failed === undefined)
+    throw new Error(
+      `SIPp printed no final statistics (exit ${r.code ?? r.signal ?? '?'}): ${(r.stderr + r.errors).trim().slice(-800) || '(no stderr)'}`,
+    );
+  return { ok: Number(ok), failed: Number(failed) };
 }
