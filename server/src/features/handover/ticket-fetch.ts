@@ -4,7 +4,10 @@ import type { Clock } from '../../domain/clock.js';
 import type { HandoverRecord } from './handover-repository.js';
 import { signedHeaders, type SigningKey } from './signing.js';
 
-/** One signed GET to 12345: status and body text, or a thrown network error / timeout. */
+/**
+ * One signed GET to 12345: status and body text, or a thrown network error / timeout. A redirect
+ * is not followed: the signed headers would go to wherever it points; it is reported instead.
+ */
 export type TicketTransport = (
   url: string,
   headers: Record<string, string>,
@@ -12,7 +15,7 @@ export type TicketTransport = (
 ) => Promise<{ status: number; text: string }>;
 
 export const fetchGetTransport: TicketTransport = async (url, headers, timeoutMs) => {
-  const res = await fetch(url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, text: await res.text() };
 };
 
@@ -100,6 +103,9 @@ export class TicketFetcher {
       if (res.status >= 500 || res.status === 429) {
         last = `暂不可用(${res.status})`;
         continue;
+      }
+      if (res.status >= 300 && res.status < 400) {
+        return this.fail(ticketId, `对方要求重定向(${res.status}),未跟随;请把 12345 接口地址改为最终地址`);
       }
       if (res.status !== 200) return this.fail(ticketId, `拒绝了请求(${res.status})`);
       const ticket = parseTicket(res.text, ticketId);
