@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { TicketWebhookSchema, type TicketWebhook } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
+import { readCappedText } from '../shared/capped-body.js';
 import type { HandoverRecord } from './handover-repository.js';
 import { signedHeaders, type SigningKey } from './signing.js';
 
@@ -16,8 +17,17 @@ export type TicketTransport = (
 
 export const fetchGetTransport: TicketTransport = async (url, headers, timeoutMs) => {
   const res = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-  return { status: res.status, text: await res.text() };
+  const { text, truncated } = await readCappedText(res, MAX_TICKET_BYTES);
+  if (truncated) throw new TicketTooLargeError();
+  return { status: res.status, text };
 };
+
+/** A ticket is a few kB; an answer past this is refused unread. */
+const MAX_TICKET_BYTES = 256 * 1024;
+
+class TicketTooLargeError extends Error {
+  override name = 'TicketTooLargeError';
+}
 
 const TicketSchema = TicketWebhookSchema.shape.ticket;
 type Ticket = TicketWebhook['ticket'];
@@ -93,6 +103,7 @@ export class TicketFetcher {
       try {
         res = await transport(url, signedHeaders(this.o.key(), this.o.clock.now(), ''), this.o.timeoutMs);
       } catch (err) {
+        if (err instanceof TicketTooLargeError) return this.fail(ticketId, `返回内容超过 ${MAX_TICKET_BYTES / 1024} KB,未读取`);
         last = err instanceof Error && err.name === 'TimeoutError' ? `超时(${this.o.timeoutMs} 毫秒)` : '无法连接';
         continue;
       }
