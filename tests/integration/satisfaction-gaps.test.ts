@@ -102,6 +102,26 @@ describe('one call rated 不满意 by phone and again by SMS', () => {
     expect(h.srv.db.prepare("SELECT COUNT(*) AS n FROM satisfaction_ratings WHERE call_id = 'd-1'").get()).toEqual({ n: 2 });
   });
 
+  it('a caller who rated 满意 by SMS and sends 不满意 later is called back; the call keeps its first rating', async () => {
+    answeredCall(h, 's01', 'd-2', '13800000033');
+    await fileAndFinish(h, 'd-2', 'seat01', 's01');
+    const first = await webhook(h, { id: 'sms-d-2a', callId: 'd-2', score: 1, ratedAt: h.clock.now() });
+    expect(first.data).toMatchObject({ duplicate: false, visitTaskId: null });
+    h.clock.advance(30 * MIN);
+
+    const second = { id: 'sms-d-2b', callId: 'd-2', score: 4, comment: '想了想还是不满意', ratedAt: h.clock.now() };
+    const later = await webhook(h, second);
+    expect(later).toEqual({ status: 200, data: { ratingId: expect.any(Number), duplicate: true, visitTaskId: expect.any(Number) } });
+    expect((await tasksOf(h, 'd-2')).map((t) => [t.id, t.source, t.note])).toEqual([
+      [later.data.visitTaskId, 'dissatisfied', '想了想还是不满意'],
+    ]);
+    // Delivered again: the same task; and the call's rating is still the first (满意).
+    expect((await webhook(h, second)).data).toMatchObject({ visitTaskId: later.data.visitTaskId });
+    expect(h.srv.db.prepare("SELECT score FROM satisfaction_ratings WHERE call_id = 'd-2' ORDER BY rated_at LIMIT 1").get()).toEqual({
+      score: 1,
+    });
+  });
+
   it('a retry asked for too soon is refused naming the time in China time, not UTC', async () => {
     const [t] = await tasksOf(h, 'd-1');
     const first = data(

@@ -99,6 +99,26 @@ describe('the survey policy', () => {
     expect(none.s.choose('s01', 'c1', false)).toMatchObject({ enabled: false });
   });
 
+  it('switching it off while Kamailio cannot be told (link down) is refused, and the switch still shows on', () => {
+    const link = { up: true };
+    const call = talking('c1', 's01');
+    const s = new SurveyService({
+      policy: 'seat',
+      arming: { armSurvey: () => link.up, surveyArmed: () => null },
+      engine: { getCall: (id) => (id === 'c1' ? call : undefined) },
+      satisfaction: { rate: () => ({ ratingId: 1, created: true, visitTaskId: null }) },
+      clock: new VirtualClock(5000),
+    });
+    s.callChanged(call);
+    link.up = false;
+    expect(() => s.choose('s01', 'c1', false)).toThrow(
+      expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringMatching(/没能关闭满意度评价/) }),
+    );
+    expect(s.view('s01', 'c1')).toMatchObject({ enabled: true });
+    link.up = true;
+    expect(s.choose('s01', 'c1', false)).toMatchObject({ enabled: false });
+  });
+
   it('a pending transfer disarms the survey (the caller goes on to another seat); a failed one arms it again', () => {
     const { s, armed, answer } = service('seat');
     answer('c1', 's01');

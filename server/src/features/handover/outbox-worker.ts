@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import type { OutboxMessage, OutboxRepository } from './outbox-repository.js';
+import { readCappedText } from '../shared/capped-body.js';
 import { IDEMPOTENCY_HEADER, signedHeaders, type SigningKey } from './signing.js';
 
 /** Where a stream's messages go and which key signs them. */
@@ -174,11 +175,14 @@ export class OutboxWorker {
   }
 }
 
-/** The default transport: fetch with a timeout. */
+/** How much of 12345's answer is read (it is shown to supervisors when 12345 refuses a message). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** The default transport: fetch with a timeout; the answer read up to MAX_ANSWER_BYTES. */
 export function fetchTransport(timeoutMs = 10_000): OutboxTransport {
   return async (url, headers, body) => {
     const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await res.text();
+    const { text } = await readCappedText(res, MAX_ANSWER_BYTES);
     const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
     return { status: res.status, text: location ? `转向 ${location}` : text };
   };

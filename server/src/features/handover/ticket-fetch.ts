@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import { TicketWebhookSchema, type TicketWebhook } from '../../contract/index.js';
 import type { Clock } from '../../domain/clock.js';
+import { readCappedText } from '../shared/capped-body.js';
 import type { HandoverRecord } from './handover-repository.js';
 import { signedHeaders, type SigningKey } from './signing.js';
 
-/** One signed GET to 12345: status and body text, or a thrown network error / timeout. */
+/**
+ * One signed GET to 12345: status and body text, or a thrown network error / timeout. A redirect
+ * is not followed: the signed headers would go to wherever it points; it is reported instead.
+ */
 export type TicketTransport = (
   url: string,
   headers: Record<string, string>,
@@ -12,9 +16,18 @@ export type TicketTransport = (
 ) => Promise<{ status: number; text: string }>;
 
 export const fetchGetTransport: TicketTransport = async (url, headers, timeoutMs) => {
-  const res = await fetch(url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
-  return { status: res.status, text: await res.text() };
+  const res = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+  const { text, truncated } = await readCappedText(res, MAX_TICKET_BYTES);
+  if (truncated) throw new TicketTooLargeError();
+  return { status: res.status, text };
 };
+
+/** A ticket is a few kB; an answer past this is refused unread. */
+const MAX_TICKET_BYTES = 256 * 1024;
+
+class TicketTooLargeError extends Error {
+  override name = 'TicketTooLargeError';
+}
 
 const TicketSchema = TicketWebhookSchema.shape.ticket;
 type Ticket = TicketWebhook['ticket'];
@@ -90,6 +103,7 @@ export class TicketFetcher {
       try {
         res = await transport(url, signedHeaders(this.o.key(), this.o.clock.now(), ''), this.o.timeoutMs);
       } catch (err) {
+        if (err instanceof TicketTooLargeError) return this.fail(ticketId, `返回内容超过 ${MAX_TICKET_BYTES / 1024} KB,未读取`);
         last = err instanceof Error && err.name === 'TimeoutError' ? `超时(${this.o.timeoutMs} 毫秒)` : '无法连接';
         continue;
       }
@@ -100,6 +114,9 @@ export class TicketFetcher {
       if (res.status >= 500 || res.status === 429) {
         last = `暂不可用(${res.status})`;
         continue;
+      }
+      if (res.status >= 300 && res.status < 400) {
+        return this.fail(ticketId, `对方要求重定向(${res.status}),未跟随;请把 12345 接口地址改为最终地址`);
       }
       if (res.status !== 200) return this.fail(ticketId, `拒绝了请求(${res.status})`);
       const ticket = parseTicket(res.text, ticketId);

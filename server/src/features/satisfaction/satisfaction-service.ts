@@ -57,7 +57,10 @@ export class SatisfactionService {
       const satisfied = score === null ? null : isSatisfied(score);
       const { id, created } = this.o.ratings.insert({ callId, source, score, satisfied, comment, externalId, ratedAt }, facts);
       let visitTaskId: number | null = null;
-      if (created && satisfied === false) {
+      // Every dissatisfied caller is called back, also one whose 不满意 came by a later SMS, after
+      // the rating that counts for the call: one task per call, the existing one if there is one.
+      // A phone outcome again is the same survey asked again (a restart): the first key stands.
+      if (satisfied === false && (created || source === 'sms')) {
         visitTaskId = this.o.visits.createForDissatisfied({
           sourceRef: `${source}:${callId}`,
           callId,

@@ -83,8 +83,15 @@ export class SurveyService {
     if (enabled && !this.o.arming) throw new DomainError('UNAVAILABLE', '未连接 SIP 服务器,无法转满意度评价');
     // While a transfer is pending Kamailio stays disarmed; the choice applies if the transfer fails.
     const arm = enabled && !this.transferring.has(call.id);
-    if (this.o.arming && !this.o.arming.armSurvey(call.id, arm) && arm) {
-      throw new DomainError('UNAVAILABLE', '这通电话无法转满意度评价(SIP 服务器没有它的对话信息)');
+    // Not sent (the link to Kamailio is down, or it has no dialog for the call yet): refused either
+    // way, so the switch never shows off while Kamailio still keeps the caller for the survey.
+    if (this.o.arming && !this.o.arming.armSurvey(call.id, arm)) {
+      throw new DomainError(
+        'UNAVAILABLE',
+        arm
+          ? '这通电话无法转满意度评价(SIP 服务器没有它的对话信息)'
+          : '没能关闭满意度评价:暂时联系不上 SIP 服务器,或它还没有这通电话的对话信息,请稍后再试',
+      );
     }
     this.choices.set(call.id, enabled);
     return this.viewOf(call.id);

@@ -8,9 +8,20 @@ import { DomainError } from '../../domain/errors.js';
 import type { SessionUser } from '../auth/auth-service.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
 import type { RatingRepository } from './rating-repository.js';
-import type { NewVisitTask, VisitRepository, VisitTask } from './visit-repository.js';
+import type { FiledSummaryRow, NewVisitTask, VisitRepository, VisitTask } from './visit-repository.js';
 
 const HOUR = 3600_000;
+
+/** What a task made from a filed summary takes from it (its source, reference and due time aside). */
+const taskBaseOf = (s: FiledSummaryRow) => ({
+  callId: s.callId,
+  caller: s.caller,
+  categoryId: s.categoryId,
+  centreId: s.centreId,
+  seatId: s.seatId,
+  createdAt: s.filedAt,
+  note: null,
+});
 const CHINA_OFFSET_MIN = 480;
 
 export interface VisitPolicy {
@@ -75,15 +86,7 @@ export class VisitService {
         const rows = repo.summariesSince(repo.summariesSeen());
         if (rows.length === 0) break;
         for (const s of rows) {
-          const base = {
-            callId: s.callId,
-            caller: s.caller,
-            categoryId: s.categoryId,
-            centreId: s.centreId,
-            seatId: s.seatId,
-            createdAt: s.filedAt,
-            note: null,
-          };
+          const base = taskBaseOf(s);
           if (s.disposition === 'callback' && s.followUpAt) {
             repo.insert({ ...base, source: 'summary-callback', sourceRef: s.callId, dueAt: s.followUpAt });
             created++;
@@ -100,18 +103,7 @@ export class VisitService {
         if (rows.length === 0) break;
         for (const s of rows) {
           if (s.disposition !== 'callback' || !s.followUpAt) continue;
-          const isNew = repo.create({
-            source: 'summary-callback',
-            sourceRef: s.callId,
-            callId: s.callId,
-            caller: s.caller,
-            categoryId: s.categoryId,
-            centreId: s.centreId,
-            seatId: s.seatId,
-            createdAt: s.filedAt,
-            dueAt: s.followUpAt,
-            note: null,
-          });
+          const isNew = repo.create({ ...taskBaseOf(s), source: 'summary-callback', sourceRef: s.callId, dueAt: s.followUpAt });
           if (isNew) created++;
           else repo.rebook(s.callId, s.followUpAt, clock.now());
         }
