@@ -16,6 +16,15 @@ export function localParts(at: number, utcOffsetMinutes: number): { date: string
   return { date, isoWeekday, hhmm };
 }
 
+/** China's offset from UTC, for a time shown to users where no offset is configured. */
+export const CHINA_UTC_OFFSET_MIN = 480;
+
+/** `at` as "YYYY-MM-DD HH:MM" at a fixed UTC offset (times named in refusals and printed forms). */
+export function localDateTime(at: number, utcOffsetMinutes: number): string {
+  const { date, hhmm } = localParts(at, utcOffsetMinutes);
+  return `${date} ${hhmm}`;
+}
+
 /**
  * The service period in force at `at`, or null when the hotline is closed (no
  * period, or a period with no planned seats). Holidays replace the weekly periods.

@@ -7,7 +7,7 @@ import {
   type ReferralKind,
   type ReferralOffices,
 } from '../../contract/index.js';
-import { localParts } from '../../domain/calendar.js';
+import { CHINA_UTC_OFFSET_MIN, localDateTime } from '../../domain/calendar.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import { immediateTransaction, type Db } from '../../store/db.js';
@@ -183,11 +183,8 @@ export class ReferralService {
     };
     const line = (k: string, v: string | number | null | undefined) =>
       `${k}:${v === null || v === undefined || v === '' ? '—' : String(v)}`;
-    const offset = this.o.utcOffsetMinutes?.() ?? 480;
-    const local = (at: number) => {
-      const p = localParts(at, offset);
-      return `${p.date} ${p.hhmm}`;
-    };
+    const offset = this.o.utcOffsetMinutes?.() ?? CHINA_UTC_OFFSET_MIN;
+    const local = (at: number) => localDateTime(at, offset);
     return [
       `12348 公共法律服务热线 转介单(${REFERRAL_KIND_LABELS[r.kind]})`,
       line('转介编号', r.id),

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { RETRY_OUTCOMES, isSatisfied, type VisitOutcomeInput, type VisitStatus } from '../../contract/index.js';
 import { can } from '../../contract/permissions.js';
-import { localParts } from '../../domain/calendar.js';
+import { CHINA_UTC_OFFSET_MIN, localDateTime } from '../../domain/calendar.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import type { SessionUser } from '../auth/auth-service.js';
@@ -22,7 +22,6 @@ const taskBaseOf = (s: FiledSummaryRow) => ({
   createdAt: s.filedAt,
   note: null,
 });
-const CHINA_OFFSET_MIN = 480;
 
 export interface VisitPolicy {
   dissatisfiedDueH: number;
@@ -68,8 +67,8 @@ export class VisitService {
   /** Refuses a retry before its spacing, naming the time in the hotline's local time ("再试" / "再拨"). */
   assertSpaced(t: VisitTask, now: number, verb: '再试' | '再拨'): void {
     if (t.attempts === 0 || now >= t.nextAttemptAt) return;
-    const { date, hhmm } = localParts(t.nextAttemptAt, this.o.utcOffsetMinutes?.() ?? CHINA_OFFSET_MIN);
-    throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${date} ${hhmm} 之后${verb}`);
+    const at = localDateTime(t.nextAttemptAt, this.o.utcOffsetMinutes?.() ?? CHINA_UTC_OFFSET_MIN);
+    throw new DomainError('CONFLICT', `距上次未接通的间隔不足,请在 ${at} 之后${verb}`);
   }
 
   get policy(): VisitPolicy {
